@@ -1,0 +1,62 @@
+package llm.cli;
+
+import com.google.gson.GsonBuilder;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import llm.engine.EnvReport;
+import llm.engine.Engines;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code llm env}: what engine, libtorch build and devices this installation sees. */
+@Command(name = "env", mixinStandardHelpOptions = true,
+        description = {"Show the engine, the libtorch flavor (cpu / cuXXX), the devices, threads, the native cache "
+                + "directory and offline mode.", "Use it to check a GPU set-up (see README, section GPU)."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {ExitCodes.OK_LINE, ExitCodes.RUNTIME_LINE, ExitCodes.USAGE_LINE})
+public final class EnvCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    LogOptions log;
+
+    @Option(names = "--threads", paramLabel = "N", description = "CPU threads libtorch would use (default: all cores).")
+    Integer threads;
+
+    @Option(names = "--json", description = "Print one JSON object.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        Engines.configure(threads == null ? 0 : threads);
+        EnvReport r = EnvReport.collect();
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.println(new GsonBuilder().serializeNulls().disableHtmlEscaping().create().toJson(r));
+        } else {
+            out.printf("engine        %s %s (DJL %s)%n", r.engine(), r.engineVersion(), r.djlVersion());
+            out.printf("flavor        %s%n", r.flavor());
+            out.printf("libtorch      %s%n", r.libtorchDir() == null ? "(unknown)" : r.libtorchDir());
+            out.printf("cpu           %d cores%n", r.cpuCores());
+            out.printf("gpus          %d%n", r.gpuCount());
+            for (EnvReport.Gpu g : r.gpus()) {
+                out.printf("  gpu:%d       %s, %s%n", g.index(), g.name(),
+                        g.memoryBytes() < 0 ? "memory unknown" : String.format("%.1f GiB", g.memoryBytes() / (1024.0 * 1024 * 1024)));
+            }
+            out.printf("default       %s%n", r.defaultDevice());
+            out.printf("threads       %d%n", r.threads());
+            out.printf("cache dir     %s%n", r.cacheDir());
+            out.printf("offline       %s%n", r.offline());
+            if (r.pytorchLibraryPath() != null) {
+                out.printf("PYTORCH_LIBRARY_PATH %s%n", r.pytorchLibraryPath());
+            }
+            out.printf("java          %s%n", r.javaVersion());
+        }
+        out.flush();
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,16 @@
+package llm.cli;
+
+/** Exit codes shared by every command; commands with their own codes list them in their {@code exitCodeList}. */
+public final class ExitCodes {
+    public static final int OK = 0;
+    public static final int RUNTIME = 1;
+    public static final int USAGE = 2;
+    /** memorize-check: the measured regurgitation exceeds {@code --fail-above}. */
+    public static final int THRESHOLD = 3;
+
+    public static final String OK_LINE = "0:Success (also when stdout is closed early, e.g. by `head`).";
+    public static final String RUNTIME_LINE = "1:Runtime failure: a file cannot be read, a model fails to load, ...";
+    public static final String USAGE_LINE = "2:Usage error: an unknown flag, a value out of range, no GPU for --device gpu.";
+
+    private ExitCodes() {}
+}

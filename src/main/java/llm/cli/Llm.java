@@ -1,0 +1,130 @@
+package llm.cli;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import llm.UserException;
+import llm.engine.Engines;
+import llm.io.ClosedPipeException;
+import llm.io.Log;
+import llm.io.Stdio;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** The root command: {@code llm <command> [options]}. */
+@Command(
+        name = "llm",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        synopsisSubcommandLabel = "COMMAND",
+        description = {
+            "A command-line toolkit for base language models: tokenize text, train a GPT-style model, "
+                    + "sample from it, audit it for memorized text, prompt it with few-shot examples, and score it.",
+            "Commands read stdin when given '-' and write data to stdout; progress and logs go to stderr."
+        },
+        subcommands = {
+            TokenizeCommand.class,
+            TrainCommand.class,
+            SampleCommand.class,
+            MemorizeCheckCommand.class,
+            FewshotCommand.class,
+            ScoreCommand.class,
+            InfoCommand.class,
+            CostCommand.class,
+            EnvCommand.class,
+            HelpCommand.class
+        },
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {ExitCodes.OK_LINE, ExitCodes.RUNTIME_LINE, ExitCodes.USAGE_LINE,
+            "3:memorize-check: regurgitation above --fail-above."},
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  llm sample --prefix \"Once upon a time\" -n 50",
+            "  llm sample --prefix \"The\" | llm tokenize --count",
+            "  llm train --data corpus.txt --out my-model && llm info my-model",
+            "See 'llm help COMMAND' for the options of one command."
+        })
+public final class Llm implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (see 'llm --help')");
+    }
+
+    /** A configured command line: our error handlers, UTF-8 stdout that reports a closed pipe. */
+    public static CommandLine newCommandLine() {
+        CommandLine cmd = new CommandLine(new Llm());
+        cmd.setOut(Stdio.textOut());
+        cmd.setErr(new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true));
+        cmd.setExecutionExceptionHandler(Llm::handleExecutionException);
+        cmd.setParameterExceptionHandler(Llm::handleParameterException);
+        cmd.setUsageHelpAutoWidth(true);
+        return cmd;
+    }
+
+    /** Parse and run {@code args}; returns the exit code. */
+    public static int run(String... args) {
+        Engines.configureOffline();
+        CommandLine cmd = newCommandLine();
+        int code;
+        try {
+            code = cmd.execute(args);
+        } catch (ClosedPipeException e) {
+            code = ExitCodes.OK;
+        }
+        try {
+            cmd.getOut().flush();
+        } catch (ClosedPipeException e) {
+            // reader gone: fine
+        }
+        return code;
+    }
+
+    static int handleExecutionException(Exception ex, CommandLine cmd, CommandLine.ParseResult parsed) {
+        Throwable t = ex;
+        for (Throwable c = ex; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof ClosedPipeException) {
+                return ExitCodes.OK;
+            }
+            if (c instanceof UserException) {
+                t = c;
+                break;
+            }
+        }
+        PrintWriter err = cmd.getErr();
+        if (t instanceof UserException ue) {
+            err.println("llm: " + ue.getMessage());
+            if (Log.verbose() && ue.getCause() != null) {
+                ue.getCause().printStackTrace(err);
+            }
+            err.flush();
+            return ue.exitCode();
+        }
+        if (ex instanceof CommandLine.ParameterException pe) {
+            return handleParameterException(pe, new String[0]);
+        }
+        String what = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getClass().getSimpleName() + ": " + ex.getMessage();
+        err.println("llm: " + cmd.getCommandName() + " failed: " + what + (Log.verbose() ? "" : " (run with -v for details)"));
+        if (Log.verbose()) {
+            StringWriter sw = new StringWriter();
+            ex.printStackTrace(new PrintWriter(sw));
+            err.print(sw);
+        }
+        err.flush();
+        return ExitCodes.RUNTIME;
+    }
+
+    static int handleParameterException(CommandLine.ParameterException ex, String[] args) {
+        CommandLine cmd = ex.getCommandLine();
+        PrintWriter err = cmd.getErr();
+        String path = cmd.getCommandSpec().qualifiedName();
+        err.println("llm: " + ex.getMessage() + " (see '" + path + " --help')");
+        err.flush();
+        return ExitCodes.USAGE;
+    }
+}

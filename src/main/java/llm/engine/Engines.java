@@ -1,0 +1,124 @@
+package llm.engine;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import java.security.SecureRandom;
+import llm.UserException;
+import llm.io.Log;
+
+/**
+ * The only door to DJL's {@link Engine}, {@link Device}s and root {@link NDManager}s.
+ *
+ * <p>Call {@link #configure} before the first tensor (it sets offline mode and thread counts, which libtorch reads
+ * once at start-up), then {@link #device} to turn {@code --device} into a DJL device, and {@link #newRoot} for the
+ * root manager a command owns. Loops open a {@link #step} scope per iteration so native memory does not pile up.
+ */
+public final class Engines {
+    private static volatile boolean configured;
+
+    private Engines() {}
+
+    /** Offline mode and telemetry opt-out; safe to call more than once. Must run before DJL starts. */
+    public static synchronized void configureOffline() {
+        if (System.getProperty("ai.djl.offline") == null) {
+            System.setProperty("ai.djl.offline", "true");
+        }
+        if (System.getProperty("OPT_OUT_TRACKING") == null) {
+            System.setProperty("OPT_OUT_TRACKING", "true");
+        }
+    }
+
+    /**
+     * Prepare the engine: offline settings and, when {@code threads > 0}, libtorch's intra-op thread count.
+     * Has effect only before the engine has started.
+     */
+    public static synchronized void configure(int threads) {
+        configureOffline();
+        if (threads > 0 && !configured) {
+            System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
+            System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+        }
+        configured = true;
+    }
+
+    /** The PyTorch engine; starts libtorch on first use (about half a second). */
+    public static Engine engine() {
+        configureOffline();
+        try {
+            return Engine.getEngine("PyTorch");
+        } catch (RuntimeException | UnsatisfiedLinkError e) {
+            throw UserException.runtime("cannot start the PyTorch engine: " + rootMessage(e)
+                    + " (see 'llm env' and README, section GPU)", e);
+        }
+    }
+
+    /** Number of CUDA devices libtorch can use (0 with the CPU build or without a GPU). */
+    public static int gpuCount() {
+        return engine().getGpuCount();
+    }
+
+    /**
+     * Resolve {@code --device}: auto = first GPU if one is present, else CPU.
+     *
+     * @throws UserException (exit 2) when a GPU is asked for that does not exist
+     */
+    public static Device device(DeviceSpec spec) {
+        Engine e = engine();
+        int gpus = e.getGpuCount();
+        return switch (spec.kind()) {
+            case CPU -> Device.cpu();
+            case AUTO -> gpus > 0 ? Device.gpu(0) : Device.cpu();
+            case GPU -> {
+                if (gpus == 0) {
+                    throw UserException.usage("--device " + spec + ": no GPU is available to this libtorch"
+                            + " (flavor " + EnvReport.detectFlavor() + "; see 'llm env')");
+                }
+                if (spec.index() >= gpus) {
+                    throw UserException.usage("--device " + spec + ": only " + gpus + " GPU(s) present (gpu:0"
+                            + (gpus > 1 ? "..gpu:" + (gpus - 1) : "") + ")");
+                }
+                yield Device.gpu(spec.index());
+            }
+        };
+    }
+
+    /** A root manager on {@code device}; the caller closes it. */
+    public static NDManager newRoot(Device device) {
+        return engine().newBaseManager(device);
+    }
+
+    /**
+     * A per-step scope under {@code parent}: arrays made inside are freed when it closes.
+     * <pre>{@code try (NDManager step = Engines.step(root)) { ... } }</pre>
+     */
+    public static NDManager step(NDManager parent) {
+        return parent.newSubManager();
+    }
+
+    /** Seed libtorch's generator (dropout, random init) with {@code seed}. */
+    public static void seed(long seed) {
+        engine().setRandomSeed((int) (seed ^ (seed >>> 32)));
+    }
+
+    /**
+     * The seed to use: the given one, or a fresh one that is printed to stderr so the run can be repeated.
+     */
+    public static long resolveSeed(Long given) {
+        if (given != null) {
+            return given;
+        }
+        long seed = new SecureRandom().nextLong() & 0xffff_ffffL;
+        Log.info("seed: %d", seed);
+        return seed;
+    }
+
+    static String rootMessage(Throwable t) {
+        Throwable c = t;
+        while (c.getCause() != null && c.getCause() != c) {
+            c = c.getCause();
+        }
+        String m = c.getMessage();
+        return m == null ? c.getClass().getSimpleName() : m;
+    }
+}

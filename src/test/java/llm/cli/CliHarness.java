@@ -1,0 +1,22 @@
+package llm.cli;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import picocli.CommandLine;
+
+/** Runs {@code llm} in-process with captured stdout/stderr, for tests. */
+public final class CliHarness {
+    public record Result(int code, String out, String err) {}
+
+    private CliHarness() {}
+
+    public static Result run(String... args) {
+        CommandLine cmd = Llm.newCommandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cmd.setOut(new PrintWriter(out, true));
+        cmd.setErr(new PrintWriter(err, true));
+        int code = cmd.execute(args);
+        return new Result(code, out.toString(), err.toString());
+    }
+}

@@ -1,0 +1,53 @@
+package llm.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RootCommandTest {
+    @Test
+    void helpListsEveryCommandAndTheExitCodes() {
+        CliHarness.Result r = CliHarness.run("--help");
+        assertEquals(0, r.code());
+        for (String c : List.of("tokenize", "train", "sample", "memorize-check", "fewshot", "env", "score", "info", "cost")) {
+            assertTrue(r.out().contains("\n  " + c + " "), "help lists " + c + ":\n" + r.out());
+        }
+        assertTrue(r.out().contains("Exit codes:"));
+        assertTrue(r.out().contains("2   Usage error"));
+    }
+
+    @Test
+    void versionNamesTheEngine() {
+        CliHarness.Result r = CliHarness.run("--version");
+        assertEquals(0, r.code());
+        assertTrue(r.out().startsWith("llm "), r.out());
+        assertTrue(r.out().contains("DJL 0.36.0"));
+    }
+
+    @Test
+    void unknownOptionIsOneLineAndExitTwo() {
+        CliHarness.Result r = CliHarness.run("env", "--bogus");
+        assertEquals(2, r.code());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().startsWith("llm: Unknown option: '--bogus'"), r.err());
+    }
+
+    @Test
+    void noCommandIsAUsageError() {
+        CliHarness.Result r = CliHarness.run();
+        assertEquals(2, r.code());
+        assertFalse(r.err().contains("Exception"), r.err());
+    }
+
+    @Test
+    void everyCommandListsExitCodesInItsHelp() {
+        for (String c : List.of("tokenize", "train", "sample", "memorize-check", "fewshot", "env", "score", "info", "cost")) {
+            CliHarness.Result r = CliHarness.run(c, "--help");
+            assertEquals(0, r.code(), c);
+            assertTrue(r.out().contains("Exit codes:"), c + " --help lists exit codes");
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package llm.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import llm.UserException;
+import org.junit.jupiter.api.Test;
+
+class EnginesTest {
+    @Test
+    void autoIsCpuWithoutAGpuAndGpuIsAUsageError() {
+        assumeTrue(Engines.gpuCount() == 0, "a GPU is present");
+        assertEquals(Device.cpu(), Engines.device(DeviceSpec.AUTO));
+        UserException e = assertThrows(UserException.class, () -> Engines.device(DeviceSpec.parse("gpu")));
+        assertEquals(2, e.exitCode());
+        assertTrue(e.getMessage().contains("no GPU"), e.getMessage());
+    }
+
+    @Test
+    void stepScopesFreeTheirArrays() {
+        try (NDManager root = Engines.newRoot(Device.cpu())) {
+            NDArray kept = root.ones(new ai.djl.ndarray.types.Shape(2));
+            for (int i = 0; i < 5; i++) {
+                try (NDManager step = Engines.step(root)) {
+                    NDArray tmp = step.ones(new ai.djl.ndarray.types.Shape(1000)).mul(2);
+                    assertEquals(2000f, tmp.sum().getFloat(), 0f);
+                }
+            }
+            assertEquals(1, root.getManagedArrays().size() - 0, "only the kept array lives in root");
+            assertEquals(2f, kept.sum().getFloat(), 0f);
+        }
+    }
+
+    @Test
+    void envReportSeesTheCpuLibtorch() {
+        EnvReport r = EnvReport.collect();
+        assertEquals("PyTorch", r.engine());
+        assertEquals("2.7.1", r.engineVersion());
+        assertTrue(r.offline());
+        if (r.gpuCount() == 0) {
+            assertEquals("cpu", r.defaultDevice());
+        }
+    }
+}
