@@ -1,0 +1,56 @@
+package llm.tokenizer;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.OptionalInt;
+
+/**
+ * Text to token ids and back. Implementations: a HuggingFace {@code tokenizer.json}, a llama2.c {@code tokenizer.bin},
+ * and a release directory's tokenizer. Ids are {@code 0 <= id < vocabSize()}.
+ */
+public interface Tokenizer {
+    /** A short human description, e.g. {@code "tokenizer.json (byte-level BPE, 50257 tokens)"}. */
+    String name();
+
+    int vocabSize();
+
+    /**
+     * Encode {@code text} the way the model saw text in training (llama2.c tokenizers add their dummy-prefix space).
+     * Special tokens written in the text ({@code <|endoftext|>}) are treated as plain text. No BOS/EOS is added.
+     */
+    int[] encode(String text);
+
+    /** Like {@link #encode(String)}, but special tokens written in the text become their ids. */
+    int[] encodeWithSpecials(String text);
+
+    /** The raw bytes token {@code id} contributes to the text (a byte-fallback token is its one byte). */
+    byte[] tokenBytes(int id);
+
+    /**
+     * The bytes token {@code id} contributes when it follows {@code previous} (-1 at the start). llama2.c drops the
+     * leading space of the first piece after BOS; most tokenizers ignore {@code previous}.
+     */
+    default byte[] tokenBytes(int previous, int id) {
+        return tokenBytes(id);
+    }
+
+    /** The token's piece as a readable string (for {@code --pieces}), e.g. {@code "Ġthe"} or {@code "<0x0A>"}. */
+    String piece(int id);
+
+    /** Beginning-of-sequence id, if the tokenizer has one. */
+    OptionalInt bos();
+
+    /** End-of-sequence / end-of-text id, if the tokenizer has one. */
+    OptionalInt eos();
+
+    /** Decode ids to text; invalid UTF-8 (a sequence cut mid-character) becomes U+FFFD. */
+    default String decode(int[] ids) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        int prev = -1;
+        for (int id : ids) {
+            bytes.writeBytes(tokenBytes(prev, id));
+            prev = id;
+        }
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+}
