@@ -4,7 +4,6 @@ import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.OptionalInt;
 import llm.UserException;
 
@@ -60,11 +59,11 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
 
     static HuggingFaceTokenizer open(Path path) {
         try {
-            return HuggingFaceTokenizer.builder(Map.of(
-                            "tokenizer", path.toAbsolutePath().toString(),
-                            "addSpecialTokens", "false",
-                            "truncation", "false",
-                            "padding", "false"))
+            return HuggingFaceTokenizer.builder()
+                    .optTokenizerPath(path.toAbsolutePath())
+                    .optAddSpecialTokens(false)
+                    .optTruncation(false)
+                    .optPadding(false)
                     .build();
         } catch (IOException | RuntimeException e) {
             String msg = String.valueOf(e.getMessage());

@@ -29,6 +29,10 @@ public final class Tokenizers {
             throw UserException.runtime(path + ": no such file");
         }
         if (looksLikeJson(path)) {
+            TokenizerJson json = TokenizerJson.load(path);
+            if (json.isGpt2StyleByteLevelBpe()) {
+                return ByteLevelBpeTokenizer.fromJson(json);
+            }
             return HfTokenizer.load(path);
         }
         return Llama2cTokenizer.load(path);
