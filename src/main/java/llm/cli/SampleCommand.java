@@ -150,7 +150,9 @@ public final class SampleCommand implements Callable<Integer> {
             Sampler sampler = new Sampler(params, seed);
             Gson gson = new GsonBuilder().disableHtmlEscaping().create();
             int capacity = Math.min(model.config().ctx(), prompt.ids.length + Math.max(maxTokens, 1));
-            try (Decoder decoder = new Decoder(model, root, 1, capacity)) {
+            try (Decoder decoder = new Decoder(model, root, 1, capacity, Decoder.Impl.AUTO,
+                    compute.threads() == null ? 0 : compute.threads())) {
+                Log.debug("decoder: %s", decoder.impl());
                 Stepper stepper = new Stepper() {
                     @Override
                     public float[] prefill(int[] ids) {
