@@ -124,14 +124,14 @@ public final class SampleCommand implements Callable<Integer> {
         SamplingParams params = sampling.params();
         String text = prefix != null ? prefix : readFiles();
         Models.Format format = modelOptions.format();
-        Tokenizer tok = modelOptions.loadTokenizer();
         Device device = compute.resolveDevice();
-        long seed = params.greedy() && compute.seedOrNull() == null ? 0 : compute.seed();
 
         try (NDManager root = Engines.newRoot(device)) {
             long t0 = System.nanoTime();
             LanguageModel model = modelOptions.loadModel(root);
+            Tokenizer tok = modelOptions.loadTokenizer();
             ModelOptions.checkCompatible(tok, model);
+            long seed = params.greedy() && compute.seedOrNull() == null ? 0 : compute.seed();
             Log.debug("model: %s, %,d parameters, loaded in %.2f s", model.config(), model.parameterCount(),
                     (System.nanoTime() - t0) / 1e9);
             boolean llama2c = format == Models.Format.LLAMA2C;
