@@ -50,6 +50,16 @@ public final class Utf8StreamDecoder {
         int end = off + len;
         for (int i = off; i < end; i++) {
             int x = b[i] & 0xFF;
+            if (need == 0 && x < 0x80) { // ASCII run: the common case, appended in bulk
+                int j = i + 1;
+                while (j < end && b[j] >= 0) {
+                    j++;
+                }
+                appendAscii(out, b, i, j);
+                offset += j - i;
+                i = j - 1;
+                continue;
+            }
             if (need == 0) {
                 seqStart = offset;
                 if (x < 0x80) {
@@ -83,6 +93,19 @@ public final class Utf8StreamDecoder {
                 pending = 0;
             }
         }
+    }
+
+    private char[] chars = new char[256];
+
+    private void appendAscii(StringBuilder out, byte[] b, int from, int to) {
+        int n = to - from;
+        if (chars.length < n) {
+            chars = new char[Math.max(n, chars.length * 2)];
+        }
+        for (int k = 0; k < n; k++) {
+            chars[k] = (char) b[from + k];
+        }
+        out.append(chars, 0, n);
     }
 
     private void start(int n, int bits, int lo, int hi) {
