@@ -229,10 +229,37 @@ function _picocli_llm() {
 function _picocli_llm_tokenize() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-q' '--quiet' '-v' '--verbose' '-h' '--help' '-V' '--version'"
-  local arg_opts=""
+  local flag_opts="'-q' '--quiet' '-v' '--verbose' '--lines' '--pieces' '--count' '--json' '--special' '--bos' '--eos' '--decode' '--strict' '--train' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--tokenizer' '--bin' '--threads' '--vocab-size' '-o' '--output'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--tokenizer')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--bin')
+      return
+      ;;
+    '--threads')
+      return
+      ;;
+    '--vocab-size')
+      return
+      ;;
+    '-o'|'--output')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
 
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
