@@ -19,7 +19,10 @@ final class CpuDecoder {
     private final int batch;
     private final int capacity;
     private final ForkJoinPool pool;
-    private int length;
+    private final int[] pos; // per row: positions fed
+    private final int[] act; // rows taking part in the current step
+    private int nAct;
+    private final float[][] ropeCos, ropeSin; // per row, (hd/2) for the current step
 
     // weights, matrices row-major (out, in)
     private final float[] embed; // (V, C)
@@ -85,18 +88,23 @@ final class CpuDecoder {
         hb = new float[batch][f];
         hb2 = new float[batch][f];
         logits = new float[batch][c.vocabSize()];
+        pos = new int[batch];
+        act = new int[batch];
+        ropeCos = new float[batch][c.headDim() / 2];
+        ropeSin = new float[batch][c.headDim() / 2];
     }
 
     private static float[] get(LanguageModel m, String name) {
         return m.parameter(name).array().toFloatArray();
     }
 
-    int length() {
-        return length;
+    /** Positions fed to row {@code b}. */
+    int length(int b) {
+        return pos[b];
     }
 
     void reset() {
-        length = 0;
+        java.util.Arrays.fill(pos, 0);
     }
 
     void close() {
@@ -105,14 +113,24 @@ final class CpuDecoder {
         }
     }
 
-    /** Feed one token per row at position length(); returns the logits rows (reused buffers: copy to keep). */
-    float[][] step(int[] tokens) {
-        if (length >= capacity) {
-            throw new IllegalStateException("KV cache full: capacity " + capacity);
-        }
-        int pos = length;
-        int d = c.dModel();
+    /**
+     * Feed one token to each active row ({@code active} null = all rows), each at its own next position; returns the
+     * logits rows (reused buffers: copy to keep; rows not active are stale).
+     */
+    float[][] step(int[] tokens, boolean[] active) {
+        nAct = 0;
         for (int b = 0; b < batch; b++) {
+            if (active == null || active[b]) {
+                if (pos[b] >= capacity) {
+                    throw new IllegalStateException("KV cache full: capacity " + capacity);
+                }
+                act[nAct++] = b;
+            }
+        }
+        int d = c.dModel();
+        int half = c.headDim() / 2;
+        for (int j = 0; j < nAct; j++) {
+            int b = act[j];
             int tok = tokens[b];
             if (tok < 0 || tok >= c.vocabSize()) {
                 throw new IllegalArgumentException("token id " + tok + " outside the vocabulary");
@@ -120,22 +138,32 @@ final class CpuDecoder {
             System.arraycopy(embed, tok * d, x[b], 0, d);
             if (pe != null) {
                 for (int i = 0; i < d; i++) {
-                    x[b][i] += pe[pos * d + i];
+                    x[b][i] += pe[pos[b] * d + i];
+                }
+            } else {
+                for (int i = 0; i < half; i++) { // RoPE angles in float, as llama2.c
+                    float freq = (float) (1.0 / Math.pow(c.ropeTheta(), (2 * i) / (float) c.headDim()));
+                    float angle = pos[b] * freq;
+                    ropeCos[b][i] = (float) Math.cos(angle);
+                    ropeSin[b][i] = (float) Math.sin(angle);
                 }
             }
         }
         for (int l = 0; l < layers.length; l++) {
             if (c.arch() == Architecture.GPT2) {
-                gpt2Layer(l, pos);
+                gpt2Layer(l);
             } else {
-                llamaLayer(l, pos);
+                llamaLayer(l);
             }
         }
-        for (int b = 0; b < batch; b++) {
+        for (int j = 0; j < nAct; j++) {
+            int b = act[j];
             norm(xb[b], x[b], normW, normB);
         }
         matmul(logits, xb, head, null, c.vocabSize(), d);
-        length++;
+        for (int j = 0; j < nAct; j++) {
+            pos[act[j]]++;
+        }
         return logits;
     }
 
@@ -170,38 +198,33 @@ final class CpuDecoder {
         }
     }
 
-    private void llamaLayer(int l, int pos) {
+    private void llamaLayer(int l) {
         Layer w = layers[l];
         int d = c.dModel(), kvd = c.kvDim(), hd = c.headDim(), f = c.dFf();
-        for (int b = 0; b < batch; b++) {
+        for (int j = 0; j < nAct; j++) {
+            int b = act[j];
             norm(xb[b], x[b], w.n1w, null);
         }
         matmul(q, xb, w.wq, null, d, d);
         matmul(k, xb, w.wk, null, kvd, d);
         matmul(v, xb, w.wv, null, kvd, d);
-        int half = hd / 2;
-        float[] cos = new float[half];
-        float[] sin = new float[half];
-        for (int i = 0; i < half; i++) {
-            float freq = (float) (1.0 / Math.pow(c.ropeTheta(), (2 * i) / (float) hd));
-            float angle = pos * freq;
-            cos[i] = (float) Math.cos(angle);
-            sin[i] = (float) Math.sin(angle);
-        }
-        for (int b = 0; b < batch; b++) {
-            rope(q[b], d, hd, cos, sin);
-            rope(k[b], kvd, hd, cos, sin);
-            System.arraycopy(k[b], 0, kc[l][b], pos * kvd, kvd);
-            System.arraycopy(v[b], 0, vc[l][b], pos * kvd, kvd);
-            attend(l, b, pos, q[b], 0, xb[b]);
+        for (int j = 0; j < nAct; j++) {
+            int b = act[j];
+            rope(q[b], d, hd, ropeCos[b], ropeSin[b]);
+            rope(k[b], kvd, hd, ropeCos[b], ropeSin[b]);
+            System.arraycopy(k[b], 0, kc[l][b], pos[b] * kvd, kvd);
+            System.arraycopy(v[b], 0, vc[l][b], pos[b] * kvd, kvd);
+            attend(l, b, pos[b], q[b], 0, xb[b]);
         }
         matmulAdd(x, xb, w.wo, d, d);
-        for (int b = 0; b < batch; b++) {
+        for (int j = 0; j < nAct; j++) {
+            int b = act[j];
             norm(xb[b], x[b], w.n2w, null);
         }
         matmul(hb, xb, w.w1, null, f, d);
         matmul(hb2, xb, w.w3, null, f, d);
-        for (int b = 0; b < batch; b++) {
+        for (int j = 0; j < nAct; j++) {
+            int b = act[j];
             float[] h1 = hb[b], h3 = hb2[b];
             for (int i = 0; i < f; i++) {
                 float a = h1[i];
@@ -211,20 +234,23 @@ final class CpuDecoder {
         matmulAdd(x, hb, w.w2, d, f);
     }
 
-    private void gpt2Layer(int l, int pos) {
+    private void gpt2Layer(int l) {
         Layer w = layers[l];
         int d = c.dModel(), f = c.dFf();
-        for (int b = 0; b < batch; b++) {
+        for (int j = 0; j < nAct; j++) {
+            int b = act[j];
             norm(xb[b], x[b], w.n1w, w.n1b);
         }
         matmul(q, xb, w.wqkv, w.bqkv, 3 * d, d); // q | k | v
-        for (int b = 0; b < batch; b++) {
-            System.arraycopy(q[b], d, kc[l][b], pos * d, d);
-            System.arraycopy(q[b], 2 * d, vc[l][b], pos * d, d);
-            attend(l, b, pos, q[b], 0, xb[b]);
+        for (int j = 0; j < nAct; j++) {
+            int b = act[j];
+            System.arraycopy(q[b], d, kc[l][b], pos[b] * d, d);
+            System.arraycopy(q[b], 2 * d, vc[l][b], pos[b] * d, d);
+            attend(l, b, pos[b], q[b], 0, xb[b]);
         }
         matmul(hb2, xb, w.wo, w.bo, d, d); // hb2 as scratch (C <= F)
-        for (int b = 0; b < batch; b++) {
+        for (int j = 0; j < nAct; j++) {
+            int b = act[j];
             for (int i = 0; i < d; i++) {
                 x[b][i] += hb2[b][i];
             }
@@ -232,7 +258,8 @@ final class CpuDecoder {
         }
         matmul(hb, xb, w.w1, w.b1, f, d);
         float s = (float) Math.sqrt(2.0 / Math.PI);
-        for (int b = 0; b < batch; b++) {
+        for (int j = 0; j < nAct; j++) {
+            int b = act[j];
             float[] h = hb[b];
             for (int i = 0; i < f; i++) {
                 float a = h[i];
@@ -240,7 +267,8 @@ final class CpuDecoder {
             }
         }
         matmul(hb2, hb, w.w2, w.b2, d, f);
-        for (int b = 0; b < batch; b++) {
+        for (int j = 0; j < nAct; j++) {
+            int b = act[j];
             for (int i = 0; i < d; i++) {
                 x[b][i] += hb2[b][i];
             }
@@ -300,7 +328,8 @@ final class CpuDecoder {
         run(rows, cols, (lo, hi) -> {
             for (int r = lo; r < hi; r++) {
                 int off = r * cols;
-                for (int b = 0; b < batch; b++) {
+                for (int j = 0; j < nAct; j++) {
+            int b = act[j];
                     float s = dot(w, off, in[b], cols);
                     out[b][r] = bias == null ? s : s + bias[r];
                 }
@@ -313,7 +342,8 @@ final class CpuDecoder {
         run(rows, cols, (lo, hi) -> {
             for (int r = lo; r < hi; r++) {
                 int off = r * cols;
-                for (int b = 0; b < batch; b++) {
+                for (int j = 0; j < nAct; j++) {
+            int b = act[j];
                     out[b][r] += dot(w, off, in[b], cols);
                 }
             }
@@ -340,7 +370,7 @@ final class CpuDecoder {
     }
 
     private void run(int rows, int cols, Rows body) {
-        long work = (long) rows * cols * batch;
+        long work = (long) rows * cols * nAct;
         if (pool == null || work < PARALLEL_MIN) {
             body.run(0, rows);
             return;

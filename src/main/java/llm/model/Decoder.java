@@ -60,9 +60,14 @@ public final class Decoder implements AutoCloseable {
         return model;
     }
 
-    /** Positions fed so far. */
+    /** Positions fed so far (to row 0; all rows when they advance together). */
     public int position() {
-        return cpu != null ? cpu.length() : cache.length();
+        return position(0);
+    }
+
+    /** Positions fed so far to row {@code b}. */
+    public int position(int b) {
+        return cpu != null ? cpu.length(b) : cache.length();
     }
 
     public int capacity() {
@@ -78,37 +83,44 @@ public final class Decoder implements AutoCloseable {
         }
     }
 
-    /** Feed {@code ids[b]} (all rows the same length, at least 1) at the current position; logits after each row's last token. */
+    /**
+     * Feed {@code ids[b]} (at least one token per row) after what each row has seen; returns the logits after each
+     * row's last token. Rows may differ in length with the Java implementation (each row keeps its own position, as
+     * memorize-check needs for prompts of different lengths); the DJL implementation needs equal lengths.
+     */
     public float[][] feed(int[][] ids) {
         if (ids.length != batch) {
             throw new IllegalArgumentException("batch of " + ids.length + " rows for a decoder of " + batch);
         }
-        int t = ids[0].length;
-        if (t == 0) {
-            throw new IllegalArgumentException("nothing to feed");
+        int t = 0;
+        for (int[] row : ids) {
+            if (row.length == 0) {
+                throw new IllegalArgumentException("nothing to feed to a row");
+            }
+            t = Math.max(t, row.length);
         }
         if (cpu != null) {
-            float[][] last = null;
+            float[][] out = new float[batch][];
             int[] col = new int[batch];
+            boolean[] active = new boolean[batch];
             for (int i = 0; i < t; i++) {
                 for (int b = 0; b < batch; b++) {
-                    if (ids[b].length != t) {
-                        throw new IllegalArgumentException("rows of different lengths");
-                    }
-                    col[b] = ids[b][i];
+                    active[b] = i < ids[b].length;
+                    col[b] = active[b] ? ids[b][i] : 0;
                 }
-                last = cpu.step(col);
-            }
-            float[][] out = new float[batch][];
-            for (int b = 0; b < batch; b++) {
-                out[b] = last[b].clone();
+                float[][] logits = cpu.step(col, active);
+                for (int b = 0; b < batch; b++) {
+                    if (i == ids[b].length - 1) {
+                        out[b] = logits[b].clone();
+                    }
+                }
             }
             return out;
         }
         int[] flat = new int[batch * t];
         for (int b = 0; b < batch; b++) {
             if (ids[b].length != t) {
-                throw new IllegalArgumentException("rows of different lengths");
+                throw new IllegalArgumentException("rows of different lengths need the Java (CPU) decoder");
             }
             System.arraycopy(ids[b], 0, flat, b * t, t);
         }

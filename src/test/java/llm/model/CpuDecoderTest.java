@@ -84,4 +84,25 @@ class CpuDecoderTest {
     void djl_llama() {
         check(ModelConfig.llama(50, 16, 32, 2, 4, 2, 48, true), Decoder.Impl.DJL, 0);
     }
+
+    @Test
+    void ragged_rows_equal_one_row_at_a_time() {
+        ModelConfig c = ModelConfig.llama(50, 16, 32, 2, 4, 2, 48, true);
+        LanguageModel model = LanguageModel.create(c, root, 5);
+        int[][] prompts = {{1, 2, 3, 4, 5}, {7, 8}, {9, 10, 11}};
+        try (Decoder batch = new Decoder(model, root, 3, 16, Decoder.Impl.JAVA, 1)) {
+            float[][] first = batch.feed(prompts);
+            float[][] second = batch.next(new int[] {6, 9, 12});
+            assertEquals(6, batch.position(0));
+            assertEquals(3, batch.position(1));
+            for (int b = 0; b < 3; b++) {
+                try (Decoder one = new Decoder(model, root, 1, 16, Decoder.Impl.JAVA, 1)) {
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(one.feed(new int[][] {prompts[b]})[0],
+                            first[b], 1e-6f);
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(
+                            one.next(new int[] {new int[] {6, 9, 12}[b]})[0], second[b], 1e-6f);
+                }
+            }
+        }
+    }
 }
