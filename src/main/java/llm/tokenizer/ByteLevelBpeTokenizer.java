@@ -36,6 +36,7 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
     private final int[] alwaysAddedIds;
     private final boolean[] isSpecial;
     private final OptionalInt eos;
+    private final boolean cuttable;
     private final ThreadLocal<WordCache> cache = ThreadLocal.withInitial(WordCache::new);
 
     public ByteLevelBpeTokenizer(String source, Map<String, Integer> vocab, List<String[]> merges,
@@ -99,6 +100,8 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
         specialIds = spIds.stream().mapToInt(Integer::intValue).toArray();
         alwaysAdded = al.toArray(new String[0]);
         alwaysAddedIds = alIds.stream().mapToInt(Integer::intValue).toArray();
+        // an added token with whitespace in it could span a cut (cuts are at whitespace)
+        cuttable = added.keySet().stream().noneMatch(t -> t.chars().anyMatch(Gpt2PreTokenizer::isWhiteSpace));
         Integer e = added.get("<|endoftext|>");
         eos = e == null ? OptionalInt.empty() : OptionalInt.of(e);
     }
@@ -137,10 +140,8 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
     }
 
     @Override
-    public boolean newlineIsBoundary() {
-        // GPT-2's regex never joins "\n" with a following non-space; an added token spanning a newline could
-        return Arrays.stream(alwaysAdded).noneMatch(t -> t.indexOf('\n') >= 0)
-                && Arrays.stream(specials).noneMatch(t -> t.indexOf('\n') >= 0);
+    public boolean canCutAt(CharSequence s, int p) {
+        return cuttable && Gpt2PreTokenizer.canCutAt(s, p);
     }
 
     /** Encode {@code text}, appending ids to {@code out}. Thread-safe (each thread has its own cache). */
