@@ -30,8 +30,8 @@ echo "== end to end (bin/llm, JVM start and tokenizer load included; wall and us
 bin/llm --version > /dev/null  # builds the jar first if the sources changed
 run() { # run LABEL MB CMD...: prints wall, CPU and MB/s by each
   local label=$1 mb=$2; shift 2
-  /usr/bin/time -f "%e %U %S" -o "$tmp/time" "$@"
-  read -r wall user sys < "$tmp/time"
+  /usr/bin/time -f "%e %U %S %M" -o "$tmp/time" "$@"
+  read -r wall user sys _ < "$tmp/time"
   awk -v l="$label" -v mb="$mb" -v w="$wall" -v u="$user" -v s="$sys" \
     'BEGIN { printf "%s: %.2f s wall, %.2f CPU-s", l, w, u+s; if (mb > 0) printf " = %.1f MB/s wall, %.1f MB per CPU-s", mb/w, mb/(u+s); printf "\n" }'
 }
@@ -39,6 +39,9 @@ mb1=$(awk -v s="$(stat -c %s "$wiki")" 'BEGIN { print s/1e6 }')
 mb8=$(awk -v s="$size" 'BEGIN { print s/1e6 }')
 run "tokenize --bin wiki.test.raw (${mb1} MB)" "$mb1" bin/llm tokenize -q --tokenizer "$gpt2" --bin "$tmp/w.bin" "$wiki"
 run "tokenize --bin wiki.test.raw x8 (${mb8} MB)" "$mb8" bin/llm tokenize -q --tokenizer "$gpt2" --bin "$tmp/w8.bin" "$tmp/wiki8.txt"
+run "tokenize --bin, wiki.test.raw x80 on stdin ($(awk -v m="$mb8" 'BEGIN { print m*10 }') MB, -Xmx64m)" "$(awk -v m="$mb8" 'BEGIN { print m*10 }')" \
+  bash -c 'for i in 1 2 3 4 5 6 7 8 9 10; do cat "$2"; done | LLM_JAVA_OPTS=-Xmx64m bin/llm tokenize -q --tokenizer "$1" --bin "$3" -' _ "$gpt2" "$tmp/wiki8.txt" "$tmp/w80.bin"
+echo "  max RSS of that run: $(awk '{ print $4 }' "$tmp/time") KB; shard $(stat -c %s "$tmp/w80.bin") bytes"
 run "tokenize (text ids) wiki.test.raw x8" "$mb8" bash -c 'bin/llm tokenize -q --tokenizer "$1" "$2" > /dev/null' _ "$gpt2" "$tmp/wiki8.txt"
 run "tokenize --decode of the x8 shard" 0 bash -c 'bin/llm tokenize -q --tokenizer "$1" --decode "$2" > "$3"' _ "$gpt2" "$tmp/w8.bin" "$tmp/back.txt"
 cmp -s "$tmp/back.txt" "$tmp/wiki8.txt" && echo "decoded text identical to the input" || echo "decoded text DIFFERS"
