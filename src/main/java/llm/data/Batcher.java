@@ -93,6 +93,12 @@ public final class Batcher {
             throw UserException.runtime("the training data has " + total + " tokens, too few for one window of --ctx "
                     + seqLen + " (+1 target) in any source");
         }
+        for (Source s : sources) {
+            if (s.tokens().size() < seqLen + 1L) {
+                llm.io.Log.warn("data: %s: %d tokens, fewer than one window (--ctx %d + 1): not used", s.name(),
+                        s.tokens().size(), seqLen);
+            }
+        }
         this.fingerprint = fingerprint(this.sources, seqLen);
         this.order = buildEpoch(0);
     }
@@ -132,6 +138,28 @@ public final class Batcher {
         int[] out = new int[batch * (seqLen + 1)];
         for (int b = 0; b < batch; b++) {
             nextWindow(out, b * (seqLen + 1));
+        }
+        return out;
+    }
+
+    /** The inputs of a (B, T+1) batch: shape (B, T), {@code x[b][t] = w[b][t]}. */
+    public static int[] inputs(int[] batch, int seqLen) {
+        return shifted(batch, seqLen, 0);
+    }
+
+    /** The targets of a (B, T+1) batch: shape (B, T), {@code y[b][t] = w[b][t+1]}. */
+    public static int[] targets(int[] batch, int seqLen) {
+        return shifted(batch, seqLen, 1);
+    }
+
+    private static int[] shifted(int[] batch, int t, int shift) {
+        if (batch.length % (t + 1) != 0) {
+            throw new IllegalArgumentException("batch of " + batch.length + " ids is not a multiple of T+1 = " + (t + 1));
+        }
+        int rows = batch.length / (t + 1);
+        int[] out = new int[rows * t];
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(batch, r * (t + 1) + shift, out, r * t, t);
         }
         return out;
     }

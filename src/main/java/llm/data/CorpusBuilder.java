@@ -104,6 +104,11 @@ public final class CorpusBuilder {
         List<Tokens> parts = new ArrayList<>();
         for (Path f : files) {
             ShardTokens t = ShardTokens.open(f);
+            if (t.width() == 2 && tokenizer.vocabSize() > 65536) {
+                t.close();
+                throw UserException.runtime(f + ": a uint16 token shard cannot hold the ids of a "
+                        + tokenizer.vocabSize() + "-token vocabulary (it was made with another tokenizer)");
+            }
             int max = t.maxId();
             if (max >= tokenizer.vocabSize()) {
                 t.close();

@@ -53,6 +53,30 @@ public final class CorpusReader {
         }
     }
 
+    /** All documents of {@code path} as strings (for small inputs: tests, recipes that pick articles). */
+    public static List<String> documents(Path path, CorpusOptions options) {
+        List<String> docs = new ArrayList<>();
+        new CorpusReader(options).read(path, new DocumentSink() {
+            private StringBuilder cur;
+
+            @Override
+            public void start(String name) {
+                cur = new StringBuilder();
+            }
+
+            @Override
+            public void text(String chunk) {
+                cur.append(chunk);
+            }
+
+            @Override
+            public void end() {
+                docs.add(cur.toString());
+            }
+        });
+        return docs;
+    }
+
     /** The regular, non-hidden files under {@code dir}, recursively, sorted by path. */
     public static List<Path> listFiles(Path dir) {
         try (Stream<Path> s = Files.walk(dir)) {

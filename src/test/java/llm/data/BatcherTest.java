@@ -94,6 +94,14 @@ class BatcherTest {
     }
 
     @Test
+    void inputsAndTargets() {
+        int[] batch = {1, 2, 3, 4, 5, 6, 7, 8};
+        assertArrayEquals(new int[] {1, 2, 3, 5, 6, 7}, Batcher.inputs(batch, 3));
+        assertArrayEquals(new int[] {2, 3, 4, 6, 7, 8}, Batcher.targets(batch, 3));
+        assertThrows(IllegalArgumentException.class, () -> Batcher.inputs(batch, 4));
+    }
+
+    @Test
     void tooLittleData() {
         UserException e = assertThrows(UserException.class,
                 () -> new Batcher(List.of(new Batcher.Source("s", Tokens.of(1, 2, 3), 1)), 3, 0));

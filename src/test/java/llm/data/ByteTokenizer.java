@@ -5,7 +5,7 @@ import java.util.OptionalInt;
 import llm.tokenizer.Tokenizer;
 
 /** A trivial tokenizer for tests: one token per UTF-8 byte, id 256 is end-of-text. */
-final class ByteTokenizer implements Tokenizer {
+class ByteTokenizer implements Tokenizer {
     static final int EOT = 256;
 
     @Override

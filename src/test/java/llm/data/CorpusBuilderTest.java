@@ -101,6 +101,15 @@ class CorpusBuilderTest {
                 () -> builder(ValSplit.NONE, null).build(List.of(DataSpec.parse(s.toString()))));
         assertTrue(e.getMessage().contains("token id 300 is outside the tokenizer's vocabulary"), e.getMessage());
 
+        CorpusBuilder big = new CorpusBuilder(new ByteTokenizer() {
+            @Override
+            public int vocabSize() {
+                return 100_000;
+            }
+        }, E, CorpusOptions.DEFAULT, ValSplit.NONE, null);
+        e = assertThrows(UserException.class, () -> big.build(List.of(DataSpec.parse(d.toString()))));
+        assertTrue(e.getMessage().contains("uint16 token shard cannot hold"), e.getMessage());
+
         Files.writeString(d.resolve("notes.txt"), "text");
         assertThrows(UserException.class, () -> builder(ValSplit.NONE, null).build(List.of(DataSpec.parse(d.toString()))));
     }

@@ -81,6 +81,16 @@ class CorpusReaderTest {
         assertEquals(" = Robert Boulter = \n Robert is an actor . \n = = Career = = \n He acted . ", docs.get(0));
         assertTrue(docs.get(1).startsWith(" = Du Fu = \n"));
         assertEquals(1, read(f).size());
+        assertEquals(docs, CorpusReader.documents(f, CorpusOptions.DEFAULT.withSplit(CorpusOptions.Split.WIKITEXT)));
+    }
+
+    @Test
+    void wikitext2TestSplitHasItsArticles() {
+        Path f = Path.of(System.getProperty("llm.shared", "../shared"), "data/wikitext-2-raw/wiki.test.raw");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(f), "../shared not present");
+        List<String> docs = CorpusReader.documents(f, CorpusOptions.DEFAULT.withSplit(CorpusOptions.Split.WIKITEXT));
+        assertEquals(" = Robert Boulter = ", docs.get(0).lines().findFirst().orElseThrow());
+        assertTrue(docs.size() > 50 && docs.size() < 70, "articles: " + docs.size()); // WikiText-2 test: 60 articles
     }
 
     @Test
