@@ -128,6 +128,18 @@ public final class CorpusBuilder {
     private Corpus.Source text(DataSpec spec, int index) {
         String prefix = String.format(Locale.ROOT, "src%02d", index);
         Path dir = shardDir;
+        String key = dir == null ? null : cacheKey(spec);
+        if (key != null) {
+            Corpus.Source cached = cached(spec, dir.resolve(prefix + ".json"), key);
+            if (cached != null) {
+                return cached;
+            }
+            try {
+                Files.deleteIfExists(dir.resolve(prefix + ".json")); // stale until the new shards are complete
+            } catch (java.io.IOException e) {
+                throw UserException.runtime(dir.resolve(prefix + ".json") + ": cannot remove: " + e.getMessage());
+            }
+        }
         try (TokenWriter train = new TokenWriter(dir, prefix + "_train", tokenizer.vocabSize(), shardTokens);
                 TokenWriter held = new TokenWriter(dir, prefix + "_val", tokenizer.vocabSize(), shardTokens)) {
             Sink sink = new Sink(train, held);
@@ -137,11 +149,88 @@ public final class CorpusBuilder {
             }
             Tokens t = train.finish();
             Tokens v = held.finish();
-            if (split.kind() == ValSplit.Kind.TAIL) {
-                long cut = split.cut(t.size());
-                return new Corpus.Source(spec, t.range(0, cut), t.range(cut, t.size()), sink.documents, 0, sink.bytes);
+            if (key != null) {
+                writeManifest(dir.resolve(prefix + ".json"), new Manifest(key, names(train.files()),
+                        names(held.files()), sink.documents, sink.heldOut, sink.bytes));
             }
-            return new Corpus.Source(spec, t, v, sink.documents, sink.heldOut, sink.bytes);
+            return assemble(spec, t, v, sink.documents, sink.heldOut, sink.bytes);
+        }
+    }
+
+    private Corpus.Source assemble(DataSpec spec, Tokens t, Tokens v, long docs, long heldOut, long bytes) {
+        if (split.kind() == ValSplit.Kind.TAIL) {
+            long cut = split.cut(t.size());
+            return new Corpus.Source(spec, t.range(0, cut), t.range(cut, t.size()), docs, 0, bytes);
+        }
+        return new Corpus.Source(spec, t, v, docs, heldOut, bytes);
+    }
+
+    // ---- reuse of shards tokenized by an earlier run (same inputs, tokenizer and options) ----
+
+    /** What a source's shards were made from, and which files hold them ({@code srcNN.json} in the shard dir). */
+    record Manifest(String key, List<String> train, List<String> val, long documents, long heldOut, long bytes) {}
+
+    private static final com.google.gson.Gson GSON = new com.google.gson.GsonBuilder()
+            .setFieldNamingPolicy(com.google.gson.FieldNamingPolicy.LOWER_CASE_WITH_UNDERSCORES)
+            .disableHtmlEscaping().setPrettyPrinting().create();
+
+    private static List<String> names(List<Path> files) {
+        return files.stream().map(p -> p.getFileName().toString()).toList();
+    }
+
+    /**
+     * The inputs' identity: each file's path, size and modification time, the tokenizer (name, vocabulary, separator
+     * and the ids of a probe text), the reader options and the split.
+     */
+    private String cacheKey(DataSpec spec) {
+        StringBuilder k = new StringBuilder();
+        List<Path> files = Files.isDirectory(spec.path()) ? CorpusReader.listFiles(spec.path()) : List.of(spec.path());
+        try {
+            for (Path f : files) {
+                k.append(f.toAbsolutePath()).append(' ').append(Files.size(f)).append(' ')
+                        .append(Files.getLastModifiedTime(f).toMillis()).append('\n');
+            }
+        } catch (java.io.IOException e) {
+            return null;
+        }
+        k.append(tokenizer.name()).append(' ').append(tokenizer.vocabSize()).append(' ').append(separator).append(' ')
+                .append(java.util.Arrays.hashCode(tokenizer.encode(PROBE))).append('\n');
+        k.append(options).append(' ').append(split);
+        return k.toString();
+    }
+
+    private static final String PROBE = "The quick brown fox, 1234 times: \"déjà vu\" 😀\n\n  def f(x):\treturn x";
+
+    private Corpus.Source cached(DataSpec spec, Path manifestFile, String key) {
+        if (!Files.isRegularFile(manifestFile)) {
+            return null;
+        }
+        try {
+            Manifest m = GSON.fromJson(Files.readString(manifestFile), Manifest.class);
+            if (m == null || !key.equals(m.key()) || m.train() == null || m.val() == null) {
+                return null;
+            }
+            List<Tokens> t = new ArrayList<>();
+            for (String f : m.train()) {
+                t.add(ShardTokens.open(shardDir.resolve(f)));
+            }
+            List<Tokens> v = new ArrayList<>();
+            for (String f : m.val()) {
+                v.add(ShardTokens.open(shardDir.resolve(f)));
+            }
+            Log.debug("data: %s: reusing the token shards in %s", spec, shardDir);
+            return assemble(spec, t.isEmpty() ? Tokens.of() : Tokens.concat(t), v.isEmpty() ? Tokens.of()
+                    : Tokens.concat(v), m.documents(), m.heldOut(), m.bytes());
+        } catch (java.io.IOException | RuntimeException e) {
+            return null; // tokenize again
+        }
+    }
+
+    private static void writeManifest(Path file, Manifest m) {
+        try {
+            llm.io.AtomicFile.writeString(file, GSON.toJson(m) + "\n");
+        } catch (java.io.IOException e) {
+            Log.warn("%s: cannot write: %s", file, e.getMessage());
         }
     }
 

@@ -75,8 +75,30 @@ class CorpusBuilderTest {
         assertArrayEquals(all(mem.sources().get(0).train()), all(disk.sources().get(0).train()));
         assertArrayEquals(all(mem.val()), all(disk.val()));
         try (var files = Files.list(dir.resolve("shards"))) {
-            assertEquals(13, files.count()); // 1,602 tokens in shards of 128
+            assertEquals(13, files.filter(p -> p.toString().endsWith(".bin")).count()); // 1,602 tokens, shards of 128
         }
+    }
+
+    @Test
+    void shardsAreReusedWhileTheInputsAreUnchanged(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("t.txt");
+        Files.writeString(f, "hello");
+        Path shards = dir.resolve("shards");
+        Corpus first = builder(ValSplit.NONE, shards).build(List.of(DataSpec.parse(f.toString())));
+        assertArrayEquals(new int[] {E, 'h', 'e', 'l', 'l', 'o'}, all(first.sources().get(0).train()));
+        assertTrue(Files.isRegularFile(shards.resolve("src00.json")));
+        // tamper with the shard: a second build reads it instead of tokenizing again
+        TokenShard.write(shards.resolve("src00_train_000000.bin"), new int[] {E, 'j', 'e', 'l', 'l', 'o'},
+                TokenShard.VERSION_U16);
+        Corpus again = builder(ValSplit.NONE, shards).build(List.of(DataSpec.parse(f.toString())));
+        assertArrayEquals(new int[] {E, 'j', 'e', 'l', 'l', 'o'}, all(again.sources().get(0).train()));
+        assertEquals(1, again.sources().get(0).documents());
+        // another split or changed input: tokenized again
+        Corpus tail = builder(ValSplit.tail(0.5), shards).build(List.of(DataSpec.parse(f.toString())));
+        assertArrayEquals(new int[] {E, 'h', 'e'}, all(tail.sources().get(0).train()));
+        Files.writeString(f, "howdy!");
+        Corpus changed = builder(ValSplit.NONE, shards).build(List.of(DataSpec.parse(f.toString())));
+        assertArrayEquals(new int[] {E, 'h', 'o', 'w', 'd', 'y', '!'}, all(changed.sources().get(0).train()));
     }
 
     @Test
