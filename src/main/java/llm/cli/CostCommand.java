@@ -227,7 +227,7 @@ public final class CostCommand implements Callable<Integer> {
 
     private static String money(double d) {
         return d >= 1e6 ? String.format(Locale.ROOT, "%,.0f (%s)", d, Quantity.human(d))
-                : String.format(Locale.ROOT, "%,.2f", d);
+                : d > 0 && d < 0.01 ? String.format(Locale.ROOT, "%.2g", d) : String.format(Locale.ROOT, "%,.2f", d);
     }
 
     private static String rate(double flops) {
