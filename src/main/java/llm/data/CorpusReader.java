@@ -209,6 +209,9 @@ public final class CorpusReader {
         long lineNo = 0;
         for (String line; (line = readLine(r, name)) != null; ) {
             lineNo++;
+            if (lineNo == 1 && line.startsWith("\uFEFF")) {
+                line = line.substring(1); // a byte-order mark
+            }
             if (line.isBlank()) {
                 continue;
             }
@@ -278,8 +281,13 @@ public final class CorpusReader {
         Reader r = utf8(in);
         char[] buf = new char[1 << 15];
         StringBuilder line = new StringBuilder();
+        boolean first = true;
         for (int n; (n = read(r, buf, name)) > 0; ) {
             int from = 0;
+            if (first && buf[0] == '\uFEFF') {
+                from = 1; // a byte-order mark
+            }
+            first = false;
             for (int i = 0; i < n; i++) {
                 if (buf[i] == '\n') {
                     line.append(buf, from, i - from);

@@ -121,6 +121,12 @@ class CorpusReaderTest {
         Path f = dir.resolve("web.jsonl");
         Files.writeString(f, "{\"text\": \"first doc\", \"id\": 1}\n\n{\"text\": \"\"}\n{\"text\": \"second\\ndoc\"}\n");
         assertEquals(List.of("first doc", "second\ndoc"), read(f));
+        Path bom = dir.resolve("bom.jsonl");
+        Files.writeString(bom, "\uFEFF{\"text\": \"x\"}\n");
+        assertEquals(List.of("x"), read(bom));
+        Path bomText = dir.resolve("bom.txt");
+        Files.writeString(bomText, "\uFEFFy");
+        assertEquals(List.of("y"), read(bomText));
         Path g = dir.resolve("other.jsonl");
         Files.writeString(g, "{\"content\": \"a\"}\n{\"content\": \"b\"}\n");
         assertEquals(List.of("a", "b"), read(g, CorpusOptions.DEFAULT.withTextField("content")));
