@@ -18,7 +18,7 @@
  *
  * EvalWindows val = new EvalWindows(corpus.val(), ctx, 64);   // the same windows at every evaluation
  * int[] vb = val.batch(0, B);
- * trainingRun.data = corpus.describe("train");                // for training.json
+ * List<TrainingRun.DataSource> mixture = corpus.describe("train");  // for TrainingRun.of(...)
  * }</pre>
  *
  * <p>Readers: {@link llm.data.CorpusReader} (plain text cut at {@code <|endoftext|>} lines or WikiText article
