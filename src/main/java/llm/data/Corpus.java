@@ -5,12 +5,12 @@ import java.util.List;
 import llm.compute.TrainingRun;
 
 /**
- * Tokenized training data: each {@code --data} source's tokens (documents each preceded by the separator id), split
+ * Tokenized training data: each {@code --data} source's tokens (documents each followed by the separator id), split
  * into a training part and a held-out validation part, plus the mixture weights. Built by {@link CorpusBuilder}.
  *
  * @param sources   the sources in --data order
  * @param val       validation tokens: the held-out parts of all sources (or --val-data), one after the other
- * @param separator the end-of-text id that precedes every document
+ * @param separator the end-of-text id that follows every document
  */
 public record Corpus(List<Source> sources, Tokens val, int separator) {
 

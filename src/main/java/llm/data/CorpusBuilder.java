@@ -11,7 +11,8 @@ import llm.tokenizer.Tokenizer;
 
 /**
  * Reads and tokenizes {@code --data} sources into a {@link Corpus}: text through {@link CorpusReader} and the
- * tokenizer (every document preceded by the separator, the tokenizer's end-of-text id, as llm.c's data scripts do),
+ * tokenizer (every document followed by the separator, the tokenizer's end-of-text id, as GPT-2's training data and
+ * {@code llm tokenize --eos} do),
  * token shards as they are. Memory stays bounded when a shard directory is given: tokens go to shards of
  * {@link TokenWriter#DEFAULT_SHARD_TOKENS} there, and are read back from disk.
  */
@@ -24,7 +25,7 @@ public final class CorpusBuilder {
     private int shardTokens = TokenWriter.DEFAULT_SHARD_TOKENS;
 
     /**
-     * @param separator the id put before every document (usually {@link #endOfText(Tokenizer)})
+     * @param separator the id put after every document (usually {@link #endOfText(Tokenizer)})
      * @param shardDir  where token shards go (null: keep tokens in memory)
      */
     public CorpusBuilder(Tokenizer tokenizer, int separator, CorpusOptions options, ValSplit split, Path shardDir) {
@@ -256,7 +257,6 @@ public final class CorpusBuilder {
                 heldOut++;
             }
             target = out ? held : train;
-            target.add(separator);
         }
 
         @Override
@@ -267,6 +267,7 @@ public final class CorpusBuilder {
 
         @Override
         public void end() {
+            target.add(separator);
             target = null;
         }
     }

@@ -4,7 +4,7 @@
  * <pre>{@code
  * List<DataSpec> specs = dataFlags.stream().map(DataSpec::parse).toList();          // "wiki.txt:10"
  * CorpusOptions opts = CorpusOptions.DEFAULT.withTextField(textField);              // --text-field
- * CorpusBuilder builder = new CorpusBuilder(tokenizer, CorpusBuilder.endOfText(tokenizer), opts,
+ * CorpusBuilder builder = new CorpusBuilder(tokenizer, CorpusBuilder.endOfText(tokenizer), opts, // EOT after each doc
  *         ValSplit.tail(0.1), out.resolve("data"));                                 // null dir: tokens in memory
  * Corpus corpus = builder.build(specs);
  * // --val-data: corpus = corpus.withValidation(new CorpusBuilder(..., ValSplit.NONE, dir).build(valSpecs));

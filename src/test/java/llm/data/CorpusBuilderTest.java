@@ -27,11 +27,11 @@ class CorpusBuilderTest {
     }
 
     @Test
-    void documentsArePrecededByEndOfText(@TempDir Path dir) throws Exception {
+    void documentsAreFollowedByEndOfText(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("s.txt");
         Files.writeString(f, "ab\n<|endoftext|>\ncd\n");
         Corpus c = builder(ValSplit.NONE, null).build(List.of(DataSpec.parse(f + ":3")));
-        assertArrayEquals(new int[] {E, 'a', 'b', E, 'c', 'd'}, all(c.sources().get(0).train()));
+        assertArrayEquals(new int[] {'a', 'b', E, 'c', 'd', E}, all(c.sources().get(0).train()));
         assertEquals(2, c.sources().get(0).documents());
         assertEquals(4, c.sources().get(0).bytes());
         assertEquals(0, c.val().size());
@@ -51,18 +51,18 @@ class CorpusBuilderTest {
         Files.writeString(f, sb);
         Corpus tail = builder(ValSplit.tail(0.1), null).build(List.of(DataSpec.parse(f.toString())));
         assertEquals(45, tail.sources().get(0).train().size()); // 10 × (1 + 4) = 50 tokens, last 5 held out
-        assertArrayEquals(new int[] {E, 'd', 'o', 'c', '9'}, all(tail.val()));
+        assertArrayEquals(new int[] {'d', 'o', 'c', '9', E}, all(tail.val()));
 
         Corpus docs = builder(ValSplit.documents(0.2), null).build(List.of(DataSpec.parse(f.toString())));
         assertEquals(2, docs.sources().get(0).valDocuments());
-        assertArrayEquals(new int[] {E, 'd', 'o', 'c', '4', E, 'd', 'o', 'c', '9'}, all(docs.val()));
+        assertArrayEquals(new int[] {'d', 'o', 'c', '4', E, 'd', 'o', 'c', '9', E}, all(docs.val()));
         assertEquals(40, docs.sources().get(0).train().size());
         assertEquals(8, docs.describe("train").get(0).documents());
 
         Path v = dir.resolve("val.txt");
         Files.writeString(v, "held");
         Corpus withVal = tail.withValidation(builder(ValSplit.NONE, null).build(List.of(DataSpec.parse(v.toString()))));
-        assertArrayEquals(new int[] {E, 'h', 'e', 'l', 'd'}, all(withVal.val()));
+        assertArrayEquals(new int[] {'h', 'e', 'l', 'd', E}, all(withVal.val()));
     }
 
     @Test
@@ -85,20 +85,20 @@ class CorpusBuilderTest {
         Files.writeString(f, "hello");
         Path shards = dir.resolve("shards");
         Corpus first = builder(ValSplit.NONE, shards).build(List.of(DataSpec.parse(f.toString())));
-        assertArrayEquals(new int[] {E, 'h', 'e', 'l', 'l', 'o'}, all(first.sources().get(0).train()));
+        assertArrayEquals(new int[] {'h', 'e', 'l', 'l', 'o', E}, all(first.sources().get(0).train()));
         assertTrue(Files.isRegularFile(shards.resolve("src00.json")));
         // tamper with the shard: a second build reads it instead of tokenizing again
-        TokenShard.write(shards.resolve("src00_train_000000.bin"), new int[] {E, 'j', 'e', 'l', 'l', 'o'},
+        TokenShard.write(shards.resolve("src00_train_000000.bin"), new int[] {'j', 'e', 'l', 'l', 'o', E},
                 TokenShard.VERSION_U16);
         Corpus again = builder(ValSplit.NONE, shards).build(List.of(DataSpec.parse(f.toString())));
-        assertArrayEquals(new int[] {E, 'j', 'e', 'l', 'l', 'o'}, all(again.sources().get(0).train()));
+        assertArrayEquals(new int[] {'j', 'e', 'l', 'l', 'o', E}, all(again.sources().get(0).train()));
         assertEquals(1, again.sources().get(0).documents());
         // another split or changed input: tokenized again
         Corpus tail = builder(ValSplit.tail(0.5), shards).build(List.of(DataSpec.parse(f.toString())));
-        assertArrayEquals(new int[] {E, 'h', 'e'}, all(tail.sources().get(0).train()));
+        assertArrayEquals(new int[] {'h', 'e', 'l'}, all(tail.sources().get(0).train()));
         Files.writeString(f, "howdy!");
         Corpus changed = builder(ValSplit.NONE, shards).build(List.of(DataSpec.parse(f.toString())));
-        assertArrayEquals(new int[] {E, 'h', 'o', 'w', 'd', 'y', '!'}, all(changed.sources().get(0).train()));
+        assertArrayEquals(new int[] {'h', 'o', 'w', 'd', 'y', '!', E}, all(changed.sources().get(0).train()));
     }
 
     @Test
@@ -168,7 +168,7 @@ class CorpusBuilderTest {
         assertEquals(c.sources().get(0).bytes() + 1, n); // one document: EOT + its bytes
         assertTrue(n > 1_000_000, "tokens " + n);
         assertEquals(n / 10, c.val().size());
-        assertEquals(E, c.sources().get(0).train().get(0));
-        assertEquals('F', c.sources().get(0).train().get(1)); // "First Citizen:"
+        assertEquals('F', c.sources().get(0).train().get(0)); // "First Citizen:"
+        assertEquals(E, c.val().get(c.val().size() - 1));
     }
 }
