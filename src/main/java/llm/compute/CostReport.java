@@ -152,7 +152,7 @@ public record CostReport(double params, double flopsParams, String arch, int nLa
             measured = new Measured(q.runDir(), r.device(), devs, tps, runMfu, runFpt, r.tokensSeen(), r.seconds());
             if (q.gpu() == null) { // the same hardware at the measured rate
                 device = r.device() == null ? "the run's device" : r.device();
-                dtype = r.dtype() == null ? dtype : Dtype.parse(r.dtype(), "training.json dtype");
+                dtype = runDtype(r.dtype(), dtype);
                 peak = r.peakFlops();
                 peakSource = r.peakSource() == null ? "training.json" : r.peakSource();
                 mfu = runMfu;
@@ -193,6 +193,14 @@ public record CostReport(double params, double flopsParams, String arch, int nLa
         return new CostReport(params, flopsParams, arch, attention ? layers : 0, attention ? d : 0, attention ? ctx : 0,
                 tokens, tokensNote, fpt, flops, formula, device, dtype.id(), peak, peakSource, mfu, mfuNote, rate, est,
                 measured);
+    }
+
+    private static Dtype runDtype(String recorded, Dtype dflt) {
+        try {
+            return recorded == null ? dflt : Dtype.parse(recorded, "training.json dtype");
+        } catch (UserException e) {
+            return dflt;
+        }
     }
 
     private static String fmt(String f, Object... args) {
