@@ -1,7 +1,6 @@
 package llm.model;
 
 import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.RecursiveAction;
 
 /**
  * Incremental decoding in plain Java on the CPU, for generation. A decode step of a small model is a few hundred
@@ -44,7 +43,7 @@ final class CpuDecoder {
         this.c = model.config();
         this.batch = batch;
         this.capacity = capacity;
-        this.pool = threads > 1 ? new ForkJoinPool(threads) : null;
+        this.pool = threads > 1 ? new ForkJoinPool(threads - 1) : null; // plus the calling thread
         boolean gpt2 = c.arch() == Architecture.GPT2;
         int d = c.dModel(), kv = c.kvDim(), f = c.dFf(), ll = c.nLayer();
         layers = new Layer[ll];
@@ -403,22 +402,16 @@ final class CpuDecoder {
             body.run(0, rows);
             return;
         }
-        int parts = pool.getParallelism();
-        pool.invoke(new RecursiveAction() {
-            @Override
-            protected void compute() {
-                RecursiveAction[] tasks = new RecursiveAction[parts];
-                for (int p = 0; p < parts; p++) {
-                    int lo = (int) ((long) rows * p / parts), hi = (int) ((long) rows * (p + 1) / parts);
-                    tasks[p] = new RecursiveAction() {
-                        @Override
-                        protected void compute() {
-                            body.run(lo, hi);
-                        }
-                    };
-                }
-                invokeAll(tasks);
-            }
-        });
+        // the calling thread takes the first share itself; the pool's workers take the rest
+        int parts = pool.getParallelism() + 1;
+        java.util.concurrent.ForkJoinTask<?>[] others = new java.util.concurrent.ForkJoinTask<?>[parts - 1];
+        for (int p = 1; p < parts; p++) {
+            int lo = (int) ((long) rows * p / parts), hi = (int) ((long) rows * (p + 1) / parts);
+            others[p - 1] = pool.submit(() -> body.run(lo, hi));
+        }
+        body.run(0, (int) ((long) rows / parts));
+        for (java.util.concurrent.ForkJoinTask<?> t : others) {
+            t.join();
+        }
     }
 }
