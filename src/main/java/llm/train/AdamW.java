@@ -108,7 +108,7 @@ public final class AdamW implements AutoCloseable {
         if (src == null || !src.getShape().equals(dst.getShape())) {
             throw llm.UserException.runtime("checkpoint: optimizer state " + name + " is missing or has the wrong shape");
         }
-        dst.set(src.toByteBuffer());
+        dst.set(new ai.djl.ndarray.index.NDIndex("..."), src.toDevice(dst.getDevice(), false));
     }
 
     @Override
