@@ -187,6 +187,9 @@ public final class Trainer {
                 }
             }
             double loss = lossSum / s.accum();
+            if (Boolean.getBoolean("llm.train.gcEveryStep")) {
+                System.gc();
+            }
 
             // 2. the gradient is the mean over micro-batches: sum / accum; clip its global norm
             double norm;
@@ -195,8 +198,9 @@ public final class Trainer {
             }
             if (!Double.isFinite(loss) || !Double.isFinite(norm)) {
                 throw new UserException(TrainExit.DIVERGED, String.format(Locale.ROOT,
-                        "step %d: the loss is %s (gradient norm %s); stopped. The last good checkpoint (step %d) is"
-                                + " in %s: resume with a lower --lr", step + 1, loss, norm, lastSaved, ckptFile));
+                        "step %d: the loss is %s (gradient norm %s%s); stopped. The last good checkpoint (step %d)"
+                                + " is in %s: resume with a lower --lr", step + 1, loss, norm, nonFinite(), lastSaved,
+                        ckptFile));
             }
 
             // 3. AdamW
@@ -247,6 +251,22 @@ public final class Trainer {
         Result r = new Result(step, tokens, trainSeconds, wall, lastLoss, lastVal, interrupted);
         release.write(r);
         return r;
+    }
+
+    /** ", not finite in: NAME, ..." for the parameters whose gradient holds NaN or inf. */
+    private String nonFinite() {
+        StringBuilder b = new StringBuilder();
+        try (NDManager sm = Engines.step(root)) {
+            for (Map.Entry<String, NDArray> e : params.entrySet()) {
+                NDArray g = e.getValue().getGradient();
+                g.attach(sm);
+                float sq = g.square().sum().getFloat();
+                if (!Float.isFinite(sq)) {
+                    b.append(b.length() == 0 ? ", not finite in: " : ", ").append(e.getKey());
+                }
+            }
+        }
+        return b.toString();
     }
 
     /** Mean loss over the first {@code evalBatches} validation batches (the same ones every time). */
