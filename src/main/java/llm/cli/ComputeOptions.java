@@ -4,13 +4,22 @@ import ai.djl.Device;
 import llm.UserException;
 import llm.engine.DeviceSpec;
 import llm.engine.Engines;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/** The options every command that computes takes: {@code --device}, {@code --threads}, {@code --seed}. */
+/**
+ * The options every command that computes takes: {@code --device}, {@code --threads}, {@code --seed}.
+ * They may also be given before the command ({@code llm --device cpu sample ...}); a value given after the
+ * command wins.
+ */
 public final class ComputeOptions {
-    @Option(names = "--device", paramLabel = "auto|cpu|gpu|gpu:N", defaultValue = "auto",
-            description = "Where to compute: auto (first GPU if present, else CPU), cpu, gpu, gpu:N. Default: ${DEFAULT-VALUE}.")
-    String device = "auto";
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec mixee;
+
+    @Option(names = "--device", paramLabel = "auto|cpu|gpu|gpu:N",
+            description = "Where to compute: auto (first GPU if present, else CPU), cpu, gpu, gpu:N. Default: auto.")
+    String device;
 
     @Option(names = "--threads", paramLabel = "N",
             description = "CPU threads for libtorch (default: all cores).")
@@ -20,32 +29,60 @@ public final class ComputeOptions {
             description = "Random seed; when absent one is picked and printed to stderr.")
     Long seed;
 
-    /** The parsed {@code --device} (exit 2 on a bad value). */
-    public DeviceSpec deviceSpec() {
-        return DeviceSpec.parse(device);
+    /** The same options given on the root command, if any. */
+    private ComputeOptions inherited() {
+        if (mixee == null) {
+            return null;
+        }
+        for (CommandSpec p = mixee.parent(); p != null; p = p.parent()) {
+            if (p.userObject() instanceof Llm root && root.compute != null && root.compute != this) {
+                return root.compute;
+            }
+        }
+        return null;
     }
 
-    /** Configure the engine (threads, offline) and resolve {@code --device} to a DJL device. */
-    public Device resolveDevice() {
-        DeviceSpec spec = deviceSpec();
-        if (threads != null && threads < 1) {
-            throw UserException.usage("--threads must be at least 1, not " + threads);
+    /** The parsed {@code --device} (exit 2 on a bad value). */
+    public DeviceSpec deviceSpec() {
+        String d = device;
+        if (d == null) {
+            ComputeOptions up = inherited();
+            d = up == null ? null : up.device;
         }
-        Engines.configure(threads == null ? 0 : threads);
-        return Engines.device(spec);
+        return DeviceSpec.parse(d == null ? "auto" : d);
+    }
+
+    /** The given {@code --threads}, or null for all cores. */
+    public Integer threads() {
+        if (threads != null) {
+            return threads;
+        }
+        ComputeOptions up = inherited();
+        return up == null ? null : up.threads;
     }
 
     /** The given {@code --seed}, or null. */
     public Long seedOrNull() {
-        return seed;
+        if (seed != null) {
+            return seed;
+        }
+        ComputeOptions up = inherited();
+        return up == null ? null : up.seed;
     }
 
-    /** The seed to use: the given one or a fresh one, printed to stderr. */
+    /** Configure the engine (threads, offline) and resolve {@code --device} to a DJL device (exit 2 if absent). */
+    public Device resolveDevice() {
+        DeviceSpec spec = deviceSpec();
+        Integer t = threads();
+        if (t != null && t < 1) {
+            throw UserException.usage("--threads must be at least 1, not " + t);
+        }
+        Engines.configure(t == null ? 0 : t);
+        return Engines.device(spec);
+    }
+
+    /** The seed to use: the given one, or a fresh one that is printed to stderr. */
     public long seed() {
-        return Engines.resolveSeed(seed);
-    }
-
-    public Integer threads() {
-        return threads;
+        return Engines.resolveSeed(seedOrNull());
     }
 }

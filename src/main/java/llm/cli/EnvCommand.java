@@ -4,7 +4,6 @@ import com.google.gson.GsonBuilder;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import llm.engine.EnvReport;
-import llm.engine.Engines;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -24,16 +23,16 @@ public final class EnvCommand implements Callable<Integer> {
     @Mixin
     LogOptions log;
 
-    @Option(names = "--threads", paramLabel = "N", description = "CPU threads libtorch would use (default: all cores).")
-    Integer threads;
+    @Mixin
+    ComputeOptions compute;
 
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
     @Override
     public Integer call() {
-        Engines.configure(threads == null ? 0 : threads);
-        EnvReport r = EnvReport.collect();
+        String selected = llm.engine.Engines.describe(compute.resolveDevice());
+        EnvReport r = EnvReport.collect(selected);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(new GsonBuilder().serializeNulls().disableHtmlEscaping().create().toJson(r));
@@ -48,6 +47,7 @@ public final class EnvCommand implements Callable<Integer> {
                         g.memoryBytes() < 0 ? "memory unknown" : String.format("%.1f GiB", g.memoryBytes() / (1024.0 * 1024 * 1024)));
             }
             out.printf("default       %s%n", r.defaultDevice());
+            out.printf("selected      %s (--device %s)%n", r.selectedDevice(), compute.deviceSpec());
             out.printf("threads       %d%n", r.threads());
             out.printf("cache dir     %s%n", r.cacheDir());
             out.printf("offline       %s%n", r.offline());

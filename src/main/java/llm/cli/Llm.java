@@ -51,6 +51,13 @@ public final class Llm implements Runnable {
     @Spec
     CommandSpec spec;
 
+    /** Shared options given before the command ({@code llm --device cpu sample}); commands read them as defaults. */
+    @picocli.CommandLine.Mixin
+    ComputeOptions compute;
+
+    @picocli.CommandLine.Mixin
+    LogOptions log;
+
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (see 'llm --help')");
@@ -70,6 +77,7 @@ public final class Llm implements Runnable {
     /** Parse and run {@code args}; returns the exit code. */
     public static int run(String... args) {
         Engines.configureOffline();
+        Log.setLevel(Log.Level.NORMAL);
         CommandLine cmd = newCommandLine();
         int code;
         try {

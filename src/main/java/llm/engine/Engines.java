@@ -83,6 +83,11 @@ public final class Engines {
         };
     }
 
+    /** {@code cpu} or {@code gpu:N}, as the user writes it. */
+    public static String describe(Device device) {
+        return device.isGpu() ? "gpu:" + device.getDeviceId() : "cpu";
+    }
+
     /** A root manager on {@code device}; the caller closes it. */
     public static NDManager newRoot(Device device) {
         return engine().newBaseManager(device);

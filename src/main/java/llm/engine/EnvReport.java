@@ -25,6 +25,7 @@ public record EnvReport(
         int gpuCount,
         List<Gpu> gpus,
         String defaultDevice,
+        String selectedDevice,
         int threads,
         int cpuCores,
         String cacheDir,
@@ -36,6 +37,11 @@ public record EnvReport(
     public record Gpu(int index, String name, long memoryBytes) {}
 
     public static EnvReport collect() {
+        return collect(null);
+    }
+
+    /** The report, with {@code selected} = the device the command line chose (null: the default). */
+    public static EnvReport collect(String selected) {
         Engine e = Engines.engine();
         int gpus = e.getGpuCount();
         List<Gpu> list = new ArrayList<>();
@@ -68,6 +74,7 @@ public record EnvReport(
                 gpus,
                 list,
                 gpus > 0 ? "gpu:0" : "cpu",
+                selected != null ? selected : (gpus > 0 ? "gpu:0" : "cpu"),
                 threads != null ? threads : cores,
                 cores,
                 Utils.getEngineCacheDir().toString(),

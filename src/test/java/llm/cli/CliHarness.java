@@ -11,6 +11,7 @@ public final class CliHarness {
     private CliHarness() {}
 
     public static Result run(String... args) {
+        llm.io.Log.setLevel(llm.io.Log.Level.NORMAL);
         CommandLine cmd = Llm.newCommandLine();
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();

@@ -1,0 +1,183 @@
+package llm.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import picocli.AutoComplete;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import org.junit.jupiter.api.Test;
+import picocli.codegen.docgen.manpage.ManPageGenerator;
+
+/**
+ * The man pages ({@code man/*.1} roff and {@code man/*.adoc}) and the bash completion ({@code completions/llm.bash})
+ * are generated from the picocli command model. This test fails when the committed files are stale.
+ * Regenerate them with: {@code mvn -q test -Dtest=DocsTest -Dllm.regenerate=true}
+ */
+class DocsTest {
+    static final Path MAN = Path.of("man");
+    static final Path COMPLETIONS = Path.of("completions");
+
+    static Map<Path, String> generate() {
+        CommandLine root = Llm.newCommandLine();
+        Map<Path, String> files = new LinkedHashMap<>();
+        files.put(COMPLETIONS.resolve("llm.bash"), AutoComplete.bash("llm", root));
+        for (CommandLine c : commands(Llm.newCommandLine())) {
+            CommandSpec spec = c.getCommandSpec();
+            files.put(MAN.resolve(spec.qualifiedName("-") + ".1"), Roff.page(spec));
+        }
+        for (CommandLine c : commands(root)) {
+            CommandSpec spec = c.getCommandSpec();
+            String base = spec.qualifiedName("-");
+            StringWriter adoc = new StringWriter();
+            try (PrintWriter pw = new PrintWriter(adoc)) {
+                ManPageGenerator.writeSingleManPage(pw, spec);
+            }
+            files.put(MAN.resolve(base + ".adoc"), adoc.toString());
+        }
+        return files;
+    }
+
+    static List<CommandLine> commands(CommandLine root) {
+        List<CommandLine> out = new ArrayList<>();
+        out.add(root);
+        for (CommandLine sub : root.getSubcommands().values()) {
+            if (!sub.getCommandSpec().usageMessage().hidden() && !out.contains(sub) && !"help".equals(sub.getCommandName())) {
+                out.add(sub);
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void manPagesAndCompletionsAreCurrent() throws IOException {
+        Map<Path, String> files = generate();
+        if (Boolean.getBoolean("llm.regenerate")) {
+            Files.createDirectories(MAN);
+            Files.createDirectories(COMPLETIONS);
+            try (Stream<Path> old = Files.list(MAN)) {
+                for (Path p : old.toList()) {
+                    if (!files.containsKey(p)) {
+                        Files.delete(p);
+                    }
+                }
+            }
+            for (Map.Entry<Path, String> e : files.entrySet()) {
+                Files.writeString(e.getKey(), e.getValue(), StandardCharsets.UTF_8);
+            }
+        }
+        for (Map.Entry<Path, String> e : files.entrySet()) {
+            assertTrue(Files.exists(e.getKey()), e.getKey() + " is missing; regenerate with "
+                    + "mvn -q test -Dtest=DocsTest -Dllm.regenerate=true");
+            assertEquals(e.getValue(), Files.readString(e.getKey(), StandardCharsets.UTF_8),
+                    e.getKey() + " is stale; regenerate with mvn -q test -Dtest=DocsTest -Dllm.regenerate=true");
+        }
+        try (Stream<Path> present = Files.list(MAN)) {
+            for (Path p : present.toList()) {
+                assertTrue(files.containsKey(p), p + " belongs to no command; regenerate to remove it");
+            }
+        }
+    }
+
+    @Test
+    void everyCommandHasAManPage() {
+        Map<Path, String> files = generate();
+        for (String c : List.of("llm", "llm-tokenize", "llm-train", "llm-sample", "llm-memorize-check", "llm-fewshot",
+                "llm-score", "llm-info", "llm-cost", "llm-env")) {
+            String roff = files.get(MAN.resolve(c + ".1"));
+            assertTrue(roff != null && roff.contains(".SH EXIT STATUS"), c + ".1 has an EXIT STATUS section");
+        }
+    }
+
+    /** A plain roff rendering of one command: NAME, SYNOPSIS, DESCRIPTION, OPTIONS, COMMANDS, EXIT STATUS. */
+    static final class Roff {
+        static String page(CommandSpec spec) {
+            StringBuilder b = new StringBuilder();
+            String name = spec.qualifiedName("-");
+            b.append(".TH ").append(name.toUpperCase(java.util.Locale.ROOT)).append(" 1 \"\" \"llm ")
+                    .append(VersionProvider.version()).append("\" \"llm manual\"\n");
+            b.append(".SH NAME\n").append(esc(name)).append(" \\- ").append(esc(first(spec.usageMessage().description())))
+                    .append('\n');
+            b.append(".SH SYNOPSIS\n.nf\n").append(esc(synopsis(spec))).append(".fi\n");
+            b.append(".SH DESCRIPTION\n");
+            for (String d : spec.usageMessage().description()) {
+                b.append(esc(d)).append("\n.PP\n");
+            }
+            if (!spec.options().isEmpty()) {
+                b.append(".SH OPTIONS\n");
+                for (OptionSpec o : spec.options()) {
+                    if (o.hidden()) {
+                        continue;
+                    }
+                    String label = String.join(", ", o.names()) + (o.arity().max() > 0 ? " " + o.paramLabel() : "");
+                    b.append(".TP\n.B ").append(esc(label)).append('\n').append(esc(String.join(" ", renderedDescription(o))))
+                            .append('\n');
+                }
+            }
+            if (!spec.subcommands().isEmpty()) {
+                b.append(".SH COMMANDS\n");
+                for (Map.Entry<String, CommandLine> e : spec.subcommands().entrySet()) {
+                    b.append(".TP\n.B ").append(esc(e.getKey())).append('\n')
+                            .append(esc(first(e.getValue().getCommandSpec().usageMessage().description()))).append('\n');
+                }
+            }
+            b.append(".SH EXIT STATUS\n");
+            for (Map.Entry<String, String> e : spec.usageMessage().exitCodeList().entrySet()) {
+                b.append(".TP\n.B ").append(esc(e.getKey().trim())).append('\n').append(esc(e.getValue().trim())).append('\n');
+            }
+            String[] footer = spec.usageMessage().footer();
+            if (footer.length > 0) {
+                b.append(".SH EXAMPLES\n.nf\n");
+                for (String f : footer) {
+                    b.append(esc(f)).append('\n');
+                }
+                b.append(".fi\n");
+            }
+            if (spec.parent() != null) {
+                b.append(".SH SEE ALSO\n.BR llm (1)\n");
+            }
+            return b.toString();
+        }
+
+        static String synopsis(CommandSpec spec) {
+            String s = spec.commandLine().getHelp().synopsis(0);
+            return s.replaceAll("(?m)^Usage: ", "").replaceAll("\\s+\\n", "\n").replaceAll("\\n\\s+", "\n  ");
+        }
+
+        static List<String> renderedDescription(OptionSpec o) {
+            List<String> out = new ArrayList<>();
+            for (String d : o.description()) {
+                out.add(d.replace("${DEFAULT-VALUE}", String.valueOf(o.defaultValue())));
+            }
+            return out;
+        }
+
+        static String first(String[] lines) {
+            return lines.length == 0 ? "" : lines[0];
+        }
+
+        static String esc(String s) {
+            String t = s.replace("\\", "\\\\").replace("-", "\\-").replace("%n", "\n");
+            StringBuilder b = new StringBuilder();
+            for (String line : t.split("\n", -1)) {
+                if (line.startsWith(".") || line.startsWith("'")) {
+                    b.append("\\&");
+                }
+                b.append(line).append('\n');
+            }
+            return b.substring(0, b.length() - 1);
+        }
+    }
+}
