@@ -136,9 +136,43 @@ public final class TrainingData {
         return new Tokens(s, ids.toArray(), docs[0]);
     }
 
+    /**
+     * Every document of a source's text, in order (token shards, which hold no text, are skipped): for training a
+     * tokenizer on the data.
+     */
+    public static void forEachDocument(Source s, String textField, Consumer<String> doc) {
+        Path p = s.path();
+        if (!Files.exists(p)) {
+            throw UserException.runtime(p + ": no such file or directory");
+        }
+        try {
+            List<Path> files;
+            if (Files.isDirectory(p)) {
+                try (Stream<Path> walk = Files.walk(p)) {
+                    files = walk.filter(Files::isRegularFile).sorted().toList();
+                }
+            } else {
+                files = List.of(p);
+            }
+            for (Path f : files) {
+                if (!isShardFile(f)) {
+                    try (InputStream in = Inputs.open(f.toString())) {
+                        readStream(in, f.toString(), textField, doc);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw UserException.runtime(p + ": cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean isShardFile(Path f) {
+        return TokenShard.isShard(f) || f.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".bin");
+    }
+
     private static void readFile(Path f, String name, Tokenizer tok, String field, Consumer<String> doc,
                                  IntBuffer ids, long[] docs) throws IOException {
-        if (TokenShard.isShard(f) || f.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".bin")) {
+        if (isShardFile(f)) {
             byte[] head;
             try (InputStream in = Files.newInputStream(f)) {
                 head = in.readNBytes(TokenShard.HEADER_BYTES);
