@@ -446,6 +446,8 @@ public final class TrainCommand implements Callable<Integer> {
                     // the JVM is exiting on a signal: the hook waits for us
                 }
             }
+            Log.info("time per phase (this session): %s; peak RSS %s", r.times().summary(),
+                    Quantity.human(peakRssBytes()) + "B");
             Log.info("done: %d steps, %s tokens in %s; final train loss %.4f, val loss %s; release in %s", r.steps(),
                     Quantity.human(r.tokens()), Progress.duration(r.wallSeconds()), r.finalLoss(),
                     Double.isFinite(r.finalValLoss()) ? String.format(Locale.ROOT, "%.4f", r.finalValLoss()) : "-",
@@ -468,6 +470,13 @@ public final class TrainCommand implements Callable<Integer> {
         more.addProperty("seconds_note", "seconds counts training steps only; wall_seconds adds evaluation,"
                 + " checkpoints and start-up");
         more.addProperty("interrupted", r.interrupted());
+        JsonObject phases = new JsonObject();
+        r.times().seconds().forEach((k, v) -> phases.addProperty(k, Math.round(v * 1000) / 1000.0));
+        more.add("step_seconds_by_phase", phases);
+        long rss = peakRssBytes();
+        if (rss > 0) {
+            more.addProperty("peak_rss_bytes", rss);
+        }
         more.addProperty("tokenizer", tok.name());
         Path notes = out.resolve("recipe-notes.json");
         if (Files.isRegularFile(notes)) {
@@ -505,6 +514,20 @@ public final class TrainCommand implements Callable<Integer> {
             // fall through
         }
         return "cuda:" + device.getDeviceId();
+    }
+
+    /** The process's peak resident memory (VmHWM), or 0 where /proc is absent. */
+    static long peakRssBytes() {
+        try {
+            for (String l : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (l.startsWith("VmHWM:")) {
+                    return Long.parseLong(l.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux
+        }
+        return 0;
     }
 
     private static int llamaFf(int d) {

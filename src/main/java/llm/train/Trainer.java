@@ -59,7 +59,7 @@ public final class Trainer {
 
     /** What a run did. */
     public record Result(long steps, long tokens, double trainSeconds, double wallSeconds, double finalLoss,
-                         double finalValLoss, boolean interrupted) {}
+                         double finalValLoss, boolean interrupted, PhaseTimes times) {}
 
     /** Writes the release (config, weights, tokenizer, training.json) into the output directory. */
     public interface ReleaseWriter {
@@ -78,6 +78,7 @@ public final class Trainer {
     private final Progress progress;
     private final ReleaseWriter release;
     private final Map<String, NDArray> params;
+    private final PhaseTimes times = new PhaseTimes();
     private volatile boolean stopRequested;
     private final CountDownLatch finished = new CountDownLatch(1);
     /** Test hook: throw after this many steps without saving, as a kill -9 would (0 = never). */
@@ -108,6 +109,11 @@ public final class Trainer {
     /** Wait until {@link #run} has returned or thrown. */
     public boolean awaitFinished(long millis) throws InterruptedException {
         return finished.await(millis, TimeUnit.MILLISECONDS);
+    }
+
+    /** Where this session's training-step time went, by phase. */
+    public PhaseTimes times() {
+        return times;
     }
 
     void crashAfter(long steps) {
@@ -174,22 +180,27 @@ public final class Trainer {
             // 1. forward and backward over the micro-batches; gradients accumulate in the parameters
             double lossSum = 0;
             for (int micro = 0; micro < s.accum(); micro++) {
+                long ta = System.nanoTime();
                 int[] batch = train.next();                         // (B, T+1)
                 try (NDManager sm = Engines.step(root);
                      GradientCollector gc = Engines.engine().newGradientCollector()) {
                     NDArray xy = sm.create(batch, new Shape(b, t + 1));
                     NDArray x = xy.get(new NDIndex(":, :-1"));      // (B, T) inputs
                     NDArray y = xy.get(new NDIndex(":, 1:"));       // (B, T) targets
+                    long tb = System.nanoTime();
                     NDArray logits = model.forward(x);              // (B, T, V)
                     NDArray loss = CrossEntropy.loss(logits, y);    // scalar, mean over B·T
+                    lossSum += loss.getFloat();                     // waits for the forward pass (GPU)
+                    long tc = System.nanoTime();
                     gc.backward(loss);
-                    lossSum += loss.getFloat();
+                    long td = System.nanoTime();
+                    times.add("data", tb - ta);
+                    times.add("forward", tc - tb);
+                    times.add("backward", td - tc);
                 }
             }
             double loss = lossSum / s.accum();
-            if (Boolean.getBoolean("llm.train.gcEveryStep")) {
-                System.gc();
-            }
+            long te = System.nanoTime();
 
             // 2. the gradient is the mean over micro-batches: sum / accum; clip its global norm
             double norm;
@@ -204,7 +215,11 @@ public final class Trainer {
             }
 
             // 3. AdamW
+            long tf = System.nanoTime();
             opt.step(lr, Gradients.clipScale(norm, s.clip()) / s.accum());
+            long tg = System.nanoTime();
+            times.add("grad_norm", tf - te);
+            times.add("optimizer", tg - tf);
             step++;
             tokens += s.tokensPerStep();
             lastLoss = loss;
@@ -248,7 +263,7 @@ public final class Trainer {
                     + " (continue with --resume " + out + ")");
         }
         writePlot(metrics);
-        Result r = new Result(step, tokens, trainSeconds, wall, lastLoss, lastVal, interrupted);
+        Result r = new Result(step, tokens, trainSeconds, wall, lastLoss, lastVal, interrupted, times);
         release.write(r);
         return r;
     }
