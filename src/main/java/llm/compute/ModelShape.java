@@ -57,9 +57,15 @@ public record ModelShape(String arch, int vocabSize, int nLayer, int nEmbd, int 
                 false, false);
     }
 
-    /** Read {@code config.json} from a release directory or the file itself. */
+    /**
+     * Read {@code config.json} from a release directory or the file itself; a llama2.c checkpoint ({@code .bin}
+     * starting with its 7-int header) is read from its header.
+     */
     public static ModelShape read(Path dirOrFile) {
         Path file = Files.isDirectory(dirOrFile) ? dirOrFile.resolve("config.json") : dirOrFile;
+        if (!Files.isDirectory(dirOrFile) && file.getFileName().toString().endsWith(".bin") && Files.isRegularFile(file)) {
+            return readLlama2c(file);
+        }
         String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
@@ -76,6 +82,36 @@ public record ModelShape(String arch, int vocabSize, int nLayer, int nEmbd, int 
         } catch (JsonParseException | IllegalStateException | NumberFormatException | UnsupportedOperationException ex) {
             throw UserException.runtime(file + ": not a valid config.json (" + ex.getMessage() + ")");
         }
+    }
+
+    /**
+     * llama2.c's checkpoint header: 7 little-endian int32 — dim, hidden_dim, n_layers, n_heads, n_kv_heads,
+     * vocab_size (negative: the classifier is not shared with the embedding), seq_len.
+     */
+    public static ModelShape readLlama2c(Path file) {
+        byte[] head;
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            head = in.readNBytes(28);
+        } catch (IOException e) {
+            throw UserException.runtime(file + ": cannot read: " + e.getMessage());
+        }
+        if (head.length < 28) {
+            throw UserException.runtime(file + ": not a llama2.c checkpoint (shorter than its 28-byte header)");
+        }
+        java.nio.IntBuffer h = java.nio.ByteBuffer.wrap(head).order(java.nio.ByteOrder.LITTLE_ENDIAN).asIntBuffer();
+        int dim = h.get(0);
+        int hidden = h.get(1);
+        int layers = h.get(2);
+        int heads = h.get(3);
+        int kv = h.get(4);
+        int vocab = h.get(5);
+        int seq = h.get(6);
+        if (dim <= 0 || hidden <= 0 || layers <= 0 || heads <= 0 || kv <= 0 || vocab == 0 || seq <= 0
+                || dim % heads != 0 || dim > 1 << 16 || layers > 1 << 10) {
+            throw UserException.runtime(file + ": not a llama2.c checkpoint (implausible header " + dim + ", " + hidden
+                    + ", " + layers + ", " + heads + ", " + kv + ", " + vocab + ", " + seq + ")");
+        }
+        return llama(Math.abs(vocab), layers, dim, heads, kv, hidden, seq, vocab > 0);
     }
 
     /** From a parsed config.json; {@code name} is used in error messages. */
