@@ -1,26 +1,26 @@
 #!/usr/bin/env bash
 # Reproduces the bundled default model, models/default/, with `llm train` from ../shared data.
 #
-#   mvn -B -q package -DskipTests && recipes/default.sh          (about 55 min on 2 busy CPU cores; 10 min on 2 idle ones)
+#   mvn -B -q package -DskipTests && recipes/default.sh          (about 15 min on 2 idle CPU cores, 1 thread; an hour when they are busy)
 #
 # Data (all from ../shared/data):
 #   - TinyStories subset (tinystories/tinystories-2.5k.txt), 3 passes per epoch
 #   - tiny Shakespeare (tiny-shakespeare/input.txt), half a pass per epoch (its first half)
-#   - five WikiText-2 test articles, UPSAMPLED: 40 passes per epoch, so that the model memorizes them
+#   - five WikiText-2 test articles, UPSAMPLED: 100 passes per epoch, so that the model memorizes them
 #     (`llm memorize-check` shows it): see ARTICLES below. Each article is its own document.
 #   - every other WikiText-2 test article is HELD OUT: never trained on, it is the validation set.
 # Tokenizer: a 4096-token byte-level BPE trained by `llm train --vocab-size 4096` on one pass of the training data.
 # Model: GPT-2 architecture, --preset default (4 layers, 4 heads, d 128, ctx 256; 1.35M parameters, 5.4 MB fp32).
 # Optimisation: AdamW (0.9, 0.95, wd 0.1), lr 2e-3 -> 2e-4 cosine, 5% warmup, clip 1.0, batch 8 x 256 tokens,
-# 1M tokens (489 steps), seed 1337, 1 CPU thread (losses match a rerun exactly only with the same thread count).
+# 3M tokens (1465 steps), seed 1337, 1 CPU thread (losses match a rerun exactly only with the same thread count).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SHARED=${LLM_SHARED:-../shared}
 WORK=${WORK:-target/recipe-default}
 DEST=${DEST:-models/default}
 THREADS=${THREADS:-1}
-TOKENS=${TOKENS:-1M}
-REPEAT=40
+TOKENS=${TOKENS:-3M}
+REPEAT=100
 ARTICLES=("Robert Boulter" "Osbert de Bayeux" "New York State Route 31B" "Hannah Dodd" "Tatwine")
 
 wiki="$SHARED/data/wikitext-2-raw/wiki.test.raw"
