@@ -156,7 +156,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--min-lr", paramLabel = "X", description = "Final learning rate of the cosine decay (default --lr / 10).")
     Double minLr;
 
-    @Option(names = "--warmup", paramLabel = "N", description = "Linear warmup steps (default: 5% of the steps, at most 200).")
+    @Option(names = "--warmup", paramLabel = "N", description = "Linear warmup steps (default: 5%% of the steps, at most 200).")
     Long warmup;
 
     @Option(names = "--weight-decay", paramLabel = "X", defaultValue = "0.1",
