@@ -1,21 +1,430 @@
 package llm.cli;
 
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
+import com.google.gson.JsonObject;
 import llm.UserException;
+import llm.engine.Engines;
+import llm.eval.chat.ChatSession;
+import llm.eval.chat.Transcript;
+import llm.eval.fewshot.Accuracy;
+import llm.eval.fewshot.ChoiceEval;
+import llm.eval.fewshot.ChoiceItem;
+import llm.eval.fewshot.ChoiceReader;
+import llm.eval.fewshot.ChoiceScores;
+import llm.eval.fewshot.Completer;
+import llm.eval.fewshot.Escapes;
+import llm.eval.fewshot.Example;
+import llm.eval.fewshot.ExampleReader;
+import llm.eval.fewshot.FewshotEval;
+import llm.eval.fewshot.FewshotPrompt;
+import llm.eval.fewshot.ModelCompleter;
+import llm.eval.fewshot.ModelLikelihood;
+import llm.eval.fewshot.Shots;
+import llm.eval.fewshot.Template;
+import llm.io.Log;
+import llm.model.LanguageModel;
+import llm.tokenizer.Tokenizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/** {@code llm fewshot}: being built (see its issue). */
-@Command(name = "fewshot", mixinStandardHelpOptions = true,
-        description = "In-context learning with few-shot prompts, and chat by prompt.",
+/** {@code llm fewshot}: in-context learning with few-shot prompts, multiple choice by likelihood, and chat by prompt. */
+@Command(name = "fewshot", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+            "In-context learning with a base model: few-shot prompts, multiple choice by likelihood, and chat by prompt.",
+            "",
+            "Few-shot: the prompt is the --instruction line (if any), then --shots examples written with --template "
+                    + "and separated by --delimiter, then the query written with the template up to {output} (trailing "
+                    + "spaces removed). The model continues greedily (or with --temperature etc.) until the delimiter "
+                    + "or the template's text after {output}; the answer, stripped of white space, is printed alone, "
+                    + "one line per query (--query, else one query per line of stdin).",
+            "  Default template: '{input} => {output}'. Another: 'Q: {input}\\nA: {output}' with --delimiter '\\n\\n'. "
+                    + "In --template, --delimiter and --instruction, \\n \\t \\r \\\\ are escapes.",
+            "  Examples: TSV 'input<TAB>output' (a header line naming the columns 'input' and 'output' is optional; "
+                    + "--columns picks other columns), or JSON Lines {\"input\": ..., \"output\": ...}.",
+            "  --eval FILE reports exact-match accuracy on held-out pairs (stripped answers, case-sensitive); "
+                    + "--sweep-shots 0,1,2,4,8 prints accuracy against the number of shots (the in-context learning curve).",
+            "",
+            "Multiple choice (--choices FILE): each ending is scored by the summed log-probability of its tokens after "
+                    + "the context (continuation = ' ' + ending; lm-evaluation-harness conventions). acc counts the items "
+                    + "whose best-scoring ending is right; acc_norm divides each score by the ending's length in UTF-8 "
+                    + "bytes first. FILE: HellaSwag in llama.cpp's text form (6 lines per item: context, index of the "
+                    + "right ending from 0, four endings; .bz2/.gz/.xz/.zst read by content) or JSON Lines "
+                    + "{\"context\": ..., \"endings\": [...], \"label\": N} (also: ctx, choices, gold).",
+            "",
+            "Chat (--chat): each message becomes the last 'Human:' turn of a transcript (a built-in one with a helpful, "
+                    + "knowledgeable assistant, or --transcript FILE) and the answer is the continuation after "
+                    + "'Assistant:', cut where the model starts the next turn (a base model goes on to invent the "
+                    + "human's next question). On a terminal the conversation stays in the prompt (oldest turns dropped "
+                    + "when it outgrows the context); otherwise each input line is answered on its own, on one line.",
+            "  Transcript file: plain text; lines starting 'Human:' or 'Assistant:' (see --human-label, "
+                    + "--assistant-label) start turns, other lines continue the turn above; text before the first turn "
+                    + "is the preamble.",
+        },
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {ExitCodes.OK_LINE, ExitCodes.RUNTIME_LINE, ExitCodes.USAGE_LINE})
+        exitCodeList = {ExitCodes.OK_LINE, ExitCodes.RUNTIME_LINE, ExitCodes.USAGE_LINE},
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  llm fewshot --model M --examples en-ko.tsv --instruction 'English to Korean:' --query teacher",
+            "  cut -f1 words.tsv | llm fewshot --model M --examples pairs.tsv --shots 8 --seed 1",
+            "  llm fewshot --model M --examples train.tsv --eval test.tsv --sweep-shots 0,1,2,4,8",
+            "  llm fewshot --model M --choices hellaswag_val.txt.bz2 --limit 500",
+            "  llm fewshot --model M --chat",
+        })
 public final class FewshotCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Mixin
     LogOptions log;
 
+    @Mixin
+    ComputeOptions compute;
+
+    @Option(names = "--model", required = true, paramLabel = "PATH",
+            description = "The model: a release directory, a HuggingFace model directory, or a llama2.c checkpoint (.bin).")
+    Path model;
+
+    @Option(names = "--tokenizer", paramLabel = "PATH",
+            description = "Its tokenizer (tokenizer.json or llama2.c tokenizer.bin); default: the one in the model directory.")
+    Path tokenizer;
+
+    @Option(names = "--examples", paramLabel = "FILE", description = "Example pairs for the prompt: TSV or JSON Lines ('-' = stdin).")
+    String examples;
+
+    @Option(names = "--columns", paramLabel = "IN,OUT",
+            description = "TSV columns for input and output, by header name or number from 1 (e.g. english,french).")
+    String columns;
+
+    @Option(names = "--shots", paramLabel = "K",
+            description = "Examples in the prompt: the first K, or K drawn with --seed (default: all).")
+    Integer shots;
+
+    @Option(names = "--instruction", paramLabel = "TEXT", description = "A line before the examples, e.g. 'English to Korean:'.")
+    String instruction;
+
+    @Option(names = "--template", paramLabel = "TEXT", defaultValue = Template.DEFAULT,
+            description = "How one example is written; must hold {input} then {output}. Default: ${DEFAULT-VALUE}.")
+    String template;
+
+    @Option(names = "--delimiter", paramLabel = "TEXT", defaultValue = "\\n",
+            description = "Between examples, and where an answer ends. Default: ${DEFAULT-VALUE} (a newline).")
+    String delimiter;
+
+    @Option(names = "--query", paramLabel = "TEXT", description = "The input to answer (default: one per line of stdin).")
+    String query;
+
+    @Option(names = "--show-prompt", description = "Print the built prompt to stderr.")
+    boolean showPrompt;
+
+    @Option(names = "--eval", paramLabel = "FILE", description = "Held-out pairs to answer: prints exact-match accuracy.")
+    String eval;
+
+    @Option(names = "--sweep-shots", paramLabel = "K,K,...",
+            description = "With --eval: accuracy at each number of shots, e.g. 0,1,2,4,8.")
+    String sweepShots;
+
+    @Option(names = "--choices", paramLabel = "FILE", description = "Multiple-choice items to score (HellaSwag text form or JSON Lines).")
+    String choices;
+
+    @Option(names = "--limit", paramLabel = "N", description = "Score or evaluate only the first N items.")
+    Integer limit;
+
+    @Option(names = "--chat", description = "Chat by prompt: answer each message as the assistant of a transcript.")
+    boolean chat;
+
+    @Option(names = "--transcript", paramLabel = "FILE", description = "The conversation transcript for --chat (default: built in).")
+    Path transcript;
+
+    @Option(names = "--human-label", paramLabel = "NAME", defaultValue = Transcript.HUMAN,
+            description = "The human's label in the transcript. Default: ${DEFAULT-VALUE}.")
+    String humanLabel;
+
+    @Option(names = "--assistant-label", paramLabel = "NAME", defaultValue = Transcript.ASSISTANT,
+            description = "The assistant's label in the transcript. Default: ${DEFAULT-VALUE}.")
+    String assistantLabel;
+
+    @Option(names = {"-n", "--max-tokens"}, paramLabel = "N",
+            description = "At most N new tokens per answer (default: 32 for few-shot, 256 for --chat).")
+    Integer maxTokens;
+
+    @Option(names = "--json", description = "JSON Lines on stdout (answers with their query; accuracy and scores with counts).")
+    boolean json;
+
     @Override
     public Integer call() {
-        throw UserException.runtime("fewshot: not available in this build yet");
+        validate();
+        PrintWriter out = spec.commandLine().getOut();
+        long t0 = System.nanoTime();
+        Device device = compute.resolveDevice();
+        try (NDManager root = Engines.newRoot(device)) {
+            Tokenizer tok = loadTokenizer();
+            LanguageModel lm = loadModel(root);
+            if (lm.config().vocabSize() < tok.vocabSize()) {
+                throw UserException.runtime(model + ": vocabulary of " + lm.config().vocabSize()
+                        + " is smaller than the tokenizer's " + tok.vocabSize());
+            }
+            Log.debug("model %s loaded in %.1f s", model, (System.nanoTime() - t0) / 1e9);
+            if (choices != null) {
+                runChoices(out, lm, tok, root);
+            } else {
+                Completer completer = new ModelCompleter(lm, tok, root, ModelCompleter::argmax);
+                if (chat) {
+                    runChat(out, completer, tok, lm.config().ctx());
+                } else if (eval != null) {
+                    runEval(out, completer);
+                } else {
+                    runQueries(out, completer);
+                }
+            }
+        }
+        Log.debug("done in %.1f s", (System.nanoTime() - t0) / 1e9);
+        return ExitCodes.OK;
+    }
+
+    private void validate() {
+        int modes = (choices != null ? 1 : 0) + (chat ? 1 : 0) + (eval != null ? 1 : 0);
+        if (modes > 1) {
+            throw UserException.usage("--choices, --chat and --eval are different modes: give one of them");
+        }
+        if (sweepShots != null && eval == null) {
+            throw UserException.usage("--sweep-shots needs --eval FILE (the held-out pairs to measure)");
+        }
+        if (sweepShots != null && shots != null) {
+            throw UserException.usage("--sweep-shots and --shots exclude each other");
+        }
+        if (!chat && !(choices != null) && examples == null) {
+            throw UserException.usage("--examples FILE is required (or use --choices or --chat)");
+        }
+        if ((chat || choices != null) && (examples != null || shots != null || query != null)) {
+            throw UserException.usage("--examples, --shots and --query are for few-shot prompts, not --choices or --chat");
+        }
+        if (!chat && transcript != null) {
+            throw UserException.usage("--transcript needs --chat");
+        }
+        if (limit != null && limit < 1) {
+            throw UserException.usage("--limit must be at least 1, not " + limit);
+        }
+        if (maxTokens != null && maxTokens < 1) {
+            throw UserException.usage("--max-tokens must be at least 1, not " + maxTokens);
+        }
+        if (query != null && eval != null) {
+            throw UserException.usage("--query and --eval exclude each other");
+        }
+        if (examples != null && "-".equals(examples) && query == null && eval == null) {
+            throw UserException.usage("--examples - reads stdin, so give the query with --query");
+        }
+    }
+
+    // ---- model loading: TODO replace with the shared --model/--tokenizer mixin when it lands ----
+
+    private Tokenizer loadTokenizer() {
+        Path p = tokenizer != null ? tokenizer : model;
+        return llm.tokenizer.Tokenizers.load(p);
+    }
+
+    private LanguageModel loadModel(NDManager root) {
+        return llm.model.Release.read(model, root);
+    }
+
+    // ---- few-shot ----
+
+    private FewshotPrompt basePrompt() {
+        Template t = Template.parse(Escapes.decode("--template", template));
+        return new FewshotPrompt(Escapes.decode("--instruction", instruction), t, Escapes.decode("--delimiter", delimiter), List.of());
+    }
+
+    private int maxTokens(int dflt) {
+        return maxTokens != null ? maxTokens : dflt;
+    }
+
+    private void runQueries(PrintWriter out, Completer completer) {
+        List<Example> pool = ExampleReader.read(examples, columns);
+        int k = shots != null ? shots : pool.size();
+        FewshotPrompt prompt = basePrompt().withShots(Shots.select(pool, k, shotSeed()));
+        Log.debug("%d shots of %d examples", k, pool.size());
+        if (query != null) {
+            answer(out, completer, prompt, query);
+            return;
+        }
+        if (System.console() != null) {
+            Log.info("reading queries from the terminal, one per line (Ctrl-D to end)");
+        }
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+            for (String line; (line = in.readLine()) != null; ) {
+                answer(out, completer, prompt, line);
+            }
+        } catch (IOException e) {
+            throw UserException.runtime("stdin: cannot read: " + e.getMessage());
+        }
+    }
+
+    private void answer(PrintWriter out, Completer completer, FewshotPrompt prompt, String q) {
+        if (showPrompt) {
+            Log.err().println(prompt.build(q));
+            Log.err().println("----");
+        }
+        String a = prompt.ask(completer, q, maxTokens(32));
+        if (json) {
+            JsonObject o = new JsonObject();
+            o.addProperty("query", q);
+            o.addProperty("answer", a);
+            out.println(o);
+        } else {
+            out.println(oneLine(a));
+        }
+        out.flush();
+    }
+
+    /** An answer on one line: newlines inside it become spaces (--json keeps them). */
+    static String oneLine(String s) {
+        return s.replace("\r\n", " ").replace('\n', ' ').replace('\r', ' ');
+    }
+
+    /** The seed for drawing shots: --seed when given, else none (the first K). */
+    private Long shotSeed() {
+        return compute.seedOrNull();
+    }
+
+    private void runEval(PrintWriter out, Completer completer) {
+        List<Example> pool = ExampleReader.read(examples, columns);
+        List<Example> items = ExampleReader.read(eval, columns);
+        if (limit != null && items.size() > limit) {
+            items = items.subList(0, limit);
+        }
+        int overlap = FewshotEval.overlap(pool, items);
+        if (overlap > 0) {
+            Log.warn("%d of the %d --eval items also appear in --examples (not held out)", overlap, items.size());
+        }
+        FewshotPrompt base = basePrompt();
+        List<Example> order = Shots.order(pool, shotSeed());
+        int[] ks = sweepShots != null ? Shots.parseSweep(sweepShots) : new int[] {shots != null ? shots : pool.size()};
+        for (int k : ks) {
+            Shots.check(k, pool.size());
+        }
+        int max = maxTokens(32);
+        long t0 = System.nanoTime();
+        List<Accuracy> rows = new ArrayList<>();
+        for (int k : ks) {
+            FewshotPrompt p = base.withShots(order.subList(0, k));
+            if (showPrompt) {
+                Log.err().println(p.build(items.get(0).input()));
+                Log.err().println("----");
+            }
+            Accuracy a = FewshotEval.evaluate(completer, p, items, max, pr -> Log.debug("%d shots: %s => %s (%s) %s",
+                    pr.shots(), pr.item().input(), pr.answer(), pr.item().output(), pr.correct() ? "right" : "wrong"));
+            rows.add(a);
+            Log.info("%s  [%.1f s]", a.line(), (System.nanoTime() - t0) / 1e9);
+            if (json) {
+                out.println(a.json());
+                out.flush();
+            }
+        }
+        if (!json) {
+            if (sweepShots != null) {
+                out.print(FewshotEval.table(rows));
+            } else {
+                out.println(rows.get(0).line());
+            }
+            out.flush();
+        }
+    }
+
+    // ---- multiple choice ----
+
+    private void runChoices(PrintWriter out, LanguageModel lm, Tokenizer tok, NDManager root) {
+        List<ChoiceItem> items = ChoiceReader.read(choices, limit == null ? 0 : limit);
+        if (showPrompt) {
+            ChoiceItem first = items.get(0);
+            Log.err().println(first.context() + first.continuation(first.gold()));
+            Log.err().println("----");
+        }
+        ModelLikelihood scorer = new ModelLikelihood(lm, root, tok.bos().orElse(-1));
+        long t0 = System.nanoTime();
+        int every = Math.max(1, items.size() / 10);
+        ChoiceScores scores = ChoiceEval.evaluate(items, tok, scorer, (i, item, lp, pred, norm) -> {
+            Log.debug("item %d: gold %d, acc pick %d, acc_norm pick %d, logprobs %s", i, item.gold(), pred, norm,
+                    java.util.Arrays.toString(lp));
+            if ((i + 1) % every == 0 && i + 1 < items.size()) {
+                Log.info("%d/%d items  [%.1f s]", i + 1, items.size(), (System.nanoTime() - t0) / 1e9);
+            }
+        });
+        Log.info("%d items in %.1f s", scores.items(), (System.nanoTime() - t0) / 1e9);
+        out.println(json ? scores.json() : scores.line());
+        out.flush();
+    }
+
+    // ---- chat ----
+
+    private void runChat(PrintWriter out, Completer completer, Tokenizer tok, int ctx) {
+        Transcript t = transcript == null ? Transcript.defaults()
+                : Transcript.read(transcript, humanLabel, assistantLabel);
+        if (transcript == null && (!Transcript.HUMAN.equals(humanLabel) || !Transcript.ASSISTANT.equals(assistantLabel))) {
+            t = Transcript.parse(Transcript.DEFAULT_TEXT.replace("\nHuman:", "\n" + humanLabel + ":")
+                    .replace("\nAssistant:", "\n" + assistantLabel + ":"), humanLabel, assistantLabel, "the built-in transcript");
+        }
+        boolean interactive = System.console() != null;
+        ChatSession session = new ChatSession(t, interactive);
+        int max = Math.min(maxTokens(256), ctx / 2);
+        int budget = ctx - max;
+        java.util.function.ToIntFunction<String> count = s -> tok.encode(s).length + (tok.bos().isPresent() ? 1 : 0);
+        if (interactive) {
+            Log.info("chat: type a message and Enter; Ctrl-D to end");
+        }
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+            while (true) {
+                if (interactive) {
+                    Log.err().print(humanLabel + ": ");
+                    Log.err().flush();
+                }
+                String line = in.readLine();
+                if (line == null) {
+                    break;
+                }
+                if (line.isBlank() && interactive) {
+                    continue;
+                }
+                String answer;
+                try {
+                    String prompt = session.prompt(line, budget, count);
+                    if (showPrompt) {
+                        Log.err().println(prompt);
+                        Log.err().println("----");
+                    }
+                    answer = session.ask(completer, line, max, budget, count);
+                } catch (UserException e) {
+                    if (!interactive) {
+                        throw e;
+                    }
+                    Log.warn("%s", e.getMessage());
+                    continue;
+                }
+                if (json) {
+                    JsonObject o = new JsonObject();
+                    o.addProperty("message", line);
+                    o.addProperty("answer", answer);
+                    out.println(o);
+                } else if (interactive) {
+                    out.println(assistantLabel + ": " + answer);
+                } else {
+                    out.println(oneLine(answer));
+                }
+                out.flush();
+            }
+        } catch (IOException e) {
+            throw UserException.runtime("stdin: cannot read: " + e.getMessage());
+        }
     }
 }
