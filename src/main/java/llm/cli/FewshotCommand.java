@@ -123,6 +123,11 @@ public final class FewshotCommand implements Callable<Integer> {
             description = "Between examples, and where an answer ends. Default: ${DEFAULT-VALUE} (a newline).")
     String delimiter;
 
+    @Option(names = "--stop", paramLabel = "TEXT",
+            description = "Also end the answer at TEXT (repeatable; escapes as above), e.g. ' ' to keep one word. "
+                    + "Stops count after the answer's leading spaces.")
+    List<String> stops = new ArrayList<>();
+
     @Option(names = "--query", paramLabel = "TEXT", description = "The input to answer (default: one per line of stdin).")
     String query;
 
@@ -208,8 +213,8 @@ public final class FewshotCommand implements Callable<Integer> {
         if (!chat && !(choices != null) && examples == null) {
             throw UserException.usage("--examples FILE is required (or use --choices or --chat)");
         }
-        if ((chat || choices != null) && (examples != null || shots != null || query != null)) {
-            throw UserException.usage("--examples, --shots and --query are for few-shot prompts, not --choices or --chat");
+        if ((chat || choices != null) && (examples != null || shots != null || query != null || !stops.isEmpty())) {
+            throw UserException.usage("--examples, --shots, --query and --stop are for few-shot prompts, not --choices or --chat");
         }
         if (!chat && transcript != null) {
             throw UserException.usage("--transcript needs --chat");
@@ -231,19 +236,27 @@ public final class FewshotCommand implements Callable<Integer> {
     // ---- model loading: TODO replace with the shared --model/--tokenizer mixin when it lands ----
 
     private Tokenizer loadTokenizer() {
-        Path p = tokenizer != null ? tokenizer : model;
+        Path p = tokenizer != null ? tokenizer : llm.model.Models.defaultTokenizer(model);
+        if (p == null) {
+            throw UserException.usage("--tokenizer is required: " + model + " has no tokenizer beside it");
+        }
         return llm.tokenizer.Tokenizers.load(p);
     }
 
     private LanguageModel loadModel(NDManager root) {
-        return llm.model.Release.read(model, root);
+        return llm.model.Models.load(model, root);
     }
 
     // ---- few-shot ----
 
     private FewshotPrompt basePrompt() {
         Template t = Template.parse(Escapes.decode("--template", template));
-        return new FewshotPrompt(Escapes.decode("--instruction", instruction), t, Escapes.decode("--delimiter", delimiter), List.of());
+        List<String> extra = new ArrayList<>();
+        for (String s : stops) {
+            extra.add(Escapes.decode("--stop", s));
+        }
+        return new FewshotPrompt(Escapes.decode("--instruction", instruction), t, Escapes.decode("--delimiter", delimiter),
+                List.of(), extra);
     }
 
     private int maxTokens(int dflt) {

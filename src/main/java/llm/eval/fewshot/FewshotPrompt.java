@@ -14,10 +14,16 @@ import java.util.List;
  * The model continues the pattern; {@link #answer} cuts its continuation at the template's tail (if any) or the
  * delimiter and strips white space.
  */
-public record FewshotPrompt(String instruction, Template template, String delimiter, List<Example> shots) {
+public record FewshotPrompt(String instruction, Template template, String delimiter, List<Example> shots,
+                            List<String> extraStops) {
     public static final String DEFAULT_DELIMITER = "\n";
 
+    public FewshotPrompt(String instruction, Template template, String delimiter, List<Example> shots) {
+        this(instruction, template, delimiter, shots, List.of());
+    }
+
     public FewshotPrompt {
+        extraStops = extraStops == null ? List.of() : List.copyOf(extraStops);
         instruction = instruction == null ? "" : instruction;
         template = template == null ? Template.defaults() : template;
         delimiter = delimiter == null ? DEFAULT_DELIMITER : delimiter;
@@ -29,7 +35,7 @@ public record FewshotPrompt(String instruction, Template template, String delimi
 
     /** The same prompt with other shots (for a sweep). */
     public FewshotPrompt withShots(List<Example> newShots) {
-        return new FewshotPrompt(instruction, template, delimiter, newShots);
+        return new FewshotPrompt(instruction, template, delimiter, newShots, extraStops);
     }
 
     /** The prompt whose continuation answers {@code input}. */
@@ -48,13 +54,21 @@ public record FewshotPrompt(String instruction, Template template, String delimi
         return sb.toString();
     }
 
-    /** Where the answer ends: the template's tail when it has one (other than white space), and the delimiter. */
+    /**
+     * Where the answer ends: the template's tail when it has one (other than white space), the delimiter, and any
+     * extra stops (e.g. {@code " "} to keep one word). Stops count after the answer's leading spaces (see {@link Stops}).
+     */
     public List<String> stops() {
-        List<String> stops = new ArrayList<>(2);
+        List<String> stops = new ArrayList<>(2 + extraStops.size());
         if (!template.tail().isBlank()) {
             stops.add(template.tail());
         }
         stops.add(delimiter);
+        for (String s : extraStops) {
+            if (!s.isEmpty() && !stops.contains(s)) {
+                stops.add(s);
+            }
+        }
         return stops;
     }
 

@@ -6,15 +6,23 @@ import java.util.List;
 public final class Stops {
     private Stops() {}
 
-    /** Index of the earliest occurrence in {@code text} of any non-empty stop, or -1. */
+    /**
+     * Index of the earliest occurrence in {@code text} of any non-empty stop, or -1. The search starts after the
+     * text's leading spaces and tabs: a continuation starts with the space before its first word ({@code " chat"}),
+     * and a stop {@code " "} is meant to end the word, not to come before it.
+     */
     public static int firstIndex(CharSequence text, List<String> stops) {
         String s = text.toString();
+        int from = 0;
+        while (from < s.length() && (s.charAt(from) == ' ' || s.charAt(from) == '\t')) {
+            from++;
+        }
         int best = -1;
         for (String stop : stops) {
             if (stop.isEmpty()) {
                 continue;
             }
-            int i = s.indexOf(stop);
+            int i = s.indexOf(stop, from);
             if (i >= 0 && (best < 0 || i < best)) {
                 best = i;
             }
@@ -26,22 +34,5 @@ public final class Stops {
     public static String cut(String text, List<String> stops) {
         int i = firstIndex(text, stops);
         return i < 0 ? text : text.substring(0, i);
-    }
-
-    /**
-     * How many characters at the end of {@code text} could be the start of a stop that is not complete yet: a
-     * streaming printer holds those back until the next token decides.
-     */
-    public static int pendingSuffix(CharSequence text, List<String> stops) {
-        int held = 0;
-        for (String stop : stops) {
-            for (int n = Math.min(stop.length() - 1, text.length()); n > held; n--) {
-                if (text.subSequence(text.length() - n, text.length()).toString().equals(stop.substring(0, n))) {
-                    held = n;
-                    break;
-                }
-            }
-        }
-        return held;
     }
 }

@@ -50,6 +50,14 @@ class FewshotPromptTest {
     }
 
     @Test
+    void extraStopsKeepOneWord() {
+        FewshotPrompt p = new FewshotPrompt("", null, null, PAIRS.subList(0, 1), List.of(" ", "\n"));
+        assertEquals(List.of("\n", " "), p.stops());
+        assertEquals("hat", p.answer(" hat was a big,"));
+        assertEquals(List.of(" ", "\n"), p.withShots(List.of()).extraStops());
+    }
+
+    @Test
     void blankTemplateTailIsNotAStop() {
         FewshotPrompt p = new FewshotPrompt("", Template.parse("{input} => {output} "), null, PAIRS.subList(0, 1));
         assertEquals(List.of("\n"), p.stops());
@@ -152,11 +160,11 @@ class FewshotPromptTest {
     }
 
     @Test
-    void stopsFindTheEarliestAndTheHeldBackSuffix() {
+    void stopsFindTheEarliest() {
         assertEquals(3, Stops.firstIndex("abcXYdefZ", List.of("Z", "XY")));
         assertEquals(-1, Stops.firstIndex("abc", List.of("", "d")));
+        assertEquals(4, Stops.firstIndex(" \tab cd", List.of(" ")), "leading blanks come before the answer");
+        assertEquals(1, Stops.firstIndex(" \nab", List.of("\n")));
         assertEquals("abc", Stops.cut("abc\nHuman: hi", List.of("\nHuman:")));
-        assertEquals(3, Stops.pendingSuffix("ok\nHu", List.of("\nHuman:")));
-        assertEquals(0, Stops.pendingSuffix("ok", List.of("\nHuman:")));
     }
 }
