@@ -145,10 +145,12 @@ public record Transcript(String preamble, List<Turn> turns, String humanLabel, S
     }
 
     /**
-     * Where the assistant's answer ends: at the start of a new turn. A base model goes on to write the human's next
-     * question itself; we cut it there (and at a second assistant turn, which would be the same thing).
+     * Where the assistant's answer ends: at a new line that starts with a speaker's label. A base model goes on to
+     * write the human's next question itself ({@code "\nHuman: And why..."}); we cut it there, and at a second
+     * assistant turn, which would be the same thing. The colon is not required, so {@code "\nHuman (curious):"}
+     * is cut as well.
      */
     public List<String> stops() {
-        return List.of("\n" + humanLabel + ":", "\n" + assistantLabel + ":");
+        return List.of("\n" + humanLabel, "\n" + assistantLabel);
     }
 }

@@ -44,6 +44,10 @@ public final class ModelCompleter implements Completer {
         return best;
     }
 
+    private static String quote(String s) {
+        return "'" + s.replace("\n", "\\n") + "'";
+    }
+
     /** Prompt ids as the model sees them: BOS (if the tokenizer has one) and the encoded prompt. */
     public int[] promptIds(String prompt) {
         int[] ids = tokenizer.encode(prompt);
@@ -85,6 +89,7 @@ public final class ModelCompleter implements Completer {
                 text = bytes.toString(StandardCharsets.UTF_8);
                 int stop = Stops.firstIndex(text, stops);
                 if (stop >= 0) {
+                    Log.debug("stopped after %d tokens at %s", n + 1, quote(text.substring(stop)));
                     return text.substring(0, stop);
                 }
                 prev = next;

@@ -24,7 +24,7 @@ class TranscriptTest {
         assertFalse(t.turns().get(7).human());
         String p = t.prompt(t.turns(), "  What is 2+2? ");
         assertTrue(p.endsWith("Assistant: Sure: \"hat\". Others are \"bat\", \"mat\" and \"sat\".\nHuman: What is 2+2?\nAssistant:"), p);
-        assertEquals(List.of("\nHuman:", "\nAssistant:"), t.stops());
+        assertEquals(List.of("\nHuman", "\nAssistant"), t.stops());
     }
 
     @Test

@@ -1,0 +1,132 @@
+package llm.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import llm.io.Log;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code llm fewshot} end to end on stories260K (a real 260K-parameter TinyStories model), plus its usage errors. */
+class FewshotCommandTest {
+    static final Path SHARED = Path.of(System.getProperty("llm.shared", "../shared"));
+    static final Path MODEL = SHARED.resolve("models/stories260K/stories260K.bin");
+    static final Path TOK = SHARED.resolve("models/stories260K/tok512.bin");
+
+    static void assumeModel() {
+        assumeTrue(Files.isRegularFile(MODEL) && Files.isRegularFile(TOK), "../shared not present");
+    }
+
+    /** Run with {@code stdin} as standard input and Log's stderr captured into the result's err. */
+    static CliHarness.Result run(String stdin, String... args) {
+        InputStream savedIn = System.in;
+        PrintStream savedErr = Log.err();
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        try {
+            System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
+            Log.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
+            CliHarness.Result r = CliHarness.run(args);
+            return new CliHarness.Result(r.code(), r.out(), r.err() + log.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setIn(savedIn);
+            Log.setErr(savedErr);
+            Log.setLevel(Log.Level.NORMAL);
+        }
+    }
+
+    static String[] model(String... rest) {
+        String[] a = new String[rest.length + 7];
+        a[0] = "fewshot";
+        a[1] = "--model";
+        a[2] = MODEL.toString();
+        a[3] = "--tokenizer";
+        a[4] = TOK.toString();
+        a[5] = "--threads";
+        a[6] = "1";
+        System.arraycopy(rest, 0, a, 7, rest.length);
+        return a;
+    }
+
+    @Test
+    void usageErrorsNameTheFlags() {
+        CliHarness.Result r = CliHarness.run("fewshot", "--model", "m", "--sweep-shots", "0,1", "--examples", "e.tsv");
+        assertEquals(2, r.code());
+        assertTrue(r.err().startsWith("llm: --sweep-shots needs --eval FILE"), r.err());
+        r = CliHarness.run("fewshot", "--model", "m", "--chat", "--examples", "e.tsv");
+        assertEquals(2, r.code());
+        r = CliHarness.run("fewshot", "--model", "m", "--query", "x");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--examples FILE is required"), r.err());
+        r = CliHarness.run("fewshot", "--model", "m", "--choices", "h.txt", "--chat");
+        assertEquals(2, r.code());
+        r = CliHarness.run("fewshot", "--help");
+        assertEquals(0, r.code());
+        String help = r.out().replaceAll("\\s+", " ");
+        assertTrue(help.contains("Default template: '{input} => {output}'"), help);
+        assertTrue(help.contains("length in UTF-8 bytes"), help);
+    }
+
+    /**
+     * The chat stop must fire: with speakers Lily and Tom, stories260K answers Tom's turn and then, as TinyStories
+     * models do, starts a new line with "Lily" — the human's label, so the answer is cut there (found by trying
+     * messages; greedy decoding makes it repeatable).
+     */
+    @Test
+    void chatStopsBeforeTheInventedHumanTurn(@TempDir Path dir) throws IOException {
+        assumeModel();
+        Path t = Files.writeString(dir.resolve("t.txt"), """
+                Once upon a time, there was a little girl named Lily. She loved to play outside in the park.
+                Lily: Hi Tom!
+                Tom: Hi Lily!
+                Lily: Hi Tom!
+                Tom: Hi Lily!
+                """);
+        CliHarness.Result r = run("Can we play with the ball?\n", model("--chat", "--transcript", t.toString(),
+                "--human-label", "Lily", "--assistant-label", "Tom", "-n", "60", "-v"));
+        assertEquals(0, r.code(), r.err());
+        assertEquals("\"Let's go to the park!\"\n", r.out());
+        assertTrue(r.err().contains("at '\\nLily"), "the human-turn stop fired: " + r.err());
+    }
+
+    @Test
+    void queriesAndAnEvalSweepOnACopyingPattern(@TempDir Path dir) throws IOException {
+        assumeModel();
+        Path ex = Files.writeString(dir.resolve("ex.tsv"), "input\toutput\ndog\tdog\ncat\tcat\n");
+        Path ev = Files.writeString(dir.resolve("ev.jsonl"), "{\"input\": \"hat\", \"output\": \"hat\"}\n"
+                + "{\"input\": \"king\", \"output\": \"king\"}\n");
+        String tpl = "The {input} is happy. The {output} is happy.";
+        CliHarness.Result q = run("hat\nking\n", model("--examples", ex.toString(), "--shots", "0", "--template", tpl,
+                "--stop", " ", "-n", "6", "--show-prompt"));
+        assertEquals(0, q.code(), q.err());
+        assertEquals("hat\nking\n", q.out(), "stories260K copies the noun with no shots");
+        assertTrue(q.err().contains("The hat is happy. The\n"), q.err());
+        CliHarness.Result s = run("", model("--examples", ex.toString(), "--eval", ev.toString(), "--template", tpl,
+                "--stop", " ", "-n", "6", "--sweep-shots", "0,2", "--json"));
+        assertEquals(0, s.code(), s.err());
+        String[] lines = s.out().split("\n");
+        assertEquals(2, lines.length, s.out());
+        assertEquals("{\"shots\":0,\"correct\":2,\"total\":2,\"accuracy\":1.000000}", lines[0]);
+        assertTrue(lines[1].startsWith("{\"shots\":2,"), lines[1]);
+    }
+
+    @Test
+    void hellaswagChoices() {
+        assumeModel();
+        Path hs = SHARED.resolve("eval/hellaswag_val.txt.bz2");
+        CliHarness.Result r = run("", model("--choices", hs.toString(), "--limit", "4", "--json"));
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().startsWith("{\"items\":4,\"acc\":"), r.out());
+        assertTrue(r.out().contains("\"norm\":\"utf8_bytes\""), r.out());
+        assertFalse(r.out().contains("\n{"), "one line");
+    }
+}
