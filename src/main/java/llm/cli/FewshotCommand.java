@@ -27,12 +27,23 @@ import llm.eval.fewshot.Example;
 import llm.eval.fewshot.ExampleReader;
 import llm.eval.fewshot.FewshotEval;
 import llm.eval.fewshot.FewshotPrompt;
-import llm.eval.fewshot.ModelCompleter;
+import llm.eval.fewshot.GenerationCompleter;
 import llm.eval.fewshot.ModelLikelihood;
 import llm.eval.fewshot.Shots;
 import llm.eval.fewshot.Template;
 import llm.io.Log;
+import java.util.HashSet;
+import java.util.Set;
+import llm.generate.Sampler;
+import llm.generate.SamplingParams;
+import llm.generate.Stepper;
+import llm.model.Architecture;
+import llm.model.Decoder;
 import llm.model.LanguageModel;
+import llm.model.Models;
+import picocli.CommandLine.IDefaultValueProvider;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import llm.tokenizer.Tokenizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -42,6 +53,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code llm fewshot}: in-context learning with few-shot prompts, multiple choice by likelihood, and chat by prompt. */
 @Command(name = "fewshot", mixinStandardHelpOptions = true, sortOptions = false,
+        defaultValueProvider = FewshotCommand.Defaults.class,
         description = {
             "In-context learning with a base model: few-shot prompts, multiple choice by likelihood, and chat by prompt.",
             "",
@@ -93,13 +105,8 @@ public final class FewshotCommand implements Callable<Integer> {
     @Mixin
     ComputeOptions compute;
 
-    @Option(names = "--model", required = true, paramLabel = "PATH",
-            description = "The model: a release directory, a HuggingFace model directory, or a llama2.c checkpoint (.bin).")
-    Path model;
-
-    @Option(names = "--tokenizer", paramLabel = "PATH",
-            description = "Its tokenizer (tokenizer.json or llama2.c tokenizer.bin); default: the one in the model directory.")
-    Path tokenizer;
+    @Mixin
+    ModelOptions modelOptions;
 
     @Option(names = "--examples", paramLabel = "FILE", description = "Example pairs for the prompt: TSV or JSON Lines ('-' = stdin).")
     String examples;
@@ -165,29 +172,43 @@ public final class FewshotCommand implements Callable<Integer> {
             description = "At most N new tokens per answer (default: 32 for few-shot, 256 for --chat).")
     Integer maxTokens;
 
+    @Mixin
+    SamplingOptions sampling;
+
     @Option(names = "--json", description = "JSON Lines on stdout (answers with their query; accuracy and scores with counts).")
     boolean json;
 
     @Override
     public Integer call() {
         validate();
+        SamplingParams params = sampling.params();
         PrintWriter out = spec.commandLine().getOut();
         long t0 = System.nanoTime();
+        Models.Format format = modelOptions.format();
         Device device = compute.resolveDevice();
         try (NDManager root = Engines.newRoot(device)) {
-            Tokenizer tok = loadTokenizer();
-            LanguageModel lm = loadModel(root);
-            if (lm.config().vocabSize() < tok.vocabSize()) {
-                throw UserException.runtime(model + ": vocabulary of " + lm.config().vocabSize()
-                        + " is smaller than the tokenizer's " + tok.vocabSize());
-            }
-            Log.debug("model %s loaded in %.1f s", model, (System.nanoTime() - t0) / 1e9);
+            LanguageModel lm = modelOptions.loadModel(root);
+            Tokenizer tok = modelOptions.loadTokenizer();
+            ModelOptions.checkCompatible(tok, lm);
+            Log.debug("model %s loaded in %.1f s", modelOptions.modelPath(), (System.nanoTime() - t0) / 1e9);
+            // llama models were trained with BOS first; GPT-2 text starts without one (as in lm-evaluation-harness)
+            int start = lm.config().arch() == Architecture.LLAMA ? tok.bos().orElse(-1) : -1;
             if (choices != null) {
-                runChoices(out, lm, tok, root);
-            } else {
-                Completer completer = new ModelCompleter(lm, tok, root, ModelCompleter::argmax);
+                runChoices(out, lm, tok, root, start);
+                return ExitCodes.OK;
+            }
+            Set<Integer> endIds = new HashSet<>();
+            tok.eos().ifPresent(endIds::add);
+            if (format == Models.Format.LLAMA2C) {
+                tok.bos().ifPresent(endIds::add); // run.c ends a story at BOS
+            }
+            long seed = params.greedy() && compute.seedOrNull() == null ? 0 : compute.seed();
+            try (Decoder decoder = new Decoder(lm, root, 1, lm.config().ctx(), Decoder.Impl.AUTO,
+                    compute.threads() == null ? 0 : compute.threads())) {
+                Completer completer = new GenerationCompleter(new DecoderStepper(decoder), tok,
+                        new Sampler(params, seed), endIds, start);
                 if (chat) {
-                    runChat(out, completer, tok, lm.config().ctx());
+                    runChat(out, completer, tok, lm.config().ctx(), start >= 0);
                 } else if (eval != null) {
                     runEval(out, completer);
                 } else {
@@ -197,6 +218,33 @@ public final class FewshotCommand implements Callable<Integer> {
         }
         Log.debug("done in %.1f s", (System.nanoTime() - t0) / 1e9);
         return ExitCodes.OK;
+    }
+
+    /** The decoder as the generation loop sees it: one sequence, restarted at each prompt. */
+    record DecoderStepper(Decoder decoder) implements Stepper {
+        @Override
+        public float[] prefill(int[] ids) {
+            decoder.reset();
+            return decoder.feed(new int[][] {ids})[0];
+        }
+
+        @Override
+        public float[] next(int id) {
+            return decoder.next(new int[] {id})[0];
+        }
+
+        @Override
+        public int context() {
+            return decoder.capacity();
+        }
+    }
+
+    /** Few-shot answers are greedy unless asked otherwise: --temperature defaults to 0 here (1 in sample). */
+    static final class Defaults implements IDefaultValueProvider {
+        @Override
+        public String defaultValue(ArgSpec arg) {
+            return arg.isOption() && "--temperature".equals(((OptionSpec) arg).longestName()) ? "0" : null;
+        }
     }
 
     private void validate() {
@@ -231,20 +279,6 @@ public final class FewshotCommand implements Callable<Integer> {
         if (examples != null && "-".equals(examples) && query == null && eval == null) {
             throw UserException.usage("--examples - reads stdin, so give the query with --query");
         }
-    }
-
-    // ---- model loading: TODO replace with the shared --model/--tokenizer mixin when it lands ----
-
-    private Tokenizer loadTokenizer() {
-        Path p = tokenizer != null ? tokenizer : llm.model.Models.defaultTokenizer(model);
-        if (p == null) {
-            throw UserException.usage("--tokenizer is required: " + model + " has no tokenizer beside it");
-        }
-        return llm.tokenizer.Tokenizers.load(p);
-    }
-
-    private LanguageModel loadModel(NDManager root) {
-        return llm.model.Models.load(model, root);
     }
 
     // ---- few-shot ----
@@ -357,14 +391,14 @@ public final class FewshotCommand implements Callable<Integer> {
 
     // ---- multiple choice ----
 
-    private void runChoices(PrintWriter out, LanguageModel lm, Tokenizer tok, NDManager root) {
+    private void runChoices(PrintWriter out, LanguageModel lm, Tokenizer tok, NDManager root, int start) {
         List<ChoiceItem> items = ChoiceReader.read(choices, limit == null ? 0 : limit);
         if (showPrompt) {
             ChoiceItem first = items.get(0);
             Log.err().println(first.context() + first.continuation(first.gold()));
             Log.err().println("----");
         }
-        ModelLikelihood scorer = new ModelLikelihood(lm, root, tok.bos().orElse(-1));
+        ModelLikelihood scorer = new ModelLikelihood(lm, root, start);
         long t0 = System.nanoTime();
         int every = Math.max(1, items.size() / 10);
         ChoiceScores scores = ChoiceEval.evaluate(items, tok, scorer, (i, item, lp, pred, norm) -> {
@@ -381,7 +415,7 @@ public final class FewshotCommand implements Callable<Integer> {
 
     // ---- chat ----
 
-    private void runChat(PrintWriter out, Completer completer, Tokenizer tok, int ctx) {
+    private void runChat(PrintWriter out, Completer completer, Tokenizer tok, int ctx, boolean bos) {
         Transcript t = transcript == null ? Transcript.defaults()
                 : Transcript.read(transcript, humanLabel, assistantLabel);
         if (transcript == null && (!Transcript.HUMAN.equals(humanLabel) || !Transcript.ASSISTANT.equals(assistantLabel))) {
@@ -392,7 +426,7 @@ public final class FewshotCommand implements Callable<Integer> {
         ChatSession session = new ChatSession(t, interactive);
         int max = Math.min(maxTokens(256), ctx / 2);
         int budget = ctx - max;
-        java.util.function.ToIntFunction<String> count = s -> tok.encode(s).length + (tok.bos().isPresent() ? 1 : 0);
+        java.util.function.ToIntFunction<String> count = s -> tok.encode(s).length + (bos ? 1 : 0);
         if (interactive) {
             Log.info("chat: type a message and Enter; Ctrl-D to end");
         }
