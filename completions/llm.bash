@@ -199,7 +199,7 @@ function _picocli_llm() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands="tokenize train sample memorize-check fewshot score info cost env help"
-  local flag_opts="'-v' '--verbose' '-q' '--quiet' '-h' '--help' '-V' '--version'"
+  local flag_opts="'-q' '--quiet' '-v' '--verbose' '-h' '--help' '-V' '--version'"
   local arg_opts="'--device' '--threads' '--seed'"
 
   type compopt &>/dev/null && compopt +o default
@@ -232,7 +232,7 @@ function _picocli_llm_tokenize() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-v' '--verbose' '-q' '--quiet' '--lines' '--pieces' '--count' '--json' '--special' '--bos' '--eos' '--decode' '--strict' '--train' '-h' '--help' '-V' '--version'"
+  local flag_opts="'-q' '--quiet' '-v' '--verbose' '--lines' '--pieces' '--count' '--json' '--special' '--bos' '--eos' '--decode' '--strict' '--train' '-h' '--help' '-V' '--version'"
   local arg_opts="'--tokenizer' '--bin' '--threads' '--vocab-size' '-o' '--output'"
 
   type compopt &>/dev/null && compopt +o default
@@ -276,7 +276,7 @@ function _picocli_llm_train() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
   local commands=""
-  local flag_opts="'-v' '--verbose' '-q' '--quiet' '-h' '--help' '-V' '--version'"
+  local flag_opts="'-q' '--quiet' '-v' '--verbose' '-h' '--help' '-V' '--version'"
   local arg_opts=""
 
   if [[ "${curr_word}" == -* ]]; then
@@ -295,7 +295,7 @@ function _picocli_llm_sample() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--echo' '--json' '-v' '--verbose' '-q' '--quiet' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--echo' '--json' '-q' '--quiet' '-v' '--verbose' '-h' '--help' '-V' '--version'"
   local arg_opts="'--model' '--tokenizer' '--prefix' '-n' '--max-tokens' '--temperature' '--top-k' '--top-p' '--min-p' '--repetition-penalty' '--num-samples' '--stop' '--logprobs' '--device' '--threads' '--seed'"
 
   type compopt &>/dev/null && compopt +o default
@@ -369,7 +369,7 @@ function _picocli_llm_memorizecheck() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
   local commands=""
-  local flag_opts="'-v' '--verbose' '-q' '--quiet' '-h' '--help' '-V' '--version'"
+  local flag_opts="'-q' '--quiet' '-v' '--verbose' '-h' '--help' '-V' '--version'"
   local arg_opts=""
 
   if [[ "${curr_word}" == -* ]]; then
@@ -388,7 +388,7 @@ function _picocli_llm_fewshot() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-v' '--verbose' '-q' '--quiet' '--show-prompt' '--chat' '--json' '-h' '--help' '-V' '--version'"
+  local flag_opts="'-q' '--quiet' '-v' '--verbose' '--show-prompt' '--chat' '--json' '-h' '--help' '-V' '--version'"
   local arg_opts="'--device' '--threads' '--seed' '--model' '--tokenizer' '--examples' '--columns' '--shots' '--instruction' '--template' '--delimiter' '--stop' '--query' '--eval' '--sweep-shots' '--choices' '--limit' '--transcript' '--human-label' '--assistant-label' '-n' '--max-tokens' '--temperature' '--top-k' '--top-p' '--min-p' '--repetition-penalty'"
 
   type compopt &>/dev/null && compopt +o default
@@ -498,7 +498,7 @@ function _picocli_llm_score() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
   local commands=""
-  local flag_opts="'-v' '--verbose' '-q' '--quiet' '-h' '--help' '-V' '--version'"
+  local flag_opts="'-q' '--quiet' '-v' '--verbose' '-h' '--help' '-V' '--version'"
   local arg_opts=""
 
   if [[ "${curr_word}" == -* ]]; then
@@ -516,7 +516,7 @@ function _picocli_llm_info() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
   local commands=""
-  local flag_opts="'-v' '--verbose' '-q' '--quiet' '-h' '--help' '-V' '--version'"
+  local flag_opts="'-q' '--quiet' '-v' '--verbose' '-h' '--help' '-V' '--version'"
   local arg_opts=""
 
   if [[ "${curr_word}" == -* ]]; then
@@ -534,7 +534,7 @@ function _picocli_llm_cost() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
   local commands=""
-  local flag_opts="'-v' '--verbose' '-q' '--quiet' '-h' '--help' '-V' '--version'"
+  local flag_opts="'-q' '--quiet' '-v' '--verbose' '-h' '--help' '-V' '--version'"
   local arg_opts=""
 
   if [[ "${curr_word}" == -* ]]; then
@@ -553,7 +553,7 @@ function _picocli_llm_env() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-v' '--verbose' '-q' '--quiet' '--json' '-h' '--help' '-V' '--version'"
+  local flag_opts="'-q' '--quiet' '-v' '--verbose' '--json' '-h' '--help' '-V' '--version'"
   local arg_opts="'--device' '--threads' '--seed'"
 
   type compopt &>/dev/null && compopt +o default

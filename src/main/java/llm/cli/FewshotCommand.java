@@ -169,7 +169,8 @@ public final class FewshotCommand implements Callable<Integer> {
     String assistantLabel;
 
     @Option(names = {"-n", "--max-tokens"}, paramLabel = "N",
-            description = "At most N new tokens per answer (default: 32 for few-shot, 256 for --chat).")
+            description = "At most N new tokens per answer (default: 32 for few-shot; for --chat 128, or a quarter of "
+                    + "the model's context when that is less; at most half the context).")
     Integer maxTokens;
 
     @Mixin
@@ -424,7 +425,7 @@ public final class FewshotCommand implements Callable<Integer> {
         }
         boolean interactive = System.console() != null;
         ChatSession session = new ChatSession(t, interactive);
-        int max = Math.min(maxTokens(256), ctx / 2);
+        int max = Math.min(maxTokens(Math.min(128, ctx / 4)), ctx / 2);
         int budget = ctx - max;
         java.util.function.ToIntFunction<String> count = s -> tok.encode(s).length + (bos ? 1 : 0);
         if (interactive) {
