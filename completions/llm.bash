@@ -532,10 +532,64 @@ function _picocli_llm_info() {
 function _picocli_llm_cost() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-q' '--quiet' '-v' '--verbose' '-h' '--help' '-V' '--version'"
-  local arg_opts=""
+  local flag_opts="'-q' '--quiet' '-v' '--verbose' '--json' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--params' '--model' '--from-run' '--tokens' '--tokens-per-param' '--layers' '--d-model' '--ctx' '--gpu' '--gpus' '--dtype' '--mfu' '--price'"
+  local NAME_option_args=("h200-nvl" "h200" "h100-nvl" "h100-pcie" "h100" "b200" "a100" "a10" "l40s" "l4" "rtx4090" "rtx3090" "v100" "t4" "mi300x") # --gpu values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--params')
+      return
+      ;;
+    '--model')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--from-run')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--tokens')
+      return
+      ;;
+    '--tokens-per-param')
+      return
+      ;;
+    '--layers')
+      return
+      ;;
+    '--d-model')
+      return
+      ;;
+    '--ctx')
+      return
+      ;;
+    '--gpu')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${NAME_option_args[@]}" ) )
+      return $?
+      ;;
+    '--gpus')
+      return
+      ;;
+    '--dtype')
+      return
+      ;;
+    '--mfu')
+      return
+      ;;
+    '--price')
+      return
+      ;;
+  esac
 
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
