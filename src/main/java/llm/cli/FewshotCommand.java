@@ -179,10 +179,39 @@ public final class FewshotCommand implements Callable<Integer> {
     @Option(names = "--json", description = "JSON Lines on stdout (answers with their query; accuracy and scores with counts).")
     boolean json;
 
+    // read before the model loads, so that a bad file or template fails at once
+    private FewshotPrompt base;
+    private List<Example> pool;
+    private List<Example> evalItems;
+    private List<ChoiceItem> choiceItems;
+    private Transcript chatTranscript;
+
     @Override
     public Integer call() {
         validate();
         SamplingParams params = sampling.params();
+        if (choices != null) {
+            choiceItems = ChoiceReader.read(choices, limit == null ? 0 : limit);
+        } else if (chat) {
+            chatTranscript = transcript();
+        } else {
+            base = basePrompt();
+            pool = ExampleReader.read(examples, columns);
+            if (shots != null) {
+                Shots.check(shots, pool.size());
+            }
+            if (sweepShots != null) {
+                for (int k : Shots.parseSweep(sweepShots)) {
+                    Shots.check(k, pool.size());
+                }
+            }
+            if (eval != null) {
+                evalItems = ExampleReader.read(eval, columns);
+                if (limit != null && evalItems.size() > limit) {
+                    evalItems = evalItems.subList(0, limit);
+                }
+            }
+        }
         PrintWriter out = spec.commandLine().getOut();
         long t0 = System.nanoTime();
         Models.Format format = modelOptions.format();
@@ -299,9 +328,8 @@ public final class FewshotCommand implements Callable<Integer> {
     }
 
     private void runQueries(PrintWriter out, Completer completer) {
-        List<Example> pool = ExampleReader.read(examples, columns);
         int k = shots != null ? shots : pool.size();
-        FewshotPrompt prompt = basePrompt().withShots(Shots.select(pool, k, shotSeed()));
+        FewshotPrompt prompt = base.withShots(Shots.select(pool, k, shotSeed()));
         Log.debug("%d shots of %d examples", k, pool.size());
         if (query != null) {
             answer(out, completer, prompt, query);
@@ -347,16 +375,11 @@ public final class FewshotCommand implements Callable<Integer> {
     }
 
     private void runEval(PrintWriter out, Completer completer) {
-        List<Example> pool = ExampleReader.read(examples, columns);
-        List<Example> items = ExampleReader.read(eval, columns);
-        if (limit != null && items.size() > limit) {
-            items = items.subList(0, limit);
-        }
+        List<Example> items = evalItems;
         int overlap = FewshotEval.overlap(pool, items);
         if (overlap > 0) {
             Log.warn("%d of the %d --eval items also appear in --examples (not held out)", overlap, items.size());
         }
-        FewshotPrompt base = basePrompt();
         List<Example> order = Shots.order(pool, shotSeed());
         int[] ks = sweepShots != null ? Shots.parseSweep(sweepShots) : new int[] {shots != null ? shots : pool.size()};
         for (int k : ks) {
@@ -393,7 +416,7 @@ public final class FewshotCommand implements Callable<Integer> {
     // ---- multiple choice ----
 
     private void runChoices(PrintWriter out, LanguageModel lm, Tokenizer tok, NDManager root, int start) {
-        List<ChoiceItem> items = ChoiceReader.read(choices, limit == null ? 0 : limit);
+        List<ChoiceItem> items = choiceItems;
         if (showPrompt) {
             ChoiceItem first = items.get(0);
             Log.err().println(first.context() + first.continuation(first.gold()));
@@ -416,13 +439,17 @@ public final class FewshotCommand implements Callable<Integer> {
 
     // ---- chat ----
 
-    private void runChat(PrintWriter out, Completer completer, Tokenizer tok, int ctx, boolean bos) {
-        Transcript t = transcript == null ? Transcript.defaults()
-                : Transcript.read(transcript, humanLabel, assistantLabel);
-        if (transcript == null && (!Transcript.HUMAN.equals(humanLabel) || !Transcript.ASSISTANT.equals(assistantLabel))) {
-            t = Transcript.parse(Transcript.DEFAULT_TEXT.replace("\nHuman:", "\n" + humanLabel + ":")
-                    .replace("\nAssistant:", "\n" + assistantLabel + ":"), humanLabel, assistantLabel, "the built-in transcript");
+    /** --transcript, or the built-in one (with --human-label/--assistant-label put in when given). */
+    private Transcript transcript() {
+        if (transcript != null) {
+            return Transcript.read(transcript, humanLabel, assistantLabel);
         }
+        return Transcript.parse(Transcript.DEFAULT_TEXT.replace("\nHuman:", "\n" + humanLabel + ":")
+                .replace("\nAssistant:", "\n" + assistantLabel + ":"), humanLabel, assistantLabel, "the built-in transcript");
+    }
+
+    private void runChat(PrintWriter out, Completer completer, Tokenizer tok, int ctx, boolean bos) {
+        Transcript t = chatTranscript;
         boolean interactive = System.console() != null;
         ChatSession session = new ChatSession(t, interactive);
         int max = Math.min(maxTokens(Math.min(128, ctx / 4)), ctx / 2);

@@ -76,6 +76,24 @@ class FewshotCommandTest {
         assertTrue(help.contains("length in UTF-8 bytes"), help);
     }
 
+    @Test
+    void badFilesAndTemplatesFailBeforeTheModelLoads(@TempDir Path dir) throws IOException {
+        Path ex = Files.writeString(dir.resolve("ex.tsv"), "dog\tdog\n");
+        String noModel = dir.resolve("no-model").toString();
+        CliHarness.Result r = CliHarness.run("fewshot", "--model", noModel, "--examples", ex.toString(), "--template", "{input}");
+        assertEquals(2, r.code());
+        assertTrue(r.err().startsWith("llm: --template must contain {input} and {output}"), r.err());
+        r = CliHarness.run("fewshot", "--model", noModel, "--examples", ex.toString(), "--shots", "2");
+        assertEquals(2, r.code());
+        assertTrue(r.err().startsWith("llm: --shots 2 is more than the 1 examples given"), r.err());
+        r = CliHarness.run("fewshot", "--model", noModel, "--examples", dir.resolve("none.tsv").toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("none.tsv: no such file"), r.err());
+        r = CliHarness.run("fewshot", "--model", noModel, "--examples", ex.toString(), "--query", "x");
+        assertEquals(1, r.code(), "only now the model");
+        assertTrue(r.err().contains("no-model"), r.err());
+    }
+
     /**
      * The chat stop must fire: with speakers Lily and Tom, stories260K answers Tom's turn and then, as TinyStories
      * models do, starts a new line with "Lily" — the human's label, so the answer is cut there (found by trying
