@@ -137,6 +137,30 @@ class FewshotCommandTest {
         assertTrue(lines[1].startsWith("{\"shots\":2,"), lines[1]);
     }
 
+    /** The GPT-2 path (no BOS; end-of-text ends an answer) on a tiny random release with GPT-2's tokenizer. */
+    @Test
+    void gpt2ReleaseRunsEveryMode(@TempDir Path dir) throws IOException {
+        Path tokJson = SHARED.resolve("tokenizers/gpt2/tokenizer.json");
+        assumeTrue(Files.isRegularFile(tokJson), "../shared not present");
+        try (ai.djl.ndarray.NDManager m = llm.engine.Engines.newRoot(ai.djl.Device.cpu())) {
+            llm.model.LanguageModel lm = llm.model.LanguageModel.create(llm.model.ModelConfig.gpt2(50257, 64, 16, 1, 2), m, 1);
+            llm.model.Release.write(dir.resolve("rel"), lm, tokJson, null);
+        }
+        String rel = dir.resolve("rel").toString();
+        Path ex = Files.writeString(dir.resolve("ex.tsv"), "dog\tchien\ncat\tchat\n");
+        CliHarness.Result q = run("bird\nfish\n", "fewshot", "--model", rel, "--examples", ex.toString(), "-n", "4", "--json");
+        assertEquals(0, q.code(), q.err());
+        assertEquals(2, q.out().lines().count(), q.out());
+        assertTrue(q.out().startsWith("{\"query\":\"bird\",\"answer\":"), q.out());
+        Path mc = Files.writeString(dir.resolve("mc.jsonl"), "{\"context\": \"The cat\", \"endings\": [\"sat.\", \"flew.\"], \"label\": 0}\n");
+        CliHarness.Result c = run("", "fewshot", "--model", rel, "--choices", mc.toString());
+        assertEquals(0, c.code(), c.err());
+        assertTrue(c.out().startsWith("acc "), c.out());
+        CliHarness.Result chat = run("Hello?\n", "fewshot", "--model", rel, "--chat", "-n", "4");
+        assertEquals(0, chat.code(), chat.err());
+        assertEquals(1, chat.out().lines().count(), chat.out());
+    }
+
     @Test
     void hellaswagChoices() {
         assumeModel();
