@@ -116,6 +116,33 @@ class FewshotCommandTest {
         assertTrue(r.err().contains("at '\\nLily"), "the human-turn stop fired: " + r.err());
     }
 
+    /**
+     * The same on the bundled default model (GPT-2 shape, TinyStories + tiny Shakespeare + WikiText): after a story
+     * preamble, speakers JULIET (human) and ROMEO (assistant) send it into Shakespeare's play format, where it answers
+     * ROMEO's turn and then writes JULIET's next one — cut there. Greedy, so repeatable for a given model; if the
+     * bundled model is retrained, the transcript may need another pair of names.
+     */
+    @Test
+    void chatOnTheDefaultModelStopsBeforeTheInventedHumanTurn(@TempDir Path dir) throws IOException {
+        Path defaultModel = Path.of("models", "default");
+        assumeTrue(Files.isRegularFile(defaultModel.resolve("config.json")), "no bundled default model");
+        Path t = Files.writeString(dir.resolve("t.txt"), """
+                Once upon a time, there was a little girl named Lily. She loved to play outside in the park.
+                JULIET: Hi Tom!
+                ROMEO: Hi Lily!
+                JULIET: Hi Tom!
+                ROMEO: Hi Lily!
+                """);
+        CliHarness.Result r = run("Hi Tom!\nLook at the big tree!\nI am sad.\n", "fewshot", "--model", defaultModel.toString(),
+                "--threads", "1", "--chat", "--transcript", t.toString(), "--human-label", "JULIET",
+                "--assistant-label", "ROMEO", "-n", "100", "-v");
+        assertEquals(0, r.code(), r.err());
+        assertEquals(3, r.out().lines().count(), r.out());
+        long fired = r.err().lines().filter(l -> l.contains("at '\\nJULIET")).count();
+        assertTrue(fired >= 2, "the human-turn stop fired for most messages: " + r.err());
+        assertFalse(r.out().contains("JULIET"), r.out());
+    }
+
     @Test
     void queriesAndAnEvalSweepOnACopyingPattern(@TempDir Path dir) throws IOException {
         assumeModel();
