@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
 # In-context learning and multiple choice with `llm fewshot` (issue 7). Prints the tables quoted in RESULTS.md.
-# Usage: bench/fewshot/run.sh [MODEL [TOKENIZER]]   (default: stories260K from ../shared)
+# Usage: bench/fewshot/run.sh [MODEL [TOKENIZER]]   (default: stories260K from ../shared; e.g. models/default)
 # Reads ../shared/eval (Swadesh list, HellaSwag); writes only to a temporary directory.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 shared="${LLM_SHARED:-$root/../shared}"
 llm="$root/bin/llm"
-model="${1:-$shared/models/stories260K/stories260K.bin}"
-tok="${2:-$shared/models/stories260K/tok512.bin}"
+if [ $# -ge 1 ]; then model="$1"; tok="${2:-}"; else
+  model="$shared/models/stories260K/stories260K.bin"; tok="$shared/models/stories260K/tok512.bin"; fi
 threads="${THREADS:-1}"   # one libtorch thread is much faster than two on a busy 2-core machine
-m=(--model "$model" --tokenizer "$tok" --threads "$threads")
+m=(--model "$model" --threads "$threads")
+[ -n "$tok" ] && m+=(--tokenizer "$tok")   # else the model's own (release tokenizer.json)
 tmp="$(mktemp -d)"; trap 'rm -rf "$tmp"' EXIT
 
 echo "== model: $model"
