@@ -13,13 +13,13 @@ class SlidingWindowTest {
         List<SlidingWindow> ws = SlidingWindow.plan(length, ctx, stride);
         int next = 1;
         for (SlidingWindow w : ws) {
-            assertEquals(next, w.firstTarget(), "contiguous targets " + ws);
+            assertEquals(next, w.firstTarget(), () -> "contiguous targets " + ws);
             assertTrue(w.end() - w.begin() <= ctx);
             assertTrue(w.begin() < w.firstTarget());
             assertTrue(w.targets() > 0);
             next = w.end();
         }
-        assertEquals(Math.max(1, length), next, "all targets scored: " + ws);
+        assertEquals(Math.max(1, length), next, () -> "all targets scored: " + ws);
     }
 
     @Test

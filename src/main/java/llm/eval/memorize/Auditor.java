@@ -1,0 +1,232 @@
+package llm.eval.memorize;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.IntFunction;
+import llm.eval.Memorization;
+import llm.eval.Sentences;
+import llm.tokenizer.Tokenizer;
+
+/**
+ * The memorize-check pipeline: documents in, results out, in input order. Documents are tokenized, cut into windows
+ * (prefix of P tokens or the first sentence, then a target of S tokens), and buffered until {@code batchSize} windows
+ * are waiting; then windows with prompts of equal length are continued together, one forward pass per step. Memory
+ * is bounded by the batch: one batch of windows and their documents' ids and texts.
+ */
+public final class Auditor {
+    /**
+     * What to test.
+     *
+     * @param prefixTokens   P (ignored with {@code prefixSentence})
+     * @param prefixSentence use the first sentence as the prefix
+     * @param suffixTokens   S
+     * @param windows        K windows per document
+     * @param batchSize      windows continued together
+     * @param samples        N sampled continuations per window (0: none)
+     * @param startToken     prepended to every prompt (BOS, or end-of-text), -1 for none
+     */
+    public record Options(int prefixTokens, boolean prefixSentence, int suffixTokens, int windows, int batchSize,
+            int samples, int startToken) {}
+
+    private record Job(long doc, String id, int window, int offset, int[] prompt, int[] target, String prefixText,
+            String targetText) {}
+
+    private final Tokenizer tokenizer;
+    private final Continuer model;
+    private final Options o;
+    private final IntFunction<Continuer.Picker> sampler;
+    private final Consumer<Result> sink;
+    private final List<Object> pending = new ArrayList<>(); // Job or Result (skips), in input order
+    private int pendingJobs;
+    private long docs;
+    private long windowsDone;
+
+    /**
+     * @param sampler for {@code --samples}: a fresh picker for a batch of the given row count (null without samples)
+     * @param sink    receives every result, in input order
+     */
+    public Auditor(Tokenizer tokenizer, Continuer model, Options options, IntFunction<Continuer.Picker> sampler,
+            Consumer<Result> sink) {
+        this.tokenizer = tokenizer;
+        this.model = model;
+        this.o = options;
+        this.sampler = sampler;
+        this.sink = sink;
+    }
+
+    /** Windows continued so far. */
+    public long windowsDone() {
+        return windowsDone;
+    }
+
+    /** Documents accepted so far. */
+    public long documents() {
+        return docs;
+    }
+
+    /** Queue one document; runs a batch when enough windows wait. */
+    public void accept(Document d) {
+        long doc = docs++;
+        if (d.skipReason() != null) {
+            pending.add(Result.skipped(doc, d.id(), d.skipReason()));
+            return;
+        }
+        int[] ids = tokenizer.encode(d.text());
+        int p = o.prefixTokens();
+        if (o.prefixSentence()) {
+            int end = Sentences.firstSentenceEnd(d.text());
+            if (end < 0) {
+                pending.add(Result.skipped(doc, d.id(), "no sentence end found for --prefix-sentence"));
+                return;
+            }
+            p = tokensCovering(ids, d.text().substring(0, end));
+        }
+        int need = p + o.suffixTokens();
+        int[] offsets = Windows.offsets(ids.length, need, o.windows());
+        if (offsets.length == 0) {
+            pending.add(Result.skipped(doc, d.id(), ids.length + " tokens, fewer than " + need + " (prefix " + p
+                    + " + suffix " + o.suffixTokens() + ")"));
+            return;
+        }
+        for (int w = 0; w < offsets.length; w++) {
+            int off = offsets[w];
+            int[] prefix = Arrays.copyOfRange(ids, off, off + p);
+            int[] target = Arrays.copyOfRange(ids, off + p, off + need);
+            int[] prompt = prefix;
+            if (o.startToken() >= 0) {
+                prompt = new int[p + 1];
+                prompt[0] = o.startToken();
+                System.arraycopy(prefix, 0, prompt, 1, p);
+            }
+            pending.add(new Job(doc, d.id(), w, off, prompt, target, decode(ids, off, p),
+                    decode(ids, off + p, o.suffixTokens())));
+            pendingJobs++;
+        }
+        if (pendingJobs >= o.batchSize()) {
+            flush();
+        }
+    }
+
+    /** Run what is queued and emit it. */
+    public void flush() {
+        List<Job> jobs = new ArrayList<>();
+        for (Object x : pending) {
+            if (x instanceof Job j) {
+                jobs.add(j);
+            }
+        }
+        // group equal prompt lengths so that each group is one rectangular batch
+        List<Job> byLength = new ArrayList<>(jobs);
+        byLength.sort(Comparator.comparingInt(j -> j.prompt().length));
+        java.util.Map<Job, Result> done = new java.util.IdentityHashMap<>();
+        for (int i = 0; i < byLength.size(); ) {
+            int len = byLength.get(i).prompt().length;
+            int j = i;
+            while (j < byLength.size() && j - i < o.batchSize() && byLength.get(j).prompt().length == len) {
+                j++;
+            }
+            runGroup(byLength.subList(i, j), done);
+            i = j;
+        }
+        for (Object x : pending) {
+            sink.accept(x instanceof Job j ? done.get(j) : (Result) x);
+        }
+        pending.clear();
+        pendingJobs = 0;
+    }
+
+    private void runGroup(List<Job> group, java.util.Map<Job, Result> done) {
+        int s = o.suffixTokens();
+        int[][] prompts = new int[group.size()][];
+        for (int i = 0; i < prompts.length; i++) {
+            prompts[i] = group.get(i).prompt();
+        }
+        int[][] greedy = model.continueBatch(prompts, s, Continuer.GREEDY);
+        int[] exactSamples = new int[group.size()];
+        if (o.samples() > 0) {
+            // rows = window × sample, in chunks of batchSize rows
+            int rows = group.size() * o.samples();
+            for (int start = 0; start < rows; start += o.batchSize()) {
+                int n = Math.min(o.batchSize(), rows - start);
+                int[][] ps = new int[n][];
+                for (int r = 0; r < n; r++) {
+                    ps[r] = prompts[(start + r) / o.samples()];
+                }
+                int[][] sampled = model.continueBatch(ps, s, sampler.apply(n));
+                for (int r = 0; r < n; r++) {
+                    int w = (start + r) / o.samples();
+                    if (Arrays.equals(sampled[r], group.get(w).target())) {
+                        exactSamples[w]++;
+                    }
+                }
+            }
+        }
+        for (int i = 0; i < group.size(); i++) {
+            Job j = group.get(i);
+            int[] gen = greedy[i];
+            String continuation = decodeContinuation(j, gen);
+            done.put(j, Result.tested(j.doc(), j.id(), j.window(), j.offset(), j.prompt().length
+                    - (o.startToken() >= 0 ? 1 : 0), j.prefixText(), j.targetText(), continuation,
+                    Memorization.compare(gen, j.target()), o.samples(), exactSamples[i]));
+            windowsDone++;
+        }
+    }
+
+    /** The smallest number of leading tokens whose text covers {@code sentence}. */
+    int tokensCovering(int[] ids, String sentence) {
+        int want = sentence.strip().getBytes(StandardCharsets.UTF_8).length;
+        int bytes = 0;
+        int prev = -1;
+        for (int n = 0; n < ids.length; n++) {
+            bytes += tokenizer.tokenBytes(prev, ids[n]).length;
+            prev = ids[n];
+            if (bytes >= want) {
+                // leading whitespace a tokenizer adds (a dummy-prefix space) is not part of the sentence
+                String text = tokenizer.decode(Arrays.copyOf(ids, n + 1)).strip();
+                if (text.getBytes(StandardCharsets.UTF_8).length >= want) {
+                    return n + 1;
+                }
+            }
+        }
+        return ids.length;
+    }
+
+    /** The text of ids[from, from+n) as it reads inside the document (start-of-text rules only at 0). */
+    private String decode(int[] ids, int from, int n) {
+        Utf8Buffer b = new Utf8Buffer();
+        int prev = from == 0 ? -1 : ids[from - 1];
+        for (int i = from; i < from + n; i++) {
+            b.add(tokenizer.tokenBytes(prev, ids[i]));
+            prev = ids[i];
+        }
+        return b.toString();
+    }
+
+    private String decodeContinuation(Job j, int[] gen) {
+        Utf8Buffer b = new Utf8Buffer();
+        int prev = j.prompt()[j.prompt().length - 1];
+        for (int id : gen) {
+            b.add(tokenizer.tokenBytes(prev, id));
+            prev = id;
+        }
+        return b.toString();
+    }
+
+    /** UTF-8 bytes collected, then decoded once (tokens may split characters). */
+    private static final class Utf8Buffer {
+        private final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+
+        void add(byte[] b) {
+            bytes.writeBytes(b);
+        }
+
+        @Override
+        public String toString() {
+            return bytes.toString(StandardCharsets.UTF_8);
+        }
+    }
+}
