@@ -37,6 +37,29 @@ public interface Tokenizer {
     /** The token's piece as a readable string (for {@code --pieces}), e.g. {@code "Ġthe"} or {@code "<0x0A>"}. */
     String piece(int id);
 
+    /**
+     * Encode text that continues earlier text, for encoding a long input in chunks. The caller splits only right
+     * after a newline that is followed by a non-whitespace character, and only when {@link #newlineIsBoundary()}
+     * is true; the concatenated chunk encodings then equal the encoding of the whole text. llama2.c tokenizers
+     * leave out their dummy-prefix space here.
+     */
+    default int[] encodeContinuation(String text) {
+        return encode(text);
+    }
+
+    /**
+     * True when no token can span a newline followed by a non-whitespace character, so that text may be encoded in
+     * chunks split there (see {@link #encodeContinuation(String)}). False means: encode the text whole.
+     */
+    default boolean newlineIsBoundary() {
+        return false;
+    }
+
+    /** True for special/control tokens (BOS, EOS, {@code <|endoftext|>}, {@code <unk>}). */
+    default boolean isSpecial(int id) {
+        return bos().orElse(-1) == id || eos().orElse(-1) == id;
+    }
+
     /** Beginning-of-sequence id, if the tokenizer has one. */
     OptionalInt bos();
 

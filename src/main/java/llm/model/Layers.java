@@ -1,0 +1,118 @@
+package llm.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.nn.Activation;
+import ai.djl.nn.core.Embedding;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.LayerNorm;
+
+/**
+ * The tensor functions both architectures are made of. Every result lives in the manager of the activation
+ * ({@code x}), never in the weights' manager, so a per-step scope frees it.
+ */
+final class Layers {
+    private Layers() {}
+
+    /** Row lookup: ids (B, T) int -> (B, T, C). */
+    static NDArray embed(NDArray ids, NDArray table) {
+        return Embedding.embedding(ids, table, SparseFormat.DENSE).singletonOrThrow();
+    }
+
+    /** x @ W^T + b with W (out, in): one fused call. */
+    static NDArray linear(NDArray x, NDArray w, NDArray b) {
+        NDList r = b == null ? Linear.linear(x, w) : Linear.linear(x, w, b);
+        return r.singletonOrThrow();
+    }
+
+    /** LayerNorm over the last axis (C). */
+    static NDArray layerNorm(NDArray x, NDArray gamma, NDArray beta, float eps) {
+        long c = x.getShape().get(x.getShape().dimension() - 1);
+        return LayerNorm.layerNorm(x, new Shape(c), gamma, beta, eps).singletonOrThrow();
+    }
+
+    /** RMSNorm over the last axis: x / sqrt(mean(x²) + eps) · g. */
+    static NDArray rmsNorm(NDArray x, NDArray gain, float eps) {
+        NDArray inv = x.square().mean(new int[] {-1}, true).add(eps).pow(-0.5f);
+        return x.mul(inv).mul(gain);
+    }
+
+    /** GPT-2's GELU, tanh approximation ("gelu_new"): 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))). */
+    static NDArray geluTanh(NDArray x) {
+        NDArray inner = x.pow(3).mul(0.044715f).add(x).mul((float) Math.sqrt(2.0 / Math.PI)).tanh();
+        return inner.add(1f).mul(x).mul(0.5f);
+    }
+
+    /** SiLU: x·σ(x). */
+    static NDArray silu(NDArray x) {
+        return x.mul(Activation.sigmoid(x));
+    }
+
+    /**
+     * Causal scaled dot-product attention with grouped-query heads.
+     *
+     * @param q (B, H, T, hd) queries for positions pos .. pos+T-1
+     * @param k (B, Hkv, S, hd) keys for positions 0 .. S-1 (S = pos + T)
+     * @param v (B, Hkv, S, hd)
+     * @return (B, T, H·hd)
+     */
+    static NDArray attention(NDArray q, NDArray k, NDArray v, int pos) {
+        Shape qs = q.getShape();
+        long b = qs.get(0), h = qs.get(1), t = qs.get(2), hd = qs.get(3);
+        long hkv = k.getShape().get(1), s = k.getShape().get(2);
+        long rep = h / hkv;
+        // query head i uses kv head i / rep: group the rep query heads of one kv head along the time axis
+        NDArray qg = q.mul((float) (1.0 / Math.sqrt(hd))).reshape(b, hkv, rep * t, hd);
+        NDArray att = qg.matMul(k.transpose(0, 1, 3, 2)); // (B, Hkv, rep·T, S)
+        if (t > 1) {
+            att = att.reshape(b, hkv, rep, t, s).add(causalMask(q.getManager(), (int) t, (int) s, pos));
+        }
+        att = att.softmax(-1).reshape(b, hkv, rep * t, s);
+        NDArray y = att.matMul(v); // (B, Hkv, rep·T, hd)
+        return y.reshape(b, h, t, hd).transpose(0, 2, 1, 3).reshape(b, t, h * hd);
+    }
+
+    /** (T, S) additive mask: 0 where key j may be seen by query i (j <= pos + i), -inf elsewhere. */
+    static NDArray causalMask(NDManager m, int t, int s, int pos) {
+        float[] mask = new float[t * s];
+        for (int i = 0; i < t; i++) {
+            for (int j = pos + i + 1; j < s; j++) {
+                mask[i * s + j] = Float.NEGATIVE_INFINITY;
+            }
+        }
+        return m.create(mask, new Shape(t, s));
+    }
+
+    /**
+     * RoPE tables for positions pos .. pos+T-1 in HF's rotate-half layout: cos and sin of (T, hd), each row the
+     * hd/2 angles twice. Computed in float as llama2.c does (freq = 1 / theta^(2i/hd), angle = p · freq).
+     */
+    static NDArray[] ropeTables(NDManager m, int pos, int t, int hd, float theta) {
+        int half = hd / 2;
+        float[] cos = new float[t * hd];
+        float[] sin = new float[t * hd];
+        for (int i = 0; i < half; i++) {
+            float freq = (float) (1.0 / Math.pow(theta, (2 * i) / (float) hd));
+            for (int p = 0; p < t; p++) {
+                float angle = (pos + p) * freq;
+                float c = (float) Math.cos(angle);
+                float s = (float) Math.sin(angle);
+                cos[p * hd + i] = c;
+                cos[p * hd + half + i] = c;
+                sin[p * hd + i] = s;
+                sin[p * hd + half + i] = s;
+            }
+        }
+        return new NDArray[] {m.create(cos, new Shape(t, hd)), m.create(sin, new Shape(t, hd))};
+    }
+
+    /** Rotate x (B, heads, T, hd) by the tables: x·cos + rotate_half(x)·sin, rotate_half = (-x2, x1). */
+    static NDArray rope(NDArray x, NDArray cos, NDArray sin) {
+        NDList halves = x.split(2, -1);
+        NDArray rotated = halves.get(1).neg().concat(halves.get(0), -1);
+        return x.mul(cos).add(rotated.mul(sin));
+    }
+}

@@ -1,0 +1,69 @@
+package llm.model;
+
+import ai.djl.ndarray.NDArray;
+import java.util.List;
+
+/**
+ * Llama: RMSNorm, RoPE (HF's rotate-half layout; llama2.c checkpoints are permuted on load), SwiGLU MLP,
+ * grouped-query attention, no biases, optional untied head.
+ */
+public final class Llama extends LanguageModel {
+    private final NDArray embed; // (V, C)
+    private final Block[] layers;
+    private final NDArray norm; // (C)
+    private final NDArray lmHead; // (V, C): embed when tied
+
+    private record Block(NDArray attnNorm, // (C)
+            NDArray wq, NDArray wk, NDArray wv, NDArray wo, // (C, C), (kv, C), (kv, C), (C, C)
+            NDArray ffnNorm, // (C)
+            NDArray gate, NDArray up, NDArray down) {} // (F, C), (F, C), (C, F)
+
+    Llama(ModelConfig config, List<Parameter> parameters) {
+        super(config, parameters);
+        embed = w("model.embed_tokens.weight");
+        layers = new Block[config.nLayer()];
+        for (int l = 0; l < layers.length; l++) {
+            String p = "model.layers." + l + ".";
+            layers[l] = new Block(w(p + "input_layernorm.weight"), w(p + "self_attn.q_proj.weight"),
+                    w(p + "self_attn.k_proj.weight"), w(p + "self_attn.v_proj.weight"),
+                    w(p + "self_attn.o_proj.weight"), w(p + "post_attention_layernorm.weight"),
+                    w(p + "mlp.gate_proj.weight"), w(p + "mlp.up_proj.weight"), w(p + "mlp.down_proj.weight"));
+        }
+        norm = w("model.norm.weight");
+        lmHead = config.tiedEmbeddings() ? embed : w("lm_head.weight");
+    }
+
+    @Override
+    protected NDArray hidden(NDArray ids, KvCache cache, int pos) {
+        long b = ids.getShape().get(0), t = ids.getShape().get(1);
+        int nh = config.nHead(), nkv = config.nKvHead(), hd = config.headDim();
+        float eps = config.normEps();
+        NDArray[] rope = Layers.ropeTables(ids.getManager(), pos, (int) t, hd, config.ropeTheta()); // (T, hd) ×2
+        NDArray x = Layers.embed(ids, embed); // (B, T, C)
+        for (int l = 0; l < layers.length; l++) {
+            Block blk = layers[l];
+            NDArray a = Layers.rmsNorm(x, blk.attnNorm, eps);
+            NDArray q = Layers.linear(a, blk.wq, null).reshape(b, t, nh, hd).transpose(0, 2, 1, 3); // (B, H, T, hd)
+            NDArray k = Layers.linear(a, blk.wk, null).reshape(b, t, nkv, hd).transpose(0, 2, 1, 3); // (B, Hkv, T, hd)
+            NDArray v = Layers.linear(a, blk.wv, null).reshape(b, t, nkv, hd).transpose(0, 2, 1, 3);
+            q = Layers.rope(q, rope[0], rope[1]);
+            k = Layers.rope(k, rope[0], rope[1]);
+            if (cache != null) {
+                NDArray[] kv = cache.update(l, k, v, ids.getManager());
+                k = kv[0];
+                v = kv[1];
+            }
+            NDArray y = Layers.attention(q, k, v, pos); // (B, T, C)
+            x = x.add(Layers.linear(y, blk.wo, null));
+            NDArray m = Layers.rmsNorm(x, blk.ffnNorm, eps);
+            NDArray gated = Layers.silu(Layers.linear(m, blk.gate, null)).mul(Layers.linear(m, blk.up, null));
+            x = x.add(Layers.linear(gated, blk.down, null));
+        }
+        return x;
+    }
+
+    @Override
+    protected NDArray head(NDArray x) {
+        return Layers.linear(Layers.rmsNorm(x, norm, config.normEps()), lmHead, null);
+    }
+}

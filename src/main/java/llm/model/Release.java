@@ -1,0 +1,192 @@
+package llm.model;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import llm.UserException;
+import llm.io.AtomicFile;
+
+/**
+ * A release directory in the HuggingFace layout: {@code config.json}, {@code model.safetensors} (or sharded
+ * {@code model.safetensors.index.json}) with HF tensor names, and {@code tokenizer.json}.
+ *
+ * <p>GPT-2 tensors are written with the {@code transformer.} prefix, as {@code GPT2LMHeadModel.save_pretrained}
+ * does; on read the prefix is optional (the hub's {@code openai-community/gpt2} has none). Conv1D weights are
+ * stored (in, out) on disk and transposed to (out, in) in memory.
+ */
+public final class Release {
+    public static final String CONFIG = "config.json";
+    public static final String WEIGHTS = "model.safetensors";
+    public static final String WEIGHTS_INDEX = "model.safetensors.index.json";
+    public static final String TOKENIZER = "tokenizer.json";
+
+    private Release() {}
+
+    /** True when {@code dir} looks like a release directory (has a config.json). */
+    public static boolean isRelease(Path dir) {
+        return Files.isDirectory(dir) && Files.isRegularFile(dir.resolve(CONFIG));
+    }
+
+    /**
+     * Write {@code model} to {@code dir}: config.json (plus the entries of {@code extraConfig}, e.g.
+     * {@code bos_token_id}), model.safetensors, and a copy of {@code tokenizerJson} when given. Each file is written
+     * atomically.
+     */
+    public static void write(Path dir, LanguageModel model, Path tokenizerJson, JsonObject extraConfig)
+            throws IOException {
+        Files.createDirectories(dir);
+        JsonObject cfg = model.config().toHfJson();
+        if (extraConfig != null) {
+            for (Map.Entry<String, JsonElement> e : extraConfig.entrySet()) {
+                cfg.add(e.getKey(), e.getValue());
+            }
+        }
+        AtomicFile.writeString(dir.resolve(CONFIG), new GsonBuilder().setPrettyPrinting().serializeNulls()
+                .create().toJson(cfg) + "\n");
+        List<Safetensors.Tensor> tensors = new ArrayList<>();
+        for (Parameter p : model.parameters()) {
+            long[] shape = p.array().getShape().getShape();
+            if (p.conv1d()) {
+                long[] disk = {shape[1], shape[0]};
+                tensors.add(new Safetensors.Tensor(p.name(), disk,
+                        () -> transpose(p.array().toFloatArray(), (int) shape[0], (int) shape[1])));
+            } else {
+                tensors.add(new Safetensors.Tensor(p.name(), shape, () -> p.array().toFloatArray()));
+            }
+        }
+        Safetensors.write(dir.resolve(WEIGHTS), tensors, Map.of("format", "pt"));
+        if (tokenizerJson != null) {
+            Path target = dir.resolve(TOKENIZER);
+            if (!Files.exists(target) || !Files.isSameFile(tokenizerJson, target)) {
+                Path tmp = Files.createTempFile(dir, ".tokenizer.json.", ".tmp");
+                try {
+                    Files.copy(tokenizerJson, tmp, StandardCopyOption.REPLACE_EXISTING);
+                    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                } finally {
+                    Files.deleteIfExists(tmp);
+                }
+            }
+        }
+    }
+
+    /** Read the config of a release directory. */
+    public static ModelConfig readConfig(Path dir) {
+        Path file = dir.resolve(CONFIG);
+        try {
+            JsonElement e = JsonParser.parseString(Files.readString(file));
+            if (!e.isJsonObject()) {
+                throw UserException.runtime(file + ": not a JSON object");
+            }
+            return ModelConfig.fromHfJson(e.getAsJsonObject());
+        } catch (IOException ex) {
+            throw UserException.runtime(file + ": cannot read: " + ex.getMessage(), ex);
+        } catch (UserException ex) {
+            throw ex;
+        } catch (RuntimeException ex) {
+            throw UserException.runtime(file + ": " + (ex instanceof IllegalArgumentException ? ex.getMessage()
+                    : "not valid JSON"), ex);
+        }
+    }
+
+    /** Load a release directory onto {@code manager}'s device. */
+    public static LanguageModel read(Path dir, NDManager manager) {
+        ModelConfig config = readConfig(dir);
+        List<Safetensors.Reader> readers = openWeights(dir);
+        try {
+            Map<String, Safetensors.Reader> where = new LinkedHashMap<>();
+            for (Safetensors.Reader r : readers) {
+                for (String name : r.entries().keySet()) {
+                    where.put(name, r);
+                }
+            }
+            List<Parameter> params = new ArrayList<>();
+            for (Init.Spec s : Init.specs(config)) {
+                String name = s.name();
+                String found = where.containsKey(name) ? name : null;
+                if (found == null && name.startsWith("transformer.")
+                        && where.containsKey(name.substring("transformer.".length()))) {
+                    found = name.substring("transformer.".length());
+                }
+                if (found == null) {
+                    throw UserException.runtime(dir.resolve(readers.size() == 1 ? WEIGHTS : WEIGHTS_INDEX)
+                            + ": missing tensor " + name);
+                }
+                Safetensors.Reader r = where.get(found);
+                long[] disk = s.conv1d() ? new long[] {s.shape()[1], s.shape()[0]} : s.shape();
+                long[] actual = r.entries().get(found).shape();
+                if (!Arrays.equals(disk, actual)) {
+                    throw UserException.runtime(r.file() + ": tensor " + found + " has shape "
+                            + Arrays.toString(actual) + ", but config.json implies " + Arrays.toString(disk));
+                }
+                float[] data = r.readFloats(found);
+                if (s.conv1d()) {
+                    data = transpose(data, (int) disk[0], (int) disk[1]);
+                }
+                params.add(new Parameter(name, manager.create(data, new Shape(s.shape())), s.conv1d()));
+            }
+            return LanguageModel.build(config, params);
+        } finally {
+            readers.forEach(Safetensors.Reader::close);
+        }
+    }
+
+    private static List<Safetensors.Reader> openWeights(Path dir) {
+        Path single = dir.resolve(WEIGHTS);
+        if (Files.isRegularFile(single)) {
+            return List.of(new Safetensors.Reader(single));
+        }
+        Path index = dir.resolve(WEIGHTS_INDEX);
+        if (Files.isRegularFile(index)) {
+            List<Safetensors.Reader> readers = new ArrayList<>();
+            try {
+                JsonObject map = JsonParser.parseString(Files.readString(index)).getAsJsonObject()
+                        .getAsJsonObject("weight_map");
+                java.util.Set<String> files = new java.util.LinkedHashSet<>();
+                for (Map.Entry<String, JsonElement> e : map.entrySet()) {
+                    files.add(e.getValue().getAsString());
+                }
+                for (String f : files) {
+                    Path p = dir.resolve(f).normalize();
+                    if (!p.getParent().equals(dir.normalize())) {
+                        throw UserException.runtime(index + ": shard " + f + " lies outside the directory");
+                    }
+                    readers.add(new Safetensors.Reader(p));
+                }
+                return readers;
+            } catch (IOException | RuntimeException e) {
+                readers.forEach(Safetensors.Reader::close);
+                if (e instanceof UserException u) {
+                    throw u;
+                }
+                throw UserException.runtime(index + ": cannot read: " + e.getMessage(), e);
+            }
+        }
+        if (Files.isRegularFile(dir.resolve("pytorch_model.bin"))) {
+            throw UserException.runtime(dir + ": only pytorch_model.bin is present; convert it to model.safetensors");
+        }
+        throw UserException.runtime(dir + ": no " + WEIGHTS + " in the release directory");
+    }
+
+    /** (rows, cols) row-major -> (cols, rows). */
+    static float[] transpose(float[] a, int rows, int cols) {
+        float[] t = new float[a.length];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                t[c * rows + r] = a[r * cols + c];
+            }
+        }
+        return t;
+    }
+}

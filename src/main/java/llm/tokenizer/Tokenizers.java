@@ -1,0 +1,63 @@
+package llm.tokenizer;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import llm.UserException;
+
+/** Opens a tokenizer from a path: a {@code tokenizer.json}, a llama2.c {@code tokenizer.bin}, or a directory. */
+public final class Tokenizers {
+    private Tokenizers() {}
+
+    /**
+     * Load {@code path}: a HuggingFace {@code tokenizer.json}; a llama2.c tokenizer file (e.g. {@code tok512.bin});
+     * or a directory (a release directory) holding {@code tokenizer.json} (or, failing that, {@code tokenizer.bin}).
+     * The kind is told by content, not by name. Errors are one-line {@link UserException}s naming the path.
+     */
+    public static Tokenizer load(Path path) {
+        if (Files.isDirectory(path)) {
+            for (String n : new String[] {"tokenizer.json", "tokenizer.bin"}) {
+                Path p = path.resolve(n);
+                if (Files.isRegularFile(p)) {
+                    return load(p);
+                }
+            }
+            throw UserException.runtime(path + ": directory has no tokenizer.json");
+        }
+        if (!Files.exists(path)) {
+            throw UserException.runtime(path + ": no such file");
+        }
+        if (looksLikeJson(path)) {
+            TokenizerJson json = TokenizerJson.load(path);
+            if (json.isGpt2StyleByteLevelBpe()) {
+                return ByteLevelBpeTokenizer.fromJson(json);
+            }
+            return HfTokenizer.load(path);
+        }
+        return Llama2cTokenizer.load(path);
+    }
+
+    /** Load a {@code tokenizer.json} through DJL's HuggingFace binding, whatever its kind (reference path). */
+    public static HfTokenizer loadHf(Path path) {
+        return HfTokenizer.load(path);
+    }
+
+    private static boolean looksLikeJson(Path path) {
+        try (InputStream in = Files.newInputStream(path)) {
+            byte[] head = in.readNBytes(64);
+            for (byte b : head) {
+                if (b == '{') {
+                    return true;
+                }
+                if (b != ' ' && b != '\n' && b != '\r' && b != '\t' && b != (byte) 0xEF && b != (byte) 0xBB
+                        && b != (byte) 0xBF) {
+                    return false;
+                }
+            }
+            return false;
+        } catch (IOException e) {
+            throw UserException.runtime(path + ": cannot read: " + e.getMessage());
+        }
+    }
+}
