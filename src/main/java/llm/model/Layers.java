@@ -36,7 +36,7 @@ final class Layers {
 
     /** RMSNorm over the last axis: x / sqrt(mean(x²) + eps) · g. */
     static NDArray rmsNorm(NDArray x, NDArray gain, float eps) {
-        NDArray inv = x.square().mean(new int[] {-1}, true).add(eps).pow(-0.5f);
+        NDArray inv = x.square().mean(new int[] {x.getShape().dimension() - 1}, true).add(eps).pow(-0.5f);
         return x.mul(inv).mul(gain);
     }
 
@@ -111,8 +111,9 @@ final class Layers {
 
     /** Rotate x (B, heads, T, hd) by the tables: x·cos + rotate_half(x)·sin, rotate_half = (-x2, x1). */
     static NDArray rope(NDArray x, NDArray cos, NDArray sin) {
-        NDList halves = x.split(2, -1);
-        NDArray rotated = halves.get(1).neg().concat(halves.get(0), -1);
+        int last = x.getShape().dimension() - 1;
+        NDList halves = x.split(2, last);
+        NDArray rotated = halves.get(1).neg().concat(halves.get(0), last);
         return x.mul(cos).add(rotated.mul(sin));
     }
 }

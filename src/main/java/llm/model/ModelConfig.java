@@ -55,8 +55,8 @@ public record ModelConfig(
         if (arch == Architecture.GPT2 && nKvHead != nHead) {
             throw new IllegalArgumentException("gpt2 has no grouped-query attention (kv heads must equal heads)");
         }
-        if (arch == Architecture.LLAMA && headDim() % 2 != 0) {
-            throw new IllegalArgumentException("llama head size " + headDim() + " must be even (RoPE)");
+        if (arch == Architecture.LLAMA && (dModel / nHead) % 2 != 0) {
+            throw new IllegalArgumentException("llama head size " + dModel / nHead + " must be even (RoPE)");
         }
         if (!(normEps > 0)) {
             throw new IllegalArgumentException("norm epsilon must be positive");

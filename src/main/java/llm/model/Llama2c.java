@@ -1,0 +1,218 @@
+package llm.model;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import llm.UserException;
+
+/**
+ * llama2.c checkpoints ({@code run.c}'s legacy format, as {@code stories260K.bin}): a 7 × int32 header
+ * (dim, hidden_dim, n_layers, n_heads, n_kv_heads, vocab_size, seq_len; a negative vocab_size means an untied
+ * classifier), then float32 tensors: token embedding, rms_att, wq, wk, wv, wo, rms_ffn, w1, w2, w3 (each for all
+ * layers), rms_final, two RoPE tables (skipped), and the classifier when untied. Also reads the "version 1" export
+ * (magic {@code ak42}, 256-byte header, norms first).
+ *
+ * <p>llama2.c rotates interleaved pairs (x0,x1), (x2,x3)...; our Llama uses HF's rotate-half pairs (x_i, x_{i+hd/2}).
+ * The rows of wq and wk are permuted within each head on load so both give the same attention scores.
+ */
+public final class Llama2c {
+    private static final int MAGIC = 0x616b3432; // "ak42"
+
+    private Llama2c() {}
+
+    /** True when the file starts like a llama2.c checkpoint (either header). */
+    public static boolean looksLike(Path file) {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            if (ch.size() < 28) {
+                return false;
+            }
+            ByteBuffer b = ByteBuffer.allocate(28).order(ByteOrder.LITTLE_ENDIAN);
+            ch.read(b, 0);
+            b.flip();
+            int first = b.getInt(0);
+            if (first == MAGIC) {
+                return true;
+            }
+            for (int i = 0; i < 7; i++) {
+                if (i != 5 && b.getInt(4 * i) <= 0) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Read a llama2.c checkpoint onto {@code manager}'s device. */
+    public static LanguageModel read(Path file, NDManager manager) {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            if (size < 28) {
+                throw UserException.runtime(file + ": truncated header (" + size + " bytes; a llama2.c checkpoint"
+                        + " starts with 7 int32)");
+            }
+            ByteBuffer hb = ByteBuffer.allocate((int) Math.min(size, 256)).order(ByteOrder.LITTLE_ENDIAN);
+            ch.read(hb, 0);
+            hb.flip();
+            boolean v1 = hb.getInt(0) == MAGIC;
+            int base = 0;
+            if (v1) {
+                int version = hb.getInt(4);
+                if (version != 1) {
+                    throw UserException.runtime(file + ": llama2.c export version " + version
+                            + " is not supported (only float32: legacy and version 1)");
+                }
+                if (size < 256) {
+                    throw UserException.runtime(file + ": truncated header");
+                }
+                base = 8;
+            }
+            int dim = hb.getInt(base), hidden = hb.getInt(base + 4), layers = hb.getInt(base + 8);
+            int heads = hb.getInt(base + 12), kvHeads = hb.getInt(base + 16), vocab = hb.getInt(base + 20);
+            int seqLen = hb.getInt(base + 24);
+            boolean shared = v1 ? hb.get(base + 28) != 0 : vocab > 0;
+            vocab = Math.abs(vocab);
+            ModelConfig config;
+            try {
+                config = new ModelConfig(Architecture.LLAMA, vocab, seqLen, dim, layers, heads, kvHeads, hidden,
+                        1e-5f, 10000f, shared);
+            } catch (IllegalArgumentException e) {
+                throw UserException.runtime(file + ": bad header (dim " + dim + ", hidden " + hidden + ", layers "
+                        + layers + ", heads " + heads + ", kv heads " + kvHeads + ", vocab " + vocab + ", seq_len "
+                        + seqLen + "): " + e.getMessage());
+            }
+            long d = dim, kv = config.kvDim(), f = hidden, l = layers, v = vocab;
+            int hd = config.headDim();
+            long floats = v * d + l * (2 * d + d * d + 2 * d * kv + d * d + 3 * d * f) + d
+                    + (v1 ? 0 : (long) seqLen * hd) + (shared ? 0 : v * d);
+            long expected = (v1 ? 256 : 28) + 4 * floats;
+            if (size < expected) {
+                throw UserException.runtime(file + ": truncated: the header implies " + expected + " bytes but the"
+                        + " file has " + size);
+            }
+            Reader r = new Reader(ch, v1 ? 256 : 28);
+            float[] emb, rmsAtt, wq, wk, wv, wo, rmsFfn, w1, w2, w3, rmsFinal;
+            if (v1) {
+                rmsAtt = r.floats(l * d);
+                rmsFfn = r.floats(l * d);
+                rmsFinal = r.floats(d);
+                emb = r.floats(v * d);
+                wq = r.floats(l * d * d);
+                wk = r.floats(l * kv * d);
+                wv = r.floats(l * kv * d);
+                wo = r.floats(l * d * d);
+                w1 = r.floats(l * f * d);
+                w2 = r.floats(l * d * f);
+                w3 = r.floats(l * f * d);
+            } else {
+                emb = r.floats(v * d);
+                rmsAtt = r.floats(l * d);
+                wq = r.floats(l * d * d);
+                wk = r.floats(l * kv * d);
+                wv = r.floats(l * kv * d);
+                wo = r.floats(l * d * d);
+                rmsFfn = r.floats(l * d);
+                w1 = r.floats(l * f * d);
+                w2 = r.floats(l * d * f);
+                w3 = r.floats(l * f * d);
+                rmsFinal = r.floats(d);
+                r.skip((long) seqLen * hd); // freq_cis_real, freq_cis_imag: (seq_len, hd/2) each
+            }
+            float[] cls = shared ? null : r.floats(v * d);
+
+            List<Parameter> params = new ArrayList<>();
+            params.add(p(manager, "model.embed_tokens.weight", emb, v, d));
+            for (int i = 0; i < layers; i++) {
+                String pre = "model.layers." + i + ".";
+                params.add(p(manager, pre + "input_layernorm.weight", slice(rmsAtt, i, d), d));
+                params.add(p(manager, pre + "self_attn.q_proj.weight",
+                        interleavedToHalves(slice(wq, i, d * d), heads, hd, dim), d, d));
+                params.add(p(manager, pre + "self_attn.k_proj.weight",
+                        interleavedToHalves(slice(wk, i, kv * d), kvHeads, hd, dim), kv, d));
+                params.add(p(manager, pre + "self_attn.v_proj.weight", slice(wv, i, kv * d), kv, d));
+                params.add(p(manager, pre + "self_attn.o_proj.weight", slice(wo, i, d * d), d, d));
+                params.add(p(manager, pre + "post_attention_layernorm.weight", slice(rmsFfn, i, d), d));
+                params.add(p(manager, pre + "mlp.gate_proj.weight", slice(w1, i, f * d), f, d));
+                params.add(p(manager, pre + "mlp.up_proj.weight", slice(w3, i, f * d), f, d));
+                params.add(p(manager, pre + "mlp.down_proj.weight", slice(w2, i, d * f), d, f));
+            }
+            params.add(p(manager, "model.norm.weight", rmsFinal, d));
+            if (!shared) {
+                params.add(p(manager, "lm_head.weight", cls, v, d));
+            }
+            return LanguageModel.build(config, params);
+        } catch (IOException e) {
+            throw UserException.runtime(file + ": cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    private static Parameter p(NDManager m, String name, float[] data, long... shape) {
+        return new Parameter(name, m.create(data, new Shape(shape)), false);
+    }
+
+    private static float[] slice(float[] all, int layer, long per) {
+        int from = (int) (layer * per);
+        return java.util.Arrays.copyOfRange(all, from, from + (int) per);
+    }
+
+    /**
+     * Permute the output rows of a q/k projection (heads·hd, dim) from interleaved RoPE pairs (2i, 2i+1) to
+     * rotate-half pairs (i, i + hd/2), per head — the inverse of HF's {@code convert_llama_weights_to_hf} permute.
+     */
+    static float[] interleavedToHalves(float[] w, int heads, int hd, int cols) {
+        float[] out = new float[w.length];
+        int half = hd / 2;
+        for (int h = 0; h < heads; h++) {
+            for (int i = 0; i < half; i++) {
+                System.arraycopy(w, (h * hd + 2 * i) * cols, out, (h * hd + i) * cols, cols);
+                System.arraycopy(w, (h * hd + 2 * i + 1) * cols, out, (h * hd + half + i) * cols, cols);
+            }
+        }
+        return out;
+    }
+
+    /** Sequential float32 reads. */
+    private static final class Reader {
+        private final FileChannel ch;
+        private long pos;
+
+        Reader(FileChannel ch, long pos) {
+            this.ch = ch;
+            this.pos = pos;
+        }
+
+        float[] floats(long n) throws IOException {
+            if (n > Integer.MAX_VALUE - 8) {
+                throw new IOException("tensor of " + n + " values is too large");
+            }
+            float[] out = new float[(int) n];
+            int chunk = 1 << 20;
+            ByteBuffer b = ByteBuffer.allocate(4 * chunk).order(ByteOrder.LITTLE_ENDIAN);
+            for (int i = 0; i < out.length; i += chunk) {
+                int m = Math.min(chunk, out.length - i);
+                b.clear().limit(4 * m);
+                while (b.hasRemaining()) {
+                    if (ch.read(b, pos + 4L * i + b.position()) < 0) {
+                        throw new IOException("unexpected end of file");
+                    }
+                }
+                b.flip();
+                b.asFloatBuffer().get(out, i, m);
+            }
+            pos += 4 * n;
+            return out;
+        }
+
+        void skip(long n) {
+            pos += 4 * n;
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package llm.model;
+
+import ai.djl.ndarray.NDManager;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import llm.UserException;
+
+/** The one entry point for {@code --model PATH}: a release directory, its model.safetensors, or a llama2.c .bin. */
+public final class Models {
+    /** Where a model came from; decides end-of-text and printing conventions. */
+    public enum Format { RELEASE, LLAMA2C }
+
+    private Models() {}
+
+    /** What {@code path} is, without loading it. */
+    public static Format detect(Path path) {
+        if (Files.isDirectory(path)) {
+            if (!Release.isRelease(path)) {
+                throw UserException.runtime(path + ": not a release directory (no config.json)");
+            }
+            return Format.RELEASE;
+        }
+        if (!Files.isRegularFile(path)) {
+            throw UserException.runtime(path + ": no such file or directory");
+        }
+        String name = path.getFileName().toString();
+        if (name.endsWith(".safetensors") || name.equals(Release.CONFIG)) {
+            Path dir = path.toAbsolutePath().getParent();
+            if (!Release.isRelease(dir)) {
+                throw UserException.runtime(path + ": no config.json beside it");
+            }
+            return Format.RELEASE;
+        }
+        if (Llama2c.looksLike(path)) {
+            return Format.LLAMA2C;
+        }
+        throw UserException.runtime(path + ": not a model (expected a release directory with config.json and"
+                + " model.safetensors, or a llama2.c .bin checkpoint)");
+    }
+
+    /** The release directory for a RELEASE path (the directory itself, or the parent of a file in it). */
+    public static Path releaseDir(Path path) {
+        return Files.isDirectory(path) ? path : path.toAbsolutePath().getParent();
+    }
+
+    /** Load the model at {@code path} onto {@code manager}'s device. */
+    public static LanguageModel load(Path path, NDManager manager) {
+        return switch (detect(path)) {
+            case RELEASE -> Release.read(releaseDir(path), manager);
+            case LLAMA2C -> Llama2c.read(path, manager);
+        };
+    }
+
+    /**
+     * The tokenizer file that goes with the model at {@code path} when {@code --tokenizer} is absent: the release's
+     * tokenizer.json, or a {@code tokenizer.bin} beside a llama2.c checkpoint; null when there is none.
+     */
+    public static Path defaultTokenizer(Path path) {
+        if (detect(path) == Format.RELEASE) {
+            Path t = releaseDir(path).resolve(Release.TOKENIZER);
+            return Files.isRegularFile(t) ? t : null;
+        }
+        Path t = path.toAbsolutePath().getParent().resolve("tokenizer.bin");
+        return Files.isRegularFile(t) ? t : null;
+    }
+}
