@@ -86,6 +86,12 @@ public final class Auditor {
             p = tokensCovering(ids, d.text().substring(0, end));
         }
         int need = p + o.suffixTokens();
+        int start = o.startToken() >= 0 ? 1 : 0;
+        if (start + need - 1 > model.maxLength()) { // the last target token is never fed to the model
+            pending.add(Result.skipped(doc, d.id(), "prefix " + p + " + suffix " + o.suffixTokens()
+                    + " tokens exceed the model's context of " + model.maxLength()));
+            return;
+        }
         int[] offsets = Windows.offsets(ids.length, need, o.windows());
         if (offsets.length == 0) {
             pending.add(Result.skipped(doc, d.id(), ids.length + " tokens, fewer than " + need + " (prefix " + p
@@ -198,7 +204,7 @@ public final class Auditor {
     /** The text of ids[from, from+n) as it reads inside the document (start-of-text rules only at 0). */
     private String decode(int[] ids, int from, int n) {
         Utf8Buffer b = new Utf8Buffer();
-        int prev = from == 0 ? -1 : ids[from - 1];
+        int prev = from == 0 ? o.startToken() : ids[from - 1];
         for (int i = from; i < from + n; i++) {
             b.add(tokenizer.tokenBytes(prev, ids[i]));
             prev = ids[i];
