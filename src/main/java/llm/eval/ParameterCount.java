@@ -36,6 +36,15 @@ public record ParameterCount(long embeddings, long attention, long mlp, long nor
         return m;
     }
 
+    /** The counts of a model shape. */
+    public static ParameterCount of(llm.model.ModelConfig c) {
+        return switch (c.arch()) {
+            case GPT2 -> gpt2(c.vocabSize(), c.ctx(), c.dModel(), c.nLayer(), c.dFf(), c.tiedEmbeddings());
+            case LLAMA -> llama(c.vocabSize(), c.dModel(), c.nLayer(), c.nHead(), c.nKvHead(), c.dFf(),
+                    c.tiedEmbeddings());
+        };
+    }
+
     /** A GPT-2 shape: learned positions, LayerNorm and linear biases. */
     public static ParameterCount gpt2(long vocab, long ctx, long width, long layers, long ff, boolean tied) {
         long c = width;

@@ -20,6 +20,7 @@ public final class TokenScorer {
     private final int ctx;
     private final int stride;
     private final int batch;
+    private java.util.function.IntConsumer progress = n -> {};
 
     public TokenScorer(LanguageModel model, NDManager root, int ctx, int stride, int batch) {
         if (ctx > model.config().ctx()) {
@@ -30,6 +31,12 @@ public final class TokenScorer {
         this.ctx = ctx;
         this.stride = stride;
         this.batch = batch;
+    }
+
+    /** Called with the number of targets scored after each forward pass (for progress reports). */
+    public TokenScorer onProgress(java.util.function.IntConsumer p) {
+        this.progress = p;
+        return this;
     }
 
     /**
@@ -74,11 +81,14 @@ public final class TokenScorer {
             NDArray idx = step.create(targets, new Shape(b, t, 1)).toType(DataType.INT64, false); // (B, T, 1)
             lp = logp.gather(idx, 2).toType(DataType.FLOAT32, false).toFloatArray(); // (B, T, 1)
         }
+        int scored = 0;
         for (int i = 0; i < b; i++) {
             SlidingWindow w = group.get(i);
             for (int j = w.firstTarget(); j < w.end(); j++) {
                 out[j - 1] = lp[i * t + (j - 1 - w.begin())];
             }
+            scored += w.targets();
         }
+        progress.accept(scored);
     }
 }
