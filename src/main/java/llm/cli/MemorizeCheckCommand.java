@@ -41,13 +41,13 @@ import picocli.CommandLine.Spec;
                     + "(the target). Documents come from files or stdin: plain text (one document per file, or cut "
                     + "with --split), WikiText articles (--split wikitext), or JSON Lines (--text-field).",
             "Measures, per document (and window):",
-            "  exact         the whole target reproduced: the text is extractable with P tokens of context "
+            "exact: the whole target reproduced: the text is extractable with P tokens of context "
                     + "(Carlini et al. 2022, Quantifying Memorization Across Neural Language Models).",
-            "  score         the fraction of the S positions where the generated token equals the target's "
+            "score: the fraction of the S positions where the generated token equals the target's "
                     + "(Biderman et al. 2023, Pythia's memorization score).",
-            "  match_tokens  leading tokens reproduced before the continuation first strays; match_chars the same "
+            "match_tokens: leading tokens reproduced before the continuation first strays; match_chars the same "
                     + "in characters of the decoded texts; strayed: the text it strayed to.",
-            "  extraction_rate  with --samples N: the fraction of N sampled continuations (at --temperature, "
+            "extraction_rate: with --samples N, the fraction of N sampled continuations (at --temperature, "
                     + "--top-k, --top-p) that reproduce the target, an estimate of p in (n, p)-discoverable "
                     + "extraction (Hayes et al. 2024, Measuring memorization in language models via probabilistic "
                     + "extraction).",
@@ -206,12 +206,13 @@ public final class MemorizeCheckCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         boolean color = "report".equals(format) && System.console() != null && System.getenv("NO_COLOR") == null;
         Summary summary = new Summary(memorizedAt);
-        long started = System.nanoTime();
+        long started;
         try (NDManager root = Engines.newRoot(compute.resolveDevice())) {
             LanguageModel m = model.loadModel(root);
             Tokenizer tok = model.loadTokenizer();
             ModelOptions.checkCompatible(tok, m);
             validate(m);
+            started = System.nanoTime(); // throughput excludes engine start and model load
             Progress progress = new Progress();
             if ("tsv".equals(format)) {
                 out.println(Reports.TSV_HEADER);
