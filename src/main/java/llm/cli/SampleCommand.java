@@ -1,21 +1,321 @@
 package llm.cli;
 
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.UnaryOperator;
 import llm.UserException;
+import llm.engine.Engines;
+import llm.generate.Generator;
+import llm.generate.Sampler;
+import llm.generate.SamplingParams;
+import llm.generate.Stepper;
+import llm.generate.TokenLogprob;
+import llm.io.Inputs;
+import llm.io.Log;
+import llm.io.Stdio;
+import llm.model.Architecture;
+import llm.model.Decoder;
+import llm.model.LanguageModel;
+import llm.model.Models;
+import llm.tokenizer.Tokenizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
-/** {@code llm sample}: being built (see its issue). */
-@Command(name = "sample", mixinStandardHelpOptions = true,
-        description = "Continue a prefix with a base model, stochastically or greedily.",
+/** {@code llm sample}: continue a prefix with a base model. */
+@Command(name = "sample", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Continue a prefix with a base model, token by token: stochastically (default) or greedily "
+                + "(--temperature 0).",
+            "",
+            "The prefix comes from --prefix, or from FILES ('-' = stdin), concatenated; without either the model "
+                + "starts from its beginning-of-text token. Output streams to stdout as the tokens come, UTF-8 safe. "
+                + "Generation ends at the model's end-of-text token (GPT-2 <|endoftext|>; a llama2.c model when it "
+                + "emits BOS), at --max-tokens, or at a --stop string. With --num-samples N the samples are "
+                + "separated by a line '---' (i.e. the bytes \\n---\\n), or printed as one JSON object each with --json.",
+            "",
+            "llama2.c compatibility: with a llama2.c checkpoint the text printed is what run.c prints (no BOS, the "
+                + "first piece's leading space dropped, unprintable single bytes skipped). -n counts generated tokens: "
+                + "run.c's '-n 200' without a prompt is '-n 200' here; with a prompt of P ids (BOS included) it is "
+                + "'-n (200 - P + 1)' plus --echo."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {ExitCodes.OK_LINE, ExitCodes.RUNTIME_LINE, ExitCodes.USAGE_LINE})
 public final class SampleCommand implements Callable<Integer> {
+    static final byte[] SEPARATOR = "\n---\n".getBytes(StandardCharsets.UTF_8);
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ModelOptions modelOptions;
+
+    @Option(names = "--prefix", paramLabel = "TEXT", description = "The text to continue.")
+    String prefix;
+
+    @Parameters(paramLabel = "FILES", arity = "0..*",
+            description = "Read the prefix from these files ('-' = stdin; .gz/.bz2/.xz/.zst decompressed).")
+    List<String> files = new ArrayList<>();
+
+    @Option(names = {"-n", "--max-tokens"}, paramLabel = "N", defaultValue = "128",
+            description = "Tokens to generate at most. Default: ${DEFAULT-VALUE}.")
+    int maxTokens = 128;
+
+    @Mixin
+    SamplingOptions sampling;
+
+    @Option(names = "--num-samples", paramLabel = "N", defaultValue = "1",
+            description = "Continuations of the same prefix. Default: ${DEFAULT-VALUE}.")
+    int numSamples = 1;
+
+    @Option(names = "--stop", paramLabel = "STR",
+            description = "End when this text appears (repeatable; matched across token boundaries; not printed).")
+    List<String> stops = new ArrayList<>();
+
+    @Option(names = "--echo", description = "Print the prefix before the continuation.")
+    boolean echo;
+
+    @Option(names = "--json", description = "One JSON object per sample (JSON Lines): prefix, text, tokens, "
+            + "finish_reason (eos|length|stop|context), seed; with --logprobs the per-token logprobs.")
+    boolean json;
+
+    @Option(names = "--logprobs", paramLabel = "K",
+            description = "With --json: per generated token its id, text, logprob, and the K most likely "
+                    + "alternatives (log-softmax of the model's raw logits).")
+    Integer logprobs;
+
+    @Mixin
+    ComputeOptions compute;
+
     @Mixin
     LogOptions log;
 
     @Override
-    public Integer call() {
-        throw UserException.runtime("sample: not available in this build yet");
+    public Integer call() throws IOException {
+        if (maxTokens < 0) {
+            throw UserException.usage("--max-tokens must be >= 0, not " + maxTokens);
+        }
+        if (numSamples < 1) {
+            throw UserException.usage("--num-samples must be at least 1, not " + numSamples);
+        }
+        if (logprobs != null && (logprobs < 0 || logprobs > 100)) {
+            throw UserException.usage("--logprobs must be within [0, 100], not " + logprobs);
+        }
+        if (logprobs != null && !json) {
+            throw UserException.usage("--logprobs needs --json");
+        }
+        if (prefix != null && !files.isEmpty()) {
+            throw UserException.usage("give the prefix either with --prefix or as FILES, not both");
+        }
+        SamplingParams params = sampling.params();
+        String text = prefix != null ? prefix : readFiles();
+        Models.Format format = modelOptions.format();
+        Device device = compute.resolveDevice();
+
+        try (NDManager root = Engines.newRoot(device)) {
+            long t0 = System.nanoTime();
+            LanguageModel model = modelOptions.loadModel(root);
+            Tokenizer tok = modelOptions.loadTokenizer();
+            ModelOptions.checkCompatible(tok, model);
+            long seed = params.greedy() && compute.seedOrNull() == null ? 0 : compute.seed();
+            Log.debug("model: %s, %,d parameters, loaded in %.2f s", model.config(), model.parameterCount(),
+                    (System.nanoTime() - t0) / 1e9);
+            boolean llama2c = format == Models.Format.LLAMA2C;
+            Prompt prompt = buildPrompt(tok, model, text);
+            Set<Integer> endIds = new HashSet<>();
+            if (llama2c) {
+                endIds.add(1); // run.c stops when the model emits BOS
+            } else {
+                tok.eos().ifPresent(endIds::add);
+            }
+            UnaryOperator<byte[]> filter = llama2c ? Generator.LLAMA2C_SAFE_PRINT : UnaryOperator.identity();
+            Generator.Options opts = new Generator.Options(maxTokens, endIds, stops,
+                    logprobs == null ? -1 : logprobs, filter);
+            OutputStream out = Stdio.stdout();
+            boolean tty = System.console() != null;
+            Sampler sampler = new Sampler(params, seed);
+            Gson gson = new GsonBuilder().disableHtmlEscaping().create();
+            int capacity = Math.min(model.config().ctx(), prompt.ids.length + Math.max(maxTokens, 1));
+            try (Decoder decoder = new Decoder(model, root, 1, capacity, Decoder.Impl.AUTO,
+                    compute.threads() == null ? 0 : compute.threads())) {
+                Log.debug("decoder: %s", decoder.impl());
+                Stepper stepper = new Stepper() {
+                    @Override
+                    public float[] prefill(int[] ids) {
+                        decoder.reset();
+                        return decoder.feed(new int[][] {ids})[0];
+                    }
+
+                    @Override
+                    public float[] next(int id) {
+                        return decoder.next(new int[] {id})[0];
+                    }
+
+                    @Override
+                    public int context() {
+                        return model.config().ctx();
+                    }
+                };
+                long totalTokens = 0;
+                long g0 = System.nanoTime();
+                for (int s = 0; s < numSamples; s++) {
+                    if (!json && s > 0) {
+                        out.write(SEPARATOR);
+                    }
+                    byte[] echoed = echo ? echoBytes(tok, prompt, filter) : new byte[0];
+                    if (!json && echoed.length > 0) {
+                        out.write(echoed);
+                        if (tty) {
+                            out.flush();
+                        }
+                    }
+                    Generator.Result r = Generator.run(stepper, tok, sampler, prompt.ids, opts, chunk -> {
+                        if (!json) {
+                            try {
+                                out.write(chunk);
+                                if (tty) {
+                                    out.flush();
+                                }
+                            } catch (IOException e) {
+                                throw new java.io.UncheckedIOException(e);
+                            }
+                        }
+                    });
+                    totalTokens += r.tokens().length;
+                    if (r.finish() == Generator.Finish.CONTEXT) {
+                        Log.info("sample %d: stopped at the model's context of %d positions", s + 1,
+                                model.config().ctx());
+                    }
+                    if (json) {
+                        out.flush();
+                        spec.commandLine().getOut().println(gson.toJson(toJson(s, seed, text, echoed, r, tok,
+                                prompt)));
+                        spec.commandLine().getOut().flush();
+                    }
+                }
+                double secs = (System.nanoTime() - g0) / 1e9;
+                Log.debug("%d tokens in %.3f s (%.1f tokens/s, prefill included)", totalTokens, secs,
+                        totalTokens / Math.max(secs, 1e-9));
+            }
+            if (!json && tty) {
+                out.write('\n');
+            }
+            out.flush();
+        }
+        return ExitCodes.OK;
+    }
+
+    /** The ids fed to the model, and how many leading ids were added (BOS, or GPT-2's end-of-text) and are not text. */
+    record Prompt(int[] ids, int added) {}
+
+    Prompt buildPrompt(Tokenizer tok, LanguageModel model, String text) {
+        int[] body = text.isEmpty() ? new int[0] : tok.encode(text);
+        int start = -1;
+        if (model.config().arch() == Architecture.LLAMA && tok.bos().isPresent()) {
+            start = tok.bos().getAsInt();
+        } else if (body.length == 0) {
+            if (tok.eos().isPresent()) {
+                start = tok.eos().getAsInt();
+            } else if (tok.bos().isPresent()) {
+                start = tok.bos().getAsInt();
+            } else {
+                throw UserException.usage("the prefix is empty and the tokenizer has no BOS/end-of-text token to"
+                        + " start from; give --prefix");
+            }
+        }
+        int added = start >= 0 ? 1 : 0;
+        int ctx = model.config().ctx();
+        if (body.length + added > ctx) {
+            int room = Math.max(1, ctx - added - Math.min(Math.max(maxTokens, 1) - 1, ctx / 2));
+            Log.warn("the prefix has %d tokens, more than the model's context of %d: keeping its last %d", body.length,
+                    ctx, room);
+            body = java.util.Arrays.copyOfRange(body, body.length - room, body.length);
+        }
+        int[] ids = new int[body.length + added];
+        if (added == 1) {
+            ids[0] = start;
+        }
+        System.arraycopy(body, 0, ids, added, body.length);
+        return new Prompt(ids, added);
+    }
+
+    static byte[] echoBytes(Tokenizer tok, Prompt p, UnaryOperator<byte[]> filter) {
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        int prev = p.added == 1 ? p.ids[0] : -1;
+        for (int i = p.added; i < p.ids.length; i++) {
+            b.writeBytes(filter.apply(tok.tokenBytes(prev, p.ids[i])));
+            prev = p.ids[i];
+        }
+        return b.toByteArray();
+    }
+
+    private String readFiles() throws IOException {
+        if (files.isEmpty()) {
+            return "";
+        }
+        java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+        for (String f : files) {
+            try (InputStream in = Inputs.open(f)) {
+                in.transferTo(all);
+            }
+        }
+        return all.toString(StandardCharsets.UTF_8);
+    }
+
+    private JsonObject toJson(int index, long seed, String prefixText, byte[] echoed, Generator.Result r, Tokenizer tok,
+            Prompt prompt) {
+        JsonObject o = new JsonObject();
+        o.addProperty("sample", index);
+        o.addProperty("seed", seed);
+        o.addProperty("prefix", prefixText);
+        o.addProperty("text", new String(concat(echoed, r.text()), StandardCharsets.UTF_8));
+        o.addProperty("prompt_tokens", prompt.ids.length);
+        JsonArray ids = new JsonArray();
+        for (int id : r.tokens()) {
+            ids.add(id);
+        }
+        o.add("tokens", ids);
+        o.addProperty("finish_reason", r.finish().jsonName());
+        if (r.logprobs() != null) {
+            JsonArray lps = new JsonArray();
+            for (TokenLogprob lp : r.logprobs()) {
+                JsonObject t = new JsonObject();
+                t.addProperty("id", lp.id());
+                t.addProperty("text", new String(tok.tokenBytes(lp.id()), StandardCharsets.UTF_8));
+                t.addProperty("logprob", lp.logprob());
+                JsonArray top = new JsonArray();
+                for (TokenLogprob.Alternative a : lp.top()) {
+                    JsonObject alt = new JsonObject();
+                    alt.addProperty("id", a.id());
+                    alt.addProperty("text", new String(tok.tokenBytes(a.id()), StandardCharsets.UTF_8));
+                    alt.addProperty("logprob", a.logprob());
+                    top.add(alt);
+                }
+                t.add("top", top);
+                lps.add(t);
+            }
+            o.add("logprobs", lps);
+        }
+        return o;
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] c = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, c, a.length, b.length);
+        return c;
     }
 }

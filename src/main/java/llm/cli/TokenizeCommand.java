@@ -1,21 +1,611 @@
 package llm.cli;
 
+import com.google.gson.stream.JsonWriter;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.Reader;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import llm.UserException;
+import llm.io.AtomicFile;
+import llm.io.Inputs;
+import llm.io.Log;
+import llm.io.Stdio;
+import llm.tokenizer.BpeTrainer;
+import llm.tokenizer.IntList;
+import llm.tokenizer.Pieces;
+import llm.tokenizer.ShardStreams;
+import llm.tokenizer.StreamEncoder;
+import llm.tokenizer.Tokenizer;
+import llm.tokenizer.Tokenizers;
+import llm.tokenizer.Utf8StreamDecoder;
+import llm.data.TokenShard;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
-/** {@code llm tokenize}: being built (see its issue). */
+/** {@code llm tokenize}: text to token ids and back, token shards, and a byte-level BPE trainer. */
 @Command(name = "tokenize", mixinStandardHelpOptions = true,
-        description = "Text to token ids and back; train a BPE tokenizer; write token shards.",
+        description = {
+            "Text to token ids and back; write llm.c token shards; train a byte-level BPE tokenizer.",
+            "Encodes each FILE (default: stdin, '-') and prints its ids on one line, space-separated. "
+                    + "Input is UTF-8; invalid bytes are replaced with U+FFFD and a warning (--strict rejects them). "
+                    + "Special tokens such as <|endoftext|> are plain text unless --special is given."
+        },
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {ExitCodes.OK_LINE, ExitCodes.RUNTIME_LINE, ExitCodes.USAGE_LINE})
+        exitCodeList = {ExitCodes.OK_LINE,
+            "1:Runtime failure: an input or tokenizer file is missing or malformed, a token id in --decode input is "
+                    + "not an integer or out of range, invalid UTF-8 with --strict. No partial output file is left.",
+            ExitCodes.USAGE_LINE},
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  llm tokenize --tokenizer gpt2/tokenizer.json notes.txt",
+            "  echo 'Hello world' | llm tokenize --tokenizer tok512.bin --pieces",
+            "  llm tokenize --tokenizer gpt2/tokenizer.json --eos --bin train.bin corpus.txt",
+            "  llm tokenize --tokenizer gpt2/tokenizer.json --decode train.bin | head",
+            "  llm tokenize --train --vocab-size 4096 -o tokenizer.json input.txt"
+        })
 public final class TokenizeCommand implements Callable<Integer> {
     @Mixin
     LogOptions log;
 
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "FILE", description = "Inputs ('-' = stdin; .gz/.bz2/.xz/.zst are decompressed). "
+            + "Default: stdin.")
+    List<String> files = new ArrayList<>();
+
+    @Option(names = "--tokenizer", paramLabel = "PATH",
+            description = "A HuggingFace tokenizer.json, a llama2.c tokenizer.bin, or a release directory.")
+    Path tokenizerPath;
+
+    @Option(names = "--lines", description = "Encode each input line on its own (without its newline) and print one "
+            + "output line per input line. With --decode: decode each line of ids to one line of text.")
+    boolean lines;
+
+    @Option(names = "--pieces", description = "Print one 'id<TAB>piece' per token; control bytes and partial UTF-8 "
+            + "are escaped (\\n, \\t, \\xNN).")
+    boolean pieces;
+
+    @Option(names = "--count", description = "Print only the number of tokens (one number per input, or per line "
+            + "with --lines).")
+    boolean count;
+
+    @Option(names = "--json", description = "JSON Lines: {\"input\", [\"line\"], \"ids\", \"pieces\", \"offsets\"} "
+            + "per input (per line with --lines); offsets are [start, end) byte offsets in the input.")
+    boolean json;
+
+    @Option(names = "--bin", paramLabel = "FILE", description = "Write all tokens to a token shard (llm.c layout: "
+            + "256 int32 header, magic 20240520; uint16 tokens, uint32 when the vocabulary exceeds 65536). "
+            + "'-' = stdout. Runs in bounded memory for a file.")
+    String bin;
+
+    @Option(names = "--special", description = "Parse special tokens written in the text (<|endoftext|>, <s>, </s>).")
+    boolean special;
+
+    @Option(names = "--bos", description = "Start each input (each line with --lines) with the BOS token.")
+    boolean bos;
+
+    @Option(names = "--eos", description = "End each input (each line with --lines) with the EOS / end-of-text token.")
+    boolean eos;
+
+    @Option(names = "--decode", description = "Decode: inputs hold token ids (whitespace-separated integers, or a "
+            + "token shard) and the text is printed byte-exact.")
+    boolean decode;
+
+    @Option(names = "--strict", description = "Reject invalid UTF-8 in the input (and in decoded output) instead of "
+            + "replacing it with U+FFFD.")
+    boolean strict;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Encoding threads (default: all cores).")
+    Integer threads;
+
+    @Option(names = "--train", description = "Learn a byte-level BPE tokenizer (GPT-2 pre-tokenization, "
+            + "<|endoftext|> special token) from the inputs and write its tokenizer.json.")
+    boolean train;
+
+    @Option(names = "--vocab-size", paramLabel = "N", description = "With --train: vocabulary size, at least 257 "
+            + "(256 bytes + <|endoftext|>). Default: ${DEFAULT-VALUE}.", defaultValue = "4096")
+    int vocabSize = 4096;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "With --train: where to write "
+            + "tokenizer.json (default: stdout).")
+    Path output;
+
+    private Tokenizer tok;
+
     @Override
-    public Integer call() {
-        throw UserException.runtime("tokenize: not available in this build yet");
+    public Integer call() throws IOException {
+        if (files.isEmpty()) {
+            files.add("-");
+        }
+        validate();
+        if (train) {
+            return train();
+        }
+        tok = Tokenizers.load(tokenizerPath);
+        Log.debug("tokenizer: %s", tok.name());
+        if (decode) {
+            return decode();
+        }
+        if (bin != null) {
+            return encodeToShard();
+        }
+        return encodeToText();
+    }
+
+    private void validate() {
+        if (threads != null && threads < 1) {
+            throw UserException.usage("--threads must be at least 1, not " + threads);
+        }
+        int modes = (pieces ? 1 : 0) + (count ? 1 : 0) + (json ? 1 : 0) + (bin != null ? 1 : 0);
+        if (modes > 1) {
+            throw UserException.usage("--pieces, --count, --json and --bin are alternatives: give one");
+        }
+        if (train) {
+            if (tokenizerPath != null) {
+                throw UserException.usage("--train learns a new tokenizer: drop --tokenizer");
+            }
+            if (decode || modes > 0 || lines || bos || eos || special) {
+                throw UserException.usage("--train takes only inputs, --vocab-size and -o");
+            }
+            if (vocabSize < 257) {
+                throw UserException.usage("--vocab-size must be at least 257 (256 bytes + <|endoftext|>), not "
+                        + vocabSize);
+            }
+            return;
+        }
+        if (spec != null && spec.commandLine() != null
+                && spec.commandLine().getParseResult() != null
+                && (spec.commandLine().getParseResult().hasMatchedOption("--vocab-size")
+                        || spec.commandLine().getParseResult().hasMatchedOption("-o"))) {
+            throw UserException.usage("--vocab-size and -o go with --train");
+        }
+        if (tokenizerPath == null) {
+            throw UserException.usage("--tokenizer is required (a tokenizer.json, a llama2.c tokenizer.bin or a "
+                    + "release directory)");
+        }
+        if (decode && (modes > 0 || bos || eos || special)) {
+            throw UserException.usage("--decode prints text: it takes no --pieces, --count, --json, --bin, --bos, "
+                    + "--eos or --special");
+        }
+    }
+
+    private int threadCount() {
+        return threads != null ? threads : Runtime.getRuntime().availableProcessors();
+    }
+
+    private int bosId() {
+        return tok.bos().orElseThrow(() -> UserException.usage("--bos: " + tok.name() + " has no BOS token"));
+    }
+
+    private int eosId() {
+        return tok.eos().orElseThrow(() -> UserException.usage("--eos: " + tok.name() + " has no EOS token"));
+    }
+
+    private void warnMalformed(String name, StreamEncoder.Stats stats) {
+        if (stats.malformed() > 0) {
+            Log.warn("%s: %d invalid UTF-8 sequence%s replaced with U+FFFD (--strict rejects them)", name,
+                    stats.malformed(), stats.malformed() == 1 ? "" : "s");
+        }
+    }
+
+    // ---- encode to a shard -------------------------------------------------------------------------------------
+
+    private int encodeToShard() throws IOException {
+        int b = bos ? bosId() : -1;
+        int e = eos ? eosId() : -1;
+        boolean toStdout = "-".equals(bin);
+        IntList memory = toStdout ? new IntList(1 << 16) : null;
+        long bytes = 0;
+        long t0 = System.nanoTime();
+        try (StreamEncoder enc = new StreamEncoder(tok, special, strict, threadCount());
+                ShardStreams.Writer w = toStdout ? null : new ShardStreams.Writer(Path.of(bin), tok.vocabSize())) {
+            StreamEncoder.Sink sink = ids -> {
+                if (w != null) {
+                    w.write(ids);
+                } else {
+                    checkRange(ids);
+                    memory.addAll(ids);
+                }
+            };
+            int[] bosArr = b >= 0 ? new int[] {b} : null;
+            int[] eosArr = e >= 0 ? new int[] {e} : null;
+            for (String f : files) {
+                try (InputStream in = Inputs.open(f)) {
+                    StreamEncoder.Stats st;
+                    if (lines) {
+                        st = enc.encodeLines(in, f, ids -> {
+                            if (bosArr != null) {
+                                sink.accept(bosArr);
+                            }
+                            sink.accept(ids);
+                            if (eosArr != null) {
+                                sink.accept(eosArr);
+                            }
+                        });
+                    } else {
+                        if (bosArr != null) {
+                            sink.accept(bosArr);
+                        }
+                        st = enc.encode(in, f, sink);
+                        if (eosArr != null) {
+                            sink.accept(eosArr);
+                        }
+                    }
+                    warnMalformed(f, st);
+                    bytes += st.bytes();
+                }
+            }
+            long n;
+            int version = TokenShard.versionFor(tok.vocabSize());
+            if (w != null) {
+                w.commit();
+                n = w.count();
+            } else {
+                spec.commandLine().getOut().flush();
+                OutputStream out = Stdio.stdout();
+                TokenShard.write(out, memory.toArray(), version);
+                out.flush();
+                n = memory.size();
+            }
+            double s = (System.nanoTime() - t0) / 1e9;
+            Log.info("%s: %d tokens (%s) from %d bytes, %.1f bytes/token, %.1f MB/s", toStdout ? "stdout" : bin, n,
+                    version == TokenShard.VERSION_U16 ? "uint16" : "uint32", bytes, n == 0 ? 0.0 : (double) bytes / n,
+                    bytes / 1e6 / Math.max(s, 1e-9));
+        }
+        return ExitCodes.OK;
+    }
+
+    private void checkRange(int[] ids) {
+        for (int id : ids) {
+            if (id < 0 || id >= tok.vocabSize()) {
+                throw UserException.runtime("token id " + id + " is out of range (vocab size " + tok.vocabSize() + ")");
+            }
+        }
+    }
+
+    // ---- encode to text ----------------------------------------------------------------------------------------
+
+    /** Per-sequence output state: the text so far and the context for offsets. */
+    private final class TextOut {
+        final PrintWriter out = spec.commandLine().getOut();
+        final StringBuilder sb = new StringBuilder(1 << 16);
+
+        void flushIfBig() {
+            if (sb.length() >= 1 << 16) {
+                out.write(sb.toString());
+                sb.setLength(0);
+            }
+        }
+
+        void flush() {
+            out.write(sb.toString());
+            sb.setLength(0);
+            out.flush();
+        }
+    }
+
+    private int encodeToText() throws IOException {
+        int b = bos ? bosId() : -1;
+        int e = eos ? eosId() : -1;
+        TextOut o = new TextOut();
+        try (StreamEncoder enc = new StreamEncoder(tok, special, strict, threadCount())) {
+            for (String f : files) {
+                try (InputStream in = Inputs.open(f)) {
+                    StreamEncoder.Stats st;
+                    if (lines) {
+                        long[] lineNo = {0};
+                        st = enc.encodeLines(in, f, ids -> {
+                            lineNo[0]++;
+                            emitSequence(o, f, lineNo[0], withSpecials(b, ids, e));
+                        });
+                    } else if (json) {
+                        IntList all = new IntList();
+                        if (b >= 0) {
+                            all.add(b);
+                        }
+                        st = enc.encode(in, f, all::addAll);
+                        if (e >= 0) {
+                            all.add(e);
+                        }
+                        emitSequence(o, f, 0, all.toArray());
+                    } else {
+                        st = encodeStreaming(enc, in, f, o, b, e);
+                    }
+                    warnMalformed(f, st);
+                }
+            }
+        }
+        o.flush();
+        return ExitCodes.OK;
+    }
+
+    private static int[] withSpecials(int b, int[] ids, int e) {
+        if (b < 0 && e < 0) {
+            return ids;
+        }
+        IntList l = new IntList(ids.length + 2);
+        if (b >= 0) {
+            l.add(b);
+        }
+        l.addAll(ids);
+        if (e >= 0) {
+            l.add(e);
+        }
+        return l.toArray();
+    }
+
+    /** Default, --count and --pieces over a whole input, streamed chunk by chunk. */
+    private StreamEncoder.Stats encodeStreaming(StreamEncoder enc, InputStream in, String f, TextOut o, int b, int e)
+            throws IOException {
+        long[] n = {0};
+        boolean[] first = {true};
+        StreamEncoder.Sink sink = ids -> {
+            n[0] += ids.length;
+            if (count) {
+                return;
+            }
+            for (int id : ids) {
+                if (pieces) {
+                    appendPiece(o.sb, id);
+                } else {
+                    if (!first[0]) {
+                        o.sb.append(' ');
+                    }
+                    o.sb.append(id);
+                    first[0] = false;
+                }
+                o.flushIfBig();
+            }
+        };
+        if (b >= 0) {
+            sink.accept(new int[] {b});
+        }
+        StreamEncoder.Stats st = enc.encode(in, f, sink);
+        if (e >= 0) {
+            sink.accept(new int[] {e});
+        }
+        if (count) {
+            o.sb.append(n[0]).append('\n');
+        } else if (!pieces) {
+            o.sb.append('\n');
+        }
+        o.flushIfBig();
+        return st;
+    }
+
+    private void appendPiece(StringBuilder sb, int id) {
+        sb.append(id).append('\t').append(pieceText(id, true)).append('\n');
+    }
+
+    private String pieceText(int id, boolean escape) {
+        if (tok.isSpecial(id)) {
+            return Pieces.display(tok.piece(id).strip().getBytes(StandardCharsets.UTF_8), escape);
+        }
+        return Pieces.display(tok.tokenBytes(id), escape);
+    }
+
+    /** One sequence (a line with --lines, or a whole input with --json) in the selected format. */
+    private void emitSequence(TextOut o, String input, long line, int[] ids) throws IOException {
+        if (count) {
+            o.sb.append(ids.length).append('\n');
+        } else if (pieces) {
+            for (int id : ids) {
+                appendPiece(o.sb, id);
+            }
+            o.sb.append('\n'); // a blank line between lines
+        } else if (json) {
+            StringWriter sw = new StringWriter();
+            JsonWriter jw = new JsonWriter(sw);
+            jw.setHtmlSafe(false);
+            jw.beginObject();
+            jw.name("input").value(input);
+            if (line > 0) {
+                jw.name("line").value(line);
+            }
+            jw.name("ids").beginArray();
+            for (int id : ids) {
+                jw.value(id);
+            }
+            jw.endArray();
+            jw.name("pieces").beginArray();
+            for (int id : ids) {
+                jw.value(pieceText(id, false));
+            }
+            jw.endArray();
+            jw.name("offsets").beginArray();
+            long at = 0;
+            int prev = -1;
+            for (int i = 0; i < ids.length; i++) {
+                int id = ids[i];
+                boolean added = (i == 0 && bos) || (i == ids.length - 1 && eos); // --bos/--eos: not in the input
+                long len = added ? 0 : tok.tokenBytes(prev, id).length;
+                jw.beginArray().value(at).value(at + len).endArray();
+                at += len;
+                prev = id;
+            }
+            jw.endArray();
+            jw.endObject();
+            jw.flush();
+            o.sb.append(sw).append('\n');
+        } else {
+            for (int i = 0; i < ids.length; i++) {
+                if (i > 0) {
+                    o.sb.append(' ');
+                }
+                o.sb.append(ids[i]);
+            }
+            o.sb.append('\n');
+        }
+        o.flushIfBig();
+    }
+
+    // ---- decode ------------------------------------------------------------------------------------------------
+
+    private int decode() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        StringBuilder sb = new StringBuilder(1 << 16);
+        for (String f : files) {
+            Utf8StreamDecoder dec = new Utf8StreamDecoder(strict ? off -> {
+                throw UserException.runtime(f + ": decoded text is not valid UTF-8 at byte " + off + " (--strict)");
+            } : null);
+            try (InputStream raw = Inputs.open(f)) {
+                BufferedInputStream in = raw instanceof BufferedInputStream bi ? bi : new BufferedInputStream(raw);
+                if (isShard(in)) {
+                    ShardStreams.Reader r = new ShardStreams.Reader(in, f);
+                    int prev = -1;
+                    for (int[] ids = r.next(); ids != null; ids = r.next()) {
+                        for (int id : ids) {
+                            prev = emitBytes(dec, sb, f, 0, prev, id);
+                        }
+                        flushText(out, sb);
+                    }
+                    dec.finish(sb);
+                } else {
+                    decodeText(new InputStreamReader(in, StandardCharsets.UTF_8), f, dec, sb, out);
+                }
+            }
+            if (dec.malformedCount() > 0) {
+                Log.warn("%s: decoded text has %d invalid UTF-8 sequence%s, printed as U+FFFD", f,
+                        dec.malformedCount(), dec.malformedCount() == 1 ? "" : "s");
+            }
+            flushText(out, sb);
+        }
+        out.write(sb.toString());
+        out.flush();
+        return ExitCodes.OK;
+    }
+
+    private static boolean isShard(BufferedInputStream in) throws IOException {
+        in.mark(8);
+        byte[] head = in.readNBytes(4);
+        in.reset();
+        return head.length == 4 && java.nio.ByteBuffer.wrap(head).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt()
+                == TokenShard.MAGIC;
+    }
+
+    private static void flushText(PrintWriter out, StringBuilder sb) {
+        if (sb.length() >= 1 << 15) {
+            out.write(sb.toString());
+            sb.setLength(0);
+        }
+    }
+
+    private int emitBytes(Utf8StreamDecoder dec, StringBuilder sb, String f, long line, int prev, int id) {
+        if (id >= tok.vocabSize()) {
+            throw UserException.runtime(f + (line > 0 ? ":" + line : "") + ": token id " + id
+                    + " is out of range (vocab size " + tok.vocabSize() + ")");
+        }
+        byte[] b = tok.tokenBytes(prev, id);
+        dec.feed(b, 0, b.length, sb);
+        return id;
+    }
+
+    /** Whitespace-separated ids, parsed as a stream; with --lines each line is one sequence. */
+    private void decodeText(Reader r, String f, Utf8StreamDecoder dec, StringBuilder sb, PrintWriter out)
+            throws IOException {
+        char[] buf = new char[1 << 15];
+        StringBuilder num = new StringBuilder();
+        long line = 1;
+        int prev = -1;
+        int n;
+        boolean lineHasContent = false;
+        while (true) {
+            n = r.read(buf);
+            int end = n < 0 ? 1 : n; // at the end, one virtual separator ends the last number
+            for (int i = 0; i < end; i++) {
+                char c = n < 0 ? ' ' : buf[i];
+                boolean sep = c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ',';
+                if (!sep) {
+                    num.append(c);
+                    lineHasContent = true;
+                    if (num.length() > 12) {
+                        throw badId(f, line, num);
+                    }
+                    continue;
+                }
+                if (num.length() > 0) {
+                    int id = parseId(f, line, num);
+                    prev = emitBytes(dec, sb, f, line, prev, id);
+                    num.setLength(0);
+                }
+                if (c == '\n') {
+                    if (lines) {
+                        dec.finish(sb);
+                        sb.append('\n');
+                        prev = -1;
+                    }
+                    line++;
+                    lineHasContent = false;
+                }
+            }
+            if (n < 0) {
+                break;
+            }
+            flushText(out, sb);
+        }
+        dec.finish(sb);
+        if (lines && lineHasContent) {
+            sb.append('\n');
+        }
+    }
+
+    private int parseId(String f, long line, CharSequence s) {
+        try {
+            int id = Integer.parseInt(s, 0, s.length(), 10);
+            if (id < 0) {
+                throw UserException.runtime(f + ":" + line + ": token id " + id + " is negative");
+            }
+            return id;
+        } catch (NumberFormatException e) {
+            throw badId(f, line, s);
+        }
+    }
+
+    private static UserException badId(String f, long line, CharSequence s) {
+        String shown = s.length() > 20 ? s.subSequence(0, 20) + "..." : s.toString();
+        return UserException.runtime(f + ":" + line + ": '" + shown + "' is not a token id (expected integers "
+                + "separated by spaces)");
+    }
+
+    // ---- train -------------------------------------------------------------------------------------------------
+
+    private int train() throws IOException {
+        long t0 = System.nanoTime();
+        BpeTrainer trainer = new BpeTrainer(vocabSize);
+        long bytes = 0;
+        for (String f : files) {
+            try (InputStream in = Inputs.open(f)) {
+                StreamEncoder.Stats st = trainer.addStream(in, f, strict);
+                warnMalformed(f, st);
+                bytes += st.bytes();
+            }
+        }
+        byte[] jsonBytes = trainer.toJson();
+        if (output != null) {
+            AtomicFile.write(output, jsonBytes);
+        } else {
+            spec.commandLine().getOut().flush();
+            OutputStream out = new BufferedOutputStream(Stdio.stdout());
+            out.write(jsonBytes);
+            out.flush();
+        }
+        Log.info("trained %d tokens (%d merges) on %d bytes in %.1f s%s", trainer.vocabSize(), trainer.mergeCount(),
+                bytes, (System.nanoTime() - t0) / 1e9, output != null ? " -> " + output : "");
+        return ExitCodes.OK;
     }
 }

@@ -43,6 +43,7 @@ public final class Gpt2 extends LanguageModel {
         float eps = config.normEps();
         NDArray positions = ids.getManager().arange(pos, pos + (int) t).reshape(1, t);
         NDArray x = Layers.embed(ids, wte).add(Layers.embed(positions, wpe)); // (B, T, C)
+        NDArray mask = t > 1 ? Layers.causalMask(ids.getManager(), (int) t, (int) (pos + t), pos) : null; // (T, S)
         for (int l = 0; l < h.length; l++) {
             Block blk = h[l];
             NDArray a = Layers.layerNorm(x, blk.ln1w, blk.ln1b, eps);
@@ -56,7 +57,7 @@ public final class Gpt2 extends LanguageModel {
                 k = kv[0];
                 v = kv[1];
             }
-            NDArray y = Layers.attention(q, k, v, pos); // (B, T, C)
+            NDArray y = Layers.attention(q, k, v, mask); // (B, T, C)
             x = x.add(Layers.linear(y, blk.projW, blk.projB));
             NDArray m = Layers.layerNorm(x, blk.ln2w, blk.ln2b, eps);
             m = Layers.linear(Layers.geluTanh(Layers.linear(m, blk.fcW, blk.fcB)), blk.mlpProjW, blk.mlpProjB);

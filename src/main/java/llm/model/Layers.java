@@ -57,9 +57,10 @@ final class Layers {
      * @param q (B, H, T, hd) queries for positions pos .. pos+T-1
      * @param k (B, Hkv, S, hd) keys for positions 0 .. S-1 (S = pos + T)
      * @param v (B, Hkv, S, hd)
+     * @param mask (T, S) from {@link #causalMask}, made once per forward; null when T = 1
      * @return (B, T, H·hd)
      */
-    static NDArray attention(NDArray q, NDArray k, NDArray v, int pos) {
+    static NDArray attention(NDArray q, NDArray k, NDArray v, NDArray mask) {
         Shape qs = q.getShape();
         long b = qs.get(0), h = qs.get(1), t = qs.get(2), hd = qs.get(3);
         long hkv = k.getShape().get(1), s = k.getShape().get(2);
@@ -67,8 +68,8 @@ final class Layers {
         // query head i uses kv head i / rep: group the rep query heads of one kv head along the time axis
         NDArray qg = q.mul((float) (1.0 / Math.sqrt(hd))).reshape(b, hkv, rep * t, hd);
         NDArray att = qg.matMul(k.transpose(0, 1, 3, 2)); // (B, Hkv, rep·T, S)
-        if (t > 1) {
-            att = att.reshape(b, hkv, rep, t, s).add(causalMask(q.getManager(), (int) t, (int) s, pos));
+        if (mask != null) {
+            att = att.reshape(b, hkv, rep, t, s).add(mask);
         }
         att = att.softmax(-1).reshape(b, hkv, rep * t, s);
         NDArray y = att.matMul(v); // (B, Hkv, rep·T, hd)

@@ -40,6 +40,7 @@ public final class Llama extends LanguageModel {
         float eps = config.normEps();
         NDArray[] rope = Layers.ropeTables(ids.getManager(), pos, (int) t, hd, config.ropeTheta()); // (T, hd) ×2
         NDArray x = Layers.embed(ids, embed); // (B, T, C)
+        NDArray mask = t > 1 ? Layers.causalMask(ids.getManager(), (int) t, (int) (pos + t), pos) : null; // (T, S)
         for (int l = 0; l < layers.length; l++) {
             Block blk = layers[l];
             NDArray a = Layers.rmsNorm(x, blk.attnNorm, eps);
@@ -53,7 +54,7 @@ public final class Llama extends LanguageModel {
                 k = kv[0];
                 v = kv[1];
             }
-            NDArray y = Layers.attention(q, k, v, pos); // (B, T, C)
+            NDArray y = Layers.attention(q, k, v, mask); // (B, T, C)
             x = x.add(Layers.linear(y, blk.wo, null));
             NDArray m = Layers.rmsNorm(x, blk.ffnNorm, eps);
             NDArray gated = Layers.silu(Layers.linear(m, blk.gate, null)).mul(Layers.linear(m, blk.up, null));

@@ -20,7 +20,6 @@ import llm.UserException;
  * ({@code <|endoftext|>}) only by {@link #encodeWithSpecials(String)}.
  */
 public final class ByteLevelBpeTokenizer implements Tokenizer {
-    private static final int CACHE_LIMIT = 200_000;
     /** Words longer than this merge through a priority queue instead of rescanning. */
     private static final int SCAN_LIMIT = 48;
 
@@ -37,7 +36,7 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
     private final int[] alwaysAddedIds;
     private final boolean[] isSpecial;
     private final OptionalInt eos;
-    private final ThreadLocal<Map<String, int[]>> cache = ThreadLocal.withInitial(HashMap::new);
+    private final ThreadLocal<WordCache> cache = ThreadLocal.withInitial(WordCache::new);
 
     public ByteLevelBpeTokenizer(String source, Map<String, Integer> vocab, List<String[]> merges,
             Map<String, Integer> added, Map<String, Boolean> addedSpecial) {
@@ -146,10 +145,7 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
 
     /** Encode {@code text}, appending ids to {@code out}. Thread-safe (each thread has its own cache). */
     public void encodeInto(String text, boolean withSpecials, IntList out) {
-        Map<String, int[]> c = cache.get();
-        if (c.size() > CACHE_LIMIT) {
-            c.clear();
-        }
+        WordCache c = cache.get();
         int i = 0;
         int n = text.length();
         while (i < n) {
@@ -187,16 +183,65 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
         }
     }
 
-    private void encodeSegment(String text, int from, int to, Map<String, int[]> c, IntList out) {
+    private void encodeSegment(String text, int from, int to, WordCache c, IntList out) {
         Gpt2PreTokenizer.split(text, from, to, (s, e) -> {
-            String word = text.substring(s, e);
-            int[] ids = c.get(word);
+            int[] ids = c.get(text, s, e);
             if (ids == null) {
+                String word = text.substring(s, e);
                 ids = bpe(word.getBytes(StandardCharsets.UTF_8));
                 c.put(word, ids);
             }
             out.addAll(ids);
         });
+    }
+
+    /** Pre-token → ids, looked up by a range of the text without copying it; cleared when full. */
+    static final class WordCache {
+        private static final int CAPACITY = 1 << 18;
+        private final String[] keys = new String[CAPACITY];
+        private final int[][] vals = new int[CAPACITY][];
+        private int size;
+        private int lastHash;
+        private int lastSlot;
+
+        private static int hash(CharSequence s, int from, int to) {
+            int h = 0;
+            for (int i = from; i < to; i++) {
+                h = 31 * h + s.charAt(i);
+            }
+            return h ^ (h >>> 16);
+        }
+
+        int[] get(String text, int from, int to) {
+            int len = to - from;
+            int h = hash(text, from, to);
+            int i = h & (CAPACITY - 1);
+            while (true) {
+                String k = keys[i];
+                if (k == null) {
+                    lastHash = h;
+                    lastSlot = i;
+                    return null;
+                }
+                if (k.length() == len && text.regionMatches(from, k, 0, len)) {
+                    return vals[i];
+                }
+                i = (i + 1) & (CAPACITY - 1);
+            }
+        }
+
+        /** Insert after a missed {@link #get} of the same word. */
+        void put(String word, int[] ids) {
+            if (size >= CAPACITY / 2) {
+                java.util.Arrays.fill(keys, null);
+                java.util.Arrays.fill(vals, null);
+                size = 0;
+                get(word, 0, word.length());
+            }
+            keys[lastSlot] = word;
+            vals[lastSlot] = ids;
+            size++;
+        }
     }
 
     /** BPE of one pre-token's bytes. */

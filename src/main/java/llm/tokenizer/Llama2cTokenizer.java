@@ -42,6 +42,7 @@ public final class Llama2cTokenizer implements Tokenizer {
     /** byte value → id of the piece {@code <0xNN>}'s byte, as decode() maps it (-1 when not a byte piece). */
     private final int[] byteOfPiece;
     private final int spaceId;
+    private final boolean newlineIsBoundary;
     /** (left << 32 | right) → merged id, or -1; filled on demand. */
     private final Map<Long, Integer> pairCache = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -60,6 +61,15 @@ public final class Llama2cTokenizer implements Tokenizer {
         }
         Integer sp = lookup.get(" ");
         this.spaceId = sp == null ? -1 : sp;
+        // a newline that is a byte-fallback token never merges: its piece "<0x0A>" joins nothing in the vocabulary
+        boolean nl = !lookup.containsKey("\n");
+        for (byte[] p : pieces) {
+            String s = latin1(p);
+            if (s.contains("<0x0A>") && !s.equals("<0x0A>")) {
+                nl = false;
+            }
+        }
+        this.newlineIsBoundary = nl;
     }
 
     /** Load {@code path}; a missing, truncated or malformed file is a one-line {@link UserException}. */
@@ -141,33 +151,39 @@ public final class Llama2cTokenizer implements Tokenizer {
      * token (e.g. a newline in tok512) and encoding the rest with this gives the same ids as encoding it whole.
      */
     @Override
-    public int[] encodeContinuation(String text) {
-        return encodeBytes(text.getBytes(StandardCharsets.UTF_8), false);
+    public int[] encodeContinuation(String text, boolean specials) {
+        return specials ? encodeSpecials(text, false) : encodeBytes(text.getBytes(StandardCharsets.UTF_8), false);
     }
 
     @Override
     public boolean newlineIsBoundary() {
-        // a newline that is a byte-fallback token never merges: its piece "<0x0A>" joins nothing in the vocabulary
-        return !lookup.containsKey("\n");
+        return newlineIsBoundary;
     }
 
-    /** {@code <s>} and {@code </s>} written in the text become BOS and EOS; each text segment is encoded as usual. */
+    /**
+     * {@code <s>} and {@code </s>} written in the text become BOS and EOS; each text segment between them is encoded
+     * as by {@link #encode(String)} (with its dummy prefix, as separate run.c encode calls would).
+     */
     @Override
     public int[] encodeWithSpecials(String text) {
+        return encodeSpecials(text, true);
+    }
+
+    private int[] encodeSpecials(String text, boolean prefixFirst) {
         IntList out = new IntList();
         int i = 0;
-        while (i <= text.length()) {
+        boolean prefix = prefixFirst;
+        while (i < text.length()) {
             int s = text.indexOf("<s>", i);
             int e = text.indexOf("</s>", i);
             int next = s < 0 ? e : e < 0 ? s : Math.min(s, e);
-            if (next < 0) {
-                if (i < text.length()) {
-                    out.addAll(encode(text.substring(i)));
-                }
-                break;
+            int end = next < 0 ? text.length() : next;
+            if (end > i) {
+                out.addAll(encodeBytes(text.substring(i, end).getBytes(StandardCharsets.UTF_8), prefix));
             }
-            if (next > i) {
-                out.addAll(encode(text.substring(i, next)));
+            prefix = true;
+            if (next < 0) {
+                break;
             }
             boolean bos = next == s;
             out.add(bos ? BOS : EOS);
@@ -294,8 +310,10 @@ public final class Llama2cTokenizer implements Tokenizer {
     }
 
     /**
-     * As run.c decode(): after BOS a leading space is dropped; {@code <0xNN>} pieces are their byte. BOS and EOS
-     * contribute nothing to the text (run.c's generate loop never prints them).
+     * As run.c decode(): after BOS a leading space is dropped; {@code <0xNN>} pieces are their byte. The start of a
+     * sequence ({@code previous} = -1) counts as after BOS, so that the dummy-prefix space of {@link #encode} is
+     * dropped again and {@code decode(encode(x)) == x}. BOS and EOS contribute nothing to the text (run.c's generate
+     * loop never prints them).
      */
     @Override
     public byte[] tokenBytes(int previous, int id) {
@@ -308,7 +326,7 @@ public final class Llama2cTokenizer implements Tokenizer {
             return new byte[] {(byte) b};
         }
         byte[] p = pieces[id];
-        if (previous == BOS && p.length > 0 && p[0] == ' ') {
+        if ((previous == BOS || previous < 0) && p.length > 0 && p[0] == ' ') {
             return Arrays.copyOfRange(p, 1, p.length);
         }
         return p.clone();

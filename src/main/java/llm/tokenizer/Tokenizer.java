@@ -28,7 +28,8 @@ public interface Tokenizer {
 
     /**
      * The bytes token {@code id} contributes when it follows {@code previous} (-1 at the start). llama2.c drops the
-     * leading space of the first piece after BOS; most tokenizers ignore {@code previous}.
+     * leading space of the first piece after BOS or at the start (its dummy prefix), and prints nothing for BOS/EOS;
+     * most tokenizers ignore {@code previous}. Stream these through a {@link Utf8StreamDecoder} to print text.
      */
     default byte[] tokenBytes(int previous, int id) {
         return tokenBytes(id);
@@ -38,18 +39,18 @@ public interface Tokenizer {
     String piece(int id);
 
     /**
-     * Encode text that continues earlier text, for encoding a long input in chunks. The caller splits only right
-     * after a newline that is followed by a non-whitespace character, and only when {@link #newlineIsBoundary()}
-     * is true; the concatenated chunk encodings then equal the encoding of the whole text. llama2.c tokenizers
-     * leave out their dummy-prefix space here.
+     * Encode text that continues earlier text, for encoding a long input in chunks ({@link StreamEncoder}). The
+     * caller cuts only right after a newline that sits between two non-whitespace characters, and only when
+     * {@link #newlineIsBoundary()} is true; the concatenated chunk encodings then equal the encoding of the whole
+     * text. llama2.c tokenizers leave out their dummy-prefix space here.
      */
-    default int[] encodeContinuation(String text) {
-        return encode(text);
+    default int[] encodeContinuation(String text, boolean specials) {
+        return specials ? encodeWithSpecials(text) : encode(text);
     }
 
     /**
-     * True when no token can span a newline followed by a non-whitespace character, so that text may be encoded in
-     * chunks split there (see {@link #encodeContinuation(String)}). False means: encode the text whole.
+     * True when no token can span a newline that sits between two non-whitespace characters, so that text may be
+     * encoded in chunks cut there (see {@link #encodeContinuation}). False means: encode the text whole.
      */
     default boolean newlineIsBoundary() {
         return false;

@@ -39,53 +39,110 @@ public record TokenizerJson(
         boolean plainBpe) {
 
     public static TokenizerJson load(Path path) {
-        String text;
-        try {
-            text = Files.readString(path, StandardCharsets.UTF_8);
+        try (java.io.Reader r = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
+            return parse(r, path.toString());
         } catch (NoSuchFileException e) {
             throw UserException.runtime(path + ": no such file");
-        } catch (java.nio.charset.MalformedInputException e) {
+        } catch (java.nio.charset.MalformedInputException | java.nio.charset.UnmappableCharacterException e) {
             throw UserException.runtime(path + ": not a tokenizer.json (not UTF-8 text)");
         } catch (IOException e) {
             throw UserException.runtime(path + ": cannot read: " + e.getMessage());
         }
-        return parse(text, path.toString());
     }
 
     public static TokenizerJson parse(String text, String name) {
-        JsonObject root;
         try {
-            JsonElement e = JsonParser.parseString(text);
-            if (!e.isJsonObject()) {
+            return parse(new java.io.StringReader(text), name);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Parse with a streaming reader: the vocabulary and merges (100k entries for GPT-2) are read straight into
+     * their maps, the small sections into JSON trees.
+     */
+    public static TokenizerJson parse(java.io.Reader reader, String name) throws IOException {
+        JsonObject root = new JsonObject();
+        JsonObject model = new JsonObject();
+        Map<String, Integer> vocab = null;
+        List<String[]> merges = new ArrayList<>();
+        try {
+            com.google.gson.stream.JsonReader r = new com.google.gson.stream.JsonReader(reader);
+            if (r.peek() != com.google.gson.stream.JsonToken.BEGIN_OBJECT) {
                 throw UserException.runtime(name + ": not a tokenizer.json (not a JSON object)");
             }
-            root = e.getAsJsonObject();
-        } catch (JsonParseException e) {
-            throw UserException.runtime(name + ": malformed tokenizer.json: " + firstLine(e.getMessage()));
+            r.beginObject();
+            boolean hasModel = false;
+            while (r.hasNext()) {
+                String key = r.nextName();
+                if (!key.equals("model") || r.peek() != com.google.gson.stream.JsonToken.BEGIN_OBJECT) {
+                    root.add(key, JsonParser.parseReader(r));
+                    continue;
+                }
+                hasModel = true;
+                r.beginObject();
+                while (r.hasNext()) {
+                    String mk = r.nextName();
+                    if (mk.equals("vocab") && r.peek() == com.google.gson.stream.JsonToken.BEGIN_OBJECT) {
+                        vocab = new LinkedHashMap<>(1 << 16);
+                        r.beginObject();
+                        while (r.hasNext()) {
+                            String tok = r.nextName();
+                            vocab.put(tok, r.nextInt());
+                        }
+                        r.endObject();
+                    } else if (mk.equals("merges") && r.peek() == com.google.gson.stream.JsonToken.BEGIN_ARRAY) {
+                        r.beginArray();
+                        while (r.hasNext()) {
+                            if (r.peek() == com.google.gson.stream.JsonToken.BEGIN_ARRAY) {
+                                r.beginArray();
+                                String x = r.nextString();
+                                String y = r.nextString();
+                                r.endArray();
+                                merges.add(new String[] {x, y});
+                            } else {
+                                String m = r.nextString();
+                                int sp = m.indexOf(' ', 1);
+                                if (sp < 0) {
+                                    throw UserException.runtime(name + ": malformed tokenizer.json: merge \""
+                                            + m + "\" has no space");
+                                }
+                                merges.add(new String[] {m.substring(0, sp), m.substring(sp + 1)});
+                            }
+                        }
+                        r.endArray();
+                    } else {
+                        model.add(mk, JsonParser.parseReader(r));
+                    }
+                }
+                r.endObject();
+            }
+            r.endObject();
+            if (!hasModel) {
+                throw UserException.runtime(name + ": not a tokenizer.json (no \"model\")");
+            }
+        } catch (JsonParseException | IllegalStateException | NumberFormatException | java.io.EOFException
+                | com.google.gson.stream.MalformedJsonException e) {
+            throw UserException.runtime(name + ": malformed tokenizer.json: " + firstLine(String.valueOf(e.getMessage())));
         }
         try {
-            return fromJson(root, name);
+            return fromJson(root, model, vocab, merges, name);
+        } catch (UserException e) {
+            throw e;
         } catch (RuntimeException e) {
-            if (e instanceof UserException u) {
-                throw u;
-            }
             throw UserException.runtime(name + ": malformed tokenizer.json: " + firstLine(String.valueOf(e.getMessage())));
         }
     }
 
-    private static TokenizerJson fromJson(JsonObject root, String name) {
-        JsonObject model = obj(root, "model");
-        if (model == null) {
-            throw UserException.runtime(name + ": not a tokenizer.json (no \"model\")");
-        }
+    private static TokenizerJson fromJson(JsonObject root, JsonObject model, Map<String, Integer> streamedVocab,
+            List<String[]> merges, String name) {
         String type = model.has("type") && !model.get("type").isJsonNull() ? model.get("type").getAsString()
-                : (model.has("merges") ? "BPE" : "?");
-        Map<String, Integer> vocab = new LinkedHashMap<>();
+                : (!merges.isEmpty() ? "BPE" : "?");
+        Map<String, Integer> vocab = streamedVocab != null ? streamedVocab : new LinkedHashMap<>();
         JsonElement v = model.get("vocab");
-        if (v != null && v.isJsonObject()) {
-            for (Map.Entry<String, JsonElement> en : v.getAsJsonObject().entrySet()) {
-                vocab.put(en.getKey(), en.getValue().getAsInt());
-            }
+        if (streamedVocab != null) {
+            // read already
         } else if (v != null && v.isJsonArray()) { // Unigram: [[piece, score], ...]
             JsonArray a = v.getAsJsonArray();
             for (int i = 0; i < a.size(); i++) {
@@ -93,23 +150,6 @@ public record TokenizerJson(
             }
         } else {
             throw UserException.runtime(name + ": malformed tokenizer.json (model has no vocab)");
-        }
-        List<String[]> merges = new ArrayList<>();
-        JsonElement m = model.get("merges");
-        if (m != null && m.isJsonArray()) {
-            for (JsonElement e : m.getAsJsonArray()) {
-                if (e.isJsonArray()) {
-                    JsonArray pair = e.getAsJsonArray();
-                    merges.add(new String[] {pair.get(0).getAsString(), pair.get(1).getAsString()});
-                } else {
-                    String s = e.getAsString();
-                    int sp = s.indexOf(' ', 1);
-                    if (sp < 0) {
-                        throw UserException.runtime(name + ": malformed tokenizer.json: merge \"" + s + "\" has no space");
-                    }
-                    merges.add(new String[] {s.substring(0, sp), s.substring(sp + 1)});
-                }
-            }
         }
         Map<String, Integer> added = new LinkedHashMap<>();
         Map<String, Boolean> special = new LinkedHashMap<>();

@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.lang.ref.SoftReference;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import llm.UserException;
 
 /** Opens a tokenizer from a path: a {@code tokenizer.json}, a llama2.c {@code tokenizer.bin}, or a directory. */
@@ -28,6 +31,43 @@ public final class Tokenizers {
         if (!Files.exists(path)) {
             throw UserException.runtime(path + ": no such file");
         }
+        String key = cacheKey(path);
+        synchronized (CACHE) {
+            SoftReference<Tokenizer> ref = key == null ? null : CACHE.get(key);
+            Tokenizer cached = ref == null ? null : ref.get();
+            if (cached != null) {
+                return cached;
+            }
+        }
+        Tokenizer t = loadFile(path);
+        if (key != null && !(t instanceof HfTokenizer)) { // HfTokenizer holds native memory and may be closed
+            synchronized (CACHE) {
+                CACHE.put(key, new SoftReference<>(t));
+            }
+        }
+        return t;
+    }
+
+    /**
+     * Loaded tokenizers by (real path, size, modification time): immutable and thread-safe, so commands and tests
+     * that open the same file repeatedly in one process parse it once.
+     */
+    private static final Map<String, SoftReference<Tokenizer>> CACHE = new LinkedHashMap<>(8, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, SoftReference<Tokenizer>> e) {
+            return size() > 4;
+        }
+    };
+
+    private static String cacheKey(Path path) {
+        try {
+            return path.toRealPath() + "|" + Files.size(path) + "|" + Files.getLastModifiedTime(path).toMillis();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static Tokenizer loadFile(Path path) {
         if (looksLikeJson(path)) {
             TokenizerJson json = TokenizerJson.load(path);
             if (json.isGpt2StyleByteLevelBpe()) {

@@ -1,0 +1,114 @@
+package llm.generate;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+import llm.tokenizer.Tokenizer;
+
+/**
+ * The generation loop: prefill the prompt, then sample, print and feed one token at a time until the end-of-text
+ * token, {@code maxTokens}, a stop string, or the end of the context.
+ */
+public final class Generator {
+    /** Why a generation ended (the JSON field {@code finish_reason}). */
+    public enum Finish {
+        /** {@code --max-tokens} reached. */
+        LENGTH,
+        /** The model emitted its end-of-text token. */
+        EOS,
+        /** A stop string appeared. */
+        STOP,
+        /** The model's context is full. */
+        CONTEXT;
+
+        public String jsonName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /**
+     * @param maxTokens tokens to generate at most
+     * @param endIds tokens that end the generation (not printed)
+     * @param stops stop strings (not printed)
+     * @param logprobs K alternatives to record per token; -1 records nothing
+     * @param pieceFilter applied to each token's bytes before printing (llama2.c's safe_printf), or identity
+     */
+    public record Options(int maxTokens, Set<Integer> endIds, List<String> stops, int logprobs,
+            UnaryOperator<byte[]> pieceFilter) {}
+
+    /** @param tokens generated ids (end token excluded), @param text the bytes passed on */
+    public record Result(int[] tokens, byte[] text, Finish finish, List<TokenLogprob> logprobs) {}
+
+    /** llama2.c's safe_printf: a single byte that is neither printable ASCII nor whitespace is dropped. */
+    public static final UnaryOperator<byte[]> LLAMA2C_SAFE_PRINT = piece -> {
+        if (piece.length == 1) {
+            int c = piece[0] & 0xff;
+            boolean print = c >= 0x20 && c <= 0x7e;
+            boolean space = c == ' ' || (c >= 0x09 && c <= 0x0d);
+            if (!print && !space) {
+                return new byte[0];
+            }
+        }
+        return piece;
+    };
+
+    private Generator() {}
+
+    /**
+     * Run one generation.
+     *
+     * @param prompt the ids fed first (BOS included where the model wants one), at least one, at most the context
+     * @param out receives printable chunks as soon as they are safe (UTF-8 complete, not part of a stop string)
+     */
+    public static Result run(Stepper model, Tokenizer tok, Sampler sampler, int[] prompt, Options o,
+            Consumer<byte[]> out) {
+        if (prompt.length == 0 || prompt.length > model.context()) {
+            throw new IllegalArgumentException("prompt of " + prompt.length + " tokens for a context of "
+                    + model.context());
+        }
+        TextStream stream = new TextStream(o.stops(), out);
+        int[] history = Arrays.copyOf(prompt, prompt.length + Math.max(o.maxTokens(), 0));
+        int len = prompt.length;
+        List<TokenLogprob> lps = o.logprobs() >= 0 ? new ArrayList<>() : null;
+        Finish finish = Finish.LENGTH;
+        int prev = prompt[prompt.length - 1];
+        if (o.maxTokens() <= 0) {
+            stream.finish();
+            return new Result(new int[0], stream.emitted(), finish, lps);
+        }
+        float[] logits = model.prefill(prompt);
+        int generated = 0;
+        while (true) {
+            int id = sampler.sample(logits, history, len);
+            if (o.endIds().contains(id)) {
+                finish = Finish.EOS;
+                break;
+            }
+            if (lps != null) {
+                lps.add(TokenLogprob.of(logits, id, o.logprobs()));
+            }
+            history[len++] = id;
+            generated++;
+            byte[] piece = o.pieceFilter().apply(tok.tokenBytes(prev, id));
+            prev = id;
+            if (stream.write(piece)) {
+                finish = Finish.STOP;
+                break;
+            }
+            if (generated >= o.maxTokens()) {
+                finish = Finish.LENGTH;
+                break;
+            }
+            if (len > model.context()) { // the new token would sit at position len - 1
+                finish = Finish.CONTEXT;
+                break;
+            }
+            logits = model.next(id);
+        }
+        stream.finish();
+        return new Result(Arrays.copyOfRange(history, prompt.length, len), stream.emitted(), finish, lps);
+    }
+}

@@ -1,0 +1,13 @@
+package llm.generate;
+
+/** A model seen from the generation loop: feed tokens, get the logits of the next position. */
+public interface Stepper {
+    /** Feed the prompt (at least one token) from position 0; the logits after its last token. */
+    float[] prefill(int[] ids);
+
+    /** Feed one more token; the logits after it. */
+    float[] next(int id);
+
+    /** Positions the model can hold. */
+    int context();
+}

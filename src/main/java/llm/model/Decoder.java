@@ -1,0 +1,155 @@
+package llm.model;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * Incremental decoding of B sequences that advance together (one generation, or a batch of memorize-check
+ * documents with prompts of equal length): owns the KV cache, returns logits as {@code float[]} rows.
+ *
+ * <p>Two implementations of the same maths: on the CPU, plain Java loops ({@link CpuDecoder}: no per-op call
+ * overhead, which dominates small models); elsewhere (GPU), the DJL forward with a {@link KvCache}, one scope per
+ * call. {@link Impl#AUTO} picks by the device of the model's weights; the system property
+ * {@code llm.decoder=djl|java} overrides it (for benchmarks).
+ */
+public final class Decoder implements AutoCloseable {
+    /** Which implementation runs the steps. */
+    public enum Impl { AUTO, DJL, JAVA }
+
+    private final LanguageModel model;
+    private final NDManager manager;
+    private final KvCache cache;
+    private final CpuDecoder cpu;
+    private final int batch;
+    private int capacityJava;
+
+    /** @param capacity positions to hold (at most the model's context) */
+    public Decoder(LanguageModel model, NDManager parent, int batch, int capacity) {
+        this(model, parent, batch, capacity, Impl.AUTO, 0);
+    }
+
+    /** @param threads CPU threads for the Java implementation (0 = all cores) */
+    public Decoder(LanguageModel model, NDManager parent, int batch, int capacity, Impl impl, int threads) {
+        this.model = model;
+        this.batch = batch;
+        int cap = Math.min(capacity, model.config().ctx());
+        if (impl == Impl.AUTO) {
+            String prop = System.getProperty("llm.decoder", "auto");
+            impl = prop.equals("djl") ? Impl.DJL : prop.equals("java") ? Impl.JAVA
+                    : model.parameters().get(0).array().getDevice().isGpu() ? Impl.DJL : Impl.JAVA;
+        }
+        if (impl == Impl.JAVA) {
+            this.manager = null;
+            this.cache = null;
+            this.capacityJava = cap;
+            this.cpu = new CpuDecoder(model, batch, cap,
+                    threads > 0 ? threads : Runtime.getRuntime().availableProcessors());
+        } else {
+            this.manager = parent.newSubManager();
+            this.cache = model.newCache(manager, batch, cap);
+            this.cpu = null;
+        }
+    }
+
+    /** The implementation in use. */
+    public Impl impl() {
+        return cpu != null ? Impl.JAVA : Impl.DJL;
+    }
+
+    public LanguageModel model() {
+        return model;
+    }
+
+    /** Positions fed so far (to row 0; all rows when they advance together). */
+    public int position() {
+        return position(0);
+    }
+
+    /** Positions fed so far to row {@code b}. */
+    public int position(int b) {
+        return cpu != null ? cpu.length(b) : cache.length();
+    }
+
+    public int capacity() {
+        return cpu != null ? capacityJava : cache.capacity();
+    }
+
+    /** Start over (same batch size). */
+    public void reset() {
+        if (cpu != null) {
+            cpu.reset();
+        } else {
+            cache.reset();
+        }
+    }
+
+    /**
+     * Feed {@code ids[b]} (at least one token per row) after what each row has seen; returns the logits after each
+     * row's last token. Rows may differ in length with the Java implementation (each row keeps its own position, as
+     * memorize-check needs for prompts of different lengths); the DJL implementation needs equal lengths.
+     */
+    public float[][] feed(int[][] ids) {
+        if (ids.length != batch) {
+            throw new IllegalArgumentException("batch of " + ids.length + " rows for a decoder of " + batch);
+        }
+        int t = 0;
+        for (int[] row : ids) {
+            if (row.length == 0) {
+                throw new IllegalArgumentException("nothing to feed to a row");
+            }
+            t = Math.max(t, row.length);
+        }
+        if (cpu != null) {
+            float[][] out = new float[batch][];
+            int[] col = new int[batch];
+            boolean[] active = new boolean[batch];
+            for (int i = 0; i < t; i++) {
+                for (int b = 0; b < batch; b++) {
+                    active[b] = i < ids[b].length;
+                    col[b] = active[b] ? ids[b][i] : 0;
+                }
+                float[][] logits = cpu.step(col, active);
+                for (int b = 0; b < batch; b++) {
+                    if (i == ids[b].length - 1) {
+                        out[b] = logits[b].clone();
+                    }
+                }
+            }
+            return out;
+        }
+        int[] flat = new int[batch * t];
+        for (int b = 0; b < batch; b++) {
+            if (ids[b].length != t) {
+                throw new IllegalArgumentException("rows of different lengths need the Java (CPU) decoder");
+            }
+            System.arraycopy(ids[b], 0, flat, b * t, t);
+        }
+        try (NDManager step = manager.newSubManager()) {
+            float[] logits = model.forward(step.create(flat, new Shape(batch, t)), cache, true).toFloatArray();
+            int v = model.config().vocabSize();
+            float[][] out = new float[batch][];
+            for (int b = 0; b < batch; b++) {
+                out[b] = java.util.Arrays.copyOfRange(logits, b * v, (b + 1) * v);
+            }
+            return out;
+        }
+    }
+
+    /** Feed one token per row. */
+    public float[][] next(int[] ids) {
+        int[][] rows = new int[ids.length][];
+        for (int b = 0; b < ids.length; b++) {
+            rows[b] = new int[] {ids[b]};
+        }
+        return feed(rows);
+    }
+
+    @Override
+    public void close() {
+        if (cpu != null) {
+            cpu.close();
+        } else {
+            manager.close();
+        }
+    }
+}

@@ -1,0 +1,164 @@
+package llm.tokenizer;
+
+import java.io.BufferedInputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import llm.UserException;
+import llm.data.TokenShard;
+
+/**
+ * Streaming access to llm.c token shards ({@link TokenShard}'s format) for inputs larger than memory: a writer
+ * that appends tokens and fills in the header's count at the end (atomically: a temporary file renamed on
+ * {@link Writer#commit()}), and a reader that hands out tokens block by block.
+ */
+public final class ShardStreams {
+    private ShardStreams() {}
+
+    /** Appends tokens to a shard file; nothing appears at {@code target} unless {@link #commit()} is called. */
+    public static final class Writer implements Closeable {
+        private final Path target;
+        private final Path temp;
+        private final FileChannel ch;
+        private final int version;
+        private final int vocabSize;
+        private final ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+        private long count;
+        private boolean committed;
+
+        public Writer(Path target, int vocabSize) throws IOException {
+            this.target = target.toAbsolutePath();
+            this.version = TokenShard.versionFor(vocabSize);
+            this.vocabSize = vocabSize;
+            Path dir = this.target.getParent();
+            Files.createDirectories(dir);
+            this.temp = Files.createTempFile(dir, "." + this.target.getFileName() + ".", ".tmp");
+            this.ch = FileChannel.open(temp, StandardOpenOption.WRITE);
+            ch.write(ByteBuffer.wrap(TokenShard.header(version, 0)));
+        }
+
+        public int version() {
+            return version;
+        }
+
+        public long count() {
+            return count;
+        }
+
+        public void write(int[] ids) throws IOException {
+            int width = version == TokenShard.VERSION_U16 ? 2 : 4;
+            for (int t : ids) {
+                if (t < 0 || t >= vocabSize) {
+                    throw UserException.runtime("token id " + t + " is out of range (vocab size " + vocabSize + ")");
+                }
+                if (buf.remaining() < width) {
+                    flush();
+                }
+                if (width == 2) {
+                    buf.putShort((short) t);
+                } else {
+                    buf.putInt(t);
+                }
+            }
+            count += ids.length;
+            if (count > Integer.MAX_VALUE) {
+                throw UserException.runtime(target + ": a shard holds at most " + Integer.MAX_VALUE + " tokens");
+            }
+        }
+
+        private void flush() throws IOException {
+            buf.flip();
+            while (buf.hasRemaining()) {
+                ch.write(buf);
+            }
+            buf.clear();
+        }
+
+        /** Write the final header and move the file into place. */
+        public void commit() throws IOException {
+            flush();
+            ch.write(ByteBuffer.wrap(TokenShard.header(version, count)), 0);
+            ch.force(false);
+            ch.close();
+            try { // createTempFile makes the file private; a shard is an ordinary data file
+                Files.setPosixFilePermissions(temp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+            } catch (UnsupportedOperationException | IOException e) {
+                // not a POSIX file system: keep what we have
+            }
+            try {
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+            committed = true;
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (!committed) {
+                try {
+                    ch.close();
+                } finally {
+                    Files.deleteIfExists(temp);
+                }
+            }
+        }
+    }
+
+    /** Write a whole shard to a stream (stdout): the count must be known, so the tokens are in memory. */
+    public static void write(OutputStream out, IntList ids, int vocabSize) throws IOException {
+        TokenShard.write(out, ids.toArray(), TokenShard.versionFor(vocabSize));
+    }
+
+    /** Reads a shard's tokens block by block. */
+    public static final class Reader {
+        private final InputStream in;
+        private final String name;
+        private final int width;
+        private final long count;
+        private long read;
+        private final byte[] block = new byte[1 << 16];
+
+        /** Reads and validates the header. */
+        public Reader(InputStream in, String name) throws IOException {
+            this.in = in instanceof BufferedInputStream ? in : new BufferedInputStream(in, 1 << 16);
+            this.name = name;
+            int[] h = TokenShard.parseHeader(this.in.readNBytes(TokenShard.HEADER_BYTES), name);
+            this.width = h[1] == TokenShard.VERSION_U16 ? 2 : 4;
+            this.count = h[2];
+        }
+
+        public long count() {
+            return count;
+        }
+
+        /** The next block of tokens, or null at the end. A short file is a one-line error. */
+        public int[] next() throws IOException {
+            if (read >= count) {
+                return null;
+            }
+            int want = (int) Math.min((count - read) * width, block.length);
+            int got = in.readNBytes(block, 0, want);
+            if (got < want) {
+                throw UserException.runtime(name + ": truncated token shard: header says " + count + " tokens, found "
+                        + (read + got / width));
+            }
+            ByteBuffer b = ByteBuffer.wrap(block, 0, got).order(ByteOrder.LITTLE_ENDIAN);
+            int[] out = new int[got / width];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = width == 2 ? Short.toUnsignedInt(b.getShort()) : b.getInt();
+            }
+            read += out.length;
+            return out;
+        }
+    }
+}

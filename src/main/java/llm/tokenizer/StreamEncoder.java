@@ -1,0 +1,240 @@
+package llm.tokenizer;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import llm.UserException;
+
+/**
+ * Encodes a byte stream of any size in bounded memory, on several threads, with the same ids as encoding the whole
+ * text at once. Input is decoded as UTF-8 incrementally; the text is cut into chunks only where the tokenizer allows
+ * ({@link Tokenizer#newlineIsBoundary()}: right after a newline between two non-whitespace characters), chunks are
+ * encoded in parallel and delivered in order. A tokenizer that allows no cut gets the whole text in one piece.
+ */
+public final class StreamEncoder implements AutoCloseable {
+    /** Receives the ids of consecutive chunks, in order. */
+    public interface Sink {
+        void accept(int[] ids) throws IOException;
+    }
+
+    /** Receives the ids of each line (in {@link #encodeLines} mode), in order. */
+    public interface LineSink {
+        void accept(int[] ids) throws IOException;
+    }
+
+    private final Tokenizer tok;
+    private final boolean specials;
+    private final boolean strict;
+    private final int chunkChars;
+    private final ExecutorService pool;
+    private final int inFlight;
+
+    /**
+     * @param specials parse special tokens written in the text
+     * @param strict   reject invalid UTF-8 (a {@link UserException} naming the byte offset) instead of replacing it
+     * @param threads  encoding threads (1 = on the caller's thread)
+     * @param chunkChars approximate chunk size in chars
+     */
+    public StreamEncoder(Tokenizer tok, boolean specials, boolean strict, int threads, int chunkChars) {
+        this.tok = tok;
+        this.specials = specials;
+        this.strict = strict;
+        this.chunkChars = Math.max(1024, chunkChars);
+        this.pool = threads > 1 ? Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "tokenize");
+            t.setDaemon(true);
+            return t;
+        }) : null;
+        this.inFlight = Math.max(2, threads * 2);
+    }
+
+    public StreamEncoder(Tokenizer tok, boolean specials, boolean strict, int threads) {
+        this(tok, specials, strict, threads, 1 << 18);
+    }
+
+    /** The outcome of one input: invalid UTF-8 sequences replaced and bytes read. */
+    public record Stats(long malformed, long bytes) {}
+
+    private Utf8StreamDecoder decoder(String name) {
+        return new Utf8StreamDecoder(strict ? off -> {
+            throw UserException.runtime(name + ": invalid UTF-8 at byte " + off + " (--strict)");
+        } : null);
+    }
+
+    /** Encode the whole of {@code in} as one text; ids go to {@code sink} chunk by chunk. */
+    public Stats encode(InputStream in, String name, Sink sink) throws IOException {
+        Utf8StreamDecoder dec = decoder(name);
+        StringBuilder buf = new StringBuilder();
+        byte[] block = new byte[1 << 16];
+        ArrayDeque<Future<int[]>> queue = new ArrayDeque<>();
+        boolean canCut = tok.newlineIsBoundary();
+        boolean first = true;
+        int scanned = 0; // cut positions below this were looked at already
+        int n;
+        while ((n = in.read(block)) > 0) {
+            dec.feed(block, 0, n, buf);
+            if (canCut && buf.length() >= chunkChars) {
+                int cut = lastCut(buf, scanned);
+                scanned = Math.max(0, buf.length() - 1);
+                if (cut > 0) {
+                    scanned = Math.max(0, scanned - cut);
+                    String chunk = buf.substring(0, cut);
+                    buf.delete(0, cut);
+                    submit(queue, chunk, first, sink);
+                    first = false;
+                }
+            }
+        }
+        dec.finish(buf);
+        if (buf.length() > 0) {
+            submit(queue, buf.toString(), first, sink);
+        }
+        drain(queue, 0, sink);
+        return new Stats(dec.malformedCount(), dec.byteOffset());
+    }
+
+    /** Encode each line of {@code in} (without its {@code \n}) separately; one {@code sink} call per line. */
+    public Stats encodeLines(InputStream in, String name, LineSink sink) throws IOException {
+        Utf8StreamDecoder dec = decoder(name);
+        StringBuilder buf = new StringBuilder();
+        byte[] block = new byte[1 << 16];
+        ArrayDeque<Future<int[][]>> queue = new ArrayDeque<>();
+        int scanned = 0;
+        int n;
+        while ((n = in.read(block)) > 0) {
+            dec.feed(block, 0, n, buf);
+            if (buf.length() >= chunkChars) {
+                int cut = lastNewline(buf, scanned) + 1;
+                scanned = buf.length();
+                if (cut > 0) {
+                    scanned -= cut;
+                    String chunk = buf.substring(0, cut - 1);
+                    buf.delete(0, cut);
+                    submitLines(queue, chunk, sink);
+                }
+            }
+        }
+        dec.finish(buf);
+        if (buf.length() > 0) {
+            // a final line without its newline still counts; a trailing newline ends the last line
+            String rest = buf.toString();
+            if (rest.endsWith("\n")) {
+                rest = rest.substring(0, rest.length() - 1);
+            }
+            submitLines(queue, rest, sink);
+        }
+        while (!queue.isEmpty()) {
+            for (int[] ids : get(queue.poll())) {
+                sink.accept(ids);
+            }
+        }
+        return new Stats(dec.malformedCount(), dec.byteOffset());
+    }
+
+    private static int lastNewline(CharSequence buf, int from) {
+        for (int p = buf.length() - 1; p >= from; p--) {
+            if (buf.charAt(p) == '\n') {
+                return p;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * The last chunk boundary in {@code buf} at or after {@code from}: just after a '\n' between two non-whitespace
+     * chars; 0 if none.
+     */
+    static int lastCut(CharSequence buf, int from) {
+        for (int p = buf.length() - 1; p >= Math.max(2, from); p--) {
+            if (buf.charAt(p - 1) == '\n' && !Gpt2PreTokenizer.isWhiteSpace(buf.charAt(p))
+                    && !Gpt2PreTokenizer.isWhiteSpace(buf.charAt(p - 2))) {
+                return p;
+            }
+        }
+        return 0;
+    }
+
+    private int[] encodeChunk(String text, boolean first) {
+        if (first) {
+            return specials ? tok.encodeWithSpecials(text) : tok.encode(text);
+        }
+        return tok.encodeContinuation(text, specials);
+    }
+
+    private void submit(ArrayDeque<Future<int[]>> queue, String chunk, boolean first, Sink sink) throws IOException {
+        if (pool == null) {
+            sink.accept(encodeChunk(chunk, first));
+            return;
+        }
+        queue.add(pool.submit(() -> encodeChunk(chunk, first)));
+        drain(queue, inFlight, sink);
+    }
+
+    private void drain(ArrayDeque<Future<int[]>> queue, int keep, Sink sink) throws IOException {
+        while (queue.size() > keep) {
+            sink.accept(get(queue.poll()));
+        }
+    }
+
+    private void submitLines(ArrayDeque<Future<int[][]>> queue, String text, LineSink sink) throws IOException {
+        if (pool == null) {
+            for (int[] ids : encodeLines(text)) {
+                sink.accept(ids);
+            }
+            return;
+        }
+        queue.add(pool.submit(() -> encodeLines(text)));
+        while (queue.size() > inFlight) {
+            for (int[] ids : get(queue.poll())) {
+                sink.accept(ids);
+            }
+        }
+    }
+
+    private int[][] encodeLines(String text) {
+        List<int[]> out = new ArrayList<>();
+        int start = 0;
+        while (true) {
+            int nl = text.indexOf('\n', start);
+            String line = nl < 0 ? text.substring(start) : text.substring(start, nl);
+            out.add(specials ? tok.encodeWithSpecials(line) : tok.encode(line));
+            if (nl < 0) {
+                break;
+            }
+            start = nl + 1;
+        }
+        return out.toArray(new int[0][]);
+    }
+
+    private static <T> T get(Future<T> f) throws IOException {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof RuntimeException r) {
+                throw r;
+            }
+            if (c instanceof Error err) {
+                throw err;
+            }
+            throw new UncheckedIOException(new IOException(c));
+        }
+    }
+
+    @Override
+    public void close() {
+        if (pool != null) {
+            pool.shutdownNow();
+        }
+    }
+}

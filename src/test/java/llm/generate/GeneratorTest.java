@@ -1,0 +1,120 @@
+package llm.generate;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+import llm.tokenizer.Tokenizer;
+import org.junit.jupiter.api.Test;
+
+class GeneratorTest {
+    /** Token i is the i-th string of the vocabulary. */
+    record FakeTokenizer(List<byte[]> vocab) implements Tokenizer {
+        static FakeTokenizer of(String... pieces) {
+            List<byte[]> v = new ArrayList<>();
+            for (String p : pieces) {
+                v.add(p.getBytes(StandardCharsets.UTF_8));
+            }
+            return new FakeTokenizer(v);
+        }
+
+        public String name() { return "fake"; }
+        public int vocabSize() { return vocab.size(); }
+        public int[] encode(String text) { return new int[0]; }
+        public int[] encodeWithSpecials(String text) { return new int[0]; }
+        public byte[] tokenBytes(int id) { return vocab.get(id); }
+        public String piece(int id) { return new String(vocab.get(id), StandardCharsets.UTF_8); }
+        public OptionalInt bos() { return OptionalInt.empty(); }
+        public OptionalInt eos() { return OptionalInt.of(0); }
+    }
+
+    /** A "model" that always predicts the scripted next token. */
+    static final class Script implements Stepper {
+        final int[] script;
+        final int vocab;
+        int fed;
+        int pos;
+
+        Script(int vocab, int... script) {
+            this.vocab = vocab;
+            this.script = script;
+        }
+
+        float[] logitsFor(int i) {
+            float[] l = new float[vocab];
+            l[i < script.length ? script[i] : 0] = 10;
+            return l;
+        }
+
+        public float[] prefill(int[] ids) {
+            pos = ids.length;
+            fed += ids.length;
+            return logitsFor(0);
+        }
+
+        public float[] next(int id) {
+            fed++;
+            pos++;
+            return logitsFor(++step);
+        }
+
+        int step;
+
+        public int context() { return 8; }
+    }
+
+    static Generator.Options opts(int n, List<String> stops) {
+        return new Generator.Options(n, Set.of(0), stops, -1, UnaryOperator.identity());
+    }
+
+    static final FakeTokenizer TOK = FakeTokenizer.of("<eot>", "Hel", "lo", " wor", "ld", "\u00e9".substring(0, 1), "\n",
+            "x");
+
+    @Test
+    void stops_at_end_of_text_and_at_max_tokens() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Generator.Result r = Generator.run(new Script(8, 1, 2, 0), TOK, new Sampler(SamplingParams.GREEDY, 0),
+                new int[] {7}, opts(10, List.of()), out::writeBytes);
+        assertEquals("Hello", out.toString(StandardCharsets.UTF_8));
+        assertEquals(Generator.Finish.EOS, r.finish());
+        assertArrayEquals(new int[] {1, 2}, r.tokens());
+        Script s = new Script(8, 1, 2, 3, 4);
+        r = Generator.run(s, TOK, new Sampler(SamplingParams.GREEDY, 0), new int[] {7}, opts(3, List.of()), b -> { });
+        assertEquals("Hello wor", new String(r.text(), StandardCharsets.UTF_8));
+        assertEquals(Generator.Finish.LENGTH, r.finish());
+        assertEquals(3, s.fed); // prompt + 2 fed tokens: the last sampled token is not fed
+    }
+
+    @Test
+    void stop_string_across_tokens_is_not_printed() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Generator.Result r = Generator.run(new Script(8, 1, 2, 3, 4, 6), TOK, new Sampler(SamplingParams.GREEDY, 0),
+                new int[] {7}, opts(10, List.of("o wo")), out::writeBytes);
+        assertEquals("Hell", out.toString(StandardCharsets.UTF_8));
+        assertEquals(Generator.Finish.STOP, r.finish());
+    }
+
+    @Test
+    void context_ends_generation_like_llama2c() {
+        // context 8, prompt 3: tokens may be generated until the 9th position would be needed: 8 - 3 + 1 = 6
+        Generator.Result r = Generator.run(new Script(8, 1, 1, 1, 1, 1, 1, 1, 1, 1), TOK,
+                new Sampler(SamplingParams.GREEDY, 0), new int[] {7, 7, 7}, opts(100, List.of()), b -> { });
+        assertEquals(6, r.tokens().length);
+        assertEquals(Generator.Finish.CONTEXT, r.finish());
+    }
+
+    @Test
+    void llama2c_filter_drops_unprintable_single_bytes() {
+        assertArrayEquals(new byte[0], Generator.LLAMA2C_SAFE_PRINT.apply(new byte[] {(byte) 0xe2}));
+        assertArrayEquals(new byte[0], Generator.LLAMA2C_SAFE_PRINT.apply(new byte[] {1}));
+        assertArrayEquals(new byte[] {'\n'}, Generator.LLAMA2C_SAFE_PRINT.apply(new byte[] {'\n'}));
+        assertArrayEquals(new byte[] {(byte) 0xc3, (byte) 0xa9},
+                Generator.LLAMA2C_SAFE_PRINT.apply(new byte[] {(byte) 0xc3, (byte) 0xa9}));
+    }
+}

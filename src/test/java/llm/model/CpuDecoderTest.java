@@ -1,0 +1,108 @@
+package llm.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.util.Random;
+import llm.engine.Engines;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The Java decoder and the DJL KV-cache decoder agree with the DJL full forward, batched. */
+class CpuDecoderTest {
+    static NDManager root;
+
+    @BeforeAll
+    static void start() {
+        root = Engines.newRoot(Device.cpu());
+    }
+
+    @AfterAll
+    static void stop() {
+        root.close();
+    }
+
+    static void check(ModelConfig c, Decoder.Impl impl, int threads) {
+        LanguageModel model = LanguageModel.create(c, root, 21);
+        int b = 2, t = 10;
+        int[][] ids = new int[b][t];
+        int[] flat = new int[b * t];
+        Random r = new Random(9);
+        for (int i = 0; i < b; i++) {
+            for (int j = 0; j < t; j++) {
+                ids[i][j] = flat[i * t + j] = r.nextInt(c.vocabSize());
+            }
+        }
+        int v = c.vocabSize();
+        try (NDManager s = root.newSubManager(); Decoder dec = new Decoder(model, s, b, t, impl, threads)) {
+            assertEquals(impl, dec.impl());
+            float[] full = model.forward(s.create(flat, new Shape(b, t))).toFloatArray(); // (B, T, V)
+            int[][] pre = new int[b][];
+            for (int i = 0; i < b; i++) {
+                pre[i] = java.util.Arrays.copyOf(ids[i], 4);
+            }
+            float[][] got = dec.feed(pre);
+            double num = 0, den = 0;
+            for (int pos = 3; pos < t; pos++) {
+                if (pos > 3) {
+                    int[] col = new int[b];
+                    for (int i = 0; i < b; i++) {
+                        col[i] = ids[i][pos];
+                    }
+                    got = dec.next(col);
+                }
+                for (int i = 0; i < b; i++) {
+                    for (int j = 0; j < v; j++) {
+                        double e = full[(i * t + pos) * v + j];
+                        num += (got[i][j] - e) * (got[i][j] - e);
+                        den += e * e;
+                    }
+                }
+            }
+            assertEquals(t, dec.position());
+            double err = Math.sqrt(num / den);
+            assertTrue(err < 1e-5, impl + " relative error " + err);
+        }
+    }
+
+    @Test
+    void java_gpt2() {
+        check(ModelConfig.gpt2(50, 16, 32, 2, 4), Decoder.Impl.JAVA, 1);
+    }
+
+    @Test
+    void java_llama_gqa_untied_threads() {
+        // wide enough that the products run on the fork-join pool
+        check(ModelConfig.llama(600, 16, 256, 1, 4, 2, 512, false), Decoder.Impl.JAVA, 2);
+    }
+
+    @Test
+    void djl_llama() {
+        check(ModelConfig.llama(50, 16, 32, 2, 4, 2, 48, true), Decoder.Impl.DJL, 0);
+    }
+
+    @Test
+    void ragged_rows_equal_one_row_at_a_time() {
+        ModelConfig c = ModelConfig.llama(50, 16, 32, 2, 4, 2, 48, true);
+        LanguageModel model = LanguageModel.create(c, root, 5);
+        int[][] prompts = {{1, 2, 3, 4, 5}, {7, 8}, {9, 10, 11}};
+        try (Decoder batch = new Decoder(model, root, 3, 16, Decoder.Impl.JAVA, 1)) {
+            float[][] first = batch.feed(prompts);
+            float[][] second = batch.next(new int[] {6, 9, 12});
+            assertEquals(6, batch.position(0));
+            assertEquals(3, batch.position(1));
+            for (int b = 0; b < 3; b++) {
+                try (Decoder one = new Decoder(model, root, 1, 16, Decoder.Impl.JAVA, 1)) {
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(one.feed(new int[][] {prompts[b]})[0],
+                            first[b], 1e-6f);
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(
+                            one.next(new int[] {new int[] {6, 9, 12}[b]})[0], second[b], 1e-6f);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package llm.tokenizer;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import llm.UserException;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Chunked, parallel encoding gives the ids of encoding the whole text at once. */
+class StreamEncoderTest {
+    static Path shared = Path.of(System.getProperty("llm.shared", "../shared"));
+    static String text;
+
+    @BeforeAll
+    static void load() throws Exception {
+        Assumptions.assumeTrue(Files.isDirectory(shared), "../shared not present");
+        String wiki = Files.readString(shared.resolve("data/wikitext-2-raw/wiki.test.raw"));
+        String stories = Files.readString(shared.resolve("data/tinystories/tinystories-2.5k.txt"));
+        // awkward spots for a cut: whitespace around newlines, a lone newline at a chunk edge, CJK, specials
+        text = wiki.substring(0, 60_000) + "\n \nx\n\ny \n z\n\u4e2d\n<|endoftext|>\n" + stories.substring(0, 60_000);
+    }
+
+    static int[] streamed(Tokenizer tok, String s, boolean specials, int threads) throws Exception {
+        IntList out = new IntList();
+        try (StreamEncoder enc = new StreamEncoder(tok, specials, false, threads, 1024)) {
+            enc.encode(new ByteArrayInputStream(s.getBytes(StandardCharsets.UTF_8)), "t", out::addAll);
+        }
+        return out.toArray();
+    }
+
+    @Test
+    void gpt2ChunkedEqualsWhole() throws Exception {
+        Tokenizer tok = Tokenizers.load(shared.resolve("tokenizers/gpt2/tokenizer.json"));
+        assertTrue(tok.newlineIsBoundary());
+        assertArrayEquals(tok.encode(text), streamed(tok, text, false, 2));
+        assertArrayEquals(tok.encodeWithSpecials(text), streamed(tok, text, true, 1));
+    }
+
+    @Test
+    void llama2cChunkedEqualsWhole() throws Exception {
+        Tokenizer tok = Tokenizers.load(shared.resolve("models/stories260K/tok512.bin"));
+        assertTrue(tok.newlineIsBoundary());
+        String s = text.substring(60_000);
+        assertArrayEquals(tok.encode(s), streamed(tok, s, false, 2));
+        assertArrayEquals(tok.encodeWithSpecials("<s>" + s), streamed(tok, "<s>" + s, true, 2));
+    }
+
+    @Test
+    void linesAreEncodedOneByOne() throws Exception {
+        Tokenizer tok = Tokenizers.load(shared.resolve("tokenizers/gpt2/tokenizer.json"));
+        String s = "first line\n\nthird\nlast without newline";
+        List<int[]> got = new ArrayList<>();
+        try (StreamEncoder enc = new StreamEncoder(tok, false, false, 2, 1024)) {
+            enc.encodeLines(new ByteArrayInputStream(s.getBytes(StandardCharsets.UTF_8)), "t", got::add);
+        }
+        String[] lines = s.split("\n", -1);
+        assertEquals(lines.length, got.size());
+        for (int i = 0; i < lines.length; i++) {
+            assertArrayEquals(tok.encode(lines[i]), got.get(i));
+        }
+    }
+
+    @Test
+    void invalidUtf8IsReplacedOrRejected() throws Exception {
+        Tokenizer tok = Tokenizers.load(shared.resolve("tokenizers/gpt2/tokenizer.json"));
+        byte[] bad = {'a', (byte) 0xFF, 'b'};
+        IntList out = new IntList();
+        try (StreamEncoder enc = new StreamEncoder(tok, false, false, 1)) {
+            StreamEncoder.Stats st = enc.encode(new ByteArrayInputStream(bad), "t", out::addAll);
+            assertEquals(1, st.malformed());
+        }
+        assertArrayEquals(tok.encode("a\uFFFDb"), out.toArray());
+        try (StreamEncoder enc = new StreamEncoder(tok, false, true, 1)) {
+            UserException e = assertThrows(UserException.class,
+                    () -> enc.encode(new ByteArrayInputStream(bad), "in.txt", ids -> {}));
+            assertEquals("in.txt: invalid UTF-8 at byte 1 (--strict)", e.getMessage());
+        }
+    }
+}
