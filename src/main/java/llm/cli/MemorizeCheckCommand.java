@@ -13,6 +13,7 @@ import llm.UserException;
 import llm.engine.Engines;
 import llm.eval.StartToken;
 import llm.eval.memorize.Auditor;
+import llm.eval.memorize.Continuer;
 import llm.eval.memorize.DocumentReader;
 import llm.eval.memorize.DocumentSource;
 import llm.eval.memorize.ModelContinuer;
@@ -207,58 +208,24 @@ public final class MemorizeCheckCommand implements Callable<Integer> {
         boolean color = "report".equals(format) && System.console() != null && System.getenv("NO_COLOR") == null;
         Summary summary = new Summary(memorizedAt);
         long started;
+        int threads = compute.threads() == null ? 0 : compute.threads();
         try (NDManager root = Engines.newRoot(compute.resolveDevice())) {
             LanguageModel m = model.loadModel(root);
             Tokenizer tok = model.loadTokenizer();
             ModelOptions.checkCompatible(tok, m);
             validate(m);
             started = System.nanoTime(); // throughput excludes engine start and model load
-            Progress progress = new Progress();
             if ("tsv".equals(format)) {
                 out.println(Reports.TSV_HEADER);
             }
-            SplittableRandom seeds = new SplittableRandom(seed);
-            Auditor auditor = new Auditor(tok, new ModelContinuer(m, root),
-                    new Auditor.Options(prefixTokens, prefixSentence, suffixTokens, windows, batchSize, samples,
-                            StartToken.of(tok)),
-                    rows -> {
-                        Sampler[] s = new Sampler[rows];
-                        for (int i = 0; i < rows; i++) {
-                            s[i] = new Sampler(sampleParams, seeds.nextLong());
-                        }
-                        return (row, logits) -> s[row].sample(logits, null, 0);
-                    },
-                    r -> {
-                        summary.add(r);
-                        switch (format) {
-                            case "jsonl" -> out.println(Reports.jsonLine(r));
-                            case "tsv" -> out.println(Reports.tsv(r));
-                            default -> out.print(Reports.report(r, color));
-                        }
-                        progress.update(summary, out);
-                    });
-            long docs = 0;
-            outer:
-            for (String name : inputs) {
-                long before = docs;
-                try (DocumentReader reader = DocumentSource.open(name, sp, textField, idField)) {
-                    while (reader.hasNext()) {
-                        if (limit != null && docs >= limit) {
-                            break outer;
-                        }
-                        auditor.accept(reader.next());
-                        docs++;
-                    }
-                } catch (UncheckedIOException e) {
-                    throw UserException.runtime(e.getMessage(), e);
-                } catch (IOException e) {
-                    throw UserException.runtime(name + ": " + e.getMessage(), e);
-                }
-                if (docs == before) {
-                    Log.warn("%s: no documents", "-".equals(name) ? "stdin" : name);
-                }
+            try (ModelContinuer continuer = new ModelContinuer(m, root, threads)) {
+                Auditor auditor = new Auditor(tok, continuer,
+                        new Auditor.Options(prefixTokens, prefixSentence, suffixTokens, windows, batchSize, samples,
+                                StartToken.of(tok)),
+                        samplers(sampleParams, seed), printer(out, color, summary));
+                readAll(inputs, sp, auditor);
+                auditor.flush();
             }
-            auditor.flush();
         }
         summary.finish();
         out.flush();
@@ -286,6 +253,55 @@ public final class MemorizeCheckCommand implements Callable<Integer> {
             return ExitCodes.THRESHOLD;
         }
         return ExitCodes.OK;
+    }
+
+    /** For --samples: a batch of rows gets one seeded sampler per row. */
+    private static java.util.function.IntFunction<Continuer.Picker> samplers(SamplingParams params, long seed) {
+        SplittableRandom seeds = new SplittableRandom(seed);
+        return rows -> {
+            Sampler[] s = new Sampler[rows];
+            for (int i = 0; i < rows; i++) {
+                s[i] = new Sampler(params, seeds.nextLong());
+            }
+            return (row, logits) -> s[row].sample(logits, null, 0);
+        };
+    }
+
+    /** Prints each result in --format and counts it in the summary. */
+    private java.util.function.Consumer<Result> printer(PrintWriter out, boolean color, Summary summary) {
+        Progress progress = new Progress();
+        return r -> {
+            summary.add(r);
+            switch (format) {
+                case "jsonl" -> out.println(Reports.jsonLine(r));
+                case "tsv" -> out.println(Reports.tsv(r));
+                default -> out.print(Reports.report(r, color));
+            }
+            progress.update(summary, out);
+        };
+    }
+
+    private void readAll(List<String> inputs, Split sp, Auditor auditor) {
+        long docs = 0;
+        for (String name : inputs) {
+            long before = docs;
+            try (DocumentReader reader = DocumentSource.open(name, sp, textField, idField)) {
+                while (reader.hasNext()) {
+                    if (limit != null && docs >= limit) {
+                        return;
+                    }
+                    auditor.accept(reader.next());
+                    docs++;
+                }
+            } catch (UncheckedIOException e) {
+                throw UserException.runtime(e.getMessage(), e);
+            } catch (IOException e) {
+                throw UserException.runtime(name + ": " + e.getMessage(), e);
+            }
+            if (docs == before) {
+                Log.warn("%s: no documents", "-".equals(name) ? "stdin" : name);
+            }
+        }
     }
 
     /** A line on stderr every few seconds for long runs. */

@@ -125,14 +125,17 @@ public final class Auditor {
                 jobs.add(j);
             }
         }
-        // group equal prompt lengths so that each group is one rectangular batch
+        // a model that needs rectangular batches gets groups of equal prompt length
         List<Job> byLength = new ArrayList<>(jobs);
-        byLength.sort(Comparator.comparingInt(j -> j.prompt().length));
+        if (!model.ragged()) {
+            byLength.sort(Comparator.comparingInt(j -> j.prompt().length));
+        }
         java.util.Map<Job, Result> done = new java.util.IdentityHashMap<>();
         for (int i = 0; i < byLength.size(); ) {
             int len = byLength.get(i).prompt().length;
             int j = i;
-            while (j < byLength.size() && j - i < o.batchSize() && byLength.get(j).prompt().length == len) {
+            while (j < byLength.size() && j - i < o.batchSize()
+                    && (model.ragged() || byLength.get(j).prompt().length == len)) {
                 j++;
             }
             runGroup(byLength.subList(i, j), done);

@@ -15,8 +15,16 @@ public interface Continuer {
     /** Arg max; ties go to the lowest id. */
     Picker GREEDY = (row, logits) -> argmax(logits);
 
-    /** Continue each of {@code prompts} (B rows of the same length) by {@code steps} tokens: (B, steps). */
+    /**
+     * Continue each of {@code prompts} by {@code steps} tokens: (B, steps). The rows have one length unless
+     * {@link #ragged()}.
+     */
     int[][] continueBatch(int[][] prompts, int steps, Picker picker);
+
+    /** True when one batch may hold prompts of different lengths. */
+    default boolean ragged() {
+        return false;
+    }
 
     /** The longest prompt + continuation the model accepts (its context length). */
     int maxLength();

@@ -13,7 +13,10 @@ import llm.model.LanguageModel;
 import llm.model.ModelConfig;
 import org.junit.jupiter.api.Test;
 
-/** Batched KV-cache greedy decoding equals one-sequence-at-a-time decoding by full recomputation. */
+/**
+ * Batched KV-cache greedy decoding equals one-sequence-at-a-time decoding by full recomputation, with the Java
+ * decoder (ragged prompts in one batch) and with the DJL decoder (prompts of one length).
+ */
 class ModelContinuerTest {
     static int[] slowGreedy(LanguageModel m, NDManager root, int[] prompt, int steps) {
         int[] seq = Arrays.copyOf(prompt, prompt.length + steps);
@@ -28,25 +31,49 @@ class ModelContinuerTest {
         return Arrays.copyOfRange(seq, prompt.length, seq.length);
     }
 
-    @Test
-    void batchedEqualsSlow() {
+    static void check(String impl, boolean ragged) {
+        String before = System.getProperty("llm.decoder");
+        System.setProperty("llm.decoder", impl);
         try (NDManager root = Engines.newRoot(Device.cpu())) {
             for (LanguageModel m : new LanguageModel[] {
                 LanguageModel.create(ModelConfig.gpt2(40, 32, 16, 2, 2), root, 5),
                 LanguageModel.create(ModelConfig.llama(40, 32, 16, 2, 4, 2, 24, true), root, 6)}) {
                 Random r = new Random(3);
-                int[][] prompts = new int[5][7];
-                for (int[] p : prompts) {
-                    for (int i = 0; i < p.length; i++) {
-                        p[i] = r.nextInt(40);
+                int[][] prompts = new int[5][];
+                for (int b = 0; b < prompts.length; b++) {
+                    prompts[b] = new int[ragged ? 3 + 2 * b : 7];
+                    for (int i = 0; i < prompts[b].length; i++) {
+                        prompts[b][i] = r.nextInt(40);
                     }
                 }
-                int[][] fast = new ModelContinuer(m, root).continueBatch(prompts, 10, Continuer.GREEDY);
+                ModelContinuer c = new ModelContinuer(m, root, 1);
+                assertEquals(ragged, c.ragged());
+                int[][] fast = c.continueBatch(prompts, 10, Continuer.GREEDY);
+                assertArrayEquals(fast[2], c.continueBatch(new int[][] {prompts[2]}, 10, Continuer.GREEDY)[0]);
+                assertArrayEquals(fast[0], c.continueBatch(prompts, 10, Continuer.GREEDY)[0], "decoder reused");
                 assertEquals(5, fast.length);
+                c.close();
                 for (int b = 0; b < prompts.length; b++) {
-                    assertArrayEquals(slowGreedy(m, root, prompts[b], 10), fast[b], "row " + b + " " + m.config().arch());
+                    assertArrayEquals(slowGreedy(m, root, prompts[b], 10), fast[b],
+                            impl + " row " + b + " " + m.config().arch());
                 }
             }
+        } finally {
+            if (before == null) {
+                System.clearProperty("llm.decoder");
+            } else {
+                System.setProperty("llm.decoder", before);
+            }
         }
+    }
+
+    @Test
+    void javaDecoderRaggedBatchEqualsSlow() {
+        check("java", true);
+    }
+
+    @Test
+    void djlDecoderBatchEqualsSlow() {
+        check("djl", false);
     }
 }
