@@ -136,6 +136,15 @@ class MemorizeCheckCommandTest {
             }
         }
         assertTrue(rs.get(6).get("exact").getAsBoolean(), "the model recites its own greedy text");
+        // and the same continuations from `llm sample --temperature 0`, token by token, for the first documents
+        for (int i = 0; i < 2; i++) {
+            JsonObject rec = rs.get(i);
+            var g = CliHarness.run("sample", "--model", MODEL.toString(), "--tokenizer", TOK.toString(), "--device",
+                    "cpu", "-q", "--temperature", "0", "-n", "16", "--json", "--prefix", rec.get("prefix").getAsString());
+            assertEquals(0, g.code(), g.err());
+            JsonObject sample = JsonParser.parseString(g.out().strip()).getAsJsonObject();
+            assertEquals(rec.get("continuation").getAsString(), sample.get("text").getAsString(), "document " + i);
+        }
         assertEquals(7, summary.get("documents").getAsInt());
         assertEquals(1, summary.get("skipped").getAsInt());
         assertEquals(exact, summary.get("exact").getAsInt());

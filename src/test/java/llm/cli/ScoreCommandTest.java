@@ -109,6 +109,37 @@ class ScoreCommandTest {
         assertEquals(TEXT, decoded.toString());
     }
 
+    /** The check: score's perplexity of a text equals the one implied by sample --logprobs generating it. */
+    @Test
+    void perplexityAgreesWithSampleLogprobs() throws IOException {
+        var g = CliHarness.run("sample", "--model", MODEL.toString(), "--tokenizer", TOK.toString(), "--device", "cpu",
+                "-q", "--temperature", "0", "-n", "60", "--json", "--logprobs", "1");
+        assertEquals(0, g.code(), g.err());
+        JsonObject sample = JsonParser.parseString(g.out().strip()).getAsJsonObject();
+        String generated = sample.get("text").getAsString();
+        double sum = 0;
+        int n = 0;
+        for (var e : sample.getAsJsonArray("logprobs")) {
+            sum += e.getAsJsonObject().get("logprob").getAsDouble();
+            n++;
+        }
+        int[] ids = Tokenizers.load(TOK).encode(generated);
+        int[] sampled = new int[n];
+        for (int i = 0; i < n; i++) {
+            sampled[i] = sample.getAsJsonArray("tokens").get(i).getAsInt();
+        }
+        assertEquals(java.util.Arrays.toString(sampled), java.util.Arrays.toString(ids),
+                "the generated text tokenizes back to the generated ids");
+        Path f = tmp.resolve("generated.txt");
+        Files.writeString(f, generated);
+        var r = CliHarness.run(args("--json", f.toString()));
+        assertEquals(0, r.code(), r.err());
+        JsonObject total = lines(r.out()).get(1).getAsJsonObject("total");
+        assertEquals(n, total.get("tokens").getAsInt());
+        double ppl = Math.exp(-sum / n);
+        assertEquals(ppl, total.get("perplexity").getAsDouble(), 1e-4 * ppl);
+    }
+
     @Test
     void shortWindowsCostPerplexity() {
         var full = lines(CliHarness.run(args("--json", text.toString())).out()).get(1).getAsJsonObject("total");
