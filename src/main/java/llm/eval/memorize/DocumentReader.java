@@ -18,8 +18,9 @@ import llm.UserException;
  * Streams documents from one input, one at a time (bounded memory: at most one document is held).
  *
  * <p>Ids: a WikiText article's title; a JSON line's {@code --id-field}, else {@code source:LINE}; a split document's
- * {@code source:N} (1-based); an unsplit file's name. Document text is trimmed of surrounding whitespace; blank
- * documents are not produced (a wholly blank input yields none).
+ * {@code source:N} (1-based); an unsplit file's name. Document text is trimmed of surrounding whitespace (a WikiText
+ * article keeps the leading space of its first line, as the corpus has it); blank documents are not produced (a
+ * wholly blank input yields none), except a WikiText article with a heading and no text.
  */
 public final class DocumentReader implements Iterator<Document>, Closeable {
     /** A top-level WikiText heading: {@code " = Title = "} (one '=' on each side, not {@code " = = Sub = = "}). */
@@ -201,7 +202,9 @@ public final class DocumentReader implements Iterator<Document>, Closeable {
                 }
                 b.append(l).append('\n');
             }
-            String text = b.toString().strip();
+            // keep the first line's leading space: WikiText lines start with one, and a BPE tokenizer encodes
+            // " Robert" (as the model saw it after the heading line) differently from "Robert"
+            String text = b.toString().replaceFirst("^(\\s*\n)+", "").stripTrailing();
             if (title == null && text.isEmpty()) {
                 if (pendingTitle == null) {
                     return null; // end of input

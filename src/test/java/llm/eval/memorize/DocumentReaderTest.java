@@ -49,8 +49,8 @@ class DocumentReaderTest {
                 + " = Empty = \n";
         List<Document> d = all(DocumentReader.text(in(w), "wiki", Split.WIKITEXT));
         assertEquals(3, d.size());
-        assertEquals(Document.of("Zebra", "Zebras are equids .\n = = Taxonomy = = \n The genus ."), d.get(0));
-        assertEquals(Document.of("Du Fu", "Du Fu was a poet ."), d.get(1));
+        assertEquals(Document.of("Zebra", " Zebras are equids .\n = = Taxonomy = = \n The genus ."), d.get(0));
+        assertEquals(Document.of("Du Fu", " Du Fu was a poet ."), d.get(1));
         assertEquals(Document.of("Empty", ""), d.get(2));
     }
 
