@@ -159,6 +159,15 @@ class MemorizeCheckCommandTest {
         assertTrue(r.err().contains("exceeds --fail-above 0.5"), r.err());
         assertTrue(r.out().startsWith("id\twindow\t"), r.out());
         assertTrue(r.out().contains("\ttrue\t1.0000\t32\t"), r.out());
+        // --samples: near-greedy sampling reproduces the text every time; very hot sampling almost never does
+        var cold = CliHarness.run(args("--samples", "4", "--temperature", "0.01", "--seed", "1", "--format", "jsonl",
+                own.toString()));
+        assertEquals(0, cold.code(), cold.err());
+        assertEquals(1.0, records(cold.out()).get(0).get("extraction_rate").getAsDouble());
+        var hot = CliHarness.run(args("--samples", "4", "--temperature", "5", "--seed", "1", "--format", "jsonl",
+                own.toString()));
+        assertEquals(0.0, records(hot.out()).get(0).get("extraction_rate").getAsDouble());
+        assertEquals(4, records(hot.out()).get(0).get("samples").getAsInt());
         // --windows: the later windows are not the model's greedy path from BOS, and --fail-above 1 never fails
         var w = CliHarness.run(args("--windows", "3", "--fail-above", "1", "--format", "jsonl", own.toString()));
         assertEquals(0, w.code(), w.err());
