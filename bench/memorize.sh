@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # memorize-check throughput (issue 6): documents per second at --prefix-tokens 32 --suffix-tokens 32, batched
 # (--batch-size 32 and 8: one forward pass per generated token for the whole batch, KV cache) vs one document at a time
-# (--batch-size 1). The rate is the command's own timing line (model loaded, JVM start excluded); the records of every
-# batch size must be identical (checked).
+# (--batch-size 1), with each of the model's two decoders: the plain-Java CPU decoder (the default on CPU; rows of a
+# batch may have prompts of different lengths) and the DJL one (libtorch; the default on GPU), chosen with
+# -Dllm.decoder. The rate is the command's own timing line (model loaded, JVM start excluded); the records of every
+# run must be identical (checked).
 # usage: bench/memorize.sh [MODEL [DOCS_FILE SPLIT LIMIT]]
 #   default: the bundled models/default on WikiText-2 test articles (--split wikitext), else stories260K on the first
 #   64 TinyStories paragraphs. THREADS=N passes --threads N (default: libtorch's choice).
@@ -29,15 +31,15 @@ echo "== machine"
 echo "date: $(date -u +%FT%TZ)  cores: $(nproc)  cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)  threads: ${THREADS:-default}"
 echo "model: $model   documents: $docs (--split $split --limit $limit)   32/32 tokens"
-for bs in 1 8 32; do
-  bin/llm memorize-check --device cpu "${threads[@]}" --model "$model" "${tok[@]}" --split "$split" --limit "$limit" \
-      --batch-size "$bs" --format jsonl "$docs" > "$tmp/out$bs.jsonl" 2> "$tmp/err$bs.txt" || true
-  line=$(grep 'documents/s' "$tmp/err$bs.txt" | tail -1)
-  echo "batch $bs: ${line#memorize-check: }"
-  grep -E '^(exact|memorized)' "$tmp/err$bs.txt" | sed 's/^/    /' || true
+for dec in java djl; do
+  for bs in 1 8 32; do
+    LLM_JAVA_OPTS="-Dllm.decoder=$dec" bin/llm memorize-check --device cpu "${threads[@]}" --model "$model" "${tok[@]}" \
+        --split "$split" --limit "$limit" --batch-size "$bs" --format jsonl "$docs" > "$tmp/out-$dec-$bs.jsonl" \
+        2> "$tmp/err-$dec-$bs.txt" || true
+    line=$(grep 'documents/s' "$tmp/err-$dec-$bs.txt" | tail -1)
+    echo "decoder $dec, batch $bs: ${line#memorize-check: }"
+    cmp -s "$tmp/out-java-1.jsonl" "$tmp/out-$dec-$bs.jsonl" || echo "    records DIFFER from decoder java, batch 1"
+  done
 done
-for bs in 8 32; do
-  cmp -s "$tmp/out1.jsonl" "$tmp/out$bs.jsonl" && echo "records of --batch-size $bs identical to --batch-size 1" \
-    || echo "records of --batch-size $bs DIFFER from --batch-size 1"
-done
+grep -E '^(exact|memorized)' "$tmp/err-java-1.txt" || true
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -75,8 +75,9 @@ public final class Auditor {
             pending.add(Result.skipped(doc, d.id(), d.skipReason()));
             return;
         }
-        int[] ids = tokenizer.encode(d.text());
         int p = o.prefixTokens();
+        int[] ids = o.prefixSentence() || o.windows() > 1 ? tokenizer.encode(d.text())
+                : encodeStart(d.text(), p + o.suffixTokens());
         if (o.prefixSentence()) {
             int end = Sentences.firstSentenceEnd(d.text());
             if (end < 0) {
@@ -183,6 +184,38 @@ public final class Auditor {
                     Memorization.compare(gen, j.target()), o.samples(), exactSamples[i]));
             windowsDone++;
         }
+    }
+
+    /** Tokens beyond the first {@code need} that must agree before a cut text's tokens are trusted. */
+    private static final int MARGIN = 16;
+
+    /**
+     * The first tokens of {@code text}, at least {@code need} of them when the text has that many, without encoding a
+     * long document whole: encode a prefix of the text and one twice as long, and trust the first {@code need} tokens
+     * when both agree on them and both go on for {@link #MARGIN} more (a cut changes only the tokens next to it).
+     * Short texts, and texts where that fails, are encoded whole.
+     */
+    int[] encodeStart(String text, int need) {
+        int len = need * 8 + 256;
+        while (2L * len < text.length()) {
+            int[] a = tokenizer.encode(cut(text, len));
+            if (a.length >= need + MARGIN) {
+                int[] b = tokenizer.encode(cut(text, 2 * len));
+                if (b.length >= need + MARGIN && Arrays.equals(a, 0, need + MARGIN, b, 0, need + MARGIN)) {
+                    return Arrays.copyOf(a, need);
+                }
+            }
+            len *= 4;
+        }
+        return tokenizer.encode(text);
+    }
+
+    /** The first {@code len} chars of {@code s}, not splitting a surrogate pair. */
+    private static String cut(String s, int len) {
+        if (len < s.length() && Character.isLowSurrogate(s.charAt(len))) {
+            len--;
+        }
+        return s.substring(0, len);
     }
 
     /** The smallest number of leading tokens whose text covers {@code sentence}. */

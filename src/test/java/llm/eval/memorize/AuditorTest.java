@@ -151,4 +151,15 @@ class AuditorTest {
         assertEquals(r.exactSamples() / 40.0, r.extractionRate(), 1e-12);
         assertEquals(1 + 5, m.calls, "greedy batch + 40 sample rows in batches of 8");
     }
+
+    @Test
+    void longDocumentsAreEncodedFromTheirStartOnly() {
+        String longText = MEMORIZED.repeat(200); // 14,600 chars
+        Auditor a = new Auditor(new CharTokenizer(), new FakeModel(), opts(10, 8, 1, 4), null, r -> {});
+        int[] start = a.encodeStart(longText, 18);
+        assertEquals(18, start.length);
+        assertEquals(java.util.Arrays.toString(java.util.Arrays.copyOf(new CharTokenizer().encode(longText), 18)),
+                java.util.Arrays.toString(start));
+        assertEquals(5, a.encodeStart("short", 18).length, "short texts are encoded whole");
+    }
 }
