@@ -1,5 +1,6 @@
 package llm.eval.memorize;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -32,8 +33,12 @@ public final class Auditor {
     public record Options(int prefixTokens, boolean prefixSentence, int suffixTokens, int windows, int batchSize,
             int samples, int startToken) {}
 
+    /**
+     * One window to continue. {@code carry}: the bytes of a character that the prefix's last token leaves unfinished;
+     * they open the target's and the continuation's texts, so that no text shows half a character.
+     */
     private record Job(long doc, String id, int window, int offset, int[] prompt, int[] target, String prefixText,
-            String targetText) {}
+            byte[] carry, String targetText) {}
 
     private final Tokenizer tokenizer;
     private final Continuer model;
@@ -109,8 +114,12 @@ public final class Auditor {
                 prompt[0] = o.startToken();
                 System.arraycopy(prefix, 0, prompt, 1, p);
             }
-            pending.add(new Job(doc, d.id(), w, off, prompt, target, decode(ids, off, p),
-                    decode(ids, off + p, o.suffixTokens())));
+            byte[] prefixBytes = bytes(ids, off, p);
+            int cut = utf8Complete(prefixBytes);
+            byte[] carry = Arrays.copyOfRange(prefixBytes, cut, prefixBytes.length);
+            pending.add(new Job(doc, d.id(), w, off, prompt, target,
+                    new String(prefixBytes, 0, cut, StandardCharsets.UTF_8), carry,
+                    text(carry, bytes(ids, off + p, o.suffixTokens()))));
             pendingJobs++;
         }
         if (pendingJobs >= o.batchSize()) {
@@ -237,38 +246,46 @@ public final class Auditor {
         return ids.length;
     }
 
-    /** The text of ids[from, from+n) as it reads inside the document (start-of-text rules only at 0). */
-    private String decode(int[] ids, int from, int n) {
-        Utf8Buffer b = new Utf8Buffer();
+    /** The bytes of ids[from, from+n) as they read inside the document (start-of-text rules only at 0). */
+    private byte[] bytes(int[] ids, int from, int n) {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
         int prev = from == 0 ? o.startToken() : ids[from - 1];
         for (int i = from; i < from + n; i++) {
-            b.add(tokenizer.tokenBytes(prev, ids[i]));
+            b.writeBytes(tokenizer.tokenBytes(prev, ids[i]));
             prev = ids[i];
         }
-        return b.toString();
+        return b.toByteArray();
     }
 
     private String decodeContinuation(Job j, int[] gen) {
-        Utf8Buffer b = new Utf8Buffer();
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
         int prev = j.prompt()[j.prompt().length - 1];
         for (int id : gen) {
-            b.add(tokenizer.tokenBytes(prev, id));
+            b.writeBytes(tokenizer.tokenBytes(prev, id));
             prev = id;
         }
-        return b.toString();
+        return text(j.carry(), b.toByteArray());
     }
 
-    /** UTF-8 bytes collected, then decoded once (tokens may split characters). */
-    private static final class Utf8Buffer {
-        private final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    private static String text(byte[] head, byte[] rest) {
+        byte[] all = Arrays.copyOf(head, head.length + rest.length);
+        System.arraycopy(rest, 0, all, head.length, rest.length);
+        return new String(all, StandardCharsets.UTF_8);
+    }
 
-        void add(byte[] b) {
-            bytes.writeBytes(b);
+    /**
+     * The length of the longest prefix of {@code b} that does not end inside a UTF-8 sequence: {@code b.length} unless
+     * its last lead byte starts a sequence that the remaining bytes do not complete.
+     */
+    static int utf8Complete(byte[] b) {
+        for (int i = b.length - 1; i >= Math.max(0, b.length - 4); i--) {
+            int c = b[i] & 0xff;
+            if ((c & 0xc0) == 0x80) {
+                continue; // continuation byte: look further back for the lead
+            }
+            int len = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 : (c & 0xf8) == 0xf0 ? 4 : 1;
+            return i + len > b.length ? i : b.length;
         }
-
-        @Override
-        public String toString() {
-            return bytes.toString(StandardCharsets.UTF_8);
-        }
+        return b.length;
     }
 }

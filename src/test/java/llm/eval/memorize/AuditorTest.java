@@ -162,4 +162,17 @@ class AuditorTest {
                 java.util.Arrays.toString(start));
         assertEquals(5, a.encodeStart("short", 18).length, "short texts are encoded whole");
     }
+
+    @Test
+    void utf8Boundaries() {
+        byte[] dash = "a\u2013".getBytes(java.nio.charset.StandardCharsets.UTF_8); // 'a' + 3 bytes
+        assertEquals(4, Auditor.utf8Complete(dash));
+        assertEquals(1, Auditor.utf8Complete(java.util.Arrays.copyOf(dash, 3)), "cut inside the dash");
+        assertEquals(1, Auditor.utf8Complete(java.util.Arrays.copyOf(dash, 2)));
+        assertEquals(1, Auditor.utf8Complete(java.util.Arrays.copyOf(dash, 1)));
+        assertEquals(0, Auditor.utf8Complete(new byte[0]));
+        byte[] emoji = "\uD83D\uDE00".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(4, Auditor.utf8Complete(emoji));
+        assertEquals(0, Auditor.utf8Complete(java.util.Arrays.copyOf(emoji, 3)));
+    }
 }
