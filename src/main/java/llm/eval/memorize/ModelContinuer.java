@@ -12,22 +12,27 @@ import llm.model.LanguageModel;
  * On the CPU the decoder is plain Java and rows keep their own positions, so prompts of different lengths share a
  * batch ({@link #ragged()}); with the DJL decoder (GPU) a batch holds prompts of one length.
  *
- * <p>Decoders are kept per batch size and reset between batches (the Java decoder copies the weights once when it is
- * made); close this to free them.
+ * <p>Which decoder: a batch of 8 or more prompts of one length goes to the DJL decoder even on the CPU, since its
+ * matrix products (BLAS) then beat the Java decoder, which gains nothing from batching (bench/memorize.sh: 2.8× on the
+ * default model at batch 32); single prompts and ragged batches go to the model's default (Java on the CPU). The
+ * system property {@code llm.decoder} overrides the choice. Decoders are kept per batch size and decoder, and reset
+ * between batches (the Java decoder copies the weights once when it is made); close this to free them.
  */
 public final class ModelContinuer implements Continuer, AutoCloseable {
     private final LanguageModel model;
     private final NDManager root;
     private final int threads;
     private final boolean ragged;
-    private final Map<Integer, Decoder> decoders = new HashMap<>();
+    private final Map<String, Decoder> decoders = new HashMap<>();
+    /** Rows from which a rectangular batch goes to the DJL decoder. */
+    static final int DJL_MIN_ROWS = 8;
 
     /** @param threads CPU threads for the Java decoder (0 = all cores) */
     public ModelContinuer(LanguageModel model, NDManager root, int threads) {
         this.model = model;
         this.root = root;
         this.threads = threads;
-        this.ragged = decoder(1, 1).impl() == Decoder.Impl.JAVA;
+        this.ragged = decoder(1, 1, Decoder.Impl.AUTO).impl() == Decoder.Impl.JAVA;
     }
 
     @Override
@@ -41,15 +46,16 @@ public final class ModelContinuer implements Continuer, AutoCloseable {
     }
 
     /** A reset decoder of {@code batch} rows holding at least {@code capacity} positions. */
-    private Decoder decoder(int batch, int capacity) {
-        Decoder d = decoders.get(batch);
+    private Decoder decoder(int batch, int capacity, Decoder.Impl impl) {
+        String key = batch + "/" + impl;
+        Decoder d = decoders.get(key);
         if (d != null && d.capacity() < capacity) {
             d.close();
             d = null;
         }
         if (d == null) {
-            d = new Decoder(model, root, batch, capacity, Decoder.Impl.AUTO, threads);
-            decoders.put(batch, d);
+            d = new Decoder(model, root, batch, capacity, impl, threads);
+            decoders.put(key, d);
         }
         d.reset();
         return d;
@@ -63,10 +69,14 @@ public final class ModelContinuer implements Continuer, AutoCloseable {
             return out;
         }
         int longest = 0;
+        boolean rectangular = true;
         for (int[] p : prompts) {
             longest = Math.max(longest, p.length);
+            rectangular &= p.length == prompts[0].length;
         }
-        Decoder dec = decoder(b, longest + steps - 1);
+        Decoder.Impl impl = rectangular && b >= DJL_MIN_ROWS && System.getProperty("llm.decoder") == null
+                ? Decoder.Impl.DJL : Decoder.Impl.AUTO;
+        Decoder dec = decoder(b, longest + steps - 1, impl);
         float[][] logits = dec.feed(prompts); // (B, V) after each prompt's last token
         int[] next = new int[b];
         for (int t = 0; t < steps; t++) {

@@ -76,4 +76,33 @@ class ModelContinuerTest {
     void djlDecoderBatchEqualsSlow() {
         check("djl", false);
     }
+
+    @Test
+    void defaultChoiceForRectangularAndRaggedBatches() {
+        String before = System.getProperty("llm.decoder");
+        System.clearProperty("llm.decoder");
+        try (NDManager root = Engines.newRoot(Device.cpu())) {
+            LanguageModel m = LanguageModel.create(ModelConfig.gpt2(40, 32, 16, 2, 2), root, 7);
+            Random r = new Random(4);
+            int[][] rect = new int[ModelContinuer.DJL_MIN_ROWS][5];
+            for (int[] p : rect) {
+                for (int i = 0; i < p.length; i++) {
+                    p[i] = r.nextInt(40);
+                }
+            }
+            int[][] ragged = {Arrays.copyOf(rect[0], 2), rect[1], Arrays.copyOf(rect[2], 4)};
+            try (ModelContinuer c = new ModelContinuer(m, root, 1)) {
+                int[][] a = c.continueBatch(rect, 4, Continuer.GREEDY); // DJL decoder
+                int[][] b = c.continueBatch(ragged, 4, Continuer.GREEDY); // Java decoder
+                assertArrayEquals(slowGreedy(m, root, rect[0], 4), a[0]);
+                assertArrayEquals(slowGreedy(m, root, rect[7], 4), a[7]);
+                assertArrayEquals(a[1], b[1]);
+                assertArrayEquals(slowGreedy(m, root, ragged[0], 4), b[0]);
+            }
+        } finally {
+            if (before != null) {
+                System.setProperty("llm.decoder", before);
+            }
+        }
+    }
 }
