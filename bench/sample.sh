@@ -2,7 +2,7 @@
 # Generation speed of `llm sample` (issue 4): tokens/s (median of RUNS runs, measured inside the process, prefill
 # included) and the wall time of a whole short run, on stories260K and on a random llama2.c model of the 15M shape
 # (dim 288, 6 layers, 6 heads, vocab 32000), for the Java CPU decoder (default on CPU) and the DJL decoder.
-# usage: bench/sample.sh [RUNS=5]    (needs python3 with numpy for the random model; ../shared for stories260K)
+# usage: [DECODERS="java djl"] bench/sample.sh [RUNS=5]    (needs python3 with numpy for the random model; ../shared for stories260K)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 shared="${LLM_SHARED:-$root/../shared}"
@@ -13,10 +13,10 @@ trap 'rm -rf "$tmp"' EXIT
 
 median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 
-# one run: prints tokens/s from the -v timing line
+# one run: prints "tokens/s tokens-per-CPU-second" from the -v timing line
 speed() { # decoder model tokenizer n temperature
   LLM_JAVA_OPTS="-Dllm.decoder=$1" "$llm" sample -v --seed 1 --model "$2" --tokenizer "$3" -n "$4" \
-      --temperature "$5" 2>&1 >/dev/null | sed -n 's/.* (\([0-9.]*\) tokens\/s.*/\1/p'
+      --temperature "$5" 2>&1 >/dev/null | sed -n 's/.* (\([0-9.]*\) tokens\/s.*, \([0-9.]*\) tokens per CPU-second.*/\1 \2/p'
 }
 
 wall() { # decoder model tokenizer n
@@ -29,12 +29,15 @@ wall() { # decoder model tokenizer n
 }
 
 bench() { # label model tokenizer n temperature
-  for dec in java djl; do
-    local s=() w=()
-    for ((i = 0; i < runs; i++)); do s+=("$(speed "$dec" "$2" "$3" "$4" "$5")"); done
+  for dec in ${DECODERS:-java djl}; do
+    local s=() c=() w=() r
+    for ((i = 0; i < runs; i++)); do
+      r="$(speed "$dec" "$2" "$3" "$4" "$5")"; s+=("${r% *}"); c+=("${r#* }")
+    done
     for ((i = 0; i < 3; i++)); do w+=("$(wall "$dec" "$2" "$3" 200)"); done
-    printf '%-12s %-5s n=%-4s tokens/s median %8.1f  (runs: %s)   wall of -n 200: median %.2f s\n' "$1" "$dec" "$4" \
-        "$(printf '%s\n' "${s[@]}" | median)" "${s[*]}" "$(printf '%s\n' "${w[@]}" | median)"
+    printf '%-12s %-5s n=%-4s tokens/s median %8.1f (runs: %s), per CPU-second %8.1f; wall of -n 200: median %.2f s\n' \
+        "$1" "$dec" "$4" "$(printf '%s\n' "${s[@]}" | median)" "${s[*]}" "$(printf '%s\n' "${c[@]}" | median)" \
+        "$(printf '%s\n' "${w[@]}" | median)"
   done
 }
 

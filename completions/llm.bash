@@ -274,10 +274,127 @@ function _picocli_llm_tokenize() {
 function _picocli_llm_train() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
   local flag_opts="'-q' '--quiet' '-v' '--verbose' '-h' '--help' '-V' '--version'"
-  local arg_opts=""
+  local arg_opts="'--device' '--threads' '--seed' '--data' '--val-data' '--val-fraction' '--text-field' '--tokenizer' '--vocab-size' '--preset' '--arch' '--layers' '--heads' '--kv-heads' '--d-model' '--ctx' '--steps' '--tokens' '--batch' '--batch-tokens' '--lr' '--min-lr' '--warmup' '--weight-decay' '--clip' '--eval-every' '--eval-batches' '--sample-prompt' '--sample-tokens' '--log-every' '--save-every' '--out' '--resume' '--devices'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--device')
+      return
+      ;;
+    '--threads')
+      return
+      ;;
+    '--seed')
+      return
+      ;;
+    '--data')
+      return
+      ;;
+    '--val-data')
+      return
+      ;;
+    '--val-fraction')
+      return
+      ;;
+    '--text-field')
+      return
+      ;;
+    '--tokenizer')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--vocab-size')
+      return
+      ;;
+    '--preset')
+      return
+      ;;
+    '--arch')
+      return
+      ;;
+    '--layers')
+      return
+      ;;
+    '--heads')
+      return
+      ;;
+    '--kv-heads')
+      return
+      ;;
+    '--d-model')
+      return
+      ;;
+    '--ctx')
+      return
+      ;;
+    '--steps')
+      return
+      ;;
+    '--tokens')
+      return
+      ;;
+    '--batch')
+      return
+      ;;
+    '--batch-tokens')
+      return
+      ;;
+    '--lr')
+      return
+      ;;
+    '--min-lr')
+      return
+      ;;
+    '--warmup')
+      return
+      ;;
+    '--weight-decay')
+      return
+      ;;
+    '--clip')
+      return
+      ;;
+    '--eval-every')
+      return
+      ;;
+    '--eval-batches')
+      return
+      ;;
+    '--sample-prompt')
+      return
+      ;;
+    '--sample-tokens')
+      return
+      ;;
+    '--log-every')
+      return
+      ;;
+    '--save-every')
+      return
+      ;;
+    '--out')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--resume')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--devices')
+      return
+      ;;
+  esac
 
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
@@ -583,10 +700,64 @@ function _picocli_llm_info() {
 function _picocli_llm_cost() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-q' '--quiet' '-v' '--verbose' '-h' '--help' '-V' '--version'"
-  local arg_opts=""
+  local flag_opts="'-q' '--quiet' '-v' '--verbose' '--json' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--params' '--model' '--from-run' '--tokens' '--tokens-per-param' '--layers' '--d-model' '--ctx' '--gpu' '--gpus' '--dtype' '--mfu' '--price'"
+  local NAME_option_args=("h200-nvl" "h200" "h100-nvl" "h100-pcie" "h100" "b200" "a100" "a10" "l40s" "l4" "rtx4090" "rtx3090" "v100" "t4" "mi300x") # --gpu values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--params')
+      return
+      ;;
+    '--model')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--from-run')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--tokens')
+      return
+      ;;
+    '--tokens-per-param')
+      return
+      ;;
+    '--layers')
+      return
+      ;;
+    '--d-model')
+      return
+      ;;
+    '--ctx')
+      return
+      ;;
+    '--gpu')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${NAME_option_args[@]}" ) )
+      return $?
+      ;;
+    '--gpus')
+      return
+      ;;
+    '--dtype')
+      return
+      ;;
+    '--mfu')
+      return
+      ;;
+    '--price')
+      return
+      ;;
+  esac
 
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )

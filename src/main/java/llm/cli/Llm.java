@@ -71,7 +71,23 @@ public final class Llm implements Runnable {
         cmd.setExecutionExceptionHandler(Llm::handleExecutionException);
         cmd.setParameterExceptionHandler(Llm::handleParameterException);
         cmd.setUsageHelpAutoWidth(true);
+        cmd.setExecutionStrategy(parsed -> {
+            applyLogLevel(parsed);
+            return new CommandLine.RunLast().execute(parsed);
+        });
         return cmd;
+    }
+
+    /** {@code -q}/{@code -v} given anywhere on the command line set the stderr verbosity. */
+    static void applyLogLevel(CommandLine.ParseResult parsed) {
+        for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
+            if (p.hasMatchedOption("--verbose")) {
+                Log.setLevel(Log.Level.VERBOSE);
+                System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "info");
+            } else if (p.hasMatchedOption("--quiet")) {
+                Log.setLevel(Log.Level.QUIET);
+            }
+        }
     }
 
     /** Parse and run {@code args}; returns the exit code. */

@@ -172,6 +172,7 @@ public final class SampleCommand implements Callable<Integer> {
                 };
                 long totalTokens = 0;
                 long g0 = System.nanoTime();
+                long cpu0 = processCpuNanos();
                 for (int s = 0; s < numSamples; s++) {
                     if (!json && s > 0) {
                         out.write(SEPARATOR);
@@ -208,8 +209,10 @@ public final class SampleCommand implements Callable<Integer> {
                     }
                 }
                 double secs = (System.nanoTime() - g0) / 1e9;
-                Log.debug("%d tokens in %.3f s (%.1f tokens/s, prefill included)", totalTokens, secs,
-                        totalTokens / Math.max(secs, 1e-9));
+                double cpu = (processCpuNanos() - cpu0) / 1e9;
+                Log.debug("%d tokens in %.3f s (%.1f tokens/s, prefill included; process CPU %.3f s, %.1f tokens"
+                        + " per CPU-second)", totalTokens, secs, totalTokens / Math.max(secs, 1e-9), cpu,
+                        totalTokens / Math.max(cpu, 1e-9));
             }
             if (!json && tty) {
                 out.write('\n');
@@ -217,6 +220,15 @@ public final class SampleCommand implements Callable<Integer> {
             out.flush();
         }
         return ExitCodes.OK;
+    }
+
+    /** CPU time of the whole process (all threads), for timings on a shared machine; 0 where unknown. */
+    static long processCpuNanos() {
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
+            return Math.max(0, sun.getProcessCpuTime());
+        }
+        return 0;
     }
 
     /** The ids fed to the model, and how many leading ids were added (BOS, or GPT-2's end-of-text) and are not text. */

@@ -1,21 +1,550 @@
 package llm.cli;
 
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import llm.UserException;
+import llm.compute.DevicePeak;
+import llm.compute.Dtype;
+import llm.compute.Flops;
+import llm.compute.ModelShape;
+import llm.compute.Quantity;
+import llm.compute.TrainingRun;
+import llm.engine.Engines;
+import llm.io.AtomicFile;
+import llm.io.Log;
+import llm.model.Architecture;
+import llm.model.LanguageModel;
+import llm.model.ModelConfig;
+import llm.model.Release;
+import llm.tokenizer.Tokenizer;
+import llm.tokenizer.Tokenizers;
+import llm.train.AdamW;
+import llm.train.LanguageModelTraining;
+import llm.train.LrSchedule;
+import llm.train.MatmulPeak;
+import llm.train.Preset;
+import llm.train.Progress;
+import llm.train.TokenWindows;
+import llm.train.TrainExit;
+import llm.train.Trainer;
+import llm.train.TrainingData;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/** {@code llm train}: being built (see its issue). */
-@Command(name = "train", mixinStandardHelpOptions = true,
-        description = "Pretrain a GPT-style model on a text corpus; writes a release directory.",
+/** {@code llm train}: pretrain a GPT-2 or Llama model on text; writes a HuggingFace-layout release directory. */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Pretrain a GPT-2 or Llama base model on text; writes a release directory (config.json,"
+                + " model.safetensors, tokenizer.json, training.json) plus metrics.jsonl, loss.svg and a checkpoint.",
+                "",
+                "Example: llm train --data ../shared/data/tiny-shakespeare/input.txt --tokenizer tok.json"
+                        + " --preset tiny --steps 200 --out runs/shakespeare"},
+        footerHeading = "%nPresets (--preset):%n",
+        footer = {"  tiny        tests and smoke runs: 2 layers, d 32, ctx 64",
+                "  default     the bundled default model: 4 layers, 4 heads, d 128, ctx 256 (recipes/default.sh)",
+                "  bench       the bench/ shape: 4 layers, 8 heads, d 256, ctx 128",
+                "  gpt2-124m   GPT-2 small: 12 layers, 12 heads, d 768, ctx 1024",
+                "  llama-tiny  a small Llama: 2 layers, 4 heads / 2 kv heads, d 64, ctx 128",
+                "",
+                "Outputs in --out DIR: the release (config.json, model.safetensors with HF tensor names,"
+                        + " tokenizer.json, training.json), metrics.jsonl (one JSON line per step: step, tokens, loss,"
+                        + " lr, grad_norm, tokens_per_s, mfu, elapsed_s, val_loss), loss.svg, checkpoint.safetensors"
+                        + " (weights, AdamW moments, step, data position, seed) and run.json (the arguments, for"
+                        + " --resume).",
+                "",
+                "GPU: --device gpu needs the CUDA build of libtorch: build with 'mvn -Pgpu package' (no CPU native"
+                        + " jar) and either set PYTORCH_LIBRARY_PATH to a libtorch 2.7.1 CUDA directory or let DJL"
+                        + " fetch it once with PYTORCH_FLAVOR=cu124 and network access (see 'llm env')."},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {ExitCodes.OK_LINE, ExitCodes.RUNTIME_LINE, ExitCodes.USAGE_LINE})
+        exitCodeList = {ExitCodes.OK_LINE, ExitCodes.RUNTIME_LINE, ExitCodes.USAGE_LINE, TrainExit.DIVERGED_LINE,
+                TrainExit.INTERRUPTED_LINE})
 public final class TrainCommand implements Callable<Integer> {
+    static final String RUN_FILE = "run.json";
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Mixin
     LogOptions log;
 
+    @Mixin
+    ComputeOptions compute;
+
+    // ---- data ----
+    @Option(names = "--data", paramLabel = "PATH[:WEIGHT]",
+            description = "Training text (repeatable): a text file, JSON Lines, a directory, a .tar, any of them"
+                    + " .gz/.bz2/.xz/.zst, or a token shard. WEIGHT = passes per epoch (default 1), e.g. wiki.txt:10.")
+    List<String> data = new ArrayList<>();
+
+    @Option(names = "--val-data", paramLabel = "PATH", description = "Validation text (repeatable).")
+    List<String> valData = new ArrayList<>();
+
+    @Option(names = "--val-fraction", paramLabel = "F",
+            description = "Hold out the last F of each --data source for validation when no --val-data is given"
+                    + " (default 0.05).")
+    Double valFraction;
+
+    @Option(names = "--text-field", paramLabel = "NAME", defaultValue = "text",
+            description = "JSON Lines field holding the text (default: ${DEFAULT-VALUE}).")
+    String textField = "text";
+
+    // ---- tokenizer ----
+    @Option(names = "--tokenizer", paramLabel = "PATH",
+            description = "tokenizer.json (or a release directory) to use.")
+    Path tokenizer;
+
+    @Option(names = "--vocab-size", paramLabel = "N",
+            description = "Train a byte-level BPE tokenizer of N tokens on the training data first.")
+    Integer vocabSize;
+
+    // ---- model ----
+    @Option(names = "--preset", paramLabel = "NAME", description = "A documented model size (see below).")
+    String preset;
+
+    @Option(names = "--arch", paramLabel = "gpt2|llama", description = "Architecture (default gpt2).")
+    String arch;
+
+    @Option(names = "--layers", paramLabel = "N", description = "Transformer blocks.")
+    Integer layers;
+
+    @Option(names = "--heads", paramLabel = "N", description = "Attention heads.")
+    Integer heads;
+
+    @Option(names = "--kv-heads", paramLabel = "N", description = "Key/value heads (llama; default = --heads).")
+    Integer kvHeads;
+
+    @Option(names = "--d-model", paramLabel = "N", description = "Residual width.")
+    Integer dModel;
+
+    @Option(names = "--ctx", paramLabel = "N", description = "Context length = training window.")
+    Integer ctx;
+
+    // ---- optimisation ----
+    @Option(names = "--steps", paramLabel = "N", description = "Optimizer steps to train.")
+    Long steps;
+
+    @Option(names = "--tokens", paramLabel = "N", description = "Training tokens to see instead of --steps (e.g. 5M).")
+    String tokens;
+
+    @Option(names = "--batch", paramLabel = "B", defaultValue = "8",
+            description = "Sequences per micro-batch (default: ${DEFAULT-VALUE}).")
+    int batch = 8;
+
+    @Option(names = "--batch-tokens", paramLabel = "N",
+            description = "Tokens per optimizer step; gradients are accumulated over batch-tokens / (B·ctx)"
+                    + " micro-batches (default: one micro-batch).")
+    String batchTokens;
+
+    @Option(names = "--lr", paramLabel = "X", defaultValue = "1e-3", description = "Peak learning rate (default: ${DEFAULT-VALUE}).")
+    double lr = 1e-3;
+
+    @Option(names = "--min-lr", paramLabel = "X", description = "Final learning rate of the cosine decay (default --lr / 10).")
+    Double minLr;
+
+    @Option(names = "--warmup", paramLabel = "N", description = "Linear warmup steps (default: 5%% of the steps, at most 200).")
+    Long warmup;
+
+    @Option(names = "--weight-decay", paramLabel = "X", defaultValue = "0.1",
+            description = "AdamW weight decay on matrices (default: ${DEFAULT-VALUE}; β1 0.9, β2 0.95).")
+    double weightDecay = 0.1;
+
+    @Option(names = "--clip", paramLabel = "X", defaultValue = "1.0",
+            description = "Clip the global gradient norm to X; 0 disables (default: ${DEFAULT-VALUE}).")
+    double clip = 1.0;
+
+    // ---- monitoring ----
+    @Option(names = "--eval-every", paramLabel = "N", defaultValue = "100",
+            description = "Validation loss and a greedy sample every N steps (default: ${DEFAULT-VALUE}).")
+    int evalEvery = 100;
+
+    @Option(names = "--eval-batches", paramLabel = "N", defaultValue = "8",
+            description = "Batches per validation (default: ${DEFAULT-VALUE}).")
+    int evalBatches = 8;
+
+    @Option(names = "--sample-prompt", paramLabel = "TEXT", defaultValue = "Once upon a time",
+            description = "Prompt of the greedy sample at each evaluation (default: ${DEFAULT-VALUE}).")
+    String samplePrompt = "Once upon a time";
+
+    @Option(names = "--sample-tokens", paramLabel = "N", defaultValue = "24",
+            description = "Tokens in that sample; 0 for none (default: ${DEFAULT-VALUE}).")
+    int sampleTokens = 24;
+
+    @Option(names = "--log-every", paramLabel = "N", defaultValue = "10",
+            description = "A progress line every N steps when stderr is not a terminal (default: ${DEFAULT-VALUE}).")
+    int logEvery = 10;
+
+    @Option(names = "--save-every", paramLabel = "N", defaultValue = "200",
+            description = "Checkpoint every N steps; also at the end and on SIGINT/SIGTERM (default: ${DEFAULT-VALUE}).")
+    int saveEvery = 200;
+
+    // ---- where ----
+    @Option(names = "--out", paramLabel = "DIR", description = "Output directory (the release and the run's files).")
+    Path out;
+
+    @Option(names = "--resume", paramLabel = "DIR",
+            description = "Continue the run in DIR from its checkpoint, with the arguments it was started with"
+                    + " (run.json); --device, --threads, --steps and --tokens may be given again.")
+    Path resume;
+
+    @Option(names = "--devices", paramLabel = "N", defaultValue = "1",
+            description = "GPUs for data-parallel training (default: ${DEFAULT-VALUE}).")
+    int devices = 1;
+
+    /** The arguments as given (for run.json); set by {@link #call} from the parse result. */
+    private List<String> originalArgs() {
+        if (spec.commandLine().getParseResult() == null) {
+            return List.of();
+        }
+        List<String> all = spec.commandLine().getParseResult().originalArgs();
+        int i = all.indexOf("train"); // the root's arguments come first
+        return i >= 0 && spec.commandLine().getParent() != null ? all.subList(i + 1, all.size()) : all;
+    }
+
     @Override
-    public Integer call() {
-        throw UserException.runtime("train: not available in this build yet");
+    public Integer call() throws IOException {
+        if (resume != null) {
+            return resumeRun();
+        }
+        if (out == null) {
+            throw UserException.usage("--out DIR is required (or --resume DIR)");
+        }
+        List<String> args = new ArrayList<>(originalArgs());
+        long seed = compute.seed();
+        if (compute.seedOrNull() == null) {
+            args.add("--seed");
+            args.add(Long.toString(seed));
+        }
+        return train(args, seed, false);
+    }
+
+    /** {@code --resume DIR}: re-parse the stored arguments, let a few be overridden, continue. */
+    private int resumeRun() throws IOException {
+        Path dir = resume;
+        Path runFile = dir.resolve(RUN_FILE);
+        if (!Files.isRegularFile(runFile)) {
+            throw UserException.runtime(runFile + ": not found; --resume needs the --out directory of a run");
+        }
+        List<String> stored = new ArrayList<>();
+        try {
+            JsonArray a = JsonParser.parseString(Files.readString(runFile)).getAsJsonObject().getAsJsonArray("args");
+            a.forEach(e -> stored.add(e.getAsString()));
+        } catch (RuntimeException e) {
+            throw UserException.runtime(runFile + ": malformed (" + e.getMessage() + ")");
+        }
+        List<String> now = new ArrayList<>(originalArgs());
+        List<String> allowed = List.of("--device", "--threads", "--steps", "--tokens", "-q", "--quiet", "-v",
+                "--verbose", "--resume", "--log-every", "--save-every", "--eval-every");
+        for (String a : now) {
+            String name = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
+            if (name.startsWith("-") && !allowed.contains(name)) {
+                throw UserException.usage(name + " cannot be changed with --resume (the run keeps its own"
+                        + " settings; allowed: --device, --threads, --steps, --tokens, --log-every, --save-every,"
+                        + " --eval-every)");
+            }
+        }
+        List<String> merged = new ArrayList<>(stored);
+        for (int i = 0; i < now.size(); i++) {
+            if (now.get(i).equals("--resume")) {
+                i++;
+                continue;
+            }
+            if (now.get(i).startsWith("--resume=")) {
+                continue;
+            }
+            merged.add(now.get(i));
+        }
+        TrainCommand again = new TrainCommand();
+        CommandLine cl = new CommandLine(again).setOverwrittenOptionsAllowed(true);
+        cl.setOut(spec.commandLine().getOut());
+        cl.setErr(spec.commandLine().getErr());
+        cl.parseArgs(merged.toArray(new String[0]));
+        again.spec = cl.getCommandSpec();
+        again.out = dir;
+        return again.train(stored, again.compute.seed(), true);
+    }
+
+    private int train(List<String> args, long seed, boolean resuming) throws IOException {
+        // ---- validate what needs no data ----
+        if (data.isEmpty()) {
+            throw UserException.usage("--data is required (a text file, JSON Lines, directory, .tar or token shard)");
+        }
+        if (tokenizer == null && vocabSize == null) {
+            throw UserException.usage("give --tokenizer PATH or --vocab-size N");
+        }
+        if (tokenizer != null && vocabSize != null) {
+            throw UserException.usage("--tokenizer and --vocab-size exclude each other");
+        }
+        if (batch < 1) {
+            throw UserException.usage("--batch must be at least 1, not " + batch);
+        }
+        if (devices != 1) {
+            throw UserException.usage("--devices " + devices + ": data-parallel training is not available in this"
+                    + " build; train on one device (--device gpu:N)");
+        }
+        if (valFraction != null && (valFraction < 0 || valFraction >= 1)) {
+            throw UserException.usage("--val-fraction must be within [0, 1), not " + valFraction);
+        }
+        if (evalEvery < 0 || saveEvery < 0 || logEvery < 1 || evalBatches < 1) {
+            throw UserException.usage("--eval-every and --save-every must be >= 0, --log-every and --eval-batches >= 1");
+        }
+        Preset p = preset == null ? null : Preset.byName(preset);
+        String archName = arch != null ? arch : p != null ? p.arch() : "gpt2";
+        Architecture a = Architecture.fromName(archName);
+        if (a == null) {
+            throw UserException.usage("--arch " + archName + ": unknown (gpt2 or llama)");
+        }
+        int nLayer = pick(layers, p == null ? null : p.layers(), "--layers");
+        int nHead = pick(heads, p == null ? null : p.heads(), "--heads");
+        int dm = pick(dModel, p == null ? null : p.dModel(), "--d-model");
+        int t = pick(ctx, p == null ? null : p.ctx(), "--ctx");
+        int nKv = kvHeads != null ? kvHeads : p != null && a == Architecture.LLAMA && heads == null ? p.kvHeads() : nHead;
+        if (a == Architecture.GPT2 && kvHeads != null && kvHeads != nHead) {
+            throw UserException.usage("--kv-heads is for --arch llama (gpt2 has as many kv heads as heads)");
+        }
+        Files.createDirectories(out);
+        if (!resuming && Files.exists(out.resolve(llm.train.Checkpoint.FILE))) {
+            throw UserException.usage("--out " + out + " holds a checkpoint already: continue it with --resume "
+                    + out + ", or choose another --out");
+        }
+
+        Device device = compute.resolveDevice();
+
+        // ---- tokenizer ----
+        Path tokFile = out.resolve(Release.TOKENIZER);
+        if (!resuming) {
+            if (tokenizer != null) {
+                Path src = Files.isDirectory(tokenizer) ? tokenizer.resolve(Release.TOKENIZER) : tokenizer;
+                if (!Files.isRegularFile(src)) {
+                    throw UserException.usage("--tokenizer " + tokenizer + ": no tokenizer.json there");
+                }
+                Tokenizers.load(src); // fail early on a bad file
+                if (!Files.exists(tokFile) || !Files.isSameFile(src, tokFile)) {
+                    Files.copy(src, tokFile, StandardCopyOption.REPLACE_EXISTING);
+                }
+            } else {
+                llm.train.TokenizerTraining.train(data, vocabSize, textField, tokFile);
+            }
+            JsonObject run = new JsonObject();
+            JsonArray arr = new JsonArray();
+            args.forEach(arr::add);
+            run.add("args", arr);
+            AtomicFile.writeString(out.resolve(RUN_FILE), new GsonBuilder().setPrettyPrinting().create().toJson(run) + "\n");
+        }
+        Tokenizer tok = Tokenizers.load(tokFile);
+
+        ModelConfig config;
+        try {
+            config = a == Architecture.GPT2 ? ModelConfig.gpt2(tok.vocabSize(), t, dm, nLayer, nHead)
+                    : ModelConfig.llama(tok.vocabSize(), t, dm, nLayer, nHead, nKv, llamaFf(dm), true);
+        } catch (IllegalArgumentException e) {
+            throw UserException.usage("model shape: " + e.getMessage());
+        }
+
+        // ---- data ----
+        long t0 = System.nanoTime();
+        List<TrainingData.Source> trainSrc = data.stream().map(TrainingData.Source::parse).toList();
+        List<TrainingData.Source> valSrc = valData.stream().map(s -> new TrainingData.Source(s, Path.of(s), 1)).toList();
+        double vf = valFraction != null ? valFraction : valSrc.isEmpty() ? 0.05 : 0;
+        TrainingData.Loaded loaded = TrainingData.load(trainSrc, valSrc, vf, tok, textField);
+        Log.info("data: %,d training tokens per epoch, %,d validation tokens (%.1fs)", loaded.train().length,
+                loaded.val().length, (System.nanoTime() - t0) / 1e9);
+
+        // ---- budget ----
+        long microTokens = (long) batch * t;
+        int accum = 1;
+        if (batchTokens != null) {
+            long bt = Quantity.count(batchTokens, "--batch-tokens");
+            if (bt < microTokens || bt % microTokens != 0) {
+                throw UserException.usage("--batch-tokens " + batchTokens + " must be a multiple of --batch × --ctx = "
+                        + microTokens);
+            }
+            accum = (int) (bt / microTokens);
+        }
+        long stepTokens = microTokens * accum;
+        long totalSteps;
+        if (steps != null && tokens != null) {
+            throw UserException.usage("--steps and --tokens exclude each other");
+        } else if (steps != null) {
+            totalSteps = steps;
+        } else if (tokens != null) {
+            totalSteps = (Quantity.count(tokens, "--tokens") + stepTokens - 1) / stepTokens;
+        } else {
+            throw UserException.usage("give --steps N or --tokens N");
+        }
+        if (totalSteps < 1) {
+            throw UserException.usage("--steps must be at least 1");
+        }
+        long warm = warmup != null ? warmup : Math.min(200, Math.max(0, totalSteps / 20));
+        LrSchedule schedule = new LrSchedule(lr, minLr != null ? minLr : lr / 10, warm, totalSteps);
+        if (weightDecay < 0) {
+            throw UserException.usage("--weight-decay must be >= 0");
+        }
+        Trainer.Settings settings = new Trainer.Settings(batch, t, accum, totalSteps, schedule, clip,
+                new AdamW.Hyper(0.9, 0.95, 1e-8, weightDecay), logEvery, evalEvery, evalBatches, saveEvery, seed,
+                sampleTokens > 0 ? samplePrompt : null, sampleTokens);
+
+        // ---- model, peak, loop ----
+        ModelShape shape = a == Architecture.GPT2 ? ModelShape.gpt2(config.vocabSize(), nLayer, dm, nHead, t)
+                : ModelShape.llama(config.vocabSize(), nLayer, dm, nHead, nKv, config.dFf(), t, true);
+        double flopsPerToken = Flops.perToken(shape);
+        Engines.seed(seed);
+        try (NDManager root = Engines.newRoot(device)) {
+            DevicePeak peak = peak(root, device);
+            LanguageModel model = LanguageModel.create(config, root, seed);
+            Log.info("model: %s, %d layers, %d heads, d %d, ctx %d, vocab %d: %,d parameters, %.1f MFLOP/token;"
+                            + " %s, peak %s (%s)", a, nLayer, nHead, dm, t, config.vocabSize(), model.parameterCount(),
+                    flopsPerToken / 1e6, device, Quantity.human(peak.flops()) + "FLOP/s", peak.source());
+            Log.info("training: %d steps × %,d tokens (batch %d × ctx %d × accum %d) = %s tokens; lr %.2e → %.2e,"
+                            + " warmup %d", totalSteps, stepTokens, batch, t, accum, Quantity.human(totalSteps * stepTokens),
+                    schedule.maxLr(), schedule.minLr(), warm);
+            if (loaded.train().length < t + 1) {
+                throw UserException.usage("the training data has " + loaded.train().length + " tokens, fewer than"
+                        + " --ctx + 1 = " + (t + 1));
+            }
+            TokenWindows trainStream = TokenWindows.random(loaded.train(), batch, t, seed);
+            TokenWindows valStream = loaded.val().length >= t + 1 ? TokenWindows.sequential(loaded.val(), batch, t) : null;
+            if (valStream == null) {
+                Log.warn("no validation loss: the validation text has fewer than --ctx + 1 tokens");
+            }
+            Progress progress = new Progress(Log.err(), Log.stderrIsTerminal() && Log.level() != Log.Level.QUIET,
+                    logEvery, totalSteps);
+            Trainer.ReleaseWriter writer = r -> writeRelease(model, tok, tokFile, r, shape, stepTokens, device, peak,
+                    loaded.sources(), seed);
+            Trainer trainer = new Trainer(new LanguageModelTraining(model), root, trainStream, valStream, settings,
+                    out, tok, flopsPerToken, peak.flops(), progress, writer);
+            Thread hook = new Thread(() -> {
+                trainer.requestStop();
+                try {
+                    trainer.awaitFinished(120_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "llm-train-stop");
+            Runtime.getRuntime().addShutdownHook(hook);
+            Trainer.Result r;
+            try {
+                r = trainer.run(resuming);
+            } finally {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException shuttingDown) {
+                    // the JVM is exiting on a signal: the hook waits for us
+                }
+            }
+            Log.info("time per phase (this session): %s; peak RSS %s", r.times().summary(),
+                    Quantity.human(peakRssBytes()) + "B");
+            Log.info("done: %d steps, %s tokens in %s; final train loss %.4f, val loss %s; release in %s", r.steps(),
+                    Quantity.human(r.tokens()), Progress.duration(r.wallSeconds()), r.finalLoss(),
+                    Double.isFinite(r.finalValLoss()) ? String.format(Locale.ROOT, "%.4f", r.finalValLoss()) : "-",
+                    out);
+            return r.interrupted() ? 130 : 0;
+        }
+    }
+
+    private void writeRelease(LanguageModel model, Tokenizer tok, Path tokFile, Trainer.Result r, ModelShape shape,
+                              long stepTokens, Device device, DevicePeak peak, List<TrainingRun.DataSource> sources,
+                              long seed) throws IOException {
+        JsonObject extra = new JsonObject();
+        tok.eos().ifPresent(id -> {
+            extra.addProperty("bos_token_id", id);
+            extra.addProperty("eos_token_id", id);
+        });
+        Release.write(out, model, tokFile, extra);
+        JsonObject more = new JsonObject();
+        more.addProperty("wall_seconds", r.wallSeconds());
+        more.addProperty("seconds_note", "seconds counts training steps only; wall_seconds adds evaluation,"
+                + " checkpoints and start-up");
+        more.addProperty("interrupted", r.interrupted());
+        JsonObject phases = new JsonObject();
+        r.times().seconds().forEach((k, v) -> phases.addProperty(k, Math.round(v * 1000) / 1000.0));
+        more.add("step_seconds_by_phase", phases);
+        long rss = peakRssBytes();
+        if (rss > 0) {
+            more.addProperty("peak_rss_bytes", rss);
+        }
+        more.addProperty("tokenizer", tok.name());
+        Path notes = out.resolve("recipe-notes.json");
+        if (Files.isRegularFile(notes)) {
+            more.add("recipe", JsonParser.parseString(Files.readString(notes, StandardCharsets.UTF_8)));
+        }
+        TrainingRun run = TrainingRun.of(shape, r.tokens(), r.steps(), stepTokens, r.trainSeconds(),
+                device.isGpu() ? gpuName(device) : "cpu", 1, Dtype.FP32, peak,
+                Double.isFinite(r.finalLoss()) ? r.finalLoss() : null,
+                Double.isFinite(r.finalValLoss()) ? r.finalValLoss() : null, seed, sources, more);
+        run.write(out);
+    }
+
+    private DevicePeak peak(NDManager root, Device device) {
+        if (device.isGpu()) {
+            String name = gpuName(device);
+            return DevicePeak.gpu(name, Dtype.FP32).orElseGet(() -> {
+                double f = MatmulPeak.measure(root, 4096, 1.0);
+                return new DevicePeak(name, Dtype.FP32, f, "measured fp32 matmul (GPU not in the table)");
+            });
+        }
+        int threads = compute.threads() != null ? compute.threads() : Runtime.getRuntime().availableProcessors();
+        return DevicePeak.measuredCpu(threads, MatmulPeak.measure(root, 1024, 1.0));
+    }
+
+    /** The GPU's name from nvidia-smi, or "cuda:N". */
+    static String gpuName(Device device) {
+        try {
+            Process pr = new ProcessBuilder("nvidia-smi", "--query-gpu=name", "--format=csv,noheader", "-i",
+                    Integer.toString(device.getDeviceId())).redirectErrorStream(true).start();
+            String s = new String(pr.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            if (pr.waitFor() == 0 && !s.isEmpty()) {
+                return s.lines().findFirst().orElse(s);
+            }
+        } catch (IOException | InterruptedException e) {
+            // fall through
+        }
+        return "cuda:" + device.getDeviceId();
+    }
+
+    /** The process's peak resident memory (VmHWM), or 0 where /proc is absent. */
+    static long peakRssBytes() {
+        try {
+            for (String l : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (l.startsWith("VmHWM:")) {
+                    return Long.parseLong(l.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux
+        }
+        return 0;
+    }
+
+    private static int llamaFf(int d) {
+        int f = (int) (8.0 * d / 3);
+        return (f + 31) / 32 * 32;
+    }
+
+    private static int pick(Integer given, Integer fromPreset, String flag) {
+        if (given != null) {
+            if (given < 1) {
+                throw UserException.usage(flag + " must be at least 1, not " + given);
+            }
+            return given;
+        }
+        if (fromPreset != null) {
+            return fromPreset;
+        }
+        throw UserException.usage("give " + flag + " or a --preset");
     }
 }

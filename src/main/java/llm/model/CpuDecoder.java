@@ -1,7 +1,6 @@
 package llm.model;
 
 import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.RecursiveAction;
 
 /**
  * Incremental decoding in plain Java on the CPU, for generation. A decode step of a small model is a few hundred
@@ -24,15 +23,15 @@ final class CpuDecoder {
     private int nAct;
     private final float[][] ropeCos, ropeSin; // per row, (hd/2) for the current step
 
-    // weights, matrices row-major (out, in)
+    // weights; matrices transposed to (in, out) row-major, so a product is a sum of contiguous axpy rows
     private final float[] embed; // (V, C)
     private final float[] pe; // GPT-2 (ctx, C)
-    private final float[] head; // (V, C)
+    private final float[] head; // (C, V): transposed
     private final float[] normW, normB; // (C)
     private final Layer[] layers;
 
     // state
-    private final float[][][] kc, vc; // [layer][b] (capacity, kvDim)
+    private final float[][][] kc, vc; // [layer][b] (kvDim, capacity): transposed, position fastest
     private final float[][] x, xb, q, k, v, att, hb, hb2, logits;
 
     private record Layer(float[] n1w, float[] n1b, float[] wqkv, float[] bqkv, // gpt2: fused (3C, C)
@@ -44,7 +43,7 @@ final class CpuDecoder {
         this.c = model.config();
         this.batch = batch;
         this.capacity = capacity;
-        this.pool = threads > 1 ? new ForkJoinPool(threads) : null;
+        this.pool = threads > 1 ? new ForkJoinPool(threads - 1) : null; // plus the calling thread
         boolean gpt2 = c.arch() == Architecture.GPT2;
         int d = c.dModel(), kv = c.kvDim(), f = c.dFf(), ll = c.nLayer();
         layers = new Layer[ll];
@@ -56,10 +55,10 @@ final class CpuDecoder {
             for (int l = 0; l < ll; l++) {
                 String p = "transformer.h." + l + ".";
                 layers[l] = new Layer(get(model, p + "ln_1.weight"), get(model, p + "ln_1.bias"),
-                        get(model, p + "attn.c_attn.weight"), get(model, p + "attn.c_attn.bias"), null, null, null,
-                        get(model, p + "attn.c_proj.weight"), get(model, p + "attn.c_proj.bias"),
-                        get(model, p + "ln_2.weight"), get(model, p + "ln_2.bias"), get(model, p + "mlp.c_fc.weight"),
-                        get(model, p + "mlp.c_fc.bias"), null, get(model, p + "mlp.c_proj.weight"),
+                        getT(model, p + "attn.c_attn.weight"), get(model, p + "attn.c_attn.bias"), null, null, null,
+                        getT(model, p + "attn.c_proj.weight"), get(model, p + "attn.c_proj.bias"),
+                        get(model, p + "ln_2.weight"), get(model, p + "ln_2.bias"), getT(model, p + "mlp.c_fc.weight"),
+                        get(model, p + "mlp.c_fc.bias"), null, getT(model, p + "mlp.c_proj.weight"),
                         get(model, p + "mlp.c_proj.bias"));
             }
         } else {
@@ -70,13 +69,14 @@ final class CpuDecoder {
             for (int l = 0; l < ll; l++) {
                 String p = "model.layers." + l + ".";
                 layers[l] = new Layer(get(model, p + "input_layernorm.weight"), null, null, null,
-                        get(model, p + "self_attn.q_proj.weight"), get(model, p + "self_attn.k_proj.weight"),
-                        get(model, p + "self_attn.v_proj.weight"), get(model, p + "self_attn.o_proj.weight"), null,
-                        get(model, p + "post_attention_layernorm.weight"), null, get(model, p + "mlp.gate_proj.weight"),
-                        null, get(model, p + "mlp.up_proj.weight"), get(model, p + "mlp.down_proj.weight"), null);
+                        getT(model, p + "self_attn.q_proj.weight"), getT(model, p + "self_attn.k_proj.weight"),
+                        getT(model, p + "self_attn.v_proj.weight"), getT(model, p + "self_attn.o_proj.weight"), null,
+                        get(model, p + "post_attention_layernorm.weight"), null, getT(model, p + "mlp.gate_proj.weight"),
+                        null, getT(model, p + "mlp.up_proj.weight"), getT(model, p + "mlp.down_proj.weight"), null);
             }
         }
-        head = c.tiedEmbeddings() ? embed : get(model, "lm_head.weight");
+        head = getT(model, c.tiedEmbeddings() ? (gpt2 ? "transformer.wte.weight" : "model.embed_tokens.weight")
+                : "lm_head.weight");
         kc = new float[ll][batch][capacity * kv];
         vc = new float[ll][batch][capacity * kv];
         x = new float[batch][d];
@@ -96,6 +96,12 @@ final class CpuDecoder {
 
     private static float[] get(LanguageModel m, String name) {
         return m.parameter(name).array().toFloatArray();
+    }
+
+    /** A matrix (out, in) as its transpose (in, out). */
+    private static float[] getT(LanguageModel m, String name) {
+        long[] shape = m.parameter(name).array().getShape().getShape();
+        return Release.transpose(get(m, name), (int) shape[0], (int) shape[1]);
     }
 
     /** Positions fed to row {@code b}. */
@@ -212,8 +218,7 @@ final class CpuDecoder {
             int b = act[j];
             rope(q[b], d, hd, ropeCos[b], ropeSin[b]);
             rope(k[b], kvd, hd, ropeCos[b], ropeSin[b]);
-            System.arraycopy(k[b], 0, kc[l][b], pos[b] * kvd, kvd);
-            System.arraycopy(v[b], 0, vc[l][b], pos[b] * kvd, kvd);
+            store(l, b, k[b], 0, v[b], 0);
             attend(l, b, pos[b], q[b], 0, xb[b]);
         }
         matmulAdd(x, xb, w.wo, d, d);
@@ -244,8 +249,7 @@ final class CpuDecoder {
         matmul(q, xb, w.wqkv, w.bqkv, 3 * d, d); // q | k | v
         for (int j = 0; j < nAct; j++) {
             int b = act[j];
-            System.arraycopy(q[b], d, kc[l][b], pos[b] * d, d);
-            System.arraycopy(q[b], 2 * d, vc[l][b], pos[b] * d, d);
+            store(l, b, q[b], d, q[b], 2 * d);
             attend(l, b, pos[b], q[b], 0, xb[b]);
         }
         matmul(hb2, xb, w.wo, w.bo, d, d); // hb2 as scratch (C <= F)
@@ -287,67 +291,90 @@ final class CpuDecoder {
         }
     }
 
-    /** Causal attention of row b's queries (at qOff) over positions 0..pos; writes (C) into out. */
+    /** Put row b's key and value (kvDim each, from the given offsets) at its current position. */
+    private void store(int l, int b, float[] kSrc, int kOff, float[] vSrc, int vOff) {
+        int kvd = c.kvDim(), p = pos[b];
+        float[] keys = kc[l][b], vals = vc[l][b];
+        for (int i = 0; i < kvd; i++) {
+            keys[i * capacity + p] = kSrc[kOff + i];
+            vals[i * capacity + p] = vSrc[vOff + i];
+        }
+    }
+
+    /**
+     * Causal attention of row b's queries (at qOff) over positions 0..pos; writes (C) into out. The cache is stored
+     * position-fastest, so the scores are a sum of hd axpy rows over positions and each output element one dot
+     * product over positions: long contiguous loops instead of hd-long ones.
+     */
     private void attend(int l, int b, int pos, float[] qv, int qOff, float[] out) {
-        int hd = c.headDim(), kvd = c.kvDim(), rep = c.nHead() / c.nKvHead();
+        int hd = c.headDim(), rep = c.nHead() / c.nKvHead();
+        int n = pos + 1;
         float scale = (float) (1.0 / Math.sqrt(hd));
         float[] keys = kc[l][b], vals = vc[l][b], a = att[b];
         for (int h = 0; h < c.nHead(); h++) {
             int qo = qOff + h * hd;
             int ko = (h / rep) * hd;
+            java.util.Arrays.fill(a, 0, n, 0f);
+            for (int i = 0; i < hd; i++) {
+                axpy(a, keys, (ko + i) * capacity, qv[qo + i] * scale, 0, n);
+            }
             float max = Float.NEGATIVE_INFINITY;
-            for (int t = 0; t <= pos; t++) {
-                float s = 0;
-                int base = t * kvd + ko;
-                for (int i = 0; i < hd; i++) {
-                    s += qv[qo + i] * keys[base + i];
-                }
-                s *= scale;
-                a[t] = s;
-                max = Math.max(max, s);
+            for (int t = 0; t < n; t++) {
+                max = Math.max(max, a[t]);
             }
             float sum = 0;
-            for (int t = 0; t <= pos; t++) {
+            for (int t = 0; t < n; t++) {
                 a[t] = (float) Math.exp(a[t] - max);
                 sum += a[t];
             }
-            int oo = h * hd;
-            java.util.Arrays.fill(out, oo, oo + hd, 0f);
-            for (int t = 0; t <= pos; t++) {
-                float wgt = a[t] / sum;
-                int base = t * kvd + ko;
-                for (int i = 0; i < hd; i++) {
-                    out[oo + i] += wgt * vals[base + i];
-                }
+            float inv = 1f / sum;
+            for (int i = 0; i < hd; i++) {
+                out[h * hd + i] = dot(vals, (ko + i) * capacity, a, n) * inv;
             }
         }
     }
 
-    /** out[b] = W in[b] (+ bias), W (rows, cols). */
-    private void matmul(float[][] out, float[][] in, float[] w, float[] bias, int rows, int cols) {
+    /** out[b] = W in[b] (+ bias), with W given transposed: wt (cols, rows). */
+    private void matmul(float[][] out, float[][] in, float[] wt, float[] bias, int rows, int cols) {
+        product(out, in, wt, bias, rows, cols, false);
+    }
+
+    /** out[b] += W in[b], W given transposed. */
+    private void matmulAdd(float[][] out, float[][] in, float[] wt, int rows, int cols) {
+        product(out, in, wt, null, rows, cols, true);
+    }
+
+    /**
+     * y = Σ_i x[i] · Wt[i, :]: each term is an axpy over a contiguous row of Wt, which the JIT turns into SIMD
+     * (a dot product's float reduction it does not). Output columns [lo, hi) are split over the pool; each row of Wt
+     * is read once for all active batch rows.
+     */
+    private void product(float[][] out, float[][] in, float[] wt, float[] bias, int rows, int cols, boolean add) {
         run(rows, cols, (lo, hi) -> {
-            for (int r = lo; r < hi; r++) {
-                int off = r * cols;
+            for (int j = 0; j < nAct; j++) {
+                float[] o = out[act[j]];
+                if (!add) {
+                    if (bias == null) {
+                        java.util.Arrays.fill(o, lo, hi, 0f);
+                    } else {
+                        System.arraycopy(bias, lo, o, lo, hi - lo);
+                    }
+                }
+            }
+            for (int i = 0; i < cols; i++) {
+                int base = i * rows;
                 for (int j = 0; j < nAct; j++) {
-            int b = act[j];
-                    float s = dot(w, off, in[b], cols);
-                    out[b][r] = bias == null ? s : s + bias[r];
+                    int b = act[j];
+                    axpy(out[b], wt, base, in[b][i], lo, hi);
                 }
             }
         });
     }
 
-    /** out[b] += W in[b]. */
-    private void matmulAdd(float[][] out, float[][] in, float[] w, int rows, int cols) {
-        run(rows, cols, (lo, hi) -> {
-            for (int r = lo; r < hi; r++) {
-                int off = r * cols;
-                for (int j = 0; j < nAct; j++) {
-            int b = act[j];
-                    out[b][r] += dot(w, off, in[b], cols);
-                }
-            }
-        });
+    private static void axpy(float[] o, float[] w, int base, float s, int lo, int hi) {
+        for (int r = lo; r < hi; r++) {
+            o[r] += w[base + r] * s;
+        }
     }
 
     private static float dot(float[] w, int off, float[] x, int n) {
@@ -375,22 +402,16 @@ final class CpuDecoder {
             body.run(0, rows);
             return;
         }
-        int parts = pool.getParallelism();
-        pool.invoke(new RecursiveAction() {
-            @Override
-            protected void compute() {
-                RecursiveAction[] tasks = new RecursiveAction[parts];
-                for (int p = 0; p < parts; p++) {
-                    int lo = (int) ((long) rows * p / parts), hi = (int) ((long) rows * (p + 1) / parts);
-                    tasks[p] = new RecursiveAction() {
-                        @Override
-                        protected void compute() {
-                            body.run(lo, hi);
-                        }
-                    };
-                }
-                invokeAll(tasks);
-            }
-        });
+        // the calling thread takes the first share itself; the pool's workers take the rest
+        int parts = pool.getParallelism() + 1;
+        java.util.concurrent.ForkJoinTask<?>[] others = new java.util.concurrent.ForkJoinTask<?>[parts - 1];
+        for (int p = 1; p < parts; p++) {
+            int lo = (int) ((long) rows * p / parts), hi = (int) ((long) rows * (p + 1) / parts);
+            others[p - 1] = pool.submit(() -> body.run(lo, hi));
+        }
+        body.run(0, (int) ((long) rows / parts));
+        for (java.util.concurrent.ForkJoinTask<?> t : others) {
+            t.join();
+        }
     }
 }

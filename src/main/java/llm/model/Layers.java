@@ -17,6 +17,16 @@ import ai.djl.nn.norm.LayerNorm;
 final class Layers {
     private Layers() {}
 
+    /**
+     * A constant for {@code x.mul(c)}-style arithmetic that lives in x's manager (the step scope). DJL's
+     * {@code mul(Number)}/{@code pow(Number)} make a scalar tensor over a Java buffer and close it at once, but
+     * autograd keeps that tensor for the backward pass: once the GC frees the buffer, gradients read garbage
+     * (seen as random NaN/huge gradient norms in training). Keeping the scalar in the scope avoids it.
+     */
+    static NDArray scalar(NDArray x, float v) {
+        return x.getManager().create(v);
+    }
+
     /** Row lookup: ids (B, T) int -> (B, T, C). */
     static NDArray embed(NDArray ids, NDArray table) {
         return Embedding.embedding(ids, table, SparseFormat.DENSE).singletonOrThrow();
@@ -36,14 +46,16 @@ final class Layers {
 
     /** RMSNorm over the last axis: x / sqrt(mean(x²) + eps) · g. */
     static NDArray rmsNorm(NDArray x, NDArray gain, float eps) {
-        NDArray inv = x.square().mean(new int[] {x.getShape().dimension() - 1}, true).add(eps).pow(-0.5f);
+        NDArray inv = x.square().mean(new int[] {x.getShape().dimension() - 1}, true).add(eps)
+                .pow(scalar(x, -0.5f));
         return x.mul(inv).mul(gain);
     }
 
     /** GPT-2's GELU, tanh approximation ("gelu_new"): 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))). */
     static NDArray geluTanh(NDArray x) {
-        NDArray inner = x.pow(3).mul(0.044715f).add(x).mul((float) Math.sqrt(2.0 / Math.PI)).tanh();
-        return inner.add(1f).mul(x).mul(0.5f);
+        NDArray inner = x.mul(x).mul(x).mul(scalar(x, 0.044715f)).add(x).mul(scalar(x, (float) Math.sqrt(2.0 / Math.PI)))
+                .tanh();
+        return inner.add(1f).mul(x).mul(scalar(x, 0.5f));
     }
 
     /** SiLU: x·σ(x). */
@@ -66,7 +78,7 @@ final class Layers {
         long hkv = k.getShape().get(1), s = k.getShape().get(2);
         long rep = h / hkv;
         // query head i uses kv head i / rep: group the rep query heads of one kv head along the time axis
-        NDArray qg = q.mul((float) (1.0 / Math.sqrt(hd))).reshape(b, hkv, rep * t, hd);
+        NDArray qg = q.mul(scalar(q, (float) (1.0 / Math.sqrt(hd)))).reshape(b, hkv, rep * t, hd);
         NDArray att = qg.matMul(k.transpose(0, 1, 3, 2)); // (B, Hkv, rep·T, S)
         if (mask != null) {
             att = att.reshape(b, hkv, rep, t, s).add(mask);

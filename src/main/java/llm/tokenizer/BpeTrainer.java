@@ -106,7 +106,7 @@ public final class BpeTrainer {
         while ((n = in.read(block)) > 0) {
             dec.feed(block, 0, n, buf);
             if (buf.length() >= 1 << 20) {
-                int cut = StreamEncoder.lastCut(buf, scanned);
+                int cut = lastCut(buf, scanned);
                 scanned = Math.max(0, buf.length() - 1);
                 if (cut > 0) {
                     add(buf.substring(0, cut));
@@ -118,6 +118,16 @@ public final class BpeTrainer {
         dec.finish(buf);
         add(buf.toString());
         return new StreamEncoder.Stats(dec.malformedCount(), dec.byteOffset());
+    }
+
+    private static int lastCut(CharSequence buf, int from) {
+        for (int p = buf.length() - 2; p >= Math.max(1, from); p--) {
+            // a cut never falls inside <|endoftext|> (it has no whitespace)
+            if (Gpt2PreTokenizer.canCutAt(buf, p)) {
+                return p;
+            }
+        }
+        return 0;
     }
 
     /** Learn the merges (once). */

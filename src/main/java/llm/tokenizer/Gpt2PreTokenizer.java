@@ -53,6 +53,33 @@ public final class Gpt2PreTokenizer {
         return cp < 128 ? ASCII[cp] : classify0(cp);
     }
 
+    /**
+     * True when the GPT-2 regex puts a pre-token boundary at {@code p} of {@code s} whatever surrounds the
+     * characters looked at, and splitting the text there pre-tokenizes both parts as the whole: either
+     * <ul>
+     *   <li>{@code s[p-1]} is whitespace, {@code s[p]} a space and {@code s[p+1]} not whitespace — the whitespace run
+     *       ending at {@code s[p]} gives all but its last char to {@code \s+(?!\S)} and the space joins the next
+     *       word; or</li>
+     *   <li>{@code s[p-1]} is a lone whitespace char other than a space (a newline between two non-space chars):
+     *       {@code \s+} takes it alone.</li>
+     * </ul>
+     * Wikipedia-style text ({@code "...\n Next line"}) and ordinary prose (both at newlines) cut often.
+     */
+    public static boolean canCutAt(CharSequence s, int p) {
+        if (p < 2 || p >= s.length()) {
+            return false;
+        }
+        char before = s.charAt(p - 1);
+        if (!isWhiteSpace(before)) {
+            return false;
+        }
+        char at = s.charAt(p);
+        if (at == ' ') {
+            return p + 1 < s.length() && !isWhiteSpace(s.charAt(p + 1));
+        }
+        return before != ' ' && !isWhiteSpace(at) && !isWhiteSpace(s.charAt(p - 2));
+    }
+
     /** Split {@code s[from, to)} into pre-tokens. */
     public static void split(CharSequence s, int from, int to, Sink sink) {
         int i = from;

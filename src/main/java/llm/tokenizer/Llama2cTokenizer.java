@@ -155,9 +155,10 @@ public final class Llama2cTokenizer implements Tokenizer {
         return specials ? encodeSpecials(text, false) : encodeBytes(text.getBytes(StandardCharsets.UTF_8), false);
     }
 
+    /** Right after a newline, when the newline is a byte-fallback token (it then never merges with anything). */
     @Override
-    public boolean newlineIsBoundary() {
-        return newlineIsBoundary;
+    public boolean canCutAt(CharSequence s, int p) {
+        return newlineIsBoundary && p > 0 && p < s.length() && s.charAt(p - 1) == '\n';
     }
 
     /**

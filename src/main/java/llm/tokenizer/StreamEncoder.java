@@ -72,16 +72,15 @@ public final class StreamEncoder implements AutoCloseable {
     public Stats encode(InputStream in, String name, Sink sink) throws IOException {
         Utf8StreamDecoder dec = decoder(name);
         StringBuilder buf = new StringBuilder();
-        byte[] block = new byte[1 << 16];
+        byte[] block = new byte[Math.min(1 << 16, chunkChars)];
         ArrayDeque<Future<int[]>> queue = new ArrayDeque<>();
-        boolean canCut = tok.newlineIsBoundary();
         boolean first = true;
         int scanned = 0; // cut positions below this were looked at already
         int n;
         while ((n = in.read(block)) > 0) {
             dec.feed(block, 0, n, buf);
-            if (canCut && buf.length() >= chunkChars) {
-                int cut = lastCut(buf, scanned);
+            if (buf.length() >= chunkChars) {
+                int cut = lastCut(tok, buf, scanned);
                 scanned = Math.max(0, buf.length() - 1);
                 if (cut > 0) {
                     scanned = Math.max(0, scanned - cut);
@@ -104,7 +103,7 @@ public final class StreamEncoder implements AutoCloseable {
     public Stats encodeLines(InputStream in, String name, LineSink sink) throws IOException {
         Utf8StreamDecoder dec = decoder(name);
         StringBuilder buf = new StringBuilder();
-        byte[] block = new byte[1 << 16];
+        byte[] block = new byte[Math.min(1 << 16, chunkChars)];
         ArrayDeque<Future<int[][]>> queue = new ArrayDeque<>();
         int scanned = 0;
         int n;
@@ -147,14 +146,10 @@ public final class StreamEncoder implements AutoCloseable {
         return -1;
     }
 
-    /**
-     * The last chunk boundary in {@code buf} at or after {@code from}: just after a '\n' between two non-whitespace
-     * chars; 0 if none.
-     */
-    static int lastCut(CharSequence buf, int from) {
-        for (int p = buf.length() - 1; p >= Math.max(2, from); p--) {
-            if (buf.charAt(p - 1) == '\n' && !Gpt2PreTokenizer.isWhiteSpace(buf.charAt(p))
-                    && !Gpt2PreTokenizer.isWhiteSpace(buf.charAt(p - 2))) {
+    /** The last place at or after {@code from} where {@code tok} allows a cut; 0 if none. */
+    static int lastCut(Tokenizer tok, CharSequence buf, int from) {
+        for (int p = buf.length() - 2; p >= Math.max(1, from); p--) {
+            if (tok.canCutAt(buf, p)) {
                 return p;
             }
         }

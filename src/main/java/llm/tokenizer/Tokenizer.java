@@ -39,20 +39,20 @@ public interface Tokenizer {
     String piece(int id);
 
     /**
-     * Encode text that continues earlier text, for encoding a long input in chunks ({@link StreamEncoder}). The
-     * caller cuts only right after a newline that sits between two non-whitespace characters, and only when
-     * {@link #newlineIsBoundary()} is true; the concatenated chunk encodings then equal the encoding of the whole
-     * text. llama2.c tokenizers leave out their dummy-prefix space here.
+     * Encode text that continues earlier text, for encoding a long input in chunks ({@link StreamEncoder}) cut where
+     * {@link #canCutAt} allows; the concatenated chunk encodings then equal the encoding of the whole text.
+     * llama2.c tokenizers leave out their dummy-prefix space here.
      */
     default int[] encodeContinuation(String text, boolean specials) {
         return specials ? encodeWithSpecials(text) : encode(text);
     }
 
     /**
-     * True when no token can span a newline that sits between two non-whitespace characters, so that text may be
-     * encoded in chunks cut there (see {@link #encodeContinuation}). False means: encode the text whole.
+     * True when no token can span position {@code p} of {@code s} (between {@code s[p-1]} and {@code s[p]}),
+     * whatever text comes before or after the characters it looks at, so that encoding {@code s[..p)} and
+     * continuing with {@code s[p..)} gives the ids of encoding {@code s} whole. False (the default) means: no cut.
      */
-    default boolean newlineIsBoundary() {
+    default boolean canCutAt(CharSequence s, int p) {
         return false;
     }
 

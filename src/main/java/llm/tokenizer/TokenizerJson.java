@@ -36,7 +36,8 @@ public record TokenizerJson(
         String decoderJson,
         boolean byteFallback,
         boolean ignoreMerges,
-        boolean plainBpe) {
+        boolean plainBpe,
+        boolean plainAddedTokens) {
 
     public static TokenizerJson load(Path path) {
         try (java.io.Reader r = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
@@ -153,6 +154,7 @@ public record TokenizerJson(
         }
         Map<String, Integer> added = new LinkedHashMap<>();
         Map<String, Boolean> special = new LinkedHashMap<>();
+        boolean plainAdded = true;
         JsonElement at = root.get("added_tokens");
         if (at != null && at.isJsonArray()) {
             for (JsonElement e : at.getAsJsonArray()) {
@@ -160,6 +162,11 @@ public record TokenizerJson(
                 String content = o.get("content").getAsString();
                 added.put(content, o.get("id").getAsInt());
                 special.put(content, o.has("special") && o.get("special").getAsBoolean());
+                for (String flag : new String[] {"single_word", "lstrip", "rstrip"}) {
+                    if (o.has(flag) && o.get(flag).getAsBoolean()) {
+                        plainAdded = false;
+                    }
+                }
             }
         }
         int max = -1;
@@ -190,12 +197,13 @@ public record TokenizerJson(
                 && emptyOrNull(model, "end_of_word_suffix")
                 && !byteFallback;
         return new TokenizerJson(name, type, idToToken, vocab, merges, added, special, preType, byteLevel, addPrefix,
-                useRegex, hasNorm, decJson, byteFallback, ignoreMerges, plain);
+                useRegex, hasNorm, decJson, byteFallback, ignoreMerges, plain, plainAdded);
     }
 
     /** True when the Java byte-level BPE ({@link ByteLevelBpeTokenizer}) reproduces this tokenizer exactly. */
     public boolean isGpt2StyleByteLevelBpe() {
-        return plainBpe && byteLevel && useRegex && !addPrefixSpace && !hasNormalizer && !ignoreMerges;
+        return plainBpe && byteLevel && useRegex && !addPrefixSpace && !hasNormalizer && !ignoreMerges
+                && plainAddedTokens;
     }
 
     public int size() {

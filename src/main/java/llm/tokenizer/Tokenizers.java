@@ -8,6 +8,7 @@ import java.lang.ref.SoftReference;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import llm.UserException;
+import llm.io.Log;
 
 /** Opens a tokenizer from a path: a {@code tokenizer.json}, a llama2.c {@code tokenizer.bin}, or a directory. */
 public final class Tokenizers {
@@ -71,11 +72,25 @@ public final class Tokenizers {
         if (looksLikeJson(path)) {
             TokenizerJson json = TokenizerJson.load(path);
             if (json.isGpt2StyleByteLevelBpe()) {
-                return ByteLevelBpeTokenizer.fromJson(json);
+                try {
+                    return ByteLevelBpeTokenizer.fromJson(json);
+                } catch (UserException e) {
+                    // e.g. a vocabulary without all 256 bytes: HF tokenizers knows what to do with it
+                    Log.debug("%s: Java byte-level BPE declined (%s); using HF tokenizers", path, e.getMessage());
+                }
             }
             return HfTokenizer.load(path);
         }
-        return Llama2cTokenizer.load(path);
+        try {
+            return Llama2cTokenizer.load(path);
+        } catch (UserException e) {
+            // neither JSON nor a plausible llama2.c header: say what was expected
+            if (e.getMessage().contains(": not a llama2.c tokenizer")) {
+                throw UserException.runtime(e.getMessage().replace(": not a llama2.c tokenizer",
+                        ": not a tokenizer.json or a llama2.c tokenizer.bin"));
+            }
+            throw e;
+        }
     }
 
     /** Load a {@code tokenizer.json} through DJL's HuggingFace binding, whatever its kind (reference path). */

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Training throughput of `llm train` on this machine: tokens/s, MFU against the fp32 matmul peak measured in the
+# same run, time per phase of the step, and peak memory.
+#
+#   mvn -B -q package -DskipTests && bench/train.sh [STEPS]
+#
+# Fixed config (issue 5): GPT-2 arch, d-model 256, 4 layers, 8 heads, ctx 128, batch 16, vocab 4096 (a BPE trained
+# on the data), tiny Shakespeare from ../shared, AdamW + clipping + the full loop (logging, metrics.jsonl), no
+# evaluation. Run once with every core and once with one thread. Prints a markdown table for bench/RESULTS.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SHARED=${LLM_SHARED:-../shared}
+STEPS=${1:-40}
+WORK=${WORK:-target/bench-train}
+data="$SHARED/data/tiny-shakespeare/input.txt"
+[ -f "$data" ] || { echo "bench/train.sh: $data not found (set LLM_SHARED)" >&2; exit 1; }
+rm -rf "$WORK"; mkdir -p "$WORK"
+bin/llm tokenize --train --vocab-size 4096 -o "$WORK/tokenizer.json" "$data" 2>/dev/null
+
+echo "date: $(date -u '+%Y-%m-%d %H:%M UTC'); $(nproc) cores: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs);" \
+     "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+printf '| threads | tokens/s (median, 2nd half) | matmul peak (same run) | MFU | fwd / bwd / norm / adamw / data | peak RSS | loss 1 → %d |\n|---|---|---|---|---|---|---|\n' "$STEPS"
+for threads in $(nproc) 1; do
+  out="$WORK/t$threads"
+  bin/llm train --data "$data" --tokenizer "$WORK/tokenizer.json" --preset bench --batch 16 \
+    --steps "$STEPS" --warmup 5 --lr 1e-3 --eval-every 0 --save-every 0 --sample-tokens 0 --val-fraction 0.01 \
+    --threads "$threads" --seed 1 --out "$out" -q
+  python3 - "$out" "$threads" <<'PY'
+import json, sys, statistics
+out, threads = sys.argv[1], sys.argv[2]
+m = [json.loads(l) for l in open(out + "/metrics.jsonl")]
+t = json.load(open(out + "/training.json"))
+half = m[len(m) // 2:]
+tps = statistics.median(x["tokens_per_s"] for x in half)
+mfu = statistics.median(x["mfu"] for x in half if "mfu" in x)
+ph = t["extra"]["step_seconds_by_phase"]
+tot = sum(ph.values())
+parts = " / ".join(f"{100 * ph[k] / tot:.0f}%" for k in ("forward", "backward", "grad_norm", "optimizer", "data"))
+rss = t["extra"].get("peak_rss_bytes", 0) / 2**20
+print(f"| {threads} | {tps:,.0f} | {t['peak_flops'] / 1e9:.0f} GFLOP/s | {100 * mfu:.1f}% | {parts} | {rss:.0f} MiB"
+      f" | {m[0]['loss']:.2f} → {m[-1]['loss']:.2f} |")
+PY
+done
+echo "FLOPs per token: $(python3 -c "import json; print(round(json.load(open('$WORK/t1/training.json'))['flops_per_token'] / 1e6, 1))") M (6N + 12·L·T·d); load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -1,0 +1,92 @@
+package llm.compute;
+
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import llm.UserException;
+
+/**
+ * Counts written the way people write them: {@code 124M}, {@code 1.5B}, {@code 15T}, {@code 300e9}, {@code 6_000},
+ * {@code 124,439,808}. Suffixes are decimal: K = 1e3, M = 1e6, B or G = 1e9, T = 1e12, P = 1e15 (case-insensitive).
+ */
+public final class Quantity {
+    private static final Pattern NUMBER = Pattern.compile(
+            "([0-9]+(?:\\.[0-9]*)?|\\.[0-9]+)(?:[eE]([+-]?[0-9]+))?\\s*([kKmMbBgGtTpP]?)");
+
+    private Quantity() {}
+
+    /**
+     * Parse {@code text} as a non-negative count; {@code flag} names the option in the error message
+     * (a usage error, exit 2).
+     */
+    public static double parse(String text, String flag) {
+        String s = text == null ? "" : text.strip().replace("_", "");
+        if (s.matches("[0-9]{1,3}(,[0-9]{3})+")) {
+            s = s.replace(",", "");
+        }
+        Matcher m = NUMBER.matcher(s);
+        if (!m.matches()) {
+            throw UserException.usage(flag + ": cannot read '" + text + "' as a number (examples: 124M, 1.5B, 15T, 3e9)");
+        }
+        double v = Double.parseDouble(m.group(1) + (m.group(2) == null ? "" : "e" + m.group(2)));
+        v *= switch (m.group(3).toUpperCase(Locale.ROOT)) {
+            case "K" -> 1e3;
+            case "M" -> 1e6;
+            case "B", "G" -> 1e9;
+            case "T" -> 1e12;
+            case "P" -> 1e15;
+            default -> 1;
+        };
+        if (!Double.isFinite(v)) {
+            throw UserException.usage(flag + ": '" + text + "' is too large");
+        }
+        return v;
+    }
+
+    /** Like {@link #parse} but the value must be {@code > 0}. */
+    public static double positive(String text, String flag) {
+        double v = parse(text, flag);
+        if (v <= 0) {
+            throw UserException.usage(flag + " must be greater than 0, not '" + text + "'");
+        }
+        return v;
+    }
+
+    /** A whole count ({@code 1.5B} is fine, {@code 1.5} is not). */
+    public static long count(String text, String flag) {
+        double v = parse(text, flag);
+        if (v > Long.MAX_VALUE || v != Math.rint(v)) {
+            throw UserException.usage(flag + ": '" + text + "' is not a whole number");
+        }
+        return (long) v;
+    }
+
+    /** A short human form with a decimal suffix: 124.4M, 1.6B, 15T; beyond 1e15 scientific (3.6e25). */
+    public static String human(double v) {
+        double a = Math.abs(v);
+        if (a >= 1e15) {
+            return String.format(Locale.ROOT, "%.2g", v).replace("e+", "e");
+        }
+        String[] suffix = {"T", "B", "M", "K"};
+        double[] scale = {1e12, 1e9, 1e6, 1e3};
+        for (int i = 0; i < scale.length; i++) {
+            if (a >= scale[i]) {
+                return trim(v / scale[i]) + suffix[i];
+            }
+        }
+        return trim(v);
+    }
+
+    /** A FLOP count or rate in scientific notation with three significant digits: {@code 3.65e25}. */
+    public static String sci(double v) {
+        return String.format(Locale.ROOT, "%.3g", v).replace("e+", "e").replace("e0", "e");
+    }
+
+    private static String trim(double v) {
+        String s = String.format(Locale.ROOT, Math.abs(v) >= 100 ? "%.1f" : Math.abs(v) >= 10 ? "%.2f" : "%.3f", v);
+        if (s.contains(".")) {
+            s = s.replaceAll("0+$", "").replaceAll("\\.$", "");
+        }
+        return s;
+    }
+}

@@ -1,0 +1,62 @@
+package llm.data;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import llm.UserException;
+
+/**
+ * One {@code --data PATH[:WEIGHT]} source. PATH is a text, JSON Lines or token-shard file, a directory of them, or a
+ * tar archive of them (any of these compressed). WEIGHT (default 1) is how many times the source is seen per pass of
+ * the mixture: {@code wiki.txt:10} upsamples, {@code web.jsonl:0.5} sees half of its windows per pass.
+ *
+ * <p>A path that exists as given wins over the {@code :WEIGHT} reading, so {@code a:1.txt} is a file name when
+ * such a file exists.
+ */
+public record DataSpec(String spec, Path path, double weight) {
+
+    public DataSpec {
+        if (!(weight > 0) || !Double.isFinite(weight)) {
+            throw UserException.usage("--data " + spec + ": the weight must be a number greater than 0");
+        }
+    }
+
+    public static DataSpec parse(String spec) {
+        return parse(spec, "--data");
+    }
+
+    /** Parse {@code PATH[:WEIGHT]}; {@code flag} names the option in errors (usage errors, exit 2). */
+    public static DataSpec parse(String spec, String flag) {
+        if (spec == null || spec.isBlank()) {
+            throw UserException.usage(flag + ": empty data spec (expected PATH[:WEIGHT])");
+        }
+        int colon = spec.lastIndexOf(':');
+        if (colon <= 0 || Files.exists(Path.of(spec))) {
+            return new DataSpec(spec, Path.of(spec), 1);
+        }
+        String w = spec.substring(colon + 1);
+        String p = spec.substring(0, colon);
+        double weight;
+        try {
+            weight = Double.parseDouble(w);
+        } catch (NumberFormatException e) {
+            throw UserException.usage(flag + " " + spec + ": weight '" + w + "' is not a number (expected PATH[:WEIGHT], "
+                    + "e.g. wiki.txt:10)");
+        }
+        if (!(weight > 0) || !Double.isFinite(weight)) {
+            throw UserException.usage(flag + " " + spec + ": the weight must be a number greater than 0, not " + w);
+        }
+        return new DataSpec(spec, Path.of(p), weight);
+    }
+
+    /** The name to show: the path as given. */
+    public String name() {
+        return path.toString();
+    }
+
+    @Override
+    public String toString() {
+        return weight == 1 ? path.toString() : path + ":" + (weight == Math.rint(weight)
+                ? String.valueOf((long) weight) : String.format(Locale.ROOT, "%s", weight));
+    }
+}

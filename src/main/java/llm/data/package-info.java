@@ -1,0 +1,29 @@
+/**
+ * Training data: from {@code --data PATH[:WEIGHT]} specs to (B, T+1) windows of token ids. No DJL here.
+ *
+ * <pre>{@code
+ * List<DataSpec> specs = dataFlags.stream().map(DataSpec::parse).toList();          // "wiki.txt:10"
+ * CorpusOptions opts = CorpusOptions.DEFAULT.withTextField(textField);              // --text-field
+ * CorpusBuilder builder = new CorpusBuilder(tokenizer, CorpusBuilder.endOfText(tokenizer), opts, // EOT after each doc
+ *         ValSplit.tail(0.1), out.resolve("data"));                                 // null dir: tokens in memory
+ * Corpus corpus = builder.build(specs);
+ * // --val-data: corpus = corpus.withValidation(new CorpusBuilder(..., ValSplit.NONE, dir).build(valSpecs));
+ *
+ * Batcher batcher = new Batcher(corpus.batcherSources(), ctx, seed);
+ * int[] batch = batcher.next(B);                   // (B, T+1), row-major
+ * int[] x = Batcher.inputs(batch, ctx);            // (B, T)
+ * int[] y = Batcher.targets(batch, ctx);           // (B, T)
+ * String position = batcher.state().toJson();      // into the checkpoint
+ * batcher.restore(Batcher.State.fromJson(position)); // on --resume (same data, ctx and seed)
+ *
+ * EvalWindows val = new EvalWindows(corpus.val(), ctx, 64);   // the same windows at every evaluation
+ * int[] vb = val.batch(0, B);
+ * List<TrainingRun.DataSource> mixture = corpus.describe("train");  // for TrainingRun.of(...)
+ * }</pre>
+ *
+ * <p>Readers: {@link llm.data.CorpusReader} (plain text cut at {@code <|endoftext|>} lines or WikiText article
+ * headings, JSON Lines, tar, directories, compressed by content). Tokens: {@link llm.data.Tokens} (in memory or
+ * {@link llm.data.ShardTokens} on disk, written by {@link llm.data.TokenWriter} in {@link llm.data.TokenShard}
+ * format).
+ */
+package llm.data;

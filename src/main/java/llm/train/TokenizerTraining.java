@@ -1,0 +1,33 @@
+package llm.train;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import llm.io.Log;
+import llm.tokenizer.BpeTrainer;
+
+/** {@code --vocab-size N}: train a byte-level BPE tokenizer on the training data before the model. */
+public final class TokenizerTraining {
+    private TokenizerTraining() {}
+
+    /**
+     * Train an N-token byte-level BPE (GPT-2 pre-tokenization, {@code <|endoftext|>} last) on one pass of each
+     * {@code --data} source (weights are not applied; token shards are skipped) and write it to {@code out}.
+     */
+    public static void train(List<String> specs, int vocabSize, String textField, Path out) throws IOException {
+        long t0 = System.nanoTime();
+        BpeTrainer trainer = new BpeTrainer(vocabSize);
+        long[] chars = {0};
+        for (String spec : specs) {
+            TrainingData.forEachDocument(TrainingData.Source.parse(spec), textField, d -> {
+                trainer.add(d);
+                chars[0] += d.length();
+            });
+        }
+        byte[] json = trainer.toJson();
+        llm.io.AtomicFile.write(out, json);
+        Log.info("tokenizer: trained a %d-token byte-level BPE on %,d characters (%.1fs)", vocabSize, chars[0],
+                (System.nanoTime() - t0) / 1e9);
+    }
+}

@@ -1,0 +1,329 @@
+package llm.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import llm.UserException;
+import llm.engine.Engines;
+import llm.io.AtomicFile;
+import llm.tokenizer.Tokenizer;
+
+/**
+ * The training loop, nanoGPT-style. Each optimizer step:
+ * <ol>
+ *   <li>for each of {@code accum} micro-batches: forward, cross-entropy, backward (gradients add up);</li>
+ *   <li>global gradient norm; stop on NaN/inf (the last good checkpoint stays);</li>
+ *   <li>AdamW with this step's learning rate, gradients scaled by 1/accum and clipped to {@code clip};</li>
+ *   <li>log a line to {@code metrics.jsonl} and the progress display;</li>
+ *   <li>every {@code evalEvery} steps: validation loss and a greedy sample; every {@code saveEvery}: a checkpoint.</li>
+ * </ol>
+ * A stop request (SIGINT/SIGTERM through {@link #requestStop()}) is honoured between steps: the loop writes a
+ * checkpoint and the release, then returns.
+ */
+public final class Trainer {
+    /**
+     * How to train.
+     *
+     * @param batchSize    rows per micro-batch (B)
+     * @param seqLen       tokens per row (T)
+     * @param accum        micro-batches per optimizer step (gradient accumulation)
+     * @param steps        optimizer steps to reach
+     * @param schedule     learning rate per step
+     * @param clip         max global gradient norm (0: no clipping)
+     * @param adam         AdamW hyperparameters
+     * @param logEvery     progress line interval when stderr is not a terminal
+     * @param evalEvery    validation interval in steps (0: only at the end)
+     * @param evalBatches  batches per validation
+     * @param saveEvery    checkpoint interval in steps (0: only at the end and on a stop request)
+     * @param seed         the run's seed (recorded)
+     * @param samplePrompt prompt of the greedy sample shown at each evaluation (null: none)
+     * @param sampleTokens tokens in that sample
+     */
+    public record Settings(int batchSize, int seqLen, int accum, long steps, LrSchedule schedule, double clip,
+                           AdamW.Hyper adam, int logEvery, int evalEvery, int evalBatches, int saveEvery, long seed,
+                           String samplePrompt, int sampleTokens) {
+        public long tokensPerStep() {
+            return (long) batchSize * seqLen * accum;
+        }
+    }
+
+    /** What a run did. */
+    public record Result(long steps, long tokens, double trainSeconds, double wallSeconds, double finalLoss,
+                         double finalValLoss, boolean interrupted, PhaseTimes times) {}
+
+    /** Writes the release (config, weights, tokenizer, training.json) into the output directory. */
+    public interface ReleaseWriter {
+        void write(Result result) throws IOException;
+    }
+
+    private final TrainModel model;
+    private final NDManager root;
+    private final Batches train;
+    private final TokenWindows val;
+    private final Settings s;
+    private final Path out;
+    private final Tokenizer tokenizer;
+    private final double flopsPerToken;
+    private final double peakFlops;
+    private final Progress progress;
+    private final ReleaseWriter release;
+    private final Map<String, NDArray> params;
+    private final PhaseTimes times = new PhaseTimes();
+    private volatile boolean stopRequested;
+    private final CountDownLatch finished = new CountDownLatch(1);
+    /** Test hook: throw after this many steps without saving, as a kill -9 would (0 = never). */
+    private long crashAfter;
+
+    public Trainer(TrainModel model, NDManager root, Batches train, TokenWindows val, Settings settings, Path out,
+                   Tokenizer tokenizer, double flopsPerToken, double peakFlops, Progress progress,
+                   ReleaseWriter release) {
+        this.model = model;
+        this.root = root;
+        this.train = train;
+        this.val = val;
+        this.s = settings;
+        this.out = out;
+        this.tokenizer = tokenizer;
+        this.flopsPerToken = flopsPerToken;
+        this.peakFlops = peakFlops;
+        this.progress = progress;
+        this.release = release;
+        this.params = model.parameters();
+    }
+
+    /** Ask the loop to checkpoint and stop after the current step (safe from a signal handler thread). */
+    public void requestStop() {
+        stopRequested = true;
+    }
+
+    /** Wait until {@link #run} has returned or thrown. */
+    public boolean awaitFinished(long millis) throws InterruptedException {
+        return finished.await(millis, TimeUnit.MILLISECONDS);
+    }
+
+    /** Where this session's training-step time went, by phase. */
+    public PhaseTimes times() {
+        return times;
+    }
+
+    void crashAfter(long steps) {
+        this.crashAfter = steps;
+    }
+
+    /** Train from scratch, or from {@code out/checkpoint.safetensors} when {@code resume}. */
+    public Result run(boolean resume) throws IOException {
+        try {
+            return loop(resume);
+        } finally {
+            finished.countDown();
+        }
+    }
+
+    private Result loop(boolean resume) throws IOException {
+        for (NDArray p : params.values()) {
+            p.setRequiresGradient(true);
+        }
+        Files.createDirectories(out);
+        Path ckptFile = out.resolve(Checkpoint.FILE);
+        try (AdamW opt = new AdamW(params, root, s.adam())) {
+            Checkpoint.State st = new Checkpoint.State(0, 0, 0, 0, train.state(), s.seed(), Double.NaN, Double.NaN);
+            MetricsLog metrics;
+            if (resume) {
+                try (NDManager scope = Engines.step(root)) {
+                    st = Checkpoint.load(ckptFile, params, opt, scope);
+                }
+                train.restore(st.data());
+                metrics = MetricsLog.resume(out.resolve("metrics.jsonl"), st.step());
+                progress.message(String.format(Locale.ROOT, "resuming at step %d (%s tokens seen)", st.step(),
+                        LossPlot.tokens(st.tokens())));
+            } else {
+                metrics = MetricsLog.create(out.resolve("metrics.jsonl"));
+            }
+            try (metrics) {
+                return steps(opt, st, metrics, ckptFile);
+            }
+        }
+    }
+
+    private Result steps(AdamW opt, Checkpoint.State st, MetricsLog metrics, Path ckptFile) throws IOException {
+        final int b = s.batchSize();
+        final int t = s.seqLen();
+        long step = st.step();
+        long tokens = st.tokens();
+        double trainSeconds = st.trainSeconds();
+        double lastLoss = st.lastLoss();
+        double lastVal = st.lastValLoss();
+        long lastSaved = step;
+        long sessionStart = System.nanoTime();
+        double wallBefore = st.wallSeconds();
+        double stepEma = Double.NaN;
+        boolean interrupted = false;
+
+        while (step < s.steps()) {
+            if (stopRequested) {
+                interrupted = true;
+                break;
+            }
+            double lr = s.schedule().lr(step);
+            long t0 = System.nanoTime();
+
+            // 1. forward and backward over the micro-batches; gradients accumulate in the parameters
+            double lossSum = 0;
+            for (int micro = 0; micro < s.accum(); micro++) {
+                long ta = System.nanoTime();
+                int[] batch = train.next();                         // (B, T+1)
+                try (NDManager sm = Engines.step(root);
+                     GradientCollector gc = Engines.engine().newGradientCollector()) {
+                    NDArray xy = sm.create(batch, new Shape(b, t + 1));
+                    NDArray x = xy.get(new NDIndex(":, :-1"));      // (B, T) inputs
+                    NDArray y = xy.get(new NDIndex(":, 1:"));       // (B, T) targets
+                    long tb = System.nanoTime();
+                    NDArray logits = model.forward(x);              // (B, T, V)
+                    NDArray loss = CrossEntropy.loss(logits, y);    // scalar, mean over B·T
+                    lossSum += loss.getFloat();                     // waits for the forward pass (GPU)
+                    long tc = System.nanoTime();
+                    gc.backward(loss);
+                    long td = System.nanoTime();
+                    times.add("data", tb - ta);
+                    times.add("forward", tc - tb);
+                    times.add("backward", td - tc);
+                }
+            }
+            double loss = lossSum / s.accum();
+            long te = System.nanoTime();
+
+            // 2. the gradient is the mean over micro-batches: sum / accum; clip its global norm
+            double norm;
+            try (NDManager sm = Engines.step(root)) {
+                norm = Gradients.globalNorm(params.values(), sm) / s.accum();
+            }
+            if (!Double.isFinite(loss) || !Double.isFinite(norm)) {
+                throw new UserException(TrainExit.DIVERGED, String.format(Locale.ROOT,
+                        "step %d: the loss is %s (gradient norm %s%s); stopped. The last good checkpoint (step %d)"
+                                + " is in %s: resume with a lower --lr", step + 1, loss, norm, nonFinite(), lastSaved,
+                        ckptFile));
+            }
+
+            // 3. AdamW
+            long tf = System.nanoTime();
+            opt.step(lr, Gradients.clipScale(norm, s.clip()) / s.accum());
+            long tg = System.nanoTime();
+            times.add("grad_norm", tf - te);
+            times.add("optimizer", tg - tf);
+            step++;
+            tokens += s.tokensPerStep();
+            lastLoss = loss;
+            double dt = (System.nanoTime() - t0) / 1e9;
+            trainSeconds += dt;
+            stepEma = Double.isNaN(stepEma) ? dt : 0.9 * stepEma + 0.1 * dt;
+
+            // 4. metrics and progress
+            double tps = s.tokensPerStep() / dt;
+            double mfu = peakFlops > 0 ? tps * flopsPerToken / peakFlops : Double.NaN;
+            double wall = wallBefore + (System.nanoTime() - sessionStart) / 1e9;
+            StepMetrics m = new StepMetrics(step, tokens, loss, lr, norm, tps, mfu, wall, Double.NaN);
+
+            // 5. evaluation, checkpoint
+            boolean evalNow = val != null && ((s.evalEvery() > 0 && step % s.evalEvery() == 0) || step == s.steps());
+            if (evalNow) {
+                lastVal = validationLoss();
+                m = m.withValLoss(lastVal);
+            }
+            metrics.append(m);
+            progress.step(m, (s.steps() - step) * stepEma);
+            if (evalNow) {
+                progress.message(String.format(Locale.ROOT, "step %d: val loss %.4f%s", step, lastVal, sampleText()));
+                writePlot(metrics);
+            }
+            if (crashAfter > 0 && step >= crashAfter) {
+                throw new IllegalStateException("simulated crash after step " + step);
+            }
+            if (s.saveEvery() > 0 && step % s.saveEvery() == 0 && step < s.steps()) {
+                Checkpoint.save(ckptFile, params, opt, new Checkpoint.State(step, tokens, trainSeconds,
+                        wallBefore + (System.nanoTime() - sessionStart) / 1e9, train.state(), s.seed(), lastLoss, lastVal));
+                lastSaved = step;
+            }
+        }
+        progress.finish();
+        double wall = wallBefore + (System.nanoTime() - sessionStart) / 1e9;
+        Checkpoint.save(ckptFile, params, opt, new Checkpoint.State(step, tokens, trainSeconds, wall, train.state(),
+                s.seed(), lastLoss, lastVal));
+        if (interrupted) {
+            progress.message("stopped at step " + step + "; checkpoint written to " + ckptFile
+                    + " (continue with --resume " + out + ")");
+        }
+        writePlot(metrics);
+        Result r = new Result(step, tokens, trainSeconds, wall, lastLoss, lastVal, interrupted, times);
+        release.write(r);
+        return r;
+    }
+
+    /** ", not finite in: NAME, ..." for the parameters whose gradient holds NaN or inf. */
+    private String nonFinite() {
+        StringBuilder b = new StringBuilder();
+        try (NDManager sm = Engines.step(root)) {
+            for (Map.Entry<String, NDArray> e : params.entrySet()) {
+                NDArray g = e.getValue().getGradient();
+                g.attach(sm);
+                float sq = g.square().sum().getFloat();
+                if (!Float.isFinite(sq)) {
+                    b.append(b.length() == 0 ? ", not finite in: " : ", ").append(e.getKey());
+                }
+            }
+        }
+        return b.toString();
+    }
+
+    /** Mean loss over the first {@code evalBatches} validation batches (the same ones every time). */
+    public double validationLoss() {
+        val.reset();
+        int n = (int) Math.max(1, Math.min(s.evalBatches(), (val.windows() + val.batchSize() - 1) / val.batchSize()));
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            int[] batch = val.next();
+            try (NDManager sm = Engines.step(root)) {
+                NDArray xy = sm.create(batch, new Shape(val.batchSize(), val.seqLen() + 1));
+                NDArray logits = model.forward(xy.get(new NDIndex(":, :-1")));
+                sum += CrossEntropy.loss(logits, xy.get(new NDIndex(":, 1:"))).getFloat();
+            }
+        }
+        return sum / n;
+    }
+
+    /** " | sample: ..." — a greedy continuation of the fixed prompt, on one line; empty when there is none. */
+    private String sampleText() {
+        if (tokenizer == null || s.samplePrompt() == null || s.sampleTokens() <= 0) {
+            return "";
+        }
+        int[] ids = tokenizer.encode(s.samplePrompt());
+        if (ids.length == 0) {
+            return "";
+        }
+        int[] all = Arrays.copyOf(ids, ids.length + s.sampleTokens());
+        int n = ids.length;
+        for (int i = 0; i < s.sampleTokens(); i++) {
+            int from = Math.max(0, n - s.seqLen());
+            try (NDManager sm = Engines.step(root)) {
+                NDArray x = sm.create(Arrays.copyOfRange(all, from, n), new Shape(1, n - from));
+                NDArray logits = model.forward(x);                                  // (1, len, V)
+                all[n++] = (int) logits.get(new NDIndex("0, -1, :")).argMax().getLong();
+            }
+        }
+        String text = tokenizer.decode(all);
+        return " | sample: " + text.replace("\n", "\\n");
+    }
+
+    private void writePlot(MetricsLog metrics) throws IOException {
+        AtomicFile.writeString(out.resolve("loss.svg"), LossPlot.svg(metrics.all(), "loss — " + out.getFileName()));
+    }
+}

@@ -1,0 +1,132 @@
+package llm.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import llm.compute.DevicePeak;
+import llm.compute.Dtype;
+import llm.compute.ModelShape;
+import llm.compute.TrainingRun;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CostCommandTest {
+    static JsonObject json(String... args) {
+        CliHarness.Result r = CliHarness.run(args);
+        assertEquals(0, r.code(), r.err());
+        return JsonParser.parseString(r.out().strip()).getAsJsonObject();
+    }
+
+    @Test
+    void llama3_405B() {
+        JsonObject o = json("cost", "--params", "405B", "--tokens", "15T", "--gpus", "16384", "--json");
+        assertEquals(3.645e25, o.get("flops").getAsDouble(), 1e21);
+        // 3.645e25 / (989.4e12 × 0.4) / 3600 = 25.58M H100-hours, $76.75M at $3
+        assertEquals(25.58e6, o.get("gpu_hours").getAsDouble(), 0.01e6);
+        assertEquals(76.75e6, o.get("dollars").getAsDouble(), 0.01e6);
+        assertEquals(25.58e6 * 3600 / 16384, o.get("wall_seconds").getAsDouble(), 0.01e6 * 3600 / 16384);
+        assertEquals(405_000_000_000L, o.get("params").getAsLong());
+    }
+
+    @Test
+    void gpt2_1_6B_humanTable() {
+        CliHarness.Result r = CliHarness.run("cost", "--params", "1.6B", "--tokens", "100B", "--price", "2",
+                "--mfu", "0.5", "--gpu", "a100");
+        assertEquals(0, r.code(), r.err());
+        // 9.6e20 / (312e12 × 0.5) / 3600 = 1,709 GPU-hours, $3,419
+        assertTrue(r.out().contains("9.60e20"), r.out());
+        assertTrue(r.out().contains("GPU-hours    1,709\n"), r.out());
+        assertTrue(r.out().contains("$3,418.80 at $2.00 per GPU-hour"), r.out());
+        assertTrue(r.out().contains("NVIDIA A100"), r.out());
+    }
+
+    @Test
+    void modelFromConfigHasTheAttentionTerm(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("config.json"), """
+                {"model_type": "gpt2", "vocab_size": 50257, "n_positions": 1024, "n_embd": 768, "n_layer": 12,
+                 "n_head": 12}""");
+        JsonObject o = json("cost", "--model", dir.toString(), "--tokens", "10B", "--json");
+        assertEquals(124_439_808L, o.get("params").getAsLong());
+        assertEquals(123_653_376L, o.get("flops_params").getAsLong());
+        double fpt = 6.0 * 123_653_376 + 12.0 * 12 * 1024 * 768;
+        assertEquals(fpt, o.get("flops_per_token").getAsDouble(), 1);
+        assertEquals(fpt * 10e9, o.get("flops").getAsDouble(), 1e6);
+        // default tokens: Chinchilla's 20 per parameter; --ctx changes the attention term
+        JsonObject c = json("cost", "--model", dir.resolve("config.json").toString(), "--ctx", "256", "--json");
+        assertEquals(20 * 124_439_808.0, c.get("tokens").getAsDouble(), 1);
+        assertEquals(256, c.get("ctx").getAsInt());
+        assertEquals(6.0 * 123_653_376 + 12.0 * 12 * 256 * 768, c.get("flops_per_token").getAsDouble(), 1);
+    }
+
+    @Test
+    void paramsWithShape() {
+        JsonObject o = json("cost", "--params", "124M", "--layers", "12", "--d-model", "768", "--ctx", "1024",
+                "--tokens", "1B", "--json");
+        assertEquals(6 * 124e6 + 12.0 * 12 * 1024 * 768, o.get("flops_per_token").getAsDouble(), 1);
+    }
+
+    @Test
+    void stories260K() {
+        Path bin = Path.of(System.getProperty("llm.shared", "../shared"), "models/stories260K/stories260K.bin");
+        Assumptions.assumeTrue(Files.isRegularFile(bin), "../shared not present");
+        JsonObject o = json("cost", "--model", bin.toString(), "--tokens", "1B", "--json");
+        assertEquals(260_032L, o.get("params").getAsLong());
+        assertEquals(512, o.get("ctx").getAsInt());
+    }
+
+    @Test
+    void badInputIsAUsageErrorOnOneLine() {
+        String[][] bad = {
+            {"cost", "--params", "12X"}, {"cost", "--params", "1B", "--tokens", "-5"}, {"cost"},
+            {"cost", "--params", "1B", "--mfu", "1.5"}, {"cost", "--params", "1B", "--gpu", "k80"},
+            {"cost", "--params", "1B", "--gpus", "0"}, {"cost", "--params", "1B", "--tokens", "1B",
+                "--tokens-per-param", "20"}, {"cost", "--params", "1B", "--layers", "4"},
+            {"cost", "--params", "1B", "--gpu", "t4"}, {"cost", "--params", "1B", "--dtype", "int4"},
+            {"cost", "--params", "1B", "--price", "-1"}};
+        for (String[] args : bad) {
+            CliHarness.Result r = CliHarness.run(args);
+            assertEquals(2, r.code(), String.join(" ", args) + ": " + r.err());
+            assertTrue(r.err().startsWith("llm: "), r.err());
+            assertEquals(1, r.err().strip().lines().count(), r.err());
+            assertEquals("", r.out());
+        }
+        assertEquals(1, CliHarness.run("cost", "--model", "/nonexistent/x").code());
+        assertEquals(1, CliHarness.run("cost", "--from-run", "/nonexistent/x").code());
+    }
+
+    @Test
+    void fromRun(@TempDir Path dir) throws Exception {
+        ModelShape s = ModelShape.gpt2(256, 2, 64, 4, 128);
+        TrainingRun run = TrainingRun.of(s, 1_000_000, 100, 10_000, 200.0, "cpu", 1, Dtype.FP32,
+                DevicePeak.measuredCpu(2, 165e9), 2.0, 2.1, 1L, List.of(), null);
+        run.write(dir);
+        // the run itself: 5,000 tokens/s measured (training.json), the same tokens → 200 s
+        JsonObject same = json("cost", "--from-run", dir.toString(), "--price", "1", "--json");
+        assertEquals(1_000_000, same.get("tokens").getAsLong());
+        assertEquals(200.0, same.get("wall_seconds").getAsDouble(), 1e-6);
+        assertEquals(200.0 / 3600, same.get("dollars").getAsDouble(), 1e-9);
+        assertEquals(run.mfu(), same.get("mfu").getAsDouble(), 1e-12);
+        // metrics.jsonl takes precedence: median of the last half (steady state), torn lines skipped
+        Files.writeString(dir.resolve("metrics.jsonl"), """
+                {"step": 1, "tokens_per_s": 100, "mfu": 0.001}
+                {"step": 2, "tokens_per_s": 9000, "mfu": 0.09}
+                {"step": 3, "tokens_per_s": 10000, "mfu": 0.1}
+                {"step": 4, "tokens_per_s": 10000, "mfu": 0.1}
+                {"step": 5, "tokens_p""");
+        JsonObject m = json("cost", "--from-run", dir.toString(), "--tokens", "10M", "--json");
+        assertEquals(10_000, m.getAsJsonObject("run").get("tokens_per_s").getAsDouble(), 1e-9);
+        assertEquals(1000.0, m.get("wall_seconds").getAsDouble(), 1e-6);
+        // on another GPU: at the measured MFU against that GPU's peak
+        JsonObject g = json("cost", "--from-run", dir.toString(), "--tokens", "10M", "--gpu", "h100", "--gpus", "1",
+                "--json");
+        assertEquals(0.1, g.get("mfu").getAsDouble(), 1e-12);
+        assertEquals(10e6 * Double.parseDouble(g.get("flops_per_token").getAsString()) / (989.4e12 * 0.1),
+                g.get("wall_seconds").getAsDouble(), 1e-9);
+    }
+}

@@ -1,0 +1,158 @@
+package llm.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import llm.compute.TrainingRun;
+import llm.engine.Engines;
+import llm.model.LanguageModel;
+import llm.model.Release;
+import llm.model.Safetensors;
+import llm.tokenizer.Tokenizer;
+import llm.tokenizer.Tokenizers;
+import llm.train.TestTokenizers;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainCommandTest {
+    @TempDir
+    static Path tmp;
+    static Path tok;
+    static Path shakespeare;
+    static Path run;
+    static CliHarness.Result result;
+
+    @BeforeAll
+    static void trainTinyShakespeare() throws IOException {
+        Path shared = TestTokenizers.shared();
+        assumeTrue(Files.isDirectory(shared), "../shared not present");
+        tok = TestTokenizers.bytes(tmp);
+        shakespeare = shared.resolve("data/tiny-shakespeare/input.txt");
+        run = tmp.resolve("run");
+        result = CliHarness.run("train", "--data", shakespeare.toString(), "--tokenizer", tok.toString(),
+                "--preset", "tiny", "--steps", "80", "--batch", "8", "--lr", "3e-3", "--eval-every", "40",
+                "--eval-batches", "4", "--threads", "1", "--seed", "7", "--out", run.toString());
+    }
+
+    @Test
+    void aTinyModelLearnsShakespeareAndWritesALoadableRelease() throws IOException {
+        assertEquals(0, result.code(), result.err());
+        List<String> lines = Files.readAllLines(run.resolve("metrics.jsonl"));
+        assertEquals(80, lines.size());
+        double first = JsonParser.parseString(lines.get(0)).getAsJsonObject().get("loss").getAsDouble();
+        double last = JsonParser.parseString(lines.get(79)).getAsJsonObject().get("loss").getAsDouble();
+        assertEquals(Math.log(257), first, 0.3, "starts near ln(vocab)");
+        assertTrue(last < 0.7 * Math.log(257), "falls well below ln(vocab): " + last);
+
+        TrainingRun tr = TrainingRun.read(run);
+        assertEquals(80, tr.steps());
+        assertEquals(80L * 8 * 64, tr.tokensSeen());
+        assertEquals(7L, tr.seed());
+        assertTrue(tr.finalValLoss() != null && tr.finalValLoss() < 0.8 * Math.log(257));
+        assertTrue(tr.data().stream().anyMatch(d -> d.role().equals("train") && d.tokens() > 1_000_000));
+        assertTrue(Files.readString(run.resolve("loss.svg")).startsWith("<svg"));
+
+        // the release loads and gives the same loss on a window as training measured (roughly)
+        Tokenizer t = Tokenizers.load(run);
+        assertEquals(257, t.vocabSize());
+        try (NDManager m = Engines.newRoot(Device.cpu())) {
+            LanguageModel model = Release.read(run, m);
+            int[] ids = t.encode(Files.readString(shakespeare).substring(0, 65));
+            NDArray logits = model.forward(m.create(java.util.Arrays.copyOf(ids, 64), new Shape(1, 64)));
+            assertEquals(new Shape(1, 64, 257), logits.getShape());
+        }
+    }
+
+    @Test
+    void configAndTensorNamesAreHuggingFaces() throws IOException {
+        assertEquals(0, result.code(), result.err());
+        JsonObject cfg = JsonParser.parseString(Files.readString(run.resolve("config.json"))).getAsJsonObject();
+        assertEquals("GPT2LMHeadModel", cfg.getAsJsonArray("architectures").get(0).getAsString());
+        assertEquals("gpt2", cfg.get("model_type").getAsString());
+        assertEquals(257, cfg.get("vocab_size").getAsInt());
+        assertEquals(64, cfg.get("n_positions").getAsInt());
+        assertEquals(32, cfg.get("n_embd").getAsInt());
+        assertEquals(2, cfg.get("n_layer").getAsInt());
+        assertEquals(2, cfg.get("n_head").getAsInt());
+        assertEquals(256, cfg.get("eos_token_id").getAsInt());
+        try (Safetensors.Reader r = new Safetensors.Reader(run.resolve("model.safetensors"))) {
+            Map<String, Safetensors.Entry> e = r.entries();
+            assertEquals(List.of(257L, 32L), list(e.get("transformer.wte.weight").shape()));
+            assertEquals(List.of(64L, 32L), list(e.get("transformer.wpe.weight").shape()));
+            assertEquals(List.of(32L, 96L), list(e.get("transformer.h.0.attn.c_attn.weight").shape()));
+            assertEquals(List.of(96L), list(e.get("transformer.h.1.attn.c_attn.bias").shape()));
+            assertEquals(List.of(32L, 32L), list(e.get("transformer.h.1.attn.c_proj.weight").shape()));
+            assertEquals(List.of(32L, 128L), list(e.get("transformer.h.0.mlp.c_fc.weight").shape()));
+            assertEquals(List.of(128L, 32L), list(e.get("transformer.h.0.mlp.c_proj.weight").shape()));
+            assertEquals(List.of(32L), list(e.get("transformer.ln_f.weight").shape()));
+            assertEquals(2 + 2 * 12 + 2, e.size(), "no lm_head tensor: GPT-2 ties it to wte");
+        }
+    }
+
+    @Test
+    void resumingAFinishedRunWithMoreStepsContinuesIt() throws IOException {
+        assertEquals(0, result.code(), result.err());
+        Path copy = tmp.resolve("more");
+        Files.createDirectories(copy);
+        try (var files = Files.list(run)) {
+            for (Path f : files.toList()) {
+                Files.copy(f, copy.resolve(f.getFileName()));
+            }
+        }
+        CliHarness.Result r = CliHarness.run("train", "--resume", copy.toString(), "--steps", "84");
+        assertEquals(0, r.code(), r.err());
+        assertEquals(84, Files.readAllLines(copy.resolve("metrics.jsonl")).size());
+        assertEquals(84, TrainingRun.read(copy).steps());
+        CliHarness.Result bad = CliHarness.run("train", "--resume", copy.toString(), "--lr", "1");
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("--lr cannot be changed with --resume"), bad.err());
+    }
+
+    @Test
+    void badInputIsOneClearLine() throws IOException {
+        Path empty = Files.writeString(tmp.resolve("empty.txt"), "");
+        CliHarness.Result r = CliHarness.run("train", "--data", empty.toString(), "--tokenizer", tok.toString(),
+                "--preset", "tiny", "--steps", "1", "--out", tmp.resolve("e").toString(), "--seed", "1");
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("empty"), r.err());
+
+        Path shard = tmp.resolve("bad.bin");
+        Files.write(shard, new byte[2048]);
+        r = CliHarness.run("train", "--data", shard.toString(), "--tokenizer", tok.toString(), "--preset", "tiny",
+                "--steps", "1", "--out", tmp.resolve("s").toString(), "--seed", "1");
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("not a token shard (magic 0"), r.err());
+
+        r = CliHarness.run("train", "--tokenizer", tok.toString(), "--preset", "tiny", "--steps", "1",
+                "--out", tmp.resolve("x").toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--data is required"), r.err());
+
+        r = CliHarness.run("train", "--data", shakespeare.toString(), "--tokenizer", tok.toString(),
+                "--preset", "tiny", "--steps", "1", "--out", run.toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("holds a checkpoint already"), r.err());
+
+        r = CliHarness.run("train", "--data", shakespeare.toString(), "--tokenizer", tok.toString(),
+                "--preset", "nope", "--steps", "1", "--out", tmp.resolve("y").toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--preset nope: unknown"), r.err());
+    }
+
+    private static List<Long> list(long[] a) {
+        return java.util.Arrays.stream(a).boxed().toList();
+    }
+}

@@ -1,0 +1,150 @@
+package llm.data;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.IntStream;
+import llm.UserException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BatcherTest {
+    /** Source a holds ids 0..999, source b holds 10000..10499: a window's ids tell where it came from. */
+    static List<Batcher.Source> sources(double wa, double wb) {
+        return List.of(new Batcher.Source("a", Tokens.of(IntStream.range(0, 1000).toArray()), wa),
+                new Batcher.Source("b", Tokens.of(IntStream.range(10000, 10500).toArray()), wb));
+    }
+
+    @Test
+    void windowsAreContiguousAndDeterministic() {
+        Batcher b1 = new Batcher(sources(1, 1), 16, 42);
+        Batcher b2 = new Batcher(sources(1, 1), 16, 42);
+        Batcher other = new Batcher(sources(1, 1), 16, 43);
+        int[] x1 = b1.next(8);
+        assertEquals(8 * 17, x1.length);
+        assertArrayEquals(x1, b2.next(8));
+        assertFalse(Arrays.equals(x1, other.next(8)));
+        for (int r = 0; r < 8; r++) {
+            for (int i = 1; i < 17; i++) { // consecutive ids of one source
+                assertEquals(x1[r * 17] + i, x1[r * 17 + i]);
+            }
+        }
+    }
+
+    @Test
+    void eachPassSeesEveryWindowWeightTimes() {
+        Batcher b = new Batcher(sources(3, 1), 10, 7);
+        long perPass = b.windowsThisEpoch();
+        int fromA = 0;
+        int fromB = 0;
+        java.util.Set<Integer> starts = new java.util.HashSet<>();
+        int[] w = new int[11];
+        for (long i = 0; i < perPass; i++) {
+            b.nextWindow(w, 0);
+            if (w[0] < 10000) {
+                fromA++;
+                starts.add(w[0]);
+            } else {
+                fromB++;
+            }
+        }
+        assertEquals(0, b.epoch());
+        // a: 1,000 tokens → 99 or 100 windows of stride 10 (depending on the pass's offset), each 3 times
+        assertTrue(fromA == 3 * 99 || fromA == 3 * 100, "a " + fromA);
+        assertTrue(fromB == 49 || fromB == 50, "b " + fromB);
+        assertEquals(fromA / 3, starts.size());
+        b.nextWindow(w, 0);
+        assertEquals(1, b.epoch());
+
+        Batcher half = new Batcher(sources(0.5, 1), 10, 7);
+        long n = half.windowsThisEpoch();
+        assertTrue(n > 49 + 30 && n < 50 + 70, "≈ 50 + 0.5 × 100 windows, got " + n);
+    }
+
+    @Test
+    void resumesExactlyAcrossPasses() {
+        Batcher a = new Batcher(sources(2, 1), 32, 1234);
+        long perPass = a.windowsThisEpoch();
+        a.next((int) perPass - 5); // near the end of the first pass
+        Batcher.State saved = a.state();
+        String json = saved.toJson();
+        assertTrue(json.contains("\"seq_len\":32"), json);
+        int[] expected = a.next(50); // crosses into the second pass
+
+        Batcher b = new Batcher(sources(2, 1), 32, 1234);
+        b.restore(Batcher.State.fromJson(json));
+        assertArrayEquals(expected, b.next(50));
+        assertEquals(a.state(), b.state());
+        assertEquals(1, b.epoch());
+        assertEquals(perPass - 5 + 50, b.windowsServed());
+
+        Batcher changed = new Batcher(List.of(sources(2, 1).get(0), new Batcher.Source("b",
+                Tokens.of(IntStream.range(20000, 20500).toArray()), 1)), 32, 1234);
+        UserException e = assertThrows(UserException.class, () -> changed.restore(saved));
+        assertTrue(e.getMessage().contains("other training data"), e.getMessage());
+        assertThrows(UserException.class, () -> new Batcher(sources(2, 1), 16, 1234).restore(saved));
+        assertThrows(UserException.class, () -> new Batcher(sources(2, 1), 32, 99).restore(saved));
+        assertThrows(UserException.class, () -> Batcher.State.fromJson("{\"version\": 7}"));
+    }
+
+    @Test
+    void inputsAndTargets() {
+        int[] batch = {1, 2, 3, 4, 5, 6, 7, 8};
+        assertArrayEquals(new int[] {1, 2, 3, 5, 6, 7}, Batcher.inputs(batch, 3));
+        assertArrayEquals(new int[] {2, 3, 4, 6, 7, 8}, Batcher.targets(batch, 3));
+        assertThrows(IllegalArgumentException.class, () -> Batcher.inputs(batch, 4));
+    }
+
+    @Test
+    void tooLittleData() {
+        UserException e = assertThrows(UserException.class,
+                () -> new Batcher(List.of(new Batcher.Source("s", Tokens.of(1, 2, 3), 1)), 3, 0));
+        assertTrue(e.getMessage().contains("too few"), e.getMessage());
+        // exactly T+1 tokens: one window
+        Batcher one = new Batcher(List.of(new Batcher.Source("s", Tokens.of(1, 2, 3, 4), 1)), 3, 0);
+        assertArrayEquals(new int[] {1, 2, 3, 4, 1, 2, 3, 4}, one.next(2));
+    }
+
+    @Test
+    void shardBackedWindowsMatchMemory(@TempDir Path dir) throws Exception {
+        int[] ids = IntStream.range(0, 5000).map(i -> (i * 7) % 60000).toArray();
+        Path p = dir.resolve("s.bin");
+        TokenShard.write(p, ids, TokenShard.VERSION_U16);
+        try (ShardTokens s = ShardTokens.open(p)) {
+            assertEquals(5000, s.size());
+            assertEquals(2, s.width());
+            assertEquals(ids[4321], s.get(4321));
+            Batcher mem = new Batcher(List.of(new Batcher.Source("m", Tokens.of(ids), 1)), 64, 5);
+            Batcher disk = new Batcher(List.of(new Batcher.Source("d", s, 1)), 64, 5);
+            assertArrayEquals(mem.next(30), disk.next(30));
+            Tokens cat = Tokens.concat(List.of(s.range(0, 100), Tokens.of(1, 2), s.range(100, 5000)));
+            assertEquals(5002, cat.size());
+            int[] got = cat.slice(95, 110);
+            assertArrayEquals(new int[] {ids[95], ids[96], ids[97], ids[98], ids[99], 1, 2, ids[100], ids[101],
+                ids[102], ids[103], ids[104], ids[105], ids[106], ids[107]}, got);
+        }
+    }
+
+    @Test
+    void evalWindowsAreFixedAndSpread() {
+        Tokens t = Tokens.of(IntStream.range(0, 1001).toArray());
+        EvalWindows all = new EvalWindows(t, 10, 1000);
+        assertEquals(100, all.count());
+        int[] w = all.batch(99, 4);
+        assertArrayEquals(IntStream.rangeClosed(990, 1000).toArray(), w);
+        EvalWindows few = new EvalWindows(t, 10, 4);
+        assertEquals(4, few.count());
+        int[] b = few.batch(0, 4);
+        assertEquals(0, b[0]);
+        assertEquals(250, b[11]);
+        assertEquals(750, b[33]);
+        assertArrayEquals(b, new EvalWindows(t, 10, 4).batch(0, 4));
+        assertEquals(0, new EvalWindows(Tokens.of(1, 2), 10, 5).count());
+    }
+}

@@ -1,0 +1,98 @@
+package llm.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import com.google.gson.Gson;
+import com.google.gson.JsonObject;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import llm.engine.Engines;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainerTest {
+    @TempDir
+    Path tmp;
+
+    /** A stream with structure to learn: a repeated pseudo-random sequence over 32 symbols. */
+    private static int[] corpus() {
+        int[] pattern = new java.util.Random(7).ints(97, 0, 32).toArray();
+        int[] t = new int[4000];
+        for (int i = 0; i < t.length; i++) {
+            t[i] = pattern[i % pattern.length];
+        }
+        return t;
+    }
+
+    private static Trainer.Settings settings(long steps, int saveEvery) {
+        return new Trainer.Settings(4, 16, 2, steps, new LrSchedule(3e-2, 3e-3, 2, steps), 1.0, AdamW.Hyper.GPT,
+                5, 4, 2, saveEvery, 42, null, 0);
+    }
+
+    private record Run(Trainer.Result result, List<Double> losses, String err) {}
+
+    private static Run train(Path out, long steps, int saveEvery, boolean resume, long crashAfter) throws IOException {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try (NDManager root = Engines.newRoot(Device.cpu())) {
+            ToyModel model = new ToyModel(root, 32, 16, 16, 1);
+            int[] toks = corpus();
+            Trainer tr = new Trainer(model, root, TokenWindows.random(toks, 4, 16, 42),
+                    TokenWindows.sequential(toks, 4, 16), settings(steps, saveEvery), out, null, 1e3, 1e9,
+                    new Progress(new PrintStream(err, true), false, 5, steps), r -> { });
+            tr.crashAfter(crashAfter);
+            Trainer.Result r = tr.run(resume);
+            return new Run(r, losses(out), err.toString());
+        }
+    }
+
+    private static List<Double> losses(Path out) throws IOException {
+        List<Double> l = new ArrayList<>();
+        int expected = 1;
+        for (String line : Files.readAllLines(out.resolve("metrics.jsonl"))) {
+            JsonObject o = new Gson().fromJson(line, JsonObject.class);
+            assertEquals(expected++, o.get("step").getAsLong(), "one line per step, in order");
+            l.add(o.get("loss").getAsDouble());
+        }
+        return l;
+    }
+
+    @Test
+    void lossFallsAndOutputsAreWritten() throws IOException {
+        Run run = train(tmp.resolve("a"), 30, 0, false, 0);
+        assertEquals(30, run.result().steps());
+        assertEquals(30L * 4 * 16 * 2, run.result().tokens());
+        assertEquals(30, run.losses().size());
+        double first = run.losses().get(0);
+        assertTrue(first > 3.0, "starts near ln 32 = 3.47: " + first);
+        assertTrue(run.result().finalLoss() < first - 1.0, "loss falls: " + run.losses());
+        assertTrue(Double.isFinite(run.result().finalValLoss()));
+        assertTrue(Files.readString(tmp.resolve("a/loss.svg")).contains("<polyline"));
+        assertTrue(Files.exists(tmp.resolve("a").resolve(Checkpoint.FILE)));
+        assertTrue(run.err().contains("step 30/30 | loss"), run.err());
+        assertTrue(run.err().contains("val loss"), run.err());
+    }
+
+    @Test
+    void aCrashedRunResumedFromItsCheckpointMatchesAnUninterruptedOne() throws IOException {
+        Run whole = train(tmp.resolve("whole"), 12, 4, false, 0);
+        Path out = tmp.resolve("crashed");
+        assertThrows(IllegalStateException.class, () -> train(out, 12, 4, false, 10)); // like kill -9 after step 10
+        assertEquals(10, losses(out).size());
+        Run resumed = train(out, 12, 4, true, 0);                                     // continues from step 8
+        assertTrue(resumed.err().contains("resuming at step 8"), resumed.err());
+        assertEquals(12, resumed.losses().size());
+        for (int i = 0; i < 12; i++) {
+            assertEquals(whole.losses().get(i), resumed.losses().get(i), 1e-4, "loss at step " + (i + 1));
+        }
+        assertEquals(whole.result().finalValLoss(), resumed.result().finalValLoss(), 1e-4);
+    }
+}
