@@ -484,10 +484,88 @@ function _picocli_llm_sample() {
 function _picocli_llm_memorizecheck() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-q' '--quiet' '-v' '--verbose' '-h' '--help' '-V' '--version'"
-  local arg_opts=""
+  local flag_opts="'-q' '--quiet' '-v' '--verbose' '--prefix-sentence' '--json' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--model' '--tokenizer' '--device' '--threads' '--seed' '--split' '--text-field' '--id-field' '--prefix-tokens' '--suffix-tokens' '--windows' '--samples' '--temperature' '--top-k' '--top-p' '--min-p' '--repetition-penalty' '--format' '--memorized-at' '--fail-above' '--batch-size' '--limit'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--model')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--tokenizer')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--device')
+      return
+      ;;
+    '--threads')
+      return
+      ;;
+    '--seed')
+      return
+      ;;
+    '--split')
+      return
+      ;;
+    '--text-field')
+      return
+      ;;
+    '--id-field')
+      return
+      ;;
+    '--prefix-tokens')
+      return
+      ;;
+    '--suffix-tokens')
+      return
+      ;;
+    '--windows')
+      return
+      ;;
+    '--samples')
+      return
+      ;;
+    '--temperature')
+      return
+      ;;
+    '--top-k')
+      return
+      ;;
+    '--top-p')
+      return
+      ;;
+    '--min-p')
+      return
+      ;;
+    '--repetition-penalty')
+      return
+      ;;
+    '--format')
+      return
+      ;;
+    '--memorized-at')
+      return
+      ;;
+    '--fail-above')
+      return
+      ;;
+    '--batch-size')
+      return
+      ;;
+    '--limit')
+      return
+      ;;
+  esac
 
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
@@ -502,10 +580,103 @@ function _picocli_llm_memorizecheck() {
 function _picocli_llm_fewshot() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-q' '--quiet' '-v' '--verbose' '-h' '--help' '-V' '--version'"
-  local arg_opts=""
+  local flag_opts="'-q' '--quiet' '-v' '--verbose' '--show-prompt' '--chat' '--json' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--device' '--threads' '--seed' '--model' '--tokenizer' '--examples' '--columns' '--shots' '--instruction' '--template' '--delimiter' '--stop' '--query' '--eval' '--sweep-shots' '--choices' '--limit' '--transcript' '--human-label' '--assistant-label' '-n' '--max-tokens' '--temperature' '--top-k' '--top-p' '--min-p' '--repetition-penalty'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--device')
+      return
+      ;;
+    '--threads')
+      return
+      ;;
+    '--seed')
+      return
+      ;;
+    '--model')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--tokenizer')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--examples')
+      return
+      ;;
+    '--columns')
+      return
+      ;;
+    '--shots')
+      return
+      ;;
+    '--instruction')
+      return
+      ;;
+    '--template')
+      return
+      ;;
+    '--delimiter')
+      return
+      ;;
+    '--stop')
+      return
+      ;;
+    '--query')
+      return
+      ;;
+    '--eval')
+      return
+      ;;
+    '--sweep-shots')
+      return
+      ;;
+    '--choices')
+      return
+      ;;
+    '--limit')
+      return
+      ;;
+    '--transcript')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--human-label')
+      return
+      ;;
+    '--assistant-label')
+      return
+      ;;
+    '-n'|'--max-tokens')
+      return
+      ;;
+    '--temperature')
+      return
+      ;;
+    '--top-k')
+      return
+      ;;
+    '--top-p')
+      return
+      ;;
+    '--min-p')
+      return
+      ;;
+    '--repetition-penalty')
+      return
+      ;;
+  esac
 
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
@@ -520,10 +691,58 @@ function _picocli_llm_fewshot() {
 function _picocli_llm_score() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-q' '--quiet' '-v' '--verbose' '-h' '--help' '-V' '--version'"
-  local arg_opts=""
+  local flag_opts="'-q' '--quiet' '-v' '--verbose' '--json' '--tokens' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--model' '--tokenizer' '--device' '--threads' '--seed' '--split' '--text-field' '--id-field' '--ctx' '--stride' '--batch-size' '--limit'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--model')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--tokenizer')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--device')
+      return
+      ;;
+    '--threads')
+      return
+      ;;
+    '--seed')
+      return
+      ;;
+    '--split')
+      return
+      ;;
+    '--text-field')
+      return
+      ;;
+    '--id-field')
+      return
+      ;;
+    '--ctx')
+      return
+      ;;
+    '--stride')
+      return
+      ;;
+    '--batch-size')
+      return
+      ;;
+    '--limit')
+      return
+      ;;
+  esac
 
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
@@ -538,10 +757,28 @@ function _picocli_llm_score() {
 function _picocli_llm_info() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-q' '--quiet' '-v' '--verbose' '-h' '--help' '-V' '--version'"
-  local arg_opts=""
+  local flag_opts="'-q' '--quiet' '-v' '--verbose' '--tensors' '--json' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--model' '--tokenizer'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--model')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--tokenizer')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
 
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )

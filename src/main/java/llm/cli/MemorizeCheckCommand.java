@@ -1,21 +1,323 @@
 package llm.cli;
 
+import ai.djl.ndarray.NDManager;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import llm.UserException;
+import llm.engine.Engines;
+import llm.eval.StartToken;
+import llm.eval.memorize.Auditor;
+import llm.eval.memorize.Continuer;
+import llm.eval.memorize.DocumentReader;
+import llm.eval.memorize.DocumentSource;
+import llm.eval.memorize.ModelContinuer;
+import llm.eval.memorize.Reports;
+import llm.eval.memorize.Result;
+import llm.eval.memorize.Split;
+import llm.eval.memorize.Summary;
+import llm.generate.Sampler;
+import llm.generate.SamplingParams;
+import llm.io.Log;
+import llm.model.LanguageModel;
+import llm.tokenizer.Tokenizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
-/** {@code llm memorize-check}: being built (see its issue). */
-@Command(name = "memorize-check", mixinStandardHelpOptions = true,
-        description = "Audit a model for regurgitation: does it recite a text from its first tokens?",
+/** {@code llm memorize-check}: which of these texts does the model recite, how far, and where does it stray. */
+@Command(name = "memorize-check", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+            "Audit a model for regurgitation: does it recite a text from its first tokens?",
+            "For each document the model gets a prefix (the first P tokens, or the first sentence) and continues it "
+                    + "greedily for S tokens; the continuation is compared with the S tokens that really follow "
+                    + "(the target). Documents come from files or stdin: plain text (one document per file, or cut "
+                    + "with --split), WikiText articles (--split wikitext), or JSON Lines (--text-field).",
+            "Measures, per document (and window):",
+            "exact: the whole target reproduced: the text is extractable with P tokens of context "
+                    + "(Carlini et al. 2022, Quantifying Memorization Across Neural Language Models).",
+            "score: the fraction of the S positions where the generated token equals the target's "
+                    + "(Biderman et al. 2023, Pythia's memorization score).",
+            "match_tokens: leading tokens reproduced before the continuation first strays; match_chars the same "
+                    + "in characters of the decoded texts; strayed: the text it strayed to.",
+            "extraction_rate: with --samples N, the fraction of N sampled continuations (at --temperature, "
+                    + "--top-k, --top-p) that reproduce the target, an estimate of p in (n, p)-discoverable "
+                    + "extraction (Hayes et al. 2024, Measuring memorization in language models via probabilistic "
+                    + "extraction).",
+            "A document counts as memorized when some window scores at least --memorized-at (default 1: exact). "
+                    + "Documents too short for P + S tokens, and JSON lines without the text field, are reported as "
+                    + "skipped with the reason, not as errors.",
+            "Output: a readable report (the continuation aligned against the text, the divergence marked with ¦), "
+                    + "or --format jsonl / tsv, one record per document and window; the summary (documents, fraction "
+                    + "exact, mean score, score histogram) goes to stderr, or to stdout as a final JSON object with "
+                    + "--json. Windows are decoded in batches of --batch-size, one forward pass per generated token "
+                    + "(KV cache), streamed in input order in bounded memory."
+        },
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {ExitCodes.OK_LINE, ExitCodes.RUNTIME_LINE, ExitCodes.USAGE_LINE})
+        exitCodeList = {ExitCodes.OK_LINE,
+            "1:Runtime failure: an input or the model cannot be read, a line is not JSON, or no document could be "
+                    + "tested (empty input, all skipped).",
+            ExitCodes.USAGE_LINE,
+            "3:The fraction of memorized documents exceeds --fail-above."},
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  llm memorize-check --split wikitext --prefix-sentence ../shared/data/wikitext-2-raw/wiki.test.raw",
+            "  llm memorize-check -m stories260K.bin --split blank-line --format jsonl stories.txt | jq .score",
+            "  llm memorize-check --text-field text --id-field url --fail-above 0.01 --json corpus.jsonl.gz"
+        })
 public final class MemorizeCheckCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Mixin
     LogOptions log;
 
+    @Mixin
+    ModelOptions model;
+
+    @Mixin
+    ComputeOptions compute;
+
+    @Parameters(paramLabel = "FILE", arity = "0..*",
+            description = "Input files ('-' for stdin, the default); .gz/.bz2/.xz/.zst are decompressed; *.jsonl "
+                    + "files are read as JSON Lines.")
+    List<String> files = new ArrayList<>();
+
+    @Option(names = "--split", paramLabel = "none|blank-line|line|wikitext", defaultValue = "none",
+            description = "Cut plain text into documents: none (one per file), blank-line (paragraphs), line, or "
+                    + "wikitext (an article per top-level heading ' = Title = ', its title the id). "
+                    + "Default: ${DEFAULT-VALUE}.")
+    String split;
+
+    @Option(names = "--text-field", paramLabel = "NAME",
+            description = "Read JSON Lines and take the document text from this field (default for *.jsonl: text).")
+    String textField;
+
+    @Option(names = "--id-field", paramLabel = "NAME",
+            description = "With JSON Lines: the field holding the document id (default: FILE:LINE).")
+    String idField;
+
+    @Option(names = "--prefix-tokens", paramLabel = "P", defaultValue = "32",
+            description = "Prefix length in tokens. Default: ${DEFAULT-VALUE}.")
+    int prefixTokens;
+
+    @Option(names = "--prefix-sentence",
+            description = "Use the document's first sentence as the prefix instead (the lecture's experiment).")
+    boolean prefixSentence;
+
+    @Option(names = "--suffix-tokens", paramLabel = "S", defaultValue = "32",
+            description = "Target length: tokens generated and compared. Default: ${DEFAULT-VALUE}.")
+    int suffixTokens;
+
+    @Option(names = "--windows", paramLabel = "K", defaultValue = "1",
+            description = "Test K windows per document at evenly spaced offsets (the first at the start, the last "
+                    + "ending at the document's end). Default: ${DEFAULT-VALUE}.")
+    int windows;
+
+    @Option(names = "--samples", paramLabel = "N", defaultValue = "0",
+            description = "Also draw N sampled continuations per window and report the fraction that reproduce the "
+                    + "target (extraction_rate). Default: ${DEFAULT-VALUE}.")
+    int samples;
+
+    @Mixin
+    SamplingOptions sampling;
+
+    @Option(names = "--format", paramLabel = "report|jsonl|tsv", defaultValue = "report",
+            description = "Records on stdout: a readable report, JSON Lines, or TSV with a header. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    String format;
+
+    @Option(names = "--json", description = "Print the summary as a final JSON object on stdout (not on stderr).")
+    boolean json;
+
+    @Option(names = "--memorized-at", paramLabel = "SCORE", defaultValue = "1.0",
+            description = "A document is memorized when a window's score reaches SCORE (1 = exact). "
+                    + "Default: ${DEFAULT-VALUE}.")
+    double memorizedAt;
+
+    @Option(names = "--fail-above", paramLabel = "FRACTION",
+            description = "Exit with status 3 when the fraction of memorized documents (among those tested) exceeds "
+                    + "FRACTION, e.g. to gate a model release.")
+    Double failAbove;
+
+    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "32",
+            description = "Windows decoded together. Default: ${DEFAULT-VALUE}.")
+    int batchSize;
+
+    @Option(names = "--limit", paramLabel = "N", description = "Stop after N documents.")
+    Long limit;
+
+    private void validate(LanguageModel m) {
+        if (!prefixSentence && prefixTokens < 1) {
+            throw UserException.usage("--prefix-tokens must be at least 1, not " + prefixTokens);
+        }
+        if (suffixTokens < 1) {
+            throw UserException.usage("--suffix-tokens must be at least 1, not " + suffixTokens);
+        }
+        if (windows < 1) {
+            throw UserException.usage("--windows must be at least 1, not " + windows);
+        }
+        if (prefixSentence && windows > 1) {
+            throw UserException.usage("--prefix-sentence tests the start of each document: it cannot be combined "
+                    + "with --windows " + windows);
+        }
+        if (samples < 0) {
+            throw UserException.usage("--samples must not be negative, not " + samples);
+        }
+        if (batchSize < 1) {
+            throw UserException.usage("--batch-size must be at least 1, not " + batchSize);
+        }
+        if (!(memorizedAt > 0 && memorizedAt <= 1)) {
+            throw UserException.usage("--memorized-at must be within (0, 1], not " + memorizedAt);
+        }
+        if (failAbove != null && !(failAbove >= 0 && failAbove <= 1)) {
+            throw UserException.usage("--fail-above must be within [0, 1], not " + failAbove);
+        }
+        if (limit != null && limit < 1) {
+            throw UserException.usage("--limit must be at least 1, not " + limit);
+        }
+        if (m != null && !prefixSentence && prefixTokens + suffixTokens > m.config().ctx()) {
+            throw UserException.usage("--prefix-tokens " + prefixTokens + " + --suffix-tokens " + suffixTokens
+                    + " exceed the model's context of " + m.config().ctx() + " tokens");
+        }
+    }
+
     @Override
     public Integer call() {
-        throw UserException.runtime("memorize-check: not available in this build yet");
+        Split sp = Split.fromFlag(split);
+        if (sp == null) {
+            throw UserException.usage("--split must be one of none, blank-line, line, wikitext, not '" + split + "'");
+        }
+        if (!List.of("report", "jsonl", "tsv").contains(format)) {
+            throw UserException.usage("--format must be one of report, jsonl, tsv, not '" + format + "'");
+        }
+        validate(null);
+        SamplingParams sampleParams = samples > 0 ? sampling.params() : null;
+        Long seedGiven = compute.seedOrNull();
+        long seed = samples > 0 ? compute.seed() : (seedGiven == null ? 0 : seedGiven);
+        List<String> inputs = files.isEmpty() ? List.of("-") : files;
+        PrintWriter out = spec.commandLine().getOut();
+        boolean color = "report".equals(format) && System.console() != null && System.getenv("NO_COLOR") == null;
+        Summary summary = new Summary(memorizedAt);
+        long started;
+        int threads = compute.threads() == null ? 0 : compute.threads();
+        try (NDManager root = Engines.newRoot(compute.resolveDevice())) {
+            LanguageModel m = model.loadModel(root);
+            Tokenizer tok = model.loadTokenizer();
+            ModelOptions.checkCompatible(tok, m);
+            validate(m);
+            started = System.nanoTime(); // throughput excludes engine start and model load
+            if ("tsv".equals(format)) {
+                out.println(Reports.TSV_HEADER);
+            }
+            try (ModelContinuer continuer = new ModelContinuer(m, root, threads)) {
+                Auditor auditor = new Auditor(tok, continuer,
+                        new Auditor.Options(prefixTokens, prefixSentence, suffixTokens, windows, batchSize, samples,
+                                StartToken.of(tok)),
+                        samplers(sampleParams, seed), printer(out, color, summary));
+                readAll(inputs, sp, auditor);
+                auditor.flush();
+            }
+        }
+        summary.finish();
+        out.flush();
+        double secs = (System.nanoTime() - started) / 1e9;
+        Log.info("memorize-check: %d documents, %d windows in %.1f s (%.2f documents/s)", summary.documents(),
+                summary.windows(), secs, summary.documents() / Math.max(secs, 1e-9));
+        if (json) {
+            com.google.gson.JsonObject o = new com.google.gson.JsonObject();
+            o.add("summary", summary.toJson());
+            out.println(Reports.jsonLine(o));
+            out.flush();
+        } else if (Log.level() != Log.Level.QUIET) {
+            spec.commandLine().getErr().print(Reports.summaryText(summary));
+            spec.commandLine().getErr().flush();
+        }
+        if (summary.tested() == 0) {
+            throw UserException.runtime(summary.documents() == 0 ? "no documents in the input"
+                    : "no document could be tested (" + summary.skipped() + " skipped)");
+        }
+        if (failAbove != null && summary.fractionMemorized() > failAbove) {
+            spec.commandLine().getErr().printf(Locale.ROOT, "llm: %d of %d documents memorized (%.4f) exceeds "
+                    + "--fail-above %s%n", summary.memorized(), summary.tested(), summary.fractionMemorized(),
+                    failAbove);
+            spec.commandLine().getErr().flush();
+            return ExitCodes.THRESHOLD;
+        }
+        return ExitCodes.OK;
+    }
+
+    /** For --samples: a batch of rows gets one seeded sampler per row. */
+    private static java.util.function.IntFunction<Continuer.Picker> samplers(SamplingParams params, long seed) {
+        SplittableRandom seeds = new SplittableRandom(seed);
+        return rows -> {
+            Sampler[] s = new Sampler[rows];
+            for (int i = 0; i < rows; i++) {
+                s[i] = new Sampler(params, seeds.nextLong());
+            }
+            return (row, logits) -> s[row].sample(logits, null, 0);
+        };
+    }
+
+    /** Prints each result in --format and counts it in the summary. */
+    private java.util.function.Consumer<Result> printer(PrintWriter out, boolean color, Summary summary) {
+        Progress progress = new Progress();
+        return r -> {
+            summary.add(r);
+            switch (format) {
+                case "jsonl" -> out.println(Reports.jsonLine(r));
+                case "tsv" -> out.println(Reports.tsv(r));
+                default -> out.print(Reports.report(r, color));
+            }
+            progress.update(summary, out);
+        };
+    }
+
+    private void readAll(List<String> inputs, Split sp, Auditor auditor) {
+        long docs = 0;
+        for (String name : inputs) {
+            long before = docs;
+            try (DocumentReader reader = DocumentSource.open(name, sp, textField, idField)) {
+                while (reader.hasNext()) {
+                    if (limit != null && docs >= limit) {
+                        return;
+                    }
+                    auditor.accept(reader.next());
+                    docs++;
+                }
+            } catch (UncheckedIOException e) {
+                throw UserException.runtime(e.getMessage(), e);
+            } catch (IOException e) {
+                throw UserException.runtime(name + ": " + e.getMessage(), e);
+            }
+            if (docs == before) {
+                Log.warn("%s: no documents", "-".equals(name) ? "stdin" : name);
+            }
+        }
+    }
+
+    /** A line on stderr every few seconds for long runs. */
+    private static final class Progress {
+        private final long start = System.nanoTime();
+        private long last = start;
+
+        void update(Summary s, PrintWriter out) {
+            long now = System.nanoTime();
+            if (now - last > 5_000_000_000L) {
+                last = now;
+                out.flush();
+                double secs = (now - start) / 1e9;
+                Log.info("memorize-check: %d documents, %d windows, %.2f documents/s", s.documents(), s.windows(),
+                        s.documents() / secs);
+            }
+        }
     }
 }

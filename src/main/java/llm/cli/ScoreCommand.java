@@ -1,21 +1,281 @@
 package llm.cli;
 
+import ai.djl.ndarray.NDManager;
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import llm.UserException;
+import llm.engine.Engines;
+import llm.eval.Perplexity;
+import llm.eval.StartToken;
+import llm.eval.TokenScorer;
+import llm.eval.memorize.Document;
+import llm.eval.memorize.DocumentReader;
+import llm.eval.memorize.DocumentSource;
+import llm.eval.memorize.Split;
+import llm.io.Log;
+import llm.model.LanguageModel;
+import llm.tokenizer.Tokenizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
-/** {@code llm score}: being built (see its issue). */
-@Command(name = "score", mixinStandardHelpOptions = true,
-        description = "Perplexity and bits per byte of a model on a text.",
+/** {@code llm score}: how well a model predicts a text: perplexity, bits per token, bits per byte. */
+@Command(name = "score", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+            "Perplexity and bits per byte of a model on a text.",
+            "Every token of each document is scored by its negative log-likelihood (NLL, in nats) given the tokens "
+                    + "before it; a start token (BOS, or <|endoftext|> for GPT-2) goes in front so that the first "
+                    + "token is scored too. Documents longer than --ctx are scored with a sliding window: windows of "
+                    + "--ctx tokens start every --stride tokens and each scores only the tokens no earlier window "
+                    + "scored, so every token after the first window sees at least ctx - stride tokens of context "
+                    + "(HuggingFace's 'Perplexity of fixed-length models' guide; stride = ctx is llama.cpp-style "
+                    + "disjoint chunks, the cheapest and most pessimistic; smaller strides cost more and score lower).",
+            "Reported: tokens scored, perplexity = exp(NLL / tokens), bits per token = NLL / (ln 2 × tokens), and "
+                    + "bits per byte = NLL / (ln 2 × UTF-8 bytes of the text), which compares models with different "
+                    + "tokenizers."
+        },
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {ExitCodes.OK_LINE, ExitCodes.RUNTIME_LINE, ExitCodes.USAGE_LINE})
+        exitCodeList = {ExitCodes.OK_LINE,
+            "1:Runtime failure: an input or the model cannot be read, or the input holds no text to score.",
+            ExitCodes.USAGE_LINE},
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  llm score ../shared/data/wikitext-2-raw/wiki.test.raw",
+            "  llm score --model stories260K.bin --ctx 256 --stride 128 --json stories.txt",
+            "  echo 'The cat sat on the mat.' | llm score --tokens | jq -c '[.text, .logprob]'"
+        })
 public final class ScoreCommand implements Callable<Integer> {
+    private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().serializeNulls().create();
+
+    @Spec
+    CommandSpec spec;
+
     @Mixin
     LogOptions log;
 
+    @Mixin
+    ModelOptions model;
+
+    @Mixin
+    ComputeOptions compute;
+
+    @Parameters(paramLabel = "FILE", arity = "0..*",
+            description = "Texts to score ('-' for stdin, the default); .gz/.bz2/.xz/.zst are decompressed; *.jsonl "
+                    + "files are read as JSON Lines.")
+    List<String> files = new ArrayList<>();
+
+    @Option(names = "--split", paramLabel = "none|blank-line|line|wikitext", defaultValue = "none",
+            description = "Cut plain text into documents, each scored from its own start: none (one per file), "
+                    + "blank-line, line, or wikitext (articles). Default: ${DEFAULT-VALUE}.")
+    String split;
+
+    @Option(names = "--text-field", paramLabel = "NAME",
+            description = "Read JSON Lines and take the text from this field (default for *.jsonl: text).")
+    String textField;
+
+    @Option(names = "--id-field", paramLabel = "NAME", description = "With JSON Lines: the field holding the id.")
+    String idField;
+
+    @Option(names = "--ctx", paramLabel = "N",
+            description = "Window length in tokens (at most the model's context). Default: the model's context.")
+    Integer ctx;
+
+    @Option(names = "--stride", paramLabel = "N",
+            description = "Tokens between window starts, within [1, ctx]. Default: ctx / 2.")
+    Integer stride;
+
+    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "4",
+            description = "Windows per forward pass. Default: ${DEFAULT-VALUE}.")
+    int batchSize;
+
+    @Option(names = "--json", description = "JSON Lines: one object per document, then {\"total\": {...}}.")
+    boolean json;
+
+    @Option(names = "--tokens",
+            description = "Print every scored token as JSON Lines (doc, pos, id, text, logprob): where the model is "
+                    + "surprised. The totals then go to stderr.")
+    boolean tokens;
+
+    @Option(names = "--limit", paramLabel = "N", description = "Stop after N documents.")
+    Long limit;
+
     @Override
     public Integer call() {
-        throw UserException.runtime("score: not available in this build yet");
+        Split sp = Split.fromFlag(split);
+        if (sp == null) {
+            throw UserException.usage("--split must be one of none, blank-line, line, wikitext, not '" + split + "'");
+        }
+        if (batchSize < 1) {
+            throw UserException.usage("--batch-size must be at least 1, not " + batchSize);
+        }
+        if (limit != null && limit < 1) {
+            throw UserException.usage("--limit must be at least 1, not " + limit);
+        }
+        List<String> inputs = files.isEmpty() ? List.of("-") : files;
+        PrintWriter out = spec.commandLine().getOut();
+        Perplexity total = new Perplexity();
+        long docs = 0;
+        long skipped = 0;
+        long started = System.nanoTime();
+        int window;
+        int step;
+        try (NDManager root = Engines.newRoot(compute.resolveDevice())) {
+            LanguageModel m = model.loadModel(root);
+            Tokenizer tok = model.loadTokenizer();
+            ModelOptions.checkCompatible(tok, m);
+            int modelCtx = m.config().ctx();
+            window = ctx == null ? modelCtx : ctx;
+            if (window < 2 || window > modelCtx) {
+                throw UserException.usage("--ctx must be within [2, " + modelCtx + "] (the model's context), not "
+                        + window);
+            }
+            step = stride == null ? Math.max(1, window / 2) : stride;
+            if (step < 1 || step > window) {
+                throw UserException.usage("--stride must be within [1, " + window + "] (--ctx), not " + step);
+            }
+            int start = StartToken.of(tok);
+            long[] progress = {0, System.nanoTime()};
+            TokenScorer scorer = new TokenScorer(m, root, window, step, batchSize).onProgress(n -> {
+                progress[0] += n;
+                long now = System.nanoTime();
+                if (now - progress[1] > 5_000_000_000L) {
+                    progress[1] = now;
+                    Log.info("score: %,d tokens, %.0f tokens/s", total.tokens() + progress[0],
+                            (total.tokens() + progress[0]) / ((now - started) / 1e9));
+                }
+            });
+            outer:
+            for (String name : inputs) {
+                try (DocumentReader reader = DocumentSource.open(name, sp, textField, idField)) {
+                    while (reader.hasNext()) {
+                        if (limit != null && docs >= limit) {
+                            break outer;
+                        }
+                        Document d = reader.next();
+                        docs++;
+                        progress[0] = 0;
+                        if (d.skipReason() != null) {
+                            Log.warn("%s: skipped: %s", d.id(), d.skipReason());
+                            skipped++;
+                            continue;
+                        }
+                        Perplexity p = scoreDocument(d, tok, scorer, start, out);
+                        if (p.tokens() == 0) {
+                            skipped++;
+                            continue;
+                        }
+                        total.add(p);
+                        if (json && !tokens) {
+                            JsonObject o = numbers(p);
+                            o.addProperty("id", d.id());
+                            out.println(GSON.toJson(reorder(o)));
+                        }
+                    }
+                } catch (UncheckedIOException e) {
+                    throw UserException.runtime(e.getMessage(), e);
+                } catch (IOException e) {
+                    throw UserException.runtime(name + ": " + e.getMessage(), e);
+                }
+            }
+        }
+        if (total.tokens() == 0) {
+            throw UserException.runtime(docs == 0 ? "no text in the input" : "no token could be scored ("
+                    + skipped + " empty or skipped documents)");
+        }
+        double secs = (System.nanoTime() - started) / 1e9;
+        Log.info("score: %,d tokens in %.1f s (%.0f tokens/s)", total.tokens(), secs, total.tokens() / secs);
+        if (json && !tokens) {
+            JsonObject o = numbers(total);
+            o.addProperty("documents", docs - skipped);
+            o.addProperty("ctx", window);
+            o.addProperty("stride", step);
+            JsonObject t = new JsonObject();
+            t.add("total", o);
+            out.println(GSON.toJson(t));
+        } else {
+            PrintWriter where = tokens ? spec.commandLine().getErr() : out;
+            if (!tokens || Log.level() != Log.Level.QUIET) {
+                where.printf(Locale.ROOT, "documents   %,d%s%n", docs - skipped, skipped > 0 ? " (" + skipped
+                        + " skipped)" : "");
+                where.printf(Locale.ROOT, "tokens      %,d (window %d, stride %d)%n", total.tokens(), window, step);
+                where.printf(Locale.ROOT, "bytes       %,d%n", total.bytes());
+                where.printf(Locale.ROOT, "nll         %.4f nats/token%n", total.meanNll());
+                where.printf(Locale.ROOT, "perplexity  %.3f%n", total.perplexity());
+                where.printf(Locale.ROOT, "bits/token  %.4f%n", total.bitsPerToken());
+                where.printf(Locale.ROOT, "bits/byte   %.4f%n", total.bitsPerByte());
+            }
+            where.flush();
+        }
+        out.flush();
+        return ExitCodes.OK;
+    }
+
+    private Perplexity scoreDocument(Document d, Tokenizer tok, TokenScorer scorer, int start, PrintWriter out) {
+        int[] ids = tok.encode(d.text());
+        int[] x;
+        if (start >= 0) {
+            x = new int[ids.length + 1];
+            x[0] = start;
+            System.arraycopy(ids, 0, x, 1, ids.length);
+        } else {
+            x = ids;
+        }
+        Perplexity p = new Perplexity();
+        if (x.length < 2) {
+            return p;
+        }
+        double[] lp = scorer.score(x);
+        for (int j = 1; j < x.length; j++) {
+            p.addToken(lp[j - 1]);
+            if (tokens) {
+                JsonObject o = new JsonObject();
+                o.addProperty("doc", d.id());
+                o.addProperty("pos", start >= 0 ? j - 1 : j);
+                o.addProperty("id", x[j]);
+                o.addProperty("text", new String(tok.tokenBytes(x[j - 1], x[j]), StandardCharsets.UTF_8));
+                o.addProperty("logprob", Math.round(lp[j - 1] * 1e6) / 1e6);
+                out.println(GSON.toJson(o));
+            }
+        }
+        p.addBytes(d.text().getBytes(StandardCharsets.UTF_8).length);
+        return p;
+    }
+
+    private static JsonObject numbers(Perplexity p) {
+        JsonObject o = new JsonObject();
+        o.addProperty("tokens", p.tokens());
+        o.addProperty("bytes", p.bytes());
+        o.addProperty("nll", round(p.nll()));
+        o.addProperty("perplexity", round(p.perplexity()));
+        o.addProperty("bits_per_token", round(p.bitsPerToken()));
+        o.addProperty("bits_per_byte", round(p.bitsPerByte()));
+        return o;
+    }
+
+    private static JsonObject reorder(JsonObject o) {
+        JsonObject r = new JsonObject();
+        r.add("id", o.get("id"));
+        for (var e : o.entrySet()) {
+            if (!e.getKey().equals("id")) {
+                r.add(e.getKey(), e.getValue());
+            }
+        }
+        return r;
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 1e6) / 1e6;
     }
 }

@@ -1,0 +1,94 @@
+package llm.eval;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.List;
+import llm.engine.Engines;
+import llm.model.LanguageModel;
+
+/**
+ * Log-probabilities of every token of a sequence under a model, with {@link SlidingWindow}s. Windows of equal length
+ * are run together, up to {@code batch} per forward; the log-softmax and the pick of each target happen on the device,
+ * so only (B, T) numbers come back, never (B, T, V) logits.
+ */
+public final class TokenScorer {
+    private final LanguageModel model;
+    private final NDManager root;
+    private final int ctx;
+    private final int stride;
+    private final int batch;
+    private java.util.function.IntConsumer progress = n -> {};
+
+    public TokenScorer(LanguageModel model, NDManager root, int ctx, int stride, int batch) {
+        if (ctx > model.config().ctx()) {
+            throw new IllegalArgumentException("window " + ctx + " exceeds the model's context " + model.config().ctx());
+        }
+        this.model = model;
+        this.root = root;
+        this.ctx = ctx;
+        this.stride = stride;
+        this.batch = batch;
+    }
+
+    /** Called with the number of targets scored after each forward pass (for progress reports). */
+    public TokenScorer onProgress(java.util.function.IntConsumer p) {
+        this.progress = p;
+        return this;
+    }
+
+    /**
+     * {@code logprobs[j - 1]} = log p(x[j] | the window's tokens before j), for j = 1 .. x.length-1 (x[0] is the start
+     * token, never scored).
+     */
+    public double[] score(int[] x) {
+        double[] out = new double[Math.max(0, x.length - 1)];
+        List<SlidingWindow> windows = SlidingWindow.plan(x.length, ctx, stride);
+        List<SlidingWindow> group = new ArrayList<>();
+        for (SlidingWindow w : windows) {
+            int len = w.end() - w.begin();
+            if (!group.isEmpty() && (group.size() == batch || group.get(0).end() - group.get(0).begin() != len)) {
+                run(x, group, out);
+                group.clear();
+            }
+            group.add(w);
+        }
+        if (!group.isEmpty()) {
+            run(x, group, out);
+        }
+        return out;
+    }
+
+    private void run(int[] x, List<SlidingWindow> group, double[] out) {
+        int b = group.size();
+        int t = group.get(0).end() - group.get(0).begin();
+        int[] ids = new int[b * t];
+        int[] targets = new int[b * t];
+        for (int i = 0; i < b; i++) {
+            SlidingWindow w = group.get(i);
+            System.arraycopy(x, w.begin(), ids, i * t, t);
+            for (int k = 0; k < t; k++) {
+                int j = w.begin() + k + 1; // what position k predicts
+                targets[i * t + k] = j < x.length ? x[j] : 0;
+            }
+        }
+        float[] lp;
+        try (NDManager step = Engines.step(root)) {
+            NDArray logits = model.forward(step.create(ids, new Shape(b, t))); // (B, T, V)
+            NDArray logp = logits.logSoftmax(2); // (B, T, V)
+            NDArray idx = step.create(targets, new Shape(b, t, 1)).toType(DataType.INT64, false); // (B, T, 1)
+            lp = logp.gather(idx, 2).toType(DataType.FLOAT32, false).toFloatArray(); // (B, T, 1)
+        }
+        int scored = 0;
+        for (int i = 0; i < b; i++) {
+            SlidingWindow w = group.get(i);
+            for (int j = w.firstTarget(); j < w.end(); j++) {
+                out[j - 1] = lp[i * t + (j - 1 - w.begin())];
+            }
+            scored += w.targets();
+        }
+        progress.accept(scored);
+    }
+}

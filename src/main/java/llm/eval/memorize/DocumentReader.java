@@ -1,0 +1,221 @@
+package llm.eval.memorize;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import java.io.BufferedReader;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import llm.UserException;
+
+/**
+ * Streams documents from one input, one at a time (bounded memory: at most one document is held).
+ *
+ * <p>Ids: a WikiText article's title; a JSON line's {@code --id-field}, else {@code source:LINE}; a split document's
+ * {@code source:N} (1-based); an unsplit file's name. Document text is trimmed of surrounding whitespace (a WikiText
+ * article keeps the leading space of its first line, as the corpus has it); blank documents are not produced (a
+ * wholly blank input yields none), except a WikiText article with a heading and no text.
+ */
+public final class DocumentReader implements Iterator<Document>, Closeable {
+    /** A top-level WikiText heading: {@code " = Title = "} (one '=' on each side, not {@code " = = Sub = = "}). */
+    static final Pattern WIKI_HEADING = Pattern.compile("^\\s*=\\s(?!=)(.*?)\\s=\\s*$");
+
+    private final BufferedReader in;
+    private final String source;
+    private final Split split;
+    private final String textField;
+    private final String idField;
+    private int lineNo;
+    private int docNo;
+    private String pendingTitle;
+    private boolean eof;
+    private Document next;
+
+    private DocumentReader(BufferedReader in, String source, Split split, String textField, String idField) {
+        this.in = in;
+        this.source = source;
+        this.split = split;
+        this.textField = textField;
+        this.idField = idField;
+    }
+
+    /** Plain text cut by {@code split}. */
+    public static DocumentReader text(BufferedReader in, String source, Split split) {
+        return new DocumentReader(in, source, split, null, null);
+    }
+
+    /** JSON Lines: the text in {@code textField}, the id in {@code idField} (may be null). */
+    public static DocumentReader jsonl(BufferedReader in, String source, String textField, String idField) {
+        return new DocumentReader(in, source, null, textField, idField);
+    }
+
+    @Override
+    public boolean hasNext() {
+        if (next == null) {
+            try {
+                next = textField != null ? readJson() : readText();
+            } catch (IOException e) {
+                throw new UncheckedIOException(source + ": " + e.getMessage(), e);
+            }
+        }
+        return next != null;
+    }
+
+    @Override
+    public Document next() {
+        if (!hasNext()) {
+            throw new NoSuchElementException();
+        }
+        Document d = next;
+        next = null;
+        return d;
+    }
+
+    @Override
+    public void close() throws IOException {
+        in.close();
+    }
+
+    private String line() throws IOException {
+        if (eof) {
+            return null;
+        }
+        String l = in.readLine();
+        if (l == null) {
+            eof = true;
+        } else {
+            lineNo++;
+        }
+        return l;
+    }
+
+    private Document readJson() throws IOException {
+        String l;
+        while ((l = line()) != null) {
+            if (l.isBlank()) {
+                continue;
+            }
+            String where = source + ":" + lineNo;
+            JsonElement e;
+            try {
+                e = JsonParser.parseString(l);
+            } catch (JsonParseException ex) {
+                throw UserException.runtime(where + ": not a JSON line: " + shortMessage(ex));
+            }
+            if (!e.isJsonObject()) {
+                throw UserException.runtime(where + ": not a JSON object");
+            }
+            JsonObject o = e.getAsJsonObject();
+            String id = where;
+            if (idField != null) {
+                JsonElement ide = o.get(idField);
+                if (ide != null && !ide.isJsonNull()) {
+                    id = ide.isJsonPrimitive() ? ide.getAsString() : ide.toString();
+                }
+            }
+            JsonElement t = o.get(textField);
+            if (t == null || t.isJsonNull()) {
+                return Document.skipped(id, "no field '" + textField + "'");
+            }
+            if (!t.isJsonPrimitive() || !t.getAsJsonPrimitive().isString()) {
+                return Document.skipped(id, "field '" + textField + "' is not a string");
+            }
+            return Document.of(id, t.getAsString().strip());
+        }
+        return null;
+    }
+
+    private static String shortMessage(Exception ex) {
+        String m = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
+    }
+
+    private Document readText() throws IOException {
+        switch (split) {
+            case NONE -> {
+                if (docNo > 0) {
+                    return null;
+                }
+                docNo++;
+                StringBuilder b = new StringBuilder();
+                String l;
+                while ((l = line()) != null) {
+                    b.append(l).append('\n');
+                }
+                String t = b.toString().strip();
+                return t.isEmpty() ? null : Document.of(source, t);
+            }
+            case LINE -> {
+                String l;
+                while ((l = line()) != null) {
+                    if (!l.isBlank()) {
+                        docNo++;
+                        return Document.of(source + ":" + lineNo, l.strip());
+                    }
+                }
+                return null;
+            }
+            case BLANK_LINE -> {
+                StringBuilder b = new StringBuilder();
+                String l;
+                while ((l = line()) != null) {
+                    if (l.isBlank()) {
+                        if (!b.isEmpty()) {
+                            break;
+                        }
+                    } else {
+                        b.append(l).append('\n');
+                    }
+                }
+                if (b.isEmpty()) {
+                    return null;
+                }
+                docNo++;
+                return Document.of(source + ":" + docNo, b.toString().strip());
+            }
+            case WIKITEXT -> {
+                return readArticle();
+            }
+            default -> throw new IllegalStateException(String.valueOf(split));
+        }
+    }
+
+    /** The next article: its heading is the id, the lines up to the next top-level heading its text. */
+    private Document readArticle() throws IOException {
+        while (true) {
+            String title = pendingTitle;
+            pendingTitle = null;
+            StringBuilder b = new StringBuilder();
+            String l;
+            while ((l = line()) != null) {
+                Matcher m = WIKI_HEADING.matcher(l);
+                if (m.matches()) {
+                    pendingTitle = m.group(1).strip();
+                    break;
+                }
+                b.append(l).append('\n');
+            }
+            // keep the first line's leading space: WikiText lines start with one, and a BPE tokenizer encodes
+            // " Robert" (as the model saw it after the heading line) differently from "Robert"
+            String text = b.toString().replaceFirst("^(\\s*\n)+", "").stripTrailing();
+            if (title == null && text.isEmpty()) {
+                if (pendingTitle == null) {
+                    return null; // end of input
+                }
+                continue; // the first heading: nothing before it
+            }
+            if (title == null) {
+                title = source + ":preamble";
+            }
+            docNo++;
+            return Document.of(title, text); // an empty article is reported as too short, like any short document
+        }
+    }
+}

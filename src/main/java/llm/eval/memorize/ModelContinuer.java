@@ -1,0 +1,99 @@
+package llm.eval.memorize;
+
+import ai.djl.ndarray.NDManager;
+import java.util.HashMap;
+import java.util.Map;
+import llm.model.Decoder;
+import llm.model.LanguageModel;
+
+/**
+ * Batched continuation on a {@link LanguageModel} through the model's {@link Decoder}: one prefill of the B prompts,
+ * then one step of B tokens per generated position, against a KV cache; only the last logits (B, V) reach Java.
+ * On the CPU the decoder is plain Java and rows keep their own positions, so prompts of different lengths share a
+ * batch ({@link #ragged()}); with the DJL decoder (GPU) a batch holds prompts of one length.
+ *
+ * <p>Which decoder: a batch of 8 or more prompts of one length goes to the DJL decoder even on the CPU, since its
+ * matrix products (BLAS) then beat the Java decoder, which gains nothing from batching (bench/memorize.sh: 2.8× on the
+ * default model at batch 32); single prompts and ragged batches go to the model's default (Java on the CPU). The
+ * system property {@code llm.decoder} overrides the choice. Decoders are kept per batch size and decoder, and reset
+ * between batches (the Java decoder copies the weights once when it is made); close this to free them.
+ */
+public final class ModelContinuer implements Continuer, AutoCloseable {
+    private final LanguageModel model;
+    private final NDManager root;
+    private final int threads;
+    private final boolean ragged;
+    private final Map<String, Decoder> decoders = new HashMap<>();
+    /** Rows from which a rectangular batch goes to the DJL decoder. */
+    static final int DJL_MIN_ROWS = 8;
+
+    /** @param threads CPU threads for the Java decoder (0 = all cores) */
+    public ModelContinuer(LanguageModel model, NDManager root, int threads) {
+        this.model = model;
+        this.root = root;
+        this.threads = threads;
+        this.ragged = decoder(1, 1, Decoder.Impl.AUTO).impl() == Decoder.Impl.JAVA;
+    }
+
+    @Override
+    public int maxLength() {
+        return model.config().ctx();
+    }
+
+    @Override
+    public boolean ragged() {
+        return ragged;
+    }
+
+    /** A reset decoder of {@code batch} rows holding at least {@code capacity} positions. */
+    private Decoder decoder(int batch, int capacity, Decoder.Impl impl) {
+        String key = batch + "/" + impl;
+        Decoder d = decoders.get(key);
+        if (d != null && d.capacity() < capacity) {
+            d.close();
+            d = null;
+        }
+        if (d == null) {
+            d = new Decoder(model, root, batch, capacity, impl, threads);
+            decoders.put(key, d);
+        }
+        d.reset();
+        return d;
+    }
+
+    @Override
+    public int[][] continueBatch(int[][] prompts, int steps, Picker picker) {
+        int b = prompts.length;
+        int[][] out = new int[b][steps];
+        if (steps == 0) {
+            return out;
+        }
+        int longest = 0;
+        boolean rectangular = true;
+        for (int[] p : prompts) {
+            longest = Math.max(longest, p.length);
+            rectangular &= p.length == prompts[0].length;
+        }
+        Decoder.Impl impl = rectangular && b >= DJL_MIN_ROWS && System.getProperty("llm.decoder") == null
+                ? Decoder.Impl.DJL : Decoder.Impl.AUTO;
+        Decoder dec = decoder(b, longest + steps - 1, impl);
+        float[][] logits = dec.feed(prompts); // (B, V) after each prompt's last token
+        int[] next = new int[b];
+        for (int t = 0; t < steps; t++) {
+            for (int i = 0; i < b; i++) {
+                next[i] = picker.pick(i, logits[i]);
+                out[i][t] = next[i];
+            }
+            if (t + 1 < steps) {
+                logits = dec.next(next); // (B, V)
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        decoders.values().forEach(Decoder::close);
+        decoders.clear();
+    }
+}
