@@ -39,7 +39,9 @@ import picocli.CommandLine.Spec;
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {ExitCodes.OK_LINE, ExitCodes.RUNTIME_LINE, ExitCodes.USAGE_LINE,
-            "3:memorize-check: regurgitation above --fail-above."},
+            "3:memorize-check: the fraction of memorized documents exceeds --fail-above.",
+            "4:train: the loss diverged (NaN or infinite); the last good checkpoint is kept.",
+            "130:Interrupted (Ctrl-C); train saves a checkpoint first (143 on SIGTERM)."},
         footerHeading = "%nExamples:%n",
         footer = {
             "  llm sample --prefix \"Once upon a time\" -n 50",
