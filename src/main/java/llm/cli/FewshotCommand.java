@@ -235,7 +235,7 @@ public final class FewshotCommand implements Callable<Integer> {
             long seed = params.greedy() && compute.seedOrNull() == null ? 0 : compute.seed();
             try (Decoder decoder = new Decoder(lm, root, 1, lm.config().ctx(), Decoder.Impl.AUTO,
                     compute.threads() == null ? 0 : compute.threads())) {
-                Completer completer = new GenerationCompleter(new DecoderStepper(decoder), tok,
+                Completer completer = new GenerationCompleter(new DecoderStepper(decoder, decoder.capacity()), tok,
                         new Sampler(params, seed), endIds, start);
                 if (chat) {
                     runChat(out, completer, tok, lm.config().ctx(), start >= 0);
@@ -248,25 +248,6 @@ public final class FewshotCommand implements Callable<Integer> {
         }
         Log.debug("done in %.1f s", (System.nanoTime() - t0) / 1e9);
         return ExitCodes.OK;
-    }
-
-    /** The decoder as the generation loop sees it: one sequence, restarted at each prompt. */
-    record DecoderStepper(Decoder decoder) implements Stepper {
-        @Override
-        public float[] prefill(int[] ids) {
-            decoder.reset();
-            return decoder.feed(new int[][] {ids})[0];
-        }
-
-        @Override
-        public float[] next(int id) {
-            return decoder.next(new int[] {id})[0];
-        }
-
-        @Override
-        public int context() {
-            return decoder.capacity();
-        }
     }
 
     /** Few-shot answers are greedy unless asked otherwise: --temperature defaults to 0 here (1 in sample). */

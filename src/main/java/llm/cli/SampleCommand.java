@@ -153,23 +153,7 @@ public final class SampleCommand implements Callable<Integer> {
             try (Decoder decoder = new Decoder(model, root, 1, capacity, Decoder.Impl.AUTO,
                     compute.threads() == null ? 0 : compute.threads())) {
                 Log.debug("decoder: %s", decoder.impl());
-                Stepper stepper = new Stepper() {
-                    @Override
-                    public float[] prefill(int[] ids) {
-                        decoder.reset();
-                        return decoder.feed(new int[][] {ids})[0];
-                    }
-
-                    @Override
-                    public float[] next(int id) {
-                        return decoder.next(new int[] {id})[0];
-                    }
-
-                    @Override
-                    public int context() {
-                        return model.config().ctx();
-                    }
-                };
+                Stepper stepper = new DecoderStepper(decoder, model.config().ctx());
                 long totalTokens = 0;
                 long g0 = System.nanoTime();
                 long cpu0 = processCpuNanos();

@@ -3,29 +3,13 @@ package llm.model;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.Random;
-import llm.engine.Engines;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The Java decoder and the DJL KV-cache decoder agree with the DJL full forward, batched. */
-class CpuDecoderTest {
-    static NDManager root;
-
-    @BeforeAll
-    static void start() {
-        root = Engines.newRoot(Device.cpu());
-    }
-
-    @AfterAll
-    static void stop() {
-        root.close();
-    }
-
+class CpuDecoderTest extends CpuRoot {
     static void check(ModelConfig c, Decoder.Impl impl, int threads) {
         LanguageModel model = LanguageModel.create(c, root, 21);
         int b = 2, t = 10;

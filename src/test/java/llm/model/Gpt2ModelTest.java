@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -14,25 +13,10 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import llm.engine.Engines;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class Gpt2ModelTest {
-    static NDManager root;
-
-    @BeforeAll
-    static void start() {
-        root = Engines.newRoot(Device.cpu());
-    }
-
-    @AfterAll
-    static void stop() {
-        root.close();
-    }
-
+class Gpt2ModelTest extends CpuRoot {
     static ModelConfig tiny() {
         return ModelConfig.gpt2(64, 16, 32, 2, 4);
     }

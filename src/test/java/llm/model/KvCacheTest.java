@@ -4,31 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import java.util.Random;
-import llm.engine.Engines;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The incremental forward with a KV cache gives the full forward's logits, for both architectures, batched. */
-class KvCacheTest {
-    static NDManager root;
-
-    @BeforeAll
-    static void start() {
-        root = Engines.newRoot(Device.cpu());
-    }
-
-    @AfterAll
-    static void stop() {
-        root.close();
-    }
-
+class KvCacheTest extends CpuRoot {
     static double relErr(float[] a, float[] b) {
         double num = 0, den = 0;
         for (int i = 0; i < a.length; i++) {

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -13,29 +12,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import llm.UserException;
-import llm.engine.Engines;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** stories260K through our Llama: greedy ids equal llama2.c's run.c. */
-class Llama2cTest {
+class Llama2cTest extends CpuRoot {
     static final Path SHARED = Path.of(System.getProperty("llm.shared", "../shared"));
     static final Path DIR = SHARED.resolve("models/stories260K");
-    static NDManager root;
-
-    @BeforeAll
-    static void start() {
-        root = Engines.newRoot(Device.cpu());
-    }
-
-    @AfterAll
-    static void stop() {
-        root.close();
-    }
-
     static int[] expectedIds() throws Exception {
         for (String line : Files.readAllLines(DIR.resolve("expected/greedy_noprompt_n200.ids.txt"))) {
             if (line.startsWith("SEQ_IDS:")) {

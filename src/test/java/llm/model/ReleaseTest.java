@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import com.google.gson.JsonObject;
@@ -16,25 +15,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import llm.UserException;
-import llm.engine.Engines;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class ReleaseTest {
-    static NDManager root;
-
-    @BeforeAll
-    static void start() {
-        root = Engines.newRoot(Device.cpu());
-    }
-
-    @AfterAll
-    static void stop() {
-        root.close();
-    }
-
+class ReleaseTest extends CpuRoot {
     @Test
     void llama_release_round_trips_with_hf_names(@TempDir Path dir) throws Exception {
         ModelConfig c = ModelConfig.llama(40, 16, 32, 2, 4, 2, 48, false);
