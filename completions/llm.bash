@@ -580,10 +580,103 @@ function _picocli_llm_memorizecheck() {
 function _picocli_llm_fewshot() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-q' '--quiet' '-v' '--verbose' '-h' '--help' '-V' '--version'"
-  local arg_opts=""
+  local flag_opts="'-q' '--quiet' '-v' '--verbose' '--show-prompt' '--chat' '--json' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--device' '--threads' '--seed' '--model' '--tokenizer' '--examples' '--columns' '--shots' '--instruction' '--template' '--delimiter' '--stop' '--query' '--eval' '--sweep-shots' '--choices' '--limit' '--transcript' '--human-label' '--assistant-label' '-n' '--max-tokens' '--temperature' '--top-k' '--top-p' '--min-p' '--repetition-penalty'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--device')
+      return
+      ;;
+    '--threads')
+      return
+      ;;
+    '--seed')
+      return
+      ;;
+    '--model')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--tokenizer')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--examples')
+      return
+      ;;
+    '--columns')
+      return
+      ;;
+    '--shots')
+      return
+      ;;
+    '--instruction')
+      return
+      ;;
+    '--template')
+      return
+      ;;
+    '--delimiter')
+      return
+      ;;
+    '--stop')
+      return
+      ;;
+    '--query')
+      return
+      ;;
+    '--eval')
+      return
+      ;;
+    '--sweep-shots')
+      return
+      ;;
+    '--choices')
+      return
+      ;;
+    '--limit')
+      return
+      ;;
+    '--transcript')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--human-label')
+      return
+      ;;
+    '--assistant-label')
+      return
+      ;;
+    '-n'|'--max-tokens')
+      return
+      ;;
+    '--temperature')
+      return
+      ;;
+    '--top-k')
+      return
+      ;;
+    '--top-p')
+      return
+      ;;
+    '--min-p')
+      return
+      ;;
+    '--repetition-penalty')
+      return
+      ;;
+  esac
 
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )

@@ -1,21 +1,505 @@
 package llm.cli;
 
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
+import com.google.gson.JsonObject;
 import llm.UserException;
+import llm.engine.Engines;
+import llm.eval.chat.ChatSession;
+import llm.eval.chat.Transcript;
+import llm.eval.fewshot.Accuracy;
+import llm.eval.fewshot.ChoiceEval;
+import llm.eval.fewshot.ChoiceItem;
+import llm.eval.fewshot.ChoiceReader;
+import llm.eval.fewshot.ChoiceScores;
+import llm.eval.fewshot.Completer;
+import llm.eval.fewshot.Escapes;
+import llm.eval.fewshot.Example;
+import llm.eval.fewshot.ExampleReader;
+import llm.eval.fewshot.FewshotEval;
+import llm.eval.fewshot.FewshotPrompt;
+import llm.eval.fewshot.GenerationCompleter;
+import llm.eval.fewshot.ModelLikelihood;
+import llm.eval.fewshot.Shots;
+import llm.eval.fewshot.Template;
+import llm.io.Log;
+import java.util.HashSet;
+import java.util.Set;
+import llm.generate.Sampler;
+import llm.generate.SamplingParams;
+import llm.generate.Stepper;
+import llm.model.Architecture;
+import llm.model.Decoder;
+import llm.model.LanguageModel;
+import llm.model.Models;
+import picocli.CommandLine.IDefaultValueProvider;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import llm.tokenizer.Tokenizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/** {@code llm fewshot}: being built (see its issue). */
-@Command(name = "fewshot", mixinStandardHelpOptions = true,
-        description = "In-context learning with few-shot prompts, and chat by prompt.",
+/** {@code llm fewshot}: in-context learning with few-shot prompts, multiple choice by likelihood, and chat by prompt. */
+@Command(name = "fewshot", mixinStandardHelpOptions = true, sortOptions = false,
+        defaultValueProvider = FewshotCommand.Defaults.class,
+        description = {
+            "In-context learning with a base model: few-shot prompts, multiple choice by likelihood, and chat by prompt.",
+            "",
+            "Few-shot: the prompt is the --instruction line (if any), then --shots examples written with --template "
+                    + "and separated by --delimiter, then the query written with the template up to {output} (trailing "
+                    + "spaces removed). The model continues greedily (or with --temperature etc.) until the delimiter "
+                    + "or the template's text after {output}; the answer, stripped of white space, is printed alone, "
+                    + "one line per query (--query, else one query per line of stdin).",
+            "  Default template: '{input} => {output}'. Another: 'Q: {input}\\nA: {output}' with --delimiter '\\n\\n'. "
+                    + "In --template, --delimiter and --instruction, \\n \\t \\r \\\\ are escapes.",
+            "  Examples: TSV 'input<TAB>output' (a header line naming the columns 'input' and 'output' is optional; "
+                    + "--columns picks other columns), or JSON Lines {\"input\": ..., \"output\": ...}.",
+            "  --eval FILE reports exact-match accuracy on held-out pairs (stripped answers, case-sensitive); "
+                    + "--sweep-shots 0,1,2,4,8 prints accuracy against the number of shots (the in-context learning curve).",
+            "",
+            "Multiple choice (--choices FILE): each ending is scored by the summed log-probability of its tokens after "
+                    + "the context (continuation = ' ' + ending; lm-evaluation-harness conventions). acc counts the items "
+                    + "whose best-scoring ending is right; acc_norm divides each score by the ending's length in UTF-8 "
+                    + "bytes first. FILE: HellaSwag in llama.cpp's text form (6 lines per item: context, index of the "
+                    + "right ending from 0, four endings; .bz2/.gz/.xz/.zst read by content) or JSON Lines "
+                    + "{\"context\": ..., \"endings\": [...], \"label\": N} (also: ctx, choices, gold).",
+            "",
+            "Chat (--chat): each message becomes the last 'Human:' turn of a transcript (a built-in one with a helpful, "
+                    + "knowledgeable assistant, or --transcript FILE) and the answer is the continuation after "
+                    + "'Assistant:', cut where the model starts the next turn (a base model goes on to invent the "
+                    + "human's next question). On a terminal the conversation stays in the prompt (oldest turns dropped "
+                    + "when it outgrows the context); otherwise each input line is answered on its own, on one line.",
+            "  Transcript file: plain text; lines starting 'Human:' or 'Assistant:' (see --human-label, "
+                    + "--assistant-label) start turns, other lines continue the turn above; text before the first turn "
+                    + "is the preamble.",
+        },
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {ExitCodes.OK_LINE, ExitCodes.RUNTIME_LINE, ExitCodes.USAGE_LINE})
+        exitCodeList = {ExitCodes.OK_LINE, ExitCodes.RUNTIME_LINE, ExitCodes.USAGE_LINE},
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  llm fewshot --model M --examples en-ko.tsv --instruction 'English to Korean:' --query teacher",
+            "  cut -f1 words.tsv | llm fewshot --model M --examples pairs.tsv --shots 8 --seed 1",
+            "  llm fewshot --model M --examples train.tsv --eval test.tsv --sweep-shots 0,1,2,4,8",
+            "  llm fewshot --model M --choices hellaswag_val.txt.bz2 --limit 500",
+            "  llm fewshot --model M --chat",
+        })
 public final class FewshotCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Mixin
     LogOptions log;
 
+    @Mixin
+    ComputeOptions compute;
+
+    @Mixin
+    ModelOptions modelOptions;
+
+    @Option(names = "--examples", paramLabel = "FILE", description = "Example pairs for the prompt: TSV or JSON Lines ('-' = stdin).")
+    String examples;
+
+    @Option(names = "--columns", paramLabel = "IN,OUT",
+            description = "TSV columns for input and output, by header name or number from 1 (e.g. english,french).")
+    String columns;
+
+    @Option(names = "--shots", paramLabel = "K",
+            description = "Examples in the prompt: the first K, or K drawn with --seed (default: all).")
+    Integer shots;
+
+    @Option(names = "--instruction", paramLabel = "TEXT", description = "A line before the examples, e.g. 'English to Korean:'.")
+    String instruction;
+
+    @Option(names = "--template", paramLabel = "TEXT", defaultValue = Template.DEFAULT,
+            description = "How one example is written; must hold {input} then {output}. Default: ${DEFAULT-VALUE}.")
+    String template;
+
+    @Option(names = "--delimiter", paramLabel = "TEXT", defaultValue = "\\n",
+            description = "Between examples, and where an answer ends. Default: ${DEFAULT-VALUE} (a newline).")
+    String delimiter;
+
+    @Option(names = "--stop", paramLabel = "TEXT",
+            description = "Also end the answer at TEXT (repeatable; escapes as above), e.g. ' ' to keep one word. "
+                    + "Stops count after the answer's leading spaces.")
+    List<String> stops = new ArrayList<>();
+
+    @Option(names = "--query", paramLabel = "TEXT", description = "The input to answer (default: one per line of stdin).")
+    String query;
+
+    @Option(names = "--show-prompt", description = "Print the built prompt to stderr.")
+    boolean showPrompt;
+
+    @Option(names = "--eval", paramLabel = "FILE", description = "Held-out pairs to answer: prints exact-match accuracy.")
+    String eval;
+
+    @Option(names = "--sweep-shots", paramLabel = "K,K,...",
+            description = "With --eval: accuracy at each number of shots, e.g. 0,1,2,4,8.")
+    String sweepShots;
+
+    @Option(names = "--choices", paramLabel = "FILE", description = "Multiple-choice items to score (HellaSwag text form or JSON Lines).")
+    String choices;
+
+    @Option(names = "--limit", paramLabel = "N", description = "Score or evaluate only the first N items.")
+    Integer limit;
+
+    @Option(names = "--chat", description = "Chat by prompt: answer each message as the assistant of a transcript.")
+    boolean chat;
+
+    @Option(names = "--transcript", paramLabel = "FILE", description = "The conversation transcript for --chat (default: built in).")
+    Path transcript;
+
+    @Option(names = "--human-label", paramLabel = "NAME", defaultValue = Transcript.HUMAN,
+            description = "The human's label in the transcript. Default: ${DEFAULT-VALUE}.")
+    String humanLabel;
+
+    @Option(names = "--assistant-label", paramLabel = "NAME", defaultValue = Transcript.ASSISTANT,
+            description = "The assistant's label in the transcript. Default: ${DEFAULT-VALUE}.")
+    String assistantLabel;
+
+    @Option(names = {"-n", "--max-tokens"}, paramLabel = "N",
+            description = "At most N new tokens per answer (default: 32 for few-shot; for --chat 128, or a quarter of "
+                    + "the model's context when that is less; at most half the context).")
+    Integer maxTokens;
+
+    @Mixin
+    SamplingOptions sampling;
+
+    @Option(names = "--json", description = "JSON Lines on stdout (answers with their query; accuracy and scores with counts).")
+    boolean json;
+
+    // read before the model loads, so that a bad file or template fails at once
+    private FewshotPrompt base;
+    private List<Example> pool;
+    private List<Example> evalItems;
+    private List<ChoiceItem> choiceItems;
+    private Transcript chatTranscript;
+
     @Override
     public Integer call() {
-        throw UserException.runtime("fewshot: not available in this build yet");
+        validate();
+        SamplingParams params = sampling.params();
+        if (choices != null) {
+            choiceItems = ChoiceReader.read(choices, limit == null ? 0 : limit);
+        } else if (chat) {
+            chatTranscript = transcript();
+        } else {
+            base = basePrompt();
+            pool = ExampleReader.read(examples, columns);
+            if (shots != null) {
+                Shots.check(shots, pool.size());
+            }
+            if (sweepShots != null) {
+                for (int k : Shots.parseSweep(sweepShots)) {
+                    Shots.check(k, pool.size());
+                }
+            }
+            if (eval != null) {
+                evalItems = ExampleReader.read(eval, columns);
+                if (limit != null && evalItems.size() > limit) {
+                    evalItems = evalItems.subList(0, limit);
+                }
+            }
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        long t0 = System.nanoTime();
+        Models.Format format = modelOptions.format();
+        Device device = compute.resolveDevice();
+        try (NDManager root = Engines.newRoot(device)) {
+            LanguageModel lm = modelOptions.loadModel(root);
+            Tokenizer tok = modelOptions.loadTokenizer();
+            ModelOptions.checkCompatible(tok, lm);
+            Log.debug("model %s loaded in %.1f s", modelOptions.modelPath(), (System.nanoTime() - t0) / 1e9);
+            // llama models were trained with BOS first; GPT-2 text starts without one (as in lm-evaluation-harness)
+            int start = lm.config().arch() == Architecture.LLAMA ? tok.bos().orElse(-1) : -1;
+            if (choices != null) {
+                runChoices(out, lm, tok, root, start);
+                return ExitCodes.OK;
+            }
+            Set<Integer> endIds = new HashSet<>();
+            tok.eos().ifPresent(endIds::add);
+            if (format == Models.Format.LLAMA2C) {
+                tok.bos().ifPresent(endIds::add); // run.c ends a story at BOS
+            }
+            long seed = params.greedy() && compute.seedOrNull() == null ? 0 : compute.seed();
+            try (Decoder decoder = new Decoder(lm, root, 1, lm.config().ctx(), Decoder.Impl.AUTO,
+                    compute.threads() == null ? 0 : compute.threads())) {
+                Completer completer = new GenerationCompleter(new DecoderStepper(decoder), tok,
+                        new Sampler(params, seed), endIds, start);
+                if (chat) {
+                    runChat(out, completer, tok, lm.config().ctx(), start >= 0);
+                } else if (eval != null) {
+                    runEval(out, completer);
+                } else {
+                    runQueries(out, completer);
+                }
+            }
+        }
+        Log.debug("done in %.1f s", (System.nanoTime() - t0) / 1e9);
+        return ExitCodes.OK;
+    }
+
+    /** The decoder as the generation loop sees it: one sequence, restarted at each prompt. */
+    record DecoderStepper(Decoder decoder) implements Stepper {
+        @Override
+        public float[] prefill(int[] ids) {
+            decoder.reset();
+            return decoder.feed(new int[][] {ids})[0];
+        }
+
+        @Override
+        public float[] next(int id) {
+            return decoder.next(new int[] {id})[0];
+        }
+
+        @Override
+        public int context() {
+            return decoder.capacity();
+        }
+    }
+
+    /** Few-shot answers are greedy unless asked otherwise: --temperature defaults to 0 here (1 in sample). */
+    static final class Defaults implements IDefaultValueProvider {
+        @Override
+        public String defaultValue(ArgSpec arg) {
+            return arg.isOption() && "--temperature".equals(((OptionSpec) arg).longestName()) ? "0" : null;
+        }
+    }
+
+    private void validate() {
+        int modes = (choices != null ? 1 : 0) + (chat ? 1 : 0) + (eval != null ? 1 : 0);
+        if (modes > 1) {
+            throw UserException.usage("--choices, --chat and --eval are different modes: give one of them");
+        }
+        if (sweepShots != null && eval == null) {
+            throw UserException.usage("--sweep-shots needs --eval FILE (the held-out pairs to measure)");
+        }
+        if (sweepShots != null && shots != null) {
+            throw UserException.usage("--sweep-shots and --shots exclude each other");
+        }
+        if (!chat && !(choices != null) && examples == null) {
+            throw UserException.usage("--examples FILE is required (or use --choices or --chat)");
+        }
+        if ((chat || choices != null) && (examples != null || shots != null || query != null || !stops.isEmpty())) {
+            throw UserException.usage("--examples, --shots, --query and --stop are for few-shot prompts, not --choices or --chat");
+        }
+        if (!chat && transcript != null) {
+            throw UserException.usage("--transcript needs --chat");
+        }
+        if (limit != null && limit < 1) {
+            throw UserException.usage("--limit must be at least 1, not " + limit);
+        }
+        if (maxTokens != null && maxTokens < 1) {
+            throw UserException.usage("--max-tokens must be at least 1, not " + maxTokens);
+        }
+        if (query != null && eval != null) {
+            throw UserException.usage("--query and --eval exclude each other");
+        }
+        if (examples != null && "-".equals(examples) && query == null && eval == null) {
+            throw UserException.usage("--examples - reads stdin, so give the query with --query");
+        }
+    }
+
+    // ---- few-shot ----
+
+    private FewshotPrompt basePrompt() {
+        Template t = Template.parse(Escapes.decode("--template", template));
+        List<String> extra = new ArrayList<>();
+        for (String s : stops) {
+            extra.add(Escapes.decode("--stop", s));
+        }
+        return new FewshotPrompt(Escapes.decode("--instruction", instruction), t, Escapes.decode("--delimiter", delimiter),
+                List.of(), extra);
+    }
+
+    private int maxTokens(int dflt) {
+        return maxTokens != null ? maxTokens : dflt;
+    }
+
+    private void runQueries(PrintWriter out, Completer completer) {
+        int k = shots != null ? shots : pool.size();
+        FewshotPrompt prompt = base.withShots(Shots.select(pool, k, shotSeed()));
+        Log.debug("%d shots of %d examples", k, pool.size());
+        if (query != null) {
+            answer(out, completer, prompt, query);
+            return;
+        }
+        if (System.console() != null) {
+            Log.info("reading queries from the terminal, one per line (Ctrl-D to end)");
+        }
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+            for (String line; (line = in.readLine()) != null; ) {
+                answer(out, completer, prompt, line);
+            }
+        } catch (IOException e) {
+            throw UserException.runtime("stdin: cannot read: " + e.getMessage());
+        }
+    }
+
+    private void answer(PrintWriter out, Completer completer, FewshotPrompt prompt, String q) {
+        if (showPrompt) {
+            Log.err().println(prompt.build(q));
+            Log.err().println("----");
+        }
+        String a = prompt.ask(completer, q, maxTokens(32));
+        if (json) {
+            JsonObject o = new JsonObject();
+            o.addProperty("query", q);
+            o.addProperty("answer", a);
+            out.println(o);
+        } else {
+            out.println(oneLine(a));
+        }
+        out.flush();
+    }
+
+    /** An answer on one line: newlines inside it become spaces (--json keeps them). */
+    static String oneLine(String s) {
+        return s.replace("\r\n", " ").replace('\n', ' ').replace('\r', ' ');
+    }
+
+    /** The seed for drawing shots: --seed when given, else none (the first K). */
+    private Long shotSeed() {
+        return compute.seedOrNull();
+    }
+
+    private void runEval(PrintWriter out, Completer completer) {
+        List<Example> items = evalItems;
+        int overlap = FewshotEval.overlap(pool, items);
+        if (overlap > 0) {
+            Log.warn("%d of the %d --eval items also appear in --examples (not held out)", overlap, items.size());
+        }
+        List<Example> order = Shots.order(pool, shotSeed());
+        int[] ks = sweepShots != null ? Shots.parseSweep(sweepShots) : new int[] {shots != null ? shots : pool.size()};
+        for (int k : ks) {
+            Shots.check(k, pool.size());
+        }
+        int max = maxTokens(32);
+        long t0 = System.nanoTime();
+        List<Accuracy> rows = new ArrayList<>();
+        for (int k : ks) {
+            FewshotPrompt p = base.withShots(order.subList(0, k));
+            if (showPrompt) {
+                Log.err().println(p.build(items.get(0).input()));
+                Log.err().println("----");
+            }
+            Accuracy a = FewshotEval.evaluate(completer, p, items, max, pr -> Log.debug("%d shots: %s => %s (%s) %s",
+                    pr.shots(), pr.item().input(), pr.answer(), pr.item().output(), pr.correct() ? "right" : "wrong"));
+            rows.add(a);
+            Log.info("%s  [%.1f s]", a.line(), (System.nanoTime() - t0) / 1e9);
+            if (json) {
+                out.println(a.json());
+                out.flush();
+            }
+        }
+        if (!json) {
+            if (sweepShots != null) {
+                out.print(FewshotEval.table(rows));
+            } else {
+                out.println(rows.get(0).line());
+            }
+            out.flush();
+        }
+    }
+
+    // ---- multiple choice ----
+
+    private void runChoices(PrintWriter out, LanguageModel lm, Tokenizer tok, NDManager root, int start) {
+        List<ChoiceItem> items = choiceItems;
+        if (showPrompt) {
+            ChoiceItem first = items.get(0);
+            Log.err().println(first.context() + first.continuation(first.gold()));
+            Log.err().println("----");
+        }
+        ModelLikelihood scorer = new ModelLikelihood(lm, root, start);
+        long t0 = System.nanoTime();
+        int every = Math.max(1, items.size() / 10);
+        ChoiceScores scores = ChoiceEval.evaluate(items, tok, scorer, (i, item, lp, pred, norm) -> {
+            Log.debug("item %d: gold %d, acc pick %d, acc_norm pick %d, logprobs %s", i, item.gold(), pred, norm,
+                    java.util.Arrays.toString(lp));
+            if ((i + 1) % every == 0 && i + 1 < items.size()) {
+                Log.info("%d/%d items  [%.1f s]", i + 1, items.size(), (System.nanoTime() - t0) / 1e9);
+            }
+        });
+        Log.info("%d items in %.1f s", scores.items(), (System.nanoTime() - t0) / 1e9);
+        out.println(json ? scores.json() : scores.line());
+        out.flush();
+    }
+
+    // ---- chat ----
+
+    /** --transcript, or the built-in one (with --human-label/--assistant-label put in when given). */
+    private Transcript transcript() {
+        if (transcript != null) {
+            return Transcript.read(transcript, humanLabel, assistantLabel);
+        }
+        return Transcript.parse(Transcript.DEFAULT_TEXT.replace("\nHuman:", "\n" + humanLabel + ":")
+                .replace("\nAssistant:", "\n" + assistantLabel + ":"), humanLabel, assistantLabel, "the built-in transcript");
+    }
+
+    private void runChat(PrintWriter out, Completer completer, Tokenizer tok, int ctx, boolean bos) {
+        Transcript t = chatTranscript;
+        boolean interactive = System.console() != null;
+        ChatSession session = new ChatSession(t, interactive);
+        int max = Math.min(maxTokens(Math.min(128, ctx / 4)), ctx / 2);
+        int budget = ctx - max;
+        java.util.function.ToIntFunction<String> count = s -> tok.encode(s).length + (bos ? 1 : 0);
+        if (interactive) {
+            Log.info("chat: type a message and Enter; Ctrl-D to end");
+        }
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+            while (true) {
+                if (interactive) {
+                    Log.err().print(humanLabel + ": ");
+                    Log.err().flush();
+                }
+                String line = in.readLine();
+                if (line == null) {
+                    break;
+                }
+                if (line.isBlank() && interactive) {
+                    continue;
+                }
+                String answer;
+                try {
+                    String prompt = session.prompt(line, budget, count);
+                    if (showPrompt) {
+                        Log.err().println(prompt);
+                        Log.err().println("----");
+                    }
+                    answer = session.ask(completer, line, max, budget, count);
+                } catch (UserException e) {
+                    if (!interactive) {
+                        throw e;
+                    }
+                    Log.warn("%s", e.getMessage());
+                    continue;
+                }
+                if (json) {
+                    JsonObject o = new JsonObject();
+                    o.addProperty("message", line);
+                    o.addProperty("answer", answer);
+                    out.println(o);
+                } else if (interactive) {
+                    out.println(assistantLabel + ": " + answer);
+                } else {
+                    out.println(oneLine(answer));
+                }
+                out.flush();
+            }
+        } catch (IOException e) {
+            throw UserException.runtime("stdin: cannot read: " + e.getMessage());
+        }
     }
 }

@@ -69,7 +69,8 @@ public final class TokenizeCommand implements Callable<Integer> {
     List<String> files = new ArrayList<>();
 
     @Option(names = "--tokenizer", paramLabel = "PATH",
-            description = "A HuggingFace tokenizer.json, a llama2.c tokenizer.bin, or a release directory.")
+            description = "A HuggingFace tokenizer.json, a llama2.c tokenizer.bin, or a release directory. "
+                    + "Default: the bundled default model's tokenizer.")
     Path tokenizerPath;
 
     @Option(names = "--lines", description = "Encode each input line on its own (without its newline) and print one "
@@ -173,6 +174,9 @@ public final class TokenizeCommand implements Callable<Integer> {
                 && (spec.commandLine().getParseResult().hasMatchedOption("--vocab-size")
                         || spec.commandLine().getParseResult().hasMatchedOption("-o"))) {
             throw UserException.usage("--vocab-size and -o go with --train");
+        }
+        if (tokenizerPath == null) {
+            tokenizerPath = ModelOptions.bundledModel();
         }
         if (tokenizerPath == null) {
             throw UserException.usage("--tokenizer is required (a tokenizer.json, a llama2.c tokenizer.bin or a "

@@ -26,7 +26,8 @@ public final class Inputs {
                 throw UserException.runtime(name + ": is a directory");
             }
             try {
-                raw = Files.newInputStream(p);
+                // Pipes and process substitutions (/dev/fd/N) are not seekable: read them as plain streams.
+                raw = Files.isRegularFile(p) ? Files.newInputStream(p) : new java.io.FileInputStream(p.toFile());
             } catch (NoSuchFileException | FileNotFoundException e) {
                 throw UserException.runtime(name + ": no such file");
             } catch (IOException e) {

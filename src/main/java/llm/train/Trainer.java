@@ -208,10 +208,12 @@ public final class Trainer {
                 norm = Gradients.globalNorm(params.values(), sm) / s.accum();
             }
             if (!Double.isFinite(loss) || !Double.isFinite(norm)) {
+                String kept = Files.exists(ckptFile)
+                        ? String.format(Locale.ROOT, "the last good checkpoint (step %d) is kept in %s", lastSaved, ckptFile)
+                        : "no checkpoint had been written yet";
                 throw new UserException(TrainExit.DIVERGED, String.format(Locale.ROOT,
-                        "step %d: the loss is %s (gradient norm %s%s); stopped. The last good checkpoint (step %d)"
-                                + " is in %s: resume with a lower --lr", step + 1, loss, norm, nonFinite(), lastSaved,
-                        ckptFile));
+                        "step %d: the loss is %s (gradient norm %s%s); stopped: %s. Try a lower --lr", step + 1, loss,
+                        norm, nonFinite(), kept));
             }
 
             // 3. AdamW

@@ -82,6 +82,21 @@ class TrainerTest {
     }
 
     @Test
+    void aDivergingRunStopsWithItsOwnExitCode() throws IOException {
+        try (NDManager root = Engines.newRoot(Device.cpu())) {
+            ToyModel model = new ToyModel(root, 32, 16, 16, 1);
+            int[] toks = corpus();
+            Trainer.Settings s = new Trainer.Settings(4, 16, 1, 50, new LrSchedule(1e30, 1e30, 0, 50), 0,
+                    AdamW.Hyper.GPT, 5, 0, 1, 0, 42, null, 0);
+            Trainer tr = new Trainer(model, root, TokenWindows.random(toks, 4, 16, 42), null, s, tmp.resolve("nan"),
+                    null, 1, 1, new Progress(new PrintStream(new ByteArrayOutputStream()), false, 5, 50), r -> { });
+            llm.UserException e = assertThrows(llm.UserException.class, () -> tr.run(false));
+            assertEquals(TrainExit.DIVERGED, e.exitCode());
+            assertTrue(e.getMessage().contains("no checkpoint had been written yet"), e.getMessage());
+        }
+    }
+
+    @Test
     void aCrashedRunResumedFromItsCheckpointMatchesAnUninterruptedOne() throws IOException {
         Run whole = train(tmp.resolve("whole"), 12, 4, false, 0);
         Path out = tmp.resolve("crashed");
