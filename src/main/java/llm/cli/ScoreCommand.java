@@ -96,9 +96,10 @@ public final class ScoreCommand implements Callable<Integer> {
             description = "Tokens between window starts, within [1, ctx]. Default: ctx / 2.")
     Integer stride;
 
-    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "4",
-            description = "Windows per forward pass. Default: ${DEFAULT-VALUE}.")
-    int batchSize;
+    @Option(names = "--batch-size", paramLabel = "N",
+            description = "Windows per forward pass. Default: 1024 / ctx tokens' worth, at least 1 (larger batches "
+                    + "of long windows ran slower on the CPU: their attention scores fall out of cache).")
+    Integer batchSize;
 
     @Option(names = "--json", description = "JSON Lines: one object per document, then {\"total\": {...}}.")
     boolean json;
@@ -117,7 +118,7 @@ public final class ScoreCommand implements Callable<Integer> {
         if (sp == null) {
             throw UserException.usage("--split must be one of none, blank-line, line, wikitext, not '" + split + "'");
         }
-        if (batchSize < 1) {
+        if (batchSize != null && batchSize < 1) {
             throw UserException.usage("--batch-size must be at least 1, not " + batchSize);
         }
         if (limit != null && limit < 1) {
@@ -147,7 +148,8 @@ public final class ScoreCommand implements Callable<Integer> {
             }
             int start = StartToken.of(tok);
             long[] progress = {0, System.nanoTime()};
-            TokenScorer scorer = new TokenScorer(m, root, window, step, batchSize).onProgress(n -> {
+            int batch = batchSize != null ? batchSize : Math.max(1, 1024 / window);
+            TokenScorer scorer = new TokenScorer(m, root, window, step, batch).onProgress(n -> {
                 progress[0] += n;
                 long now = System.nanoTime();
                 if (now - progress[1] > 5_000_000_000L) {
