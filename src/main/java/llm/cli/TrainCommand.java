@@ -421,7 +421,9 @@ public final class TrainCommand implements Callable<Integer> {
             if (valStream == null) {
                 Log.warn("no validation loss: the validation text has fewer than --ctx + 1 tokens");
             }
-            Progress progress = new Progress(Log.err(), Log.stderrIsTerminal() && Log.level() != Log.Level.QUIET,
+            boolean quiet = Log.level() == Log.Level.QUIET; // -q: no progress lines, only warnings and errors
+            Progress progress = new Progress(quiet ? new java.io.PrintStream(java.io.OutputStream.nullOutputStream()) : Log.err(),
+                    Log.stderrIsTerminal() && !quiet,
                     logEvery, totalSteps);
             Trainer.ReleaseWriter writer = r -> writeRelease(model, tok, tokFile, r, shape, stepTokens, device, peak,
                     loaded.sources(), seed);

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.BufferedReader;
@@ -19,7 +18,6 @@ import java.util.Arrays;
 import java.util.List;
 import llm.engine.Engines;
 import llm.eval.Memorization;
-import llm.eval.memorize.Continuer;
 import llm.eval.memorize.Document;
 import llm.eval.memorize.DocumentReader;
 import llm.eval.memorize.Split;
@@ -81,16 +79,7 @@ class MemorizeCheckCommandTest {
 
     /** Greedy decoding one token at a time, recomputing the whole sequence each step (no KV cache, no batch). */
     static int[] slowGreedy(LanguageModel m, NDManager root, int[] prompt, int steps) {
-        int[] seq = Arrays.copyOf(prompt, prompt.length + steps);
-        int v = m.config().vocabSize();
-        for (int t = 0; t < steps; t++) {
-            int len = prompt.length + t;
-            try (NDManager s = root.newSubManager()) {
-                float[] all = m.forward(s.create(Arrays.copyOf(seq, len), new Shape(1, len))).toFloatArray();
-                seq[len] = Continuer.argmax(Arrays.copyOfRange(all, (len - 1) * v, len * v));
-            }
-        }
-        return Arrays.copyOfRange(seq, prompt.length, seq.length);
+        return llm.eval.memorize.SlowGreedy.continuation(m, root, prompt, steps);
     }
 
     @Test

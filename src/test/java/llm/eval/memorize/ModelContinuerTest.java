@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
 import java.util.Random;
 import llm.engine.Engines;
@@ -19,16 +18,7 @@ import org.junit.jupiter.api.Test;
  */
 class ModelContinuerTest {
     static int[] slowGreedy(LanguageModel m, NDManager root, int[] prompt, int steps) {
-        int[] seq = Arrays.copyOf(prompt, prompt.length + steps);
-        int v = m.config().vocabSize();
-        for (int t = 0; t < steps; t++) {
-            int len = prompt.length + t;
-            try (NDManager s = root.newSubManager()) {
-                float[] all = m.forward(s.create(Arrays.copyOf(seq, len), new Shape(1, len))).toFloatArray();
-                seq[len] = Continuer.argmax(Arrays.copyOfRange(all, (len - 1) * v, len * v));
-            }
-        }
-        return Arrays.copyOfRange(seq, prompt.length, seq.length);
+        return SlowGreedy.continuation(m, root, prompt, steps);
     }
 
     static void check(String impl, boolean ragged) {
