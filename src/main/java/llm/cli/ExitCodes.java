@@ -3,8 +3,8 @@ package llm.cli;
 /** Exit codes shared by every command; commands with their own codes list them in their {@code exitCodeList}. */
 public final class ExitCodes {
     public static final int OK = 0;
-    public static final int RUNTIME = 1;
-    public static final int USAGE = 2;
+    public static final int RUNTIME = llm.UserException.RUNTIME;
+    public static final int USAGE = llm.UserException.USAGE;
     /** memorize-check: the measured regurgitation exceeds {@code --fail-above}. */
     public static final int THRESHOLD = 3;
 
