@@ -22,6 +22,14 @@ import llm.compute.Flops;
 import llm.compute.ModelShape;
 import llm.compute.Quantity;
 import llm.compute.TrainingRun;
+import llm.data.Batcher;
+import llm.data.Batches;
+import llm.data.Corpus;
+import llm.data.CorpusBuilder;
+import llm.data.CorpusOptions;
+import llm.data.DataSpec;
+import llm.data.EvalWindows;
+import llm.data.ValSplit;
 import llm.engine.Engines;
 import llm.io.AtomicFile;
 import llm.io.Log;
@@ -37,10 +45,8 @@ import llm.train.LrSchedule;
 import llm.train.MatmulPeak;
 import llm.train.Preset;
 import llm.train.Progress;
-import llm.train.TokenWindows;
 import llm.train.TrainExit;
 import llm.train.Trainer;
-import llm.train.TrainingData;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -75,6 +81,8 @@ import picocli.CommandLine.Spec;
                 TrainExit.INTERRUPTED_LINE})
 public final class TrainCommand implements Callable<Integer> {
     static final String RUN_FILE = "run.json";
+    /** Under --out: the tokenized training data (token shards), reused by --resume. */
+    static final String DATA_DIR = "data";
 
     @Spec
     CommandLine.Model.CommandSpec spec;
@@ -356,13 +364,22 @@ public final class TrainCommand implements Callable<Integer> {
         }
 
         // ---- data ----
-        long t0 = System.nanoTime();
-        List<TrainingData.Source> trainSrc = data.stream().map(TrainingData.Source::parse).toList();
-        List<TrainingData.Source> valSrc = valData.stream().map(s -> new TrainingData.Source(s, Path.of(s), 1)).toList();
-        double vf = valFraction != null ? valFraction : valSrc.isEmpty() ? 0.05 : 0;
-        TrainingData.Loaded loaded = TrainingData.load(trainSrc, valSrc, vf, tok, textField);
-        Log.info("data: %,d training tokens per epoch, %,d validation tokens (%.1fs)", loaded.train().length,
-                loaded.val().length, (System.nanoTime() - t0) / 1e9);
+        List<DataSpec> trainSpecs = data.stream().map(DataSpec::parse).toList();
+        List<DataSpec> valSpecs = valData.stream().map(v -> new DataSpec(v, Path.of(v), 1)).toList();
+        double vf = valFraction != null ? valFraction : valSpecs.isEmpty() ? 0.05 : 0;
+        CorpusOptions corpusOptions = CorpusOptions.DEFAULT.withTextField(textField);
+        int eot = CorpusBuilder.endOfText(tok);
+        Corpus corpus = new CorpusBuilder(tok, eot, corpusOptions, valSpecs.isEmpty() && vf > 0 ? ValSplit.tail(vf)
+                : ValSplit.NONE, out.resolve(DATA_DIR)).build(trainSpecs);
+        List<TrainingRun.DataSource> mixture = new ArrayList<>(corpus.describe("train"));
+        if (!valSpecs.isEmpty()) {
+            Corpus held = new CorpusBuilder(tok, eot, corpusOptions, ValSplit.NONE, out.resolve(DATA_DIR).resolve("val"))
+                    .build(valSpecs);
+            mixture.addAll(held.describe("val"));
+            corpus = corpus.withValidation(held);
+        }
+        Log.info("data: %,.0f training tokens per pass of the mixture, %,d validation tokens", corpus.tokensPerPass(),
+                corpus.val().size());
 
         // ---- budget ----
         long microTokens = (long) batch * t;
@@ -412,13 +429,15 @@ public final class TrainCommand implements Callable<Integer> {
             Log.info("training: %d steps × %,d tokens (batch %d × ctx %d × accum %d) = %s tokens; lr %.2e → %.2e,"
                             + " warmup %d", totalSteps, stepTokens, batch, t, accum, Quantity.human(totalSteps * stepTokens),
                     schedule.maxLr(), schedule.minLr(), warm);
-            if (loaded.train().length < t + 1) {
-                throw UserException.usage("the training data has " + loaded.train().length + " tokens, fewer than"
-                        + " --ctx + 1 = " + (t + 1));
+            long longest = corpus.sources().stream().mapToLong(src -> src.train().size()).max().orElse(0);
+            if (longest < t + 1) {
+                throw UserException.usage("the training data has " + longest + " tokens" + (corpus.sources().size() > 1
+                        ? " in its longest source" : "") + ", fewer than --ctx + 1 = " + (t + 1)
+                        + "; use more data or a smaller --ctx");
             }
-            TokenWindows trainStream = TokenWindows.random(loaded.train(), batch, t, seed);
-            TokenWindows valStream = loaded.val().length >= t + 1 ? TokenWindows.sequential(loaded.val(), batch, t) : null;
-            if (valStream == null) {
+            Batches trainStream = new Batcher(corpus.batcherSources(), t, seed).batches(batch);
+            EvalWindows valWindows = new EvalWindows(corpus.val(), t, evalBatches * batch);
+            if (valWindows.count() == 0) {
                 Log.warn("no validation loss: the validation text has fewer than --ctx + 1 tokens");
             }
             boolean quiet = Log.level() == Log.Level.QUIET; // -q: no progress lines, only warnings and errors
@@ -426,8 +445,9 @@ public final class TrainCommand implements Callable<Integer> {
                     Log.stderrIsTerminal() && !quiet,
                     logEvery, totalSteps);
             Trainer.ReleaseWriter writer = r -> writeRelease(model, tok, tokFile, r, shape, stepTokens, device, peak,
-                    loaded.sources(), seed);
-            Trainer trainer = new Trainer(new LanguageModelTraining(model), root, trainStream, valStream, settings,
+                    mixture, seed);
+            Trainer trainer = new Trainer(new LanguageModelTraining(model), root, trainStream,
+                    valWindows.count() > 0 ? valWindows : null, settings,
                     out, tok, flopsPerToken, peak.flops(), progress, writer);
             Thread hook = new Thread(() -> {
                 trainer.requestStop();

@@ -16,10 +16,11 @@ import llm.UserException;
  * <p>A window is {@code T+1} consecutive ids (inputs {@code x = w[0..T)}, targets {@code y = w[1..T]}); it may span
  * a document boundary (the end-of-text separator lies between). One pass ("epoch") of the mixture:
  * <ol>
- *   <li>each source is cut into windows of stride T from an offset in [0, T) drawn per epoch and source (so
- *       repeated passes over small data see shifted windows);</li>
- *   <li>a source of weight w contributes each of its windows ⌊w⌋ times, plus once more with probability w − ⌊w⌋
- *       (drawn per epoch and window): {@code wiki.txt:10} is seen ten times per pass;</li>
+ *   <li>a source of weight w is tiled ⌈w⌉ times per pass into windows of stride T, each tiling from its own offset
+ *       in [0, T) drawn per epoch, source and copy (so the repeats of small, upsampled data see shifted windows and
+ *       every token is seen with varied context); {@code wiki.txt:10} is seen ten times per pass;</li>
+ *   <li>the last tiling of a fractional weight keeps each of its windows with probability w − ⌊w⌋ (drawn per epoch
+ *       and window): {@code web.jsonl:0.5} sees about half of its windows per pass;</li>
  *   <li>all windows of the pass are shuffled (Fisher–Yates, seeded by seed and epoch) and served in order.</li>
  * </ol>
  * The state is (epoch, index in the epoch's order); a pass's order is rebuilt from the seed on restore. Memory: one
@@ -142,6 +143,39 @@ public final class Batcher {
         return out;
     }
 
+    /** This batcher as a stream of {@code batch}-row batches, its state as JSON (for the training loop). */
+    public Batches batches(int batch) {
+        if (batch < 1) {
+            throw UserException.usage("--batch must be at least 1, not " + batch);
+        }
+        return new Batches() {
+            @Override
+            public int batchSize() {
+                return batch;
+            }
+
+            @Override
+            public int seqLen() {
+                return seqLen;
+            }
+
+            @Override
+            public int[] next() {
+                return Batcher.this.next(batch);
+            }
+
+            @Override
+            public String state() {
+                return Batcher.this.state().toJson();
+            }
+
+            @Override
+            public void restore(String state) {
+                Batcher.this.restore(State.fromJson(state));
+            }
+        };
+    }
+
     /** The inputs of a (B, T+1) batch: shape (B, T), {@code x[b][t] = w[b][t]}. */
     public static int[] inputs(int[] batch, int seqLen) {
         return shifted(batch, seqLen, 0);
@@ -190,17 +224,9 @@ public final class Batcher {
     private long[] buildEpoch(long e) {
         int t = seqLen;
         long count = 0;
-        long[] offsets = new long[sources.size()];
-        long[] perSource = new long[sources.size()];
-        for (int s = 0; s < sources.size(); s++) {
-            long n = sources.get(s).tokens().size();
-            long off = t > 1 ? Math.floorMod(mix(seed, e, s, -1), t) : 0;
-            if (n < off + t + 1) {
-                off = 0;
-            }
-            offsets[s] = off;
-            perSource[s] = n >= t + 1 ? (n - 1 - off) / t : 0;
-            count += perSource[s] * (long) Math.ceil(sources.get(s).weight());
+        for (Source src : sources) {
+            long n = src.tokens().size();
+            count += (n >= t + 1 ? (n - 1) / t : 0) * (long) Math.ceil(src.weight());
         }
         if (count > Integer.MAX_VALUE - 8) {
             throw UserException.runtime("one pass of the data mixture has " + count + " windows, more than a batcher "
@@ -209,14 +235,24 @@ public final class Batcher {
         long[] out = new long[(int) count];
         int k = 0;
         for (int s = 0; s < sources.size(); s++) {
+            long n = sources.get(s).tokens().size();
+            if (n < t + 1) {
+                continue;
+            }
             double w = sources.get(s).weight();
             long whole = (long) Math.floor(w);
             double frac = w - whole;
-            for (long i = 0; i < perSource[s]; i++) {
-                long entry = (long) s << 40 | (offsets[s] + i * t);
-                long copies = whole + (frac > 0 && unit(mix(seed, e, s, i)) < frac ? 1 : 0);
-                for (long c = 0; c < copies; c++) {
-                    out[k++] = entry;
+            long copies = (long) Math.ceil(w);
+            for (long c = 0; c < copies; c++) {
+                long off = t > 1 ? Math.floorMod(mix(seed, e, s, -1 - c), t) : 0; // each copy its own tiling
+                if (n < off + t + 1) {
+                    off = 0;
+                }
+                long windowsHere = (n - 1 - off) / t;
+                for (long i = 0; i < windowsHere; i++) {
+                    if (c < whole || unit(mix(seed, e, s, i)) < frac) {
+                        out[k++] = (long) s << 40 | (off + i * t);
+                    }
                 }
             }
         }

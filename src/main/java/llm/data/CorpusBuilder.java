@@ -89,7 +89,7 @@ public final class CorpusBuilder {
         List<Path> files;
         if (Files.isDirectory(path)) {
             files = CorpusReader.listFiles(path);
-            long n = files.stream().filter(TokenShard::isShard).count();
+            long n = files.stream().filter(TokenShard::isShardFile).count();
             if (n == 0) {
                 return null;
             }
@@ -97,7 +97,7 @@ public final class CorpusBuilder {
                 throw UserException.runtime(path + ": mixes token shards and other files; give shards and text as "
                         + "separate --data sources");
             }
-        } else if (TokenShard.isShard(path)) {
+        } else if (TokenShard.isShardFile(path)) {
             files = List.of(path);
         } else {
             return null;

@@ -31,7 +31,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  * (gz/bz2/xz/zst, detected by content). Text is UTF-8; malformed bytes become U+FFFD.
  *
  * <p>Plain-text documents are trimmed of blank lines at their start and end and of their final line break.
- * Token shards are not text: {@link TokenSources} opens them.
+ * Token shards are not text: {@link CorpusBuilder} opens them.
  */
 public final class CorpusReader {
     private final CorpusOptions options;
@@ -50,6 +50,35 @@ public final class CorpusReader {
             readFile(path, sink);
         } else {
             throw UserException.runtime(path + ": no such file or directory");
+        }
+    }
+
+    /**
+     * The text of {@code path}'s documents, piece by piece, skipping token shards (which hold no text): for training a
+     * tokenizer on the training data.
+     */
+    public void readText(Path path, java.util.function.Consumer<String> text) {
+        if (!Files.exists(path)) {
+            throw UserException.runtime(path + ": no such file or directory");
+        }
+        DocumentSink sink = new DocumentSink() {
+            @Override
+            public void start(String name) {
+            }
+
+            @Override
+            public void text(String chunk) {
+                text.accept(chunk);
+            }
+
+            @Override
+            public void end() {
+            }
+        };
+        for (Path f : Files.isDirectory(path) ? listFiles(path) : List.of(path)) {
+            if (!TokenShard.isShardFile(f)) {
+                readFile(f, sink);
+            }
         }
     }
 

@@ -3,7 +3,8 @@ package llm.data;
 /**
  * Fixed validation windows: the same {@code T+1}-id windows every evaluation, so that validation losses are
  * comparable across steps. Windows have stride T; when the validation set holds more than {@code max} of them, the
- * {@code max} used are spread evenly over it.
+ * {@code max} used are spread evenly over it (so a validation set of many documents is sampled throughout, not just
+ * at its start).
  */
 public final class EvalWindows {
     private final Tokens tokens;
@@ -16,6 +17,11 @@ public final class EvalWindows {
         this.seqLen = seqLen;
         this.available = tokens.size() >= seqLen + 1L ? (tokens.size() - 1) / seqLen : 0;
         this.count = (int) Math.min(available, Math.max(0, max));
+    }
+
+    /** T: each window holds T+1 ids. */
+    public int seqLen() {
+        return seqLen;
     }
 
     /** Windows available (0 when the validation set is shorter than T+1). */

@@ -122,6 +122,14 @@ public final class TokenShard {
         return new int[] {magic, version, count};
     }
 
+    /**
+     * Is {@code path} meant as a token shard: it has the magic, or its name ends in {@code .bin} (so that a damaged
+     * shard fails as one, "not a token shard (magic ...)", rather than being read as text).
+     */
+    public static boolean isShardFile(Path path) {
+        return isShard(path) || path.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".bin");
+    }
+
     /** True when the first bytes of {@code path} are a shard header. */
     public static boolean isShard(Path path) {
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {

@@ -29,7 +29,7 @@ public final class Checkpoint {
      * @param tokens       training tokens seen
      * @param trainSeconds time spent in training steps (excluding evaluation and checkpoints)
      * @param wallSeconds  wall time of the run so far
-     * @param data         the training stream's {@link Batches#state()}
+     * @param data         the training stream's {@link llm.data.Batches#state()}
      * @param seed         the run's seed
      * @param lastLoss     train loss of the last step
      * @param lastValLoss  last validation loss (NaN if none yet)

@@ -2,8 +2,10 @@ package llm.train;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
+import llm.data.CorpusOptions;
+import llm.data.CorpusReader;
+import llm.data.DataSpec;
 import llm.io.Log;
 import llm.tokenizer.BpeTrainer;
 
@@ -19,10 +21,11 @@ public final class TokenizerTraining {
         long t0 = System.nanoTime();
         BpeTrainer trainer = new BpeTrainer(vocabSize);
         long[] chars = {0};
+        CorpusReader reader = new CorpusReader(CorpusOptions.DEFAULT.withTextField(textField));
         for (String spec : specs) {
-            TrainingData.forEachDocument(TrainingData.Source.parse(spec), textField, d -> {
-                trainer.add(d);
-                chars[0] += d.length();
+            reader.readText(DataSpec.parse(spec).path(), text -> {
+                trainer.add(text);
+                chars[0] += text.length();
             });
         }
         byte[] json = trainer.toJson();

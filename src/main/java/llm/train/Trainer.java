@@ -14,6 +14,8 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import llm.UserException;
+import llm.data.Batches;
+import llm.data.EvalWindows;
 import llm.engine.Engines;
 import llm.io.AtomicFile;
 import llm.tokenizer.Tokenizer;
@@ -69,7 +71,7 @@ public final class Trainer {
     private final TrainModel model;
     private final NDManager root;
     private final Batches train;
-    private final TokenWindows val;
+    private final EvalWindows val;
     private final Settings s;
     private final Path out;
     private final Tokenizer tokenizer;
@@ -84,7 +86,7 @@ public final class Trainer {
     /** Test hook: throw after this many steps without saving, as a kill -9 would (0 = never). */
     private long crashAfter;
 
-    public Trainer(TrainModel model, NDManager root, Batches train, TokenWindows val, Settings settings, Path out,
+    public Trainer(TrainModel model, NDManager root, Batches train, EvalWindows val, Settings settings, Path out,
                    Tokenizer tokenizer, double flopsPerToken, double peakFlops, Progress progress,
                    ReleaseWriter release) {
         this.model = model;
@@ -286,20 +288,27 @@ public final class Trainer {
         return b.toString();
     }
 
-    /** Mean loss over the first {@code evalBatches} validation batches (the same ones every time). */
+    /**
+     * Mean loss over the fixed validation windows (at most {@code evalBatches} batches of B; the same ones every
+     * time, so that evaluations compare).
+     */
     public double validationLoss() {
-        val.reset();
-        int n = (int) Math.max(1, Math.min(s.evalBatches(), (val.windows() + val.batchSize() - 1) / val.batchSize()));
+        final int b = s.batchSize();
+        final int t = val.seqLen();
         double sum = 0;
-        for (int i = 0; i < n; i++) {
-            int[] batch = val.next();
+        int rows = 0;
+        int windows = (int) Math.min(val.count(), (long) s.evalBatches() * b);
+        for (int from = 0; from < windows; from += b) {
+            int[] batch = val.batch(from, Math.min(b, windows - from)); // (n, T+1)
+            int n = batch.length / (t + 1);
             try (NDManager sm = Engines.step(root)) {
-                NDArray xy = sm.create(batch, new Shape(val.batchSize(), val.seqLen() + 1));
+                NDArray xy = sm.create(batch, new Shape(n, t + 1));
                 NDArray logits = model.forward(xy.get(new NDIndex(":, :-1")));
-                sum += CrossEntropy.loss(logits, xy.get(new NDIndex(":, 1:"))).getFloat();
+                sum += n * CrossEntropy.loss(logits, xy.get(new NDIndex(":, 1:"))).getFloat();
             }
+            rows += n;
         }
-        return sum / n;
+        return sum / rows;
     }
 
     /** " | sample: ..." — a greedy continuation of the fixed prompt, on one line; empty when there is none. */

@@ -43,22 +43,37 @@ class BatcherTest {
         long perPass = b.windowsThisEpoch();
         int fromA = 0;
         int fromB = 0;
-        java.util.Set<Integer> starts = new java.util.HashSet<>();
+        int[] coverA = new int[1000]; // how often each id of a is an input
+        int[] coverB = new int[500];
+        java.util.Set<Integer> offsetsA = new java.util.HashSet<>();
         int[] w = new int[11];
         for (long i = 0; i < perPass; i++) {
             b.nextWindow(w, 0);
             if (w[0] < 10000) {
                 fromA++;
-                starts.add(w[0]);
+                offsetsA.add(w[0] % 10);
+                for (int j = 0; j < 10; j++) {
+                    coverA[w[j]]++;
+                }
             } else {
                 fromB++;
+                for (int j = 0; j < 10; j++) {
+                    coverB[w[j] - 10000]++;
+                }
             }
         }
         assertEquals(0, b.epoch());
-        // a: 1,000 tokens → 99 or 100 windows of stride 10 (depending on the pass's offset), each 3 times
-        assertTrue(fromA == 3 * 99 || fromA == 3 * 100, "a " + fromA);
+        // a: 1,000 tokens → 99 or 100 windows of stride 10 per tiling (depending on its offset), three tilings
+        assertTrue(fromA >= 3 * 99 && fromA <= 3 * 100, "a " + fromA);
         assertTrue(fromB == 49 || fromB == 50, "b " + fromB);
-        assertEquals(fromA / 3, starts.size());
+        // each tiling covers the source once: away from its ends every id is an input exactly weight times
+        for (int p = 10; p < 990; p++) {
+            assertEquals(3, coverA[p], "id " + p + " of a");
+        }
+        for (int p = 10; p < 490; p++) {
+            assertEquals(1, coverB[p], "id " + p + " of b");
+        }
+        assertTrue(offsetsA.size() > 1, "the three tilings of a are shifted against each other: " + offsetsA);
         b.nextWindow(w, 0);
         assertEquals(1, b.epoch());
 
@@ -91,6 +106,26 @@ class BatcherTest {
         assertThrows(UserException.class, () -> new Batcher(sources(2, 1), 16, 1234).restore(saved));
         assertThrows(UserException.class, () -> new Batcher(sources(2, 1), 32, 99).restore(saved));
         assertThrows(UserException.class, () -> Batcher.State.fromJson("{\"version\": 7}"));
+    }
+
+    @Test
+    void theTrainingLoopsViewResumesFromItsJsonState() {
+        Batches a = new Batcher(sources(2, 0.5), 16, 3).batches(4);
+        assertEquals(4, a.batchSize());
+        assertEquals(16, a.seqLen());
+        for (int i = 0; i < 40; i++) {
+            a.next();
+        }
+        String state = a.state();
+        Batches b = new Batcher(sources(2, 0.5), 16, 3).batches(4);
+        b.restore(state);
+        for (int i = 0; i < 20; i++) {
+            assertArrayEquals(a.next(), b.next(), "batch " + (41 + i));
+        }
+        UserException e = assertThrows(UserException.class, () -> new Batcher(sources(2, 0.5), 16, 3).batches(4)
+                .restore("12"));
+        assertTrue(e.getMessage().startsWith("data position: "), e.getMessage());
+        assertThrows(UserException.class, () -> new Batcher(sources(1, 1), 16, 3).batches(0));
     }
 
     @Test

@@ -140,10 +140,15 @@ class CorpusBuilderTest {
     void badShardsAndEmptyCorpora(@TempDir Path dir) throws Exception {
         Path s = dir.resolve("bad.bin");
         byte[] head = TokenShard.header(TokenShard.VERSION_U16, 100);
-        head[0] = 1; // wrong magic: then it is not a shard, and binary
+        head[0] = 1; // wrong magic: a .bin file is meant as a shard, so it fails as one
         Files.write(s, head);
         UserException e = assertThrows(UserException.class,
                 () -> builder(ValSplit.NONE, null).build(List.of(DataSpec.parse(s.toString()))));
+        assertTrue(e.getMessage().contains("not a token shard (magic " + (TokenShard.MAGIC & ~0xFF | 1)),
+                e.getMessage());
+        Path dat = Files.write(dir.resolve("bad.dat"), head); // any other name: not text either
+        e = assertThrows(UserException.class,
+                () -> builder(ValSplit.NONE, null).build(List.of(DataSpec.parse(dat.toString()))));
         assertTrue(e.getMessage().contains("binary"), e.getMessage());
         Files.write(s, TokenShard.header(TokenShard.VERSION_U16, 100)); // right magic, truncated
         e = assertThrows(UserException.class,

@@ -207,6 +207,20 @@ class CorpusReaderTest {
     }
 
     @Test
+    void textForATokenizerSkipsTokenShards(@TempDir Path dir) throws Exception {
+        Path d = dir.resolve("mixed");
+        Files.createDirectories(d);
+        Files.writeString(d.resolve("a.txt"), "alpha\n<|endoftext|>\nbeta\n");
+        TokenShard.write(d.resolve("b.bin"), new int[] {1, 2, 3}, TokenShard.VERSION_U16);
+        Files.writeString(d.resolve("c.jsonl"), "{\"body\": \"gamma\"}\n");
+        List<String> seen = new ArrayList<>();
+        new CorpusReader(CorpusOptions.DEFAULT.withTextField("body")).readText(d, seen::add);
+        assertEquals(List.of("alpha", "beta", "gamma"), seen);
+        assertThrows(UserException.class, () -> new CorpusReader(CorpusOptions.DEFAULT).readText(dir.resolve("nope"),
+                seen::add));
+    }
+
+    @Test
     void badInputsAreClearErrors(@TempDir Path dir) throws Exception {
         Path t = dir.resolve("bad.tar");
         byte[] archive = tar(new String[][] {{"a.txt", "fine\n"}, {"b.txt.gz", "\u001f\u008b\u0008junk that is not gzip"}});

@@ -16,9 +16,9 @@ public final class ThroughputProbe {
         try (NDManager root = Engines.newRoot(Device.cpu())) {
             ModelConfig cfg = ModelConfig.gpt2(v, t, c, l, h);
             LanguageModel m = LanguageModel.create(cfg, root, 1);
-            int[] toks = new java.util.Random(1).ints(200_000, 0, v).toArray();
+            llm.data.Tokens toks = llm.data.Tokens.of(new java.util.Random(1).ints(200_000, 0, v).toArray());
             double fpt = 6.0 * (cfg.parameterCount() - (long) t * c) + 12.0 * l * t * c;
-            Trainer tr = new Trainer(new LanguageModelTraining(m), root, TokenWindows.random(toks, b, t, 1), null,
+            Trainer tr = new Trainer(new LanguageModelTraining(m), root, TrainerTest.batches(toks, b, t, 1), null,
                     new Trainer.Settings(b, t, 1, steps, new LrSchedule(1e-3, 1e-4, 2, steps), 1.0, AdamW.Hyper.GPT,
                             1, 0, 1, 0, 1, null, 0),
                     Path.of("/tmp/probe"), null, fpt, 165e9, new Progress(System.err, false, 1, steps), r -> { });

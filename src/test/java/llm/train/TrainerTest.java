@@ -15,6 +15,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import llm.data.Batcher;
+import llm.data.Batches;
+import llm.data.EvalWindows;
+import llm.data.Tokens;
 import llm.engine.Engines;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,13 +28,17 @@ class TrainerTest {
     Path tmp;
 
     /** A stream with structure to learn: a repeated pseudo-random sequence over 32 symbols. */
-    private static int[] corpus() {
+    private static Tokens corpus() {
         int[] pattern = new java.util.Random(7).ints(97, 0, 32).toArray();
         int[] t = new int[4000];
         for (int i = 0; i < t.length; i++) {
             t[i] = pattern[i % pattern.length];
         }
-        return t;
+        return Tokens.of(t);
+    }
+
+    static Batches batches(Tokens toks, int b, int t, long seed) {
+        return new Batcher(List.of(new Batcher.Source("toy", toks, 1)), t, seed).batches(b);
     }
 
     private static Trainer.Settings settings(long steps, int saveEvery) {
@@ -44,9 +52,9 @@ class TrainerTest {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         try (NDManager root = Engines.newRoot(Device.cpu())) {
             ToyModel model = new ToyModel(root, 32, 16, 16, 1);
-            int[] toks = corpus();
-            Trainer tr = new Trainer(model, root, TokenWindows.random(toks, 4, 16, 42),
-                    TokenWindows.sequential(toks, 4, 16), settings(steps, saveEvery), out, null, 1e3, 1e9,
+            Tokens toks = corpus();
+            Trainer tr = new Trainer(model, root, batches(toks, 4, 16, 42),
+                    new EvalWindows(toks, 16, 8), settings(steps, saveEvery), out, null, 1e3, 1e9,
                     new Progress(new PrintStream(err, true), false, 5, steps), r -> { });
             tr.crashAfter(crashAfter);
             Trainer.Result r = tr.run(resume);
@@ -85,10 +93,10 @@ class TrainerTest {
     void aDivergingRunStopsWithItsOwnExitCode() throws IOException {
         try (NDManager root = Engines.newRoot(Device.cpu())) {
             ToyModel model = new ToyModel(root, 32, 16, 16, 1);
-            int[] toks = corpus();
+            Tokens toks = corpus();
             Trainer.Settings s = new Trainer.Settings(4, 16, 1, 50, new LrSchedule(1e30, 1e30, 0, 50), 0,
                     AdamW.Hyper.GPT, 5, 0, 1, 0, 42, null, 0);
-            Trainer tr = new Trainer(model, root, TokenWindows.random(toks, 4, 16, 42), null, s, tmp.resolve("nan"),
+            Trainer tr = new Trainer(model, root, batches(toks, 4, 16, 42), null, s, tmp.resolve("nan"),
                     null, 1, 1, new Progress(new PrintStream(new ByteArrayOutputStream()), false, 5, 50), r -> { });
             llm.UserException e = assertThrows(llm.UserException.class, () -> tr.run(false));
             assertEquals(TrainExit.DIVERGED, e.exitCode());
