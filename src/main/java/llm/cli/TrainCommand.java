@@ -70,8 +70,8 @@ import picocli.CommandLine.Spec;
                 "Outputs in --out DIR: the release (config.json, model.safetensors with HF tensor names,"
                         + " tokenizer.json, training.json), metrics.jsonl (one JSON line per step: step, tokens, loss,"
                         + " lr, grad_norm, tokens_per_s, mfu, elapsed_s, val_loss), loss.svg, checkpoint.safetensors"
-                        + " (weights, AdamW moments, step, data position, seed) and run.json (the arguments, for"
-                        + " --resume).",
+                        + " (weights, AdamW moments, step, data position, seed), run.json (the arguments, for"
+                        + " --resume) and data/ (the tokenized training data as token shards, reused by --resume).",
                 "",
                 "GPU: --device gpu needs the CUDA build of libtorch: build with 'mvn -Pgpu package' (no CPU native"
                         + " jar) and either set PYTORCH_LIBRARY_PATH to a libtorch 2.7.1 CUDA directory or let DJL"
@@ -95,16 +95,18 @@ public final class TrainCommand implements Callable<Integer> {
 
     // ---- data ----
     @Option(names = "--data", paramLabel = "PATH[:WEIGHT]",
-            description = "Training text (repeatable): a text file, JSON Lines, a directory, a .tar, any of them"
-                    + " .gz/.bz2/.xz/.zst, or a token shard. WEIGHT = passes per epoch (default 1), e.g. wiki.txt:10.")
+            description = "Training text (repeatable): a text file (documents cut at <|endoftext|> lines), JSON"
+                    + " Lines, a directory, a .tar, any of them .gz/.bz2/.xz/.zst, or a token shard (llm tokenize"
+                    + " --bin). WEIGHT = passes per epoch (default 1), e.g. wiki.txt:10; a fraction sees that share"
+                    + " of the source's windows per epoch, e.g. web.jsonl:0.5.")
     List<String> data = new ArrayList<>();
 
     @Option(names = "--val-data", paramLabel = "PATH", description = "Validation text (repeatable).")
     List<String> valData = new ArrayList<>();
 
     @Option(names = "--val-fraction", paramLabel = "F",
-            description = "Hold out the last F of each --data source for validation when no --val-data is given"
-                    + " (default 0.05).")
+            description = "Hold out the last F of each --data source's tokens for validation when no --val-data is"
+                    + " given (default 0.05; 0 for none).")
     Double valFraction;
 
     @Option(names = "--text-field", paramLabel = "NAME", defaultValue = "text",

@@ -1,11 +1,13 @@
 /**
- * Training data: from {@code --data PATH[:WEIGHT]} specs to (B, T+1) windows of token ids. No DJL here.
+ * Training data: from {@code --data PATH[:WEIGHT]} specs to (B, T+1) windows of token ids; the one data pipeline of
+ * {@code llm train} ({@link llm.cli.TrainCommand} builds it, {@link llm.train.Trainer} consumes {@link
+ * llm.data.Batches} and {@link llm.data.EvalWindows}). No DJL here.
  *
  * <pre>{@code
  * List<DataSpec> specs = dataFlags.stream().map(DataSpec::parse).toList();          // "wiki.txt:10"
  * CorpusOptions opts = CorpusOptions.DEFAULT.withTextField(textField);              // --text-field
  * CorpusBuilder builder = new CorpusBuilder(tokenizer, CorpusBuilder.endOfText(tokenizer), opts, // EOT after each doc
- *         ValSplit.tail(0.1), out.resolve("data"));                                 // null dir: tokens in memory
+ *         ValSplit.tail(0.05), out.resolve("data"));                                // null dir: tokens in memory
  * Corpus corpus = builder.build(specs);
  * // --val-data: corpus = corpus.withValidation(new CorpusBuilder(..., ValSplit.NONE, dir).build(valSpecs));
  *
@@ -15,6 +17,7 @@
  * int[] y = Batcher.targets(batch, ctx);           // (B, T)
  * String position = batcher.state().toJson();      // into the checkpoint
  * batcher.restore(Batcher.State.fromJson(position)); // on --resume (same data, ctx and seed)
+ * Batches stream = batcher.batches(B);             // the Trainer's view: next(), state() and restore(String)
  *
  * EvalWindows val = new EvalWindows(corpus.val(), ctx, 64);   // the same windows at every evaluation
  * int[] vb = val.batch(0, B);

@@ -122,6 +122,31 @@ class TrainCommandTest {
     }
 
     @Test
+    void aWeightedMixtureWithValidationDataIsRecordedAndResumable() throws IOException {
+        Path stories = Files.writeString(tmp.resolve("stories.txt"),
+                ("Once upon a time there was a cat.\n<|endoftext|>\n"
+                        + "The dog ran home to its mother.\n<|endoftext|>\n").repeat(40));
+        Path val = Files.writeString(tmp.resolve("val.txt"), "A held-out story about a bird and a tree.\n".repeat(10));
+        Path mix = tmp.resolve("mix");
+        CliHarness.Result r = CliHarness.run("train", "--data", shakespeare + ":0.5", "--data", stories + ":3",
+                "--val-data", val.toString(), "--tokenizer", tok.toString(), "--preset", "tiny", "--steps", "3",
+                "--eval-every", "0", "--threads", "1", "--seed", "3", "--out", mix.toString());
+        assertEquals(0, r.code(), r.err());
+        List<TrainingRun.DataSource> d = TrainingRun.read(mix).data();
+        assertEquals(List.of("train", "train", "val"), d.stream().map(TrainingRun.DataSource::role).toList());
+        assertEquals(List.of(0.5, 3.0, 1.0), d.stream().map(TrainingRun.DataSource::weight).toList());
+        assertEquals(80, d.get(1).documents(), "documents cut at <|endoftext|> lines");
+        assertEquals(1, d.get(2).documents());
+        assertTrue(d.get(0).tokens() > 1_000_000, "no --val-fraction taken when --val-data is given");
+        assertTrue(Files.isDirectory(mix.resolve("data")), "token shards under --out");
+        assertTrue(TrainingRun.read(mix).finalValLoss() != null, "validation on --val-data");
+
+        r = CliHarness.run("train", "--resume", mix.toString(), "--steps", "4");
+        assertEquals(0, r.code(), r.err());
+        assertEquals(4, Files.readAllLines(mix.resolve("metrics.jsonl")).size());
+    }
+
+    @Test
     void badInputIsOneClearLine() throws IOException {
         Path empty = Files.writeString(tmp.resolve("empty.txt"), "");
         CliHarness.Result r = CliHarness.run("train", "--data", empty.toString(), "--tokenizer", tok.toString(),
@@ -135,6 +160,17 @@ class TrainCommandTest {
                 "--steps", "1", "--out", tmp.resolve("s").toString(), "--seed", "1");
         assertEquals(1, r.code());
         assertTrue(r.err().contains("not a token shard (magic 0"), r.err());
+
+        Path tiny = Files.writeString(tmp.resolve("tiny.txt"), "too short for a window of 64\n");
+        r = CliHarness.run("train", "--data", tiny.toString(), "--tokenizer", tok.toString(), "--preset", "tiny",
+                "--steps", "1", "--out", tmp.resolve("t").toString(), "--seed", "1", "--val-fraction", "0");
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("fewer than --ctx + 1 = 65"), r.err());
+
+        r = CliHarness.run("train", "--data", shakespeare + ":0", "--tokenizer", tok.toString(), "--preset", "tiny",
+                "--steps", "1", "--out", tmp.resolve("w").toString(), "--seed", "1");
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("the weight must be a number greater than 0"), r.err());
 
         r = CliHarness.run("train", "--tokenizer", tok.toString(), "--preset", "tiny", "--steps", "1",
                 "--out", tmp.resolve("x").toString());
