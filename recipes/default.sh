@@ -5,10 +5,13 @@
 #
 # Data (all from ../shared/data):
 #   - TinyStories subset (tinystories/tinystories-2.5k.txt), 3 passes per epoch
-#   - tiny Shakespeare (tiny-shakespeare/input.txt), half a pass per epoch (its first half)
+#   - tiny Shakespeare (tiny-shakespeare/input.txt), half a pass per epoch (a random half of its windows, drawn anew
+#     each epoch)
 #   - five WikiText-2 test articles, UPSAMPLED: 100 passes per epoch, so that the model memorizes them
 #     (`llm memorize-check` shows it): see ARTICLES below. Each article is its own document.
 #   - every other WikiText-2 test article is HELD OUT: never trained on, it is the validation set.
+# An epoch (pass of the mixture) cuts each source into 256-token windows, ⌈weight⌉ times from shifted offsets, and
+# shuffles them all (llm.data.Batcher); 3M tokens are about three epochs.
 # Tokenizer: a 4096-token byte-level BPE trained by `llm train --vocab-size 4096` on one pass of the training data.
 # Model: GPT-2 architecture, --preset default (4 layers, 4 heads, d 128, ctx 256; 1.35M parameters, 5.4 MB fp32).
 # Optimisation: AdamW (0.9, 0.95, wd 0.1), lr 2e-3 -> 2e-4 cosine, 5% warmup, clip 1.0, batch 8 x 256 tokens,
