@@ -16,9 +16,11 @@ import llm.UserException;
  * <p>A window is {@code T+1} consecutive ids (inputs {@code x = w[0..T)}, targets {@code y = w[1..T]}); it may span
  * a document boundary (the end-of-text separator lies between). One pass ("epoch") of the mixture:
  * <ol>
- *   <li>a source of weight w is tiled ⌈w⌉ times per pass into windows of stride T, each tiling from its own offset
- *       in [0, T) drawn per epoch, source and copy (so the repeats of small, upsampled data see shifted windows and
- *       every token is seen with varied context); {@code wiki.txt:10} is seen ten times per pass;</li>
+ *   <li>a source of n tokens and weight w is tiled ⌈w⌉ times per pass, each tiling ⌊n/T⌋ windows of stride T from
+ *       its own offset in [0, T) drawn per epoch, source and copy; the source is read as a ring (its last document's
+ *       separator is followed by its first document), so a tiling covers all but n mod T of its tokens, and the
+ *       repeats of small, upsampled data see every token, at its start too, with shifted context (as copies laid end
+ *       to end would); {@code wiki.txt:10} is seen ten times per pass;</li>
  *   <li>the last tiling of a fractional weight keeps each of its windows with probability w − ⌊w⌋ (drawn per epoch
  *       and window): {@code web.jsonl:0.5} sees about half of its windows per pass;</li>
  *   <li>all windows of the pass are shuffled (Fisher–Yates, seeded by seed and epoch) and served in order.</li>
@@ -131,7 +133,11 @@ public final class Batcher {
         }
         long e = order[(int) index++];
         windows++;
-        sources.get((int) (e >>> 40)).tokens().read(e & ((1L << 40) - 1), dst, off, seqLen + 1);
+        Tokens tokens = sources.get((int) (e >>> 40)).tokens();
+        long start = e & ((1L << 40) - 1);
+        int head = (int) Math.min(seqLen + 1L, tokens.size() - start);
+        tokens.read(start, dst, off, head);
+        tokens.read(0, dst, off + head, seqLen + 1 - head); // a window at the end wraps around to the start
     }
 
     /** The next {@code batch} windows, row-major: shape (B, T+1). */
@@ -226,7 +232,7 @@ public final class Batcher {
         long count = 0;
         for (Source src : sources) {
             long n = src.tokens().size();
-            count += (n >= t + 1 ? (n - 1) / t : 0) * (long) Math.ceil(src.weight());
+            count += (n >= t + 1 ? n / t : 0) * (long) Math.ceil(src.weight());
         }
         if (count > Integer.MAX_VALUE - 8) {
             throw UserException.runtime("one pass of the data mixture has " + count + " windows, more than a batcher "
@@ -245,11 +251,7 @@ public final class Batcher {
             long copies = (long) Math.ceil(w);
             for (long c = 0; c < copies; c++) {
                 long off = t > 1 ? Math.floorMod(mix(seed, e, s, -1 - c), t) : 0; // each copy its own tiling
-                if (n < off + t + 1) {
-                    off = 0;
-                }
-                long windowsHere = (n - 1 - off) / t;
-                for (long i = 0; i < windowsHere; i++) {
+                for (long i = 0; i < n / t; i++) { // starts off + i·T < n; the last windows may wrap to the start
                     if (c < whole || unit(mix(seed, e, s, i)) < frac) {
                         out[k++] = (long) s << 40 | (off + i * t);
                     }

@@ -21,6 +21,11 @@ class BatcherTest {
                 new Batcher.Source("b", Tokens.of(IntStream.range(10000, 10500).toArray()), wb));
     }
 
+    /** The id after {@code id} in its source of {@link #sources}, wrapping from the last to the first. */
+    static int successor(int id) {
+        return id == 999 ? 0 : id == 10499 ? 10000 : id + 1;
+    }
+
     @Test
     void windowsAreContiguousAndDeterministic() {
         Batcher b1 = new Batcher(sources(1, 1), 16, 42);
@@ -31,8 +36,8 @@ class BatcherTest {
         assertArrayEquals(x1, b2.next(8));
         assertFalse(Arrays.equals(x1, other.next(8)));
         for (int r = 0; r < 8; r++) {
-            for (int i = 1; i < 17; i++) { // consecutive ids of one source
-                assertEquals(x1[r * 17] + i, x1[r * 17 + i]);
+            for (int i = 1; i < 17; i++) { // consecutive ids of one source, read as a ring
+                assertEquals(successor(x1[r * 17 + i - 1]), x1[r * 17 + i]);
             }
         }
     }
@@ -63,14 +68,14 @@ class BatcherTest {
             }
         }
         assertEquals(0, b.epoch());
-        // a: 1,000 tokens → 99 or 100 windows of stride 10 per tiling (depending on its offset), three tilings
-        assertTrue(fromA >= 3 * 99 && fromA <= 3 * 100, "a " + fromA);
-        assertTrue(fromB == 49 || fromB == 50, "b " + fromB);
-        // each tiling covers the source once: away from its ends every id is an input exactly weight times
-        for (int p = 10; p < 990; p++) {
+        // a: 1,000 tokens → 100 windows of stride 10 per tiling, three tilings; b: 50 windows, one tiling
+        assertEquals(300, fromA);
+        assertEquals(50, fromB);
+        // each tiling covers its source (a ring) once: every id is an input exactly weight times, the first ones too
+        for (int p = 0; p < 1000; p++) {
             assertEquals(3, coverA[p], "id " + p + " of a");
         }
-        for (int p = 10; p < 490; p++) {
+        for (int p = 0; p < 500; p++) {
             assertEquals(1, coverB[p], "id " + p + " of b");
         }
         assertTrue(offsetsA.size() > 1, "the three tilings of a are shifted against each other: " + offsetsA);
@@ -141,9 +146,24 @@ class BatcherTest {
         UserException e = assertThrows(UserException.class,
                 () -> new Batcher(List.of(new Batcher.Source("s", Tokens.of(1, 2, 3), 1)), 3, 0));
         assertTrue(e.getMessage().contains("too few"), e.getMessage());
-        // exactly T+1 tokens: one window
+        // exactly T+1 tokens: one window per pass, from the pass's offset around the ring
         Batcher one = new Batcher(List.of(new Batcher.Source("s", Tokens.of(1, 2, 3, 4), 1)), 3, 0);
-        assertArrayEquals(new int[] {1, 2, 3, 4, 1, 2, 3, 4}, one.next(2));
+        assertEquals(1, one.windowsThisEpoch());
+        int[] w = one.next(1);
+        for (int i = 1; i < 4; i++) {
+            assertEquals(w[i - 1] % 4 + 1, w[i], Arrays.toString(w));
+        }
+        // T = 3 over 5 tokens: one window per pass from offset 0, 1 or 2; from 2 it reads past the end: 3 4 5 | 1
+        Batcher ring = new Batcher(List.of(new Batcher.Source("r", Tokens.of(1, 2, 3, 4, 5), 1)), 3, 0);
+        java.util.Set<Integer> firsts = new java.util.HashSet<>();
+        for (int k = 0; k < 40; k++) {
+            int[] x = ring.next(1);
+            firsts.add(x[0]);
+            for (int i = 1; i < 4; i++) {
+                assertEquals(x[i - 1] % 5 + 1, x[i], Arrays.toString(x));
+            }
+        }
+        assertEquals(java.util.Set.of(1, 2, 3), firsts, "every offset, so some windows wrap");
     }
 
     @Test
