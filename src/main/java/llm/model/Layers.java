@@ -108,16 +108,16 @@ final class Layers {
 
     /**
      * RoPE tables for positions pos .. pos+T-1 in HF's rotate-half layout: cos and sin of (T, hd), each row the
-     * hd/2 angles twice. Computed in float as llama2.c does (freq = 1 / theta^(2i/hd), angle = p · freq).
+     * hd/2 angles twice. Angles in float as llama2.c computes them (angle = p · θ_i), from the inverse frequencies
+     * θ (hd/2) of {@link ModelConfig#ropeInverseFrequencies()}.
      */
-    static NDArray[] ropeTables(NDManager m, int pos, int t, int hd, float theta) {
-        int half = hd / 2;
+    static NDArray[] ropeTables(NDManager m, int pos, int t, float[] invFreq) {
+        int half = invFreq.length, hd = 2 * half;
         float[] cos = new float[t * hd];
         float[] sin = new float[t * hd];
         for (int i = 0; i < half; i++) {
-            float freq = (float) (1.0 / Math.pow(theta, (2 * i) / (float) hd));
             for (int p = 0; p < t; p++) {
-                float angle = (pos + p) * freq;
+                float angle = (pos + p) * invFreq[i];
                 float c = (float) Math.cos(angle);
                 float s = (float) Math.sin(angle);
                 cos[p * hd + i] = c;
