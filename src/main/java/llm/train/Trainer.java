@@ -257,7 +257,7 @@ public final class Trainer {
             times.add("grad_norm", tf - te);
             times.add("optimizer", tg - tf);
             if (replicas != null) {
-                replicas.broadcast();                                 // the replicas take replica 0's new weights
+                replicas.broadcast();                               // the replicas take replica 0's new weights
                 times.add("broadcast", System.nanoTime() - tg);
             }
             step++;
