@@ -18,11 +18,14 @@ import llm.engine.Engines;
  * For each micro-batch of B rows:
  * <pre>
  *   rows r_i = [B·i/N, B·(i+1)/N)            replica i takes a contiguous slice of the batch
- *   L_i  = mean cross-entropy of its slice    forward on device i
- *   L    = sum_i L_i · |r_i| / B             the mean over the whole batch, summed on device 0
- *   backward(L)                               one backward through every replica (PyTorch runs each device's part
- *                                             on its own autograd thread)
+ *   L_i  = mean cross-entropy of its slice    forward on device i (all replicas are launched before any is read)
+ *   backward(L_i · |r_i| / B)                 on device i; the weights make the replicas' gradients add up to
+ *                                             the gradient of the mean loss over the whole batch
+ *   L    = sum_i L_i · |r_i| / B             the batch's mean loss, for the log
  * </pre>
+ * One backward per replica, all inside one {@link GradientCollector} (DJL allows one at a time). Summing the L_i on
+ * device 0 and running a single backward would not work: DJL's {@code toDevice} copies under a no-grad guard, so
+ * the copy is cut from the autograd graph and the other replicas would get no gradient (see DataParallelTest).
  * After the step's micro-batches: {@link #allReduce} adds each replica's gradient into replica 0's (and zeroes it),
  * so replica 0 holds exactly the gradient a single device would have; the optimizer steps replica 0 alone; then
  * {@link #broadcast} copies replica 0's updated weights to the others. Nothing else in the loop changes: gradient
@@ -123,19 +126,21 @@ public final class DataParallel implements AutoCloseable {
                 y[i] = xy.get(new NDIndex(":, 1:"));                      // (B/N, T) targets
             }
             long tb = System.nanoTime();
-            double loss;
+            double loss = 0;
             long tc;
             try (GradientCollector gc = Engines.engine().newGradientCollector()) {
-                NDArray total = null;
+                NDArray[] weighted = new NDArray[n];
                 for (int i = 0; i < n; i++) {
                     NDArray logits = replicas.get(i).model().forward(x[i]);                      // (B/N, T, V)
-                    NDArray li = CrossEntropy.loss(logits, y[i]).mul((float) rows[i] / b);       // L_i · |r_i| / B
-                    NDArray onMain = li.toDevice(main, false);   // recorded by autograd: backward flows to device i
-                    total = total == null ? onMain : total.add(onMain);
+                    weighted[i] = CrossEntropy.loss(logits, y[i]).mul((float) rows[i] / b);     // L_i · |r_i| / B
                 }
-                loss = total.getFloat();                          // waits for every forward pass
+                for (NDArray w : weighted) {
+                    loss += w.getFloat();                         // waits for that replica's forward pass
+                }
                 tc = System.nanoTime();
-                gc.backward(total);
+                for (NDArray w : weighted) {
+                    gc.backward(w);                               // gradients land in replica i's parameters
+                }
             }
             long td = System.nanoTime();
             times.add("data", tb - ta);
@@ -178,7 +183,7 @@ public final class DataParallel implements AutoCloseable {
             Device d = r.root().getDevice();
             try (NDManager scope = Engines.step(r.root())) {
                 for (Map.Entry<String, NDArray> e : first.params().entrySet()) {
-                    NDArray copy = e.getValue().toDevice(d, true); // always a new array, so the scope may free it
+                    NDArray copy = e.getValue().toDevice(d, true); // always a new handle, which the scope frees
                     copy.attach(scope);
                     r.params().get(e.getKey()).set(ALL, copy);
                 }

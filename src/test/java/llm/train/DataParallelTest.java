@@ -133,6 +133,35 @@ class DataParallelTest {
         }
     }
 
+    /**
+     * Why each replica runs its own backward: DJL's device and type copies ({@code toDevice}, {@code toType}: one
+     * native call, {@code torchTo}) run under a no-grad guard, so a loss copied to device 0 is cut from the graph of
+     * the replica that computed it. Shown with {@code toType}, which takes the same path and runs on a CPU. Should a
+     * DJL release make the copy differentiable, this fails, and a single backward of the summed losses would do.
+     */
+    @Test
+    void djlCopiesAreCutFromTheAutogradGraph() {
+        try (NDManager m = Engines.newRoot(Device.cpu())) {
+            NDArray x = m.create(new float[] {1, 2, 3});
+            x.setRequiresGradient(true);
+            try (ai.djl.training.GradientCollector gc = Engines.engine().newGradientCollector()) {
+                NDArray copied = x.mul(2f).toType(ai.djl.ndarray.types.DataType.FLOAT64, false).sum();
+                assertTrue(!copied.hasGradient(), "the copy carries no gradient history");
+                NDArray direct = x.mul(2f).sum();
+                gc.backward(direct);
+            }
+            assertEquals(List.of(2f, 2f, 2f), toList(x.getGradient().toFloatArray()));
+        }
+    }
+
+    private static List<Float> toList(float[] a) {
+        List<Float> l = new ArrayList<>();
+        for (float f : a) {
+            l.add(f);
+        }
+        return l;
+    }
+
     /** The all-reduce leaves replica 0 with the sum of the replicas' gradients and zeroes the others'. */
     @Test
     void allReduceSumsIntoReplicaZero() {
