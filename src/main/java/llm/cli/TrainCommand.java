@@ -207,7 +207,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--resume", paramLabel = "DIR",
             description = "Continue the run in DIR from its checkpoint, with the arguments it was started with"
-                    + " (run.json); --device, --threads, --steps and --tokens may be given again.")
+                    + " (run.json); --device, --devices, --threads, --steps and --tokens may be given again.")
     Path resume;
 
     @Option(names = "--devices", paramLabel = "N", defaultValue = "1",
