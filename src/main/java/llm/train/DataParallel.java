@@ -32,8 +32,10 @@ import llm.engine.Engines;
  * norm, clipping, accumulation and checkpoints see replica 0 only, so a run may resume with another N.
  *
  * <p>The all-reduce is a plain reduce-to-device-0 and broadcast-from-device-0 through libtorch copies (DJL exposes
- * no NCCL): each step moves about 2·(N-1) copies of the parameters through device 0. The replicas' forward passes
- * are launched from one thread (PyTorch's grad mode is per thread), which CUDA's asynchronous launches overlap.
+ * no NCCL): each step moves about 2·(N-1) copies of the parameters through device 0. The replicas' forward and
+ * backward passes are issued one replica after the other from this thread (PyTorch's grad mode is per thread); CUDA
+ * runs kernels asynchronously, so the GPUs should overlap whenever a replica's kernels take longer than issuing them.
+ * That is expected, not measured: this code has only run with replicas on the CPU (no GPU was available to us).
  */
 public final class DataParallel implements AutoCloseable {
     /** Builds a model of the same shape in a root manager on another device (its initial weights do not matter). */
@@ -66,16 +68,16 @@ public final class DataParallel implements AutoCloseable {
         }
         List<Replica> list = new ArrayList<>();
         list.add(new Replica(model, root, model.parameters()));
-        try {
-            for (Device d : devices.subList(1, devices.size())) {
-                NDManager r = Engines.newRoot(d);
-                list.add(new Replica(null, r, null)); // so that close() frees it if the factory throws
+        for (Device d : devices.subList(1, devices.size())) {
+            NDManager r = Engines.newRoot(d);
+            try {
                 TrainModel m = factory.create(r);
-                list.set(list.size() - 1, new Replica(m, r, m.parameters()));
+                list.add(new Replica(m, r, m.parameters()));
+            } catch (RuntimeException e) { // e.g. out of memory on device d: free what was made
+                r.close();
+                list.subList(1, list.size()).forEach(x -> x.root().close());
+                throw e;
             }
-        } catch (RuntimeException e) {
-            list.subList(1, list.size()).forEach(x -> x.root().close());
-            throw e;
         }
         return new DataParallel(List.copyOf(list));
     }
