@@ -15,10 +15,16 @@ import llm.UserException;
  * one replica and is never what a user wants; it exists so that the data-parallel code path (the split of the batch,
  * the summed loss, the gradient all-reduce, the parameter broadcast) runs and is checked on machines without GPUs.
  * The GPU path is the same code with {@code Device.gpu(i)} in place of {@code Device.cpu()}.
+ *
+ * <p>Also for tests: {@value #REPLICA_DEVICES_PROPERTY}{@code =gpu:0,cpu} names the replicas' devices outright. On a
+ * machine with one GPU this runs replica 0 on the GPU and replica 1 on the CPU, which exercises every copy between
+ * devices that N GPUs need (the gradient all-reduce and the weight broadcast) with the GPU that is there.
  */
 public final class DataParallelDevices {
     /** Test hook: {@code -Dllm.train.cpuReplicas=true} lets {@code --devices N} make N replicas on the CPU. */
     public static final String CPU_REPLICAS_PROPERTY = "llm.train.cpuReplicas";
+    /** Test hook: {@code -Dllm.train.replicaDevices=gpu:0,cpu} gives the replicas' devices, replica 0 first. */
+    public static final String REPLICA_DEVICES_PROPERTY = "llm.train.replicaDevices";
 
     private DataParallelDevices() {}
 
@@ -32,8 +38,31 @@ public final class DataParallelDevices {
         if (n <= 1) {
             return resolve(spec, first, n, 0, "", false);
         }
+        String named = System.getProperty(REPLICA_DEVICES_PROPERTY);
+        if (named != null) {
+            return named(named, first, n, Engines.gpuCount());
+        }
         return resolve(spec, first, n, Engines.gpuCount(), EnvReport.detectFlavor(),
                 Boolean.getBoolean(CPU_REPLICAS_PROPERTY));
+    }
+
+    /** The test hook's list, e.g. "gpu:0,cpu": n devices, the first being {@code first}. */
+    static List<Device> named(String list, Device first, int n, int gpus) {
+        String what = "-D" + REPLICA_DEVICES_PROPERTY + "=" + list;
+        List<Device> out = new ArrayList<>();
+        for (String part : list.split(",")) {
+            DeviceSpec d = DeviceSpec.parse(part);
+            if (d.kind() == DeviceSpec.Kind.AUTO || (d.kind() == DeviceSpec.Kind.GPU && d.index() >= gpus)) {
+                throw UserException.usage(what + ": '" + part.strip() + "' is not a device here (libtorch sees "
+                        + gpus + " GPU(s))");
+            }
+            out.add(d.kind() == DeviceSpec.Kind.CPU ? Device.cpu() : Device.gpu(d.index()));
+        }
+        if (out.size() != n || !out.get(0).equals(first)) {
+            throw UserException.usage(what + ": name --devices " + n + " devices, the first being --device "
+                    + Engines.describe(first));
+        }
+        return List.copyOf(out);
     }
 
     /** {@link #resolve(DeviceSpec, Device, int)} with the GPU count, libtorch flavor and test hook given. */

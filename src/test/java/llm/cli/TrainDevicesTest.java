@@ -47,7 +47,11 @@ class TrainDevicesTest {
 
     /** Constant learning rate, so that a run extended by --resume --steps follows the uninterrupted one. */
     private static CliHarness.Result train(Path out, int devices, int steps) {
-        System.setProperty(DataParallelDevices.CPU_REPLICAS_PROPERTY, "true");
+        return train(out, devices, steps, DataParallelDevices.CPU_REPLICAS_PROPERTY, "true");
+    }
+
+    private static CliHarness.Result train(Path out, int devices, int steps, String hook, String value) {
+        System.setProperty(hook, value);
         try {
             return CliHarness.run("train", "--data", text.toString(), "--tokenizer", tok.toString(), "--preset", "tiny",
                     "--steps", Integer.toString(steps), "--batch", "4", "--lr", "3e-3", "--min-lr", "3e-3",
@@ -55,7 +59,7 @@ class TrainDevicesTest {
                     "--device", "cpu", "--threads", "1", "--seed", "7", "--devices", Integer.toString(devices),
                     "--out", out.toString());
         } finally {
-            System.clearProperty(DataParallelDevices.CPU_REPLICAS_PROPERTY);
+            System.clearProperty(hook);
         }
     }
 
@@ -128,7 +132,7 @@ class TrainDevicesTest {
 
         // started on 2 replicas, continued on 1: the same run
         Path switched = tmp.resolve("switched");
-        CliHarness.Result a = train(switched, 2, 3);
+        CliHarness.Result a = train(switched, 2, 3, DataParallelDevices.REPLICA_DEVICES_PROPERTY, "cpu,cpu");
         assertEquals(0, a.code(), a.err());
         CliHarness.Result b = resume(switched, 1, 6);
         assertEquals(0, b.code(), b.err());

@@ -41,6 +41,18 @@ class DataParallelDevicesTest {
     }
 
     @Test
+    void replicaDevicesByName() {
+        assertEquals(List.of(Device.gpu(0), Device.cpu()), DataParallelDevices.named("gpu:0,cpu", Device.gpu(0), 2, 1));
+        assertEquals(List.of(Device.cpu(), Device.cpu()), DataParallelDevices.named("cpu, cpu", Device.cpu(), 2, 0));
+        UserException e = assertThrows(UserException.class,
+                () -> DataParallelDevices.named("gpu:0,gpu:1", Device.gpu(0), 2, 1));
+        assertTrue(e.getMessage().contains("'gpu:1' is not a device here (libtorch sees 1 GPU(s))"), e.getMessage());
+        e = assertThrows(UserException.class, () -> DataParallelDevices.named("cpu,gpu:0", Device.gpu(0), 2, 1));
+        assertTrue(e.getMessage().contains("the first being --device gpu:0"), e.getMessage());
+        assertThrows(UserException.class, () -> DataParallelDevices.named("cpu,cpu,cpu", Device.cpu(), 2, 0));
+    }
+
+    @Test
     void theCpuIsOneDeviceExceptForTheTestHook() {
         UserException e = assertThrows(UserException.class,
                 () -> DataParallelDevices.resolve(DeviceSpec.CPU, Device.cpu(), 2, 8, "cu128", false));
