@@ -54,6 +54,7 @@ public final class EnvCommand implements Callable<Integer> {
             if (r.pytorchLibraryPath() != null) {
                 out.printf("PYTORCH_LIBRARY_PATH %s%n", r.pytorchLibraryPath());
             }
+            out.printf("allocator     %s%n", r.allocator());
             out.printf("java          %s%n", r.javaVersion());
         }
         out.flush();

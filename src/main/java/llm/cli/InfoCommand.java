@@ -182,8 +182,8 @@ public final class InfoCommand implements Callable<Integer> {
                 config.nHead(), config.nKvHead() != config.nHead() ? ", " + config.nKvHead() + " kv heads" : "",
                 config.headDim(), config.dFf(), config.ctx(), config.vocabSize());
         out.printf(Locale.ROOT, "               norm eps %.1e%s, %s embeddings%n", config.normEps(),
-                config.arch() == llm.model.Architecture.LLAMA ? String.format(Locale.ROOT, ", rope theta %.0f",
-                        config.ropeTheta()) : "",
+                config.arch() == llm.model.Architecture.LLAMA ? String.format(Locale.ROOT, ", rope theta %.0f%s",
+                        config.ropeTheta(), config.ropeScaling() == null ? "" : " scaled " + config.ropeScaling()) : "",
                 config.tiedEmbeddings() ? "tied" : "untied");
         out.printf(Locale.ROOT, "parameters     %,d%n", counts.total());
         for (Map.Entry<String, Long> e : counts.byPart().entrySet()) {

@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -15,11 +14,9 @@ import llm.eval.StartToken;
 import llm.eval.memorize.Auditor;
 import llm.eval.memorize.Continuer;
 import llm.eval.memorize.DocumentReader;
-import llm.eval.memorize.DocumentSource;
 import llm.eval.memorize.ModelContinuer;
 import llm.eval.memorize.Reports;
 import llm.eval.memorize.Result;
-import llm.eval.memorize.Split;
 import llm.eval.memorize.Summary;
 import llm.generate.Sampler;
 import llm.generate.SamplingParams;
@@ -30,7 +27,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code llm memorize-check}: which of these texts does the model recite, how far, and where does it stray. */
@@ -86,24 +82,8 @@ public final class MemorizeCheckCommand implements Callable<Integer> {
     @Mixin
     ComputeOptions compute;
 
-    @Parameters(paramLabel = "FILE", arity = "0..*",
-            description = "Input files ('-' for stdin, the default); .gz/.bz2/.xz/.zst are decompressed; *.jsonl "
-                    + "files are read as JSON Lines.")
-    List<String> files = new ArrayList<>();
-
-    @Option(names = "--split", paramLabel = "none|blank-line|line|wikitext", defaultValue = "none",
-            description = "Cut plain text into documents: none (one per file), blank-line (paragraphs), line, or "
-                    + "wikitext (an article per top-level heading ' = Title = ', its title the id). "
-                    + "Default: ${DEFAULT-VALUE}.")
-    String split;
-
-    @Option(names = "--text-field", paramLabel = "NAME",
-            description = "Read JSON Lines and take the document text from this field (default for *.jsonl: text).")
-    String textField;
-
-    @Option(names = "--id-field", paramLabel = "NAME",
-            description = "With JSON Lines: the field holding the document id (default: FILE:LINE).")
-    String idField;
+    @Mixin
+    DocumentOptions documents;
 
     @Option(names = "--prefix-tokens", paramLabel = "P", defaultValue = "32",
             description = "Prefix length in tokens. Default: ${DEFAULT-VALUE}.")
@@ -192,10 +172,7 @@ public final class MemorizeCheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Split sp = Split.fromFlag(split);
-        if (sp == null) {
-            throw UserException.usage("--split must be one of none, blank-line, line, wikitext, not '" + split + "'");
-        }
+        documents.split(); // a bad --split fails before the model loads
         if (!List.of("report", "jsonl", "tsv").contains(format)) {
             throw UserException.usage("--format must be one of report, jsonl, tsv, not '" + format + "'");
         }
@@ -203,7 +180,7 @@ public final class MemorizeCheckCommand implements Callable<Integer> {
         SamplingParams sampleParams = samples > 0 ? sampling.params() : null;
         Long seedGiven = compute.seedOrNull();
         long seed = samples > 0 ? compute.seed() : (seedGiven == null ? 0 : seedGiven);
-        List<String> inputs = files.isEmpty() ? List.of("-") : files;
+        List<String> inputs = documents.inputs();
         PrintWriter out = spec.commandLine().getOut();
         boolean color = "report".equals(format) && System.console() != null && System.getenv("NO_COLOR") == null;
         Summary summary = new Summary(memorizedAt);
@@ -223,7 +200,7 @@ public final class MemorizeCheckCommand implements Callable<Integer> {
                         new Auditor.Options(prefixTokens, prefixSentence, suffixTokens, windows, batchSize, samples,
                                 StartToken.of(tok)),
                         samplers(sampleParams, seed), printer(out, color, summary));
-                readAll(inputs, sp, auditor);
+                readAll(inputs, auditor);
                 auditor.flush();
             }
         }
@@ -281,11 +258,11 @@ public final class MemorizeCheckCommand implements Callable<Integer> {
         };
     }
 
-    private void readAll(List<String> inputs, Split sp, Auditor auditor) {
+    private void readAll(List<String> inputs, Auditor auditor) {
         long docs = 0;
         for (String name : inputs) {
             long before = docs;
-            try (DocumentReader reader = DocumentSource.open(name, sp, textField, idField)) {
+            try (DocumentReader reader = documents.open(name)) {
                 while (reader.hasNext()) {
                     if (limit != null && docs >= limit) {
                         return;

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -19,8 +18,6 @@ import llm.eval.StartToken;
 import llm.eval.TokenScorer;
 import llm.eval.memorize.Document;
 import llm.eval.memorize.DocumentReader;
-import llm.eval.memorize.DocumentSource;
-import llm.eval.memorize.Split;
 import llm.io.Log;
 import llm.model.LanguageModel;
 import llm.tokenizer.Tokenizer;
@@ -28,7 +25,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code llm score}: how well a model predicts a text: perplexity, bits per token, bits per byte. */
@@ -71,22 +67,8 @@ public final class ScoreCommand implements Callable<Integer> {
     @Mixin
     ComputeOptions compute;
 
-    @Parameters(paramLabel = "FILE", arity = "0..*",
-            description = "Texts to score ('-' for stdin, the default); .gz/.bz2/.xz/.zst are decompressed; *.jsonl "
-                    + "files are read as JSON Lines.")
-    List<String> files = new ArrayList<>();
-
-    @Option(names = "--split", paramLabel = "none|blank-line|line|wikitext", defaultValue = "none",
-            description = "Cut plain text into documents, each scored from its own start: none (one per file), "
-                    + "blank-line, line, or wikitext (articles). Default: ${DEFAULT-VALUE}.")
-    String split;
-
-    @Option(names = "--text-field", paramLabel = "NAME",
-            description = "Read JSON Lines and take the text from this field (default for *.jsonl: text).")
-    String textField;
-
-    @Option(names = "--id-field", paramLabel = "NAME", description = "With JSON Lines: the field holding the id.")
-    String idField;
+    @Mixin
+    DocumentOptions documents;
 
     @Option(names = "--ctx", paramLabel = "N",
             description = "Window length in tokens (at most the model's context). Default: the model's context.")
@@ -114,17 +96,14 @@ public final class ScoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Split sp = Split.fromFlag(split);
-        if (sp == null) {
-            throw UserException.usage("--split must be one of none, blank-line, line, wikitext, not '" + split + "'");
-        }
+        documents.split(); // a bad --split fails before the model loads
         if (batchSize != null && batchSize < 1) {
             throw UserException.usage("--batch-size must be at least 1, not " + batchSize);
         }
         if (limit != null && limit < 1) {
             throw UserException.usage("--limit must be at least 1, not " + limit);
         }
-        List<String> inputs = files.isEmpty() ? List.of("-") : files;
+        List<String> inputs = documents.inputs();
         PrintWriter out = spec.commandLine().getOut();
         Perplexity total = new Perplexity();
         long docs = 0;
@@ -160,7 +139,7 @@ public final class ScoreCommand implements Callable<Integer> {
             });
             outer:
             for (String name : inputs) {
-                try (DocumentReader reader = DocumentSource.open(name, sp, textField, idField)) {
+                try (DocumentReader reader = documents.open(name)) {
                     while (reader.hasNext()) {
                         if (limit != null && docs >= limit) {
                             break outer;

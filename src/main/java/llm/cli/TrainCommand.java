@@ -30,6 +30,7 @@ import llm.data.CorpusOptions;
 import llm.data.DataSpec;
 import llm.data.EvalWindows;
 import llm.data.ValSplit;
+import llm.engine.DataParallelDevices;
 import llm.engine.Engines;
 import llm.io.AtomicFile;
 import llm.io.Log;
@@ -40,6 +41,7 @@ import llm.model.Release;
 import llm.tokenizer.Tokenizer;
 import llm.tokenizer.Tokenizers;
 import llm.train.AdamW;
+import llm.train.DataParallel;
 import llm.train.LanguageModelTraining;
 import llm.train.LrSchedule;
 import llm.train.MatmulPeak;
@@ -75,7 +77,14 @@ import picocli.CommandLine.Spec;
                 "",
                 "GPU: --device gpu needs the CUDA build of libtorch: build with 'mvn -Pgpu package' (no CPU native"
                         + " jar) and either set PYTORCH_LIBRARY_PATH to a libtorch 2.7.1 CUDA directory or let DJL"
-                        + " fetch it once with PYTORCH_FLAVOR=cu124 and network access (see 'llm env')."},
+                        + " fetch it once with PYTORCH_FLAVOR=cu128 and network access (see 'llm env' and README, GPU).",
+                "",
+                "Several GPUs: --devices N trains data-parallel on gpu:0..gpu:N-1 of this machine (gpu:K..gpu:K+N-1"
+                        + " with --device gpu:K). Each GPU holds a replica of the model and takes --batch / N rows of"
+                        + " every micro-batch; the gradients are summed on gpu:0, which runs AdamW and copies the new"
+                        + " weights to the others. Loss, tokens per step, clipping and accumulation are those of one"
+                        + " device with the same --batch; MFU is measured against N times one GPU's peak. The"
+                        + " checkpoint is one replica's, so --resume may change N."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {ExitCodes.OK_LINE, ExitCodes.RUNTIME_LINE, ExitCodes.USAGE_LINE, TrainExit.DIVERGED_LINE,
                 TrainExit.INTERRUPTED_LINE})
@@ -208,11 +217,13 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--resume", paramLabel = "DIR",
             description = "Continue the run in DIR from its checkpoint, with the arguments it was started with"
-                    + " (run.json); --device, --threads, --steps and --tokens may be given again.")
+                    + " (run.json); --device, --devices, --threads, --steps and --tokens may be given again.")
     Path resume;
 
     @Option(names = "--devices", paramLabel = "N", defaultValue = "1",
-            description = "GPUs for data-parallel training (default: ${DEFAULT-VALUE}).")
+            description = "Train data-parallel on N GPUs of this machine, each taking --batch / N rows of every"
+                    + " micro-batch (--batch must be a multiple of N; needs the CUDA libtorch, see below)"
+                    + " (default: ${DEFAULT-VALUE}).")
     int devices = 1;
 
     /** The arguments as given (for run.json); set by {@link #call} from the parse result. */
@@ -257,14 +268,14 @@ public final class TrainCommand implements Callable<Integer> {
             throw UserException.runtime(runFile + ": malformed (" + e.getMessage() + ")");
         }
         List<String> now = new ArrayList<>(originalArgs());
-        List<String> allowed = List.of("--device", "--threads", "--steps", "--tokens", "-q", "--quiet", "-v",
-                "--verbose", "--resume", "--log-every", "--save-every", "--eval-every");
+        List<String> allowed = List.of("--device", "--devices", "--threads", "--steps", "--tokens", "-q", "--quiet",
+                "-v", "--verbose", "--resume", "--log-every", "--save-every", "--eval-every");
         for (String a : now) {
             String name = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
             if (name.startsWith("-") && !allowed.contains(name)) {
                 throw UserException.usage(name + " cannot be changed with --resume (the run keeps its own"
-                        + " settings; allowed: --device, --threads, --steps, --tokens, --log-every, --save-every,"
-                        + " --eval-every)");
+                        + " settings; allowed: --device, --devices, --threads, --steps, --tokens, --log-every,"
+                        + " --save-every, --eval-every)");
             }
         }
         List<String> merged = new ArrayList<>(stored);
@@ -302,9 +313,12 @@ public final class TrainCommand implements Callable<Integer> {
         if (batch < 1) {
             throw UserException.usage("--batch must be at least 1, not " + batch);
         }
-        if (devices != 1) {
-            throw UserException.usage("--devices " + devices + ": data-parallel training is not available in this"
-                    + " build; train on one device (--device gpu:N)");
+        if (devices < 1) {
+            throw UserException.usage("--devices must be at least 1, not " + devices);
+        }
+        if (batch % devices != 0) {
+            throw UserException.usage("--batch " + batch + " does not split over --devices " + devices + ": each device"
+                    + " takes --batch / --devices rows, so --batch must be a multiple of " + devices);
         }
         if (valFraction != null && (valFraction < 0 || valFraction >= 1)) {
             throw UserException.usage("--val-fraction must be within [0, 1), not " + valFraction);
@@ -333,6 +347,8 @@ public final class TrainCommand implements Callable<Integer> {
         }
 
         Device device = compute.resolveDevice();
+        List<Device> replicaDevices = DataParallelDevices.resolve(compute.deviceSpec(), device, devices);
+        int deviceCount = DataParallelDevices.distinct(replicaDevices); // 1 for the CPU test replicas
 
         // ---- tokenizer ----
         Path tokFile = out.resolve(Release.TOKENIZER);
@@ -425,12 +441,16 @@ public final class TrainCommand implements Callable<Integer> {
         try (NDManager root = Engines.newRoot(device)) {
             DevicePeak peak = peak(root, device);
             LanguageModel model = LanguageModel.create(config, root, seed);
+            String where = replicaDevices.size() == 1 ? Engines.describe(device) : replicaDevices.size()
+                    + " replicas on " + replicaDevices.stream().map(Engines::describe).distinct().toList();
             Log.info("model: %s, %d layers, %d heads, d %d, ctx %d, vocab %d: %,d parameters, %.1f MFLOP/token;"
-                            + " %s, peak %s (%s)", a, nLayer, nHead, dm, t, config.vocabSize(), model.parameterCount(),
-                    flopsPerToken / 1e6, device, Quantity.human(peak.flops()) + "FLOP/s", peak.source());
-            Log.info("training: %d steps × %,d tokens (batch %d × ctx %d × accum %d) = %s tokens; lr %.2e → %.2e,"
-                            + " warmup %d", totalSteps, stepTokens, batch, t, accum, Quantity.human(totalSteps * stepTokens),
-                    schedule.maxLr(), schedule.minLr(), warm);
+                            + " %s, peak %s%s (%s)", a, nLayer, nHead, dm, t, config.vocabSize(), model.parameterCount(),
+                    flopsPerToken / 1e6, where, Quantity.human(peak.flops()) + "FLOP/s",
+                    deviceCount > 1 ? " × " + deviceCount : "", peak.source());
+            Log.info("training: %d steps × %,d tokens (batch %d%s × ctx %d × accum %d) = %s tokens; lr %.2e → %.2e,"
+                            + " warmup %d", totalSteps, stepTokens, batch,
+                    devices > 1 ? " [" + devices + " replicas × " + batch / devices + " rows]" : "", t, accum,
+                    Quantity.human(totalSteps * stepTokens), schedule.maxLr(), schedule.minLr(), warm);
             long longest = corpus.sources().stream().mapToLong(src -> src.train().size()).max().orElse(0);
             if (longest < t + 1) {
                 throw UserException.usage("the training data has " + longest + " tokens" + (corpus.sources().size() > 1
@@ -446,11 +466,16 @@ public final class TrainCommand implements Callable<Integer> {
             Progress progress = new Progress(quiet ? new java.io.PrintStream(java.io.OutputStream.nullOutputStream()) : Log.err(),
                     Log.stderrIsTerminal() && !quiet,
                     logEvery, totalSteps);
-            Trainer.ReleaseWriter writer = r -> writeRelease(model, tok, tokFile, r, shape, stepTokens, device, peak,
-                    mixture, seed);
-            Trainer trainer = new Trainer(new LanguageModelTraining(model), root, trainStream,
-                    valWindows.count() > 0 ? valWindows : null, settings,
-                    out, tok, flopsPerToken, peak.flops(), progress, writer);
+            Trainer.ReleaseWriter writer = r -> writeRelease(model, tok, tokFile, r, shape, stepTokens, device,
+                    replicaDevices, peak, mixture, seed);
+            LanguageModelTraining trainModel = new LanguageModelTraining(model);
+            Trainer trainer = new Trainer(trainModel, root, trainStream, valWindows.count() > 0 ? valWindows : null,
+                    settings, out, tok, flopsPerToken, peak.flops() * deviceCount, progress, writer);
+            DataParallel replicas = replicaDevices.size() == 1 ? null : DataParallel.create(trainModel, root,
+                    replicaDevices, r -> new LanguageModelTraining(LanguageModel.create(config, r, seed)));
+            if (replicas != null) {
+                trainer.dataParallel(replicas);
+            }
             Thread hook = new Thread(() -> {
                 trainer.requestStop();
                 try {
@@ -461,7 +486,7 @@ public final class TrainCommand implements Callable<Integer> {
             }, "llm-train-stop");
             Runtime.getRuntime().addShutdownHook(hook);
             Trainer.Result r;
-            try {
+            try (replicas) {
                 r = trainer.run(resuming);
             } finally {
                 try {
@@ -481,8 +506,8 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     private void writeRelease(LanguageModel model, Tokenizer tok, Path tokFile, Trainer.Result r, ModelShape shape,
-                              long stepTokens, Device device, DevicePeak peak, List<TrainingRun.DataSource> sources,
-                              long seed) throws IOException {
+                              long stepTokens, Device device, List<Device> replicaDevices, DevicePeak peak,
+                              List<TrainingRun.DataSource> sources, long seed) throws IOException {
         JsonObject extra = new JsonObject();
         tok.eos().ifPresent(id -> {
             extra.addProperty("bos_token_id", id);
@@ -502,12 +527,15 @@ public final class TrainCommand implements Callable<Integer> {
             more.addProperty("peak_rss_bytes", rss);
         }
         more.addProperty("tokenizer", tok.name());
+        JsonArray used = new JsonArray();
+        replicaDevices.forEach(d -> used.add(Engines.describe(d)));
+        more.add("devices", used); // one entry per replica: ["gpu:0", "gpu:1", ...]
         Path notes = out.resolve("recipe-notes.json");
         if (Files.isRegularFile(notes)) {
             more.add("recipe", JsonParser.parseString(Files.readString(notes, StandardCharsets.UTF_8)));
         }
         TrainingRun run = TrainingRun.of(shape, r.tokens(), r.steps(), stepTokens, r.trainSeconds(),
-                device.isGpu() ? gpuName(device) : "cpu", 1, Dtype.FP32, peak,
+                device.isGpu() ? gpuName(device) : "cpu", DataParallelDevices.distinct(replicaDevices), Dtype.FP32, peak,
                 Double.isFinite(r.finalLoss()) ? r.finalLoss() : null,
                 Double.isFinite(r.finalValLoss()) ? r.finalValLoss() : null, seed, sources, more);
         run.write(out);

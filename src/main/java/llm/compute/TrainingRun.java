@@ -32,7 +32,7 @@ import llm.io.AtomicFile;
  * @param seqLen             training context T
  * @param tokensSeen         training tokens consumed so far (all devices)
  * @param steps              optimizer steps done
- * @param batchTokens        tokens per optimizer step (B·T·accumulation·devices)
+ * @param batchTokens        tokens per optimizer step (B·T·accumulation, B the global batch over all devices)
  * @param seconds            wall-clock seconds of training (excluding evaluation is the trainer's choice; say so)
  * @param device             device name ("NVIDIA H100 80GB HBM3", "cpu")
  * @param deviceCount        devices used data-parallel

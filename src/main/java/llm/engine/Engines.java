@@ -19,8 +19,12 @@ public final class Engines {
 
     private Engines() {}
 
-    /** Offline mode and telemetry opt-out; safe to call more than once. Must run before DJL starts. */
+    /**
+     * Offline mode, telemetry opt-out and the native allocator settings ({@link NativeMemory}); safe to call more
+     * than once. Must run before DJL starts.
+     */
     public static synchronized void configureOffline() {
+        NativeMemory.tune();
         if (System.getProperty("ai.djl.offline") == null) {
             System.setProperty("ai.djl.offline", "true");
         }
@@ -30,7 +34,8 @@ public final class Engines {
     }
 
     /**
-     * Prepare the engine: offline settings and, when {@code threads > 0}, libtorch's intra-op thread count.
+     * Prepare the engine: offline settings, the native allocator ({@link NativeMemory}) and, when
+     * {@code threads > 0}, libtorch's intra-op thread count.
      * Has effect only before the engine has started.
      */
     public static synchronized void configure(int threads) {

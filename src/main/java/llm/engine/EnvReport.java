@@ -15,7 +15,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** What {@code llm env} reports: the engine, libtorch's flavor and location, the devices, threads, cache, offline. */
+/**
+ * What {@code llm env} reports: the engine, libtorch's flavor and location, the devices, threads, cache, offline, and
+ * whether the native allocator was tuned ({@link NativeMemory}).
+ */
 public record EnvReport(
         String engine,
         String engineVersion,
@@ -31,6 +34,7 @@ public record EnvReport(
         String cacheDir,
         boolean offline,
         String pytorchLibraryPath,
+        String allocator,
         String javaVersion) {
 
     /** One CUDA device: index, name (from nvidia-smi when present) and total memory in bytes (-1 if unknown). */
@@ -80,6 +84,8 @@ public record EnvReport(
                 Utils.getEngineCacheDir().toString(),
                 Boolean.parseBoolean(System.getProperty("ai.djl.offline", "false")),
                 System.getenv("PYTORCH_LIBRARY_PATH"),
+                NativeMemory.applied() ? "glibc malloc, tuned: freed tensors are reused (see NativeMemory)"
+                        : "system malloc, untuned",
                 System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
     }
 

@@ -22,6 +22,7 @@ final class CpuDecoder {
     private final int[] act; // rows taking part in the current step
     private int nAct;
     private final float[][] ropeCos, ropeSin; // per row, (hd/2) for the current step
+    private final float[] invFreq; // (hd/2) RoPE inverse frequencies, scaling applied
 
     // weights; matrices transposed to (in, out) row-major, so a product is a sum of contiguous axpy rows
     private final float[] embed; // (V, C)
@@ -90,6 +91,7 @@ final class CpuDecoder {
         logits = new float[batch][c.vocabSize()];
         pos = new int[batch];
         act = new int[batch];
+        invFreq = c.ropeInverseFrequencies();
         ropeCos = new float[batch][c.headDim() / 2];
         ropeSin = new float[batch][c.headDim() / 2];
     }
@@ -148,8 +150,7 @@ final class CpuDecoder {
                 }
             } else {
                 for (int i = 0; i < half; i++) { // RoPE angles in float, as llama2.c
-                    float freq = (float) (1.0 / Math.pow(c.ropeTheta(), (2 * i) / (float) c.headDim()));
-                    float angle = pos[b] * freq;
+                    float angle = pos[b] * invFreq[i];
                     ropeCos[b][i] = (float) Math.cos(angle);
                     ropeSin[b][i] = (float) Math.sin(angle);
                 }

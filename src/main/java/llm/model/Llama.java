@@ -38,7 +38,7 @@ public final class Llama extends LanguageModel {
         long b = ids.getShape().get(0), t = ids.getShape().get(1);
         int nh = config.nHead(), nkv = config.nKvHead(), hd = config.headDim();
         float eps = config.normEps();
-        NDArray[] rope = Layers.ropeTables(ids.getManager(), pos, (int) t, hd, config.ropeTheta()); // (T, hd) ×2
+        NDArray[] rope = Layers.ropeTables(ids.getManager(), pos, (int) t, config.ropeInverseFrequencies()); // (T, hd) ×2
         NDArray x = Layers.embed(ids, embed); // (B, T, C)
         NDArray mask = t > 1 ? Layers.causalMask(ids.getManager(), (int) t, (int) (pos + t), pos) : null; // (T, S)
         for (int l = 0; l < layers.length; l++) {

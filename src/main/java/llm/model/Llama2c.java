@@ -83,7 +83,7 @@ public final class Llama2c {
             ModelConfig config;
             try {
                 config = new ModelConfig(Architecture.LLAMA, vocab, seqLen, dim, layers, heads, kvHeads, hidden,
-                        1e-5f, 10000f, shared);
+                        1e-5f, 10000f, shared, null);
             } catch (IllegalArgumentException e) {
                 throw UserException.runtime(file + ": bad header (dim " + dim + ", hidden " + hidden + ", layers "
                         + layers + ", heads " + heads + ", kv heads " + kvHeads + ", vocab " + vocab + ", seq_len "

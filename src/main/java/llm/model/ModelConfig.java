@@ -20,6 +20,7 @@ import com.google.gson.JsonObject;
  * normEps         layer_norm_epsilon    rms_norm_eps
  * ropeTheta       (unused)              rope_theta
  * tiedEmbeddings  tie_word_embeddings   tie_word_embeddings
+ * ropeScaling     (unused)              rope_scaling (null, linear or llama3)
  * </pre>
  */
 public record ModelConfig(
@@ -33,7 +34,8 @@ public record ModelConfig(
         int dFf,
         float normEps,
         float ropeTheta,
-        boolean tiedEmbeddings) {
+        boolean tiedEmbeddings,
+        RopeScaling ropeScaling) {
 
     public ModelConfig {
         if (arch == null) {
@@ -58,6 +60,9 @@ public record ModelConfig(
         if (arch == Architecture.LLAMA && (dModel / nHead) % 2 != 0) {
             throw new IllegalArgumentException("llama head size " + dModel / nHead + " must be even (RoPE)");
         }
+        if (ropeScaling != null && arch != Architecture.LLAMA) {
+            throw new IllegalArgumentException("rope_scaling applies to llama only");
+        }
         if (!(normEps > 0)) {
             throw new IllegalArgumentException("norm epsilon must be positive");
         }
@@ -72,14 +77,25 @@ public record ModelConfig(
     /** A GPT-2 shape: feed-forward 4·C, LayerNorm eps 1e-5, tied embeddings (GPT-2 124M: 50257, 1024, 768, 12, 12). */
     public static ModelConfig gpt2(int vocabSize, int ctx, int dModel, int nLayer, int nHead) {
         return new ModelConfig(Architecture.GPT2, vocabSize, ctx, dModel, nLayer, nHead, nHead, 4 * dModel,
-                1e-5f, 10000f, true);
+                1e-5f, 10000f, true, null);
     }
 
     /** A Llama shape: RMSNorm eps 1e-5, rope theta 10000. */
     public static ModelConfig llama(int vocabSize, int ctx, int dModel, int nLayer, int nHead, int nKvHead, int dFf,
             boolean tiedEmbeddings) {
         return new ModelConfig(Architecture.LLAMA, vocabSize, ctx, dModel, nLayer, nHead, nKvHead, dFf, 1e-5f,
-                10000f, tiedEmbeddings);
+                10000f, tiedEmbeddings, null);
+    }
+
+    /** The RoPE inverse frequencies (headDim / 2), with {@link #ropeScaling} applied. */
+    public float[] ropeInverseFrequencies() {
+        return RopeScaling.inverseFrequencies(headDim(), ropeTheta, ropeScaling);
+    }
+
+    /** The same config with a RoPE scaling (llama only). */
+    public ModelConfig withRopeScaling(RopeScaling scaling) {
+        return new ModelConfig(arch, vocabSize, ctx, dModel, nLayer, nHead, nKvHead, dFf, normEps, ropeTheta,
+                tiedEmbeddings, scaling);
     }
 
     public int headDim() {
@@ -142,7 +158,7 @@ public record ModelConfig(
             o.addProperty("hidden_act", "silu");
             o.addProperty("rms_norm_eps", normEps);
             o.addProperty("rope_theta", ropeTheta);
-            o.add("rope_scaling", com.google.gson.JsonNull.INSTANCE);
+            o.add("rope_scaling", ropeScaling == null ? com.google.gson.JsonNull.INSTANCE : ropeScaling.toHfJson());
             o.addProperty("attention_bias", false);
             o.addProperty("mlp_bias", false);
             o.addProperty("initializer_range", 0.02);
@@ -180,13 +196,14 @@ public record ModelConfig(
             int c = intKey(o, "n_embd", null);
             Integer inner = optInt(o, "n_inner");
             String act = optString(o, "activation_function");
-            if (act != null && !act.equals("gelu_new") && !act.equals("gelu_pytorch_tanh") && !act.equals("gelu")) {
-                throw new IllegalArgumentException("activation_function '" + act + "' is not supported (gelu_new)");
+            if (act != null && !act.equals("gelu_new") && !act.equals("gelu_pytorch_tanh")) {
+                throw new IllegalArgumentException("activation_function '" + act + "' is not supported (gelu_new or"
+                        + " gelu_pytorch_tanh: GELU's tanh approximation)");
             }
             int nHead = intKey(o, "n_head", null);
             return new ModelConfig(arch, intKey(o, "vocab_size", null), intKey(o, "n_positions", "n_ctx"), c,
                     intKey(o, "n_layer", null), nHead, nHead, inner == null ? 4 * c : inner,
-                    floatKey(o, "layer_norm_epsilon", 1e-5f), 10000f, boolKey(o, "tie_word_embeddings", true));
+                    floatKey(o, "layer_norm_epsilon", 1e-5f), 10000f, boolKey(o, "tie_word_embeddings", true), null);
         }
         int c = intKey(o, "hidden_size", null);
         int nHead = intKey(o, "num_attention_heads", null);
@@ -195,9 +212,6 @@ public record ModelConfig(
         if (headDim != null && headDim != c / nHead) {
             throw new IllegalArgumentException("head_dim " + headDim + " differs from hidden_size / num_attention_heads"
                     + " (" + c / nHead + "); not supported");
-        }
-        if (o.has("rope_scaling") && !o.get("rope_scaling").isJsonNull()) {
-            throw new IllegalArgumentException("rope_scaling is not supported");
         }
         if (boolKey(o, "attention_bias", false) || boolKey(o, "mlp_bias", false)) {
             throw new IllegalArgumentException("attention_bias / mlp_bias are not supported");
@@ -209,7 +223,8 @@ public record ModelConfig(
         return new ModelConfig(arch, intKey(o, "vocab_size", null), intKey(o, "max_position_embeddings", null), c,
                 intKey(o, "num_hidden_layers", null), nHead, kv == null ? nHead : kv,
                 intKey(o, "intermediate_size", null), floatKey(o, "rms_norm_eps", 1e-6f),
-                floatKey(o, "rope_theta", 10000f), boolKey(o, "tie_word_embeddings", false));
+                floatKey(o, "rope_theta", 10000f), boolKey(o, "tie_word_embeddings", false),
+                RopeScaling.fromHfJson(o.get("rope_scaling")));
     }
 
     private static int intKey(JsonObject o, String key, String alt) {

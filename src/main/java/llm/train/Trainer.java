@@ -31,6 +31,10 @@ import llm.tokenizer.Tokenizer;
  * </ol>
  * A stop request (SIGINT/SIGTERM through {@link #requestStop()}) is honoured between steps: the loop writes a
  * checkpoint and the release, then returns.
+ *
+ * <p>Data-parallel ({@link #dataParallel}): step 1 splits each micro-batch across the replicas, their gradients are
+ * summed into this trainer's model before step 2, and its updated weights are copied back to the replicas after
+ * step 3 (see {@link DataParallel}). Everything else sees only this trainer's model.
  */
 public final class Trainer {
     /**
@@ -85,6 +89,8 @@ public final class Trainer {
     private final CountDownLatch finished = new CountDownLatch(1);
     /** Test hook: throw after this many steps without saving, as a kill -9 would (0 = never). */
     private long crashAfter;
+    /** Replicas on other devices, or null: one device. */
+    private DataParallel replicas;
 
     public Trainer(TrainModel model, NDManager root, Batches train, EvalWindows val, Settings settings, Path out,
                    Tokenizer tokenizer, double flopsPerToken, double peakFlops, Progress progress,
@@ -122,6 +128,21 @@ public final class Trainer {
         this.crashAfter = steps;
     }
 
+    /**
+     * Train data-parallel across {@code replicas}, whose replica 0 must be this trainer's model. The micro-batch
+     * (B rows) is split across them, so B must be a multiple of their number. Call before {@link #run}.
+     */
+    public void dataParallel(DataParallel replicas) {
+        if (replicas.primary() != model) {
+            throw new IllegalArgumentException("replica 0 must be the trainer's model");
+        }
+        if (s.batchSize() % replicas.size() != 0) {
+            throw new IllegalArgumentException("batch " + s.batchSize() + " is not a multiple of " + replicas.size()
+                    + " replicas");
+        }
+        this.replicas = replicas;
+    }
+
     /** Train from scratch, or from {@code out/checkpoint.safetensors} when {@code resume}. */
     public Result run(boolean resume) throws IOException {
         try {
@@ -150,6 +171,9 @@ public final class Trainer {
                         LossPlot.tokens(st.tokens())));
             } else {
                 metrics = MetricsLog.create(out.resolve("metrics.jsonl"));
+            }
+            if (replicas != null) {
+                replicas.start(); // every replica starts from the (possibly just loaded) weights of replica 0
             }
             try (metrics) {
                 return steps(opt, st, metrics, ckptFile);
@@ -184,6 +208,11 @@ public final class Trainer {
             for (int micro = 0; micro < s.accum(); micro++) {
                 long ta = System.nanoTime();
                 int[] batch = train.next();                         // (B, T+1)
+                if (replicas != null) {
+                    times.add("data", System.nanoTime() - ta);
+                    lossSum += replicas.forwardBackward(batch, b, t, times); // each replica takes B/N rows
+                    continue;
+                }
                 try (NDManager sm = Engines.step(root);
                      GradientCollector gc = Engines.engine().newGradientCollector()) {
                     NDArray xy = sm.create(batch, new Shape(b, t + 1));
@@ -202,6 +231,11 @@ public final class Trainer {
                 }
             }
             double loss = lossSum / s.accum();
+            if (replicas != null) {
+                long tr = System.nanoTime();
+                replicas.allReduce();                               // replica 0 now holds the whole batch's gradient
+                times.add("all_reduce", System.nanoTime() - tr);
+            }
             long te = System.nanoTime();
 
             // 2. the gradient is the mean over micro-batches: sum / accum; clip its global norm
@@ -224,6 +258,10 @@ public final class Trainer {
             long tg = System.nanoTime();
             times.add("grad_norm", tf - te);
             times.add("optimizer", tg - tf);
+            if (replicas != null) {
+                replicas.broadcast();                               // the replicas take replica 0's new weights
+                times.add("broadcast", System.nanoTime() - tg);
+            }
             step++;
             tokens += s.tokensPerStep();
             lastLoss = loss;

@@ -22,6 +22,18 @@ class EnginesTest {
     }
 
     @Test
+    void theAllocatorIsTunedOnLinuxGlibc() {
+        boolean linux = System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux");
+        boolean userSet = System.getenv().keySet().stream()
+                .anyMatch(k -> k.equals("GLIBC_TUNABLES") || (k.startsWith("MALLOC_") && k.endsWith("_")));
+        assumeTrue(linux && !userSet, "not Linux, or the user tunes malloc");
+        Engines.engine();
+        assertTrue(NativeMemory.applied(), "mallopt applied before the engine started");
+        assertEquals(NativeMemory.applied(), NativeMemory.tune(), "tune() is idempotent");
+        assertTrue(EnvReport.collect().allocator().contains("tuned"));
+    }
+
+    @Test
     void stepScopesFreeTheirArrays() {
         try (NDManager root = Engines.newRoot(Device.cpu())) {
             NDArray kept = root.ones(new ai.djl.ndarray.types.Shape(2));

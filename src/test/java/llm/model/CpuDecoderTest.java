@@ -65,6 +65,12 @@ class CpuDecoderTest extends CpuRoot {
     }
 
     @Test
+    void java_llama_rope_scaled() { // head size 8: frequency 0 kept, 1 blended, 2-3 divided (llama3 scaling)
+        check(ModelConfig.llama(50, 16, 32, 2, 4, 2, 48, true)
+                .withRopeScaling(new RopeScaling("llama3", 8f, 1f, 4f, 1024)), Decoder.Impl.JAVA, 1);
+    }
+
+    @Test
     void djl_llama() {
         check(ModelConfig.llama(50, 16, 32, 2, 4, 2, 48, true), Decoder.Impl.DJL, 0);
     }
