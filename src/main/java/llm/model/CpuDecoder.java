@@ -13,7 +13,7 @@ import java.util.Arrays;
  */
 final class CpuDecoder {
     /** Work (multiply-adds) below which a loop runs on the calling thread alone. */
-    private static final long PARALLEL_MIN = 1L << 15;
+    private static final long PARALLEL_MIN = 1L << 16;
     /** Weights per chunk of a product (floats): a chunk's rows stay in the core's L2 cache across the batch rows. */
     private static final int CHUNK_FLOATS = 1 << 16;
 
@@ -53,6 +53,7 @@ final class CpuDecoder {
         this.capacity = capacity;
         this.team = new Team(threads);
         int d = c.dModel(), kv = c.kvDim(), f = c.dFf(), ll = c.nLayer(), hd = c.headDim();
+        Thread warmUp = warmUpAsync(); // meanwhile, copy the weights
         layers = new Layer[ll];
         if (gpt2) {
             embed = get(model, "transformer.wte.weight");
@@ -106,6 +107,34 @@ final class CpuDecoder {
         }
         ropeCos = new float[batch][hd / 2];
         ropeSin = new float[batch][hd / 2];
+        try {
+            warmUp.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static Thread warmUpThread; // guarded by CpuDecoder.class
+
+    /**
+     * Starts {@link Kernels#warmUp} on a daemon thread, once per JVM: the JIT then compiles the kernels while the
+     * caller does other start-up work (loading a model, copying weights); returns that thread (to join before
+     * generating, so that the warm-up does not compete with it).
+     */
+    static synchronized Thread warmUpAsync() {
+        if (warmUpThread == null) {
+            // (anonymous classes here and in Team, not lambdas: a lambda's class is generated at run time, by code
+            // that the JIT would then be busy compiling just when the decoder's loops need it)
+            warmUpThread = new Thread("llm-decoder-warm-up") {
+                @Override
+                public void run() {
+                    Kernels.warmUp();
+                }
+            };
+            warmUpThread.setDaemon(true);
+            warmUpThread.start();
+        }
+        return warmUpThread;
     }
 
     private static float[] get(LanguageModel m, String name) {
@@ -198,33 +227,10 @@ final class CpuDecoder {
     }
 
     private void norm(float[] out, float[] in, float[] w, float[] bias) {
-        int n = in.length;
-        float eps = c.normEps();
         if (gpt2) {
-            float mean = 0;
-            for (float a : in) {
-                mean += a;
-            }
-            mean /= n;
-            float var = 0;
-            for (float a : in) {
-                var += (a - mean) * (a - mean);
-            }
-            var /= n;
-            float inv = (float) (1.0 / Math.sqrt(var + eps));
-            for (int i = 0; i < n; i++) {
-                out[i] = (in[i] - mean) * inv * w[i] + bias[i];
-            }
+            Kernels.layerNorm(out, in, w, bias, c.normEps());
         } else {
-            float ss = 0;
-            for (float a : in) {
-                ss += a * a;
-            }
-            ss = ss / n + eps;
-            ss = (float) (1.0 / Math.sqrt(ss));
-            for (int i = 0; i < n; i++) {
-                out[i] = w[i] * (ss * in[i]);
-            }
+            Kernels.rmsNorm(out, in, w, c.normEps());
         }
     }
 
@@ -254,7 +260,7 @@ final class CpuDecoder {
         product(hb2, xb, w.w3, null, false);
         for (int j = 0; j < nAct; j++) {
             int b = act[j];
-            swiglu(hb[b], hb2[b], actTmp[b], expTmp[b]);
+            Kernels.swiglu(hb[b], hb2[b], actTmp[b], expTmp[b]);
         }
         product(x, hb, w.w2, null, true);
     }
@@ -280,36 +286,9 @@ final class CpuDecoder {
         product(hb, xb, w.w1, w.b1, false);
         for (int j = 0; j < nAct; j++) {
             int b = act[j];
-            gelu(hb[b], actTmp[b], expTmp[b]);
+            Kernels.gelu(hb[b], actTmp[b], expTmp[b]);
         }
         product(x, hb, w.w2, w.b2, true);
-    }
-
-    /** h1 = silu(h1) · h3 = h1 / (1 + e^−h1) · h3. */
-    private static void swiglu(float[] h1, float[] h3, float[] e, float[] tmp) {
-        int n = h1.length;
-        System.arraycopy(h1, 0, e, 0, n);
-        Kernels.exp(e, n, -1f, 0f, tmp);
-        for (int i = 0; i < n; i++) {
-            h1[i] = h1[i] / (1f + e[i]) * h3[i];
-        }
-    }
-
-    /**
-     * h = GELU(h), tanh approximation: 0.5 h (1 + tanh(y)), y = √(2/π) (h + 0.044715 h³), computed as its equal
-     * h / (1 + e^−2y) (1 + tanh(y) = 2 / (1 + e^−2y)), which needs one exp and has no cancellation near 0.
-     */
-    private static void gelu(float[] h, float[] e, float[] tmp) {
-        int n = h.length;
-        float s = (float) (-2 * Math.sqrt(2.0 / Math.PI));
-        for (int i = 0; i < n; i++) {
-            float a = h[i];
-            e[i] = s * (a + 0.044715f * a * a * a);
-        }
-        Kernels.exp(e, n, 1f, 0f, tmp);
-        for (int i = 0; i < n; i++) {
-            h[i] = h[i] / (1f + e[i]);
-        }
     }
 
     /** HF rotate-half RoPE on each head of vec[0 .. n). */
@@ -341,9 +320,12 @@ final class CpuDecoder {
         for (int j = 0; j < nAct; j++) {
             work += 2L * c.dModel() * (pos[act[j]] + 1);
         }
-        parallel(nAct * nh, work, ch -> {
-            int b = act[ch / nh];
-            attendHead(l, b, ch % nh, qv[b], qOff, out[b], ch);
+        parallel(nAct * nh, work, new Team.Body() {
+            @Override
+            public void run(int ch) {
+                int b = act[ch / nh];
+                attendHead(l, b, ch % nh, qv[b], qOff, out[b], ch);
+            }
         });
     }
 
@@ -361,11 +343,7 @@ final class CpuDecoder {
             qh[i] = qv[qOff + h * hd + i] * scale;
         }
         Kernels.combine(a, kc[l][b], ko, qh, 0, hd, n); // scores (n)
-        float max = Float.NEGATIVE_INFINITY;
-        for (int t = 0; t < n; t++) {
-            max = Math.max(max, a[t]);
-        }
-        float inv = 1f / Kernels.exp(a, n, 1f, max, expTmp[slot]);
+        float inv = 1f / Kernels.exp(a, n, 1f, Kernels.max(a, n), expTmp[slot]);
         float[][] vals = vc[l][b];
         int i = 0;
         for (; i + 3 < hd; i += 4) {
@@ -384,31 +362,37 @@ final class CpuDecoder {
     private void product(float[][] out, float[][] in, float[][] wt, float[] bias, boolean add) {
         int rows = wt[0].length, cols = wt.length;
         long work = (long) rows * cols * nAct;
-        int chunks = Math.max(1, (int) ((long) rows * cols / CHUNK_FLOATS));
+        // one row: long contiguous runs of each weight row; several: chunks whose weights stay in L2 across the rows
+        int chunks = nAct == 1 ? 1 : Math.max(1, (int) ((long) rows * cols / CHUNK_FLOATS));
         if (work >= PARALLEL_MIN) {
             chunks = Math.max(chunks, 2 * team.size()); // slack for a thread the OS delays
         }
         int step = Math.min(rows, Math.max(64, (rows + chunks - 1) / chunks + 15) / 16 * 16);
         chunks = (rows + step - 1) / step;
-        parallel(chunks, work, ch -> {
-            int lo = ch * step, hi = Math.min(rows, lo + step);
-            for (int j = 0; j < nAct; j++) {
-                int b = act[j];
-                float[] o = out[b];
-                if (!add) {
-                    if (bias == null) {
-                        Arrays.fill(o, lo, hi, 0f);
-                    } else {
-                        System.arraycopy(bias, lo, o, lo, hi - lo);
-                    }
-                } else if (bias != null) {
-                    for (int r = lo; r < hi; r++) {
-                        o[r] += bias[r];
-                    }
-                }
-                Kernels.matvecAdd(o, wt, in[b], lo, hi);
+        parallel(chunks, work, new Team.Body() {
+            @Override
+            public void run(int ch) {
+                productChunk(out, in, wt, bias, add, ch * step, Math.min(rows, (ch + 1) * step));
             }
         });
+    }
+
+    /** Output columns [lo, hi) of {@link #product}, for every active row. */
+    private void productChunk(float[][] out, float[][] in, float[][] wt, float[] bias, boolean add, int lo, int hi) {
+        for (int j = 0; j < nAct; j++) {
+            int b = act[j];
+            float[] o = out[b];
+            if (!add) {
+                if (bias == null) {
+                    Arrays.fill(o, lo, hi, 0f);
+                } else {
+                    System.arraycopy(bias, lo, o, lo, hi - lo);
+                }
+            } else if (bias != null) {
+                Kernels.axpy(o, bias, 1f, lo, hi);
+            }
+            Kernels.matvecAdd(o, wt, in[b], lo, hi);
+        }
     }
 
     /** Runs the chunks on the team when the work is worth it, else on this thread. */

@@ -23,6 +23,15 @@ public final class Decoder implements AutoCloseable {
     private final int batch;
     private int capacityJava;
 
+    /**
+     * Optional: lets the JIT start compiling the CPU decoder's loops now, on a background thread, e.g. before a model
+     * is loaded, so that generation starts on compiled code (otherwise the first constructor does this while it
+     * copies the weights). Costs a few tens of ms of CPU; does nothing after the first call.
+     */
+    public static void warmUp() {
+        CpuDecoder.warmUpAsync();
+    }
+
     /** @param capacity positions to hold (at most the model's context) */
     public Decoder(LanguageModel model, NDManager parent, int batch, int capacity) {
         this(model, parent, batch, capacity, Impl.AUTO, 0);

@@ -112,6 +112,111 @@ final class Kernels {
         }
     }
 
+    /** max(a[0, n)), −∞ when n = 0. */
+    static float max(float[] a, int n) {
+        float m = Float.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) {
+            m = Math.max(m, a[i]);
+        }
+        return m;
+    }
+
+    /**
+     * Calls every kernel on small scratch arrays often enough that the JIT compiles them with C2 (HotSpot compiles
+     * a method after some thousands of calls; until then it runs interpreted or as scalar C1 code, 5–20× slower).
+     * The loops are short (48) so that the call counts, not the loop iterations, trigger the compilations: a loop
+     * that runs long triggers an on-stack-replacement compile instead, which serves only the call in progress.
+     * {@link CpuDecoder} runs this on a second thread while it copies a model's weights (and
+     * {@link Decoder#warmUp} earlier still), so that generation starts on compiled kernels; ~40 ms of CPU.
+     */
+    static void warmUp() {
+        int rounds = 20_000;
+        float[][] w8 = new float[8][48], w9 = new float[9][48]; // with and without a remainder row
+        float[] x = new float[9], o = new float[48], a = new float[48], tmp = new float[48], out = new float[8];
+        float[][] hs = {new float[47], new float[48]};
+        for (int r = 0; r < rounds; r++) {
+            int n = 47 + (r & 1); // odd and even lengths take every branch of the loops
+            float[][] w = (r & 2) == 0 ? w8 : w9;
+            w[r & 7][r % n] = r * 1e-4f;
+            x[r & 7] = 1f / (r + 1);
+            matvecAdd(o, w, x, 0, n);
+            combine(a, w, 0, x, 0, 5 + (r & 3), n);
+            a[r % n] = (r & 4) == 0 ? -1e3f : 1e3f; // e^x out of range both ways
+            exp(a, n, 1f, 0f, tmp);
+            a[r % n] = 0f;
+            exp(a, n, 1f, max(a, n), tmp);
+            dot4(out, 0, 1f, w, 0, o, n);
+            out[4] = dot(o, w[3], n);
+            axpy(o, w[7], -1f, 0, n);
+            float[] h = hs[r & 1]; // activations and norms of two lengths
+            System.arraycopy(o, 0, h, 0, h.length);
+            swiglu(h, o, a, tmp);
+            gelu(h, a, tmp);
+            rmsNorm(h, o, w[0], 1e-5f);
+            layerNorm(h, o, w[0], w[1], 1e-5f);
+        }
+    }
+
+    /** out = w ⊙ in / rms(in), rms = √(mean(in²) + eps). */
+    static void rmsNorm(float[] out, float[] in, float[] w, float eps) {
+        int n = in.length;
+        float ss = 0;
+        for (float a : in) {
+            ss += a * a;
+        }
+        ss = ss / n + eps;
+        ss = (float) (1.0 / Math.sqrt(ss));
+        for (int i = 0; i < n; i++) {
+            out[i] = w[i] * (ss * in[i]);
+        }
+    }
+
+    /** out = (in − mean) / √(var + eps) ⊙ w + bias. */
+    static void layerNorm(float[] out, float[] in, float[] w, float[] bias, float eps) {
+        int n = in.length;
+        float mean = 0;
+        for (float a : in) {
+            mean += a;
+        }
+        mean /= n;
+        float var = 0;
+        for (float a : in) {
+            var += (a - mean) * (a - mean);
+        }
+        var /= n;
+        float inv = (float) (1.0 / Math.sqrt(var + eps));
+        for (int i = 0; i < n; i++) {
+            out[i] = (in[i] - mean) * inv * w[i] + bias[i];
+        }
+    }
+
+    /** h1 = silu(h1) · h3 = h1 / (1 + e^−h1) · h3. */
+    static void swiglu(float[] h1, float[] h3, float[] e, float[] tmp) {
+        int n = h1.length;
+        System.arraycopy(h1, 0, e, 0, n);
+        Kernels.exp(e, n, -1f, 0f, tmp);
+        for (int i = 0; i < n; i++) {
+            h1[i] = h1[i] / (1f + e[i]) * h3[i];
+        }
+    }
+
+    /**
+     * h = GELU(h), tanh approximation: 0.5 h (1 + tanh(y)), y = √(2/π) (h + 0.044715 h³), computed as its equal
+     * h / (1 + e^−2y) (1 + tanh(y) = 2 / (1 + e^−2y)), which needs one exp and has no cancellation near 0.
+     */
+    static void gelu(float[] h, float[] e, float[] tmp) {
+        int n = h.length;
+        float s = (float) (-2 * Math.sqrt(2.0 / Math.PI));
+        for (int i = 0; i < n; i++) {
+            float a = h[i];
+            e[i] = s * (a + 0.044715f * a * a * a);
+        }
+        Kernels.exp(e, n, 1f, 0f, tmp);
+        for (int i = 0; i < n; i++) {
+            h[i] = h[i] / (1f + e[i]);
+        }
+    }
+
     private static final float LOG2E = 1.44269504088896341f;
     private static final float LN2_HI = 0.693359375f, LN2_LO = -2.12194440e-4f; // ln 2 = LN2_HI + LN2_LO
     private static final float ROUND = 12582912f; // 1.5 · 2^23: adding it rounds to an integer, kept in the low bits
@@ -123,6 +228,12 @@ final class Kernels {
      * ~20 ns here; this, ~1 ns. Returns Σ a[i] (in index order), which the softmax needs.
      */
     static float exp(float[] a, int n, float scale, float shift, float[] tmp) {
+        expReduced(a, n, scale, shift, tmp);
+        return expScale(a, n, tmp);
+    }
+
+    /** The vector pass of {@link #exp}: a[i] = e^r, tmp[i] = k + ROUND. */
+    private static void expReduced(float[] a, int n, float scale, float shift, float[] tmp) {
         for (int i = 0; i < n; i++) {
             float x = scale * a[i] - shift;
             float m = x * LOG2E + ROUND; // k + ROUND, k = round(x / ln 2)
@@ -137,6 +248,10 @@ final class Kernels {
             a[i] = p * r * r + r + 1f; // e^r
             tmp[i] = m;
         }
+    }
+
+    /** The scalar pass of {@link #exp}: a[i] ·= 2^k, k from tmp[i]'s bits; returns the sum. */
+    private static float expScale(float[] a, int n, float[] tmp) {
         float sum = 0;
         for (int i = 0; i < n; i++) {
             float m = tmp[i];

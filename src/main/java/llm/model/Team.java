@@ -47,7 +47,12 @@ final class Team implements AutoCloseable {
         parked = new AtomicIntegerArray(workers.length);
         for (int w = 0; w < workers.length; w++) {
             int id = w;
-            workers[w] = new Thread(() -> work(id), "llm-decoder-" + (w + 1));
+            workers[w] = new Thread("llm-decoder-" + (w + 1)) { // not a lambda: see CpuDecoder's constructor
+                @Override
+                public void run() {
+                    work(id);
+                }
+            };
             workers[w].setDaemon(true);
             workers[w].start();
         }
