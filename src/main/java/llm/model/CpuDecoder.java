@@ -22,6 +22,7 @@ final class CpuDecoder {
     private final int batch;
     private final int capacity;
     private final Team team;
+    private final TeamChoice useTeam;
     private final int[] pos; // per row: positions fed
     private final int[] act; // rows taking part in the current step
     private int nAct;
@@ -52,6 +53,7 @@ final class CpuDecoder {
         this.batch = batch;
         this.capacity = capacity;
         this.team = new Team(threads);
+        this.useTeam = new TeamChoice(team.size() > 1);
         int d = c.dModel(), kv = c.kvDim(), f = c.dFf(), ll = c.nLayer(), hd = c.headDim();
         Thread warmUp = warmUpAsync(); // meanwhile, copy the weights
         layers = new Layer[ll];
@@ -108,7 +110,9 @@ final class CpuDecoder {
         ropeCos = new float[batch][hd / 2];
         ropeSin = new float[batch][hd / 2];
         try {
-            warmUp.join();
+            if (warmUp != null) {
+                warmUp.join();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -119,10 +123,11 @@ final class CpuDecoder {
     /**
      * Starts {@link Kernels#warmUp} on a daemon thread, once per JVM: the JIT then compiles the kernels while the
      * caller does other start-up work (loading a model, copying weights); returns that thread (to join before
-     * generating, so that the warm-up does not compete with it).
+     * generating, so that the warm-up does not compete with it); null when the system property
+     * {@code llm.noWarmUp} is true (for benchmarks).
      */
     static synchronized Thread warmUpAsync() {
-        if (warmUpThread == null) {
+        if (warmUpThread == null && !Boolean.getBoolean("llm.noWarmUp")) {
             // (anonymous classes here and in Team, not lambdas: a lambda's class is generated at run time, by code
             // that the JIT would then be busy compiling just when the decoder's loops need it)
             warmUpThread = new Thread("llm-decoder-warm-up") {
@@ -184,6 +189,7 @@ final class CpuDecoder {
                 act[nAct++] = b;
             }
         }
+        useTeam.begin();
         for (int j = 0; j < nAct; j++) {
             embed(act[j], tokens[act[j]]);
         }
@@ -202,6 +208,7 @@ final class CpuDecoder {
         for (int j = 0; j < nAct; j++) {
             pos[act[j]]++;
         }
+        useTeam.end();
         return logits;
     }
 
@@ -364,7 +371,7 @@ final class CpuDecoder {
         long work = (long) rows * cols * nAct;
         // one row: long contiguous runs of each weight row; several: chunks whose weights stay in L2 across the rows
         int chunks = nAct == 1 ? 1 : Math.max(1, (int) ((long) rows * cols / CHUNK_FLOATS));
-        if (work >= PARALLEL_MIN) {
+        if (work >= PARALLEL_MIN && useTeam.now()) {
             chunks = Math.max(chunks, 2 * team.size()); // slack for a thread the OS delays
         }
         int step = Math.min(rows, Math.max(64, (rows + chunks - 1) / chunks + 15) / 16 * 16);
@@ -395,9 +402,9 @@ final class CpuDecoder {
         }
     }
 
-    /** Runs the chunks on the team when the work is worth it, else on this thread. */
+    /** Runs the chunks on the team when the work is worth it (and the team pays, see {@link TeamChoice}). */
     private void parallel(int chunks, long work, Team.Body body) {
-        if (work < PARALLEL_MIN || team.size() == 1) {
+        if (work < PARALLEL_MIN || !useTeam.now()) {
             for (int ch = 0; ch < chunks; ch++) {
                 body.run(ch);
             }
