@@ -55,7 +55,7 @@ final class CpuDecoder {
         this.team = new Team(threads);
         this.useTeam = new TeamChoice(team.size() > 1);
         int d = c.dModel(), kv = c.kvDim(), f = c.dFf(), ll = c.nLayer(), hd = c.headDim();
-        Thread warmUp = warmUpAsync(); // meanwhile, copy the weights
+        Thread warmUp = warmUpAsync(Math.max(48, Math.min(d, 512))); // meanwhile, copy the weights
         layers = new Layer[ll];
         if (gpt2) {
             embed = get(model, "transformer.wte.weight");
@@ -126,14 +126,14 @@ final class CpuDecoder {
      * generating, so that the warm-up does not compete with it); null when the system property
      * {@code llm.noWarmUp} is true (for benchmarks).
      */
-    static synchronized Thread warmUpAsync() {
+    static synchronized Thread warmUpAsync(int len) {
         if (warmUpThread == null && !Boolean.getBoolean("llm.noWarmUp")) {
             // (anonymous classes here and in Team, not lambdas: a lambda's class is generated at run time, by code
             // that the JIT would then be busy compiling just when the decoder's loops need it)
             warmUpThread = new Thread("llm-decoder-warm-up") {
                 @Override
                 public void run() {
-                    Kernels.warmUp();
+                    Kernels.warmUp(len);
                 }
             };
             warmUpThread.setDaemon(true);

@@ -29,7 +29,7 @@ public final class Decoder implements AutoCloseable {
      * copies the weights). Costs a few tens of ms of CPU; does nothing after the first call.
      */
     public static void warmUp() {
-        CpuDecoder.warmUpAsync();
+        CpuDecoder.warmUpAsync(256);
     }
 
     /** @param capacity positions to hold (at most the model's context) */

@@ -122,20 +122,22 @@ final class Kernels {
     }
 
     /**
-     * Calls every kernel on small scratch arrays often enough that the JIT compiles them with C2 (HotSpot compiles
-     * a method after some thousands of calls; until then it runs interpreted or as scalar C1 code, 5–20× slower).
-     * The loops are short (48) so that the call counts, not the loop iterations, trigger the compilations: a loop
-     * that runs long triggers an on-stack-replacement compile instead, which serves only the call in progress.
-     * {@link CpuDecoder} runs this on a second thread while it copies a model's weights (and
-     * {@link Decoder#warmUp} earlier still), so that generation starts on compiled kernels; ~40 ms of CPU.
+     * Calls every kernel on scratch arrays often enough that the JIT compiles them with C2 (HotSpot compiles a
+     * method after some hundreds to thousands of calls; until then it runs interpreted or as scalar C1 code, 5–20×
+     * slower). The arrays have the length of the model's rows, as C2 shapes a loop after the trip counts it has
+     * seen: warmed up on 48-long loops, the products of the 15M model ran 25% slower for good. {@link CpuDecoder}
+     * runs this on a second thread while it copies a model's weights (and {@link Decoder#warmUp} earlier still),
+     * so that generation starts on compiled kernels; some tens of ms of CPU.
+     *
+     * @param len the length of the loops (a model width)
      */
-    static void warmUp() {
-        int rounds = 20_000;
-        float[][] w8 = new float[8][48], w9 = new float[9][48]; // with and without a remainder row
-        float[] x = new float[9], o = new float[48], a = new float[48], tmp = new float[48], out = new float[8];
-        float[][] hs = {new float[47], new float[48]};
+    static void warmUp(int len) {
+        int rounds = 5_000;
+        float[][] w8 = new float[8][len], w9 = new float[9][len]; // with and without a remainder row
+        float[] x = new float[9], o = new float[len], a = new float[len], tmp = new float[len], out = new float[8];
+        float[][] hs = {new float[len - 1], new float[len]};
         for (int r = 0; r < rounds; r++) {
-            int n = 47 + (r & 1); // odd and even lengths take every branch of the loops
+            int n = len - 1 + (r & 1); // odd and even lengths take every branch of the loops
             float[][] w = (r & 2) == 0 ? w8 : w9;
             w[r & 7][r % n] = r * 1e-4f;
             x[r & 7] = 1f / (r + 1);
