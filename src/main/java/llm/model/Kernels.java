@@ -154,8 +154,8 @@ final class Kernels {
             System.arraycopy(o, 0, h, 0, h.length);
             swiglu(h, o, a, tmp);
             gelu(h, a, tmp);
-            rmsNorm(h, o, w[0], 1e-5f);
-            layerNorm(h, o, w[0], w[1], 1e-5f);
+            rmsNorm(h, h, w[0], 1e-5f);
+            layerNorm(h, h, w[0], w[1], 1e-5f);
         }
     }
 

@@ -83,6 +83,13 @@ class KernelsTest {
     }
 
     @Test
+    void warm_up_runs_at_any_width() {
+        for (int len : new int[] {48, 64, 97}) {
+            Kernels.warmUp(len); // throws on a shape mistake
+        }
+    }
+
+    @Test
     void team_runs_every_chunk_once_and_rethrows() {
         try (Team team = new Team(3)) {
             for (int round = 0; round < 200; round++) {
