@@ -3,9 +3,9 @@ package llm.model;
 /**
  * Whether a decode step runs its large loops on the thread {@link Team} or on the calling thread alone, decided
  * from timings of whole steps: where the machine's other cores are busy, or where one core already uses up the
- * memory bandwidth (a memory-bound model), the team only adds waiting. After a few steps of JIT warm-up, every
- * {@link #PERIOD} steps it times {@link #TRIAL} steps each way and keeps the faster way until the next trial (the
- * best step of each trial counts, so a single hiccup does not decide). The choice never changes a result: each
+ * memory bandwidth (a memory-bound model), the team only adds waiting. After a few steps of JIT warm-up (run alone),
+ * every {@link #PERIOD} steps it times {@link #TRIAL} steps each way and keeps the faster way until the next trial
+ * (the best step of each trial counts, so a single hiccup does not decide). The choice never changes a result: each
  * output element is computed by the same operations whichever thread runs it.
  */
 final class TeamChoice {
@@ -31,7 +31,8 @@ final class TeamChoice {
         if (k == 0) {
             serialBest = teamBest = Long.MAX_VALUE;
         }
-        now = k < 0 || (k < TRIAL ? false : k < 2 * TRIAL || useTeam);
+        // the first steps run alone: they are slow JIT-warm-up steps, and the compiler threads need the other cores
+        now = k >= TRIAL && (k < 2 * TRIAL || useTeam);
         t0 = System.nanoTime();
         return now;
     }
