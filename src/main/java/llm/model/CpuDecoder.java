@@ -179,6 +179,11 @@ final class CpuDecoder {
         team.close();
     }
 
+    /** For tests: run every step's large loops on the team (normally {@link TeamChoice} decides). */
+    void alwaysUseTeam() {
+        useTeam.always();
+    }
+
     /**
      * Feed one token to each active row ({@code active} null = all rows), each at its own next position; returns the
      * logits rows (reused buffers: copy to keep; rows not active are stale).

@@ -60,6 +60,13 @@ public final class Decoder implements AutoCloseable {
         }
     }
 
+    /** For tests: the Java implementation runs every step's large loops on all its threads. */
+    void alwaysUseAllThreads() {
+        if (cpu != null) {
+            cpu.alwaysUseTeam();
+        }
+    }
+
     /** The implementation in use. */
     public Impl impl() {
         return cpu != null ? Impl.JAVA : Impl.DJL;

@@ -12,6 +12,7 @@ final class TeamChoice {
     static final int SKIP = 8, TRIAL = 3, PERIOD = 64;
 
     private final boolean enabled;
+    private boolean always; // tests: every step on the team
     private int steps;
     private boolean useTeam = true;
     private boolean now;
@@ -22,10 +23,15 @@ final class TeamChoice {
         this.enabled = enabled;
     }
 
+    /** For tests: every step uses the team (when it has other threads). */
+    void always() {
+        always = true;
+    }
+
     /** Called at the start of a step: whether this step uses the team. */
     boolean begin() {
-        if (!enabled) {
-            return now = false;
+        if (!enabled || always) {
+            return now = enabled;
         }
         int k = phase();
         if (k == 0) {
