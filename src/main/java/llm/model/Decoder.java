@@ -37,7 +37,7 @@ public final class Decoder implements AutoCloseable {
         this(model, parent, batch, capacity, Impl.AUTO, 0);
     }
 
-    /** @param threads CPU threads for the Java implementation (0 = all cores) */
+    /** @param threads CPU threads for the Java implementation (0 = {@link #autoThreads}) */
     public Decoder(LanguageModel model, NDManager parent, int batch, int capacity, Impl impl, int threads) {
         this.model = model;
         this.batch = batch;
@@ -51,8 +51,7 @@ public final class Decoder implements AutoCloseable {
             this.manager = null;
             this.cache = null;
             this.capacityJava = cap;
-            this.cpu = new CpuDecoder(model, batch, cap,
-                    threads > 0 ? threads : Runtime.getRuntime().availableProcessors());
+            this.cpu = new CpuDecoder(model, batch, cap, threads > 0 ? threads : autoThreads());
         } else {
             this.manager = parent.newSubManager();
             this.cache = model.newCache(manager, batch, cap);
@@ -65,6 +64,16 @@ public final class Decoder implements AutoCloseable {
         if (cpu != null) {
             cpu.alwaysUseTeam();
         }
+    }
+
+    /**
+     * Threads of the Java implementation when not given: all cores, except on a machine of two or fewer, where one
+     * thread was measured faster (bench/RESULTS.md, issue 4): the second core is what the JIT compiler and the GC
+     * run on, and one core already uses up the memory bandwidth of a memory-bound model.
+     */
+    private static int autoThreads() {
+        int cores = Runtime.getRuntime().availableProcessors();
+        return cores <= 2 ? 1 : cores;
     }
 
     /** The implementation in use. */
