@@ -39,7 +39,7 @@ final class CpuDecoder {
     // state
     private final float[][][][] kc, vc; // [layer][b] (kvDim)(capacity): one row per dimension, position fastest
     private final float[][] x, xb, q, k, v, hb, hb2, logits; // per row
-    private final float[][] att, expTmp, qs; // per (row, head): (capacity), (capacity), (hd)
+    private final float[][] att, expTmp, qs; // per (row, head): (capacity), (max(capacity, F)), (hd)
     private final float[][] actTmp; // per row: (F) scratch of the activations
 
     private record Layer(float[] n1w, float[] n1b, float[][] wqkv, float[] bqkv, // gpt2: fused q|k|v, (C)(3C)
