@@ -122,6 +122,7 @@ public final class SampleCommand implements Callable<Integer> {
             throw UserException.usage("give the prefix either with --prefix or as FILES, not both");
         }
         SamplingParams params = sampling.params();
+        Decoder.warmUp(); // the JIT compiles the CPU decoder's loops while the engine starts and the model loads
         String text = prefix != null ? prefix : readFiles();
         Models.Format format = modelOptions.format();
         Device device = compute.resolveDevice();

@@ -1,56 +1,65 @@
 package llm.model;
 
-import java.util.concurrent.ForkJoinPool;
+import java.util.Arrays;
 
 /**
  * Incremental decoding in plain Java on the CPU, for generation. A decode step of a small model is a few hundred
  * tiny tensor ops; through DJL each costs 5–10 µs of call overhead (JNI, allocation, scope), far more than its
- * arithmetic. Here a step is a handful of loops over float arrays (as llama2.c's run.c), the weights are copied
- * once out of the model's NDArrays, the KV cache is preallocated, and the matrix-vector products of larger models
- * are split by rows over a fork-join pool. Same maths as {@link Gpt2} / {@link Llama}; {@code CpuDecoderTest} checks
- * it against the DJL forward.
+ * arithmetic. Here a step is a handful of loops over float arrays (as llama2.c's run.c): the weights are copied once
+ * out of the model's NDArrays, the KV cache is preallocated, and the loops are the vectorizable shapes of
+ * {@link Kernels} — matrices kept as the rows of their transpose, so that a product is a sum of scaled rows. Products
+ * and attention heads of larger models are split into chunks over a {@link Team} of threads. Same maths as
+ * {@link Gpt2} / {@link Llama}; {@code CpuDecoderTest} checks it against the DJL forward.
  */
 final class CpuDecoder {
-    /** Work (multiply-adds) below which a product runs on the calling thread. */
-    private static final long PARALLEL_MIN = 1L << 17;
+    /** Work (multiply-adds) below which a loop runs on the calling thread alone. */
+    private static final long PARALLEL_MIN = 1L << 16;
+    /** Weights per chunk of a product (floats): a chunk's rows stay in the core's L2 cache across the batch rows. */
+    private static final int CHUNK_FLOATS = 1 << 16;
 
     private final ModelConfig c;
+    private final boolean gpt2;
     private final int batch;
     private final int capacity;
-    private final ForkJoinPool pool;
+    private final Team team;
+    private final TeamChoice useTeam;
     private final int[] pos; // per row: positions fed
     private final int[] act; // rows taking part in the current step
     private int nAct;
+    private final float[] ropeFreq; // (hd/2) llama: RoPE frequencies
     private final float[][] ropeCos, ropeSin; // per row, (hd/2) for the current step
-    private final float[] invFreq; // (hd/2) RoPE inverse frequencies, scaling applied
 
-    // weights; matrices transposed to (in, out) row-major, so a product is a sum of contiguous axpy rows
+    // weights; a matrix W (out, in) is kept as the rows of its transpose, wt (in)(out)
     private final float[] embed; // (V, C)
-    private final float[] pe; // GPT-2 (ctx, C)
-    private final float[] head; // (C, V): transposed
+    private final float[][] pe; // GPT-2 (ctx)(C)
+    private final float[][] head; // (C)(V)
     private final float[] normW, normB; // (C)
     private final Layer[] layers;
 
     // state
-    private final float[][][] kc, vc; // [layer][b] (kvDim, capacity): transposed, position fastest
-    private final float[][] x, xb, q, k, v, att, hb, hb2, logits;
+    private final float[][][][] kc, vc; // [layer][b] (kvDim)(capacity): one row per dimension, position fastest
+    private final float[][] x, xb, q, k, v, hb, hb2, logits; // per row
+    private final float[][] att, expTmp, qs; // per (row, head): (capacity), (max(capacity, F)), (hd)
+    private final float[][] actTmp; // per row: (F) scratch of the activations
 
-    private record Layer(float[] n1w, float[] n1b, float[] wqkv, float[] bqkv, // gpt2: fused (3C, C)
-            float[] wq, float[] wk, float[] wv, // llama
-            float[] wo, float[] bo, float[] n2w, float[] n2b,
-            float[] w1, float[] b1, float[] w3, float[] w2, float[] b2) {}
+    private record Layer(float[] n1w, float[] n1b, float[][] wqkv, float[] bqkv, // gpt2: fused q|k|v, (C)(3C)
+            float[][] wq, float[][] wk, float[][] wv, // llama
+            float[][] wo, float[] bo, float[] n2w, float[] n2b,
+            float[][] w1, float[] b1, float[][] w3, float[][] w2, float[] b2) {}
 
     CpuDecoder(LanguageModel model, int batch, int capacity, int threads) {
         this.c = model.config();
+        this.gpt2 = c.arch() == Architecture.GPT2;
         this.batch = batch;
         this.capacity = capacity;
-        this.pool = threads > 1 ? new ForkJoinPool(threads - 1) : null; // plus the calling thread
-        boolean gpt2 = c.arch() == Architecture.GPT2;
-        int d = c.dModel(), kv = c.kvDim(), f = c.dFf(), ll = c.nLayer();
+        this.team = new Team(threads);
+        this.useTeam = new TeamChoice(team.size() > 1);
+        int d = c.dModel(), kv = c.kvDim(), f = c.dFf(), ll = c.nLayer(), hd = c.headDim();
+        Thread warmUp = warmUpAsync(Math.max(48, Math.min(d, 512))); // meanwhile, copy the weights
         layers = new Layer[ll];
         if (gpt2) {
             embed = get(model, "transformer.wte.weight");
-            pe = get(model, "transformer.wpe.weight");
+            pe = rows(get(model, "transformer.wpe.weight"), c.ctx(), d);
             normW = get(model, "transformer.ln_f.weight");
             normB = get(model, "transformer.ln_f.bias");
             for (int l = 0; l < ll; l++) {
@@ -78,32 +87,80 @@ final class CpuDecoder {
         }
         head = getT(model, c.tiedEmbeddings() ? (gpt2 ? "transformer.wte.weight" : "model.embed_tokens.weight")
                 : "lm_head.weight");
-        kc = new float[ll][batch][capacity * kv];
-        vc = new float[ll][batch][capacity * kv];
+        kc = new float[ll][batch][kv][capacity];
+        vc = new float[ll][batch][kv][capacity];
         x = new float[batch][d];
         xb = new float[batch][d];
         q = new float[batch][gpt2 ? 3 * d : d];
         k = new float[batch][kv];
         v = new float[batch][kv];
-        att = new float[batch][capacity];
         hb = new float[batch][f];
         hb2 = new float[batch][f];
+        actTmp = new float[batch][f];
         logits = new float[batch][c.vocabSize()];
+        att = new float[batch * c.nHead()][capacity];
+        expTmp = new float[batch * c.nHead()][Math.max(capacity, f)];
+        qs = new float[batch * c.nHead()][hd];
         pos = new int[batch];
         act = new int[batch];
-        invFreq = c.ropeInverseFrequencies();
-        ropeCos = new float[batch][c.headDim() / 2];
-        ropeSin = new float[batch][c.headDim() / 2];
+        ropeFreq = c.ropeInverseFrequencies(); // in float, as llama2.c; rope_scaling applied
+        ropeCos = new float[batch][hd / 2];
+        ropeSin = new float[batch][hd / 2];
+        try {
+            if (warmUp != null) {
+                warmUp.join();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static Thread warmUpThread; // guarded by CpuDecoder.class
+
+    /**
+     * Starts {@link Kernels#warmUp} on a daemon thread, once per JVM: the JIT then compiles the kernels while the
+     * caller does other start-up work (loading a model, copying weights); returns that thread (to join before
+     * generating, so that the warm-up does not compete with it); null when the system property
+     * {@code llm.noWarmUp} is true (for benchmarks).
+     */
+    static synchronized Thread warmUpAsync(int len) {
+        if (warmUpThread == null && !Boolean.getBoolean("llm.noWarmUp")) {
+            // (anonymous classes here and in Team, not lambdas: a lambda's class is generated at run time, by code
+            // that the JIT would then be busy compiling just when the decoder's loops need it)
+            warmUpThread = new Thread("llm-decoder-warm-up") {
+                @Override
+                public void run() {
+                    try {
+                        Kernels.warmUp(len);
+                    } catch (RuntimeException e) { // only ever a lost speed-up: never a message, never a failure
+                        assert false : e;
+                    }
+                }
+            };
+            warmUpThread.setDaemon(true);
+            warmUpThread.start();
+        }
+        return warmUpThread;
     }
 
     private static float[] get(LanguageModel m, String name) {
         return m.parameter(name).array().toFloatArray();
     }
 
-    /** A matrix (out, in) as its transpose (in, out). */
-    private static float[] getT(LanguageModel m, String name) {
+    /** A matrix (out, in) as the rows of its transpose: (in)(out). */
+    private static float[][] getT(LanguageModel m, String name) {
         long[] shape = m.parameter(name).array().getShape().getShape();
-        return Release.transpose(get(m, name), (int) shape[0], (int) shape[1]);
+        int out = (int) shape[0], in = (int) shape[1];
+        return rows(Release.transpose(get(m, name), out, in), in, out);
+    }
+
+    /** A row-major (n, m) matrix as n arrays of m. */
+    private static float[][] rows(float[] flat, int n, int m) {
+        float[][] r = new float[n][];
+        for (int i = 0; i < n; i++) {
+            r[i] = Arrays.copyOfRange(flat, i * m, (i + 1) * m);
+        }
+        return r;
     }
 
     /** Positions fed to row {@code b}. */
@@ -112,13 +169,16 @@ final class CpuDecoder {
     }
 
     void reset() {
-        java.util.Arrays.fill(pos, 0);
+        Arrays.fill(pos, 0);
     }
 
     void close() {
-        if (pool != null) {
-            pool.shutdownNow();
-        }
+        team.close();
+    }
+
+    /** For tests: run every step's large loops on the team (normally {@link TeamChoice} decides). */
+    void alwaysUseTeam() {
+        useTeam.always();
     }
 
     /**
@@ -135,29 +195,12 @@ final class CpuDecoder {
                 act[nAct++] = b;
             }
         }
-        int d = c.dModel();
-        int half = c.headDim() / 2;
+        useTeam.begin();
         for (int j = 0; j < nAct; j++) {
-            int b = act[j];
-            int tok = tokens[b];
-            if (tok < 0 || tok >= c.vocabSize()) {
-                throw new IllegalArgumentException("token id " + tok + " outside the vocabulary");
-            }
-            System.arraycopy(embed, tok * d, x[b], 0, d);
-            if (pe != null) {
-                for (int i = 0; i < d; i++) {
-                    x[b][i] += pe[pos[b] * d + i];
-                }
-            } else {
-                for (int i = 0; i < half; i++) { // RoPE angles in float, as llama2.c
-                    float angle = pos[b] * invFreq[i];
-                    ropeCos[b][i] = (float) Math.cos(angle);
-                    ropeSin[b][i] = (float) Math.sin(angle);
-                }
-            }
+            embed(act[j], tokens[act[j]]);
         }
         for (int l = 0; l < layers.length; l++) {
-            if (c.arch() == Architecture.GPT2) {
+            if (gpt2) {
                 gpt2Layer(l);
             } else {
                 llamaLayer(l);
@@ -167,117 +210,98 @@ final class CpuDecoder {
             int b = act[j];
             norm(xb[b], x[b], normW, normB);
         }
-        matmul(logits, xb, head, null, c.vocabSize(), d);
+        product(logits, xb, head, null, false);
         for (int j = 0; j < nAct; j++) {
             pos[act[j]]++;
         }
+        useTeam.end();
         return logits;
     }
 
-    private void norm(float[] out, float[] in, float[] w, float[] bias) {
-        int n = in.length;
-        float eps = c.normEps();
-        if (c.arch() == Architecture.GPT2) {
-            float mean = 0;
-            for (float a : in) {
-                mean += a;
-            }
-            mean /= n;
-            float var = 0;
-            for (float a : in) {
-                var += (a - mean) * (a - mean);
-            }
-            var /= n;
-            float inv = (float) (1.0 / Math.sqrt(var + eps));
-            for (int i = 0; i < n; i++) {
-                out[i] = (in[i] - mean) * inv * w[i] + bias[i];
+    /** x[b] = the token's embedding (+ its position's, GPT-2); the RoPE angles of row b's position (Llama). */
+    private void embed(int b, int tok) {
+        int d = c.dModel();
+        if (tok < 0 || tok >= c.vocabSize()) {
+            throw new IllegalArgumentException("token id " + tok + " outside the vocabulary");
+        }
+        System.arraycopy(embed, tok * d, x[b], 0, d);
+        if (pe != null) {
+            float[] xr = x[b], p = pe[pos[b]];
+            for (int i = 0; i < d; i++) {
+                xr[i] += p[i];
             }
         } else {
-            float ss = 0;
-            for (float a : in) {
-                ss += a * a;
+            for (int i = 0; i < ropeFreq.length; i++) {
+                float angle = pos[b] * ropeFreq[i];
+                ropeCos[b][i] = (float) Math.cos(angle);
+                ropeSin[b][i] = (float) Math.sin(angle);
             }
-            ss = ss / n + eps;
-            ss = (float) (1.0 / Math.sqrt(ss));
-            for (int i = 0; i < n; i++) {
-                out[i] = w[i] * (ss * in[i]);
-            }
+        }
+    }
+
+    private void norm(float[] out, float[] in, float[] w, float[] bias) {
+        if (gpt2) {
+            Kernels.layerNorm(out, in, w, bias, c.normEps());
+        } else {
+            Kernels.rmsNorm(out, in, w, c.normEps());
         }
     }
 
     private void llamaLayer(int l) {
         Layer w = layers[l];
-        int d = c.dModel(), kvd = c.kvDim(), hd = c.headDim(), f = c.dFf();
+        int d = c.dModel(), kvd = c.kvDim(), hd = c.headDim();
         for (int j = 0; j < nAct; j++) {
             int b = act[j];
             norm(xb[b], x[b], w.n1w, null);
         }
-        matmul(q, xb, w.wq, null, d, d);
-        matmul(k, xb, w.wk, null, kvd, d);
-        matmul(v, xb, w.wv, null, kvd, d);
+        product(q, xb, w.wq, null, false);
+        product(k, xb, w.wk, null, false);
+        product(v, xb, w.wv, null, false);
         for (int j = 0; j < nAct; j++) {
             int b = act[j];
             rope(q[b], d, hd, ropeCos[b], ropeSin[b]);
             rope(k[b], kvd, hd, ropeCos[b], ropeSin[b]);
             store(l, b, k[b], 0, v[b], 0);
-            attend(l, b, pos[b], q[b], 0, xb[b]);
         }
-        matmulAdd(x, xb, w.wo, d, d);
+        attention(l, q, 0, xb);
+        product(x, xb, w.wo, null, true);
         for (int j = 0; j < nAct; j++) {
             int b = act[j];
             norm(xb[b], x[b], w.n2w, null);
         }
-        matmul(hb, xb, w.w1, null, f, d);
-        matmul(hb2, xb, w.w3, null, f, d);
+        product(hb, xb, w.w1, null, false);
+        product(hb2, xb, w.w3, null, false);
         for (int j = 0; j < nAct; j++) {
             int b = act[j];
-            float[] h1 = hb[b], h3 = hb2[b];
-            for (int i = 0; i < f; i++) {
-                float a = h1[i];
-                h1[i] = a / (1f + (float) Math.exp(-a)) * h3[i];
-            }
+            Kernels.swiglu(hb[b], hb2[b], actTmp[b], expTmp[b]);
         }
-        matmulAdd(x, hb, w.w2, d, f);
+        product(x, hb, w.w2, null, true);
     }
 
     private void gpt2Layer(int l) {
         Layer w = layers[l];
-        int d = c.dModel(), f = c.dFf();
         for (int j = 0; j < nAct; j++) {
             int b = act[j];
             norm(xb[b], x[b], w.n1w, w.n1b);
         }
-        matmul(q, xb, w.wqkv, w.bqkv, 3 * d, d); // q | k | v
+        int d = c.dModel();
+        product(q, xb, w.wqkv, w.bqkv, false); // q | k | v
         for (int j = 0; j < nAct; j++) {
             int b = act[j];
             store(l, b, q[b], d, q[b], 2 * d);
-            attend(l, b, pos[b], q[b], 0, xb[b]);
         }
-        matmul(hb2, xb, w.wo, w.bo, d, d); // hb2 as scratch (C <= F)
+        attention(l, q, 0, xb);
+        product(x, xb, w.wo, w.bo, true);
         for (int j = 0; j < nAct; j++) {
             int b = act[j];
-            for (int i = 0; i < d; i++) {
-                x[b][i] += hb2[b][i];
-            }
             norm(xb[b], x[b], w.n2w, w.n2b);
         }
-        matmul(hb, xb, w.w1, w.b1, f, d);
-        float s = (float) Math.sqrt(2.0 / Math.PI);
+        product(hb, xb, w.w1, w.b1, false);
         for (int j = 0; j < nAct; j++) {
             int b = act[j];
-            float[] h = hb[b];
-            for (int i = 0; i < f; i++) {
-                float a = h[i];
-                h[i] = 0.5f * a * (1f + (float) Math.tanh(s * (a + 0.044715f * a * a * a)));
-            }
+            Kernels.gelu(hb[b], actTmp[b], expTmp[b]);
         }
-        matmul(hb2, hb, w.w2, w.b2, d, f);
-        for (int j = 0; j < nAct; j++) {
-            int b = act[j];
-            for (int i = 0; i < d; i++) {
-                x[b][i] += hb2[b][i];
-            }
-        }
+        product(x, hb, w.w2, w.b2, true);
     }
 
     /** HF rotate-half RoPE on each head of vec[0 .. n). */
@@ -294,125 +318,104 @@ final class CpuDecoder {
 
     /** Put row b's key and value (kvDim each, from the given offsets) at its current position. */
     private void store(int l, int b, float[] kSrc, int kOff, float[] vSrc, int vOff) {
-        int kvd = c.kvDim(), p = pos[b];
-        float[] keys = kc[l][b], vals = vc[l][b];
-        for (int i = 0; i < kvd; i++) {
-            keys[i * capacity + p] = kSrc[kOff + i];
-            vals[i * capacity + p] = vSrc[vOff + i];
+        int p = pos[b];
+        float[][] keys = kc[l][b], vals = vc[l][b];
+        for (int i = 0; i < keys.length; i++) {
+            keys[i][p] = kSrc[kOff + i];
+            vals[i][p] = vSrc[vOff + i];
         }
     }
 
-    /**
-     * Causal attention of row b's queries (at qOff) over positions 0..pos; writes (C) into out. The cache is stored
-     * position-fastest, so the scores are a sum of hd axpy rows over positions and each output element one dot
-     * product over positions: long contiguous loops instead of hd-long ones.
-     */
-    private void attend(int l, int b, int pos, float[] qv, int qOff, float[] out) {
-        int hd = c.headDim(), rep = c.nHead() / c.nKvHead();
-        int n = pos + 1;
-        float scale = (float) (1.0 / Math.sqrt(hd));
-        float[] keys = kc[l][b], vals = vc[l][b], a = att[b];
-        for (int h = 0; h < c.nHead(); h++) {
-            int qo = qOff + h * hd;
-            int ko = (h / rep) * hd;
-            java.util.Arrays.fill(a, 0, n, 0f);
-            for (int i = 0; i < hd; i++) {
-                axpy(a, keys, (ko + i) * capacity, qv[qo + i] * scale, 0, n);
-            }
-            float max = Float.NEGATIVE_INFINITY;
-            for (int t = 0; t < n; t++) {
-                max = Math.max(max, a[t]);
-            }
-            float sum = 0;
-            for (int t = 0; t < n; t++) {
-                a[t] = (float) Math.exp(a[t] - max);
-                sum += a[t];
-            }
-            float inv = 1f / sum;
-            for (int i = 0; i < hd; i++) {
-                out[h * hd + i] = dot(vals, (ko + i) * capacity, a, n) * inv;
-            }
+    /** Causal attention of each active row's queries (qv[b] at qOff, (C)) into out[b] (C), heads split over the team. */
+    private void attention(int l, float[][] qv, int qOff, float[][] out) {
+        int nh = c.nHead();
+        long work = 0;
+        for (int j = 0; j < nAct; j++) {
+            work += 2L * c.dModel() * (pos[act[j]] + 1);
         }
-    }
-
-    /** out[b] = W in[b] (+ bias), with W given transposed: wt (cols, rows). */
-    private void matmul(float[][] out, float[][] in, float[] wt, float[] bias, int rows, int cols) {
-        product(out, in, wt, bias, rows, cols, false);
-    }
-
-    /** out[b] += W in[b], W given transposed. */
-    private void matmulAdd(float[][] out, float[][] in, float[] wt, int rows, int cols) {
-        product(out, in, wt, null, rows, cols, true);
-    }
-
-    /**
-     * y = Σ_i x[i] · Wt[i, :]: each term is an axpy over a contiguous row of Wt, which the JIT turns into SIMD
-     * (a dot product's float reduction it does not). Output columns [lo, hi) are split over the pool; each row of Wt
-     * is read once for all active batch rows.
-     */
-    private void product(float[][] out, float[][] in, float[] wt, float[] bias, int rows, int cols, boolean add) {
-        run(rows, cols, (lo, hi) -> {
-            for (int j = 0; j < nAct; j++) {
-                float[] o = out[act[j]];
-                if (!add) {
-                    if (bias == null) {
-                        java.util.Arrays.fill(o, lo, hi, 0f);
-                    } else {
-                        System.arraycopy(bias, lo, o, lo, hi - lo);
-                    }
-                }
-            }
-            for (int i = 0; i < cols; i++) {
-                int base = i * rows;
-                for (int j = 0; j < nAct; j++) {
-                    int b = act[j];
-                    axpy(out[b], wt, base, in[b][i], lo, hi);
-                }
+        parallel(nAct * nh, work, new Team.Body() {
+            @Override
+            public void run(int ch) {
+                int b = act[ch / nh];
+                attendHead(l, b, ch % nh, qv[b], qOff, out[b], ch);
             }
         });
     }
 
-    private static void axpy(float[] o, float[] w, int base, float s, int lo, int hi) {
-        for (int r = lo; r < hi; r++) {
-            o[r] += w[base + r] * s;
+    /**
+     * Head h of row b: softmax(q·K / √hd) over positions 0..pos, times V, into out[h·hd, (h+1)·hd). The cache keeps
+     * one row per dimension over positions, so the scores are hd scaled key rows summed (vectorized) and each output
+     * element one dot product over positions. {@code slot} picks this chunk's scratch buffers.
+     */
+    private void attendHead(int l, int b, int h, float[] qv, int qOff, float[] out, int slot) {
+        int hd = c.headDim(), n = pos[b] + 1;
+        int ko = (h / (c.nHead() / c.nKvHead())) * hd;
+        float scale = (float) (1.0 / Math.sqrt(hd));
+        float[] qh = qs[slot], a = att[slot];
+        for (int i = 0; i < hd; i++) {
+            qh[i] = qv[qOff + h * hd + i] * scale;
         }
-    }
-
-    private static float dot(float[] w, int off, float[] x, int n) {
-        float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        Kernels.combine(a, kc[l][b], ko, qh, 0, hd, n); // scores (n)
+        float inv = 1f / Kernels.exp(a, n, 1f, Kernels.max(a, n), expTmp[slot]);
+        float[][] vals = vc[l][b];
         int i = 0;
-        for (; i + 3 < n; i += 4) {
-            s0 += w[off + i] * x[i];
-            s1 += w[off + i + 1] * x[i + 1];
-            s2 += w[off + i + 2] * x[i + 2];
-            s3 += w[off + i + 3] * x[i + 3];
+        for (; i + 3 < hd; i += 4) {
+            Kernels.dot4(out, h * hd + i, inv, vals, ko + i, a, n);
         }
-        for (; i < n; i++) {
-            s0 += w[off + i] * x[i];
+        for (; i < hd; i++) {
+            out[h * hd + i] = Kernels.dot(vals[ko + i], a, n) * inv;
         }
-        return (s0 + s1) + (s2 + s3);
     }
 
-    private interface Rows {
-        void run(int lo, int hi);
-    }
-
-    private void run(int rows, int cols, Rows body) {
+    /**
+     * out[b] = W in[b] + bias (or out[b] += W in[b] + bias with {@code add}) for the active rows; W given as the rows
+     * of its transpose, wt (in)(out); bias may be null. The output columns are split into chunks over the team; a
+     * chunk reads its part of each weight row once for all active rows.
+     */
+    private void product(float[][] out, float[][] in, float[][] wt, float[] bias, boolean add) {
+        int rows = wt[0].length, cols = wt.length;
         long work = (long) rows * cols * nAct;
-        if (pool == null || work < PARALLEL_MIN) {
-            body.run(0, rows);
-            return;
+        // one row: long contiguous runs of each weight row; several: chunks whose weights stay in L2 across the rows
+        int chunks = nAct == 1 ? 1 : Math.max(1, (int) ((long) rows * cols / CHUNK_FLOATS));
+        if (work >= PARALLEL_MIN && useTeam.now()) {
+            chunks = Math.max(chunks, 2 * team.size()); // slack for a thread the OS delays
         }
-        // the calling thread takes the first share itself; the pool's workers take the rest
-        int parts = pool.getParallelism() + 1;
-        java.util.concurrent.ForkJoinTask<?>[] others = new java.util.concurrent.ForkJoinTask<?>[parts - 1];
-        for (int p = 1; p < parts; p++) {
-            int lo = (int) ((long) rows * p / parts), hi = (int) ((long) rows * (p + 1) / parts);
-            others[p - 1] = pool.submit(() -> body.run(lo, hi));
+        int step = Math.min(rows, Math.max(64, (rows + chunks - 1) / chunks + 15) / 16 * 16);
+        chunks = (rows + step - 1) / step;
+        parallel(chunks, work, new Team.Body() {
+            @Override
+            public void run(int ch) {
+                productChunk(out, in, wt, bias, add, ch * step, Math.min(rows, (ch + 1) * step));
+            }
+        });
+    }
+
+    /** Output columns [lo, hi) of {@link #product}, for every active row. */
+    private void productChunk(float[][] out, float[][] in, float[][] wt, float[] bias, boolean add, int lo, int hi) {
+        for (int j = 0; j < nAct; j++) {
+            int b = act[j];
+            float[] o = out[b];
+            if (!add) {
+                if (bias == null) {
+                    Arrays.fill(o, lo, hi, 0f);
+                } else {
+                    System.arraycopy(bias, lo, o, lo, hi - lo);
+                }
+            } else if (bias != null) {
+                Kernels.axpy(o, bias, 1f, lo, hi);
+            }
+            Kernels.matvecAdd(o, wt, in[b], lo, hi);
         }
-        body.run(0, (int) ((long) rows / parts));
-        for (java.util.concurrent.ForkJoinTask<?> t : others) {
-            t.join();
+    }
+
+    /** Runs the chunks on the team when the work is worth it (and the team pays, see {@link TeamChoice}). */
+    private void parallel(int chunks, long work, Team.Body body) {
+        if (work < PARALLEL_MIN || !useTeam.now()) {
+            for (int ch = 0; ch < chunks; ch++) {
+                body.run(ch);
+            }
+        } else {
+            team.run(chunks, body);
         }
     }
 }

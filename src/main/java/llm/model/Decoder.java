@@ -23,12 +23,21 @@ public final class Decoder implements AutoCloseable {
     private final int batch;
     private int capacityJava;
 
+    /**
+     * Optional: lets the JIT start compiling the CPU decoder's loops now, on a background thread, e.g. before a model
+     * is loaded, so that generation starts on compiled code (otherwise the first constructor does this while it
+     * copies the weights). Costs a few tens of ms of CPU; does nothing after the first call.
+     */
+    public static void warmUp() {
+        CpuDecoder.warmUpAsync(256);
+    }
+
     /** @param capacity positions to hold (at most the model's context) */
     public Decoder(LanguageModel model, NDManager parent, int batch, int capacity) {
         this(model, parent, batch, capacity, Impl.AUTO, 0);
     }
 
-    /** @param threads CPU threads for the Java implementation (0 = all cores) */
+    /** @param threads CPU threads for the Java implementation (0 = {@link #autoThreads}) */
     public Decoder(LanguageModel model, NDManager parent, int batch, int capacity, Impl impl, int threads) {
         this.model = model;
         this.batch = batch;
@@ -42,13 +51,29 @@ public final class Decoder implements AutoCloseable {
             this.manager = null;
             this.cache = null;
             this.capacityJava = cap;
-            this.cpu = new CpuDecoder(model, batch, cap,
-                    threads > 0 ? threads : Runtime.getRuntime().availableProcessors());
+            this.cpu = new CpuDecoder(model, batch, cap, threads > 0 ? threads : autoThreads());
         } else {
             this.manager = parent.newSubManager();
             this.cache = model.newCache(manager, batch, cap);
             this.cpu = null;
         }
+    }
+
+    /** For tests: the Java implementation runs every step's large loops on all its threads. */
+    void alwaysUseAllThreads() {
+        if (cpu != null) {
+            cpu.alwaysUseTeam();
+        }
+    }
+
+    /**
+     * Threads of the Java implementation when not given: all cores, except on a machine of two or fewer, where one
+     * thread was measured faster (bench/RESULTS.md, issue 4): the second core is what the JIT compiler and the GC
+     * run on, and one core already uses up the memory bandwidth of a memory-bound model.
+     */
+    private static int autoThreads() {
+        int cores = Runtime.getRuntime().availableProcessors();
+        return cores <= 2 ? 1 : cores;
     }
 
     /** The implementation in use. */

@@ -24,6 +24,7 @@ class CpuDecoderTest extends CpuRoot {
         int v = c.vocabSize();
         try (NDManager s = root.newSubManager(); Decoder dec = new Decoder(model, s, b, t, impl, threads)) {
             assertEquals(impl, dec.impl());
+            dec.alwaysUseAllThreads(); // the split products and heads, not only the single-thread path
             float[] full = model.forward(s.create(flat, new Shape(b, t))).toFloatArray(); // (B, T, V)
             int[][] pre = new int[b][];
             for (int i = 0; i < b; i++) {
