@@ -6,6 +6,7 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -146,7 +147,8 @@ public final class SampleCommand implements Callable<Integer> {
             UnaryOperator<byte[]> filter = llama2c ? Generator.LLAMA2C_SAFE_PRINT : UnaryOperator.identity();
             Generator.Options opts = new Generator.Options(maxTokens, endIds, stops,
                     logprobs == null ? -1 : logprobs, filter);
-            OutputStream out = Stdio.stdout();
+            // buffered: a write per token costs a system call; on a terminal each token is flushed as it comes
+            OutputStream out = new BufferedOutputStream(Stdio.stdout(), 1 << 16);
             boolean tty = System.console() != null;
             Sampler sampler = new Sampler(params, seed);
             Gson gson = new GsonBuilder().disableHtmlEscaping().create();
