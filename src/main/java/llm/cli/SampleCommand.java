@@ -57,6 +57,9 @@ import picocli.CommandLine.Spec;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {ExitCodes.OK_LINE, ExitCodes.RUNTIME_LINE, ExitCodes.USAGE_LINE})
 public final class SampleCommand implements Callable<Integer> {
+    /** Output to a pipe or file is flushed at most this often (a terminal gets every token at once). */
+    private static final long FLUSH_NANOS = 50_000_000L;
+
     static final byte[] SEPARATOR = "\n---\n".getBytes(StandardCharsets.UTF_8);
 
     @Spec
@@ -159,6 +162,7 @@ public final class SampleCommand implements Callable<Integer> {
                 Stepper stepper = new DecoderStepper(decoder, model.config().ctx());
                 long totalTokens = 0;
                 long g0 = System.nanoTime();
+                long[] lastFlush = {g0};
                 long cpu0 = processCpuNanos();
                 for (int s = 0; s < numSamples; s++) {
                     if (!json && s > 0) {
@@ -175,8 +179,10 @@ public final class SampleCommand implements Callable<Integer> {
                         if (!json) {
                             try {
                                 out.write(chunk);
-                                if (tty) {
-                                    out.flush();
+                                long now = System.nanoTime();
+                                if (tty || now - lastFlush[0] > FLUSH_NANOS) { // a pipe: at most 20 writes a second,
+                                    out.flush();                            // and a closed one is seen soon
+                                    lastFlush[0] = now;
                                 }
                             } catch (IOException e) {
                                 throw new java.io.UncheckedIOException(e);
