@@ -149,7 +149,7 @@ public final class SampleCommand implements Callable<Integer> {
             }
             UnaryOperator<byte[]> filter = llama2c ? Generator.LLAMA2C_SAFE_PRINT : UnaryOperator.identity();
             Generator.Options opts = new Generator.Options(maxTokens, endIds, stops,
-                    logprobs == null ? -1 : logprobs, filter);
+                    logprobs == null ? -1 : logprobs, filter, llama2c);
             // buffered: a write per token costs a system call; on a terminal each token is flushed as it comes
             OutputStream out = new BufferedOutputStream(Stdio.stdout(), 1 << 16);
             boolean tty = System.console() != null;

@@ -35,9 +35,11 @@ public final class Generator {
      * @param stops stop strings (not printed)
      * @param logprobs K alternatives to record per token; -1 records nothing
      * @param pieceFilter applied to each token's bytes before printing (llama2.c's safe_printf), or identity
+     * @param rawBytes pass the model's bytes on unchanged (llama2.c prints them so); false: malformed UTF-8
+     *     becomes U+FFFD, so the output is always valid UTF-8
      */
     public record Options(int maxTokens, Set<Integer> endIds, List<String> stops, int logprobs,
-            UnaryOperator<byte[]> pieceFilter) {}
+            UnaryOperator<byte[]> pieceFilter, boolean rawBytes) {}
 
     /** @param tokens generated ids (end token excluded), @param text the bytes passed on */
     public record Result(int[] tokens, byte[] text, Finish finish, List<TokenLogprob> logprobs) {}
@@ -69,7 +71,7 @@ public final class Generator {
             throw new IllegalArgumentException("prompt of " + prompt.length + " tokens for a context of "
                     + model.context());
         }
-        TextStream stream = new TextStream(o.stops(), out);
+        TextStream stream = new TextStream(o.stops(), out, !o.rawBytes());
         int[] history = Arrays.copyOf(prompt, prompt.length + Math.max(o.maxTokens(), 0));
         int len = prompt.length;
         List<TokenLogprob> lps = o.logprobs() >= 0 ? new ArrayList<>() : null;

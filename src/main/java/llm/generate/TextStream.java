@@ -20,8 +20,20 @@ public final class TextStream {
     private byte[] pending = new byte[0];
     private boolean stopped;
 
+    private final boolean repair;
+
     /** @param sink receives each chunk that is safe to print (never an empty one) */
     public TextStream(List<String> stopStrings, Consumer<byte[]> sink) {
+        this(stopStrings, sink, false);
+    }
+
+    /**
+     * @param sink   receives each chunk that is safe to print (never an empty one)
+     * @param repair replace malformed UTF-8 (a byte-level model can emit any byte sequence) with U+FFFD, as a
+     *               decoder does, so that what is passed on is always valid UTF-8; false passes bytes unchanged
+     */
+    public TextStream(List<String> stopStrings, Consumer<byte[]> sink, boolean repair) {
+        this.repair = repair;
         for (String s : stopStrings) {
             if (!s.isEmpty()) {
                 stops.add(s.getBytes(StandardCharsets.UTF_8));
@@ -88,6 +100,9 @@ public final class TextStream {
     private void emit(byte[] b, int len) {
         if (len > 0) {
             byte[] chunk = Arrays.copyOf(b, len);
+            if (repair && !validUtf8(chunk)) {
+                chunk = new String(chunk, StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8); // U+FFFD each
+            }
             emitted.writeBytes(chunk);
             sink.accept(chunk);
         }
@@ -105,6 +120,17 @@ public final class TextStream {
             }
         }
         return best;
+    }
+
+    /** Whether b is well-formed UTF-8 (the common case, checked without decoding). */
+    static boolean validUtf8(byte[] b) {
+        for (int i = 0; i < b.length; i++) {
+            if (b[i] < 0) {
+                return java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                        .decode(java.nio.ByteBuffer.wrap(b), java.nio.CharBuffer.allocate(b.length), true).isUnderflow();
+            }
+        }
+        return true;
     }
 
     /** Number of trailing bytes that start a UTF-8 character not yet complete (0 if none). */

@@ -70,7 +70,7 @@ class GeneratorTest {
     }
 
     static Generator.Options opts(int n, List<String> stops) {
-        return new Generator.Options(n, Set.of(0), stops, -1, UnaryOperator.identity());
+        return new Generator.Options(n, Set.of(0), stops, -1, UnaryOperator.identity(), false);
     }
 
     static final FakeTokenizer TOK = FakeTokenizer.of("<eot>", "Hel", "lo", " wor", "ld", "\u00e9".substring(0, 1), "\n",

@@ -1,5 +1,7 @@
 package llm.generate;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -45,6 +47,27 @@ class TextStreamTest {
         assertTrue(s.write(b("ND more")));
         s.finish();
         assertEquals("one\ntwo ", new String(s.emitted(), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void malformed_utf8_from_the_model_becomes_replacement_chars_unless_raw() {
+        // the bytes a tiny byte-level model emitted: a 4-byte lead with one continuation, then 'v'; a stray
+        // continuation byte; then a valid 'é' split over two tokens
+        byte[][] tokens = {{(byte) 0xf2, (byte) 0x96}, {'v', 'e'}, {(byte) 0x99, 'l'}, {(byte) 0xc3}, {(byte) 0xa9}};
+        java.io.ByteArrayOutputStream repaired = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream raw = new java.io.ByteArrayOutputStream();
+        TextStream fixed = new TextStream(List.of(), repaired::writeBytes, true);
+        TextStream same = new TextStream(List.of(), raw::writeBytes, false);
+        for (byte[] t : tokens) {
+            fixed.write(t);
+            same.write(t);
+        }
+        fixed.finish();
+        same.finish();
+        assertEquals("\uFFFDve\uFFFDlé", new String(repaired.toByteArray(), StandardCharsets.UTF_8));
+        assertTrue(TextStream.validUtf8(repaired.toByteArray()));
+        assertArrayEquals(new byte[] {(byte) 0xf2, (byte) 0x96, 'v', 'e', (byte) 0x99, 'l', (byte) 0xc3, (byte) 0xa9},
+                raw.toByteArray(), "raw mode passes the model's bytes unchanged (llama2.c compatibility)");
     }
 
     @Test
