@@ -1,6 +1,8 @@
 package llm.generate;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -126,8 +128,8 @@ public final class TextStream {
     static boolean validUtf8(byte[] b) {
         for (int i = 0; i < b.length; i++) {
             if (b[i] < 0) {
-                return java.nio.charset.StandardCharsets.UTF_8.newDecoder()
-                        .decode(java.nio.ByteBuffer.wrap(b), java.nio.CharBuffer.allocate(b.length), true).isUnderflow();
+                return StandardCharsets.UTF_8.newDecoder() // reports malformed input instead of replacing it
+                        .decode(ByteBuffer.wrap(b), CharBuffer.allocate(b.length), true).isUnderflow();
             }
         }
         return true;

@@ -172,7 +172,7 @@ public final class DataParallel implements AutoCloseable {
                     NDArray gi = r.params().get(e.getKey()).getGradient();
                     gi.attach(scope);
                     g0.addi(gi.toDevice(main, false)); // the copy, if any, lands in gi's manager: the scope
-                    gi.subi(gi);                        // zero it for the next step's accumulation
+                    gi.set(ALL, 0f);                    // zero it for the next step's accumulation (x - x is NaN for inf)
                 }
             }
         }
