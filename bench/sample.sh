@@ -45,6 +45,14 @@ bench() { # label model tokenizer n temperature
 
 "$llm" --version >/dev/null   # build the jar if needed
 echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%FT%TZ)"
+# anchor, same run: how fast one core streams memory here (numpy sum over 256 MB of fp32, best of 5); the 15M model
+# reads its 60 MB of weights once per token, so its speed moves with this figure
+python3 - <<'PY'
+import time, numpy as np
+a = np.ones(64 * 2**20, dtype=np.float32)
+best = min((lambda t0: (a.sum(), time.perf_counter() - t0)[1])(time.perf_counter()) for _ in range(5))
+print(f"anchor: memory read {a.nbytes / best / 1e9:.1f} GB/s on one core (numpy sum of 256 MB fp32, best of 5)")
+PY
 st="$shared/models/stories260K"
 if [ -d "$st" ]; then
   bench stories260K "$st/stories260K.bin" "$st/tok512.bin" 512 0
