@@ -9,6 +9,7 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.core.Embedding;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
+import llm.engine.FusedOps;
 
 /**
  * The tensor functions both architectures are made of. Every result lives in the manager of the activation
@@ -52,12 +53,18 @@ final class Layers {
     }
 
     /**
-     * GPT-2's GELU, tanh approximation ("gelu_new"): 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))), computed as the
+     * GPT-2's GELU, tanh approximation ("gelu_new"): 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))). libtorch's own
+     * kernel ({@link FusedOps#geluTanh}: one pass forward, one backward) when it is available; else computed as the
      * identical x·σ(x·(a + b·x²)) with a = 2√(2/π), b = 0.044715·a (since 0.5·(1 + tanh(u)) = σ(2u)): 6 tensor ops
      * and a fused sigmoid backward instead of 9 ops, which matters on the CPU where each elementwise op over the
      * (B, T, 4C) activations is a full pass through memory.
      */
     static NDArray geluTanh(NDArray x) {
+        return FusedOps.available(x) ? FusedOps.geluTanh(x) : geluTanhUnfused(x);
+    }
+
+    /** {@link #geluTanh} from DJL ops, for engines without the fused kernel ({@code -Dllm.fused=false}). */
+    static NDArray geluTanhUnfused(NDArray x) {
         NDArray z = x.square().mul(scalar(x, GELU_B)).add(scalar(x, GELU_A)).mul(x);
         return x.mul(Activation.sigmoid(z));
     }
@@ -71,7 +78,9 @@ final class Layers {
     }
 
     /**
-     * Causal scaled dot-product attention with grouped-query heads.
+     * Causal scaled dot-product attention with grouped-query heads. When queries and keys cover the same positions
+     * (T = S, hence pos = 0: training, scoring, a prefill without cache) and the engine has it, libtorch's fused
+     * kernel ({@link FusedOps#causalAttention}, flash attention on the CPU) computes it without the mask.
      *
      * @param q (B, H, T, hd) queries for positions pos .. pos+T-1
      * @param k (B, Hkv, S, hd) keys for positions 0 .. S-1 (S = pos + T)
@@ -80,6 +89,14 @@ final class Layers {
      * @return (B, T, H·hd)
      */
     static NDArray attention(NDArray q, NDArray k, NDArray v, NDArray mask) {
+        if (q.getShape().get(2) == k.getShape().get(2) && FusedOps.available(q)) {
+            return FusedOps.causalAttention(q, k, v); // T = S: pos = 0, no cache before this call
+        }
+        return attentionUnfused(q, k, v, mask);
+    }
+
+    /** {@link #attention} from DJL ops: scores, mask, softmax, two batched products. */
+    static NDArray attentionUnfused(NDArray q, NDArray k, NDArray v, NDArray mask) {
         Shape qs = q.getShape();
         long b = qs.get(0), h = qs.get(1), t = qs.get(2), hd = qs.get(3);
         long hkv = k.getShape().get(1), s = k.getShape().get(2);

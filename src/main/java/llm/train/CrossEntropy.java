@@ -1,16 +1,30 @@
 package llm.train;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import llm.engine.FusedOps;
 
 /** The language-modelling loss: mean negative log-likelihood of the targets, in nats per token. */
 public final class CrossEntropy {
     private CrossEntropy() {}
 
-    /** logits (B, T, V), targets (B, T) int -> scalar mean of -log softmax(logits)[target]. */
+    /**
+     * logits (B, T, V), targets (B, T) int -> scalar mean of -log softmax(logits)[target]. libtorch's
+     * cross-entropy ({@link FusedOps#crossEntropy}: log-softmax and NLL with their fused backward) when available.
+     */
     public static NDArray loss(NDArray logits, NDArray targets) {
+        if (!FusedOps.available(logits)) {
+            return lossUnfused(logits, targets);
+        }
         long v = logits.getShape().get(logits.getShape().dimension() - 1);
-        NDArray logp = logits.reshape(-1, v).logSoftmax(1);                        // (B·T, V)
-        NDArray picked = logp.gather(targets.reshape(-1, 1).toType(ai.djl.ndarray.types.DataType.INT64, false), 1); // (B·T, 1)
+        return FusedOps.crossEntropy(logits.reshape(-1, v), targets.reshape(-1).toType(DataType.INT64, false));
+    }
+
+    /** {@link #loss} from DJL ops: log-softmax, gather, mean. */
+    static NDArray lossUnfused(NDArray logits, NDArray targets) {
+        long v = logits.getShape().get(logits.getShape().dimension() - 1);
+        NDArray logp = logits.reshape(-1, v).logSoftmax(1);                                    // (B·T, V)
+        NDArray picked = logp.gather(targets.reshape(-1, 1).toType(DataType.INT64, false), 1); // (B·T, 1)
         return picked.mean().neg();
     }
 }

@@ -1,0 +1,101 @@
+package llm.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import llm.engine.FusedOps;
+import llm.engine.GradCheck;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** libtorch's fused kernels ({@link FusedOps}) against the DJL-op versions in {@link Layers}: values and gradients. */
+class FusedLayersTest extends CpuRoot {
+    private static final double REL = 1e-5;
+
+    @BeforeAll
+    static void fused() {
+        assumeTrue(FusedOps.available(), "fused ops unavailable (-Dllm.fused=false?)");
+    }
+
+    private static NDArray random(NDManager m, long seed, float scale, long... shape) {
+        Shape s = new Shape(shape);
+        float[] a = GradCheck.random(seed, (int) s.size());
+        for (int i = 0; i < a.length; i++) {
+            a[i] *= scale;
+        }
+        return m.create(a, s);
+    }
+
+    @Test
+    void geluTanhMatchesTheDjlOps() {
+        try (NDManager m = root.newSubManager()) {
+            NDArray x = random(m, 1, 4f, 2, 5, 16); // covers both tails
+            GradCheck.assertClose(GradCheck.run(m, 11, a -> Layers.geluTanhUnfused(a[0]), x),
+                    GradCheck.run(m, 11, a -> FusedOps.geluTanh(a[0]), x), REL);
+        }
+    }
+
+    @Test
+    void causalAttentionMatchesTheDjlOps() {
+        try (NDManager m = root.newSubManager()) {
+            NDArray q = random(m, 2, 2f, 2, 4, 7, 8);
+            NDArray k = random(m, 3, 2f, 2, 4, 7, 8);
+            NDArray v = random(m, 4, 1f, 2, 4, 7, 8);
+            NDArray mask = Layers.causalMask(m, 7, 7, 0);
+            GradCheck.Result ops = GradCheck.run(m, 12, a -> Layers.attentionUnfused(a[0], a[1], a[2], mask), q, k, v);
+            GradCheck.Result fused = GradCheck.run(m, 12, a -> FusedOps.causalAttention(a[0], a[1], a[2]), q, k, v);
+            assertEquals(new Shape(2, 7, 32), fused.shape());
+            GradCheck.assertClose(ops, fused, REL);
+        }
+    }
+
+    @Test
+    void groupedQueryAttentionMatchesTheDjlOps() {
+        try (NDManager m = root.newSubManager()) {
+            NDArray q = random(m, 5, 2f, 2, 6, 5, 4); // 6 query heads over 2 kv heads
+            NDArray k = random(m, 6, 2f, 2, 2, 5, 4);
+            NDArray v = random(m, 7, 1f, 2, 2, 5, 4);
+            NDArray mask = Layers.causalMask(m, 5, 5, 0);
+            GradCheck.assertClose(
+                    GradCheck.run(m, 13, a -> Layers.attentionUnfused(a[0], a[1], a[2], mask), q, k, v),
+                    GradCheck.run(m, 13, a -> FusedOps.causalAttention(a[0], a[1], a[2]), q, k, v), REL);
+        }
+    }
+
+    @Test
+    void attentionWithACacheKeepsTheMaskedPath() {
+        try (NDManager m = root.newSubManager()) {
+            NDArray q = random(m, 8, 1f, 1, 2, 2, 4); // T = 2 queries at positions 3, 4
+            NDArray k = random(m, 9, 1f, 1, 2, 5, 4); // S = 5 keys
+            NDArray v = random(m, 10, 1f, 1, 2, 5, 4);
+            NDArray mask = Layers.causalMask(m, 2, 5, 3);
+            GradCheck.assertClose("cached attention", Layers.attentionUnfused(q, k, v, mask).toFloatArray(),
+                    Layers.attention(q, k, v, mask).toFloatArray(), 0);
+        }
+    }
+
+    @Test
+    void wholeModelsAgreeWithAndWithoutFusedOps() {
+        for (ModelConfig c : new ModelConfig[] {ModelConfig.gpt2(64, 16, 32, 2, 4),
+                ModelConfig.llama(64, 16, 32, 2, 4, 2, 48, false)}) {
+            LanguageModel model = LanguageModel.create(c, root, 3);
+            try (NDManager m = root.newSubManager()) {
+                NDArray ids = m.create(new int[] {1, 5, 9, 2, 7, 3, 4, 8, 6, 0, 11, 13}, new Shape(2, 6));
+                float[] fused = model.forward(ids).toFloatArray();
+                float[] ops;
+                System.setProperty("llm.fused", "false");
+                try {
+                    ops = model.forward(ids).toFloatArray();
+                } finally {
+                    System.clearProperty("llm.fused");
+                }
+                GradCheck.assertClose(c.arch() + " logits", ops, fused, REL);
+                assertFalse(java.util.Arrays.equals(ops, fused), "the switch changes the path (bit-exact otherwise)");
+            }
+        }
+    }
+}
