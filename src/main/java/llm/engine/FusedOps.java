@@ -15,11 +15,13 @@ import java.lang.reflect.Method;
 import llm.io.Log;
 
 /**
- * libtorch's fused kernels that DJL 0.36's Java API does not expose — the tanh GELU, causal
- * scaled-dot-product attention (flash attention on the CPU) and cross-entropy — reached through a small
- * TorchScript module that we write in memory ({@link TorchScriptArchive}) and load once per process. Its methods
- * run with autograd on, so a {@code GradientCollector} records them like any DJL op, and their results belong to
- * the manager the caller names (the step scope), so nothing outlives the step.
+ * libtorch kernels that DJL 0.36's Java API does not expose, reached through a small TorchScript module that we
+ * write in memory ({@link TorchScriptArchive}) and load once per process: the tanh GELU (one kernel forward, one
+ * backward), attention with the scale and mask folded into one {@code baddbmm}, scaled-dot-product attention
+ * (flash attention; used on GPUs), cross-entropy, and for the optimizer the multi-tensor AdamW
+ * ({@code _fused_adamw_}) and gradient norm ({@code _foreach_norm}). The model's methods run with autograd on, so a
+ * {@code GradientCollector} records them like any DJL op; their results belong to the manager the caller names
+ * (the step scope), so nothing outlives the step.
  *
  * <p>{@link #available()} is false, and callers use their unfused code, when {@code -Dllm.fused=false}, when the
  * engine is not PyTorch, or when the module cannot be loaded (logged once at debug level: {@code -v}). The module
@@ -31,6 +33,26 @@ public final class FusedOps {
               def gelu_tanh(self: __torch__.Fused,
                 x: Tensor) -> Tensor:
                 return torch.gelu(x, approximate="tanh")
+              def masked_attention(self: __torch__.Fused,
+                q: Tensor,
+                k: Tensor,
+                v: Tensor,
+                mask: Tensor,
+                scale: float) -> Tensor:
+                b = q.size(0)
+                h = q.size(1)
+                t = q.size(2)
+                hd = q.size(3)
+                hkv = k.size(1)
+                s = k.size(2)
+                rep = h // hkv
+                qg = torch.reshape(q, [b * hkv, rep * t, hd])
+                kt = torch.transpose(torch.reshape(k, [b * hkv, s, hd]), 1, 2)
+                if rep > 1:
+                  mask = torch.repeat(mask, [rep, 1])
+                att = torch.softmax(torch.baddbmm(mask, qg, kt, beta=1, alpha=scale), -1)
+                y = torch.bmm(att, torch.reshape(v, [b * hkv, s, hd]))
+                return torch.reshape(torch.transpose(torch.reshape(y, [b, h, t, hd]), 1, 2), [b, t, h * hd])
               def causal_attention(self: __torch__.Fused,
                 q: Tensor,
                 k: Tensor,
@@ -48,6 +70,24 @@ public final class FusedOps {
                 logits: Tensor,
                 targets: Tensor) -> Tensor:
                 return torch.cross_entropy_loss(logits, targets, None, 1, -100, 0.)
+              def grad_norm(self: __torch__.Fused,
+                grads: List[Tensor]) -> Tensor:
+                return torch.linalg_vector_norm(torch.stack(torch._foreach_norm(grads, 2)), 2)
+              def adamw(self: __torch__.Fused,
+                params: List[Tensor],
+                grads: List[Tensor],
+                exp_avgs: List[Tensor],
+                exp_avg_sqs: List[Tensor],
+                step: Tensor,
+                grad_scale: Tensor,
+                lr: float,
+                beta1: float,
+                beta2: float,
+                weight_decay: float,
+                eps: float) -> None:
+                steps = [step for _ in params]
+                torch._fused_adamw_(params, grads, exp_avgs, exp_avg_sqs, annotate(List[Tensor], []), steps, lr=lr, beta1=beta1, beta2=beta2, weight_decay=weight_decay, eps=eps, amsgrad=False, maximize=False, grad_scale=grad_scale, found_inf=None)
+                torch._foreach_zero_(grads)
             """;
 
     private static volatile Module module;
@@ -77,8 +117,18 @@ public final class FusedOps {
     }
 
     /**
-     * Causal attention without a KV cache: softmax(q·kᵀ/√hd + causal mask)·v for q (B, H, T, hd) and k, v
-     * (B, Hkv, T, hd), query head i reading kv head i / (H / Hkv). Returns (B, T, H·hd) in q's manager.
+     * softmax(q·kᵀ/√hd + mask)·v for q (B, H, T, hd), k and v (B, Hkv, S, hd) and an additive mask (T, S), query
+     * head i reading kv head i / (H / Hkv): the scores come from one {@code baddbmm} (scale and mask folded into the
+     * product). Returns (B, T, H·hd) in q's manager.
+     */
+    public static NDArray maskedAttention(NDArray q, NDArray k, NDArray v, NDArray mask) {
+        return call("masked_attention", q.getManager(), q, k, v, mask, 1.0 / Math.sqrt(q.getShape().get(3)));
+    }
+
+    /**
+     * Causal attention over the same positions (T = S), by {@code scaled_dot_product_attention} (flash or
+     * memory-efficient kernels, no mask in memory; on this CPU slower than {@link #maskedAttention} for small
+     * heads). Shapes as {@link #maskedAttention} with S = T.
      */
     public static NDArray causalAttention(NDArray q, NDArray k, NDArray v) {
         return call("causal_attention", q.getManager(), q, k, v);
@@ -89,33 +139,77 @@ public final class FusedOps {
         return call("cross_entropy", logits.getManager(), logits, targets);
     }
 
-    private static NDArray call(String method, NDManager out, NDArray... inputs) {
+    /** The global L2 norm of the gradients (a scalar in {@code out}), without autograd. */
+    public static NDArray gradNorm(NDArray[] grads, NDManager out) {
+        return call("grad_norm", false, out, (Object) grads);
+    }
+
+    /**
+     * One AdamW step (PyTorch's {@code torch.optim.AdamW} arithmetic, one multi-tensor kernel) for parameters that
+     * share a weight decay, then zeroes their gradients. {@code step} is the 1-based step count as a float scalar
+     * tensor, {@code gradScale} a float scalar tensor that every gradient is divided by first.
+     */
+    public static void adamw(NDArray[] params, NDArray[] grads, NDArray[] expAvgs, NDArray[] expAvgSqs, NDArray step,
+            NDArray gradScale, double lr, double beta1, double beta2, double weightDecay, double eps) {
+        call("adamw", false, step.getManager(), params, grads, expAvgs, expAvgSqs, step, gradScale, lr, beta1, beta2,
+                weightDecay, eps);
+    }
+
+    /**
+     * Runs {@code method} with autograd recording ({@code grad}) or under no_grad. Arguments: NDArray (a tensor),
+     * NDArray[] (a list of tensors), Double, Long, Boolean. Returns the result tensor in {@code out}, or null when
+     * the method returns None.
+     */
+    private static NDArray call(String method, boolean grad, NDManager out, Object... args) {
         Module m = module();
         if (m == null) {
             throw new IllegalStateException("fused ops are not available");
         }
-        IValue[] args = new IValue[inputs.length];
-        long[] handles = new long[inputs.length];
+        IValue[] values = new IValue[args.length];
+        long[] handles = new long[args.length];
         try {
-            for (int i = 0; i < inputs.length; i++) {
-                args[i] = IValue.from((PtNDArray) inputs[i]);
-                handles[i] = args[i].getHandle();
+            for (int i = 0; i < args.length; i++) {
+                values[i] = ivalue(args[i]);
+                handles[i] = values[i].getHandle();
             }
-            long result = (long) m.runMethod.invokeExact(m.handle, method, handles, true, false);
+            long result = (long) m.runMethod.invokeExact(m.handle, method, handles, grad, false);
             try (IValue r = (IValue) m.wrap.invokeExact(result)) {
-                return r.toTensor((PtNDManager) out);
+                return r.isTensor() ? r.toTensor((PtNDManager) out) : null;
             }
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         } finally {
-            for (IValue a : args) {
-                if (a != null) {
-                    a.close();
+            for (IValue v : values) {
+                if (v != null) {
+                    v.close();
                 }
             }
         }
+    }
+
+    private static NDArray call(String method, NDManager out, Object... args) {
+        return call(method, true, out, args);
+    }
+
+    private static IValue ivalue(Object a) {
+        if (a instanceof PtNDArray t) {
+            return IValue.from(t);
+        } else if (a instanceof NDArray[] list) {
+            PtNDArray[] ts = new PtNDArray[list.length];
+            for (int i = 0; i < list.length; i++) {
+                ts[i] = (PtNDArray) list[i];
+            }
+            return IValue.listFrom(ts);
+        } else if (a instanceof Double d) {
+            return IValue.from(d);
+        } else if (a instanceof Long l) {
+            return IValue.from(l);
+        } else if (a instanceof Boolean b) {
+            return IValue.from(b);
+        }
+        throw new IllegalArgumentException("not a TorchScript argument: " + a);
     }
 
     private static Module module() {

@@ -4,8 +4,11 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import llm.engine.FusedOps;
 
 /**
  * AdamW (Loshchilov and Hutter, decoupled weight decay) over named parameters, with PyTorch's
@@ -17,8 +20,11 @@ import java.util.Map;
  *   v  = b2 * v + (1 - b2) * g^2
  *   p  = p - lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)
  * </pre>
- * The update runs in one fused native call per parameter (DJL's {@code adamUpdate}, which also zeroes the gradient);
- * its bias correction is folded into the learning rate and eps so the result is the formula above.
+ * Where the engine has it ({@link FusedOps#adamw}) the update is libtorch's multi-tensor {@code _fused_adamw_}: one
+ * vectorised pass over each parameter, its gradient and moments, for all parameters of a weight-decay group in one
+ * call. Otherwise ({@code -Dllm.fused=false}) one native call per parameter (DJL's {@code adamUpdate}, a dozen
+ * elementwise passes, which also zeroes the gradient), its bias correction folded into the learning rate and eps so
+ * the result is the formula above.
  */
 public final class AdamW implements AutoCloseable {
     /** Hyperparameters; the defaults are {@link #GPT}. */
@@ -65,6 +71,10 @@ public final class AdamW implements AutoCloseable {
      */
     public void step(double lr, double gradScale) {
         t++;
+        if (!params.isEmpty() && FusedOps.available(params.values().iterator().next())) {
+            fusedStep(lr, gradScale);
+            return;
+        }
         double bc1 = 1 - Math.pow(hyper.beta1(), t);
         double bc2 = 1 - Math.pow(hyper.beta2(), t);
         // lr / bc1 * m / (sqrt(v) / sqrt(bc2) + eps) == (lr * sqrt(bc2) / bc1) * m / (sqrt(v) + eps * sqrt(bc2))
@@ -78,6 +88,38 @@ public final class AdamW implements AutoCloseable {
                         new NDList(p, g, m.get(e.getKey()), v.get(e.getKey())), new NDList(p),
                         (float) lr, lrCorrected, wd, (float) gradScale, -1f,
                         (float) hyper.beta1(), (float) hyper.beta2(), epsCorrected, false, true);
+            }
+        }
+    }
+
+    /** {@link #step} by {@link FusedOps#adamw}: one call per weight-decay group; gradients zeroed. */
+    private void fusedStep(double lr, double gradScale) {
+        NDArray any = params.values().iterator().next();
+        try (NDManager scope = state.newSubManager()) {
+            NDArray step = scope.create((float) t).toDevice(any.getDevice(), false);
+            NDArray inverseScale = scope.create((float) (1 / gradScale)).toDevice(any.getDevice(), false);
+            for (boolean decay : new boolean[] {true, false}) {
+                List<String> names = new ArrayList<>();
+                for (Map.Entry<String, NDArray> e : params.entrySet()) {
+                    if (decays(e.getKey(), e.getValue().getShape()) == decay) {
+                        names.add(e.getKey());
+                    }
+                }
+                if (names.isEmpty()) {
+                    continue;
+                }
+                int n = names.size();
+                NDArray[] p = new NDArray[n], g = new NDArray[n], mo = new NDArray[n], ve = new NDArray[n];
+                for (int i = 0; i < n; i++) {
+                    String k = names.get(i);
+                    p[i] = params.get(k);
+                    g[i] = p[i].getGradient(); // a new handle on the gradient: the scope frees it
+                    g[i].attach(scope);
+                    mo[i] = m.get(k);
+                    ve[i] = v.get(k);
+                }
+                FusedOps.adamw(p, g, mo, ve, step, inverseScale, lr, hyper.beta1(), hyper.beta2(),
+                        decay ? hyper.weightDecay() : 0.0, hyper.eps());
             }
         }
     }

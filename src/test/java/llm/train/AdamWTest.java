@@ -14,6 +14,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import llm.engine.Engines;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class AdamWTest {
     private static final float[] C = {0.5f, -1f, 2f, 0.25f};  // d loss / d w
@@ -28,8 +30,20 @@ class AdamWTest {
         }
     }
 
-    @Test
-    void twoStepsMatchTheFormulaByHand() {
+    @ParameterizedTest(name = "fused ops {0}")
+    @ValueSource(booleans = {true, false})
+    void twoStepsMatchTheFormulaByHand(boolean fused) {
+        if (!fused) {
+            System.setProperty("llm.fused", "false");
+        }
+        try {
+            twoStepsByHand();
+        } finally {
+            System.clearProperty("llm.fused");
+        }
+    }
+
+    private static void twoStepsByHand() {
         double lr = 0.01;
         double b1 = 0.9;
         double b2 = 0.95;
@@ -92,8 +106,20 @@ class AdamWTest {
         assertFalse(AdamW.decays("model.embed_tokens.weight", new Shape(100, 64)));
     }
 
-    @Test
-    void globalNormAndClipScale() {
+    @ParameterizedTest(name = "fused ops {0}")
+    @ValueSource(booleans = {true, false})
+    void globalNormAndClipScale(boolean fused) {
+        if (!fused) {
+            System.setProperty("llm.fused", "false");
+        }
+        try {
+            globalNormByHand();
+        } finally {
+            System.clearProperty("llm.fused");
+        }
+    }
+
+    private static void globalNormByHand() {
         try (NDManager m = Engines.newRoot(Device.cpu())) {
             NDArray w = m.create(new float[] {1f, 2f, -1f, 0.5f}, new Shape(2, 2));
             NDArray b = m.create(new float[] {0.3f, -0.2f});
