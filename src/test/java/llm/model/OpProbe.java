@@ -2,6 +2,7 @@ package llm.model;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
@@ -9,7 +10,6 @@ import java.util.Arrays;
 import java.util.function.Function;
 import llm.engine.Engines;
 import llm.engine.FusedOps;
-import llm.train.CrossEntropy;
 
 /** Manual probe (not a test): forward + backward time of single ops, fused against DJL ops, at the bench shape. */
 public final class OpProbe {
@@ -22,9 +22,8 @@ public final class OpProbe {
             NDArray q = root.randomNormal(new Shape(16, 8, 128, 32));
             NDArray k = root.randomNormal(new Shape(16, 8, 128, 32));
             NDArray v = root.randomNormal(new Shape(16, 8, 128, 32));
+            NDArray qkv = root.randomNormal(new Shape(16, 128, 768));
             NDArray mask = Layers.causalMask(root, 128, 128, 0);
-            NDArray logits = root.randomNormal(new Shape(16, 128, 4096));
-            NDArray targets = root.randomInteger(0, 4096, new Shape(16, 128), ai.djl.ndarray.types.DataType.INT32);
             for (int round = 0; round < 3; round++) {
                 System.out.println("round " + round);
                 time("gelu fused", reps, xs -> FusedOps.geluTanh(xs[0]), x);
@@ -32,10 +31,6 @@ public final class OpProbe {
                 time("attn fused", reps, xs -> FusedOps.causalAttention(xs[0], xs[1], xs[2]), q, k, v);
                 time("attn bmm", reps, xs -> FusedOps.maskedAttention(xs[0], xs[1], xs[2], mask), q, k, v);
                 time("attn ops", reps, xs -> Layers.attentionUnfused(xs[0], xs[1], xs[2], mask), q, k, v);
-                time("ce fused", reps, xs -> CrossEntropy.loss(xs[0], targets), logits);
-                System.setProperty("llm.fused", "false");
-                time("ce ops", reps, xs -> CrossEntropy.loss(xs[0], targets), logits);
-                System.clearProperty("llm.fused");
             }
         }
     }
