@@ -18,6 +18,15 @@ import llm.model.ModelConfig;
  * {@code java -cp ... llm.train.StepProbe [threads] [steps]}; {@code -Dllm.fused=false} for the unfused ops.
  */
 public final class StepProbe {
+    static long minorFaults() {
+        try {
+            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/stat"));
+            return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[7]);
+        } catch (java.io.IOException e) {
+            return -1;
+        }
+    }
+
     public static void main(String[] a) {
         int threads = a.length > 0 ? Integer.parseInt(a[0]) : 2;
         int steps = a.length > 1 ? Integer.parseInt(a[1]) : 12;
@@ -35,7 +44,12 @@ public final class StepProbe {
             double[][] ms = new double[5][steps];
             double[] cpu = new double[steps];
             java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+            long faults0 = 0;
+            double faultsPerStep = 0;
             for (int s = -3; s < steps; s++) {
+                if (s == steps - 5) {
+                    faults0 = minorFaults();
+                }
                 int[] batch = r.ints((long) b * (t + 1), 0, v).toArray();
                 long c0 = mx.getCurrentThreadCpuTime();
                 long t0 = System.nanoTime(), t1, t2, t3;
@@ -66,6 +80,7 @@ public final class StepProbe {
                     ms[4][s] = (t5 - t4) / 1e6;
                 }
             }
+            faultsPerStep = (minorFaults() - faults0) / 5.0;
             String[] names = {"forward", "loss", "backward", "grad_norm", "adamw"};
             double total = 0;
             StringBuilder sb = new StringBuilder();
@@ -75,6 +90,7 @@ public final class StepProbe {
                 total += x[steps / 2];
                 sb.append(String.format(" %s %.1f", names[i], x[steps / 2]));
             }
+            System.out.printf("minor faults per step (last 5 steps): %.0f%n", faultsPerStep);
             double[] cs = cpu.clone();
             Arrays.sort(cs);
             sb.append(String.format(" | main-thread cpu %.1f (min %.1f)", cs[steps / 2], cs[0]));
