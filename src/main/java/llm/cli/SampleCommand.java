@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.UnaryOperator;
 import llm.UserException;
+import llm.engine.DeviceSpec;
 import llm.engine.Engines;
 import llm.generate.Generator;
 import llm.generate.Sampler;
@@ -126,9 +127,14 @@ public final class SampleCommand implements Callable<Integer> {
             throw UserException.usage("give the prefix either with --prefix or as FILES, not both");
         }
         SamplingParams params = sampling.params();
-        Decoder.warmUp(); // the JIT compiles the CPU decoder's loops while the engine starts and the model loads
         String text = prefix != null ? prefix : readFiles();
         Models.Format format = modelOptions.format();
+        if (compute.deviceSpec().kind() != DeviceSpec.Kind.GPU) {
+            // the JIT compiles the CPU decoder, on decode steps of this model's shape, while the engine starts and
+            // the model loads
+            Decoder.warmUp(Models.peekConfig(modelOptions.modelPath()),
+                    compute.threads() == null ? 0 : compute.threads());
+        }
         Device device = compute.resolveDevice();
 
         try (NDManager root = Engines.newRoot(device)) {

@@ -24,12 +24,16 @@ public final class Decoder implements AutoCloseable {
     private int capacityJava;
 
     /**
-     * Optional: lets the JIT start compiling the CPU decoder's loops now, on a background thread, e.g. before a model
-     * is loaded, so that generation starts on compiled code (otherwise the first constructor does this while it
-     * copies the weights). Costs a few tens of ms of CPU; does nothing after the first call.
+     * Optional: lets the JIT start compiling the CPU decoder now, on a background thread, e.g. before a model is
+     * loaded, so that generation starts on compiled code (otherwise the first constructor does this while it copies
+     * the weights). With the model's shape ({@link Models#peekConfig}) it runs decode steps of that shape; costs
+     * about 0.1–0.3 s of CPU on another core; does nothing after the first call.
+     *
+     * @param shape the config of the model about to be loaded, or null if not known
+     * @param threads the threads the decoder will be given (0 = its default)
      */
-    public static void warmUp() {
-        CpuDecoder.warmUpAsync(256);
+    public static void warmUp(ModelConfig shape, int threads) {
+        CpuDecoder.warmUpAsync(shape, threads > 0 ? threads : autoThreads());
     }
 
     /** @param capacity positions to hold (at most the model's context) */

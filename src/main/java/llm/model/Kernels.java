@@ -130,9 +130,9 @@ final class Kernels {
      * so that generation starts on compiled kernels; some tens of ms of CPU.
      *
      * @param len the length of the loops (a model width)
+     * @param rounds calls of each kernel (a few thousand for C2; fewer when real decode steps follow)
      */
-    static void warmUp(int len) {
-        int rounds = 5_000;
+    static void warmUp(int len, int rounds) {
         float[][] w8 = new float[8][len], w9 = new float[9][len]; // with and without a remainder row
         float[] x = new float[9], o = new float[len], a = new float[len], tmp = new float[len], out = new float[8];
         float[][] hs = {new float[len - 1], new float[len]};

@@ -59,36 +59,11 @@ public final class Llama2c {
                 throw UserException.runtime(file + ": truncated header (" + size + " bytes; a llama2.c checkpoint"
                         + " starts with 7 int32)");
             }
-            ByteBuffer hb = ByteBuffer.allocate((int) Math.min(size, 256)).order(ByteOrder.LITTLE_ENDIAN);
-            ch.read(hb, 0);
-            hb.flip();
-            boolean v1 = hb.getInt(0) == MAGIC;
-            int base = 0;
-            if (v1) {
-                int version = hb.getInt(4);
-                if (version != 1) {
-                    throw UserException.runtime(file + ": llama2.c export version " + version
-                            + " is not supported (only float32: legacy and version 1)");
-                }
-                if (size < 256) {
-                    throw UserException.runtime(file + ": truncated header");
-                }
-                base = 8;
-            }
-            int dim = hb.getInt(base), hidden = hb.getInt(base + 4), layers = hb.getInt(base + 8);
-            int heads = hb.getInt(base + 12), kvHeads = hb.getInt(base + 16), vocab = hb.getInt(base + 20);
-            int seqLen = hb.getInt(base + 24);
-            boolean shared = v1 ? hb.get(base + 28) != 0 : vocab > 0;
-            vocab = Math.abs(vocab);
-            ModelConfig config;
-            try {
-                config = new ModelConfig(Architecture.LLAMA, vocab, seqLen, dim, layers, heads, kvHeads, hidden,
-                        1e-5f, 10000f, shared, null);
-            } catch (IllegalArgumentException e) {
-                throw UserException.runtime(file + ": bad header (dim " + dim + ", hidden " + hidden + ", layers "
-                        + layers + ", heads " + heads + ", kv heads " + kvHeads + ", vocab " + vocab + ", seq_len "
-                        + seqLen + "): " + e.getMessage());
-            }
+            Header h = header(ch, file);
+            ModelConfig config = h.config;
+            boolean v1 = h.v1, shared = h.shared;
+            int layers = config.nLayer(), heads = config.nHead(), kvHeads = config.nKvHead();
+            int dim = config.dModel(), hidden = config.dFf(), vocab = config.vocabSize(), seqLen = config.ctx();
             long d = dim, kv = config.kvDim(), f = hidden, l = layers, v = vocab;
             int hd = config.headDim();
             long floats = v * d + l * (2 * d + d * d + 2 * d * kv + d * d + 3 * d * f) + d
@@ -152,6 +127,52 @@ public final class Llama2c {
         } catch (IOException e) {
             throw UserException.runtime(file + ": cannot read: " + e.getMessage(), e);
         }
+    }
+
+    /** The shape of the llama2.c checkpoint at {@code file}, read from its header alone; null when it cannot be read. */
+    public static ModelConfig config(Path file) {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+        return header(ch, file).config;
+        } catch (IOException | RuntimeException e) {
+        return null;
+        }
+    }
+
+    private record Header(ModelConfig config, boolean v1, boolean shared) {}
+
+    private static Header header(FileChannel ch, Path file) throws IOException {
+        long size = ch.size();
+        ByteBuffer hb = ByteBuffer.allocate((int) Math.min(size, 256)).order(ByteOrder.LITTLE_ENDIAN);
+        ch.read(hb, 0);
+        hb.flip();
+        boolean v1 = hb.getInt(0) == MAGIC;
+        int base = 0;
+        if (v1) {
+            int version = hb.getInt(4);
+            if (version != 1) {
+                throw UserException.runtime(file + ": llama2.c export version " + version
+                        + " is not supported (only float32: legacy and version 1)");
+            }
+            if (size < 256) {
+                throw UserException.runtime(file + ": truncated header");
+            }
+            base = 8;
+        }
+        int dim = hb.getInt(base), hidden = hb.getInt(base + 4), layers = hb.getInt(base + 8);
+        int heads = hb.getInt(base + 12), kvHeads = hb.getInt(base + 16), vocab = hb.getInt(base + 20);
+        int seqLen = hb.getInt(base + 24);
+        boolean shared = v1 ? hb.get(base + 28) != 0 : vocab > 0;
+        vocab = Math.abs(vocab);
+        ModelConfig config;
+        try {
+            config = new ModelConfig(Architecture.LLAMA, vocab, seqLen, dim, layers, heads, kvHeads, hidden,
+                    1e-5f, 10000f, shared, null);
+        } catch (IllegalArgumentException e) {
+            throw UserException.runtime(file + ": bad header (dim " + dim + ", hidden " + hidden + ", layers "
+                    + layers + ", heads " + heads + ", kv heads " + kvHeads + ", vocab " + vocab + ", seq_len "
+                    + seqLen + "): " + e.getMessage());
+        }
+        return new Header(config, v1, shared);
     }
 
     private static Parameter p(NDManager m, String name, float[] data, long... shape) {

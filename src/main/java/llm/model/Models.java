@@ -52,6 +52,21 @@ public final class Models {
     }
 
     /**
+     * The shape of the model at {@code path} from its config.json or checkpoint header alone, without loading
+     * weights (cheap: to prepare for a model while it loads); null when it cannot be read — {@link #load} then says why.
+     */
+    public static ModelConfig peekConfig(Path path) {
+        try {
+            return switch (detect(path)) {
+                case RELEASE -> Release.readConfig(releaseDir(path));
+                case LLAMA2C -> Llama2c.config(path);
+            };
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /**
      * The tokenizer file that goes with the model at {@code path} when {@code --tokenizer} is absent: the release's
      * tokenizer.json, or a {@code tokenizer.bin} beside a llama2.c checkpoint; null when there is none.
      */
