@@ -34,6 +34,15 @@ class EnginesTest {
     }
 
     @Test
+    void theLauncherExportsTheSameAllocatorSettings() throws Exception {
+        // bin/llm sets them as GLIBC_TUNABLES before the JVM starts; NativeMemory then recognises them
+        java.nio.file.Path launcher = java.nio.file.Path.of("bin/llm");
+        assumeTrue(java.nio.file.Files.isRegularFile(launcher), "run from the project root");
+        assertTrue(java.nio.file.Files.readString(launcher).contains("GLIBC_TUNABLES=" + NativeMemory.TUNABLES + "\n"),
+                "bin/llm and NativeMemory.TUNABLES differ");
+    }
+
+    @Test
     void stepScopesFreeTheirArrays() {
         try (NDManager root = Engines.newRoot(Device.cpu())) {
             NDArray kept = root.ones(new ai.djl.ndarray.types.Shape(2));
