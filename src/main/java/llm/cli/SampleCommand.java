@@ -167,9 +167,10 @@ public final class SampleCommand implements Callable<Integer> {
                 Log.debug("decoder: %s", decoder.impl());
                 Stepper stepper = new DecoderStepper(decoder, model.config().ctx());
                 long totalTokens = 0;
+                // (the CPU-time reading only with -v: its first call starts JMX, ~20-30 ms; before the clock starts)
+                long cpu0 = Log.verbose() ? processCpuNanos() : 0;
                 long g0 = System.nanoTime();
                 long[] lastFlush = {g0};
-                long cpu0 = processCpuNanos();
                 for (int s = 0; s < numSamples; s++) {
                     if (!json && s > 0) {
                         out.write(SEPARATOR);
@@ -208,7 +209,7 @@ public final class SampleCommand implements Callable<Integer> {
                     }
                 }
                 double secs = (System.nanoTime() - g0) / 1e9;
-                double cpu = (processCpuNanos() - cpu0) / 1e9;
+                double cpu = Log.verbose() ? (processCpuNanos() - cpu0) / 1e9 : 0;
                 Log.debug("%d tokens in %.3f s (%.1f tokens/s, prefill included; process CPU %.3f s, %.1f tokens"
                         + " per CPU-second)", totalTokens, secs, totalTokens / Math.max(secs, 1e-9), cpu,
                         totalTokens / Math.max(cpu, 1e-9));
