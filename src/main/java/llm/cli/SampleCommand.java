@@ -1,6 +1,5 @@
 package llm.cli;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
@@ -31,6 +30,8 @@ import llm.io.Stdio;
 import llm.model.Architecture;
 import llm.model.Decoder;
 import llm.model.LanguageModel;
+import llm.model.ModelArrays;
+import llm.model.ModelConfig;
 import llm.model.Models;
 import llm.tokenizer.Tokenizer;
 import picocli.CommandLine.Command;
@@ -135,18 +136,25 @@ public final class SampleCommand implements Callable<Integer> {
             Decoder.warmUp(Models.peekConfig(modelOptions.modelPath()),
                     compute.threads() == null ? 0 : compute.threads());
         }
-        Device device = compute.resolveDevice();
-
-        try (NDManager root = Engines.newRoot(device)) {
+        // on a CPU-only machine the Java decoder needs no tensors: skip libtorch's start-up (~0.5 s of a short run)
+        boolean engineFree = Engines.cpuOnly(compute.deviceSpec()) && !"djl".equals(System.getProperty("llm.decoder"));
+        if (compute.threads() != null && compute.threads() < 1) {
+            throw UserException.usage("--threads must be at least 1, not " + compute.threads());
+        }
+        NDManager root = engineFree ? null : Engines.newRoot(compute.resolveDevice());
+        try {
             long t0 = System.nanoTime();
-            LanguageModel model = modelOptions.loadModel(root);
+            LanguageModel model = engineFree ? null : modelOptions.loadModel(root);
+            ModelArrays arrays = engineFree ? Models.loadArrays(modelOptions.modelPath()) : null;
+            ModelConfig config = engineFree ? arrays.config() : model.config();
             Tokenizer tok = modelOptions.loadTokenizer();
-            ModelOptions.checkCompatible(tok, model);
+            ModelOptions.checkCompatible(tok, config);
             long seed = params.greedy() && compute.seedOrNull() == null ? 0 : compute.seed();
-            Log.debug("model: %s, %,d parameters, loaded in %.2f s", model.config(), model.parameterCount(),
-                    (System.nanoTime() - t0) / 1e9);
+            Log.debug("model: %s, %,d parameters, loaded in %.2f s%s", config,
+                    engineFree ? arrays.parameterCount() : model.parameterCount(), (System.nanoTime() - t0) / 1e9,
+                    engineFree ? " (CPU only: Java decoder, engine not started)" : "");
             boolean llama2c = format == Models.Format.LLAMA2C;
-            Prompt prompt = buildPrompt(tok, model, text);
+            Prompt prompt = buildPrompt(tok, config, text);
             Set<Integer> endIds = new HashSet<>();
             if (llama2c) {
                 endIds.add(1); // run.c stops when the model emits BOS
@@ -161,11 +169,13 @@ public final class SampleCommand implements Callable<Integer> {
             boolean tty = System.console() != null;
             Sampler sampler = new Sampler(params, seed);
             Gson gson = new GsonBuilder().disableHtmlEscaping().create();
-            int capacity = Math.min(model.config().ctx(), prompt.ids.length + Math.max(maxTokens, 1));
-            try (Decoder decoder = new Decoder(model, root, 1, capacity, Decoder.Impl.AUTO,
-                    compute.threads() == null ? 0 : compute.threads())) {
+            int capacity = Math.min(config.ctx(), prompt.ids.length + Math.max(maxTokens, 1));
+            int threads = compute.threads() == null ? 0 : compute.threads();
+            try (Decoder decoder = engineFree ? new Decoder(arrays, 1, capacity, threads)
+                    : new Decoder(model, root, 1, capacity, Decoder.Impl.AUTO, threads)) {
+                arrays = null; // the decoder has its own copy
                 Log.debug("decoder: %s", decoder.impl());
-                Stepper stepper = new DecoderStepper(decoder, model.config().ctx());
+                Stepper stepper = new DecoderStepper(decoder, config.ctx());
                 long totalTokens = 0;
                 // (the CPU-time reading only with -v: its first call starts JMX, ~20-30 ms; before the clock starts)
                 long cpu0 = Log.verbose() ? processCpuNanos() : 0;
@@ -198,8 +208,7 @@ public final class SampleCommand implements Callable<Integer> {
                     });
                     totalTokens += r.tokens().length;
                     if (r.finish() == Generator.Finish.CONTEXT) {
-                        Log.info("sample %d: stopped at the model's context of %d positions", s + 1,
-                                model.config().ctx());
+                        Log.info("sample %d: stopped at the model's context of %d positions", s + 1, config.ctx());
                     }
                     if (json) {
                         out.flush();
@@ -218,6 +227,10 @@ public final class SampleCommand implements Callable<Integer> {
                 out.write('\n');
             }
             out.flush();
+        } finally {
+            if (root != null) {
+                root.close();
+            }
         }
         return ExitCodes.OK;
     }
@@ -234,10 +247,10 @@ public final class SampleCommand implements Callable<Integer> {
     /** The ids fed to the model, and how many leading ids were added (BOS, or GPT-2's end-of-text) and are not text. */
     record Prompt(int[] ids, int added) {}
 
-    Prompt buildPrompt(Tokenizer tok, LanguageModel model, String text) {
+    Prompt buildPrompt(Tokenizer tok, ModelConfig config, String text) {
         int[] body = text.isEmpty() ? new int[0] : tok.encode(text);
         int start = -1;
-        if (model.config().arch() == Architecture.LLAMA && tok.bos().isPresent()) {
+        if (config.arch() == Architecture.LLAMA && tok.bos().isPresent()) {
             start = tok.bos().getAsInt();
         } else if (body.length == 0) {
             if (tok.eos().isPresent()) {
@@ -250,7 +263,7 @@ public final class SampleCommand implements Callable<Integer> {
             }
         }
         int added = start >= 0 ? 1 : 0;
-        int ctx = model.config().ctx();
+        int ctx = config.ctx();
         if (body.length + added > ctx) {
             int room = Math.max(1, ctx - added - Math.min(Math.max(maxTokens, 1) - 1, ctx / 2));
             Log.warn("the prefix has %d tokens, more than the model's context of %d: keeping its last %d", body.length,

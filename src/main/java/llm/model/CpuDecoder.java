@@ -61,6 +61,15 @@ final class CpuDecoder {
         }, batch, capacity, threads, false);
     }
 
+    CpuDecoder(ModelArrays arrays, int batch, int capacity, int threads) {
+        this(arrays.config(), new Weights() {
+            @Override
+            public float[] get(String name) {
+                return arrays.get(name);
+            }
+        }, batch, capacity, threads, false);
+    }
+
     private CpuDecoder(ModelConfig config, Weights weights, int batch, int capacity, int threads, boolean warming) {
         this.c = config;
         this.gpt2 = c.arch() == Architecture.GPT2;

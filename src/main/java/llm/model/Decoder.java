@@ -16,7 +16,8 @@ public final class Decoder implements AutoCloseable {
     /** Which implementation runs the steps. */
     public enum Impl { AUTO, DJL, JAVA }
 
-    private final LanguageModel model;
+    private final LanguageModel model; // null when built from ModelArrays
+    private final ModelConfig config;
     private final NDManager manager;
     private final KvCache cache;
     private final CpuDecoder cpu;
@@ -41,9 +42,26 @@ public final class Decoder implements AutoCloseable {
         this(model, parent, batch, capacity, Impl.AUTO, 0);
     }
 
+    /**
+     * The Java implementation over weights read without the engine ({@link Models#loadArrays}): what {@code llm
+     * sample} uses on a CPU-only machine, where starting libtorch (~0.5 s) would be the larger part of a short run.
+     *
+     * @param threads CPU threads (0 = {@link #autoThreads})
+     */
+    public Decoder(ModelArrays weights, int batch, int capacity, int threads) {
+        this.model = null;
+        this.config = weights.config();
+        this.batch = batch;
+        this.capacityJava = Math.min(capacity, config.ctx());
+        this.manager = null;
+        this.cache = null;
+        this.cpu = new CpuDecoder(weights, batch, capacityJava, threads > 0 ? threads : autoThreads());
+    }
+
     /** @param threads CPU threads for the Java implementation (0 = {@link #autoThreads}) */
     public Decoder(LanguageModel model, NDManager parent, int batch, int capacity, Impl impl, int threads) {
         this.model = model;
+        this.config = model.config();
         this.batch = batch;
         int cap = Math.min(capacity, model.config().ctx());
         if (impl == Impl.AUTO) {
@@ -85,8 +103,9 @@ public final class Decoder implements AutoCloseable {
         return cpu != null ? Impl.JAVA : Impl.DJL;
     }
 
-    public LanguageModel model() {
-        return model;
+    /** The model's shape. */
+    public ModelConfig config() {
+        return config;
     }
 
     /** Positions fed so far (to row 0; all rows when they advance together). */
@@ -155,7 +174,7 @@ public final class Decoder implements AutoCloseable {
         }
         try (NDManager step = manager.newSubManager()) {
             float[] logits = model.forward(step.create(flat, new Shape(batch, t)), cache, true).toFloatArray();
-            int v = model.config().vocabSize();
+            int v = config.vocabSize();
             float[][] out = new float[batch][];
             for (int b = 0; b < batch; b++) {
                 out[b] = java.util.Arrays.copyOfRange(logits, b * v, (b + 1) * v);

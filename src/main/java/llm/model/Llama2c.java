@@ -1,15 +1,14 @@
 package llm.model;
 
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import llm.UserException;
 
 /**
@@ -53,6 +52,11 @@ public final class Llama2c {
 
     /** Read a llama2.c checkpoint onto {@code manager}'s device. */
     public static LanguageModel read(Path file, NDManager manager) {
+        return readArrays(file).toModel(manager);
+    }
+
+    /** Read a llama2.c checkpoint into Java arrays (HF names and layout: RoPE rows as halves, not pairs). */
+    public static ModelArrays readArrays(Path file) {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             if (size < 28) {
@@ -103,27 +107,25 @@ public final class Llama2c {
             }
             float[] cls = shared ? null : r.floats(v * d);
 
-            List<Parameter> params = new ArrayList<>();
-            params.add(p(manager, "model.embed_tokens.weight", emb, v, d));
+            Map<String, float[]> t = new LinkedHashMap<>();
+            t.put("model.embed_tokens.weight", emb);
             for (int i = 0; i < layers; i++) {
                 String pre = "model.layers." + i + ".";
-                params.add(p(manager, pre + "input_layernorm.weight", slice(rmsAtt, i, d), d));
-                params.add(p(manager, pre + "self_attn.q_proj.weight",
-                        interleavedToHalves(slice(wq, i, d * d), heads, hd, dim), d, d));
-                params.add(p(manager, pre + "self_attn.k_proj.weight",
-                        interleavedToHalves(slice(wk, i, kv * d), kvHeads, hd, dim), kv, d));
-                params.add(p(manager, pre + "self_attn.v_proj.weight", slice(wv, i, kv * d), kv, d));
-                params.add(p(manager, pre + "self_attn.o_proj.weight", slice(wo, i, d * d), d, d));
-                params.add(p(manager, pre + "post_attention_layernorm.weight", slice(rmsFfn, i, d), d));
-                params.add(p(manager, pre + "mlp.gate_proj.weight", slice(w1, i, f * d), f, d));
-                params.add(p(manager, pre + "mlp.up_proj.weight", slice(w3, i, f * d), f, d));
-                params.add(p(manager, pre + "mlp.down_proj.weight", slice(w2, i, d * f), d, f));
+                t.put(pre + "input_layernorm.weight", slice(rmsAtt, i, d));
+                t.put(pre + "self_attn.q_proj.weight", interleavedToHalves(slice(wq, i, d * d), heads, hd, dim));
+                t.put(pre + "self_attn.k_proj.weight", interleavedToHalves(slice(wk, i, kv * d), kvHeads, hd, dim));
+                t.put(pre + "self_attn.v_proj.weight", slice(wv, i, kv * d));
+                t.put(pre + "self_attn.o_proj.weight", slice(wo, i, d * d));
+                t.put(pre + "post_attention_layernorm.weight", slice(rmsFfn, i, d));
+                t.put(pre + "mlp.gate_proj.weight", slice(w1, i, f * d));
+                t.put(pre + "mlp.up_proj.weight", slice(w3, i, f * d));
+                t.put(pre + "mlp.down_proj.weight", slice(w2, i, d * f));
             }
-            params.add(p(manager, "model.norm.weight", rmsFinal, d));
+            t.put("model.norm.weight", rmsFinal);
             if (!shared) {
-                params.add(p(manager, "lm_head.weight", cls, v, d));
+                t.put("lm_head.weight", cls);
             }
-            return LanguageModel.build(config, params);
+            return new ModelArrays(config, t);
         } catch (IOException e) {
             throw UserException.runtime(file + ": cannot read: " + e.getMessage(), e);
         }
@@ -173,10 +175,6 @@ public final class Llama2c {
                     + seqLen + "): " + e.getMessage());
         }
         return new Header(config, v1, shared);
-    }
-
-    private static Parameter p(NDManager m, String name, float[] data, long... shape) {
-        return new Parameter(name, m.create(data, new Shape(shape)), false);
     }
 
     private static float[] slice(float[] all, int layer, long per) {

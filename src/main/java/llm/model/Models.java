@@ -51,6 +51,14 @@ public final class Models {
         };
     }
 
+    /** Read the model at {@code path} into Java arrays, without the engine (for the CPU decoder). */
+    public static ModelArrays loadArrays(Path path) {
+        return switch (detect(path)) {
+            case RELEASE -> Release.readArrays(releaseDir(path));
+            case LLAMA2C -> Llama2c.readArrays(path);
+        };
+    }
+
     /**
      * The shape of the model at {@code path} from its config.json or checkpoint header alone, without loading
      * weights (cheap: to prepare for a model while it loads); null when it cannot be read — {@link #load} then says why.

@@ -59,6 +59,11 @@ class ReleaseTest extends CpuRoot {
         }
         Safetensors.write(dir.resolve("model.safetensors"), ts, null);
         LanguageModel back = Release.read(dir, root);
+        ModelArrays arrays = Models.loadArrays(dir); // the engine-free read (CPU sampling): same numbers, same layout
+        for (Parameter p : model.parameters()) {
+            assertArrayEquals(p.array().toFloatArray(), arrays.get(p.name()), 0f, p.name());
+        }
+        assertEquals(model.parameterCount(), arrays.parameterCount());
         assertArrayEquals(model.parameter("transformer.h.0.mlp.c_fc.weight").array().toFloatArray(),
                 back.parameter("transformer.h.0.mlp.c_fc.weight").array().toFloatArray(), 0f);
     }
