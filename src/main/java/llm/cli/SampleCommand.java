@@ -136,8 +136,10 @@ public final class SampleCommand implements Callable<Integer> {
             Decoder.warmUp(Models.peekConfig(modelOptions.modelPath()),
                     compute.threads() == null ? 0 : compute.threads());
         }
-        // on a CPU-only machine the Java decoder needs no tensors: skip libtorch's start-up (~0.5 s of a short run)
-        boolean engineFree = Engines.cpuOnly(compute.deviceSpec()) && !"djl".equals(System.getProperty("llm.decoder"));
+        // on a CPU-only machine the Java decoder needs no tensors: skip libtorch's start-up (~0.5 s of a short run);
+        // -Dllm.engineFree=false loads through the engine anyway (for comparisons)
+        boolean engineFree = Engines.cpuOnly(compute.deviceSpec()) && !"djl".equals(System.getProperty("llm.decoder"))
+                && !"false".equals(System.getProperty("llm.engineFree"));
         if (compute.threads() != null && compute.threads() < 1) {
             throw UserException.usage("--threads must be at least 1, not " + compute.threads());
         }

@@ -274,7 +274,15 @@ final class CpuDecoder {
     private static float[][] getT(WeightReader m, String name) {
         long[] shape = m.shapes.get(name);
         int out = (int) shape[0], in = (int) shape[1];
-        return rows(Release.transpose(get(m, name), out, in), in, out);
+        float[] w = get(m, name); // (out, in) row-major
+        float[][] t = new float[in][out]; // straight into rows: no transposed flat copy (less garbage for the GC)
+        for (int o = 0; o < out; o++) {
+            int base = o * in;
+            for (int i = 0; i < in; i++) {
+                t[i][o] = w[base + i];
+            }
+        }
+        return t;
     }
 
     /** A row-major (n, m) matrix as n arrays of m. */

@@ -183,6 +183,21 @@ public final class Decoder implements AutoCloseable {
         }
     }
 
+    /**
+     * Feed one token to a one-row decoder; returns its logits in a buffer that the Java implementation reuses
+     * (valid until the next call). A generation loop that samples at once needs no copy per token (a 128 KB copy
+     * and garbage per token for a 32,000-token vocabulary, which made the GC copy the weights mid-run).
+     */
+    public float[] nextShared(int id) {
+        if (batch != 1) {
+            throw new IllegalStateException("nextShared needs a one-row decoder, not " + batch);
+        }
+        if (cpu != null) {
+            return cpu.step(new int[] {id}, null)[0];
+        }
+        return next(new int[] {id})[0];
+    }
+
     /** Feed one token per row. */
     public float[][] next(int[] ids) {
         int[][] rows = new int[ids.length][];
