@@ -202,6 +202,9 @@ public final class Llama2c {
     private static final class Reader {
         private final FileChannel ch;
         private long pos;
+        // one buffer for all reads, outside the heap (a fresh 4 MB heap buffer per tensor was most of the load time
+        // of a small model: zeroed, page-faulted and copied once more by the channel)
+        private final ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
 
         Reader(FileChannel ch, long pos) {
             this.ch = ch;
@@ -213,8 +216,8 @@ public final class Llama2c {
                 throw new IOException("tensor of " + n + " values is too large");
             }
             float[] out = new float[(int) n];
-            int chunk = 1 << 20;
-            ByteBuffer b = ByteBuffer.allocate(4 * chunk).order(ByteOrder.LITTLE_ENDIAN);
+            int chunk = buf.capacity() / 4;
+            ByteBuffer b = buf;
             for (int i = 0; i < out.length; i += chunk) {
                 int m = Math.min(chunk, out.length - i);
                 b.clear().limit(4 * m);
