@@ -92,13 +92,12 @@ public final class Llm implements Runnable {
         }
         cmd.setOut(Stdio.textOut());
         cmd.setErr(new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true));
-        cmd.setExecutionExceptionHandler(Llm::handleExecutionException);
-        cmd.setParameterExceptionHandler(Llm::handleParameterException);
+        // (nested classes, not lambdas: a lambda's class is generated at run time through the JDK's ASM, a few tens
+        // of ms of every start-up, and the JIT then compiles that generator instead of the command's own code)
+        cmd.setExecutionExceptionHandler(new Handlers());
+        cmd.setParameterExceptionHandler(new Handlers());
         cmd.setUsageHelpAutoWidth(true);
-        cmd.setExecutionStrategy(parsed -> {
-            applyLogLevel(parsed);
-            return new CommandLine.RunLast().execute(parsed);
-        });
+        cmd.setExecutionStrategy(new Handlers());
         return cmd;
     }
 
@@ -107,6 +106,26 @@ public final class Llm implements Runnable {
             return c.getDeclaredConstructor().newInstance();
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot create " + c.getName(), e);
+        }
+    }
+
+    /** Our error handlers and execution strategy for picocli. */
+    private static final class Handlers implements CommandLine.IExecutionExceptionHandler,
+            CommandLine.IParameterExceptionHandler, CommandLine.IExecutionStrategy {
+        @Override
+        public int handleExecutionException(Exception ex, CommandLine cmd, CommandLine.ParseResult parsed) {
+            return Llm.handleExecutionException(ex, cmd, parsed);
+        }
+
+        @Override
+        public int handleParseException(CommandLine.ParameterException ex, String[] args) {
+            return Llm.handleParameterException(ex, args);
+        }
+
+        @Override
+        public int execute(CommandLine.ParseResult parsed) {
+            applyLogLevel(parsed);
+            return new CommandLine.RunLast().execute(parsed);
         }
     }
 
