@@ -188,9 +188,9 @@ final class CpuDecoder {
                         if (shape == null) {
                             Kernels.warmUp(256, 5_000);
                         } else {
-                            // first every branch of the kernels (made-up weights never drive e^x out of range: a
+                            // first the kernels' rare branches (made-up weights never drive e^x out of range: a
                             // branch never seen in the profile is compiled as a trap that throws the code away)
-                            Kernels.warmUp(Math.max(48, Math.min(shape.dModel(), 512)), 1_000);
+                            Kernels.warmUpRareBranches();
                             warmUpSteps(shape, threads);
                         }
                     } catch (RuntimeException e) { // only ever a lost speed-up: never a message, never a failure

@@ -159,6 +159,24 @@ final class Kernels {
         }
     }
 
+    /**
+     * Takes the rare branches of the kernels a few hundred times (e^x out of range both ways), on short arrays, so
+     * that they are in the JIT's profile when real decode steps warm the rest up: a branch the profile never saw is
+     * compiled as a trap, and taking it later throws the compiled code away (seen: the attention's compiled code
+     * discarded at the first real token). Cheap: no loop runs long enough for the JIT to compile it on its own.
+     */
+    static void warmUpRareBranches() {
+        float[] a = new float[8], tmp = new float[8];
+        for (int r = 0; r < 300; r++) {
+            a[r & 7] = (r & 1) == 0 ? -1e3f : 1e3f;
+            exp(a, 8, 1f, 0f, tmp);
+            a[r & 7] = 0f;
+            a[(r + 3) & 7] = -1e3f;
+            exp(a, 8, 1f, max(a, 8), tmp);
+            a[(r + 3) & 7] = 0f;
+        }
+    }
+
     /** out = w ⊙ in / rms(in), rms = √(mean(in²) + eps). */
     static void rmsNorm(float[] out, float[] in, float[] w, float eps) {
         int n = in.length;
