@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Generation speed of `llm sample` (issue 4): tokens/s (median of RUNS runs, measured inside the process, prefill
 # included) and the wall time of a whole short run, on stories260K and on a random llama2.c model of the 15M shape
-# (dim 288, 6 layers, 6 heads, vocab 32000), for the Java CPU decoder (default on CPU) and the DJL decoder.
-# usage: [DECODERS="java djl"] [THREADS=N] bench/sample.sh [RUNS=5]    (needs python3 with numpy for the random model;
+# (dim 288, 6 layers, 6 heads, vocab 32000), for the Java CPU decoder (default on CPU: weights read into Java arrays,
+# libtorch not started), the same decoder with the model loaded through the engine ("java-engine"), and the DJL
+# decoder ("djl").
+# usage: [DECODERS="java java-engine djl"] [THREADS=N] bench/sample.sh [RUNS=5]    (needs python3 with numpy for the random model;
 # ../shared for stories260K). THREADS passes --threads N (default: llm's own choice, all cores). Extra JVM options for
 # every run (e.g. -Dllm.noWarmUp=true) go in BENCH_JAVA_OPTS.
 set -euo pipefail
@@ -13,25 +15,32 @@ llm="$root/bin/llm"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 
+jvm_opts() { # decoder
+  case "$1" in
+    java-engine) echo "-Dllm.decoder=java -Dllm.engineFree=false ${BENCH_JAVA_OPTS:-}" ;;
+    *) echo "-Dllm.decoder=$1 ${BENCH_JAVA_OPTS:-}" ;;
+  esac
+}
+
 median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 
 # one run: prints "tokens/s tokens-per-CPU-second" from the -v timing line
 speed() { # decoder model tokenizer n temperature
-  LLM_JAVA_OPTS="-Dllm.decoder=$1 ${BENCH_JAVA_OPTS:-}" "$llm" sample -v ${THREADS:+--threads $THREADS} --seed 1 --model "$2" --tokenizer "$3" -n "$4" \
+  LLM_JAVA_OPTS="$(jvm_opts "$1")" "$llm" sample -v ${THREADS:+--threads $THREADS} --seed 1 --model "$2" --tokenizer "$3" -n "$4" \
       --temperature "$5" 2>&1 >/dev/null | sed -n 's/.* (\([0-9.]*\) tokens\/s.*, \([0-9.]*\) tokens per CPU-second.*/\1 \2/p'
 }
 
 wall() { # decoder model tokenizer n
   local t0 t1
   t0=$(date +%s.%N)
-  LLM_JAVA_OPTS="-Dllm.decoder=$1 ${BENCH_JAVA_OPTS:-}" "$llm" sample -q ${THREADS:+--threads $THREADS} --seed 1 --model "$2" --tokenizer "$3" -n "$4" \
+  LLM_JAVA_OPTS="$(jvm_opts "$1")" "$llm" sample -q ${THREADS:+--threads $THREADS} --seed 1 --model "$2" --tokenizer "$3" -n "$4" \
       --temperature 0 >/dev/null
   t1=$(date +%s.%N)
   echo "$t1 - $t0" | bc -l
 }
 
 bench() { # label model tokenizer n temperature
-  for dec in ${DECODERS:-java djl}; do
+  for dec in ${DECODERS:-java java-engine djl}; do
     local s=() c=() w=() r
     for ((i = 0; i < runs; i++)); do
       r="$(speed "$dec" "$2" "$3" "$4" "$5")"; s+=("${r% *}"); c+=("${r#* }")

@@ -13,6 +13,6 @@ record DecoderStepper(Decoder decoder, int context) implements Stepper {
 
     @Override
     public float[] next(int id) {
-        return decoder.next(new int[] {id})[0];
+        return decoder.nextShared(id); // the loop samples from it before the next call
     }
 }

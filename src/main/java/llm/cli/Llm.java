@@ -3,6 +3,7 @@ package llm.cli;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import llm.UserException;
 import llm.engine.Engines;
 import llm.io.ClosedPipeException;
@@ -24,18 +25,6 @@ import picocli.CommandLine.Spec;
             "A command-line toolkit for base language models: tokenize text, train a GPT-style model, "
                     + "sample from it, audit it for memorized text, prompt it with few-shot examples, and score it.",
             "Commands read stdin when given '-' and write data to stdout; progress and logs go to stderr."
-        },
-        subcommands = {
-            TokenizeCommand.class,
-            TrainCommand.class,
-            SampleCommand.class,
-            MemorizeCheckCommand.class,
-            FewshotCommand.class,
-            ScoreCommand.class,
-            InfoCommand.class,
-            CostCommand.class,
-            EnvCommand.class,
-            HelpCommand.class
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {ExitCodes.OK_LINE, ExitCodes.RUNTIME_LINE, ExitCodes.USAGE_LINE,
@@ -65,19 +54,79 @@ public final class Llm implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (see 'llm --help')");
     }
 
-    /** A configured command line: our error handlers, UTF-8 stdout that reports a closed pipe. */
+    /** The commands, in the order of {@code llm --help}. */
+    static final List<Class<?>> COMMANDS = List.of(TokenizeCommand.class, TrainCommand.class, SampleCommand.class,
+            MemorizeCheckCommand.class, FewshotCommand.class, ScoreCommand.class, InfoCommand.class, CostCommand.class,
+            EnvCommand.class, HelpCommand.class);
+
+    /** A configured command line with every command: our error handlers, UTF-8 stdout that reports a closed pipe. */
     public static CommandLine newCommandLine() {
+        return newCommandLine(COMMANDS);
+    }
+
+    /**
+     * The command line for {@code args}: only the command that args name, when they name one (other than help).
+     * picocli builds a command's model by reflection over its options, ~50 ms per command at start-up; a run only
+     * needs its own. Without a recognisable command (no command, a typo, {@code help}) every command is there, for
+     * the command list, suggestions and help.
+     */
+    static CommandLine newCommandLine(String... args) {
+        for (String a : args) {
+            if (a.equals("--")) {
+                break;
+            }
+            for (Class<?> c : COMMANDS) {
+                Command ann = c.getAnnotation(Command.class);
+                if (ann.name().equals(a)) {
+                    return newCommandLine(c == HelpCommand.class ? COMMANDS : List.of(c));
+                }
+            }
+        }
+        return newCommandLine(COMMANDS);
+    }
+
+    private static CommandLine newCommandLine(List<Class<?>> commands) {
         CommandLine cmd = new CommandLine(new Llm());
+        for (Class<?> c : commands) {
+            cmd.addSubcommand(new CommandLine(instantiate(c)));
+        }
         cmd.setOut(Stdio.textOut());
         cmd.setErr(new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true));
-        cmd.setExecutionExceptionHandler(Llm::handleExecutionException);
-        cmd.setParameterExceptionHandler(Llm::handleParameterException);
+        // (nested classes, not lambdas: a lambda's class is generated at run time through the JDK's ASM, a few tens
+        // of ms of every start-up, and the JIT then compiles that generator instead of the command's own code)
+        cmd.setExecutionExceptionHandler(new Handlers());
+        cmd.setParameterExceptionHandler(new Handlers());
         cmd.setUsageHelpAutoWidth(true);
-        cmd.setExecutionStrategy(parsed -> {
+        cmd.setExecutionStrategy(new Handlers());
+        return cmd;
+    }
+
+    private static Object instantiate(Class<?> c) {
+        try {
+            return c.getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot create " + c.getName(), e);
+        }
+    }
+
+    /** Our error handlers and execution strategy for picocli. */
+    private static final class Handlers implements CommandLine.IExecutionExceptionHandler,
+            CommandLine.IParameterExceptionHandler, CommandLine.IExecutionStrategy {
+        @Override
+        public int handleExecutionException(Exception ex, CommandLine cmd, CommandLine.ParseResult parsed) {
+            return Llm.handleExecutionException(ex, cmd, parsed);
+        }
+
+        @Override
+        public int handleParseException(CommandLine.ParameterException ex, String[] args) {
+            return Llm.handleParameterException(ex, args);
+        }
+
+        @Override
+        public int execute(CommandLine.ParseResult parsed) {
             applyLogLevel(parsed);
             return new CommandLine.RunLast().execute(parsed);
-        });
-        return cmd;
+        }
     }
 
     /** {@code -q}/{@code -v} given anywhere on the command line set the stderr verbosity. */
@@ -96,7 +145,7 @@ public final class Llm implements Runnable {
     public static int run(String... args) {
         Engines.configureOffline();
         Log.setLevel(Log.Level.NORMAL);
-        CommandLine cmd = newCommandLine();
+        CommandLine cmd = newCommandLine(args);
         int code;
         try {
             code = cmd.execute(args);

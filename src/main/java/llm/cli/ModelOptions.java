@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import llm.UserException;
 import llm.model.LanguageModel;
+import llm.model.ModelConfig;
 import llm.model.Models;
 import llm.tokenizer.Tokenizer;
 import llm.tokenizer.Tokenizers;
@@ -85,9 +86,14 @@ public final class ModelOptions {
 
     /** Check that the tokenizer's ids fit the model's vocabulary. */
     public static void checkCompatible(Tokenizer tok, LanguageModel model) {
-        if (tok.vocabSize() > model.config().vocabSize()) {
+        checkCompatible(tok, model.config());
+    }
+
+    /** Check that the tokenizer's ids fit the vocabulary of a model of this shape. */
+    public static void checkCompatible(Tokenizer tok, ModelConfig config) {
+        if (tok.vocabSize() > config.vocabSize()) {
             throw UserException.usage("tokenizer " + tok.name() + " has " + tok.vocabSize()
-                    + " tokens but the model only " + model.config().vocabSize() + " (wrong --tokenizer?)");
+                    + " tokens but the model only " + config.vocabSize() + " (wrong --tokenizer?)");
         }
     }
 }

@@ -1,6 +1,5 @@
 package llm.cli;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
@@ -18,6 +17,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.UnaryOperator;
 import llm.UserException;
+import llm.engine.DeviceSpec;
 import llm.engine.Engines;
 import llm.generate.Generator;
 import llm.generate.Sampler;
@@ -30,6 +30,8 @@ import llm.io.Stdio;
 import llm.model.Architecture;
 import llm.model.Decoder;
 import llm.model.LanguageModel;
+import llm.model.ModelArrays;
+import llm.model.ModelConfig;
 import llm.model.Models;
 import llm.tokenizer.Tokenizer;
 import picocli.CommandLine.Command;
@@ -126,21 +128,35 @@ public final class SampleCommand implements Callable<Integer> {
             throw UserException.usage("give the prefix either with --prefix or as FILES, not both");
         }
         SamplingParams params = sampling.params();
-        Decoder.warmUp(); // the JIT compiles the CPU decoder's loops while the engine starts and the model loads
         String text = prefix != null ? prefix : readFiles();
         Models.Format format = modelOptions.format();
-        Device device = compute.resolveDevice();
-
-        try (NDManager root = Engines.newRoot(device)) {
+        if (compute.deviceSpec().kind() != DeviceSpec.Kind.GPU) {
+            // the JIT compiles the CPU decoder, on decode steps of this model's shape, while the engine starts and
+            // the model loads
+            Decoder.warmUp(Models.peekConfig(modelOptions.modelPath()),
+                    compute.threads() == null ? 0 : compute.threads());
+        }
+        // on a CPU-only machine the Java decoder needs no tensors: skip libtorch's start-up (~0.5 s of a short run);
+        // -Dllm.engineFree=false loads through the engine anyway (for comparisons)
+        boolean engineFree = Engines.cpuOnly(compute.deviceSpec()) && !"djl".equals(System.getProperty("llm.decoder"))
+                && !"false".equals(System.getProperty("llm.engineFree"));
+        if (compute.threads() != null && compute.threads() < 1) {
+            throw UserException.usage("--threads must be at least 1, not " + compute.threads());
+        }
+        NDManager root = engineFree ? null : Engines.newRoot(compute.resolveDevice());
+        try {
             long t0 = System.nanoTime();
-            LanguageModel model = modelOptions.loadModel(root);
+            LanguageModel model = engineFree ? null : modelOptions.loadModel(root);
+            ModelArrays arrays = engineFree ? Models.loadArrays(modelOptions.modelPath()) : null;
+            ModelConfig config = engineFree ? arrays.config() : model.config();
             Tokenizer tok = modelOptions.loadTokenizer();
-            ModelOptions.checkCompatible(tok, model);
+            ModelOptions.checkCompatible(tok, config);
             long seed = params.greedy() && compute.seedOrNull() == null ? 0 : compute.seed();
-            Log.debug("model: %s, %,d parameters, loaded in %.2f s", model.config(), model.parameterCount(),
-                    (System.nanoTime() - t0) / 1e9);
+            Log.debug("model: %s, %,d parameters, loaded in %.2f s%s", config,
+                    engineFree ? arrays.parameterCount() : model.parameterCount(), (System.nanoTime() - t0) / 1e9,
+                    engineFree ? " (CPU only: Java decoder, engine not started)" : "");
             boolean llama2c = format == Models.Format.LLAMA2C;
-            Prompt prompt = buildPrompt(tok, model, text);
+            Prompt prompt = buildPrompt(tok, config, text);
             Set<Integer> endIds = new HashSet<>();
             if (llama2c) {
                 endIds.add(1); // run.c stops when the model emits BOS
@@ -155,15 +171,18 @@ public final class SampleCommand implements Callable<Integer> {
             boolean tty = System.console() != null;
             Sampler sampler = new Sampler(params, seed);
             Gson gson = new GsonBuilder().disableHtmlEscaping().create();
-            int capacity = Math.min(model.config().ctx(), prompt.ids.length + Math.max(maxTokens, 1));
-            try (Decoder decoder = new Decoder(model, root, 1, capacity, Decoder.Impl.AUTO,
-                    compute.threads() == null ? 0 : compute.threads())) {
+            int capacity = Math.min(config.ctx(), prompt.ids.length + Math.max(maxTokens, 1));
+            int threads = compute.threads() == null ? 0 : compute.threads();
+            try (Decoder decoder = engineFree ? new Decoder(arrays, 1, capacity, threads)
+                    : new Decoder(model, root, 1, capacity, Decoder.Impl.AUTO, threads)) {
+                arrays = null; // the decoder has its own copy
                 Log.debug("decoder: %s", decoder.impl());
-                Stepper stepper = new DecoderStepper(decoder, model.config().ctx());
+                Stepper stepper = new DecoderStepper(decoder, config.ctx());
                 long totalTokens = 0;
+                // (the CPU-time reading only with -v: its first call starts JMX, ~20-30 ms; before the clock starts)
+                long cpu0 = Log.verbose() ? processCpuNanos() : 0;
                 long g0 = System.nanoTime();
                 long[] lastFlush = {g0};
-                long cpu0 = processCpuNanos();
                 for (int s = 0; s < numSamples; s++) {
                     if (!json && s > 0) {
                         out.write(SEPARATOR);
@@ -191,8 +210,7 @@ public final class SampleCommand implements Callable<Integer> {
                     });
                     totalTokens += r.tokens().length;
                     if (r.finish() == Generator.Finish.CONTEXT) {
-                        Log.info("sample %d: stopped at the model's context of %d positions", s + 1,
-                                model.config().ctx());
+                        Log.info("sample %d: stopped at the model's context of %d positions", s + 1, config.ctx());
                     }
                     if (json) {
                         out.flush();
@@ -202,7 +220,7 @@ public final class SampleCommand implements Callable<Integer> {
                     }
                 }
                 double secs = (System.nanoTime() - g0) / 1e9;
-                double cpu = (processCpuNanos() - cpu0) / 1e9;
+                double cpu = Log.verbose() ? (processCpuNanos() - cpu0) / 1e9 : 0;
                 Log.debug("%d tokens in %.3f s (%.1f tokens/s, prefill included; process CPU %.3f s, %.1f tokens"
                         + " per CPU-second)", totalTokens, secs, totalTokens / Math.max(secs, 1e-9), cpu,
                         totalTokens / Math.max(cpu, 1e-9));
@@ -211,6 +229,10 @@ public final class SampleCommand implements Callable<Integer> {
                 out.write('\n');
             }
             out.flush();
+        } finally {
+            if (root != null) {
+                root.close();
+            }
         }
         return ExitCodes.OK;
     }
@@ -227,10 +249,10 @@ public final class SampleCommand implements Callable<Integer> {
     /** The ids fed to the model, and how many leading ids were added (BOS, or GPT-2's end-of-text) and are not text. */
     record Prompt(int[] ids, int added) {}
 
-    Prompt buildPrompt(Tokenizer tok, LanguageModel model, String text) {
+    Prompt buildPrompt(Tokenizer tok, ModelConfig config, String text) {
         int[] body = text.isEmpty() ? new int[0] : tok.encode(text);
         int start = -1;
-        if (model.config().arch() == Architecture.LLAMA && tok.bos().isPresent()) {
+        if (config.arch() == Architecture.LLAMA && tok.bos().isPresent()) {
             start = tok.bos().getAsInt();
         } else if (body.length == 0) {
             if (tok.eos().isPresent()) {
@@ -243,7 +265,7 @@ public final class SampleCommand implements Callable<Integer> {
             }
         }
         int added = start >= 0 ? 1 : 0;
-        int ctx = model.config().ctx();
+        int ctx = config.ctx();
         if (body.length + added > ctx) {
             int room = Math.max(1, ctx - added - Math.min(Math.max(maxTokens, 1) - 1, ctx / 2));
             Log.warn("the prefix has %d tokens, more than the model's context of %d: keeping its last %d", body.length,

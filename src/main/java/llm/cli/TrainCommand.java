@@ -445,7 +445,7 @@ public final class TrainCommand implements Callable<Integer> {
                     + " replicas on " + replicaDevices.stream().map(Engines::describe).distinct().toList();
             Log.info("model: %s, %d layers, %d heads, d %d, ctx %d, vocab %d: %,d parameters, %.1f MFLOP/token;"
                             + " %s, peak %s%s (%s)", a, nLayer, nHead, dm, t, config.vocabSize(), model.parameterCount(),
-                    flopsPerToken / 1e6, where, Quantity.human(peak.flops()) + "FLOP/s",
+                    flopsPerToken / 1e6, where, Quantity.si(peak.flops(), "FLOP/s"),
                     deviceCount > 1 ? " × " + deviceCount : "", peak.source());
             Log.info("training: %d steps × %,d tokens (batch %d%s × ctx %d × accum %d) = %s tokens; lr %.2e → %.2e,"
                             + " warmup %d", totalSteps, stepTokens, batch,
@@ -496,7 +496,7 @@ public final class TrainCommand implements Callable<Integer> {
                 }
             }
             Log.info("time per phase (this session): %s; peak RSS %s", r.times().summary(),
-                    Quantity.human(peakRssBytes()) + "B");
+                    Quantity.si(peakRssBytes(), "B"));
             Log.info("done: %d steps, %s tokens in %s; final train loss %.4f, val loss %s; release in %s", r.steps(),
                     Quantity.human(r.tokens()), Progress.duration(r.wallSeconds()), r.finalLoss(),
                     Double.isFinite(r.finalValLoss()) ? String.format(Locale.ROOT, "%.4f", r.finalValLoss()) : "-",

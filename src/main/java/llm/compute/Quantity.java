@@ -77,6 +77,18 @@ public final class Quantity {
         return trim(v);
     }
 
+    /** A measure with an SI prefix and its unit: {@code si(1.6e11, "FLOP/s")} = "160 GFLOP/s", {@code si(1.2e9, "B")}. */
+    public static String si(double v, String unit) {
+        String[] prefix = {"P", "T", "G", "M", "k"};
+        double[] scale = {1e15, 1e12, 1e9, 1e6, 1e3};
+        for (int i = 0; i < scale.length; i++) {
+            if (Math.abs(v) >= scale[i]) {
+                return trim(v / scale[i]) + " " + prefix[i] + unit;
+            }
+        }
+        return trim(v) + " " + unit;
+    }
+
     /** A FLOP count or rate in scientific notation with three significant digits: {@code 3.65e25}. */
     public static String sci(double v) {
         return String.format(Locale.ROOT, "%.3g", v).replace("e+", "e").replace("e0", "e");

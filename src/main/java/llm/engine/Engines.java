@@ -64,6 +64,52 @@ public final class Engines {
     }
 
     /**
+     * Whether {@code spec} can only mean the CPU, decided without starting libtorch: {@code --device cpu}, or
+     * {@code auto} where the libtorch DJL would load is the bundled CPU build (no {@code PYTORCH_LIBRARY_PATH}, no
+     * CUDA {@code PYTORCH_FLAVOR}, and only CPU native jars on the class path). Lets a command that needs no
+     * tensors on the CPU (the Java decoder of {@code llm sample}) skip the engine's start-up.
+     */
+    public static boolean cpuOnly(DeviceSpec spec) {
+        if (spec.kind() != DeviceSpec.Kind.AUTO) {
+            return spec.kind() == DeviceSpec.Kind.CPU;
+        }
+        if (setting("PYTORCH_LIBRARY_PATH") != null) {
+            return false;
+        }
+        String flavor = setting("PYTORCH_FLAVOR");
+        if (flavor != null && !flavor.startsWith("cpu")) {
+            return false;
+        }
+        try {
+            java.util.Enumeration<java.net.URL> found = Engines.class.getClassLoader()
+                    .getResources("native/lib/pytorch.properties");
+            boolean any = false;
+            while (found.hasMoreElements()) {
+                java.util.Properties p = new java.util.Properties();
+                try (java.io.InputStream in = found.nextElement().openStream()) {
+                    p.load(in);
+                }
+                if (!p.getProperty("flavor", "").startsWith("cpu")) {
+                    return false;
+                }
+                any = true;
+            }
+            return any;
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    /** An environment variable or system property (DJL reads both), or null. */
+    private static String setting(String name) {
+        String v = System.getProperty(name);
+        if (v == null || v.isEmpty()) {
+            v = System.getenv(name);
+        }
+        return v == null || v.isEmpty() ? null : v;
+    }
+
+    /**
      * Resolve {@code --device}: auto = first GPU if one is present, else CPU.
      *
      * @throws UserException (exit 2) when a GPU is asked for that does not exist

@@ -24,12 +24,20 @@ import llm.io.Log;
  * The cost: the process keeps its peak native memory until it exits (what a caching allocator does anyway). Only on
  * Linux with glibc; a no-op elsewhere (musl has no {@code mallopt}). {@code -Dllm.mallopt=false} turns it off, and
  * it is skipped when the user set glibc's own {@code MALLOC_*_} or {@code GLIBC_TUNABLES} variables.
+ *
+ * <p>The launcher ({@code bin/llm}) sets the same four values for glibc before the JVM starts, as
+ * {@code GLIBC_TUNABLES=}{@value #TUNABLES}: then nothing is left to do here, and the ~0.4 s that loading JNA and
+ * calling {@code mallopt} took at every start are saved.
  */
 public final class NativeMemory {
     private static final int M_TRIM_THRESHOLD = -1;
     private static final int M_TOP_PAD = -2;
     private static final int M_MMAP_THRESHOLD = -3;
     private static final int M_ARENA_MAX = -8;
+
+    /** The settings as glibc tunables, as bin/llm exports them (kept equal by a test). */
+    public static final String TUNABLES = "glibc.malloc.mmap_threshold=1073741824:glibc.malloc.trim_threshold=1073741824"
+            + ":glibc.malloc.top_pad=268435456:glibc.malloc.arena_max=1";
 
     private static boolean done;
     private static boolean applied;
@@ -42,6 +50,10 @@ public final class NativeMemory {
             return applied;
         }
         done = true;
+        if (TUNABLES.equals(System.getenv("GLIBC_TUNABLES"))) { // the launcher set them before the process started
+            applied = true;
+            return true;
+        }
         if (!"true".equals(System.getProperty("llm.mallopt", "true"))
                 || !System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")
                 || userTuned()) {

@@ -10,6 +10,7 @@ import java.util.SplittableRandom;
 public final class Sampler {
     private final SamplingParams params;
     private final SplittableRandom rng;
+    private double[] weights = new double[0]; // scratch of sample(): one sampler is used by one thread
 
     public Sampler(SamplingParams params, long seed) {
         this.params = params;
@@ -61,7 +62,10 @@ public final class Sampler {
         for (float x : l) {
             max = Math.max(max, x * invT);
         }
-        double[] p = new double[n];
+        if (weights.length != n) {
+            weights = new double[n];
+        }
+        double[] p = weights; // reused: no garbage per token (a vocabulary of 32,000 is 256 KB)
         for (int i = 0; i < n; i++) {
             p[i] = Math.exp(l[i] * invT - max); // unnormalised; the top token has 1
         }

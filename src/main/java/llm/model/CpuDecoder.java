@@ -47,15 +47,56 @@ final class CpuDecoder {
             float[][] wo, float[] bo, float[] n2w, float[] n2b,
             float[][] w1, float[] b1, float[][] w3, float[][] w2, float[] b2) {}
 
+    /** Where the weights come from: each by its HF name, flat, row-major in its {@link Init#specs} shape. */
+    interface Weights {
+        float[] get(String name);
+
+        /** The matrix {@code name}, (out, in), as the rows of its transpose: (in)(out). */
+        default float[][] transposedRows(String name, int out, int in) {
+            float[] w = get(name); // (out, in) row-major
+            float[][] t = new float[in][out]; // straight into rows: no transposed flat copy (less garbage)
+            for (int o = 0; o < out; o++) {
+                int base = o * in;
+                for (int i = 0; i < in; i++) {
+                    t[i][o] = w[base + i];
+                }
+            }
+            return t;
+        }
+    }
+
     CpuDecoder(LanguageModel model, int batch, int capacity, int threads) {
-        this.c = model.config();
+        this(model.config(), new Weights() { // (not a lambda: see warmUpAsync)
+            @Override
+            public float[] get(String name) {
+                return model.parameter(name).array().toFloatArray();
+            }
+        }, batch, capacity, threads, false);
+    }
+
+    CpuDecoder(ModelArrays arrays, int batch, int capacity, int threads) {
+        this(arrays.config(), new Weights() {
+            @Override
+            public float[] get(String name) {
+                return arrays.get(name);
+            }
+        }, batch, capacity, threads, false);
+    }
+
+    private CpuDecoder(ModelConfig config, Weights weights, int batch, int capacity, int threads, boolean warming) {
+        this.c = config;
         this.gpt2 = c.arch() == Architecture.GPT2;
         this.batch = batch;
         this.capacity = capacity;
         this.team = new Team(threads);
         this.useTeam = new TeamChoice(team.size() > 1);
         int d = c.dModel(), kv = c.kvDim(), f = c.dFf(), ll = c.nLayer(), hd = c.headDim();
-        Thread warmUp = warmUpAsync(Math.max(48, Math.min(d, 512))); // meanwhile, copy the weights
+        Thread warmUp = warming ? null : warmUpAsync(c, threads); // meanwhile, copy the weights
+        java.util.Map<String, long[]> shapes = new java.util.HashMap<>();
+        for (Init.Spec s : Init.specs(c)) {
+            shapes.put(s.name(), s.shape());
+        }
+        WeightReader model = new WeightReader(weights, shapes);
         layers = new Layer[ll];
         if (gpt2) {
             embed = get(model, "transformer.wte.weight");
@@ -108,7 +149,10 @@ final class CpuDecoder {
         ropeSin = new float[batch][hd / 2];
         try {
             if (warmUp != null) {
+                long t0 = System.nanoTime();
+                warmUpDone = true;
                 warmUp.join();
+                llm.io.Log.debug("decoder: waited %.0f ms for the warm-up", (System.nanoTime() - t0) / 1e6);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -116,14 +160,24 @@ final class CpuDecoder {
     }
 
     private static Thread warmUpThread; // guarded by CpuDecoder.class
+    /** Set when a real decoder is ready: the warm-up then stops after its minimum of steps. */
+    private static volatile boolean warmUpDone;
+    /** While no real decoder waits, the warm-up goes on up to this many times its minimum of steps. */
+    private static final int MORE_STEPS = 4;
 
     /**
-     * Starts {@link Kernels#warmUp} on a daemon thread, once per JVM: the JIT then compiles the kernels while the
-     * caller does other start-up work (loading a model, copying weights); returns that thread (to join before
-     * generating, so that the warm-up does not compete with it); null when the system property
-     * {@code llm.noWarmUp} is true (for benchmarks).
+     * Starts the JIT warm-up on a daemon thread, once per JVM, so that generation starts on compiled code: the JIT
+     * compiles the decoder while the caller does other start-up work (starting the engine, loading a model, copying
+     * weights). With the model's shape known, the thread runs real decode steps ({@link #warmUpSteps}) on a stand-in
+     * model of that shape: the very code generation runs, profiled with the loop lengths it will see (C2 shapes loops
+     * by the trip counts it profiled: warmed up on 48-long loops, the 15M model's products ran 25% slower for good).
+     * Without a shape, only the kernels, on loops of 256. Returns that thread (to join before generating, so that
+     * the warm-up does not compete with it); null when the system property {@code llm.noWarmUp} is true.
+     *
+     * @param shape the model's config, or null when not known yet
+     * @param threads the decoder's threads (the profile then sees the same branches)
      */
-    static synchronized Thread warmUpAsync(int len) {
+    static synchronized Thread warmUpAsync(ModelConfig shape, int threads) {
         if (warmUpThread == null && !Boolean.getBoolean("llm.noWarmUp")) {
             // (anonymous classes here and in Team, not lambdas: a lambda's class is generated at run time, by code
             // that the JIT would then be busy compiling just when the decoder's loops need it)
@@ -131,7 +185,14 @@ final class CpuDecoder {
                 @Override
                 public void run() {
                     try {
-                        Kernels.warmUp(len);
+                        if (shape == null) {
+                            Kernels.warmUp(256, 5_000);
+                        } else {
+                            // first the kernels' rare branches (made-up weights never drive e^x out of range: a
+                            // branch never seen in the profile is compiled as a trap that throws the code away)
+                            Kernels.warmUpRareBranches();
+                            warmUpSteps(shape, threads);
+                        }
                     } catch (RuntimeException e) { // only ever a lost speed-up: never a message, never a failure
                         assert false : e;
                     }
@@ -143,15 +204,94 @@ final class CpuDecoder {
         return warmUpThread;
     }
 
-    private static float[] get(LanguageModel m, String name) {
-        return m.parameter(name).array().toFloatArray();
+    /** Multiply-adds of decode steps that {@link #warmUpSteps} runs at most (~0.1 s on one core once compiled). */
+    private static final long WARM_UP_WORK = 300_000_000L;
+
+    /**
+     * Decode steps on a stand-in of the model's shape with made-up weights: up to 600 steps or {@link #WARM_UP_WORK}
+     * multiply-adds, over positions 0..min(ctx, 512). A model above 4M parameters is stood in for by 2 of its layers
+     * and at most 4,096 vocabulary rows (same widths, so the same loop lengths, apart from the classifier's).
+     * While no real decoder waits ({@link #warmUpDone}), it goes on up to {@link #MORE_STEPS} times as many steps.
+     *
+     * @return the steps run
+     */
+    static int warmUpSteps(ModelConfig shape, int threads) {
+        ModelConfig c = standIn(shape);
+        long params = parameterCount(c);
+        int capacity = Math.min(c.ctx(), 512);
+        long perStep = params + (long) c.nLayer() * c.dModel() * capacity; // weights + attention at mid-context
+        int steps = (int) Math.max(32, Math.min(600, WARM_UP_WORK / Math.max(1, perStep)));
+        java.util.Map<String, Init.Spec> specs = new java.util.HashMap<>();
+        for (Init.Spec s : Init.specs(c)) {
+            specs.put(s.name(), s);
+        }
+        // constant made-up weights, filled by Arrays.fill: no loop of the stand-in's own for the JIT to compile
+        // while the decoder's loops wait in its queue
+        Weights madeUp = new Weights() {
+            @Override
+            public float[] get(String name) {
+                Init.Spec s = specs.get(name);
+                float[] a = new float[(int) s.size()];
+                Arrays.fill(a, s.kind() == Init.Kind.ONES ? 1f : s.kind() == Init.Kind.NORMAL ? 0.01f : 0f);
+                return a;
+            }
+
+            @Override
+            public float[][] transposedRows(String name, int out, int in) {
+                float[][] t = new float[in][out];
+                for (float[] row : t) {
+                    Arrays.fill(row, 0.01f);
+                }
+                return t;
+            }
+        };
+        long t0 = System.nanoTime();
+        CpuDecoder d = new CpuDecoder(c, madeUp, 1, capacity, threads > 0 ? threads : 1, true);
+        try {
+            int[] tok = new int[1];
+            int i = 0;
+            for (; i < steps || (i < MORE_STEPS * steps && !warmUpDone); i++) {
+                if (d.length(0) == capacity) {
+                    d.reset();
+                }
+                tok[0] = (int) ((i * 7919L) % c.vocabSize());
+                d.step(tok, null);
+            }
+            llm.io.Log.debug("decoder warm-up: %d steps of a %d-layer stand-in in %.0f ms", i, c.nLayer(),
+                    (System.nanoTime() - t0) / 1e6);
+            return i;
+        } finally {
+            d.close();
+        }
+    }
+
+    /** The model {@link #warmUpSteps} runs for {@code c}: c itself up to 4M parameters, else 2 layers, ≤ 4,096 rows. */
+    static ModelConfig standIn(ModelConfig c) {
+        if (parameterCount(c) <= 4_000_000L) {
+            return c;
+        }
+        return new ModelConfig(c.arch(), Math.min(c.vocabSize(), 4096), c.ctx(), c.dModel(), Math.min(c.nLayer(), 2),
+                c.nHead(), c.nKvHead(), c.dFf(), c.normEps(), c.ropeTheta(), c.tiedEmbeddings(), c.ropeScaling());
+    }
+
+    private static long parameterCount(ModelConfig c) {
+        long n = 0;
+        for (Init.Spec s : Init.specs(c)) {
+            n += s.size();
+        }
+        return n;
+    }
+
+    private record WeightReader(Weights weights, java.util.Map<String, long[]> shapes) {}
+
+    private static float[] get(WeightReader m, String name) {
+        return m.weights.get(name);
     }
 
     /** A matrix (out, in) as the rows of its transpose: (in)(out). */
-    private static float[][] getT(LanguageModel m, String name) {
-        long[] shape = m.parameter(name).array().getShape().getShape();
-        int out = (int) shape[0], in = (int) shape[1];
-        return rows(Release.transpose(get(m, name), out, in), in, out);
+    private static float[][] getT(WeightReader m, String name) {
+        long[] shape = m.shapes.get(name);
+        return m.weights.transposedRows(name, (int) shape[0], (int) shape[1]);
     }
 
     /** A row-major (n, m) matrix as n arrays of m. */

@@ -16,7 +16,8 @@ public final class Decoder implements AutoCloseable {
     /** Which implementation runs the steps. */
     public enum Impl { AUTO, DJL, JAVA }
 
-    private final LanguageModel model;
+    private final LanguageModel model; // null when built from ModelArrays
+    private final ModelConfig config;
     private final NDManager manager;
     private final KvCache cache;
     private final CpuDecoder cpu;
@@ -24,12 +25,16 @@ public final class Decoder implements AutoCloseable {
     private int capacityJava;
 
     /**
-     * Optional: lets the JIT start compiling the CPU decoder's loops now, on a background thread, e.g. before a model
-     * is loaded, so that generation starts on compiled code (otherwise the first constructor does this while it
-     * copies the weights). Costs a few tens of ms of CPU; does nothing after the first call.
+     * Optional: lets the JIT start compiling the CPU decoder now, on a background thread, e.g. before a model is
+     * loaded, so that generation starts on compiled code (otherwise the first constructor does this while it copies
+     * the weights). With the model's shape ({@link Models#peekConfig}) it runs decode steps of that shape; costs
+     * about 0.1–0.3 s of CPU on another core; does nothing after the first call.
+     *
+     * @param shape the config of the model about to be loaded, or null if not known
+     * @param threads the threads the decoder will be given (0 = its default)
      */
-    public static void warmUp() {
-        CpuDecoder.warmUpAsync(256);
+    public static void warmUp(ModelConfig shape, int threads) {
+        CpuDecoder.warmUpAsync(shape, threads > 0 ? threads : autoThreads());
     }
 
     /** @param capacity positions to hold (at most the model's context) */
@@ -37,9 +42,26 @@ public final class Decoder implements AutoCloseable {
         this(model, parent, batch, capacity, Impl.AUTO, 0);
     }
 
+    /**
+     * The Java implementation over weights read without the engine ({@link Models#loadArrays}): what {@code llm
+     * sample} uses on a CPU-only machine, where starting libtorch (~0.5 s) would be the larger part of a short run.
+     *
+     * @param threads CPU threads (0 = {@link #autoThreads})
+     */
+    public Decoder(ModelArrays weights, int batch, int capacity, int threads) {
+        this.model = null;
+        this.config = weights.config();
+        this.batch = batch;
+        this.capacityJava = Math.min(capacity, config.ctx());
+        this.manager = null;
+        this.cache = null;
+        this.cpu = new CpuDecoder(weights, batch, capacityJava, threads > 0 ? threads : autoThreads());
+    }
+
     /** @param threads CPU threads for the Java implementation (0 = {@link #autoThreads}) */
     public Decoder(LanguageModel model, NDManager parent, int batch, int capacity, Impl impl, int threads) {
         this.model = model;
+        this.config = model.config();
         this.batch = batch;
         int cap = Math.min(capacity, model.config().ctx());
         if (impl == Impl.AUTO) {
@@ -81,8 +103,9 @@ public final class Decoder implements AutoCloseable {
         return cpu != null ? Impl.JAVA : Impl.DJL;
     }
 
-    public LanguageModel model() {
-        return model;
+    /** The model's shape. */
+    public ModelConfig config() {
+        return config;
     }
 
     /** Positions fed so far (to row 0; all rows when they advance together). */
@@ -151,13 +174,28 @@ public final class Decoder implements AutoCloseable {
         }
         try (NDManager step = manager.newSubManager()) {
             float[] logits = model.forward(step.create(flat, new Shape(batch, t)), cache, true).toFloatArray();
-            int v = model.config().vocabSize();
+            int v = config.vocabSize();
             float[][] out = new float[batch][];
             for (int b = 0; b < batch; b++) {
                 out[b] = java.util.Arrays.copyOfRange(logits, b * v, (b + 1) * v);
             }
             return out;
         }
+    }
+
+    /**
+     * Feed one token to a one-row decoder; returns its logits in a buffer that the Java implementation reuses
+     * (valid until the next call). A generation loop that samples at once needs no copy per token (a 128 KB copy
+     * and garbage per token for a 32,000-token vocabulary, which made the GC copy the weights mid-run).
+     */
+    public float[] nextShared(int id) {
+        if (batch != 1) {
+            throw new IllegalStateException("nextShared needs a one-row decoder, not " + batch);
+        }
+        if (cpu != null) {
+            return cpu.step(new int[] {id}, null)[0];
+        }
+        return next(new int[] {id})[0];
     }
 
     /** Feed one token per row. */

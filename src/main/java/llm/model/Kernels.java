@@ -130,9 +130,9 @@ final class Kernels {
      * so that generation starts on compiled kernels; some tens of ms of CPU.
      *
      * @param len the length of the loops (a model width)
+     * @param rounds calls of each kernel (a few thousand for C2; fewer when real decode steps follow)
      */
-    static void warmUp(int len) {
-        int rounds = 5_000;
+    static void warmUp(int len, int rounds) {
         float[][] w8 = new float[8][len], w9 = new float[9][len]; // with and without a remainder row
         float[] x = new float[9], o = new float[len], a = new float[len], tmp = new float[len], out = new float[8];
         float[][] hs = {new float[len - 1], new float[len]};
@@ -156,6 +156,24 @@ final class Kernels {
             gelu(h, a, tmp);
             rmsNorm(h, h, w[0], 1e-5f);
             layerNorm(h, h, w[0], w[1], 1e-5f);
+        }
+    }
+
+    /**
+     * Takes the rare branches of the kernels a few hundred times (e^x out of range both ways), on short arrays, so
+     * that they are in the JIT's profile when real decode steps warm the rest up: a branch the profile never saw is
+     * compiled as a trap, and taking it later throws the compiled code away (seen: the attention's compiled code
+     * discarded at the first real token). Cheap: no loop runs long enough for the JIT to compile it on its own.
+     */
+    static void warmUpRareBranches() {
+        float[] a = new float[8], tmp = new float[8];
+        for (int r = 0; r < 300; r++) {
+            a[r & 7] = (r & 1) == 0 ? -1e3f : 1e3f;
+            exp(a, 8, 1f, 0f, tmp);
+            a[r & 7] = 0f;
+            a[(r + 3) & 7] = -1e3f;
+            exp(a, 8, 1f, max(a, 8), tmp);
+            a[(r + 3) & 7] = 0f;
         }
     }
 

@@ -1,15 +1,14 @@
 package llm.model;
 
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import llm.UserException;
 
 /**
@@ -53,42 +52,22 @@ public final class Llama2c {
 
     /** Read a llama2.c checkpoint onto {@code manager}'s device. */
     public static LanguageModel read(Path file, NDManager manager) {
+        return readArrays(file).toModel(manager);
+    }
+
+    /** Read a llama2.c checkpoint into Java arrays (HF names and layout: RoPE rows as halves, not pairs). */
+    public static ModelArrays readArrays(Path file) {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             if (size < 28) {
                 throw UserException.runtime(file + ": truncated header (" + size + " bytes; a llama2.c checkpoint"
                         + " starts with 7 int32)");
             }
-            ByteBuffer hb = ByteBuffer.allocate((int) Math.min(size, 256)).order(ByteOrder.LITTLE_ENDIAN);
-            ch.read(hb, 0);
-            hb.flip();
-            boolean v1 = hb.getInt(0) == MAGIC;
-            int base = 0;
-            if (v1) {
-                int version = hb.getInt(4);
-                if (version != 1) {
-                    throw UserException.runtime(file + ": llama2.c export version " + version
-                            + " is not supported (only float32: legacy and version 1)");
-                }
-                if (size < 256) {
-                    throw UserException.runtime(file + ": truncated header");
-                }
-                base = 8;
-            }
-            int dim = hb.getInt(base), hidden = hb.getInt(base + 4), layers = hb.getInt(base + 8);
-            int heads = hb.getInt(base + 12), kvHeads = hb.getInt(base + 16), vocab = hb.getInt(base + 20);
-            int seqLen = hb.getInt(base + 24);
-            boolean shared = v1 ? hb.get(base + 28) != 0 : vocab > 0;
-            vocab = Math.abs(vocab);
-            ModelConfig config;
-            try {
-                config = new ModelConfig(Architecture.LLAMA, vocab, seqLen, dim, layers, heads, kvHeads, hidden,
-                        1e-5f, 10000f, shared, null);
-            } catch (IllegalArgumentException e) {
-                throw UserException.runtime(file + ": bad header (dim " + dim + ", hidden " + hidden + ", layers "
-                        + layers + ", heads " + heads + ", kv heads " + kvHeads + ", vocab " + vocab + ", seq_len "
-                        + seqLen + "): " + e.getMessage());
-            }
+            Header h = header(ch, file);
+            ModelConfig config = h.config;
+            boolean v1 = h.v1, shared = h.shared;
+            int layers = config.nLayer(), heads = config.nHead(), kvHeads = config.nKvHead();
+            int dim = config.dModel(), hidden = config.dFf(), vocab = config.vocabSize(), seqLen = config.ctx();
             long d = dim, kv = config.kvDim(), f = hidden, l = layers, v = vocab;
             int hd = config.headDim();
             long floats = v * d + l * (2 * d + d * d + 2 * d * kv + d * d + 3 * d * f) + d
@@ -128,34 +107,74 @@ public final class Llama2c {
             }
             float[] cls = shared ? null : r.floats(v * d);
 
-            List<Parameter> params = new ArrayList<>();
-            params.add(p(manager, "model.embed_tokens.weight", emb, v, d));
+            Map<String, float[]> t = new LinkedHashMap<>();
+            t.put("model.embed_tokens.weight", emb);
             for (int i = 0; i < layers; i++) {
                 String pre = "model.layers." + i + ".";
-                params.add(p(manager, pre + "input_layernorm.weight", slice(rmsAtt, i, d), d));
-                params.add(p(manager, pre + "self_attn.q_proj.weight",
-                        interleavedToHalves(slice(wq, i, d * d), heads, hd, dim), d, d));
-                params.add(p(manager, pre + "self_attn.k_proj.weight",
-                        interleavedToHalves(slice(wk, i, kv * d), kvHeads, hd, dim), kv, d));
-                params.add(p(manager, pre + "self_attn.v_proj.weight", slice(wv, i, kv * d), kv, d));
-                params.add(p(manager, pre + "self_attn.o_proj.weight", slice(wo, i, d * d), d, d));
-                params.add(p(manager, pre + "post_attention_layernorm.weight", slice(rmsFfn, i, d), d));
-                params.add(p(manager, pre + "mlp.gate_proj.weight", slice(w1, i, f * d), f, d));
-                params.add(p(manager, pre + "mlp.up_proj.weight", slice(w3, i, f * d), f, d));
-                params.add(p(manager, pre + "mlp.down_proj.weight", slice(w2, i, d * f), d, f));
+                t.put(pre + "input_layernorm.weight", slice(rmsAtt, i, d));
+                t.put(pre + "self_attn.q_proj.weight", interleavedToHalves(slice(wq, i, d * d), heads, hd, dim));
+                t.put(pre + "self_attn.k_proj.weight", interleavedToHalves(slice(wk, i, kv * d), kvHeads, hd, dim));
+                t.put(pre + "self_attn.v_proj.weight", slice(wv, i, kv * d));
+                t.put(pre + "self_attn.o_proj.weight", slice(wo, i, d * d));
+                t.put(pre + "post_attention_layernorm.weight", slice(rmsFfn, i, d));
+                t.put(pre + "mlp.gate_proj.weight", slice(w1, i, f * d));
+                t.put(pre + "mlp.up_proj.weight", slice(w3, i, f * d));
+                t.put(pre + "mlp.down_proj.weight", slice(w2, i, d * f));
             }
-            params.add(p(manager, "model.norm.weight", rmsFinal, d));
+            t.put("model.norm.weight", rmsFinal);
             if (!shared) {
-                params.add(p(manager, "lm_head.weight", cls, v, d));
+                t.put("lm_head.weight", cls);
             }
-            return LanguageModel.build(config, params);
+            return new ModelArrays(config, t);
         } catch (IOException e) {
             throw UserException.runtime(file + ": cannot read: " + e.getMessage(), e);
         }
     }
 
-    private static Parameter p(NDManager m, String name, float[] data, long... shape) {
-        return new Parameter(name, m.create(data, new Shape(shape)), false);
+    /** The shape of the llama2.c checkpoint at {@code file}, read from its header alone; null when it cannot be read. */
+    public static ModelConfig config(Path file) {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+        return header(ch, file).config;
+        } catch (IOException | RuntimeException e) {
+        return null;
+        }
+    }
+
+    private record Header(ModelConfig config, boolean v1, boolean shared) {}
+
+    private static Header header(FileChannel ch, Path file) throws IOException {
+        long size = ch.size();
+        ByteBuffer hb = ByteBuffer.allocate((int) Math.min(size, 256)).order(ByteOrder.LITTLE_ENDIAN);
+        ch.read(hb, 0);
+        hb.flip();
+        boolean v1 = hb.getInt(0) == MAGIC;
+        int base = 0;
+        if (v1) {
+            int version = hb.getInt(4);
+            if (version != 1) {
+                throw UserException.runtime(file + ": llama2.c export version " + version
+                        + " is not supported (only float32: legacy and version 1)");
+            }
+            if (size < 256) {
+                throw UserException.runtime(file + ": truncated header");
+            }
+            base = 8;
+        }
+        int dim = hb.getInt(base), hidden = hb.getInt(base + 4), layers = hb.getInt(base + 8);
+        int heads = hb.getInt(base + 12), kvHeads = hb.getInt(base + 16), vocab = hb.getInt(base + 20);
+        int seqLen = hb.getInt(base + 24);
+        boolean shared = v1 ? hb.get(base + 28) != 0 : vocab > 0;
+        vocab = Math.abs(vocab);
+        ModelConfig config;
+        try {
+            config = new ModelConfig(Architecture.LLAMA, vocab, seqLen, dim, layers, heads, kvHeads, hidden,
+                    1e-5f, 10000f, shared, null);
+        } catch (IllegalArgumentException e) {
+            throw UserException.runtime(file + ": bad header (dim " + dim + ", hidden " + hidden + ", layers "
+                    + layers + ", heads " + heads + ", kv heads " + kvHeads + ", vocab " + vocab + ", seq_len "
+                    + seqLen + "): " + e.getMessage());
+        }
+        return new Header(config, v1, shared);
     }
 
     private static float[] slice(float[] all, int layer, long per) {
@@ -183,6 +202,9 @@ public final class Llama2c {
     private static final class Reader {
         private final FileChannel ch;
         private long pos;
+        // one buffer for all reads, outside the heap (a fresh 4 MB heap buffer per tensor was most of the load time
+        // of a small model: zeroed, page-faulted and copied once more by the channel)
+        private final ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
 
         Reader(FileChannel ch, long pos) {
             this.ch = ch;
@@ -194,8 +216,8 @@ public final class Llama2c {
                 throw new IOException("tensor of " + n + " values is too large");
             }
             float[] out = new float[(int) n];
-            int chunk = 1 << 20;
-            ByteBuffer b = ByteBuffer.allocate(4 * chunk).order(ByteOrder.LITTLE_ENDIAN);
+            int chunk = buf.capacity() / 4;
+            ByteBuffer b = buf;
             for (int i = 0; i < out.length; i += chunk) {
                 int m = Math.min(chunk, out.length - i);
                 b.clear().limit(4 * m);

@@ -51,6 +51,29 @@ public final class Models {
         };
     }
 
+    /** Read the model at {@code path} into Java arrays, without the engine (for the CPU decoder). */
+    public static ModelArrays loadArrays(Path path) {
+        return switch (detect(path)) {
+            case RELEASE -> Release.readArrays(releaseDir(path));
+            case LLAMA2C -> Llama2c.readArrays(path);
+        };
+    }
+
+    /**
+     * The shape of the model at {@code path} from its config.json or checkpoint header alone, without loading
+     * weights (cheap: to prepare for a model while it loads); null when it cannot be read — {@link #load} then says why.
+     */
+    public static ModelConfig peekConfig(Path path) {
+        try {
+            return switch (detect(path)) {
+                case RELEASE -> Release.readConfig(releaseDir(path));
+                case LLAMA2C -> Llama2c.config(path);
+            };
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
     /**
      * The tokenizer file that goes with the model at {@code path} when {@code --tokenizer} is absent: the release's
      * tokenizer.json, or a {@code tokenizer.bin} beside a llama2.c checkpoint; null when there is none.

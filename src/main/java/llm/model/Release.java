@@ -1,7 +1,6 @@
 package llm.model;
 
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -102,6 +101,11 @@ public final class Release {
 
     /** Load a release directory onto {@code manager}'s device. */
     public static LanguageModel read(Path dir, NDManager manager) {
+        return readArrays(dir).toModel(manager);
+    }
+
+    /** Read a release directory's weights into Java arrays (in-memory layout: Conv1D weights transposed). */
+    public static ModelArrays readArrays(Path dir) {
         ModelConfig config = readConfig(dir);
         List<Safetensors.Reader> readers = openWeights(dir);
         try {
@@ -111,7 +115,7 @@ public final class Release {
                     where.put(name, r);
                 }
             }
-            List<Parameter> params = new ArrayList<>();
+            Map<String, float[]> tensors = new LinkedHashMap<>();
             for (Init.Spec s : Init.specs(config)) {
                 String name = s.name();
                 String found = where.containsKey(name) ? name : null;
@@ -134,9 +138,9 @@ public final class Release {
                 if (s.conv1d()) {
                     data = transpose(data, (int) disk[0], (int) disk[1]);
                 }
-                params.add(new Parameter(name, manager.create(data, new Shape(s.shape())), s.conv1d()));
+                tensors.put(name, data);
             }
-            return LanguageModel.build(config, params);
+            return new ModelArrays(config, tensors);
         } finally {
             readers.forEach(Safetensors.Reader::close);
         }

@@ -64,6 +64,7 @@ public final class Safetensors {
         private final long dataStart;
         private final Map<String, Entry> entries;
         private final Map<String, String> metadata;
+        private ByteBuffer scratch; // read buffer of readFloats (a reader is used by one thread)
 
         public Reader(Path file) {
             this.file = file;
@@ -219,8 +220,12 @@ public final class Safetensors {
             float[] out = new float[(int) n];
             int es = elementSize(e.dtype);
             long pos = dataStart + e.begin;
-            int chunkElems = 1 << 20;
-            ByteBuffer buf = ByteBuffer.allocate(chunkElems * es).order(ByteOrder.LITTLE_ENDIAN);
+            int chunkElems = (1 << 20) / es;
+            if (scratch == null) { // one buffer for all tensors, outside the heap: a fresh 4 MB heap buffer per
+                // tensor was most of the load time of a small model (zeroed, page-faulted, copied once more)
+                scratch = ByteBuffer.allocateDirect(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
+            }
+            ByteBuffer buf = scratch;
             try {
                 for (int i = 0; i < out.length; i += chunkElems) {
                     int m = Math.min(chunkElems, out.length - i);

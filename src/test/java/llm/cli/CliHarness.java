@@ -12,7 +12,7 @@ public final class CliHarness {
 
     public static Result run(String... args) {
         llm.io.Log.setLevel(llm.io.Log.Level.NORMAL);
-        CommandLine cmd = Llm.newCommandLine();
+        CommandLine cmd = Llm.newCommandLine(args); // as the CLI: only the command that args name
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         cmd.setOut(new PrintWriter(out, true));

@@ -107,6 +107,35 @@ class SampleCommandTest {
     }
 
     @Test
+    void engine_free_and_engine_paths_sample_the_same_tokens() {
+        // on a CPU-only machine `sample` reads the weights into Java arrays and never starts libtorch; with the
+        // DJL decoder it goes through the engine: same tokens, logprobs equal to float rounding
+        String[] args = stories("--seed", "4", "-n", "24", "--temperature", "0.9", "--json", "--logprobs", "2",
+                "--prefix", "The dog");
+        Run free = run(args);
+        Run engine;
+        System.setProperty("llm.decoder", "djl");
+        try {
+            engine = run(args);
+        } finally {
+            System.clearProperty("llm.decoder");
+        }
+        assertEquals(0, free.code(), free.err());
+        assertEquals(0, engine.code(), engine.err());
+        JsonObject a = JsonParser.parseString(free.out().trim()).getAsJsonObject();
+        JsonObject b = JsonParser.parseString(engine.out().trim()).getAsJsonObject();
+        assertEquals(a.get("text"), b.get("text"));
+        assertEquals(a.get("tokens"), b.get("tokens"));
+        JsonArray la = a.getAsJsonArray("logprobs");
+        JsonArray lb = b.getAsJsonArray("logprobs");
+        assertEquals(24, la.size());
+        for (int i = 0; i < la.size(); i++) {
+            assertEquals(la.get(i).getAsJsonObject().get("logprob").getAsDouble(),
+                    lb.get(i).getAsJsonObject().get("logprob").getAsDouble(), 1e-4);
+        }
+    }
+
+    @Test
     void json_with_logprobs_describes_each_token() {
         Run r = run(stories("--temperature", "0", "-n", "12", "--json", "--logprobs", "3", "--prefix", "Once"));
         assertEquals(0, r.code(), r.err());

@@ -45,4 +45,11 @@ class QuantityTest {
         assertEquals("3.65e25", Quantity.sci(3.645e25));
         assertEquals("9.60e20", Quantity.sci(9.6e20));
     }
+
+    @Test
+    void si_units_do_not_read_as_billions() { // "1.227BB" was a peak RSS of 1.227 GB
+        assertEquals("1.227 GB", Quantity.si(1.227e9, "B"));
+        assertEquals("159.5 GFLOP/s", Quantity.si(159.5e9, "FLOP/s"));
+        assertEquals("512 B", Quantity.si(512, "B"));
+    }
 }

@@ -1,6 +1,7 @@
 package llm.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -31,6 +32,31 @@ class EnginesTest {
         assertTrue(NativeMemory.applied(), "mallopt applied before the engine started");
         assertEquals(NativeMemory.applied(), NativeMemory.tune(), "tune() is idempotent");
         assertTrue(EnvReport.collect().allocator().contains("tuned"));
+    }
+
+    @Test
+    void cpuOnlyIsKnownWithoutStartingTheEngine() {
+        assertTrue(Engines.cpuOnly(DeviceSpec.CPU));
+        assertFalse(Engines.cpuOnly(DeviceSpec.parse("gpu:1")));
+        // the test class path holds the CPU build of libtorch (default Maven profile)
+        assumeTrue(System.getenv("PYTORCH_LIBRARY_PATH") == null && System.getenv("PYTORCH_FLAVOR") == null,
+                "a libtorch is chosen by the environment");
+        assertTrue(Engines.cpuOnly(DeviceSpec.AUTO));
+        System.setProperty("PYTORCH_FLAVOR", "cu128");
+        try {
+            assertFalse(Engines.cpuOnly(DeviceSpec.AUTO), "a CUDA flavor may bring a GPU");
+        } finally {
+            System.clearProperty("PYTORCH_FLAVOR");
+        }
+    }
+
+    @Test
+    void theLauncherExportsTheSameAllocatorSettings() throws Exception {
+        // bin/llm sets them as GLIBC_TUNABLES before the JVM starts; NativeMemory then recognises them
+        java.nio.file.Path launcher = java.nio.file.Path.of("bin/llm");
+        assumeTrue(java.nio.file.Files.isRegularFile(launcher), "run from the project root");
+        assertTrue(java.nio.file.Files.readString(launcher).contains("GLIBC_TUNABLES=" + NativeMemory.TUNABLES + "\n"),
+                "bin/llm and NativeMemory.TUNABLES differ");
     }
 
     @Test

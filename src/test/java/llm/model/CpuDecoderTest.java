@@ -1,10 +1,12 @@
 package llm.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -69,6 +71,19 @@ class CpuDecoderTest extends CpuRoot {
     void java_llama_rope_scaled() { // head size 8: frequency 0 kept, 1 blended, 2-3 divided (llama3 scaling)
         check(ModelConfig.llama(50, 16, 32, 2, 4, 2, 48, true)
                 .withRopeScaling(new RopeScaling("llama3", 8f, 1f, 4f, 1024)), Decoder.Impl.JAVA, 1);
+    }
+
+    @Test
+    void warm_up_runs_decode_steps_on_a_stand_in_of_the_models_shape() {
+        // the JIT warm-up runs the decoder's own step code; it must work for every shape it is given
+        assertTrue(CpuDecoder.warmUpSteps(ModelConfig.gpt2(50, 16, 32, 2, 4), 1) >= 32);
+        assertTrue(CpuDecoder.warmUpSteps(ModelConfig.llama(50, 16, 32, 2, 4, 2, 48, false), 2) >= 32);
+        ModelConfig small = ModelConfig.llama(512, 512, 64, 5, 8, 4, 172, true); // stories260K: itself
+        assertSame(small, CpuDecoder.standIn(small));
+        ModelConfig big = ModelConfig.llama(32000, 256, 288, 6, 6, 6, 768, true); // 15M: same widths, fewer rows
+        ModelConfig s = CpuDecoder.standIn(big);
+        assertEquals(List.of(2, 4096, 288, 768, 6, 256), List.of(s.nLayer(), s.vocabSize(), s.dModel(), s.dFf(),
+                s.nKvHead(), s.ctx()));
     }
 
     @Test

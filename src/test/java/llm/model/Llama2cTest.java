@@ -42,6 +42,7 @@ class Llama2cTest extends CpuRoot {
         assertEquals(512, c.vocabSize());
         assertEquals(512, c.ctx());
         assertEquals(c.parameterCount(), model.parameterCount());
+        assertEquals(c, Models.peekConfig(DIR.resolve("stories260K.bin"))); // from the header alone
         int[] expected = Arrays.copyOf(expectedIds(), 32); // the CLI golden test checks all 200
         int[] got = new int[expected.length];
         got[0] = 1;

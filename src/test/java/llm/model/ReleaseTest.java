@@ -2,6 +2,7 @@ package llm.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -34,6 +35,9 @@ class ReleaseTest extends CpuRoot {
             assertTrue(r.has("model.norm.weight"));
         }
         LanguageModel back = Models.load(dir, root);
+        assertEquals(c, Models.peekConfig(dir)); // without loading weights
+        assertEquals(c, Models.peekConfig(dir.resolve("model.safetensors")));
+        assertNull(Models.peekConfig(dir.resolve("missing.bin"))); // load() is what reports the error
         try (NDManager s = root.newSubManager()) {
             var ids = s.create(new int[] {3, 1, 4, 1, 5}, new Shape(1, 5));
             assertArrayEquals(model.forward(ids).toFloatArray(), back.forward(ids).toFloatArray(), 0f);
@@ -55,6 +59,11 @@ class ReleaseTest extends CpuRoot {
         }
         Safetensors.write(dir.resolve("model.safetensors"), ts, null);
         LanguageModel back = Release.read(dir, root);
+        ModelArrays arrays = Models.loadArrays(dir); // the engine-free read (CPU sampling): same numbers, same layout
+        for (Parameter p : model.parameters()) {
+            assertArrayEquals(p.array().toFloatArray(), arrays.get(p.name()), 0f, p.name());
+        }
+        assertEquals(model.parameterCount(), arrays.parameterCount());
         assertArrayEquals(model.parameter("transformer.h.0.mlp.c_fc.weight").array().toFloatArray(),
                 back.parameter("transformer.h.0.mlp.c_fc.weight").array().toFloatArray(), 0f);
     }
