@@ -84,7 +84,7 @@ public record EnvReport(
                 Utils.getEngineCacheDir().toString(),
                 Boolean.parseBoolean(System.getProperty("ai.djl.offline", "false")),
                 System.getenv("PYTORCH_LIBRARY_PATH"),
-                NativeMemory.applied() ? "glibc malloc, tuned: freed tensors are reused (see NativeMemory)"
+                NativeMemory.applied() ? "glibc malloc, tuned: freed tensors are reused (" + NativeMemory.source() + ")"
                         : "system malloc, untuned",
                 System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
     }

@@ -41,6 +41,7 @@ public final class NativeMemory {
 
     private static boolean done;
     private static boolean applied;
+    private static boolean fromEnvironment;
 
     private NativeMemory() {}
 
@@ -52,6 +53,7 @@ public final class NativeMemory {
         done = true;
         if (TUNABLES.equals(System.getenv("GLIBC_TUNABLES"))) { // the launcher set them before the process started
             applied = true;
+            fromEnvironment = true;
             return true;
         }
         if (!"true".equals(System.getProperty("llm.mallopt", "true"))
@@ -71,6 +73,11 @@ public final class NativeMemory {
             Log.debug("native memory: mallopt unavailable (%s)", e.getMessage());
         }
         return applied;
+    }
+
+    /** Where the settings in effect came from: the launcher's environment or our {@code mallopt} call. */
+    public static synchronized String source() {
+        return !applied ? "none" : fromEnvironment ? "GLIBC_TUNABLES set by bin/llm" : "mallopt at start";
     }
 
     /** Whether {@link #tune} changed the allocator's settings in this process. */
