@@ -52,13 +52,14 @@ public final class ComputeOptions {
         return DeviceSpec.parse(d == null ? "auto" : d);
     }
 
-    /** The given {@code --threads}, or null for all cores. */
+    /** The given {@code --threads}, or null for all cores (exit 2 if below 1). */
     public Integer threads() {
-        if (threads != null) {
-            return threads;
-        }
         ComputeOptions up = inherited();
-        return up == null ? null : up.threads;
+        Integer t = threads != null ? threads : up == null ? null : up.threads;
+        if (t != null && t < 1) {
+            throw UserException.usage("--threads must be at least 1, not " + t);
+        }
+        return t;
     }
 
     /** The given {@code --seed}, or null. */
@@ -74,9 +75,6 @@ public final class ComputeOptions {
     public Device resolveDevice() {
         DeviceSpec spec = deviceSpec();
         Integer t = threads();
-        if (t != null && t < 1) {
-            throw UserException.usage("--threads must be at least 1, not " + t);
-        }
         Engines.configure(t == null ? 0 : t);
         return Engines.device(spec);
     }

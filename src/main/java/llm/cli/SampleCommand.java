@@ -131,8 +131,7 @@ public final class SampleCommand implements Callable<Integer> {
         String text = prefix != null ? prefix : readFiles();
         Models.Format format = modelOptions.format();
         if (compute.deviceSpec().kind() != DeviceSpec.Kind.GPU) {
-            // the JIT compiles the CPU decoder, on decode steps of this model's shape, while the engine starts and
-            // the model loads
+            // the JIT compiles the CPU decoder, on decode steps of this model's shape, while the model loads
             Decoder.warmUp(Models.peekConfig(modelOptions.modelPath()),
                     compute.threads() == null ? 0 : compute.threads());
         }
@@ -140,9 +139,6 @@ public final class SampleCommand implements Callable<Integer> {
         // -Dllm.engineFree=false loads through the engine anyway (for comparisons)
         boolean engineFree = Engines.cpuOnly(compute.deviceSpec()) && !"djl".equals(System.getProperty("llm.decoder"))
                 && !"false".equals(System.getProperty("llm.engineFree"));
-        if (compute.threads() != null && compute.threads() < 1) {
-            throw UserException.usage("--threads must be at least 1, not " + compute.threads());
-        }
         NDManager root = engineFree ? null : Engines.newRoot(compute.resolveDevice());
         try {
             long t0 = System.nanoTime();
@@ -175,7 +171,7 @@ public final class SampleCommand implements Callable<Integer> {
             int threads = compute.threads() == null ? 0 : compute.threads();
             try (Decoder decoder = engineFree ? new Decoder(arrays, 1, capacity, threads)
                     : new Decoder(model, root, 1, capacity, Decoder.Impl.AUTO, threads)) {
-                arrays = null; // the decoder has its own copy
+                arrays = null; // the decoder keeps what it needs: let the rest go
                 Log.debug("decoder: %s", decoder.impl());
                 Stepper stepper = new DecoderStepper(decoder, config.ctx());
                 long totalTokens = 0;

@@ -186,7 +186,7 @@ final class CpuDecoder {
                 public void run() {
                     try {
                         if (shape == null) {
-                            Kernels.warmUp(256, 5_000);
+                            Kernels.warmUp(256);
                         } else {
                             // first the kernels' rare branches (made-up weights never drive e^x out of range: a
                             // branch never seen in the profile is compiled as a trap that throws the code away)
@@ -217,7 +217,7 @@ final class CpuDecoder {
      */
     static int warmUpSteps(ModelConfig shape, int threads) {
         ModelConfig c = standIn(shape);
-        long params = parameterCount(c);
+        long params = c.parameterCount();
         int capacity = Math.min(c.ctx(), 512);
         long perStep = params + (long) c.nLayer() * c.dModel() * capacity; // weights + attention at mid-context
         int steps = (int) Math.max(32, Math.min(600, WARM_UP_WORK / Math.max(1, perStep)));
@@ -267,19 +267,11 @@ final class CpuDecoder {
 
     /** The model {@link #warmUpSteps} runs for {@code c}: c itself up to 4M parameters, else 2 layers, ≤ 4,096 rows. */
     static ModelConfig standIn(ModelConfig c) {
-        if (parameterCount(c) <= 4_000_000L) {
+        if (c.parameterCount() <= 4_000_000L) {
             return c;
         }
         return new ModelConfig(c.arch(), Math.min(c.vocabSize(), 4096), c.ctx(), c.dModel(), Math.min(c.nLayer(), 2),
                 c.nHead(), c.nKvHead(), c.dFf(), c.normEps(), c.ropeTheta(), c.tiedEmbeddings(), c.ropeScaling());
-    }
-
-    private static long parameterCount(ModelConfig c) {
-        long n = 0;
-        for (Init.Spec s : Init.specs(c)) {
-            n += s.size();
-        }
-        return n;
     }
 
     private record WeightReader(Weights weights, java.util.Map<String, long[]> shapes) {}

@@ -126,13 +126,13 @@ final class Kernels {
      * method after some hundreds to thousands of calls; until then it runs interpreted or as scalar C1 code, 5–20×
      * slower). The arrays have the length of the model's rows, as C2 shapes a loop after the trip counts it has
      * seen: warmed up on 48-long loops, the products of the 15M model ran 25% slower for good. {@link CpuDecoder}
-     * runs this on a second thread while it copies a model's weights (and {@link Decoder#warmUp} earlier still),
-     * so that generation starts on compiled kernels; some tens of ms of CPU.
+     * runs this on a second thread when the model's shape is not known (with a shape it runs real decode steps
+     * instead); some tens of ms of CPU.
      *
      * @param len the length of the loops (a model width)
-     * @param rounds calls of each kernel (a few thousand for C2; fewer when real decode steps follow)
      */
-    static void warmUp(int len, int rounds) {
+    static void warmUp(int len) {
+        int rounds = 5_000;
         float[][] w8 = new float[8][len], w9 = new float[9][len]; // with and without a remainder row
         float[] x = new float[9], o = new float[len], a = new float[len], tmp = new float[len], out = new float[8];
         float[][] hs = {new float[len - 1], new float[len]};

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import java.util.function.BiFunction;
 import llm.engine.FusedOps;
 import llm.engine.GradCheck;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,15 +42,20 @@ class FusedLayersTest extends CpuRoot {
 
     @Test
     void maskedAttentionMatchesTheDjlOps() {
+        causalAttentionMatchesTheDjlOps((a, mask) -> Layers.attention(a[0], a[1], a[2], mask));
+    }
+
+    /** Causal multi-head attention (B 2, H 4, T = S 7, hd 8) by {@code fused} against the DJL ops. */
+    private static void causalAttentionMatchesTheDjlOps(BiFunction<NDArray[], NDArray, NDArray> fused) {
         try (NDManager m = root.newSubManager()) {
             NDArray q = random(m, 2, 2f, 2, 4, 7, 8);
             NDArray k = random(m, 3, 2f, 2, 4, 7, 8);
             NDArray v = random(m, 4, 1f, 2, 4, 7, 8);
             NDArray mask = Layers.causalMask(m, 7, 7, 0);
             GradCheck.Result ops = GradCheck.run(m, 12, a -> Layers.attentionUnfused(a[0], a[1], a[2], mask), q, k, v);
-            GradCheck.Result fused = GradCheck.run(m, 12, a -> Layers.attention(a[0], a[1], a[2], mask), q, k, v);
-            assertEquals(new Shape(2, 7, 32), fused.shape());
-            GradCheck.assertClose(ops, fused, REL);
+            GradCheck.Result got = GradCheck.run(m, 12, a -> fused.apply(a, mask), q, k, v);
+            assertEquals(new Shape(2, 7, 32), got.shape());
+            GradCheck.assertClose(ops, got, REL);
         }
     }
 
@@ -68,16 +74,7 @@ class FusedLayersTest extends CpuRoot {
 
     @Test
     void causalAttentionMatchesTheDjlOps() {
-        try (NDManager m = root.newSubManager()) {
-            NDArray q = random(m, 2, 2f, 2, 4, 7, 8);
-            NDArray k = random(m, 3, 2f, 2, 4, 7, 8);
-            NDArray v = random(m, 4, 1f, 2, 4, 7, 8);
-            NDArray mask = Layers.causalMask(m, 7, 7, 0);
-            GradCheck.Result ops = GradCheck.run(m, 12, a -> Layers.attentionUnfused(a[0], a[1], a[2], mask), q, k, v);
-            GradCheck.Result fused = GradCheck.run(m, 12, a -> FusedOps.causalAttention(a[0], a[1], a[2]), q, k, v);
-            assertEquals(new Shape(2, 7, 32), fused.shape());
-            GradCheck.assertClose(ops, fused, REL);
-        }
+        causalAttentionMatchesTheDjlOps((a, mask) -> FusedOps.causalAttention(a[0], a[1], a[2]));
     }
 
     @Test
