@@ -474,6 +474,9 @@ public final class TrainCommand implements Callable<Integer> {
             DataParallel replicas = replicaDevices.size() == 1 ? null : DataParallel.create(trainModel, root,
                     replicaDevices, r -> new LanguageModelTraining(LanguageModel.create(config, r, seed)));
             if (replicas != null) {
+                Integer threads = compute.threads();
+                replicas.cpuThreadsPerReplica(Math.max(1, (threads != null ? threads
+                        : Runtime.getRuntime().availableProcessors()) / replicaDevices.size()));
                 trainer.dataParallel(replicas);
             }
             Thread hook = new Thread(() -> {

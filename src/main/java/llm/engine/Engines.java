@@ -47,6 +47,32 @@ public final class Engines {
         configured = true;
     }
 
+    /**
+     * Prepares the calling thread to record a model's forward pass for {@link #backward}, as a
+     * {@code GradientCollector} does for its own thread (libtorch's grad mode is per thread, and DJL allows one
+     * collector at a time): grad mode on, and, when {@code threads > 0}, that many intra-op threads for the ops
+     * this thread issues (libtorch's OpenMP and MKL thread counts are per calling thread too). For the worker
+     * threads of data-parallel training.
+     */
+    public static void recordGradientsOnThisThread(int threads) {
+        engine();
+        ai.djl.pytorch.jni.JniUtils.setGradMode(true);
+        if (threads > 0) {
+            ai.djl.pytorch.jni.JniUtils.setNumThreads(threads);
+        }
+    }
+
+    /**
+     * Backward pass from a scalar recorded on this thread (after {@link #recordGradientsOnThisThread}): gradients
+     * accumulate in the parameters, as with {@code GradientCollector.backward}.
+     */
+    public static void backward(ai.djl.ndarray.NDArray scalar) {
+        try (ai.djl.ndarray.NDArray ones = scalar.onesLike()) {
+            ai.djl.pytorch.jni.JniUtils.backward((ai.djl.pytorch.engine.PtNDArray) scalar,
+                    (ai.djl.pytorch.engine.PtNDArray) ones, false, false);
+        }
+    }
+
     /** The PyTorch engine; starts libtorch on first use (about half a second). */
     public static Engine engine() {
         configureOffline();

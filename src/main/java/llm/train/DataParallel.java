@@ -10,6 +10,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import llm.engine.Engines;
 
 /**
@@ -23,19 +27,23 @@ import llm.engine.Engines;
  *                                             the gradient of the mean loss over the whole batch
  *   L    = sum_i L_i · |r_i| / B             the batch's mean loss, for the log
  * </pre>
- * One backward per replica, all inside one {@link GradientCollector} (DJL allows one at a time). Summing the L_i on
- * device 0 and running a single backward would not work: DJL's {@code toDevice} copies under a no-grad guard, so
- * the copy is cut from the autograd graph and the other replicas would get no gradient (see DataParallelTest).
+ * Each replica runs its forward and backward on a thread of its own ({@code llm-replica-i}), all replicas at
+ * once: libtorch's grad mode and its intra-op thread count are per thread, so each worker turns recording on for
+ * itself ({@link Engines#recordGradientsOnThisThread}) instead of sharing one {@link GradientCollector} (DJL allows
+ * one at a time), and a GPU replica's kernels are issued while another's run. Summing the L_i on device 0 and
+ * running a single backward would not work: DJL's {@code toDevice} copies under a no-grad guard, so the copy is cut
+ * from the autograd graph and the other replicas would get no gradient (see DataParallelTest).
  * After the step's micro-batches: {@link #allReduce} adds each replica's gradient into replica 0's (and zeroes it),
  * so replica 0 holds exactly the gradient a single device would have; the optimizer steps replica 0 alone; then
  * {@link #broadcast} copies replica 0's updated weights to the others. Nothing else in the loop changes: gradient
  * norm, clipping, accumulation and checkpoints see replica 0 only, so a run may resume with another N.
  *
  * <p>The all-reduce is a plain reduce-to-device-0 and broadcast-from-device-0 through libtorch copies (DJL exposes
- * no NCCL): each step moves about 2·(N-1) copies of the parameters through device 0. The replicas' forward and
- * backward passes are issued one replica after the other from this thread (PyTorch's grad mode is per thread); CUDA
- * runs kernels asynchronously, so the GPUs should overlap whenever a replica's kernels take longer than issuing them.
- * That is expected, not measured: this code has only run with replicas on the CPU (no GPU was available to us).
+ * no NCCL): each step moves about 2·(N-1) copies of the parameters through device 0. The sums run in replica order
+ * after every worker has finished, so a run's numbers do not depend on which thread finished first. This code has
+ * only run with replicas on the CPU (no GPU was available to us); there, N replicas with --threads / N intra-op
+ * threads each measured within noise of one replica with all the threads (bench/RESULTS.md), so the CPU replicas
+ * stay a test hook.
  */
 public final class DataParallel implements AutoCloseable {
     /** Builds a model of the same shape in a root manager on another device (its initial weights do not matter). */
@@ -49,10 +57,32 @@ public final class DataParallel implements AutoCloseable {
 
     private final List<Replica> replicas;
     private final Device main;
+    /** One thread per replica; each replica always runs on the same thread. */
+    private final ExecutorService[] workers;
+    /** Intra-op threads of a worker whose replica is on the CPU (0: libtorch's default). */
+    private int cpuThreads;
 
     private DataParallel(List<Replica> replicas) {
         this.replicas = replicas;
         this.main = replicas.get(0).root().getDevice();
+        workers = new ExecutorService[replicas.size()];
+        for (int i = 0; i < workers.length; i++) {
+            String name = "llm-replica-" + i;
+            workers[i] = Executors.newSingleThreadExecutor(r -> {
+                Thread th = new Thread(r, name);
+                th.setDaemon(true);
+                return th;
+            });
+        }
+    }
+
+    /**
+     * The intra-op threads of each worker whose replica is on the CPU: N CPU replicas share the cores, so each
+     * should get --threads / N of them.
+     */
+    public DataParallel cpuThreadsPerReplica(int threads) {
+        this.cpuThreads = threads;
+        return this;
     }
 
     /**
@@ -128,26 +158,41 @@ public final class DataParallel implements AutoCloseable {
                 y[i] = xy.get(new NDIndex(":, 1:"));                      // (B/N, T) targets
             }
             long tb = System.nanoTime();
+            List<Future<double[]>> done = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                int id = i;
+                Replica r = replicas.get(i);
+                int threads = r.root().getDevice().isGpu() ? 0 : cpuThreads;
+                done.add(workers[i].submit(() -> {
+                    Engines.recordGradientsOnThisThread(threads);
+                    long f0 = System.nanoTime();
+                    NDArray logits = r.model().forward(x[id]);                                // (B/N, T, V)
+                    NDArray w = CrossEntropy.loss(logits, y[id]).mul((float) rows[id] / b);   // L_i · |r_i| / B
+                    double l = w.getFloat();                      // waits for the forward pass (GPU)
+                    long f1 = System.nanoTime();
+                    Engines.backward(w);                          // gradients land in replica i's parameters
+                    return new double[] {l, f1 - f0};
+                }));
+            }
             double loss = 0;
-            long tc;
-            try (GradientCollector gc = Engines.engine().newGradientCollector()) {
-                NDArray[] weighted = new NDArray[n];
-                for (int i = 0; i < n; i++) {
-                    NDArray logits = replicas.get(i).model().forward(x[i]);                      // (B/N, T, V)
-                    weighted[i] = CrossEntropy.loss(logits, y[i]).mul((float) rows[i] / b);     // L_i · |r_i| / B
-                }
-                for (NDArray w : weighted) {
-                    loss += w.getFloat();                         // waits for that replica's forward pass
-                }
-                tc = System.nanoTime();
-                for (NDArray w : weighted) {
-                    gc.backward(w);                               // gradients land in replica i's parameters
+            double forward = 0;
+            RuntimeException failed = null;
+            for (Future<double[]> f : done) { // every worker finishes before the step's scopes close
+                try {
+                    double[] r = join(f);
+                    loss += r[0];                                 // in replica order, whoever finished first
+                    forward += r[1] / n;
+                } catch (RuntimeException e) {
+                    failed = failed == null ? e : failed;
                 }
             }
-            long td = System.nanoTime();
+            if (failed != null) {
+                throw failed;
+            }
             times.add("data", tb - ta);
-            times.add("forward", tc - tb);
-            times.add("backward", td - tc);
+            long wall = System.nanoTime() - tb;           // the replicas' mean forward time; the rest is backward
+            times.add("forward", Math.min(wall, (long) forward));
+            times.add("backward", wall - Math.min(wall, (long) forward));
             return loss;
         } finally {
             for (NDManager s : scopes) {
@@ -193,9 +238,35 @@ public final class DataParallel implements AutoCloseable {
         }
     }
 
+    /** The worker's result; waits through interrupts (the step's arrays must outlive every worker). */
+    private static double[] join(Future<double[]> f) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return f.get();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException("replica failed: " + e.getCause(), e.getCause());
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     /** Frees the replicas 1..N-1 (replica 0 belongs to the caller). */
     @Override
     public void close() {
+        for (ExecutorService w : workers) {
+            w.shutdownNow();
+        }
         for (Replica r : replicas.subList(1, replicas.size())) {
             r.root().close();
         }

@@ -194,4 +194,55 @@ class DataParallelTest {
             }
         }
     }
+
+    /** A model that notes which thread ran its forward pass, and fails on request. */
+    private record Watched(TrainModel inner, java.util.Set<String> threads, boolean fail) implements TrainModel {
+        @Override
+        public Map<String, NDArray> parameters() {
+            return inner.parameters();
+        }
+
+        @Override
+        public NDArray forward(NDArray ids) {
+            threads.add(Thread.currentThread().getName());
+            if (fail) {
+                throw new IllegalArgumentException("replica forward failed");
+            }
+            return inner.forward(ids);
+        }
+
+        @Override
+        public int vocabSize() {
+            return inner.vocabSize();
+        }
+    }
+
+    /**
+     * Each replica runs on a thread of its own, every step on the same one; a replica's failure reaches the caller
+     * as itself, after every replica has finished.
+     */
+    @Test
+    void replicasRunOnTheirOwnThreads() {
+        try (NDManager root = Engines.newRoot(Device.cpu())) {
+            java.util.Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            TrainModel model = new Watched(new ToyModel(root, 32, 16, 16, 1), threads, false);
+            int[] batch = corpus().slice(0, 3 * 17);
+            try (DataParallel dp = DataParallel.create(model, root, Collections.nCopies(3, Device.cpu()),
+                    r -> new Watched(new ToyModel(r, 32, 16, 16, 5), threads, false)).cpuThreadsPerReplica(1)) {
+                dp.start();
+                for (int step = 0; step < 2; step++) {
+                    dp.forwardBackward(batch, 3, 16, new PhaseTimes());
+                    dp.allReduce();
+                }
+            }
+            assertEquals(java.util.Set.of("llm-replica-0", "llm-replica-1", "llm-replica-2"), threads);
+            try (DataParallel dp = DataParallel.create(model, root, Collections.nCopies(2, Device.cpu()),
+                    r -> new Watched(new ToyModel(r, 32, 16, 16, 5), threads, true))) {
+                dp.start();
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                        () -> dp.forwardBackward(batch, 2, 16, new PhaseTimes()));
+                assertEquals("replica forward failed", e.getMessage());
+            }
+        }
+    }
 }
