@@ -6,7 +6,8 @@
 #
 # Fixed config (issue 5): GPT-2 arch, d-model 256, 4 layers, 8 heads, ctx 128, batch 16, vocab 4096 (a BPE trained
 # on the data), tiny Shakespeare from ../shared, AdamW + clipping + the full loop (logging, metrics.jsonl), no
-# evaluation. Run once with every core and once with one thread. Prints a markdown table for bench/RESULTS.md.
+# evaluation. Run with every core as one replica, with every core as one replica per core (--device cpu --devices N,
+# one intra-op thread each), and with one thread. Prints a markdown table for bench/RESULTS.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SHARED=${LLM_SHARED:-../shared}
@@ -19,13 +20,14 @@ bin/llm tokenize --train --vocab-size 4096 -o "$WORK/tokenizer.json" "$data" 2>/
 
 echo "date: $(date -u '+%Y-%m-%d %H:%M UTC'); $(nproc) cores: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs);" \
      "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-printf '| threads | tokens/s (median, 2nd half) | matmul peak (same run) | MFU | fwd / bwd / norm / adamw / data | peak RSS | loss 1 → %d |\n|---|---|---|---|---|---|---|\n' "$STEPS"
-for threads in $(nproc) 1; do
-  out="$WORK/t$threads"
+printf '| threads × replicas | tokens/s (median, 2nd half) | matmul peak (same run) | MFU | fwd / bwd / norm / adamw / data | peak RSS | loss 1 → %d |\n|---|---|---|---|---|---|---|\n' "$STEPS"
+for config in "$(nproc) 1" "$(nproc) $(nproc)" "1 1"; do
+  read -r threads replicas <<<"$config"
+  out="$WORK/t${threads}x$replicas"
   bin/llm train --data "$data" --tokenizer "$WORK/tokenizer.json" --preset bench --batch 16 \
     --steps "$STEPS" --warmup 5 --lr 1e-3 --eval-every 0 --save-every 0 --sample-tokens 0 --val-fraction 0.01 \
-    --threads "$threads" --seed 1 --out "$out" -q
-  python3 - "$out" "$threads" <<'PY'
+    --device cpu --devices "$replicas" --threads "$threads" --seed 1 --out "$out" -q
+  python3 - "$out" "$threads × $replicas" <<'PY'
 import json, sys, statistics
 out, threads = sys.argv[1], sys.argv[2]
 m = [json.loads(l) for l in open(out + "/metrics.jsonl")]
@@ -41,4 +43,4 @@ print(f"| {threads} | {tps:,.0f} | {t['peak_flops'] / 1e9:.0f} GFLOP/s | {100 * 
       f" | {m[0]['loss']:.2f} → {m[-1]['loss']:.2f} |")
 PY
 done
-echo "FLOPs per token: $(python3 -c "import json; print(round(json.load(open('$WORK/t1/training.json'))['flops_per_token'] / 1e6, 1))") M (6N + 12·L·T·d); load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "FLOPs per token: $(python3 -c "import json; print(round(json.load(open('$WORK/t1x1/training.json'))['flops_per_token'] / 1e6, 1))") M (6N + 12·L·T·d); load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

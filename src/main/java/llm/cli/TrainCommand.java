@@ -84,7 +84,8 @@ import picocli.CommandLine.Spec;
                         + " every micro-batch; the gradients are summed on gpu:0, which runs AdamW and copies the new"
                         + " weights to the others. Loss, tokens per step, clipping and accumulation are those of one"
                         + " device with the same --batch; MFU is measured against N times one GPU's peak. The"
-                        + " checkpoint is one replica's, so --resume may change N."},
+                        + " checkpoint is one replica's, so --resume may change N. With --device cpu, --devices N"
+                        + " runs N replicas on the CPU, each on its own thread with --threads / N intra-op threads."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {ExitCodes.OK_LINE, ExitCodes.RUNTIME_LINE, ExitCodes.USAGE_LINE, TrainExit.DIVERGED_LINE,
                 TrainExit.INTERRUPTED_LINE})
@@ -222,7 +223,8 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--devices", paramLabel = "N", defaultValue = "1",
             description = "Train data-parallel on N GPUs of this machine, each taking --batch / N rows of every"
-                    + " micro-batch (--batch must be a multiple of N; needs the CUDA libtorch, see below)"
+                    + " micro-batch (--batch must be a multiple of N; needs the CUDA libtorch, see below); with"
+                    + " --device cpu, N replicas on the CPU's cores"
                     + " (default: ${DEFAULT-VALUE}).")
     int devices = 1;
 

@@ -8,20 +8,19 @@ import llm.UserException;
 
 /**
  * The devices of data-parallel training ({@code llm train --devices N}): one model replica per GPU, GPUs
- * {@code gpu:K .. gpu:K+N-1} where {@code gpu:K} is the {@code --device} (gpu:0 for {@code auto} and {@code gpu}).
+ * {@code gpu:K .. gpu:K+N-1} where {@code gpu:K} is the {@code --device} (gpu:0 for {@code auto} and {@code gpu}); or,
+ * with {@code --device cpu}, N replicas on the CPU, each running on a thread of its own with {@code --threads / N}
+ * intra-op threads (the cores split between replicas instead of every op split across all cores; see
+ * bench/RESULTS.md). The GPU path is the same code with {@code Device.gpu(i)} in place of {@link Device#cpu()}.
  *
- * <p>For tests only: with the system property {@value #CPU_REPLICAS_PROPERTY}{@code =true}, {@code --devices N} on
- * the CPU gives N replicas that all live on {@link Device#cpu()}. They share the same cores, so this is slower than
- * one replica and is never what a user wants; it exists so that the data-parallel code path (the split of the batch,
- * the summed loss, the gradient all-reduce, the parameter broadcast) runs and is checked on machines without GPUs.
- * The GPU path is the same code with {@code Device.gpu(i)} in place of {@code Device.cpu()}.
- *
- * <p>Also for tests: {@value #REPLICA_DEVICES_PROPERTY}{@code =gpu:0,cpu} names the replicas' devices outright. On a
- * machine with one GPU this runs replica 0 on the GPU and replica 1 on the CPU, which exercises every copy between
- * devices that N GPUs need (the gradient all-reduce and the weight broadcast) with the GPU that is there.
+ * <p>For tests: with the system property {@value #CPU_REPLICAS_PROPERTY}{@code =true}, {@code --devices N} with
+ * {@code --device auto} on a machine without GPUs also gives N CPU replicas. And
+ * {@value #REPLICA_DEVICES_PROPERTY}{@code =gpu:0,cpu} names the replicas' devices outright: on a machine with one
+ * GPU this runs replica 0 on the GPU and replica 1 on the CPU, which exercises every copy between devices that N GPUs
+ * need (the gradient all-reduce and the weight broadcast) with the GPU that is there.
  */
 public final class DataParallelDevices {
-    /** Test hook: {@code -Dllm.train.cpuReplicas=true} lets {@code --devices N} make N replicas on the CPU. */
+    /** Test hook: {@code -Dllm.train.cpuReplicas=true} lets {@code --devices N} with {@code auto} use the CPU. */
     public static final String CPU_REPLICAS_PROPERTY = "llm.train.cpuReplicas";
     /** Test hook: {@code -Dllm.train.replicaDevices=gpu:0,cpu} gives the replicas' devices, replica 0 first. */
     public static final String REPLICA_DEVICES_PROPERTY = "llm.train.replicaDevices";
@@ -31,8 +30,8 @@ public final class DataParallelDevices {
     /**
      * The replicas' devices for {@code --devices n}, the first being {@code first} (the resolved {@code --device}).
      *
-     * @throws UserException (exit 2) when n < 1, when {@code --device cpu} is asked to hold more than one replica,
-     *                       or when libtorch sees fewer GPUs than needed
+     * @throws UserException (exit 2) when n < 1, or when libtorch sees fewer GPUs than needed (not for
+     *                       {@code --device cpu}, whose replicas share the CPU)
      */
     public static List<Device> resolve(DeviceSpec spec, Device first, int n) {
         if (n <= 1) {
@@ -74,16 +73,12 @@ public final class DataParallelDevices {
             return List.of(first);
         }
         if (!first.isGpu()) {
-            if (cpuReplicas) {
+            if (cpuReplicas || spec.kind() == DeviceSpec.Kind.CPU) {
                 return Collections.nCopies(n, Device.cpu());
             }
-            if (spec.kind() == DeviceSpec.Kind.CPU) {
-                throw UserException.usage("--devices " + n + " with --device cpu: data-parallel training puts one"
-                        + " model replica on each GPU, and the CPU is one device whose cores libtorch already uses"
-                        + " (--threads); drop --devices, or train on GPUs with --device gpu --devices " + n);
-            }
             throw UserException.usage("--devices " + n + ": libtorch sees 0 GPUs (flavor " + flavor + "); data-parallel"
-                    + " training needs " + n + " GPUs and the CUDA build of libtorch (see 'llm env' and README, GPU)");
+                    + " training needs " + n + " GPUs and the CUDA build of libtorch (see 'llm env' and README, GPU),"
+                    + " or --device cpu for " + n + " replicas on the CPU");
         }
         int from = first.getDeviceId();
         if (from + n > gpus) {
@@ -99,7 +94,7 @@ public final class DataParallelDevices {
         return List.copyOf(out);
     }
 
-    /** How many distinct devices the replicas run on (1 for test replicas that share the CPU). */
+    /** How many distinct devices the replicas run on (1 for replicas that share the CPU). */
     public static int distinct(List<Device> devices) {
         return (int) devices.stream().distinct().count();
     }

@@ -53,13 +53,12 @@ class DataParallelDevicesTest {
     }
 
     @Test
-    void theCpuIsOneDeviceExceptForTheTestHook() {
-        UserException e = assertThrows(UserException.class,
-                () -> DataParallelDevices.resolve(DeviceSpec.CPU, Device.cpu(), 2, 8, "cu128", false));
-        assertTrue(e.getMessage().startsWith("--devices 2 with --device cpu"), e.getMessage());
-        List<Device> replicas = DataParallelDevices.resolve(DeviceSpec.CPU, Device.cpu(), 3, 0, "cpu", true);
-        assertEquals(List.of(Device.cpu(), Device.cpu(), Device.cpu()), replicas);
+    void cpuReplicasShareTheCpu() {
+        List<Device> replicas = DataParallelDevices.resolve(DeviceSpec.CPU, Device.cpu(), 2, 8, "cu128", false);
+        assertEquals(List.of(Device.cpu(), Device.cpu()), replicas, "--device cpu: replicas on the CPU, GPUs or not");
         assertEquals(1, DataParallelDevices.distinct(replicas));
+        assertEquals(List.of(Device.cpu(), Device.cpu(), Device.cpu()),
+                DataParallelDevices.resolve(DeviceSpec.AUTO, Device.cpu(), 3, 0, "cpu", true), "the test hook: auto");
         assertThrows(UserException.class, () -> DataParallelDevices.resolve(DeviceSpec.CPU, Device.cpu(), 0, 0, "cpu",
                 true));
     }
