@@ -70,6 +70,19 @@ public final class FusedOps {
                 logits: Tensor,
                 targets: Tensor) -> Tensor:
                 return torch.cross_entropy_loss(logits, targets, None, 1, -100, 0.)
+              def add_into(self: __torch__.Fused,
+                dst: List[Tensor],
+                src: List[Tensor]) -> None:
+                moved = annotate(List[Tensor], [])
+                for i in range(len(dst)):
+                  moved.append(src[i].to(dst[i].device))
+                torch._foreach_add_(dst, moved)
+                torch._foreach_zero_(src)
+              def copy_into(self: __torch__.Fused,
+                dst: List[Tensor],
+                src: List[Tensor]) -> None:
+                for i in range(len(dst)):
+                  dst[i].copy_(src[i])
               def grad_norm(self: __torch__.Fused,
                 grads: List[Tensor]) -> Tensor:
                 return torch.linalg_vector_norm(torch.stack(torch._foreach_norm(grads, 2)), 2)
@@ -137,6 +150,19 @@ public final class FusedOps {
     /** Mean cross-entropy of logits (N, V) against int64 targets (N): a scalar in logits' manager. */
     public static NDArray crossEntropy(NDArray logits, NDArray targets) {
         return call("cross_entropy", logits.getManager(), logits, targets);
+    }
+
+    /**
+     * {@code dst[i] += src[i]} (src moved to dst's device), then {@code src[i] = 0}, for every i, without autograd:
+     * the gradient all-reduce of data-parallel training in two multi-tensor kernels.
+     */
+    public static void addInto(NDArray[] dst, NDArray[] src, NDManager scope) {
+        call("add_into", false, scope, dst, src);
+    }
+
+    /** {@code dst[i] <- src[i]} (across devices), for every i, without autograd: the weight broadcast. */
+    public static void copyInto(NDArray[] dst, NDArray[] src, NDManager scope) {
+        call("copy_into", false, scope, dst, src);
     }
 
     /** The global L2 norm of the gradients (a scalar in {@code out}), without autograd. */

@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import llm.engine.Engines;
+import llm.engine.FusedOps;
 
 /**
  * Data-parallel training on the devices of one machine: N replicas of the model, replica i on device i.
@@ -210,6 +211,13 @@ public final class DataParallel implements AutoCloseable {
     public void allReduce() {
         Replica first = replicas.get(0);
         try (NDManager scope = Engines.step(first.root())) {
+            if (FusedOps.available(first.params().values().iterator().next())) {
+                NDArray[] g0 = gradients(first, scope);
+                for (Replica r : replicas.subList(1, replicas.size())) {
+                    FusedOps.addInto(g0, gradients(r, scope), scope); // in replica order
+                }
+                return;
+            }
             for (Map.Entry<String, NDArray> e : first.params().entrySet()) {
                 NDArray g0 = e.getValue().getGradient(); // a new handle on the gradient: the scope frees the handle
                 g0.attach(scope);
@@ -226,6 +234,15 @@ public final class DataParallel implements AutoCloseable {
     /** Copy replica 0's weights into every other replica (after the optimizer step). */
     public void broadcast() {
         Replica first = replicas.get(0);
+        if (FusedOps.available(first.params().values().iterator().next())) {
+            NDArray[] src = first.params().values().toArray(NDArray[]::new);
+            for (Replica r : replicas.subList(1, replicas.size())) {
+                try (NDManager scope = Engines.step(r.root())) {
+                    FusedOps.copyInto(r.params().values().toArray(NDArray[]::new), src, scope);
+                }
+            }
+            return;
+        }
         for (Replica r : replicas.subList(1, replicas.size())) {
             Device d = r.root().getDevice();
             try (NDManager scope = Engines.step(r.root())) {
@@ -259,6 +276,17 @@ public final class DataParallel implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /** Handles on a replica's gradients, in parameter order (the scope frees the handles, not the gradients). */
+    private static NDArray[] gradients(Replica r, NDManager scope) {
+        NDArray[] g = new NDArray[r.params().size()];
+        int i = 0;
+        for (NDArray p : r.params().values()) {
+            g[i] = p.getGradient();
+            g[i++].attach(scope);
+        }
+        return g;
     }
 
     /** Frees the replicas 1..N-1 (replica 0 belongs to the caller). */

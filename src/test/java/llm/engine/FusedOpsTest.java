@@ -75,4 +75,21 @@ class FusedOpsTest {
             System.clearProperty("llm.fused");
         }
     }
+
+    /** The data-parallel exchange: addInto sums into dst and zeroes src; copyInto copies; both in place. */
+    @Test
+    void addIntoAndCopyIntoWorkInPlace() {
+        try (NDManager root = Engines.newRoot(Device.cpu())) {
+            NDArray[] dst = {root.create(new float[] {1, 2}), root.create(new float[] {3})};
+            NDArray[] src = {root.create(new float[] {10, 20}), root.create(new float[] {30})};
+            FusedOps.addInto(dst, src, root);
+            assertArrayEquals(new float[] {11, 22}, dst[0].toFloatArray());
+            assertArrayEquals(new float[] {33}, dst[1].toFloatArray());
+            assertArrayEquals(new float[] {0, 0}, src[0].toFloatArray());
+            assertArrayEquals(new float[] {0}, src[1].toFloatArray());
+            FusedOps.copyInto(src, dst, root);
+            assertArrayEquals(new float[] {11, 22}, src[0].toFloatArray());
+            assertArrayEquals(new float[] {33}, src[1].toFloatArray());
+        }
+    }
 }
