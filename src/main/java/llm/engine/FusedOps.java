@@ -83,6 +83,11 @@ public final class FusedOps {
                 src: List[Tensor]) -> None:
                 for i in range(len(dst)):
                   dst[i].copy_(src[i])
+              def share_storage(self: __torch__.Fused,
+                dst: List[Tensor],
+                src: List[Tensor]) -> None:
+                for i in range(len(dst)):
+                  dst[i].set_(src[i])
               def grad_norm(self: __torch__.Fused,
                 grads: List[Tensor]) -> Tensor:
                 return torch.linalg_vector_norm(torch.stack(torch._foreach_norm(grads, 2)), 2)
@@ -163,6 +168,14 @@ public final class FusedOps {
     /** {@code dst[i] <- src[i]} (across devices), for every i, without autograd: the weight broadcast. */
     public static void copyInto(NDArray[] dst, NDArray[] src, NDManager scope) {
         call("copy_into", false, scope, dst, src);
+    }
+
+    /**
+     * Makes each {@code dst[i]} a view of {@code src[i]}'s storage (same device, shape and dtype), without autograd:
+     * dst keeps its own identity and gradient, but reads and sees every in-place update of src's values.
+     */
+    public static void shareStorage(NDArray[] dst, NDArray[] src, NDManager scope) {
+        call("share_storage", false, scope, dst, src);
     }
 
     /** The global L2 norm of the gradients (a scalar in {@code out}), without autograd. */

@@ -123,11 +123,26 @@ public final class DataParallel implements AutoCloseable {
         return replicas.get(0).model();
     }
 
-    /** Before the first step (and after a checkpoint was loaded into replica 0): make every replica equal to it. */
+    /**
+     * Before the first step (and after a checkpoint was loaded into replica 0): make every replica equal to it. A
+     * replica on replica 0's device (CPU replicas) then shares its weights' storage, so the optimizer's in-place
+     * update reaches it without a copy; its gradients stay its own.
+     */
     public void start() {
         for (Replica r : replicas) {
             for (NDArray p : r.params().values()) {
                 p.setRequiresGradient(true);
+            }
+        }
+        Replica first = replicas.get(0);
+        if (FusedOps.available(first.params().values().iterator().next())) { // replicas on device 0 share its weights
+            NDArray[] src = first.params().values().toArray(NDArray[]::new);
+            for (Replica r : replicas.subList(1, replicas.size())) {
+                if (r.root().getDevice().equals(main)) {
+                    try (NDManager scope = Engines.step(r.root())) {
+                        FusedOps.shareStorage(r.params().values().toArray(NDArray[]::new), src, scope);
+                    }
+                }
             }
         }
         broadcast();
@@ -237,6 +252,9 @@ public final class DataParallel implements AutoCloseable {
         if (FusedOps.available(first.params().values().iterator().next())) {
             NDArray[] src = first.params().values().toArray(NDArray[]::new);
             for (Replica r : replicas.subList(1, replicas.size())) {
+                if (r.root().getDevice().equals(main)) {
+                    continue; // shares replica 0's storage (start()): nothing to copy
+                }
                 try (NDManager scope = Engines.step(r.root())) {
                     FusedOps.copyInto(r.params().values().toArray(NDArray[]::new), src, scope);
                 }
