@@ -443,8 +443,14 @@ public final class TrainCommand implements Callable<Integer> {
         try (NDManager root = Engines.newRoot(device)) {
             DevicePeak peak = peak(root, device);
             LanguageModel model = LanguageModel.create(config, root, seed);
-            String where = replicaDevices.size() == 1 ? Engines.describe(device) : replicaDevices.size()
-                    + " replicas on " + replicaDevices.stream().map(Engines::describe).distinct().toList();
+            Integer threadOption = compute.threads();
+            int cpuThreadsPerReplica = Math.max(1, (threadOption != null ? threadOption
+                    : Runtime.getRuntime().availableProcessors()) / replicaDevices.size());
+            String where = replicaDevices.size() == 1 ? Engines.describe(device) : deviceCount == 1
+                    ? replicaDevices.size() + " replicas on the CPU (" + cpuThreadsPerReplica + " thread"
+                            + (cpuThreadsPerReplica == 1 ? "" : "s") + " each)"
+                    : replicaDevices.size() + " replicas on "
+                            + replicaDevices.stream().map(Engines::describe).distinct().toList();
             Log.info("model: %s, %d layers, %d heads, d %d, ctx %d, vocab %d: %,d parameters, %.1f MFLOP/token;"
                             + " %s, peak %s%s (%s)", a, nLayer, nHead, dm, t, config.vocabSize(), model.parameterCount(),
                     flopsPerToken / 1e6, where, Quantity.si(peak.flops(), "FLOP/s"),
@@ -476,9 +482,7 @@ public final class TrainCommand implements Callable<Integer> {
             DataParallel replicas = replicaDevices.size() == 1 ? null : DataParallel.create(trainModel, root,
                     replicaDevices, r -> new LanguageModelTraining(LanguageModel.create(config, r, seed)));
             if (replicas != null) {
-                Integer threads = compute.threads();
-                replicas.cpuThreadsPerReplica(Math.max(1, (threads != null ? threads
-                        : Runtime.getRuntime().availableProcessors()) / replicaDevices.size()));
+                replicas.cpuThreadsPerReplica(cpuThreadsPerReplica);
                 trainer.dataParallel(replicas);
             }
             Thread hook = new Thread(() -> {
