@@ -41,10 +41,10 @@ import llm.engine.FusedOps;
  *
  * <p>The all-reduce is a plain reduce-to-device-0 and broadcast-from-device-0 through libtorch copies (DJL exposes
  * no NCCL): each step moves about 2·(N-1) copies of the parameters through device 0. The sums run in replica order
- * after every worker has finished, so a run's numbers do not depend on which thread finished first. This code has
- * only run with replicas on the CPU (no GPU was available to us); there, N replicas with --threads / N intra-op
- * threads each measured within noise of one replica with all the threads (bench/RESULTS.md), so the CPU replicas
- * stay a test hook.
+ * after every worker has finished, so a run's numbers do not depend on which thread finished first. Replicas on
+ * the CPU ({@code --device cpu --devices N}) share replica 0's weight storage instead of receiving copies, and run
+ * with --threads / N intra-op threads each. This code has only run with replicas on the CPU (no GPU was available
+ * to us).
  */
 public final class DataParallel implements AutoCloseable {
     /** Builds a model of the same shape in a root manager on another device (its initial weights do not matter). */
