@@ -188,6 +188,51 @@ class TrainCommandTest {
         assertTrue(r.err().contains("--preset nope: unknown"), r.err());
     }
 
+    @Test
+    void aRunThatFailsBeforeItStartsLeavesNoFilesBehind() throws IOException {
+        // flag errors are found before anything is written (no tokenizer trained, no run.json)
+        Path o = tmp.resolve("flags");
+        CliHarness.Result r = CliHarness.run("train", "--data", shakespeare.toString(), "--vocab-size", "300",
+                "--preset", "tiny", "--out", o.toString(), "--seed", "1");
+        assertEquals(2, r.code(), r.err());
+        assertEquals("llm: give --steps N or --tokens N", r.err().strip());
+        assertTrue(Files.notExists(o), "nothing written for a usage error");
+        for (String[] bad : List.of(new String[] {"--batch-tokens", "100"}, new String[] {"--lr", "-1"},
+                new String[] {"--heads", "3"}, new String[] {"--weight-decay", "-1"})) {
+            r = CliHarness.run("train", "--data", shakespeare.toString(), "--vocab-size", "300", "--preset", "tiny",
+                    "--steps", "1", bad[0], bad[1], "--out", o.toString(), "--seed", "1");
+            assertEquals(2, r.code(), r.err());
+            assertTrue(r.err().startsWith("llm: ") && r.err().strip().lines().count() == 1, r.err());
+            assertTrue(Files.notExists(o), bad[0] + ": nothing written");
+        }
+        r = CliHarness.run("train", "--data", shakespeare.toString(), "--vocab-size", "10", "--preset", "tiny",
+                "--steps", "1", "--out", o.toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("--vocab-size must be at least 257"), r.err());
+
+        // an error found in the data removes what this run wrote, and only that
+        Path kept = Files.createDirectories(tmp.resolve("kept"));
+        Files.writeString(kept.resolve("notes.txt"), "mine");
+        Path empty = Files.writeString(tmp.resolve("empty2.txt"), "");
+        r = CliHarness.run("train", "--data", empty.toString(), "--tokenizer", tok.toString(), "--preset", "tiny",
+                "--steps", "1", "--out", kept.toString(), "--seed", "1");
+        assertEquals(1, r.code(), r.err());
+        try (var files = Files.list(kept)) {
+            assertEquals(List.of("notes.txt"), files.map(f -> f.getFileName().toString()).toList());
+        }
+        r = CliHarness.run("train", "--data", empty.toString(), "--tokenizer", tok.toString(), "--preset", "tiny",
+                "--steps", "1", "--out", o.toString(), "--seed", "1");
+        assertEquals(1, r.code(), r.err());
+        assertTrue(Files.notExists(o), "a directory this run created is removed again");
+
+        // --resume of a directory that has run.json but no checkpoint says so before reading any data
+        Path started = Files.createDirectories(tmp.resolve("started"));
+        Files.copy(run.resolve(TrainCommand.RUN_FILE), started.resolve(TrainCommand.RUN_FILE));
+        r = CliHarness.run("train", "--resume", started.toString());
+        assertEquals(1, r.code(), r.err());
+        assertTrue(r.err().contains("no checkpoint here") && !r.err().contains("data:"), r.err());
+    }
+
     private static List<Long> list(long[] a) {
         return java.util.Arrays.stream(a).boxed().toList();
     }
