@@ -88,7 +88,8 @@ class CostCommandTest {
             {"cost", "--params", "1B", "--gpus", "0"}, {"cost", "--params", "1B", "--tokens", "1B",
                 "--tokens-per-param", "20"}, {"cost", "--params", "1B", "--layers", "4"},
             {"cost", "--params", "1B", "--gpu", "t4"}, {"cost", "--params", "1B", "--dtype", "int4"},
-            {"cost", "--params", "1B", "--price", "-1"}};
+            {"cost", "--params", "1B", "--price", "-1"}, {"cost", "--params", "0.5", "--tokens", "1B"},
+            {"cost", "--params", "1B", "--tokens", "0.1"}};
         for (String[] args : bad) {
             CliHarness.Result r = CliHarness.run(args);
             assertEquals(2, r.code(), String.join(" ", args) + ": " + r.err());
