@@ -386,6 +386,12 @@ public final class TrainCommand implements Callable<Integer> {
             throw UserException.runtime(out.resolve(llm.train.Checkpoint.FILE)
                     + ": no checkpoint here (the run stopped before its first one; start it again with --out)");
         }
+        long done = resuming ? checkpointStep(out.resolve(llm.train.Checkpoint.FILE)) : -1;
+        if (done > totalSteps) {
+            throw UserException.usage("the run in " + out + " has done " + done + " steps already, more than the "
+                    + totalSteps + " that --steps/--tokens ask for (they count from the run's start): give --steps "
+                    + "above " + done + " to continue it");
+        }
         Leftovers leftovers = resuming ? Leftovers.NONE : Leftovers.of(out, RUN_FILE, Release.TOKENIZER, DATA_DIR);
         try {
             Files.createDirectories(out);
@@ -609,6 +615,16 @@ public final class TrainCommand implements Callable<Integer> {
             // not Linux
         }
         return 0;
+    }
+
+    /** The optimizer steps a checkpoint has done, from its header alone; -1 when it cannot be told. */
+    private static long checkpointStep(Path file) {
+        try (llm.model.Safetensors.Reader r = new llm.model.Safetensors.Reader(file)) {
+            String state = r.metadata().get("llm.train.state");
+            return state == null ? -1 : JsonParser.parseString(state).getAsJsonObject().get("step").getAsLong();
+        } catch (RuntimeException e) {
+            return -1; // loading the checkpoint will say what is wrong with it
+        }
     }
 
     private static int llamaFf(int d) {

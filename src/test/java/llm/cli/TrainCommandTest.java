@@ -116,6 +116,15 @@ class TrainCommandTest {
         assertEquals(0, r.code(), r.err());
         assertEquals(84, Files.readAllLines(copy.resolve("metrics.jsonl")).size());
         assertEquals(84, TrainingRun.read(copy).steps());
+        for (String[] fewer : List.of(new String[] {"--steps", "40"}, new String[0])) { // run.json says 80
+            List<String> a = new java.util.ArrayList<>(List.of("train", "--resume", copy.toString()));
+            a.addAll(List.of(fewer));
+            CliHarness.Result r2 = CliHarness.run(a.toArray(new String[0]));
+            assertEquals(2, r2.code(), r2.err());
+            assertTrue(r2.err().contains("has done 84 steps already") && r2.err().contains("give --steps above 84"),
+                    r2.err());
+        }
+        assertEquals(84, TrainingRun.read(copy).steps());
         CliHarness.Result bad = CliHarness.run("train", "--resume", copy.toString(), "--lr", "1");
         assertEquals(2, bad.code());
         assertTrue(bad.err().contains("--lr cannot be changed with --resume"), bad.err());
