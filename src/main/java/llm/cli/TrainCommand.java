@@ -526,7 +526,8 @@ public final class TrainCommand implements Callable<Integer> {
                         // the JVM is exiting on a signal: the hook waits for us
                     }
                 }
-                Log.info("time per phase (this session): %s; peak RSS %s", r.times().summary(),
+                String phases = r.times().summary(); // empty when this session trained no step
+                Log.info("%speak RSS %s", phases.isEmpty() ? "" : "time per phase (this session): " + phases + "; ",
                         Quantity.si(peakRssBytes(), "B"));
                 Log.info("done: %d steps, %s tokens in %s; final train loss %.4f, val loss %s; release in %s", r.steps(),
                         Quantity.human(r.tokens()), Progress.duration(r.wallSeconds()), r.finalLoss(),

@@ -125,6 +125,16 @@ class TrainCommandTest {
                     r2.err());
         }
         assertEquals(84, TrainingRun.read(copy).steps());
+        java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream was = llm.io.Log.err();
+        llm.io.Log.setErr(new java.io.PrintStream(log, true, java.nio.charset.StandardCharsets.UTF_8));
+        try { // nothing left to train: no empty phase summary
+            assertEquals(0, CliHarness.run("train", "--resume", copy.toString(), "--steps", "84").code());
+        } finally {
+            llm.io.Log.setErr(was);
+        }
+        String said = log.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(said.contains("peak RSS") && !said.contains("(this session): ;"), said);
         CliHarness.Result bad = CliHarness.run("train", "--resume", copy.toString(), "--lr", "1");
         assertEquals(2, bad.code());
         assertTrue(bad.err().contains("--lr cannot be changed with --resume"), bad.err());
