@@ -325,8 +325,17 @@ public final class TrainCommand implements Callable<Integer> {
         if (valFraction != null && (valFraction < 0 || valFraction >= 1)) {
             throw UserException.usage("--val-fraction must be within [0, 1), not " + valFraction);
         }
-        if (evalEvery < 0 || saveEvery < 0 || logEvery < 1 || evalBatches < 1) {
-            throw UserException.usage("--eval-every and --save-every must be >= 0, --log-every and --eval-batches >= 1");
+        atLeast("--eval-every", evalEvery, 0);
+        atLeast("--save-every", saveEvery, 0);
+        atLeast("--log-every", logEvery, 1);
+        atLeast("--eval-batches", evalBatches, 1);
+        atLeast("--sample-tokens", sampleTokens, 0);
+        if (!(clip >= 0) || Double.isInfinite(clip)) {
+            throw UserException.usage("--clip must be a number >= 0 (0 disables clipping), not " + clip);
+        }
+        if (valFraction != null && valFraction > 0 && !valData.isEmpty()) {
+            throw UserException.usage("--val-fraction and --val-data exclude each other (the validation text is"
+                    + " either held out of --data or given)");
         }
         Preset p = preset == null ? null : Preset.byName(preset);
         String archName = arch != null ? arch : p != null ? p.arch() : "gpt2";
@@ -616,6 +625,12 @@ public final class TrainCommand implements Callable<Integer> {
             // not Linux
         }
         return 0;
+    }
+
+    private static void atLeast(String flag, long value, long min) {
+        if (value < min) {
+            throw UserException.usage(flag + " must be at least " + min + ", not " + value);
+        }
     }
 
     /** The optimizer steps a checkpoint has done, from its header alone; -1 when it cannot be told. */

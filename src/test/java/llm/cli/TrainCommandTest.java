@@ -217,11 +217,15 @@ class TrainCommandTest {
         assertEquals("llm: give --steps N or --tokens N", r.err().strip());
         assertTrue(Files.notExists(o), "nothing written for a usage error");
         for (String[] bad : List.of(new String[] {"--batch-tokens", "100"}, new String[] {"--lr", "-1"},
-                new String[] {"--heads", "3"}, new String[] {"--weight-decay", "-1"})) {
+                new String[] {"--heads", "3"}, new String[] {"--weight-decay", "-1"}, new String[] {"--clip", "-1"},
+                new String[] {"--clip", "NaN"}, new String[] {"--sample-tokens", "-1"},
+                new String[] {"--eval-batches", "0"}, new String[] {"--val-data", shakespeare.toString()})) {
             r = CliHarness.run("train", "--data", shakespeare.toString(), "--vocab-size", "300", "--preset", "tiny",
-                    "--steps", "1", bad[0], bad[1], "--out", o.toString(), "--seed", "1");
+                    "--steps", "1", bad[0], bad[1], "--out", o.toString(), "--seed", "1", "--val-fraction", "0.1");
             assertEquals(2, r.code(), r.err());
             assertTrue(r.err().startsWith("llm: ") && r.err().strip().lines().count() == 1, r.err());
+            assertTrue(r.err().contains(bad[0].equals("--val-data") ? "--val-fraction and --val-data" : bad[0])
+                    || bad[0].equals("--heads"), r.err());
             assertTrue(Files.notExists(o), bad[0] + ": nothing written");
         }
         r = CliHarness.run("train", "--data", shakespeare.toString(), "--vocab-size", "10", "--preset", "tiny",
