@@ -62,6 +62,10 @@ class CostCommandTest {
         assertEquals(20 * 124_439_808.0, c.get("tokens").getAsDouble(), 1);
         assertEquals(256, c.get("ctx").getAsInt());
         assertEquals(6.0 * 123_653_376 + 12.0 * 12 * 256 * 768, c.get("flops_per_token").getAsDouble(), 1);
+        // the weights file of a release stands for its directory, as in score, info and sample
+        Files.write(dir.resolve("model.safetensors"), new byte[] {(byte) 0xff, 0, 1, 2});
+        assertEquals(124_439_808L, json("cost", "--model", dir.resolve("model.safetensors").toString(), "--json")
+                .get("params").getAsLong());
     }
 
     @Test
