@@ -272,6 +272,9 @@ public final class InfoCommand implements Callable<Integer> {
         try {
             tok = model.loadTokenizer();
         } catch (UserException e) {
+            if (model.tokenizer != null) {
+                throw e; // asked for by --tokenizer: an error, not a remark
+            }
             o.addProperty("error", e.getMessage());
             return o;
         }

@@ -118,6 +118,10 @@ class InfoCommandTest {
         assertEquals(1.3764476049999999, json(CliHarness.run("info", "--model", dir.toString(), "--json"))
                 .getAsJsonObject("training").get("seconds").getAsDouble());
 
+        var badTok = CliHarness.run("info", "--model", dir.toString(), "--tokenizer", tmp.resolve("nope.json").toString());
+        assertEquals(1, badTok.code(), badTok.out());
+        assertTrue(badTok.err().startsWith("llm: ") && badTok.err().contains("nope.json"), badTok.err());
+
         for (String broken : List.of("xx", "{\"steps\":")) {
             Files.writeString(dir.resolve("training.json"), broken);
             text = CliHarness.run("info", "--model", dir.toString());
