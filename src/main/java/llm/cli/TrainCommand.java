@@ -421,7 +421,11 @@ public final class TrainCommand implements Callable<Integer> {
                     if (!Files.isRegularFile(src)) {
                         throw UserException.usage("--tokenizer " + tokenizer + ": no tokenizer.json there");
                     }
-                    Tokenizers.load(src); // fail early on a bad file
+                    if (Tokenizers.load(src) instanceof llm.tokenizer.Llama2cTokenizer) { // fail early on a bad file
+                        throw UserException.usage("--tokenizer " + tokenizer + ": a llama2.c tokenizer.bin cannot go"
+                                + " into a release (HuggingFace reads tokenizer.json): give a tokenizer.json, or"
+                                + " --vocab-size N to train one");
+                    }
                     if (!Files.exists(tokFile) || !Files.isSameFile(src, tokFile)) {
                         Files.copy(src, tokFile, StandardCopyOption.REPLACE_EXISTING);
                     }

@@ -233,6 +233,13 @@ class TrainCommandTest {
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains("--vocab-size must be at least 257"), r.err());
 
+        Path llama2cTok = TestTokenizers.shared().resolve("models/stories260K/tok512.bin");
+        r = CliHarness.run("train", "--data", shakespeare.toString(), "--tokenizer", llama2cTok.toString(),
+                "--preset", "tiny", "--steps", "1", "--out", o.toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("a llama2.c tokenizer.bin cannot go into a release"), r.err());
+        assertTrue(Files.notExists(o), "no binary tokenizer.json written");
+
         // an error found in the data removes what this run wrote, and only that
         Path kept = Files.createDirectories(tmp.resolve("kept"));
         Files.writeString(kept.resolve("notes.txt"), "mine");
