@@ -233,6 +233,11 @@ class TrainCommandTest {
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains("--vocab-size must be at least 257"), r.err());
 
+        r = CliHarness.run("train", "--data", shakespeare.toString(), "--tokenizer", tok.toString(), "--preset",
+                "tiny", "--steps", "1", "--out", shakespeare.resolve("sub").toString());
+        assertEquals(1, r.code(), r.err());
+        assertEquals("llm: " + shakespeare.resolve("sub").toAbsolutePath() + ": not a directory", r.err().strip());
+
         Path llama2cTok = TestTokenizers.shared().resolve("models/stories260K/tok512.bin");
         r = CliHarness.run("train", "--data", shakespeare.toString(), "--tokenizer", llama2cTok.toString(),
                 "--preset", "tiny", "--steps", "1", "--out", o.toString());
