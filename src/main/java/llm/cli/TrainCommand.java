@@ -403,6 +403,9 @@ public final class TrainCommand implements Callable<Integer> {
         }
         Leftovers leftovers = resuming ? Leftovers.NONE : Leftovers.of(out, RUN_FILE, Release.TOKENIZER, DATA_DIR);
         try {
+            if (Files.exists(out) && !Files.isDirectory(out)) {
+                throw UserException.usage("--out " + out + ": exists and is not a directory");
+            }
             Files.createDirectories(out);
             if (!resuming && Files.exists(out.resolve(llm.train.Checkpoint.FILE))) {
                 throw UserException.usage("--out " + out + " holds a checkpoint already: continue it with --resume "

@@ -238,6 +238,11 @@ class TrainCommandTest {
         assertEquals(1, r.code(), r.err());
         assertEquals("llm: " + shakespeare.resolve("sub").toAbsolutePath() + ": not a directory", r.err().strip());
 
+        r = CliHarness.run("train", "--data", shakespeare.toString(), "--tokenizer", tok.toString(), "--preset",
+                "tiny", "--steps", "1", "--out", shakespeare.toString());
+        assertEquals(2, r.code(), r.err());
+        assertEquals("llm: --out " + shakespeare + ": exists and is not a directory", r.err().strip());
+
         Path llama2cTok = TestTokenizers.shared().resolve("models/stories260K/tok512.bin");
         r = CliHarness.run("train", "--data", shakespeare.toString(), "--tokenizer", llama2cTok.toString(),
                 "--preset", "tiny", "--steps", "1", "--out", o.toString());
