@@ -60,11 +60,13 @@ import picocli.CommandLine.Spec;
         description = {"Pretrain a GPT-2 or Llama base model on text; writes a release directory (config.json,"
                 + " model.safetensors, tokenizer.json, training.json) plus metrics.jsonl, loss.svg and a checkpoint.",
                 "",
-                "Example: llm train --data ../shared/data/tiny-shakespeare/input.txt --tokenizer tok.json"
-                        + " --preset tiny --steps 200 --out runs/shakespeare"},
+                "Example (from the project's root; trains a 2048-token tokenizer first):",
+                "  llm train --data ../shared/data/tiny-shakespeare/input.txt --vocab-size 2048 \\",
+                "      --preset tiny --steps 200 --out runs/shakespeare"},
         footerHeading = "%nPresets (--preset):%n",
         footer = {"  tiny        tests and smoke runs: 2 layers, d 32, ctx 64",
-                "  default     the bundled default model: 4 layers, 4 heads, d 128, ctx 256 (recipes/default.sh)",
+                "  default     the bundled default model: 4 layers, 4 heads, d 128, ctx 256",
+                "              (recipes/default.sh)",
                 "  bench       the bench/ shape: 4 layers, 8 heads, d 256, ctx 128",
                 "  gpt2-124m   GPT-2 small: 12 layers, 12 heads, d 768, ctx 1024",
                 "  llama-tiny  a small Llama: 2 layers, 4 heads / 2 kv heads, d 64, ctx 128",

@@ -273,6 +273,24 @@ class TrainCommandTest {
         assertTrue(r.err().contains("no checkpoint here") && !r.err().contains("data:"), r.err());
     }
 
+    @Test
+    void theHelpExampleNamesFilesThatExist() {
+        List<String> lines = CliHarness.run("train", "--help").out().lines().toList();
+        StringBuilder example = new StringBuilder();
+        for (int i = lines.indexOf(lines.stream().filter(l -> l.startsWith("  llm train ")).findFirst().orElseThrow());
+                i < lines.size(); i++) {
+            example.append(lines.get(i).replace("\\", " "));
+            if (!lines.get(i).endsWith("\\")) {
+                break;
+            }
+        }
+        List<String> words = List.of(example.toString().trim().split("\\s+"));
+        assertTrue(!words.contains("--tokenizer"), "no tokenizer file a user lacks: " + example);
+        assertEquals("runs/shakespeare", words.get(words.size() - 1), example.toString());
+        String data = words.get(words.indexOf("--data") + 1);
+        assertEquals("../shared/data/tiny-shakespeare/input.txt", data);
+    }
+
     private static List<Long> list(long[] a) {
         return java.util.Arrays.stream(a).boxed().toList();
     }
