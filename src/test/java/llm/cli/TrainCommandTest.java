@@ -250,6 +250,13 @@ class TrainCommandTest {
         assertTrue(r.err().contains("a llama2.c tokenizer.bin cannot go into a release"), r.err());
         assertTrue(Files.notExists(o), "no binary tokenizer.json written");
 
+        Path shardOnly = tmp.resolve("only.bin"); // a token shard has no text to train a tokenizer on
+        llm.data.TokenShard.write(shardOnly, new int[] {1, 2, 3}, llm.data.TokenShard.VERSION_U16);
+        r = CliHarness.run("train", "--data", shardOnly.toString(), "--vocab-size", "300", "--preset", "tiny",
+                "--steps", "1", "--out", o.toString());
+        assertEquals(1, r.code(), r.err());
+        assertTrue(r.err().contains("no text to train the --vocab-size tokenizer on"), r.err());
+
         // an error found in the data removes what this run wrote, and only that
         Path kept = Files.createDirectories(tmp.resolve("kept"));
         Files.writeString(kept.resolve("notes.txt"), "mine");
