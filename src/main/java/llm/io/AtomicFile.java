@@ -29,28 +29,8 @@ public final class AtomicFile implements AutoCloseable {
         this.target = target.toAbsolutePath();
         Path dir = this.target.getParent();
         Files.createDirectories(dir);
-        this.temp = tempBeside(this.target);
+        this.temp = Files.createTempFile(dir, "." + this.target.getFileName() + ".", ".tmp");
         this.stream = Files.newOutputStream(temp);
-    }
-
-    /**
-     * A new empty file in {@code target}'s directory, named {@code .NAME.RANDOM.tmp}, with the permissions any new
-     * file gets (the umask's, e.g. rw-r--r--): unlike {@link Files#createTempFile}, whose owner-only rw------- would
-     * otherwise end up on the output (a release that nobody else may read).
-     */
-    public static Path tempBeside(Path target) throws IOException {
-        Path dir = target.toAbsolutePath().getParent();
-        String prefix = "." + target.getFileName() + ".";
-        for (int attempt = 0; ; attempt++) {
-            Path p = dir.resolve(prefix + Long.toUnsignedString(java.util.concurrent.ThreadLocalRandom.current().nextLong(), 36) + ".tmp");
-            try {
-                return Files.createFile(p);
-            } catch (java.nio.file.FileAlreadyExistsException e) {
-                if (attempt >= 100) {
-                    throw e;
-                }
-            }
-        }
     }
 
     public OutputStream stream() {
