@@ -143,6 +143,12 @@ public final class CostCommand implements Callable<Integer> {
         Double n = params == null ? null : Quantity.positive(params, "--params");
         Double d = tokens == null ? null : Quantity.positive(tokens, "--tokens");
         Double tpp = tokensPerParam == null ? null : Quantity.positive(tokensPerParam, "--tokens-per-param");
+        if (n != null && n < 1) {
+            throw UserException.usage("--params must be at least 1 (a count of parameters), not '" + params + "'");
+        }
+        if (d != null && d < 1) {
+            throw UserException.usage("--tokens must be at least 1 (a count of tokens), not '" + tokens + "'");
+        }
         Dtype dt = dtype == null ? null : Dtype.parse(dtype, "--dtype");
         if (gpu != null) {
             GpuSpec.require(gpu, "--gpu");

@@ -8,6 +8,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import com.google.gson.JsonPrimitive;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -85,6 +86,7 @@ public final class InfoCommand implements Callable<Integer> {
         List<TensorInfo> stored = new ArrayList<>();
         Map<String, Long> files = new LinkedHashMap<>();
         JsonElement training = JsonNull.INSTANCE;
+        String trainingProblem = null;
         if (format == Models.Format.RELEASE) {
             Path dir = Models.releaseDir(path);
             config = Release.readConfig(dir);
@@ -102,8 +104,15 @@ public final class InfoCommand implements Callable<Integer> {
             if (Files.isRegularFile(t)) {
                 try {
                     training = JsonParser.parseString(Files.readString(t));
+                    if (!training.isJsonObject()) {
+                        training = JsonNull.INSTANCE;
+                        trainingProblem = "training.json is not a JSON object";
+                    }
                 } catch (IOException | RuntimeException e) {
-                    Log.warn("%s: not readable JSON: %s", t, e.getMessage());
+                    trainingProblem = "training.json is not readable JSON: " + llm.io.JsonProblem.describe(e);
+                }
+                if (trainingProblem != null) {
+                    Log.warn("%s: %s", dir, trainingProblem);
                 }
             }
         } else {
@@ -212,11 +221,12 @@ public final class InfoCommand implements Callable<Integer> {
         if (training.isJsonObject()) {
             out.println("training");
             for (Map.Entry<String, JsonElement> e : training.getAsJsonObject().entrySet()) {
-                String v = e.getValue().isJsonPrimitive() ? e.getValue().getAsString() : e.getValue().toString();
+                String v = e.getValue().isJsonPrimitive() ? plain(e.getValue().getAsJsonPrimitive())
+                        : e.getValue().toString();
                 out.printf("  %-20s %s%n", e.getKey(), v.length() > 200 ? v.substring(0, 200) + "…" : v);
             }
         } else {
-            out.println("training       (no training.json)");
+            out.println("training       (" + (trainingProblem != null ? trainingProblem : "no training.json") + ")");
         }
         if (tensors) {
             out.println("tensors");
@@ -228,6 +238,24 @@ public final class InfoCommand implements Callable<Integer> {
         }
         out.flush();
         return ExitCodes.OK;
+    }
+
+    /** A JSON value as a person reads it: 6 significant digits for fractions (1.37645, 1.77755e+11). */
+    static String plain(JsonPrimitive v) {
+        if (!v.isNumber()) {
+            return v.getAsString();
+        }
+        double d = v.getAsDouble();
+        if (d == Math.rint(d) && Math.abs(d) < 1e15) {
+            return Long.toString((long) d);
+        }
+        String g = String.format(Locale.ROOT, "%.6g", d);
+        int e = g.indexOf('e');
+        String mantissa = e < 0 ? g : g.substring(0, e);
+        if (mantissa.contains(".")) {
+            mantissa = mantissa.replaceAll("0+$", "").replaceAll("\\.$", "");
+        }
+        return e < 0 ? mantissa : mantissa + g.substring(e);
     }
 
     private static String special(JsonObject tok, String key) {
@@ -244,6 +272,9 @@ public final class InfoCommand implements Callable<Integer> {
         try {
             tok = model.loadTokenizer();
         } catch (UserException e) {
+            if (model.tokenizer != null) {
+                throw e; // asked for by --tokenizer: an error, not a remark
+            }
             o.addProperty("error", e.getMessage());
             return o;
         }

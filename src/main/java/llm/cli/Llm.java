@@ -160,6 +160,33 @@ public final class Llm implements Runnable {
         return code;
     }
 
+    /**
+     * A file-system failure that no command turned into a {@link UserException}, said as {@code FILE: what} (e.g.
+     * {@code out: not a directory}) instead of a Java class name; null when {@code ex} is not one.
+     */
+    static String fileProblem(Throwable ex) {
+        for (Throwable c = ex; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof java.nio.file.FileSystemException f && f.getFile() != null) {
+                String what;
+                if (c instanceof java.nio.file.NoSuchFileException) {
+                    what = "no such file or directory";
+                } else if (c instanceof java.nio.file.FileAlreadyExistsException) {
+                    what = "already exists (and is not what was expected there)";
+                } else if (c instanceof java.nio.file.AccessDeniedException) {
+                    what = "permission denied";
+                } else if (c instanceof java.nio.file.NotDirectoryException) {
+                    what = "not a directory";
+                } else if (c instanceof java.nio.file.DirectoryNotEmptyException) {
+                    what = "directory not empty";
+                } else {
+                    what = f.getReason() != null ? f.getReason().toLowerCase(java.util.Locale.ROOT) : "cannot access";
+                }
+                return f.getFile() + (f.getOtherFile() != null ? " -> " + f.getOtherFile() : "") + ": " + what;
+            }
+        }
+        return null;
+    }
+
     static int handleExecutionException(Exception ex, CommandLine cmd, CommandLine.ParseResult parsed) {
         Throwable t = ex;
         for (Throwable c = ex; c != null; c = c.getCause() == c ? null : c.getCause()) {
@@ -182,6 +209,15 @@ public final class Llm implements Runnable {
         }
         if (ex instanceof CommandLine.ParameterException pe) {
             return handleParameterException(pe, new String[0]);
+        }
+        String fileProblem = fileProblem(ex);
+        if (fileProblem != null) {
+            err.println("llm: " + fileProblem);
+            if (Log.verbose()) {
+                ex.printStackTrace(err);
+            }
+            err.flush();
+            return ExitCodes.RUNTIME;
         }
         String what = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getClass().getSimpleName() + ": " + ex.getMessage();
         err.println("llm: " + cmd.getCommandName() + " failed: " + what + (Log.verbose() ? "" : " (run with -v for details)"));

@@ -172,8 +172,9 @@ public final class ScoreCommand implements Callable<Integer> {
             }
         }
         if (total.tokens() == 0) {
-            throw UserException.runtime(docs == 0 ? "no text in the input" : "no token could be scored ("
-                    + skipped + " empty or skipped documents)");
+            String where = String.join(", ", inputs.stream().map(n -> n.equals("-") ? "stdin" : n).toList());
+            throw UserException.runtime(where + (docs == 0 ? ": no text to score" : ": no token could be scored ("
+                    + skipped + " empty or skipped documents)"));
         }
         double secs = (System.nanoTime() - started) / 1e9;
         Log.info("score: %,d tokens in %.1f s (%.0f tokens/s)", total.tokens(), secs, total.tokens() / secs);

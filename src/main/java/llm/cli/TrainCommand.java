@@ -60,11 +60,13 @@ import picocli.CommandLine.Spec;
         description = {"Pretrain a GPT-2 or Llama base model on text; writes a release directory (config.json,"
                 + " model.safetensors, tokenizer.json, training.json) plus metrics.jsonl, loss.svg and a checkpoint.",
                 "",
-                "Example: llm train --data ../shared/data/tiny-shakespeare/input.txt --tokenizer tok.json"
-                        + " --preset tiny --steps 200 --out runs/shakespeare"},
+                "Example (from the project's root; trains a 2048-token tokenizer first):",
+                "  llm train --data ../shared/data/tiny-shakespeare/input.txt --vocab-size 2048 \\",
+                "      --preset tiny --steps 200 --out runs/shakespeare"},
         footerHeading = "%nPresets (--preset):%n",
         footer = {"  tiny        tests and smoke runs: 2 layers, d 32, ctx 64",
-                "  default     the bundled default model: 4 layers, 4 heads, d 128, ctx 256 (recipes/default.sh)",
+                "  default     the bundled default model: 4 layers, 4 heads, d 128, ctx 256",
+                "              (recipes/default.sh)",
                 "  bench       the bench/ shape: 4 layers, 8 heads, d 256, ctx 128",
                 "  gpt2-124m   GPT-2 small: 12 layers, 12 heads, d 768, ctx 1024",
                 "  llama-tiny  a small Llama: 2 layers, 4 heads / 2 kv heads, d 64, ctx 128",
@@ -325,8 +327,17 @@ public final class TrainCommand implements Callable<Integer> {
         if (valFraction != null && (valFraction < 0 || valFraction >= 1)) {
             throw UserException.usage("--val-fraction must be within [0, 1), not " + valFraction);
         }
-        if (evalEvery < 0 || saveEvery < 0 || logEvery < 1 || evalBatches < 1) {
-            throw UserException.usage("--eval-every and --save-every must be >= 0, --log-every and --eval-batches >= 1");
+        atLeast("--eval-every", evalEvery, 0);
+        atLeast("--save-every", saveEvery, 0);
+        atLeast("--log-every", logEvery, 1);
+        atLeast("--eval-batches", evalBatches, 1);
+        atLeast("--sample-tokens", sampleTokens, 0);
+        if (!(clip >= 0) || Double.isInfinite(clip)) {
+            throw UserException.usage("--clip must be a number >= 0 (0 disables clipping), not " + clip);
+        }
+        if (valFraction != null && valFraction > 0 && !valData.isEmpty()) {
+            throw UserException.usage("--val-fraction and --val-data exclude each other (the validation text is"
+                    + " either held out of --data or given)");
         }
         Preset p = preset == null ? null : Preset.byName(preset);
         String archName = arch != null ? arch : p != null ? p.arch() : "gpt2";
@@ -342,66 +353,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (a == Architecture.GPT2 && kvHeads != null && kvHeads != nHead) {
             throw UserException.usage("--kv-heads is for --arch llama (gpt2 has as many kv heads as heads)");
         }
-        Files.createDirectories(out);
-        if (!resuming && Files.exists(out.resolve(llm.train.Checkpoint.FILE))) {
-            throw UserException.usage("--out " + out + " holds a checkpoint already: continue it with --resume "
-                    + out + ", or choose another --out");
-        }
-
-        Device device = compute.resolveDevice();
-        List<Device> replicaDevices = DataParallelDevices.resolve(compute.deviceSpec(), device, devices);
-        int deviceCount = DataParallelDevices.distinct(replicaDevices); // 1 for the CPU test replicas
-
-        // ---- tokenizer ----
-        Path tokFile = out.resolve(Release.TOKENIZER);
-        if (!resuming) {
-            if (tokenizer != null) {
-                Path src = Files.isDirectory(tokenizer) ? tokenizer.resolve(Release.TOKENIZER) : tokenizer;
-                if (!Files.isRegularFile(src)) {
-                    throw UserException.usage("--tokenizer " + tokenizer + ": no tokenizer.json there");
-                }
-                Tokenizers.load(src); // fail early on a bad file
-                if (!Files.exists(tokFile) || !Files.isSameFile(src, tokFile)) {
-                    Files.copy(src, tokFile, StandardCopyOption.REPLACE_EXISTING);
-                }
-            } else {
-                llm.train.TokenizerTraining.train(data, vocabSize, textField, tokFile);
-            }
-            JsonObject run = new JsonObject();
-            JsonArray arr = new JsonArray();
-            args.forEach(arr::add);
-            run.add("args", arr);
-            AtomicFile.writeString(out.resolve(RUN_FILE), new GsonBuilder().setPrettyPrinting().create().toJson(run) + "\n");
-        }
-        Tokenizer tok = Tokenizers.load(tokFile);
-
-        ModelConfig config;
-        try {
-            config = a == Architecture.GPT2 ? ModelConfig.gpt2(tok.vocabSize(), t, dm, nLayer, nHead)
-                    : ModelConfig.llama(tok.vocabSize(), t, dm, nLayer, nHead, nKv, llamaFf(dm), true);
-        } catch (IllegalArgumentException e) {
-            throw UserException.usage("model shape: " + e.getMessage());
-        }
-
-        // ---- data ----
-        List<DataSpec> trainSpecs = data.stream().map(DataSpec::parse).toList();
-        List<DataSpec> valSpecs = valData.stream().map(v -> new DataSpec(v, Path.of(v), 1)).toList();
-        double vf = valFraction != null ? valFraction : valSpecs.isEmpty() ? 0.05 : 0;
-        CorpusOptions corpusOptions = CorpusOptions.DEFAULT.withTextField(textField);
-        int eot = CorpusBuilder.endOfText(tok);
-        Corpus corpus = new CorpusBuilder(tok, eot, corpusOptions, valSpecs.isEmpty() && vf > 0 ? ValSplit.tail(vf)
-                : ValSplit.NONE, out.resolve(DATA_DIR)).build(trainSpecs);
-        List<TrainingRun.DataSource> mixture = new ArrayList<>(corpus.describe("train"));
-        if (!valSpecs.isEmpty()) {
-            Corpus held = new CorpusBuilder(tok, eot, corpusOptions, ValSplit.NONE, out.resolve(DATA_DIR).resolve("val"))
-                    .build(valSpecs);
-            mixture.addAll(held.describe("val"));
-            corpus = corpus.withValidation(held);
-        }
-        Log.info("data: %,.0f training tokens per pass of the mixture, %,d validation tokens", corpus.tokensPerPass(),
-                corpus.val().size());
-
-        // ---- budget ----
+        // ---- budget (checked before anything is written to --out) ----
         long microTokens = (long) batch * t;
         int accum = 1;
         if (batchTokens != null) {
@@ -431,86 +383,179 @@ public final class TrainCommand implements Callable<Integer> {
         if (weightDecay < 0) {
             throw UserException.usage("--weight-decay must be >= 0");
         }
-        Trainer.Settings settings = new Trainer.Settings(batch, t, accum, totalSteps, schedule, clip,
-                new AdamW.Hyper(0.9, 0.95, 1e-8, weightDecay), logEvery, evalEvery, evalBatches, saveEvery, seed,
-                sampleTokens > 0 ? samplePrompt : null, sampleTokens);
+        if (vocabSize != null && vocabSize < 257) {
+            throw UserException.usage("--vocab-size must be at least 257 (256 bytes + <|endoftext|>), not " + vocabSize);
+        }
+        try { // the shape alone (the vocabulary is known once the tokenizer is)
+            ModelConfig unused = a == Architecture.GPT2 ? ModelConfig.gpt2(257, t, dm, nLayer, nHead)
+                    : ModelConfig.llama(257, t, dm, nLayer, nHead, nKv, llamaFf(dm), true);
+        } catch (IllegalArgumentException e) {
+            throw UserException.usage("model shape: " + e.getMessage());
+        }
+        List<DataSpec> trainSpecs = data.stream().map(DataSpec::parse).toList();
+        if (resuming && !Files.isRegularFile(out.resolve(llm.train.Checkpoint.FILE))) {
+            throw UserException.runtime(out.resolve(llm.train.Checkpoint.FILE)
+                    + ": no checkpoint here (the run stopped before its first one; start it again with --out)");
+        }
+        long done = resuming ? checkpointStep(out.resolve(llm.train.Checkpoint.FILE)) : -1;
+        if (done > totalSteps) {
+            throw UserException.usage("the run in " + out + " has done " + done + " steps already, more than the "
+                    + totalSteps + " that --steps/--tokens ask for (they count from the run's start): give --steps "
+                    + "above " + done + " to continue it");
+        }
+        Leftovers leftovers = resuming ? Leftovers.NONE : Leftovers.of(out, RUN_FILE, Release.TOKENIZER, DATA_DIR);
+        try {
+            if (Files.exists(out) && !Files.isDirectory(out)) {
+                throw UserException.usage("--out " + out + ": exists and is not a directory");
+            }
+            Files.createDirectories(out);
+            if (!resuming && Files.exists(out.resolve(llm.train.Checkpoint.FILE))) {
+                throw UserException.usage("--out " + out + " holds a checkpoint already: continue it with --resume "
+                        + out + ", or choose another --out");
+            }
 
-        // ---- model, peak, loop ----
-        ModelShape shape = a == Architecture.GPT2 ? ModelShape.gpt2(config.vocabSize(), nLayer, dm, nHead, t)
-                : ModelShape.llama(config.vocabSize(), nLayer, dm, nHead, nKv, config.dFf(), t, true);
-        double flopsPerToken = Flops.perToken(shape);
-        Engines.seed(seed);
-        try (NDManager root = Engines.newRoot(device)) {
-            DevicePeak peak = peak(root, device);
-            LanguageModel model = LanguageModel.create(config, root, seed);
-            Integer threadOption = compute.threads();
-            int cpuThreadsPerReplica = Math.max(1, (threadOption != null ? threadOption
-                    : Runtime.getRuntime().availableProcessors()) / replicaDevices.size());
-            String where = replicaDevices.size() == 1 ? Engines.describe(device) : deviceCount == 1
-                    ? replicaDevices.size() + " replicas on the CPU (" + cpuThreadsPerReplica + " thread"
-                            + (cpuThreadsPerReplica == 1 ? "" : "s") + " each)"
-                    : replicaDevices.size() + " replicas on "
-                            + replicaDevices.stream().map(Engines::describe).distinct().toList();
-            Log.info("model: %s, %d layers, %d heads, d %d, ctx %d, vocab %d: %,d parameters, %.1f MFLOP/token;"
-                            + " %s, peak %s%s (%s)", a, nLayer, nHead, dm, t, config.vocabSize(), model.parameterCount(),
-                    flopsPerToken / 1e6, where, Quantity.si(peak.flops(), "FLOP/s"),
-                    deviceCount > 1 ? " × " + deviceCount : "", peak.source());
-            Log.info("training: %d steps × %,d tokens (batch %d%s × ctx %d × accum %d) = %s tokens; lr %.2e → %.2e,"
-                            + " warmup %d", totalSteps, stepTokens, batch,
-                    devices > 1 ? " [" + devices + " replicas × " + batch / devices + " rows]" : "", t, accum,
-                    Quantity.human(totalSteps * stepTokens), schedule.maxLr(), schedule.minLr(), warm);
-            long longest = corpus.sources().stream().mapToLong(src -> src.train().size()).max().orElse(0);
-            if (longest < t + 1) {
-                throw UserException.usage("the training data has " + longest + " tokens" + (corpus.sources().size() > 1
-                        ? " in its longest source" : "") + ", fewer than --ctx + 1 = " + (t + 1)
-                        + "; use more data or a smaller --ctx");
-            }
-            Batches trainStream = new Batcher(corpus.batcherSources(), t, seed).batches(batch);
-            EvalWindows valWindows = new EvalWindows(corpus.val(), t, evalBatches * batch);
-            if (valWindows.count() == 0) {
-                Log.warn("no validation loss: the validation text has fewer than --ctx + 1 tokens");
-            }
-            boolean quiet = Log.level() == Log.Level.QUIET; // -q: no progress lines, only warnings and errors
-            Progress progress = new Progress(quiet ? new java.io.PrintStream(java.io.OutputStream.nullOutputStream()) : Log.err(),
-                    Log.stderrIsTerminal() && !quiet,
-                    logEvery, totalSteps);
-            Trainer.ReleaseWriter writer = r -> writeRelease(model, tok, tokFile, r, shape, stepTokens, device,
-                    replicaDevices, peak, mixture, seed);
-            LanguageModelTraining trainModel = new LanguageModelTraining(model);
-            Trainer trainer = new Trainer(trainModel, root, trainStream, valWindows.count() > 0 ? valWindows : null,
-                    settings, out, tok, flopsPerToken, peak.flops() * deviceCount, progress, writer);
-            DataParallel replicas = replicaDevices.size() == 1 ? null : DataParallel.create(trainModel, root,
-                    replicaDevices, r -> new LanguageModelTraining(LanguageModel.create(config, r, seed)));
-            if (replicas != null) {
-                replicas.cpuThreadsPerReplica(cpuThreadsPerReplica);
-                trainer.dataParallel(replicas);
-            }
-            Thread hook = new Thread(() -> {
-                trainer.requestStop();
-                try {
-                    trainer.awaitFinished(120_000);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+            Device device = compute.resolveDevice();
+            List<Device> replicaDevices = DataParallelDevices.resolve(compute.deviceSpec(), device, devices);
+            int deviceCount = DataParallelDevices.distinct(replicaDevices); // 1 for the CPU test replicas
+
+            // ---- tokenizer ----
+            Path tokFile = out.resolve(Release.TOKENIZER);
+            if (!resuming) {
+                if (tokenizer != null) {
+                    Path src = Files.isDirectory(tokenizer) ? tokenizer.resolve(Release.TOKENIZER) : tokenizer;
+                    if (!Files.isRegularFile(src)) {
+                        throw UserException.usage("--tokenizer " + tokenizer + ": no tokenizer.json there");
+                    }
+                    if (Tokenizers.load(src) instanceof llm.tokenizer.Llama2cTokenizer) { // fail early on a bad file
+                        throw UserException.usage("--tokenizer " + tokenizer + ": a llama2.c tokenizer.bin cannot go"
+                                + " into a release (HuggingFace reads tokenizer.json): give a tokenizer.json, or"
+                                + " --vocab-size N to train one");
+                    }
+                    if (!Files.exists(tokFile) || !Files.isSameFile(src, tokFile)) {
+                        Files.copy(src, tokFile, StandardCopyOption.REPLACE_EXISTING);
+                    }
+                } else {
+                    llm.train.TokenizerTraining.train(data, vocabSize, textField, tokFile);
                 }
-            }, "llm-train-stop");
-            Runtime.getRuntime().addShutdownHook(hook);
-            Trainer.Result r;
-            try (replicas) {
-                r = trainer.run(resuming);
-            } finally {
-                try {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                } catch (IllegalStateException shuttingDown) {
-                    // the JVM is exiting on a signal: the hook waits for us
-                }
+                JsonObject run = new JsonObject();
+                JsonArray arr = new JsonArray();
+                args.forEach(arr::add);
+                run.add("args", arr);
+                AtomicFile.writeString(out.resolve(RUN_FILE), new GsonBuilder().setPrettyPrinting().create().toJson(run) + "\n");
             }
-            Log.info("time per phase (this session): %s; peak RSS %s", r.times().summary(),
-                    Quantity.si(peakRssBytes(), "B"));
-            Log.info("done: %d steps, %s tokens in %s; final train loss %.4f, val loss %s; release in %s", r.steps(),
-                    Quantity.human(r.tokens()), Progress.duration(r.wallSeconds()), r.finalLoss(),
-                    Double.isFinite(r.finalValLoss()) ? String.format(Locale.ROOT, "%.4f", r.finalValLoss()) : "-",
-                    out);
-            return r.interrupted() ? 130 : 0;
+            Tokenizer tok = Tokenizers.load(tokFile);
+
+            ModelConfig config;
+            try {
+                config = a == Architecture.GPT2 ? ModelConfig.gpt2(tok.vocabSize(), t, dm, nLayer, nHead)
+                        : ModelConfig.llama(tok.vocabSize(), t, dm, nLayer, nHead, nKv, llamaFf(dm), true);
+            } catch (IllegalArgumentException e) {
+                throw UserException.usage("model shape: " + e.getMessage());
+            }
+
+            // ---- data ----
+            List<DataSpec> valSpecs = valData.stream().map(v -> new DataSpec(v, Path.of(v), 1)).toList();
+            double vf = valFraction != null ? valFraction : valSpecs.isEmpty() ? 0.05 : 0;
+            CorpusOptions corpusOptions = CorpusOptions.DEFAULT.withTextField(textField);
+            int eot = CorpusBuilder.endOfText(tok);
+            Corpus corpus = new CorpusBuilder(tok, eot, corpusOptions, valSpecs.isEmpty() && vf > 0 ? ValSplit.tail(vf)
+                    : ValSplit.NONE, out.resolve(DATA_DIR)).build(trainSpecs);
+            List<TrainingRun.DataSource> mixture = new ArrayList<>(corpus.describe("train"));
+            if (!valSpecs.isEmpty()) {
+                Corpus held = new CorpusBuilder(tok, eot, corpusOptions, ValSplit.NONE, out.resolve(DATA_DIR).resolve("val"))
+                        .build(valSpecs);
+                mixture.addAll(held.describe("val"));
+                corpus = corpus.withValidation(held);
+            }
+            Log.info("data: %,.0f training tokens per pass of the mixture, %,d validation tokens", corpus.tokensPerPass(),
+                    corpus.val().size());
+
+            Trainer.Settings settings = new Trainer.Settings(batch, t, accum, totalSteps, schedule, clip,
+                    new AdamW.Hyper(0.9, 0.95, 1e-8, weightDecay), logEvery, evalEvery, evalBatches, saveEvery, seed,
+                    sampleTokens > 0 ? samplePrompt : null, sampleTokens);
+
+            // ---- model, peak, loop ----
+            ModelShape shape = a == Architecture.GPT2 ? ModelShape.gpt2(config.vocabSize(), nLayer, dm, nHead, t)
+                    : ModelShape.llama(config.vocabSize(), nLayer, dm, nHead, nKv, config.dFf(), t, true);
+            double flopsPerToken = Flops.perToken(shape);
+            Engines.seed(seed);
+            try (NDManager root = Engines.newRoot(device)) {
+                DevicePeak peak = peak(root, device);
+                LanguageModel model = LanguageModel.create(config, root, seed);
+                Integer threadOption = compute.threads();
+                int cpuThreadsPerReplica = Math.max(1, (threadOption != null ? threadOption
+                        : Runtime.getRuntime().availableProcessors()) / replicaDevices.size());
+                String where = replicaDevices.size() == 1 ? Engines.describe(device) : deviceCount == 1
+                        ? replicaDevices.size() + " replicas on the CPU (" + cpuThreadsPerReplica + " thread"
+                                + (cpuThreadsPerReplica == 1 ? "" : "s") + " each)"
+                        : replicaDevices.size() + " replicas on "
+                                + replicaDevices.stream().map(Engines::describe).distinct().toList();
+                Log.info("model: %s, %d layers, %d heads, d %d, ctx %d, vocab %d: %,d parameters, %.1f MFLOP/token;"
+                                + " %s, peak %s%s (%s)", a, nLayer, nHead, dm, t, config.vocabSize(), model.parameterCount(),
+                        flopsPerToken / 1e6, where, Quantity.si(peak.flops(), "FLOP/s"),
+                        deviceCount > 1 ? " × " + deviceCount : "", peak.source());
+                Log.info("training: %d steps × %,d tokens (batch %d%s × ctx %d × accum %d) = %s tokens; lr %.2e → %.2e,"
+                                + " warmup %d", totalSteps, stepTokens, batch,
+                        devices > 1 ? " [" + devices + " replicas × " + batch / devices + " rows]" : "", t, accum,
+                        Quantity.human(totalSteps * stepTokens), schedule.maxLr(), schedule.minLr(), warm);
+                long longest = corpus.sources().stream().mapToLong(src -> src.train().size()).max().orElse(0);
+                if (longest < t + 1) {
+                    throw UserException.usage("the training data has " + longest + " tokens" + (corpus.sources().size() > 1
+                            ? " in its longest source" : "") + ", fewer than --ctx + 1 = " + (t + 1)
+                            + "; use more data or a smaller --ctx");
+                }
+                Batches trainStream = new Batcher(corpus.batcherSources(), t, seed).batches(batch);
+                EvalWindows valWindows = new EvalWindows(corpus.val(), t, evalBatches * batch);
+                if (valWindows.count() == 0) {
+                    Log.warn("no validation loss: the validation text has fewer than --ctx + 1 tokens");
+                }
+                boolean quiet = Log.level() == Log.Level.QUIET; // -q: no progress lines, only warnings and errors
+                Progress progress = new Progress(quiet ? new java.io.PrintStream(java.io.OutputStream.nullOutputStream()) : Log.err(),
+                        Log.stderrIsTerminal() && !quiet,
+                        logEvery, totalSteps);
+                Trainer.ReleaseWriter writer = r -> writeRelease(model, tok, tokFile, r, shape, stepTokens, device,
+                        replicaDevices, peak, mixture, seed);
+                LanguageModelTraining trainModel = new LanguageModelTraining(model);
+                Trainer trainer = new Trainer(trainModel, root, trainStream, valWindows.count() > 0 ? valWindows : null,
+                        settings, out, tok, flopsPerToken, peak.flops() * deviceCount, progress, writer);
+                DataParallel replicas = replicaDevices.size() == 1 ? null : DataParallel.create(trainModel, root,
+                        replicaDevices, r -> new LanguageModelTraining(LanguageModel.create(config, r, seed)));
+                if (replicas != null) {
+                    replicas.cpuThreadsPerReplica(cpuThreadsPerReplica);
+                    trainer.dataParallel(replicas);
+                }
+                Thread hook = new Thread(() -> {
+                    trainer.requestStop();
+                    try {
+                        trainer.awaitFinished(120_000);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }, "llm-train-stop");
+                Runtime.getRuntime().addShutdownHook(hook);
+                Trainer.Result r;
+                try (replicas) {
+                    leftovers.keep(); // from here on the checkpoint owns --out
+                    r = trainer.run(resuming);
+                } finally {
+                    try {
+                        Runtime.getRuntime().removeShutdownHook(hook);
+                    } catch (IllegalStateException shuttingDown) {
+                        // the JVM is exiting on a signal: the hook waits for us
+                    }
+                }
+                String phases = r.times().summary(); // empty when this session trained no step
+                Log.info("%speak RSS %s", phases.isEmpty() ? "" : "time per phase (this session): " + phases + "; ",
+                        Quantity.si(peakRssBytes(), "B"));
+                Log.info("done: %d steps, %s tokens in %s; final train loss %.4f, val loss %s; release in %s", r.steps(),
+                        Quantity.human(r.tokens()), Progress.duration(r.wallSeconds()), r.finalLoss(),
+                        Double.isFinite(r.finalValLoss()) ? String.format(Locale.ROOT, "%.4f", r.finalValLoss()) : "-",
+                        out);
+                return r.interrupted() ? 130 : 0;
+            }
+        } catch (Throwable e) {
+            leftovers.remove(); // a run that never started leaves nothing behind
+            throw e;
         }
     }
 
@@ -589,6 +634,22 @@ public final class TrainCommand implements Callable<Integer> {
             // not Linux
         }
         return 0;
+    }
+
+    private static void atLeast(String flag, long value, long min) {
+        if (value < min) {
+            throw UserException.usage(flag + " must be at least " + min + ", not " + value);
+        }
+    }
+
+    /** The optimizer steps a checkpoint has done, from its header alone; -1 when it cannot be told. */
+    private static long checkpointStep(Path file) {
+        try (llm.model.Safetensors.Reader r = new llm.model.Safetensors.Reader(file)) {
+            String state = r.metadata().get("llm.train.state");
+            return state == null ? -1 : JsonParser.parseString(state).getAsJsonObject().get("step").getAsLong();
+        } catch (RuntimeException e) {
+            return -1; // loading the checkpoint will say what is wrong with it
+        }
     }
 
     private static int llamaFf(int d) {

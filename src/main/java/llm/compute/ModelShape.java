@@ -58,11 +58,14 @@ public record ModelShape(String arch, int vocabSize, int nLayer, int nEmbd, int 
     }
 
     /**
-     * Read {@code config.json} from a release directory or the file itself; a llama2.c checkpoint ({@code .bin}
+     * Read {@code config.json} from a release directory, beside a {@code .safetensors} file of one, or the file
+     * itself; a llama2.c checkpoint ({@code .bin}
      * starting with its 7-int header) is read from its header.
      */
     public static ModelShape read(Path dirOrFile) {
-        Path file = Files.isDirectory(dirOrFile) ? dirOrFile.resolve("config.json") : dirOrFile;
+        Path file = Files.isDirectory(dirOrFile) ? dirOrFile.resolve("config.json")
+                : dirOrFile.getFileName().toString().endsWith(".safetensors") // the weights of a release: its config
+                        ? dirOrFile.toAbsolutePath().resolveSibling("config.json") : dirOrFile;
         if (!Files.isDirectory(dirOrFile) && file.getFileName().toString().endsWith(".bin") && Files.isRegularFile(file)) {
             return readLlama2c(file);
         }

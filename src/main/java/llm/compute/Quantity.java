@@ -25,6 +25,9 @@ public final class Quantity {
             s = s.replace(",", "");
         }
         Matcher m = NUMBER.matcher(s);
+        if (s.startsWith("-") && NUMBER.matcher(s.substring(1)).matches()) {
+            throw UserException.usage(flag + " cannot be negative, not '" + text + "'");
+        }
         if (!m.matches()) {
             throw UserException.usage(flag + ": cannot read '" + text + "' as a number (examples: 124M, 1.5B, 15T, 3e9)");
         }

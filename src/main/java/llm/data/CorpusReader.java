@@ -252,7 +252,8 @@ public final class CorpusReader {
                 }
                 field = e.getAsJsonObject().get(options.textField());
             } catch (JsonParseException ex) {
-                throw UserException.runtime(name + ":" + lineNo + ": not valid JSON (" + firstLine(ex.getMessage()) + ")");
+                throw UserException.runtime(name + ":" + lineNo + ": not valid JSON ("
+                        + llm.io.JsonProblem.describe(ex) + ")");
             }
             if (field == null || field.isJsonNull()) {
                 throw UserException.runtime(name + ":" + lineNo + ": no \"" + options.textField()
@@ -277,14 +278,6 @@ public final class CorpusReader {
         } catch (IOException e) {
             throw UserException.runtime(name + ": cannot read: " + e.getMessage(), e);
         }
-    }
-
-    private static String firstLine(String s) {
-        if (s == null) {
-            return "syntax error";
-        }
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
     }
 
     /** Send {@code text} in pieces of about chunkChars, cut after a line break where there is one. */

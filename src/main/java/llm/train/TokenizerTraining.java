@@ -28,9 +28,15 @@ public final class TokenizerTraining {
                 chars[0] += text.length();
             });
         }
+        if (chars[0] == 0) {
+            throw llm.UserException.runtime(String.join(", ", specs) + ": no text to train the --vocab-size tokenizer"
+                    + " on (empty, or token shards only: give a shard's --tokenizer instead)");
+        }
         byte[] json = trainer.toJson();
         llm.io.AtomicFile.write(out, json);
-        Log.info("tokenizer: trained a %d-token byte-level BPE on %,d characters (%.1fs)", vocabSize, chars[0],
-                (System.nanoTime() - t0) / 1e9);
+        int got = llm.tokenizer.Tokenizers.load(out).vocabSize();
+        Log.info("tokenizer: trained a %d-token byte-level BPE on %,d characters (%.1fs)%s", got, chars[0],
+                (System.nanoTime() - t0) / 1e9, got < vocabSize ? "; --vocab-size " + vocabSize + " asked for more"
+                        + " than this text has merges" : "");
     }
 }

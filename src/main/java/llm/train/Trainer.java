@@ -8,7 +8,9 @@ import ai.djl.training.GradientCollector;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -312,18 +314,30 @@ public final class Trainer {
 
     /** ", not finite in: NAME, ..." for the parameters whose gradient holds NaN or inf. */
     private String nonFinite() {
-        StringBuilder b = new StringBuilder();
+        List<String> bad = new ArrayList<>();
         try (NDManager sm = Engines.step(root)) {
             for (Map.Entry<String, NDArray> e : params.entrySet()) {
                 NDArray g = e.getValue().getGradient();
                 g.attach(sm);
                 float sq = g.square().sum().getFloat();
                 if (!Float.isFinite(sq)) {
-                    b.append(b.length() == 0 ? ", not finite in: " : ", ").append(e.getKey());
+                    bad.add(e.getKey());
                 }
             }
         }
-        return b.toString();
+        return nonFinite(bad, params.size());
+    }
+
+    /** At most 3 names, then how many in all (a 124M model has 148 tensors: one line, not a screenful). */
+    static String nonFinite(List<String> names, int tensors) {
+        if (names.isEmpty()) {
+            return "";
+        }
+        if (names.size() == tensors && tensors > 3) {
+            return ", not finite in any of the " + tensors + " tensors";
+        }
+        return ", not finite in: " + String.join(", ", names.subList(0, Math.min(3, names.size())))
+                + (names.size() > 3 ? ", … (" + names.size() + " of " + tensors + " tensors)" : "");
     }
 
     /**

@@ -62,6 +62,10 @@ class CostCommandTest {
         assertEquals(20 * 124_439_808.0, c.get("tokens").getAsDouble(), 1);
         assertEquals(256, c.get("ctx").getAsInt());
         assertEquals(6.0 * 123_653_376 + 12.0 * 12 * 256 * 768, c.get("flops_per_token").getAsDouble(), 1);
+        // the weights file of a release stands for its directory, as in score, info and sample
+        Files.write(dir.resolve("model.safetensors"), new byte[] {(byte) 0xff, 0, 1, 2});
+        assertEquals(124_439_808L, json("cost", "--model", dir.resolve("model.safetensors").toString(), "--json")
+                .get("params").getAsLong());
     }
 
     @Test
@@ -88,7 +92,8 @@ class CostCommandTest {
             {"cost", "--params", "1B", "--gpus", "0"}, {"cost", "--params", "1B", "--tokens", "1B",
                 "--tokens-per-param", "20"}, {"cost", "--params", "1B", "--layers", "4"},
             {"cost", "--params", "1B", "--gpu", "t4"}, {"cost", "--params", "1B", "--dtype", "int4"},
-            {"cost", "--params", "1B", "--price", "-1"}};
+            {"cost", "--params", "1B", "--price", "-1"}, {"cost", "--params", "0.5", "--tokens", "1B"},
+            {"cost", "--params", "1B", "--tokens", "0.1"}};
         for (String[] args : bad) {
             CliHarness.Result r = CliHarness.run(args);
             assertEquals(2, r.code(), String.join(" ", args) + ": " + r.err());

@@ -11,6 +11,7 @@ import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import llm.engine.Engines;
 import llm.model.LanguageModel;
 import llm.model.ModelConfig;
@@ -97,6 +98,36 @@ class InfoCommandTest {
         assertTrue(text.out().contains("  steps"), text.out());
         assertTrue(text.out().contains("transformer.h.1.mlp.c_fc.weight"), text.out());
         assertTrue(text.out().contains("model.safetensors"), text.out());
+    }
+
+    @Test
+    void trainingNumbersAreReadableAndABrokenTrainingJsonIsSaidToBeBroken() throws IOException {
+        Path dir = tmp.resolve("small");
+        try (NDManager root = Engines.newRoot(Device.cpu())) {
+            LanguageModel m = LanguageModel.create(ModelConfig.gpt2(257, 16, 16, 1, 2), root, 1);
+            Release.write(dir, m, llm.train.TestTokenizers.bytes(tmp), null);
+        }
+        Files.writeString(dir.resolve("training.json"),
+                "{\"steps\": 100, \"seconds\": 1.3764476049999999, \"peak_flops\": 1.7775515326252927E11}");
+        var text = CliHarness.run("info", "--model", dir.toString());
+        assertEquals(0, text.code(), text.err());
+        assertTrue(text.out().contains("  steps                100\n"), text.out());
+        assertTrue(text.out().contains("  seconds              1.37645\n"), text.out());
+        assertTrue(text.out().contains("  peak_flops           1.77755e+11\n"), text.out());
+        // --json keeps the numbers as they are
+        assertEquals(1.3764476049999999, json(CliHarness.run("info", "--model", dir.toString(), "--json"))
+                .getAsJsonObject("training").get("seconds").getAsDouble());
+
+        var badTok = CliHarness.run("info", "--model", dir.toString(), "--tokenizer", tmp.resolve("nope.json").toString());
+        assertEquals(1, badTok.code(), badTok.out());
+        assertTrue(badTok.err().startsWith("llm: ") && badTok.err().contains("nope.json"), badTok.err());
+
+        for (String broken : List.of("xx", "{\"steps\":")) {
+            Files.writeString(dir.resolve("training.json"), broken);
+            text = CliHarness.run("info", "--model", dir.toString());
+            assertEquals(0, text.code(), text.err());
+            assertTrue(text.out().contains("training       (training.json is not"), text.out());
+        }
     }
 
     @Test

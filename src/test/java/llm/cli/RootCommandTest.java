@@ -50,4 +50,14 @@ class RootCommandTest {
             assertTrue(r.out().contains("Exit codes:"), c + " --help lists exit codes");
         }
     }
+
+    @Test
+    void fileSystemFailuresAreSaidInWordsNotClassNames() {
+        assertEquals("out.txt/sub: not a directory", Llm.fileProblem(new java.io.UncheckedIOException(
+                new java.nio.file.FileSystemException("out.txt/sub", null, "Not a directory"))));
+        assertEquals("/proc/foo: no such file or directory",
+                Llm.fileProblem(new java.nio.file.NoSuchFileException("/proc/foo")));
+        assertEquals("a: permission denied", Llm.fileProblem(new java.nio.file.AccessDeniedException("a")));
+        assertEquals(null, Llm.fileProblem(new IllegalStateException("x")));
+    }
 }

@@ -166,7 +166,7 @@ class ScoreCommandTest {
         Files.writeString(empty, "\n");
         var e = CliHarness.run(args(empty.toString()));
         assertEquals(1, e.code());
-        assertTrue(e.err().contains("no text in the input"), e.err());
+        assertEquals("llm: " + empty + ": no text to score", e.err().strip());
         assertEquals(1, CliHarness.run(args(tmp.resolve("missing.txt").toString())).code());
     }
 }

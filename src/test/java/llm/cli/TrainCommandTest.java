@@ -116,6 +116,25 @@ class TrainCommandTest {
         assertEquals(0, r.code(), r.err());
         assertEquals(84, Files.readAllLines(copy.resolve("metrics.jsonl")).size());
         assertEquals(84, TrainingRun.read(copy).steps());
+        for (String[] fewer : List.of(new String[] {"--steps", "40"}, new String[0])) { // run.json says 80
+            List<String> a = new java.util.ArrayList<>(List.of("train", "--resume", copy.toString()));
+            a.addAll(List.of(fewer));
+            CliHarness.Result r2 = CliHarness.run(a.toArray(new String[0]));
+            assertEquals(2, r2.code(), r2.err());
+            assertTrue(r2.err().contains("has done 84 steps already") && r2.err().contains("give --steps above 84"),
+                    r2.err());
+        }
+        assertEquals(84, TrainingRun.read(copy).steps());
+        java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream was = llm.io.Log.err();
+        llm.io.Log.setErr(new java.io.PrintStream(log, true, java.nio.charset.StandardCharsets.UTF_8));
+        try { // nothing left to train: no empty phase summary
+            assertEquals(0, CliHarness.run("train", "--resume", copy.toString(), "--steps", "84").code());
+        } finally {
+            llm.io.Log.setErr(was);
+        }
+        String said = log.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(said.contains("peak RSS") && !said.contains("(this session): ;"), said);
         CliHarness.Result bad = CliHarness.run("train", "--resume", copy.toString(), "--lr", "1");
         assertEquals(2, bad.code());
         assertTrue(bad.err().contains("--lr cannot be changed with --resume"), bad.err());
@@ -186,6 +205,97 @@ class TrainCommandTest {
                 "--preset", "nope", "--steps", "1", "--out", tmp.resolve("y").toString());
         assertEquals(2, r.code());
         assertTrue(r.err().contains("--preset nope: unknown"), r.err());
+    }
+
+    @Test
+    void aRunThatFailsBeforeItStartsLeavesNoFilesBehind() throws IOException {
+        // flag errors are found before anything is written (no tokenizer trained, no run.json)
+        Path o = tmp.resolve("flags");
+        CliHarness.Result r = CliHarness.run("train", "--data", shakespeare.toString(), "--vocab-size", "300",
+                "--preset", "tiny", "--out", o.toString(), "--seed", "1");
+        assertEquals(2, r.code(), r.err());
+        assertEquals("llm: give --steps N or --tokens N", r.err().strip());
+        assertTrue(Files.notExists(o), "nothing written for a usage error");
+        for (String[] bad : List.of(new String[] {"--batch-tokens", "100"}, new String[] {"--lr", "-1"},
+                new String[] {"--heads", "3"}, new String[] {"--weight-decay", "-1"}, new String[] {"--clip", "-1"},
+                new String[] {"--clip", "NaN"}, new String[] {"--sample-tokens", "-1"},
+                new String[] {"--eval-batches", "0"}, new String[] {"--val-data", shakespeare.toString()})) {
+            r = CliHarness.run("train", "--data", shakespeare.toString(), "--vocab-size", "300", "--preset", "tiny",
+                    "--steps", "1", bad[0], bad[1], "--out", o.toString(), "--seed", "1", "--val-fraction", "0.1");
+            assertEquals(2, r.code(), r.err());
+            assertTrue(r.err().startsWith("llm: ") && r.err().strip().lines().count() == 1, r.err());
+            assertTrue(r.err().contains(bad[0].equals("--val-data") ? "--val-fraction and --val-data" : bad[0])
+                    || bad[0].equals("--heads"), r.err());
+            assertTrue(Files.notExists(o), bad[0] + ": nothing written");
+        }
+        r = CliHarness.run("train", "--data", shakespeare.toString(), "--vocab-size", "10", "--preset", "tiny",
+                "--steps", "1", "--out", o.toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("--vocab-size must be at least 257"), r.err());
+
+        r = CliHarness.run("train", "--data", shakespeare.toString(), "--tokenizer", tok.toString(), "--preset",
+                "tiny", "--steps", "1", "--out", shakespeare.resolve("sub").toString());
+        assertEquals(1, r.code(), r.err());
+        assertEquals("llm: " + shakespeare.resolve("sub").toAbsolutePath() + ": not a directory", r.err().strip());
+
+        r = CliHarness.run("train", "--data", shakespeare.toString(), "--tokenizer", tok.toString(), "--preset",
+                "tiny", "--steps", "1", "--out", shakespeare.toString());
+        assertEquals(2, r.code(), r.err());
+        assertEquals("llm: --out " + shakespeare + ": exists and is not a directory", r.err().strip());
+
+        Path llama2cTok = TestTokenizers.shared().resolve("models/stories260K/tok512.bin");
+        r = CliHarness.run("train", "--data", shakespeare.toString(), "--tokenizer", llama2cTok.toString(),
+                "--preset", "tiny", "--steps", "1", "--out", o.toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("a llama2.c tokenizer.bin cannot go into a release"), r.err());
+        assertTrue(Files.notExists(o), "no binary tokenizer.json written");
+
+        Path shardOnly = tmp.resolve("only.bin"); // a token shard has no text to train a tokenizer on
+        llm.data.TokenShard.write(shardOnly, new int[] {1, 2, 3}, llm.data.TokenShard.VERSION_U16);
+        r = CliHarness.run("train", "--data", shardOnly.toString(), "--vocab-size", "300", "--preset", "tiny",
+                "--steps", "1", "--out", o.toString());
+        assertEquals(1, r.code(), r.err());
+        assertTrue(r.err().contains("no text to train the --vocab-size tokenizer on"), r.err());
+
+        // an error found in the data removes what this run wrote, and only that
+        Path kept = Files.createDirectories(tmp.resolve("kept"));
+        Files.writeString(kept.resolve("notes.txt"), "mine");
+        Path empty = Files.writeString(tmp.resolve("empty2.txt"), "");
+        r = CliHarness.run("train", "--data", empty.toString(), "--tokenizer", tok.toString(), "--preset", "tiny",
+                "--steps", "1", "--out", kept.toString(), "--seed", "1");
+        assertEquals(1, r.code(), r.err());
+        try (var files = Files.list(kept)) {
+            assertEquals(List.of("notes.txt"), files.map(f -> f.getFileName().toString()).toList());
+        }
+        r = CliHarness.run("train", "--data", empty.toString(), "--tokenizer", tok.toString(), "--preset", "tiny",
+                "--steps", "1", "--out", o.toString(), "--seed", "1");
+        assertEquals(1, r.code(), r.err());
+        assertTrue(Files.notExists(o), "a directory this run created is removed again");
+
+        // --resume of a directory that has run.json but no checkpoint says so before reading any data
+        Path started = Files.createDirectories(tmp.resolve("started"));
+        Files.copy(run.resolve(TrainCommand.RUN_FILE), started.resolve(TrainCommand.RUN_FILE));
+        r = CliHarness.run("train", "--resume", started.toString());
+        assertEquals(1, r.code(), r.err());
+        assertTrue(r.err().contains("no checkpoint here") && !r.err().contains("data:"), r.err());
+    }
+
+    @Test
+    void theHelpExampleNamesFilesThatExist() {
+        List<String> lines = CliHarness.run("train", "--help").out().lines().toList();
+        StringBuilder example = new StringBuilder();
+        for (int i = lines.indexOf(lines.stream().filter(l -> l.startsWith("  llm train ")).findFirst().orElseThrow());
+                i < lines.size(); i++) {
+            example.append(lines.get(i).replace("\\", " "));
+            if (!lines.get(i).endsWith("\\")) {
+                break;
+            }
+        }
+        List<String> words = List.of(example.toString().trim().split("\\s+"));
+        assertTrue(!words.contains("--tokenizer"), "no tokenizer file a user lacks: " + example);
+        assertEquals("runs/shakespeare", words.get(words.size() - 1), example.toString());
+        String data = words.get(words.indexOf("--data") + 1);
+        assertEquals("../shared/data/tiny-shakespeare/input.txt", data);
     }
 
     private static List<Long> list(long[] a) {

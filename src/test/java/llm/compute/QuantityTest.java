@@ -30,6 +30,8 @@ class QuantityTest {
             assertTrue(e.getMessage().startsWith("--tokens"), e.getMessage());
             assertTrue(!e.getMessage().contains("\n"));
         }
+        assertEquals("--tokens cannot be negative, not '-1.5B'",
+                assertThrows(UserException.class, () -> Quantity.parse("-1.5B", "--tokens")).getMessage());
         assertThrows(UserException.class, () -> Quantity.positive("0", "--mfu"));
         assertThrows(UserException.class, () -> Quantity.count("1.5", "--gpus"));
         assertThrows(UserException.class, () -> Quantity.parse("1e400", "--tokens"));

@@ -118,4 +118,13 @@ class TrainerTest {
         }
         assertEquals(whole.result().finalValLoss(), resumed.result().finalValLoss(), 1e-4);
     }
+
+    @Test
+    void aDivergedStepNamesAFewTensorsNotAll() {
+        List<String> all = java.util.stream.IntStream.range(0, 28).mapToObj(i -> "h." + i + ".w").toList();
+        assertEquals(", not finite in any of the 28 tensors", Trainer.nonFinite(all, 28));
+        assertEquals(", not finite in: h.0.w, h.1.w, h.2.w, … (5 of 28 tensors)", Trainer.nonFinite(all.subList(0, 5), 28));
+        assertEquals(", not finite in: h.0.w", Trainer.nonFinite(all.subList(0, 1), 28));
+        assertEquals("", Trainer.nonFinite(List.of(), 28));
+    }
 }

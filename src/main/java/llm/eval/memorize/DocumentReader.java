@@ -106,7 +106,7 @@ public final class DocumentReader implements Iterator<Document>, Closeable {
             try {
                 e = JsonParser.parseString(l);
             } catch (JsonParseException ex) {
-                throw UserException.runtime(where + ": not a JSON line: " + shortMessage(ex));
+                throw UserException.runtime(where + ": not a JSON line: " + llm.io.JsonProblem.describe(ex));
             }
             if (!e.isJsonObject()) {
                 throw UserException.runtime(where + ": not a JSON object");
@@ -129,12 +129,6 @@ public final class DocumentReader implements Iterator<Document>, Closeable {
             return Document.of(id, t.getAsString().strip());
         }
         return null;
-    }
-
-    private static String shortMessage(Exception ex) {
-        String m = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
-        int nl = m.indexOf('\n');
-        return nl < 0 ? m : m.substring(0, nl);
     }
 
     private Document readText() throws IOException {

@@ -1,0 +1,84 @@
+package llm.cli;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * What a command is about to create in an output directory, so that a failure before the real work starts
+ * ({@link #remove}) leaves the directory as it found it: the named entries that did not exist yet are deleted, and the
+ * directory itself when this command created it and it is empty again. Entries that existed before are never touched.
+ * After {@link #keep} nothing is removed (the output then belongs to the run, e.g. its checkpoints).
+ */
+final class Leftovers {
+    static final Leftovers NONE = new Leftovers(null, List.of(), false);
+
+    private final Path dir;
+    private final List<Path> fresh;
+    private final boolean freshDir;
+    private boolean kept;
+
+    private Leftovers(Path dir, List<Path> fresh, boolean freshDir) {
+        this.dir = dir;
+        this.fresh = fresh;
+        this.freshDir = freshDir;
+    }
+
+    /** Notes which of {@code names} (files or directories in {@code dir}) do not exist yet. Call before writing. */
+    static Leftovers of(Path dir, String... names) {
+        List<Path> fresh = new ArrayList<>();
+        for (String n : names) {
+            Path p = dir.resolve(n);
+            if (!Files.exists(p)) {
+                fresh.add(p);
+            }
+        }
+        return new Leftovers(dir, fresh, !Files.exists(dir));
+    }
+
+    /** From now on the output stays, whatever happens. */
+    void keep() {
+        kept = true;
+    }
+
+    /** Deletes what was created since {@link #of} (best effort: a failure to delete is not reported). */
+    void remove() {
+        if (kept || dir == null) {
+            return;
+        }
+        for (Path p : fresh) {
+            deleteTree(p);
+        }
+        if (freshDir) {
+            try (Stream<Path> s = Files.list(dir)) {
+                if (s.findAny().isEmpty()) {
+                    Files.delete(dir);
+                }
+            } catch (IOException | UncheckedIOException e) {
+                // leave it
+            }
+        }
+    }
+
+    private static void deleteTree(Path p) {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(p)) {
+            s.sorted(Comparator.reverseOrder()).forEach(q -> {
+                try {
+                    Files.deleteIfExists(q);
+                } catch (IOException e) {
+                    // leave it
+                }
+            });
+        } catch (IOException | UncheckedIOException e) {
+            // leave it
+        }
+    }
+}
