@@ -89,9 +89,12 @@ import picocli.CommandLine.Spec;
         exitCodeList = {ExitCodes.OK_LINE, ExitCodes.RUNTIME_LINE, ExitCodes.USAGE_LINE},
         footerHeading = "%nExamples:%n",
         footer = {
-            "  llm fewshot --model M --examples en-ko.tsv --instruction 'English to Korean:' --query teacher",
-            "  cut -f1 words.tsv | llm fewshot --model M --examples pairs.tsv --shots 8 --seed 1",
-            "  llm fewshot --model M --examples train.tsv --eval test.tsv --sweep-shots 0,1,2,4,8",
+            "  llm fewshot --model M --examples en-ko.tsv \\",
+            "      --instruction 'English to Korean:' --query teacher",
+            "  cut -f1 words.tsv | llm fewshot --model M --examples pairs.tsv --shots 8 \\",
+            "      --seed 1",
+            "  llm fewshot --model M --examples train.tsv --eval test.tsv \\",
+            "      --sweep-shots 0,1,2,4,8",
             "  llm fewshot --model M --choices hellaswag_val.txt.bz2 --limit 500",
             "  llm fewshot --model M --chat",
         })

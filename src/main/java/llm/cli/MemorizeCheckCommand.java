@@ -65,9 +65,12 @@ import picocli.CommandLine.Spec;
             "3:The fraction of memorized documents exceeds --fail-above."},
         footerHeading = "%nExamples:%n",
         footer = {
-            "  llm memorize-check --split wikitext --prefix-sentence ../shared/data/wikitext-2-raw/wiki.test.raw",
-            "  llm memorize-check -m stories260K.bin --split blank-line --format jsonl stories.txt | jq .score",
-            "  llm memorize-check --text-field text --id-field url --fail-above 0.01 --json corpus.jsonl.gz"
+            "  llm memorize-check --split wikitext --prefix-sentence \\",
+            "      ../shared/data/wikitext-2-raw/wiki.test.raw",
+            "  llm memorize-check --model stories260K.bin --split blank-line \\",
+            "      --format jsonl stories.txt | jq .score",
+            "  llm memorize-check --text-field text --id-field url --fail-above 0.01 \\",
+            "      --json corpus.jsonl.gz"
         })
 public final class MemorizeCheckCommand implements Callable<Integer> {
     @Spec
