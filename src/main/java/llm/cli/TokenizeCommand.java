@@ -480,6 +480,7 @@ public final class TokenizeCommand implements Callable<Integer> {
                     }
                     dec.finish(sb);
                 } else {
+                    rejectBinary(in, f);
                     decodeText(new InputStreamReader(in, StandardCharsets.UTF_8), f, dec, sb, out);
                 }
             }
@@ -500,6 +501,21 @@ public final class TokenizeCommand implements Callable<Integer> {
         in.reset();
         return head.length == 4 && java.nio.ByteBuffer.wrap(head).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt()
                 == TokenShard.MAGIC;
+    }
+
+    /** Binary input that is not a shard (a NUL byte near the start): say so rather than quote bytes as an id. */
+    private static void rejectBinary(BufferedInputStream in, String f) throws IOException {
+        in.mark(4096);
+        byte[] head = in.readNBytes(4096);
+        in.reset();
+        for (byte b : head) {
+            if (b == 0) {
+                int magic = head.length >= 4
+                        ? java.nio.ByteBuffer.wrap(head).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt() : -1;
+                throw UserException.runtime(f + ": neither a token shard (magic " + Integer.toUnsignedString(magic)
+                        + ", expected " + TokenShard.MAGIC + ") nor text token ids");
+            }
+        }
     }
 
     private static void flushText(PrintWriter out, StringBuilder sb) {
