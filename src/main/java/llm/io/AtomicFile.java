@@ -3,9 +3,12 @@ package llm.io;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Writes a file so that readers see either the old file or the complete new one, never a half-written one:
@@ -29,8 +32,22 @@ public final class AtomicFile implements AutoCloseable {
         this.target = target.toAbsolutePath();
         Path dir = this.target.getParent();
         Files.createDirectories(dir);
-        this.temp = Files.createTempFile(dir, "." + this.target.getFileName() + ".", ".tmp");
-        this.stream = Files.newOutputStream(temp);
+        // not Files.createTempFile: it makes the file private (0600), and the renamed file would stay so; a file
+        // created plainly gets the user's umask, as a shell redirect or cp would give it
+        Path t;
+        OutputStream s;
+        while (true) {
+            t = dir.resolve("." + this.target.getFileName() + "." + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36)
+                    + ".tmp");
+            try {
+                s = Files.newOutputStream(t, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                break;
+            } catch (FileAlreadyExistsException e) {
+                // another writer's temp name: draw again
+            }
+        }
+        this.temp = t;
+        this.stream = s;
     }
 
     public OutputStream stream() {
