@@ -205,7 +205,7 @@ public final class FewshotCommand implements Callable<Integer> {
             }
             if (sweepShots != null) {
                 for (int k : Shots.parseSweep(sweepShots)) {
-                    Shots.check(k, pool.size());
+                    Shots.check("--sweep-shots", k, pool.size());
                 }
             }
             if (eval != null) {
@@ -367,7 +367,7 @@ public final class FewshotCommand implements Callable<Integer> {
         List<Example> order = Shots.order(pool, shotSeed());
         int[] ks = sweepShots != null ? Shots.parseSweep(sweepShots) : new int[] {shots != null ? shots : pool.size()};
         for (int k : ks) {
-            Shots.check(k, pool.size());
+            Shots.check(sweepShots != null ? "--sweep-shots" : "--shots", k, pool.size());
         }
         int max = maxTokens(32);
         long t0 = System.nanoTime();
