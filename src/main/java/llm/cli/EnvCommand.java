@@ -1,5 +1,6 @@
 package llm.cli;
 
+import com.google.gson.FieldNamingPolicy;
 import com.google.gson.GsonBuilder;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -35,7 +36,9 @@ public final class EnvCommand implements Callable<Integer> {
         EnvReport r = EnvReport.collect(selected);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(new GsonBuilder().serializeNulls().disableHtmlEscaping().create().toJson(r));
+            // snake_case, as every other --json output (sample, score, memorize-check, info, cost)
+            out.println(new GsonBuilder().serializeNulls().disableHtmlEscaping()
+                    .setFieldNamingPolicy(FieldNamingPolicy.LOWER_CASE_WITH_UNDERSCORES).create().toJson(r));
         } else {
             out.printf("engine        %s %s (DJL %s)%n", r.engine(), r.engineVersion(), r.djlVersion());
             out.printf("flavor        %s%n", r.flavor());

@@ -24,4 +24,15 @@ class CliInputErrorsTest {
                 r.err());
         assertEquals("", r.out());
     }
+
+    @Test
+    void envJsonUsesSnakeCaseLikeEveryOtherJsonOutput() {
+        CliHarness.Result r = CliHarness.run("env", "--json");
+        assertEquals(0, r.code(), r.err());
+        com.google.gson.JsonObject o = com.google.gson.JsonParser.parseString(r.out()).getAsJsonObject();
+        for (String k : o.keySet()) {
+            assertTrue(k.matches("[a-z0-9_]+"), "field " + k + " in " + r.out());
+        }
+        assertTrue(o.has("engine_version") && o.has("gpu_count") && o.has("selected_device"), r.out());
+    }
 }
