@@ -292,8 +292,15 @@ public final class SampleCommand implements Callable<Integer> {
         }
         java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
         for (String f : files) {
+            int start = all.size();
             try (InputStream in = Inputs.open(f)) {
                 in.transferTo(all);
+            }
+            try {
+                StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(all.toByteArray(), start,
+                        all.size() - start));
+            } catch (java.nio.charset.CharacterCodingException e) {
+                Log.warn("%s: not valid UTF-8; invalid bytes replaced with U+FFFD", "-".equals(f) ? "stdin" : f);
             }
         }
         return all.toString(StandardCharsets.UTF_8);

@@ -35,4 +35,26 @@ class CliInputErrorsTest {
         }
         assertTrue(o.has("engine_version") && o.has("gpu_count") && o.has("selected_device"), r.out());
     }
+
+    /** Runs the CLI with Log's stderr captured too (warnings, progress). */
+    static CliHarness.Result withLog(String... args) {
+        java.io.PrintStream saved = llm.io.Log.err();
+        java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+        try {
+            llm.io.Log.setErr(new java.io.PrintStream(log, true, java.nio.charset.StandardCharsets.UTF_8));
+            CliHarness.Result r = CliHarness.run(args);
+            return new CliHarness.Result(r.code(), r.out(), r.err() + log.toString(java.nio.charset.StandardCharsets.UTF_8));
+        } finally {
+            llm.io.Log.setErr(saved);
+        }
+    }
+
+    @Test
+    void samplePrefixWithInvalidUtf8IsWarnedAbout(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("latin1.txt");
+        Files.write(f, new byte[] {'c', 'a', 'f', (byte) 0xE9, ' '});
+        CliHarness.Result r = withLog("sample", "-n", "0", "--seed", "1", f.toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals("llm: warning: " + f + ": not valid UTF-8; invalid bytes replaced with U+FFFD\n", r.err());
+    }
 }
