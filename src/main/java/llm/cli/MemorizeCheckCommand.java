@@ -209,6 +209,10 @@ public final class MemorizeCheckCommand implements Callable<Integer> {
         }
         summary.finish();
         out.flush();
+        if (summary.documents() == 0) { // one line, no empty summary around it
+            throw UserException.runtime((inputs.size() == 1 ? displayName(inputs.get(0)) + ": " : "")
+                    + "no documents in the input");
+        }
         double secs = (System.nanoTime() - started) / 1e9;
         Log.info("memorize-check: %d documents, %d windows in %.1f s (%.2f documents/s)", summary.documents(),
                 summary.windows(), secs, summary.documents() / Math.max(secs, 1e-9));
@@ -222,8 +226,7 @@ public final class MemorizeCheckCommand implements Callable<Integer> {
             spec.commandLine().getErr().flush();
         }
         if (summary.tested() == 0) {
-            throw UserException.runtime(summary.documents() == 0 ? "no documents in the input"
-                    : "no document could be tested (" + summary.skipped() + " skipped)");
+            throw UserException.runtime("no document could be tested (" + summary.skipped() + " skipped)");
         }
         if (failAbove != null && summary.fractionMemorized() > failAbove) {
             spec.commandLine().getErr().printf(Locale.ROOT, "llm: %d of %d documents memorized (%.4f) exceeds "
@@ -278,10 +281,14 @@ public final class MemorizeCheckCommand implements Callable<Integer> {
             } catch (IOException e) {
                 throw UserException.runtime(name + ": " + e.getMessage(), e);
             }
-            if (docs == before) {
-                Log.warn("%s: no documents", "-".equals(name) ? "stdin" : name);
+            if (docs == before && inputs.size() > 1) { // (with one input, the error at the end says it)
+                Log.warn("%s: no documents", displayName(name));
             }
         }
+    }
+
+    private static String displayName(String input) {
+        return "-".equals(input) ? "stdin" : input;
     }
 
     /** A line on stderr every few seconds for long runs. */

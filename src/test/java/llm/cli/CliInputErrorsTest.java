@@ -57,4 +57,13 @@ class CliInputErrorsTest {
         assertEquals(0, r.code(), r.err());
         assertEquals("llm: warning: " + f + ": not valid UTF-8; invalid bytes replaced with U+FFFD\n", r.err());
     }
+
+    @Test
+    void memorizeCheckOfAnEmptyFileIsOneLine(@TempDir Path dir) throws Exception {
+        Path empty = Files.createFile(dir.resolve("empty.txt"));
+        CliHarness.Result r = withLog("memorize-check", "--threads", "1", empty.toString());
+        assertEquals(1, r.code());
+        assertEquals("llm: " + empty + ": no documents in the input\n", r.err());
+        assertEquals("", r.out());
+    }
 }
