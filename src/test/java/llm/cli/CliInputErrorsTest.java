@@ -66,4 +66,14 @@ class CliInputErrorsTest {
         assertEquals("llm: " + empty + ": no documents in the input\n", r.err());
         assertEquals("", r.out());
     }
+
+    @Test
+    void aTextFileGivenAsModelIsNotALlama2cCheckpoint(@TempDir Path dir) throws Exception {
+        Path f = Files.writeString(dir.resolve("notes.md"), "# Notes\n\nThese are notes, not weights.\n".repeat(20));
+        CliHarness.Result r = CliHarness.run("sample", "--model", f.toString(), "--prefix", "x", "--seed", "1");
+        assertEquals(1, r.code());
+        assertTrue(r.err().startsWith("llm: " + f + ": not a llama2.c checkpoint (--model takes one, or a release "
+                + "directory)"), r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
+    }
 }
