@@ -4,6 +4,7 @@ import com.google.gson.FieldNamingPolicy;
 import com.google.gson.GsonBuilder;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
+import llm.UserException;
 import llm.engine.EnvReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -32,7 +33,17 @@ public final class EnvCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        String selected = llm.engine.Engines.describe(compute.resolveDevice());
+        String selected;
+        UserException deviceProblem = null;
+        try {
+            selected = llm.engine.Engines.describe(compute.resolveDevice());
+        } catch (UserException e) {
+            if (e.exitCode() != ExitCodes.USAGE) {
+                throw e;
+            }
+            deviceProblem = e; // e.g. --device gpu without a GPU: the report is what shows why, so print it first
+            selected = "none";
+        }
         EnvReport r = EnvReport.collect(selected);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
@@ -61,6 +72,9 @@ public final class EnvCommand implements Callable<Integer> {
             out.printf("java          %s%n", r.javaVersion());
         }
         out.flush();
+        if (deviceProblem != null) {
+            throw deviceProblem;
+        }
         return ExitCodes.OK;
     }
 }
