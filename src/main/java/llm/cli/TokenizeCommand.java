@@ -615,7 +615,15 @@ public final class TokenizeCommand implements Callable<Integer> {
                 bytes += st.bytes();
             }
         }
+        if (bytes == 0) { // a tokenizer of the 256 bytes alone is no use: say so rather than write one
+            throw UserException.runtime(String.join(", ", files.stream().map(f -> "-".equals(f) ? "stdin" : f)
+                    .toList()) + ": no text to train the tokenizer on");
+        }
         byte[] jsonBytes = trainer.toJson();
+        if (trainer.vocabSize() < vocabSize) {
+            Log.warn("the text has only enough pairs for %d tokens, fewer than --vocab-size %d", trainer.vocabSize(),
+                    vocabSize);
+        }
         if (output != null) {
             AtomicFile.write(output, jsonBytes);
         } else {

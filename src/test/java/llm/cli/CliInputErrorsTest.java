@@ -76,4 +76,21 @@ class CliInputErrorsTest {
                 + "directory)"), r.err());
         assertEquals(1, r.err().lines().count(), r.err());
     }
+
+    @Test
+    void trainingATokenizerOnNoTextIsAnErrorAndOnLittleTextAWarning(@TempDir Path dir) throws Exception {
+        Path empty = Files.createFile(dir.resolve("empty.txt"));
+        Path out = dir.resolve("tok.json");
+        CliHarness.Result r = withLog("tokenize", "--train", "-o", out.toString(), empty.toString());
+        assertEquals(1, r.code());
+        assertEquals("llm: " + empty + ": no text to train the tokenizer on\n", r.err());
+        assertTrue(Files.notExists(out));
+
+        Path small = Files.writeString(dir.resolve("small.txt"), "aaaa bbbb");
+        r = withLog("tokenize", "--train", "--vocab-size", "300", "-o", out.toString(), small.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().startsWith("llm: warning: the text has only enough pairs for 262 tokens, fewer than "
+                + "--vocab-size 300\n"), r.err());
+        assertTrue(Files.isRegularFile(out));
+    }
 }
