@@ -93,4 +93,21 @@ class CliInputErrorsTest {
                 + "--vocab-size 300\n"), r.err());
         assertTrue(Files.isRegularFile(out));
     }
+
+    @Test
+    void aTokenizerTooLargeForTheModelIsNamedOnce(@TempDir Path dir) throws Exception {
+        // the bundled model's tokenizer (4096 tokens) with 10 more
+        com.google.gson.JsonObject json = com.google.gson.JsonParser.parseString(
+                Files.readString(Path.of("models/default/tokenizer.json"))).getAsJsonObject();
+        com.google.gson.JsonObject vocab = json.getAsJsonObject("model").getAsJsonObject("vocab");
+        int n = vocab.size() + json.getAsJsonArray("added_tokens").size();
+        for (int i = 0; i < 10; i++) {
+            vocab.addProperty("extra" + i, n + i);
+        }
+        Path big = Files.writeString(dir.resolve("big.json"), json.toString());
+        CliHarness.Result r = CliHarness.run("sample", "--tokenizer", big.toString(), "--prefix", "x", "--seed", "1");
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().matches("llm: tokenizer\\.json \\S*big\\.json \\(byte-level BPE, 4106 tokens\\) has more "
+                + "tokens than the model's vocabulary of 4096 \\(wrong --tokenizer\\?\\)\n"), r.err());
+    }
 }
