@@ -198,7 +198,17 @@ public final class Llm implements Runnable {
         CommandLine cmd = ex.getCommandLine();
         PrintWriter err = cmd.getErr();
         String path = cmd.getCommandSpec().qualifiedName();
-        err.println("llm: " + ex.getMessage() + " (see '" + path + " --help')");
+        String message = ex.getMessage();
+        if (ex instanceof CommandLine.UnmatchedArgumentException u) {
+            List<String> unmatched = u.getUnmatched();
+            if (cmd.getCommandSpec().parent() == null && !unmatched.isEmpty() && !unmatched.get(0).startsWith("-")) {
+                message = "unknown command '" + unmatched.get(0) + "'"; // (not picocli's list of every later word)
+            }
+            if (!u.getSuggestions().isEmpty()) {
+                message += "; did you mean '" + u.getSuggestions().get(0) + "'?";
+            }
+        }
+        err.println("llm: " + message + " (see '" + path + " --help')");
         err.flush();
         return ExitCodes.USAGE;
     }

@@ -110,4 +110,15 @@ class CliInputErrorsTest {
         assertTrue(r.err().matches("llm: tokenizer\\.json \\S*big\\.json \\(byte-level BPE, 4106 tokens\\) has more "
                 + "tokens than the model's vocabulary of 4096 \\(wrong --tokenizer\\?\\)\n"), r.err());
     }
+
+    @Test
+    void aMistypedCommandOrOptionGetsASuggestion() {
+        CliHarness.Result r = CliHarness.run("sampel", "--prefix", "x");
+        assertEquals(2, r.code());
+        assertEquals("llm: unknown command 'sampel'; did you mean 'sample'? (see 'llm --help')\n", r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
+        r = CliHarness.run("sample", "--temprature", "0");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("did you mean '--temperature'?"), r.err());
+    }
 }
