@@ -19,7 +19,12 @@ public final class Inputs {
     public static InputStream open(String name) {
         InputStream raw;
         if ("-".equals(name)) {
-            raw = System.in;
+            // not closed with the stream: a second '-' then reads the end of input, as `cat - -` does, instead of
+            // failing on a closed stream
+            raw = new java.io.FilterInputStream(System.in) {
+                @Override
+                public void close() {}
+            };
         } else {
             Path p = Path.of(name);
             if (Files.isDirectory(p)) {

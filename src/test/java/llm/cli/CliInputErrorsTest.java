@@ -121,4 +121,20 @@ class CliInputErrorsTest {
         assertEquals(2, r.code());
         assertTrue(r.err().contains("did you mean '--temperature'?"), r.err());
     }
+
+    @Test
+    void stdinNamedTwiceReadsItOnceAsCatDoes() {
+        java.io.InputStream saved = System.in;
+        try {
+            // as the real stdin (a FileInputStream): no reading after close
+            System.setIn(new java.io.BufferedInputStream(new java.io.ByteArrayInputStream(
+                    "one two".getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+            CliHarness.Result r = CliHarness.run("tokenize", "--count", "-", "-");
+            assertEquals(0, r.code(), r.err());
+            assertEquals(2, r.out().lines().count(), r.out());
+            assertEquals("0", r.out().lines().toList().get(1), r.out());
+        } finally {
+            System.setIn(saved);
+        }
+    }
 }
