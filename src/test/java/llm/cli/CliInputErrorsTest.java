@@ -137,4 +137,19 @@ class CliInputErrorsTest {
             System.setIn(saved);
         }
     }
+
+    @Test
+    void anOutputThatCannotBeWrittenIsNamed(@TempDir Path dir) throws Exception {
+        Path text = Files.writeString(dir.resolve("t.txt"), "one two three two one");
+        CliHarness.Result r = withLog("tokenize", "--train", "--vocab-size", "257", "-o", dir.toString(),
+                text.toString());
+        assertEquals(1, r.code());
+        assertEquals("llm: " + dir + ": is a directory\n", r.err());
+        r = withLog("tokenize", "--bin", text + "/x.bin", text.toString());
+        assertEquals(1, r.code());
+        assertEquals("llm: " + text + "/x.bin: cannot write (" + text + " is not a directory)\n", r.err());
+        try (var s = Files.list(dir)) {
+            assertEquals(1, s.count(), "no temporary file left");
+        }
+    }
 }
