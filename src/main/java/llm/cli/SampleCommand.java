@@ -19,6 +19,7 @@ import java.util.function.UnaryOperator;
 import llm.UserException;
 import llm.engine.DeviceSpec;
 import llm.engine.Engines;
+import llm.eval.fewshot.Escapes;
 import llm.generate.Generator;
 import llm.generate.Sampler;
 import llm.generate.SamplingParams;
@@ -89,7 +90,8 @@ public final class SampleCommand implements Callable<Integer> {
     int numSamples = 1;
 
     @Option(names = "--stop", paramLabel = "STR",
-            description = "End when this text appears (repeatable; matched across token boundaries; not printed).")
+            description = "End when this text appears (repeatable; matched across token boundaries; not printed)."
+                    + " \\n \\t \\r \\\\ are escapes, as in fewshot: --stop '\\n' keeps one line.")
     List<String> stops = new ArrayList<>();
 
     @Option(names = "--echo", description = "Print the prefix before the continuation.")
@@ -128,6 +130,7 @@ public final class SampleCommand implements Callable<Integer> {
             throw UserException.usage("give the prefix either with --prefix or as FILES, not both");
         }
         SamplingParams params = sampling.params();
+        List<String> stopTexts = stopTexts();
         String text = prefix != null ? prefix : readFiles();
         Models.Format format = modelOptions.format();
         if (compute.deviceSpec().kind() != DeviceSpec.Kind.GPU) {
@@ -160,7 +163,7 @@ public final class SampleCommand implements Callable<Integer> {
                 tok.eos().ifPresent(endIds::add);
             }
             UnaryOperator<byte[]> filter = llama2c ? Generator.LLAMA2C_SAFE_PRINT : UnaryOperator.identity();
-            Generator.Options opts = new Generator.Options(maxTokens, endIds, stops,
+            Generator.Options opts = new Generator.Options(maxTokens, endIds, stopTexts,
                     logprobs == null ? -1 : logprobs, filter, llama2c);
             // buffered: a write per token costs a system call; on a terminal each token is flushed as it comes
             OutputStream out = new BufferedOutputStream(Stdio.stdout(), 1 << 16);
@@ -231,6 +234,15 @@ public final class SampleCommand implements Callable<Integer> {
             }
         }
         return ExitCodes.OK;
+    }
+
+    /** The --stop texts with their escapes decoded. */
+    private List<String> stopTexts() {
+        List<String> out = new ArrayList<>(stops.size());
+        for (String s : stops) {
+            out.add(Escapes.decode("--stop", s));
+        }
+        return out;
     }
 
     /** CPU time of the whole process (all threads), for timings on a shared machine; 0 where unknown. */

@@ -152,4 +152,24 @@ class CliInputErrorsTest {
             assertEquals(1, s.count(), "no temporary file left");
         }
     }
+
+    @Test
+    void sampleStopTakesTheSameEscapesAsFewshot() {
+        java.io.OutputStream saved = llm.io.Stdio.stdout();
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        llm.io.Stdio.setStdout(out);
+        try {
+            CliHarness.Result r = CliHarness.run("sample", "--prefix", "Once", "-n", "100", "--seed", "3", "--threads",
+                    "1", "--stop", "\\n", "--json");
+            assertEquals(0, r.code(), r.err());
+            com.google.gson.JsonObject o = com.google.gson.JsonParser.parseString(r.out()).getAsJsonObject();
+            assertEquals("stop", o.get("finish_reason").getAsString(), r.out());
+            assertTrue(!o.get("text").getAsString().contains("\n"), r.out());
+            r = CliHarness.run("sample", "--prefix", "x", "--stop", "\\q");
+            assertEquals(2, r.code());
+            assertEquals("llm: --stop: unknown escape \\q (known: \\n \\t \\r \\\\)\n", r.err());
+        } finally {
+            llm.io.Stdio.setStdout(saved);
+        }
+    }
 }
