@@ -67,8 +67,8 @@ import picocli.CommandLine.Spec;
         footer = {
             "  llm memorize-check --split wikitext --prefix-sentence \\",
             "      ../shared/data/wikitext-2-raw/wiki.test.raw",
-            "  llm memorize-check --model stories260K.bin --split blank-line \\",
-            "      --format jsonl stories.txt | jq .score",
+            "  llm memorize-check --model stories260K.bin --tokenizer tok512.bin \\",
+            "      --split blank-line --format jsonl stories.txt | jq .score",
             "  llm memorize-check --text-field text --id-field url --fail-above 0.01 \\",
             "      --json corpus.jsonl.gz"
         })
