@@ -426,7 +426,12 @@ public final class FewshotCommand implements Callable<Integer> {
     /** --transcript, or the built-in one (with --human-label/--assistant-label put in when given). */
     private Transcript transcript() {
         if (transcript != null) {
-            return Transcript.read(transcript, humanLabel, assistantLabel);
+            Transcript t = Transcript.read(transcript, humanLabel, assistantLabel);
+            if (t.turns().isEmpty()) { // the model then sees no example of a turn: likely other labels
+                Log.warn("%s: no line starts with '%s:' or '%s:', so all of it is preamble (other labels: "
+                        + "--human-label, --assistant-label)", transcript, humanLabel, assistantLabel);
+            }
+            return t;
         }
         return Transcript.parse(Transcript.DEFAULT_TEXT.replace("\nHuman:", "\n" + humanLabel + ":")
                 .replace("\nAssistant:", "\n" + assistantLabel + ":"), humanLabel, assistantLabel, "the built-in transcript");

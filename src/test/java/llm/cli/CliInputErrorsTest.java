@@ -172,4 +172,20 @@ class CliInputErrorsTest {
             llm.io.Stdio.setStdout(saved);
         }
     }
+
+    @Test
+    void aChatTranscriptWithoutTurnsIsWarnedAbout(@TempDir Path dir) throws Exception {
+        Path t = Files.writeString(dir.resolve("t.txt"), "User: hi\nBot: hello\n");
+        java.io.InputStream saved = System.in;
+        CliHarness.Result r;
+        try {
+            System.setIn(new java.io.ByteArrayInputStream(new byte[0])); // no messages: the bundled model loads only
+            r = withLog("fewshot", "--chat", "--transcript", t.toString(), "--threads", "1");
+        } finally {
+            System.setIn(saved);
+        }
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().startsWith("llm: warning: " + t + ": no line starts with 'Human:' or 'Assistant:', so all"
+                + " of it is preamble (other labels: --human-label, --assistant-label)\n"), r.err());
+    }
 }
