@@ -80,6 +80,22 @@ class GenerationCompleterTest {
     }
 
     @Test
+    void aLongPromptIsWarnedAboutOnce() {
+        java.io.PrintStream saved = llm.io.Log.err();
+        java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+        llm.io.Log.setErr(new java.io.PrintStream(log, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            GenerationCompleter c = completer(new Script("yz\n", 48));
+            c.complete("p".repeat(100), List.of("\n"), 8);
+            c.complete("q".repeat(100), List.of("\n"), 8);
+        } finally {
+            llm.io.Log.setErr(saved);
+        }
+        assertEquals("llm: warning: a prompt of 101 tokens does not fit the model's context of 48 with room for 8 new "
+                + "ones: keeping its last 40 (fewer --shots?)\n", log.toString(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    @Test
     void chatStopsBeforeTheInventedHumanTurn() {
         Transcript t = Transcript.parse("Human: hi\nAssistant: hello\n", "Human", "Assistant", "t");
         Script s = new Script(" Paris.\nHuman: And Spain?\nAssistant: Madrid.", 256);
