@@ -73,8 +73,9 @@ public final class TokenizeCommand implements Callable<Integer> {
                     + "Default: the bundled default model's tokenizer.")
     Path tokenizerPath;
 
-    @Option(names = "--lines", description = "Encode each input line on its own (without its newline) and print one "
-            + "output line per input line. With --decode: decode each line of ids to one line of text.")
+    @Option(names = "--lines", description = "Encode each input line on its own (without its newline, \\n or "
+            + "\\r\\n) and print one output line per input line. With --decode: decode each line of ids to one line "
+            + "of text.")
     boolean lines;
 
     @Option(names = "--pieces", description = "Print one 'id<TAB>piece' per token; control bytes and partial UTF-8 "

@@ -188,4 +188,15 @@ class CliInputErrorsTest {
         assertTrue(r.err().startsWith("llm: warning: " + t + ": no line starts with 'Human:' or 'Assistant:', so all"
                 + " of it is preamble (other labels: --human-label, --assistant-label)\n"), r.err());
     }
+
+    @Test
+    void tokenizeLinesTakesCrlfAsTheNewline(@TempDir Path dir) throws Exception {
+        Path unix = Files.writeString(dir.resolve("unix.txt"), "a b\nc\n");
+        Path dos = Files.writeString(dir.resolve("dos.txt"), "a b\r\nc\r\n");
+        CliHarness.Result u = CliHarness.run("tokenize", "--lines", "--threads", "1", unix.toString());
+        CliHarness.Result d = CliHarness.run("tokenize", "--lines", "--threads", "1", dos.toString());
+        assertEquals(0, d.code(), d.err());
+        assertEquals(2, u.out().lines().count(), u.out());
+        assertEquals(u.out(), d.out());
+    }
 }
