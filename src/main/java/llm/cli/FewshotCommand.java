@@ -381,7 +381,11 @@ public final class FewshotCommand implements Callable<Integer> {
             Accuracy a = FewshotEval.evaluate(completer, p, items, max, pr -> Log.debug("%d shots: %s => %s (%s) %s",
                     pr.shots(), pr.item().input(), pr.answer(), pr.item().output(), pr.correct() ? "right" : "wrong"));
             rows.add(a);
-            Log.info("%s  [%.1f s]", a.line(), (System.nanoTime() - t0) / 1e9);
+            if (ks.length > 1) { // progress through a sweep; one measurement is printed on stdout as it is
+                Log.info("%s  [%.1f s]", a.line(), (System.nanoTime() - t0) / 1e9);
+            } else {
+                Log.debug("%s  [%.1f s]", a.line(), (System.nanoTime() - t0) / 1e9);
+            }
             if (json) {
                 out.println(a.json());
                 out.flush();

@@ -199,4 +199,15 @@ class CliInputErrorsTest {
         assertEquals(2, u.out().lines().count(), u.out());
         assertEquals(u.out(), d.out());
     }
+
+    @Test
+    void fewshotEvalPrintsItsAccuracyOnce(@TempDir Path dir) throws Exception {
+        Path ex = Files.writeString(dir.resolve("ex.tsv"), "cat\tchat\ndog\tchien\n");
+        Path ev = Files.writeString(dir.resolve("ev.tsv"), "bird\toiseau\n");
+        CliHarness.Result r = withLog("fewshot", "--examples", ex.toString(), "--eval", ev.toString(), "-n", "2",
+                "--threads", "1");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().matches("accuracy [01]\\.0000 \\([01]/1\\) at 2 shots\n"), r.out());
+        assertTrue(!r.err().contains("accuracy"), "not again on stderr: " + r.err());
+    }
 }
