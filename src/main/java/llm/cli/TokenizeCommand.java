@@ -214,6 +214,10 @@ public final class TokenizeCommand implements Callable<Integer> {
         int b = bos ? bosId() : -1;
         int e = eos ? eosId() : -1;
         boolean toStdout = "-".equals(bin);
+        if (toStdout && Stdio.stdoutIsTerminal()) { // as gzip does: binary on a terminal is garbage and can upset it
+            throw UserException.usage("--bin -: not writing a binary token shard to the terminal; redirect stdout "
+                    + "(> train.bin) or give a file");
+        }
         IntList memory = toStdout ? new IntList(1 << 16) : null;
         long bytes = 0;
         long t0 = System.nanoTime();

@@ -210,4 +210,24 @@ class CliInputErrorsTest {
         assertTrue(r.out().matches("accuracy [01]\\.0000 \\([01]/1\\) at 2 shots\n"), r.out());
         assertTrue(!r.err().contains("accuracy"), "not again on stderr: " + r.err());
     }
+
+    @Test
+    void aBinaryShardIsNotWrittenToATerminal(@TempDir Path dir) throws Exception {
+        Path text = Files.writeString(dir.resolve("t.txt"), "one two");
+        java.io.OutputStream saved = llm.io.Stdio.stdout();
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try {
+            llm.io.Stdio.setStdout(out, true);
+            CliHarness.Result r = CliHarness.run("tokenize", "--bin", "-", text.toString());
+            assertEquals(2, r.code());
+            assertEquals("llm: --bin -: not writing a binary token shard to the terminal; redirect stdout "
+                    + "(> train.bin) or give a file\n", r.err());
+            assertEquals(0, out.size());
+            llm.io.Stdio.setStdout(out, false);
+            assertEquals(0, CliHarness.run("tokenize", "--bin", "-", text.toString()).code());
+            assertTrue(out.size() > 1024, "a pipe gets the shard");
+        } finally {
+            llm.io.Stdio.setStdout(saved);
+        }
+    }
 }
