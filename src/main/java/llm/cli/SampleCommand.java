@@ -178,6 +178,7 @@ public final class SampleCommand implements Callable<Integer> {
                 Log.debug("decoder: %s", decoder.impl());
                 Stepper stepper = new DecoderStepper(decoder, config.ctx());
                 long totalTokens = 0;
+                int contextStops = 0;
                 // (the CPU-time reading only with -v: its first call starts JMX, ~20-30 ms; before the clock starts)
                 long cpu0 = Log.verbose() ? processCpuNanos() : 0;
                 long g0 = System.nanoTime();
@@ -208,8 +209,9 @@ public final class SampleCommand implements Callable<Integer> {
                         }
                     });
                     totalTokens += r.tokens().length;
-                    if (r.finish() == Generator.Finish.CONTEXT) {
-                        Log.info("sample %d: stopped at the model's context of %d positions", s + 1, config.ctx());
+                    if (r.finish() == Generator.Finish.CONTEXT && contextStops++ == 0) { // once, not per sample
+                        Log.info("sample %d: stopped at the model's context of %d positions%s", s + 1, config.ctx(),
+                                numSamples > s + 1 ? " (later samples that do are not reported)" : "");
                     }
                     if (json) {
                         out.flush();

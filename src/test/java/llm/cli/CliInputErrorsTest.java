@@ -230,4 +230,19 @@ class CliInputErrorsTest {
             llm.io.Stdio.setStdout(saved);
         }
     }
+
+    @Test
+    void samplesStoppedByTheContextAreReportedOnce() {
+        java.io.OutputStream saved = llm.io.Stdio.stdout();
+        try {
+            llm.io.Stdio.setStdout(java.io.OutputStream.nullOutputStream());
+            CliHarness.Result r = withLog("sample", "-n", "300", "--num-samples", "3", "--seed", "1", "--prefix",
+                    "Once", "--threads", "1");
+            assertEquals(0, r.code(), r.err());
+            assertEquals(1, r.err().lines().filter(l -> l.contains("stopped at the model's context")).count(),
+                    r.err());
+        } finally {
+            llm.io.Stdio.setStdout(saved);
+        }
+    }
 }
