@@ -75,6 +75,9 @@ public final class GenerationCompleter implements Completer {
         float[] logits = model.prefill(ids);
         int prev = ids[ids.length - 1];
         for (int n = 0; n < room; n++) {
+            for (int i = tokenizer.vocabSize(); i < logits.length; i++) {
+                logits[i] = Float.NEGATIVE_INFINITY; // ids of a padded vocabulary have no text (as in Generator)
+            }
             int next = sampler.sample(logits, history, len);
             if (endIds.contains(next)) {
                 break;
