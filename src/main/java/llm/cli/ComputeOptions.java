@@ -22,7 +22,7 @@ public final class ComputeOptions {
     String device;
 
     @Option(names = "--threads", paramLabel = "N",
-            description = "CPU threads for libtorch (default: all cores).")
+            description = "CPU threads to compute with (default: all cores).")
     Integer threads;
 
     @Option(names = "--seed", paramLabel = "N",

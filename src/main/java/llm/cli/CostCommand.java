@@ -35,7 +35,7 @@ import picocli.CommandLine.Spec;
         footer = {"  llm cost --params 1.6B --tokens 100B                 # GPT-2 (1.5B) on 8×H100",
             "  llm cost --params 405B --tokens 15T --gpus 16384      # Llama 3 405B",
             "  llm cost --model my-model --tokens-per-param 20 --gpu a100",
-            "  llm cost --from-run my-model --tokens 10B            # extrapolate a measured run"})
+            "  llm cost --from-run my-model --tokens 10B             # extrapolate a run"})
 public final class CostCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

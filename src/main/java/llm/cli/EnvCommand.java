@@ -1,8 +1,10 @@
 package llm.cli;
 
+import com.google.gson.FieldNamingPolicy;
 import com.google.gson.GsonBuilder;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
+import llm.UserException;
 import llm.engine.EnvReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -31,11 +33,23 @@ public final class EnvCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        String selected = llm.engine.Engines.describe(compute.resolveDevice());
+        String selected;
+        UserException deviceProblem = null;
+        try {
+            selected = llm.engine.Engines.describe(compute.resolveDevice());
+        } catch (UserException e) {
+            if (e.exitCode() != ExitCodes.USAGE) {
+                throw e;
+            }
+            deviceProblem = e; // e.g. --device gpu without a GPU: the report is what shows why, so print it first
+            selected = "none";
+        }
         EnvReport r = EnvReport.collect(selected);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(new GsonBuilder().serializeNulls().disableHtmlEscaping().create().toJson(r));
+            // snake_case, as every other --json output (sample, score, memorize-check, info, cost)
+            out.println(new GsonBuilder().serializeNulls().disableHtmlEscaping()
+                    .setFieldNamingPolicy(FieldNamingPolicy.LOWER_CASE_WITH_UNDERSCORES).create().toJson(r));
         } else {
             out.printf("engine        %s %s (DJL %s)%n", r.engine(), r.engineVersion(), r.djlVersion());
             out.printf("flavor        %s%n", r.flavor());
@@ -58,6 +72,9 @@ public final class EnvCommand implements Callable<Integer> {
             out.printf("java          %s%n", r.javaVersion());
         }
         out.flush();
+        if (deviceProblem != null) {
+            throw deviceProblem;
+        }
         return ExitCodes.OK;
     }
 }

@@ -89,9 +89,12 @@ import picocli.CommandLine.Spec;
         exitCodeList = {ExitCodes.OK_LINE, ExitCodes.RUNTIME_LINE, ExitCodes.USAGE_LINE},
         footerHeading = "%nExamples:%n",
         footer = {
-            "  llm fewshot --model M --examples en-ko.tsv --instruction 'English to Korean:' --query teacher",
-            "  cut -f1 words.tsv | llm fewshot --model M --examples pairs.tsv --shots 8 --seed 1",
-            "  llm fewshot --model M --examples train.tsv --eval test.tsv --sweep-shots 0,1,2,4,8",
+            "  llm fewshot --model M --examples en-ko.tsv \\",
+            "      --instruction 'English to Korean:' --query teacher",
+            "  cut -f1 words.tsv | llm fewshot --model M --examples pairs.tsv --shots 8 \\",
+            "      --seed 1",
+            "  llm fewshot --model M --examples train.tsv --eval test.tsv \\",
+            "      --sweep-shots 0,1,2,4,8",
             "  llm fewshot --model M --choices hellaswag_val.txt.bz2 --limit 500",
             "  llm fewshot --model M --chat",
         })
@@ -202,7 +205,7 @@ public final class FewshotCommand implements Callable<Integer> {
             }
             if (sweepShots != null) {
                 for (int k : Shots.parseSweep(sweepShots)) {
-                    Shots.check(k, pool.size());
+                    Shots.check("--sweep-shots", k, pool.size());
                 }
             }
             if (eval != null) {
@@ -364,7 +367,7 @@ public final class FewshotCommand implements Callable<Integer> {
         List<Example> order = Shots.order(pool, shotSeed());
         int[] ks = sweepShots != null ? Shots.parseSweep(sweepShots) : new int[] {shots != null ? shots : pool.size()};
         for (int k : ks) {
-            Shots.check(k, pool.size());
+            Shots.check(sweepShots != null ? "--sweep-shots" : "--shots", k, pool.size());
         }
         int max = maxTokens(32);
         long t0 = System.nanoTime();
@@ -378,7 +381,11 @@ public final class FewshotCommand implements Callable<Integer> {
             Accuracy a = FewshotEval.evaluate(completer, p, items, max, pr -> Log.debug("%d shots: %s => %s (%s) %s",
                     pr.shots(), pr.item().input(), pr.answer(), pr.item().output(), pr.correct() ? "right" : "wrong"));
             rows.add(a);
-            Log.info("%s  [%.1f s]", a.line(), (System.nanoTime() - t0) / 1e9);
+            if (ks.length > 1) { // progress through a sweep; one measurement is printed on stdout as it is
+                Log.info("%s  [%.1f s]", a.line(), (System.nanoTime() - t0) / 1e9);
+            } else {
+                Log.debug("%s  [%.1f s]", a.line(), (System.nanoTime() - t0) / 1e9);
+            }
             if (json) {
                 out.println(a.json());
                 out.flush();
@@ -423,7 +430,12 @@ public final class FewshotCommand implements Callable<Integer> {
     /** --transcript, or the built-in one (with --human-label/--assistant-label put in when given). */
     private Transcript transcript() {
         if (transcript != null) {
-            return Transcript.read(transcript, humanLabel, assistantLabel);
+            Transcript t = Transcript.read(transcript, humanLabel, assistantLabel);
+            if (t.turns().isEmpty()) { // the model then sees no example of a turn: likely other labels
+                Log.warn("%s: no line starts with '%s:' or '%s:', so all of it is preamble (other labels: "
+                        + "--human-label, --assistant-label)", transcript, humanLabel, assistantLabel);
+            }
+            return t;
         }
         return Transcript.parse(Transcript.DEFAULT_TEXT.replace("\nHuman:", "\n" + humanLabel + ":")
                 .replace("\nAssistant:", "\n" + assistantLabel + ":"), humanLabel, assistantLabel, "the built-in transcript");

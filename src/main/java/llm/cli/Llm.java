@@ -35,7 +35,7 @@ import picocli.CommandLine.Spec;
         footer = {
             "  llm sample --prefix \"Once upon a time\" -n 50",
             "  llm sample --prefix \"The\" | llm tokenize --count",
-            "  llm train --data corpus.txt --out my-model && llm info my-model",
+            "  llm train --data corpus.txt --out my-model && llm info --model my-model",
             "See 'llm help COMMAND' for the options of one command."
         })
 public final class Llm implements Runnable {
@@ -234,7 +234,17 @@ public final class Llm implements Runnable {
         CommandLine cmd = ex.getCommandLine();
         PrintWriter err = cmd.getErr();
         String path = cmd.getCommandSpec().qualifiedName();
-        err.println("llm: " + ex.getMessage() + " (see '" + path + " --help')");
+        String message = ex.getMessage();
+        if (ex instanceof CommandLine.UnmatchedArgumentException u) {
+            List<String> unmatched = u.getUnmatched();
+            if (cmd.getCommandSpec().parent() == null && !unmatched.isEmpty() && !unmatched.get(0).startsWith("-")) {
+                message = "unknown command '" + unmatched.get(0) + "'"; // (not picocli's list of every later word)
+            }
+            if (!u.getSuggestions().isEmpty()) {
+                message += "; did you mean '" + u.getSuggestions().get(0) + "'?";
+            }
+        }
+        err.println("llm: " + message + " (see '" + path + " --help')");
         err.flush();
         return ExitCodes.USAGE;
     }

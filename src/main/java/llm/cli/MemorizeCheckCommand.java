@@ -65,9 +65,12 @@ import picocli.CommandLine.Spec;
             "3:The fraction of memorized documents exceeds --fail-above."},
         footerHeading = "%nExamples:%n",
         footer = {
-            "  llm memorize-check --split wikitext --prefix-sentence ../shared/data/wikitext-2-raw/wiki.test.raw",
-            "  llm memorize-check -m stories260K.bin --split blank-line --format jsonl stories.txt | jq .score",
-            "  llm memorize-check --text-field text --id-field url --fail-above 0.01 --json corpus.jsonl.gz"
+            "  llm memorize-check --split wikitext --prefix-sentence \\",
+            "      ../shared/data/wikitext-2-raw/wiki.test.raw",
+            "  llm memorize-check --model stories260K.bin --tokenizer tok512.bin \\",
+            "      --split blank-line --format jsonl stories.txt | jq .score",
+            "  llm memorize-check --text-field text --id-field url --fail-above 0.01 \\",
+            "      --json corpus.jsonl.gz"
         })
 public final class MemorizeCheckCommand implements Callable<Integer> {
     @Spec
@@ -206,6 +209,10 @@ public final class MemorizeCheckCommand implements Callable<Integer> {
         }
         summary.finish();
         out.flush();
+        if (summary.documents() == 0) { // one line, no empty summary around it
+            throw UserException.runtime((inputs.size() == 1 ? displayName(inputs.get(0)) + ": " : "")
+                    + "no documents in the input");
+        }
         double secs = (System.nanoTime() - started) / 1e9;
         Log.info("memorize-check: %d documents, %d windows in %.1f s (%.2f documents/s)", summary.documents(),
                 summary.windows(), secs, summary.documents() / Math.max(secs, 1e-9));
@@ -219,8 +226,7 @@ public final class MemorizeCheckCommand implements Callable<Integer> {
             spec.commandLine().getErr().flush();
         }
         if (summary.tested() == 0) {
-            throw UserException.runtime(summary.documents() == 0 ? "no documents in the input"
-                    : "no document could be tested (" + summary.skipped() + " skipped)");
+            throw UserException.runtime("no document could be tested (" + summary.skipped() + " skipped)");
         }
         if (failAbove != null && summary.fractionMemorized() > failAbove) {
             spec.commandLine().getErr().printf(Locale.ROOT, "llm: %d of %d documents memorized (%.4f) exceeds "
@@ -275,10 +281,14 @@ public final class MemorizeCheckCommand implements Callable<Integer> {
             } catch (IOException e) {
                 throw UserException.runtime(name + ": " + e.getMessage(), e);
             }
-            if (docs == before) {
-                Log.warn("%s: no documents", "-".equals(name) ? "stdin" : name);
+            if (docs == before && inputs.size() > 1) { // (with one input, the error at the end says it)
+                Log.warn("%s: no documents", displayName(name));
             }
         }
+    }
+
+    private static String displayName(String input) {
+        return "-".equals(input) ? "stdin" : input;
     }
 
     /** A line on stderr every few seconds for long runs. */

@@ -92,8 +92,8 @@ public final class ModelOptions {
     /** Check that the tokenizer's ids fit the vocabulary of a model of this shape. */
     public static void checkCompatible(Tokenizer tok, ModelConfig config) {
         if (tok.vocabSize() > config.vocabSize()) {
-            throw UserException.usage("tokenizer " + tok.name() + " has " + tok.vocabSize()
-                    + " tokens but the model only " + config.vocabSize() + " (wrong --tokenizer?)");
+            throw UserException.usage(tok.name() + " has more tokens than the model's vocabulary of "
+                    + config.vocabSize() + " (wrong --tokenizer?)");
         }
     }
 }

@@ -19,6 +19,7 @@ import java.util.function.UnaryOperator;
 import llm.UserException;
 import llm.engine.DeviceSpec;
 import llm.engine.Engines;
+import llm.eval.fewshot.Escapes;
 import llm.generate.Generator;
 import llm.generate.Sampler;
 import llm.generate.SamplingParams;
@@ -89,7 +90,8 @@ public final class SampleCommand implements Callable<Integer> {
     int numSamples = 1;
 
     @Option(names = "--stop", paramLabel = "STR",
-            description = "End when this text appears (repeatable; matched across token boundaries; not printed).")
+            description = "End when this text appears (repeatable; matched across token boundaries; not printed)."
+                    + " \\n \\t \\r \\\\ are escapes, as in fewshot: --stop '\\n' keeps one line.")
     List<String> stops = new ArrayList<>();
 
     @Option(names = "--echo", description = "Print the prefix before the continuation.")
@@ -128,6 +130,7 @@ public final class SampleCommand implements Callable<Integer> {
             throw UserException.usage("give the prefix either with --prefix or as FILES, not both");
         }
         SamplingParams params = sampling.params();
+        List<String> stopTexts = stopTexts();
         String text = prefix != null ? prefix : readFiles();
         Models.Format format = modelOptions.format();
         if (compute.deviceSpec().kind() != DeviceSpec.Kind.GPU) {
@@ -160,7 +163,7 @@ public final class SampleCommand implements Callable<Integer> {
                 tok.eos().ifPresent(endIds::add);
             }
             UnaryOperator<byte[]> filter = llama2c ? Generator.LLAMA2C_SAFE_PRINT : UnaryOperator.identity();
-            Generator.Options opts = new Generator.Options(maxTokens, endIds, stops,
+            Generator.Options opts = new Generator.Options(maxTokens, endIds, stopTexts,
                     logprobs == null ? -1 : logprobs, filter, llama2c);
             // buffered: a write per token costs a system call; on a terminal each token is flushed as it comes
             OutputStream out = new BufferedOutputStream(Stdio.stdout(), 1 << 16);
@@ -175,6 +178,7 @@ public final class SampleCommand implements Callable<Integer> {
                 Log.debug("decoder: %s", decoder.impl());
                 Stepper stepper = new DecoderStepper(decoder, config.ctx());
                 long totalTokens = 0;
+                int contextStops = 0;
                 // (the CPU-time reading only with -v: its first call starts JMX, ~20-30 ms; before the clock starts)
                 long cpu0 = Log.verbose() ? processCpuNanos() : 0;
                 long g0 = System.nanoTime();
@@ -205,8 +209,9 @@ public final class SampleCommand implements Callable<Integer> {
                         }
                     });
                     totalTokens += r.tokens().length;
-                    if (r.finish() == Generator.Finish.CONTEXT) {
-                        Log.info("sample %d: stopped at the model's context of %d positions", s + 1, config.ctx());
+                    if (r.finish() == Generator.Finish.CONTEXT && contextStops++ == 0) { // once, not per sample
+                        Log.info("sample %d: stopped at the model's context of %d positions%s", s + 1, config.ctx(),
+                                numSamples > s + 1 ? " (later samples that do are not reported)" : "");
                     }
                     if (json) {
                         out.flush();
@@ -231,6 +236,15 @@ public final class SampleCommand implements Callable<Integer> {
             }
         }
         return ExitCodes.OK;
+    }
+
+    /** The --stop texts with their escapes decoded. */
+    private List<String> stopTexts() {
+        List<String> out = new ArrayList<>(stops.size());
+        for (String s : stops) {
+            out.add(Escapes.decode("--stop", s));
+        }
+        return out;
     }
 
     /** CPU time of the whole process (all threads), for timings on a shared machine; 0 where unknown. */
@@ -292,8 +306,15 @@ public final class SampleCommand implements Callable<Integer> {
         }
         java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
         for (String f : files) {
+            int start = all.size();
             try (InputStream in = Inputs.open(f)) {
                 in.transferTo(all);
+            }
+            try {
+                StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(all.toByteArray(), start,
+                        all.size() - start));
+            } catch (java.nio.charset.CharacterCodingException e) {
+                Log.warn("%s: not valid UTF-8; invalid bytes replaced with U+FFFD", "-".equals(f) ? "stdin" : f);
             }
         }
         return all.toString(StandardCharsets.UTF_8);

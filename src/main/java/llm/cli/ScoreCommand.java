@@ -50,7 +50,7 @@ import picocli.CommandLine.Spec;
         footer = {
             "  llm score ../shared/data/wikitext-2-raw/wiki.test.raw",
             "  llm score --model stories260K.bin --ctx 256 --stride 128 --json stories.txt",
-            "  echo 'The cat sat on the mat.' | llm score --tokens | jq -c '[.text, .logprob]'"
+            "  echo 'The cat sat.' | llm score --tokens | jq -c '[.text, .logprob]'"
         })
 public final class ScoreCommand implements Callable<Integer> {
     private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().serializeNulls().create();

@@ -73,8 +73,9 @@ public final class TokenizeCommand implements Callable<Integer> {
                     + "Default: the bundled default model's tokenizer.")
     Path tokenizerPath;
 
-    @Option(names = "--lines", description = "Encode each input line on its own (without its newline) and print one "
-            + "output line per input line. With --decode: decode each line of ids to one line of text.")
+    @Option(names = "--lines", description = "Encode each input line on its own (without its newline, \\n or "
+            + "\\r\\n) and print one output line per input line. With --decode: decode each line of ids to one line "
+            + "of text.")
     boolean lines;
 
     @Option(names = "--pieces", description = "Print one 'id<TAB>piece' per token; control bytes and partial UTF-8 "
@@ -213,6 +214,10 @@ public final class TokenizeCommand implements Callable<Integer> {
         int b = bos ? bosId() : -1;
         int e = eos ? eosId() : -1;
         boolean toStdout = "-".equals(bin);
+        if (toStdout && Stdio.stdoutIsTerminal()) { // as gzip does: binary on a terminal is garbage and can upset it
+            throw UserException.usage("--bin -: not writing a binary token shard to the terminal; redirect stdout "
+                    + "(> train.bin) or give a file");
+        }
         IntList memory = toStdout ? new IntList(1 << 16) : null;
         long bytes = 0;
         long t0 = System.nanoTime();
@@ -480,6 +485,7 @@ public final class TokenizeCommand implements Callable<Integer> {
                     }
                     dec.finish(sb);
                 } else {
+                    rejectBinary(in, f);
                     decodeText(new InputStreamReader(in, StandardCharsets.UTF_8), f, dec, sb, out);
                 }
             }
@@ -500,6 +506,21 @@ public final class TokenizeCommand implements Callable<Integer> {
         in.reset();
         return head.length == 4 && java.nio.ByteBuffer.wrap(head).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt()
                 == TokenShard.MAGIC;
+    }
+
+    /** Binary input that is not a shard (a NUL byte near the start): say so rather than quote bytes as an id. */
+    private static void rejectBinary(BufferedInputStream in, String f) throws IOException {
+        in.mark(4096);
+        byte[] head = in.readNBytes(4096);
+        in.reset();
+        for (byte b : head) {
+            if (b == 0) {
+                int magic = head.length >= 4
+                        ? java.nio.ByteBuffer.wrap(head).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt() : -1;
+                throw UserException.runtime(f + ": neither a token shard (magic " + Integer.toUnsignedString(magic)
+                        + ", expected " + TokenShard.MAGIC + ") nor text token ids");
+            }
+        }
     }
 
     private static void flushText(PrintWriter out, StringBuilder sb) {
@@ -599,7 +620,15 @@ public final class TokenizeCommand implements Callable<Integer> {
                 bytes += st.bytes();
             }
         }
+        if (bytes == 0) { // a tokenizer of the 256 bytes alone is no use: say so rather than write one
+            throw UserException.runtime(String.join(", ", files.stream().map(f -> "-".equals(f) ? "stdin" : f)
+                    .toList()) + ": no text to train the tokenizer on");
+        }
         byte[] jsonBytes = trainer.toJson();
+        if (trainer.vocabSize() < vocabSize) {
+            Log.warn("the text has only enough pairs for %d tokens, fewer than --vocab-size %d", trainer.vocabSize(),
+                    vocabSize);
+        }
         if (output != null) {
             AtomicFile.write(output, jsonBytes);
         } else {

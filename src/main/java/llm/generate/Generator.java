@@ -83,7 +83,13 @@ public final class Generator {
         }
         float[] logits = model.prefill(prompt);
         int generated = 0;
+        int printable = tok.vocabSize();
         while (true) {
+            // a model whose vocabulary is padded beyond its tokenizer's (llm.c pads GPT-2's 50257 to 50304): never
+            // pick an id that has no text, as llm.c samples from the tokenizer's ids only
+            for (int i = printable; i < logits.length; i++) {
+                logits[i] = Float.NEGATIVE_INFINITY;
+            }
             int id = sampler.sample(logits, history, len);
             if (o.endIds().contains(id)) {
                 finish = Finish.EOS;

@@ -31,7 +31,7 @@ public record SamplingParams(double temperature, int topK, double topP, double m
             throw UserException.usage("--min-p must be within [0, 1], not " + minP);
         }
         if (!(repetitionPenalty > 0) || Double.isInfinite(repetitionPenalty)) {
-            throw UserException.usage("--repetition-penalty must be > 0 (1 = off), not " + repetitionPenalty);
+            throw UserException.usage("--repetition-penalty must be a finite number > 0 (1 = off), not " + repetitionPenalty);
         }
     }
 

@@ -2,10 +2,16 @@ package llm.io;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.concurrent.ThreadLocalRandom;
+import llm.UserException;
 
 /**
  * Writes a file so that readers see either the old file or the complete new one, never a half-written one:
@@ -21,16 +27,52 @@ import java.nio.file.StandardCopyOption;
  */
 public final class AtomicFile implements AutoCloseable {
     private final Path target;
+    private final Path shown;
     private final Path temp;
     private final OutputStream stream;
     private boolean committed;
 
     public AtomicFile(Path target) throws IOException {
         this.target = target.toAbsolutePath();
-        Path dir = this.target.getParent();
-        Files.createDirectories(dir);
-        this.temp = Files.createTempFile(dir, "." + this.target.getFileName() + ".", ".tmp");
+        this.shown = target;
+        this.temp = createTemp(target);
         this.stream = Files.newOutputStream(temp);
+    }
+
+    /**
+     * Creates an empty temporary file beside {@code target}, with the user's umask (not {@link
+     * Files#createTempFile}'s private 0600, which the renamed file would keep). A target that cannot be written is a
+     * one-line {@link UserException} naming it.
+     */
+    public static Path createTemp(Path target) {
+        if (Files.isDirectory(target)) {
+            throw UserException.runtime(target + ": is a directory");
+        }
+        Path dir = target.toAbsolutePath().getParent();
+        try {
+            Files.createDirectories(dir);
+            while (true) {
+                Path t = dir.resolve("." + target.getFileName() + "."
+                        + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + ".tmp");
+                try {
+                    return Files.createFile(t);
+                } catch (FileAlreadyExistsException e) {
+                    // another writer's temp name: draw again
+                }
+            }
+        } catch (IOException e) {
+            throw cannotWrite(target, e);
+        }
+    }
+
+    /** {@code target: cannot write (why)}, as a one-line runtime error. */
+    public static UserException cannotWrite(Path target, IOException e) {
+        String why = e instanceof AccessDeniedException ? "permission denied"
+                : e instanceof FileAlreadyExistsException f ? f.getFile() + " is not a directory" // createDirectories
+                : e instanceof NoSuchFileException ? "cannot create a file in " + target.toAbsolutePath().getParent()
+                : e instanceof FileSystemException f && f.getReason() != null ? f.getReason()
+                : String.valueOf(e.getMessage());
+        return UserException.runtime(target + ": cannot write (" + why + ")", e);
     }
 
     public OutputStream stream() {
@@ -44,9 +86,13 @@ public final class AtomicFile implements AutoCloseable {
     public void commit() throws IOException {
         stream.close();
         try {
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+            try {
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw cannotWrite(shown, e);
         }
         committed = true;
     }

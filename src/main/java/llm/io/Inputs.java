@@ -13,13 +13,24 @@ import org.apache.commons.compress.compressors.CompressorStreamFactory;
 
 /** Opens inputs named on the command line: {@code -} is stdin; .gz/.bz2/.xz/.zst are decompressed by content. */
 public final class Inputs {
+    /** Whether stdin (and stdout) are a terminal; replaced by tests. */
+    static java.util.function.BooleanSupplier stdinIsTerminal = () -> System.console() != null;
+
     private Inputs() {}
 
     /** Open {@code name} ("-" for stdin), decompressing when the content is compressed. */
     public static InputStream open(String name) {
         InputStream raw;
         if ("-".equals(name)) {
-            raw = System.in;
+            if (stdinIsTerminal.getAsBoolean()) { // else a first-time user sees a command that seems to hang
+                Log.info("reading stdin from the terminal (Ctrl-D to end)");
+            }
+            // not closed with the stream: a second '-' then reads the end of input, as `cat - -` does, instead of
+            // failing on a closed stream
+            raw = new java.io.FilterInputStream(System.in) {
+                @Override
+                public void close() {}
+            };
         } else {
             Path p = Path.of(name);
             if (Files.isDirectory(p)) {

@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
  */
 public final class Stdio {
     private static OutputStream stdout = pipeAware(new FileOutputStream(FileDescriptor.out));
+    private static Boolean terminal; // null: ask the JVM
 
     private Stdio() {}
 
@@ -26,7 +27,18 @@ public final class Stdio {
 
     /** Replace standard output (tests capture binary output this way). */
     public static synchronized void setStdout(OutputStream out) {
+        setStdout(out, false);
+    }
+
+    /** Replace standard output, as a terminal or not (tests). */
+    public static synchronized void setStdout(OutputStream out, boolean isTerminal) {
         stdout = pipeAware(out);
+        terminal = isTerminal;
+    }
+
+    /** Whether standard output is a terminal (as far as Java tells: stdin and stdout both are). */
+    public static synchronized boolean stdoutIsTerminal() {
+        return terminal == null ? System.console() != null : terminal;
     }
 
     /** A UTF-8 writer on standard output that throws {@link ClosedPipeException} when the reader is gone. */

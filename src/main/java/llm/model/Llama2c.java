@@ -170,9 +170,10 @@ public final class Llama2c {
             config = new ModelConfig(Architecture.LLAMA, vocab, seqLen, dim, layers, heads, kvHeads, hidden,
                     1e-5f, 10000f, shared, null);
         } catch (IllegalArgumentException e) {
-            throw UserException.runtime(file + ": bad header (dim " + dim + ", hidden " + hidden + ", layers "
+            throw UserException.runtime(file + ": not a llama2.c checkpoint (--model takes one, or a release "
+                    + "directory); its header reads dim " + dim + ", hidden " + hidden + ", layers "
                     + layers + ", heads " + heads + ", kv heads " + kvHeads + ", vocab " + vocab + ", seq_len "
-                    + seqLen + "): " + e.getMessage());
+                    + seqLen + ": " + e.getMessage());
         }
         return new Header(config, v1, shared);
     }

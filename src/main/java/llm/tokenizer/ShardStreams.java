@@ -39,9 +39,7 @@ public final class ShardStreams {
             this.target = target.toAbsolutePath();
             this.version = TokenShard.versionFor(vocabSize);
             this.vocabSize = vocabSize;
-            Path dir = this.target.getParent();
-            Files.createDirectories(dir);
-            this.temp = Files.createTempFile(dir, "." + this.target.getFileName() + ".", ".tmp");
+            this.temp = llm.io.AtomicFile.createTemp(target);
             this.ch = FileChannel.open(temp, StandardOpenOption.WRITE);
             ch.write(ByteBuffer.wrap(TokenShard.header(version, 0)));
         }
@@ -89,11 +87,6 @@ public final class ShardStreams {
             ch.write(ByteBuffer.wrap(TokenShard.header(version, count)), 0);
             ch.force(false);
             ch.close();
-            try { // createTempFile makes the file private; a shard is an ordinary data file
-                Files.setPosixFilePermissions(temp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-            } catch (UnsupportedOperationException | IOException e) {
-                // not a POSIX file system: keep what we have
-            }
             try {
                 Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {

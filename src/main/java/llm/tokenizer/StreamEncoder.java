@@ -198,7 +198,11 @@ public final class StreamEncoder implements AutoCloseable {
         int start = 0;
         while (true) {
             int nl = text.indexOf('\n', start);
-            String line = nl < 0 ? text.substring(start) : text.substring(start, nl);
+            int end = nl < 0 ? text.length() : nl;
+            if (end > start && text.charAt(end - 1) == '\r') {
+                end--; // a CRLF line end (a Windows text file) is the newline too (chunks come without their \n)
+            }
+            String line = text.substring(start, end);
             out.add(specials ? tok.encodeWithSpecials(line) : tok.encode(line));
             if (nl < 0) {
                 break;

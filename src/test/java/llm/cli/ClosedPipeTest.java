@@ -70,5 +70,7 @@ class ClosedPipeTest {
         assertEquals(2, r.code());
         assertEquals(1, r.err().strip().lines().count(), r.err());
         assertTrue(r.err().startsWith("llm: --device gpu:0: no GPU"), r.err());
+        assertTrue(r.out().contains("\ngpus          0\n") && r.out().contains("\nselected      none (--device gpu:0)"),
+                "env still reports what it sees:\n" + r.out());
     }
 }

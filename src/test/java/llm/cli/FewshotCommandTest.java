@@ -86,6 +86,10 @@ class FewshotCommandTest {
         r = CliHarness.run("fewshot", "--model", noModel, "--examples", ex.toString(), "--shots", "2");
         assertEquals(2, r.code());
         assertTrue(r.err().startsWith("llm: --shots 2 is more than the 1 examples given"), r.err());
+        r = CliHarness.run("fewshot", "--model", noModel, "--examples", ex.toString(), "--eval", ex.toString(),
+                "--sweep-shots", "0,1,2");
+        assertEquals(2, r.code());
+        assertEquals("llm: --sweep-shots 2 is more than the 1 examples given\n", r.err());
         r = CliHarness.run("fewshot", "--model", noModel, "--examples", dir.resolve("none.tsv").toString());
         assertEquals(1, r.code());
         assertTrue(r.err().contains("none.tsv: no such file"), r.err());

@@ -35,7 +35,7 @@ class GeneratorTest {
     }
 
     /** A "model" that always predicts the scripted next token. */
-    static final class Script implements Stepper {
+    static class Script implements Stepper {
         final int[] script;
         final int vocab;
         int fed;
@@ -107,6 +107,22 @@ class GeneratorTest {
                 new Sampler(SamplingParams.GREEDY, 0), new int[] {7, 7, 7}, opts(100, List.of()), b -> { });
         assertEquals(6, r.tokens().length);
         assertEquals(Generator.Finish.CONTEXT, r.finish());
+    }
+
+    @Test
+    void ids_beyond_the_tokenizer_of_a_padded_vocabulary_are_never_picked() {
+        // the model (12 logits) prefers id 10, which the 8-token tokenizer cannot print; the next best is taken
+        Stepper padded = new Script(12, 10, 10, 0) {
+            @Override
+            float[] logitsFor(int i) {
+                float[] l = super.logitsFor(i);
+                l[3] = 5; // " wor"
+                return l;
+            }
+        };
+        Generator.Result r = Generator.run(padded, TOK, new Sampler(SamplingParams.GREEDY, 0), new int[] {7},
+                opts(2, List.of()), b -> { });
+        assertArrayEquals(new int[] {3, 3}, r.tokens());
     }
 
     @Test

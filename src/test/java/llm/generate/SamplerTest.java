@@ -98,6 +98,8 @@ class SamplerTest {
         assertThrows(UserException.class, () -> p(1, -3, 1, 0, 1));
         assertThrows(UserException.class, () -> p(1, 0, 1, 2, 1));
         assertThrows(UserException.class, () -> p(1, 0, 1, 0, 0));
+        e = assertThrows(UserException.class, () -> p(1, 0, 1, 0, Double.POSITIVE_INFINITY));
+        assertEquals("--repetition-penalty must be a finite number > 0 (1 = off), not Infinity", e.getMessage());
     }
 
     @Test

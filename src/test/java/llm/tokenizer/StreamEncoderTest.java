@@ -63,6 +63,27 @@ class StreamEncoderTest {
     }
 
     @Test
+    void crlfLinesEncodeAsLfLinesAcrossChunks() throws Exception {
+        Tokenizer tok = Tokenizers.load(shared.resolve("tokenizers/gpt2/tokenizer.json"));
+        String lf = text.substring(0, 5_000);
+        List<int[]> a = new ArrayList<>();
+        List<int[]> b = new ArrayList<>();
+        for (int threads : new int[] {1, 2}) {
+            a.clear();
+            b.clear();
+            try (StreamEncoder enc = new StreamEncoder(tok, false, false, threads, 1024)) {
+                enc.encodeLines(new ByteArrayInputStream(lf.getBytes(StandardCharsets.UTF_8)), "lf", a::add);
+                enc.encodeLines(new ByteArrayInputStream(lf.replace("\n", "\r\n").getBytes(StandardCharsets.UTF_8)),
+                        "crlf", b::add);
+            }
+            assertEquals(a.size(), b.size());
+            for (int i = 0; i < a.size(); i++) {
+                assertArrayEquals(a.get(i), b.get(i), "line " + (i + 1));
+            }
+        }
+    }
+
+    @Test
     void linesAreEncodedOneByOne() throws Exception {
         Tokenizer tok = Tokenizers.load(shared.resolve("tokenizers/gpt2/tokenizer.json"));
         String s = "first line\n\nthird\nlast without newline";

@@ -98,10 +98,13 @@ public final class ExampleReader {
 
     static String stringField(JsonObject o, String field, String where) {
         JsonElement v = o.get(field);
-        if (v == null || !v.isJsonPrimitive() || !v.getAsJsonPrimitive().isString()) {
+        if (v == null || v.isJsonNull()) {
             throw UserException.runtime(where + "missing string field \"" + field + "\"");
         }
-        return v.getAsString();
+        if (!v.isJsonPrimitive()) {
+            throw UserException.runtime(where + "field \"" + field + "\" is not a string but " + v);
+        }
+        return v.getAsString(); // a number or boolean as written: {"input": "2+2", "output": 4}
     }
 
     private static List<Example> readTsv(List<String> lines, String name, String columns) {

@@ -26,6 +26,7 @@ public final class GenerationCompleter implements Completer {
     private final Sampler sampler;
     private final Set<Integer> endIds;
     private final int start;
+    private boolean warnedLong;
 
     /**
      * @param endIds tokens that end the answer (EOS; BOS for llama2.c models, whose stories are delimited by it)
@@ -57,7 +58,14 @@ public final class GenerationCompleter implements Completer {
         int[] ids = promptIds(prompt);
         int room = Math.max(1, Math.min(maxTokens, ctx - 1));
         if (ids.length + room > ctx) {
-            Log.debug("prompt of %d tokens keeps its last %d to leave room for %d new ones", ids.length, ctx - room, room);
+            if (!warnedLong) { // once: the instruction and the first examples are what the model does not see
+                warnedLong = true;
+                Log.warn("a prompt of %d tokens does not fit the model's context of %d with room for %d new ones: "
+                        + "keeping its last %d (fewer --shots?)", ids.length, ctx, room, ctx - room);
+            } else {
+                Log.debug("prompt of %d tokens keeps its last %d to leave room for %d new ones", ids.length, ctx - room,
+                        room);
+            }
             ids = Arrays.copyOfRange(ids, ids.length - (ctx - room), ids.length);
         }
         int[] history = Arrays.copyOf(ids, ids.length + room);
@@ -67,6 +75,9 @@ public final class GenerationCompleter implements Completer {
         float[] logits = model.prefill(ids);
         int prev = ids[ids.length - 1];
         for (int n = 0; n < room; n++) {
+            for (int i = tokenizer.vocabSize(); i < logits.length; i++) {
+                logits[i] = Float.NEGATIVE_INFINITY; // ids of a padded vocabulary have no text (as in Generator)
+            }
             int next = sampler.sample(logits, history, len);
             if (endIds.contains(next)) {
                 break;

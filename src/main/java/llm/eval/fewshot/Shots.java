@@ -36,11 +36,16 @@ public final class Shots {
 
     /** {@code --shots} must be within [0, number of examples]. */
     public static void check(int k, int available) {
+        check("--shots", k, available);
+    }
+
+    /** A number of shots given with {@code flag} must be within [0, number of examples]. */
+    public static void check(String flag, int k, int available) {
         if (k < 0) {
-            throw UserException.usage("--shots must be at least 0, not " + k);
+            throw UserException.usage(flag + " must be at least 0, not " + k);
         }
         if (k > available) {
-            throw UserException.usage("--shots " + k + " is more than the " + available + " examples given");
+            throw UserException.usage(flag + " " + k + " is more than the " + available + " examples given");
         }
     }
 

@@ -50,6 +50,10 @@ class ExampleReaderTest {
         assertEquals(List.of(new Example("cat", "chat"), new Example("dog", "chien")), read(text, "pairs.txt", null));
         UserException e = assertThrows(UserException.class, () -> read("{\"input\": \"cat\"}\n", "p.jsonl", null));
         assertEquals("p.jsonl:1: missing string field \"output\"", e.getMessage());
+        assertEquals(List.of(new Example("2+2", "4")), read("{\"input\": \"2+2\", \"output\": 4}\n", "n.jsonl", null),
+                "a number is taken as written");
+        e = assertThrows(UserException.class, () -> read("{\"input\": [\"a\"], \"output\": \"b\"}\n", "a.jsonl", null));
+        assertEquals("a.jsonl:1: field \"input\" is not a string but [\"a\"]", e.getMessage());
         assertThrows(UserException.class, () -> read("{\"input\": \"cat\", \"output\": \"chat\"}\n{oops\n", "p.jsonl", null));
         assertThrows(UserException.class, () -> read(text, "p.jsonl", "1,2"));
         assertThrows(UserException.class, () -> read("\n\n", "empty.tsv", null));

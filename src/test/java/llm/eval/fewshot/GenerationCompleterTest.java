@@ -18,7 +18,7 @@ class GenerationCompleterTest {
     static final ByteTokenizer TOK = new ByteTokenizer();
 
     /** Logits that make greedy decoding write {@code text} byte by byte, then EOS. Records what it was fed. */
-    static final class Script implements Stepper {
+    static class Script implements Stepper {
         final int[] ids;
         final int context;
         int steps;
@@ -77,6 +77,35 @@ class GenerationCompleterTest {
         int[] fed = s.prefills.get(0);
         assertEquals(40, fed.length, "48 positions less 8 for the answer");
         assertArrayEquals(TOK.encode("END"), java.util.Arrays.copyOfRange(fed, 37, 40));
+    }
+
+    @Test
+    void idsOfAPaddedVocabularyAreNeverPicked() {
+        Script padded = new Script("ok\n", 64) {
+            @Override
+            float[] oneHot() {
+                float[] l = java.util.Arrays.copyOf(super.oneHot(), 300); // 42 ids the tokenizer does not have
+                l[299] = 100;
+                return l;
+            }
+        };
+        assertEquals("ok", completer(padded).complete("x", List.of("\n"), 8));
+    }
+
+    @Test
+    void aLongPromptIsWarnedAboutOnce() {
+        java.io.PrintStream saved = llm.io.Log.err();
+        java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+        llm.io.Log.setErr(new java.io.PrintStream(log, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            GenerationCompleter c = completer(new Script("yz\n", 48));
+            c.complete("p".repeat(100), List.of("\n"), 8);
+            c.complete("q".repeat(100), List.of("\n"), 8);
+        } finally {
+            llm.io.Log.setErr(saved);
+        }
+        assertEquals("llm: warning: a prompt of 101 tokens does not fit the model's context of 48 with room for 8 new "
+                + "ones: keeping its last 40 (fewer --shots?)\n", log.toString(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     @Test

@@ -1,0 +1,248 @@
+package llm.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bad input a first-time user gives: one clear line on stderr that names the file or flag, the documented code. */
+class CliInputErrorsTest {
+    @Test
+    void decodeOfABinaryFileThatIsNotAShardSaysSo(@TempDir Path dir) throws Exception {
+        ByteBuffer b = ByteBuffer.allocate(1024 + 8).order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt(20240521).putInt(1).putInt(2); // a shard header with the wrong magic
+        Path f = dir.resolve("wrong.bin");
+        Files.write(f, b.array());
+        CliHarness.Result r = CliHarness.run("tokenize", "--decode", f.toString());
+        assertEquals(1, r.code());
+        assertEquals("llm: " + f + ": neither a token shard (magic 20240521, expected 20240520) nor text token ids\n",
+                r.err());
+        assertEquals("", r.out());
+    }
+
+    @Test
+    void envJsonUsesSnakeCaseLikeEveryOtherJsonOutput() {
+        CliHarness.Result r = CliHarness.run("env", "--json");
+        assertEquals(0, r.code(), r.err());
+        com.google.gson.JsonObject o = com.google.gson.JsonParser.parseString(r.out()).getAsJsonObject();
+        for (String k : o.keySet()) {
+            assertTrue(k.matches("[a-z0-9_]+"), "field " + k + " in " + r.out());
+        }
+        assertTrue(o.has("engine_version") && o.has("gpu_count") && o.has("selected_device"), r.out());
+    }
+
+    /** Runs the CLI with Log's stderr captured too (warnings, progress). */
+    static CliHarness.Result withLog(String... args) {
+        java.io.PrintStream saved = llm.io.Log.err();
+        java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+        try {
+            llm.io.Log.setErr(new java.io.PrintStream(log, true, java.nio.charset.StandardCharsets.UTF_8));
+            CliHarness.Result r = CliHarness.run(args);
+            return new CliHarness.Result(r.code(), r.out(), r.err() + log.toString(java.nio.charset.StandardCharsets.UTF_8));
+        } finally {
+            llm.io.Log.setErr(saved);
+        }
+    }
+
+    @Test
+    void samplePrefixWithInvalidUtf8IsWarnedAbout(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("latin1.txt");
+        Files.write(f, new byte[] {'c', 'a', 'f', (byte) 0xE9, ' '});
+        CliHarness.Result r = withLog("sample", "-n", "0", "--seed", "1", f.toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals("llm: warning: " + f + ": not valid UTF-8; invalid bytes replaced with U+FFFD\n", r.err());
+    }
+
+    @Test
+    void memorizeCheckOfAnEmptyFileIsOneLine(@TempDir Path dir) throws Exception {
+        Path empty = Files.createFile(dir.resolve("empty.txt"));
+        CliHarness.Result r = withLog("memorize-check", "--threads", "1", empty.toString());
+        assertEquals(1, r.code());
+        assertEquals("llm: " + empty + ": no documents in the input\n", r.err());
+        assertEquals("", r.out());
+    }
+
+    @Test
+    void aTextFileGivenAsModelIsNotALlama2cCheckpoint(@TempDir Path dir) throws Exception {
+        Path f = Files.writeString(dir.resolve("notes.md"), "# Notes\n\nThese are notes, not weights.\n".repeat(20));
+        CliHarness.Result r = CliHarness.run("sample", "--model", f.toString(), "--prefix", "x", "--seed", "1");
+        assertEquals(1, r.code());
+        assertTrue(r.err().startsWith("llm: " + f + ": not a llama2.c checkpoint (--model takes one, or a release "
+                + "directory)"), r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
+    }
+
+    @Test
+    void trainingATokenizerOnNoTextIsAnErrorAndOnLittleTextAWarning(@TempDir Path dir) throws Exception {
+        Path empty = Files.createFile(dir.resolve("empty.txt"));
+        Path out = dir.resolve("tok.json");
+        CliHarness.Result r = withLog("tokenize", "--train", "-o", out.toString(), empty.toString());
+        assertEquals(1, r.code());
+        assertEquals("llm: " + empty + ": no text to train the tokenizer on\n", r.err());
+        assertTrue(Files.notExists(out));
+
+        Path small = Files.writeString(dir.resolve("small.txt"), "aaaa bbbb");
+        r = withLog("tokenize", "--train", "--vocab-size", "300", "-o", out.toString(), small.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().startsWith("llm: warning: the text has only enough pairs for 262 tokens, fewer than "
+                + "--vocab-size 300\n"), r.err());
+        assertTrue(Files.isRegularFile(out));
+    }
+
+    @Test
+    void aTokenizerTooLargeForTheModelIsNamedOnce(@TempDir Path dir) throws Exception {
+        // the bundled model's tokenizer (4096 tokens) with 10 more
+        com.google.gson.JsonObject json = com.google.gson.JsonParser.parseString(
+                Files.readString(Path.of("models/default/tokenizer.json"))).getAsJsonObject();
+        com.google.gson.JsonObject vocab = json.getAsJsonObject("model").getAsJsonObject("vocab");
+        int n = vocab.size() + json.getAsJsonArray("added_tokens").size();
+        for (int i = 0; i < 10; i++) {
+            vocab.addProperty("extra" + i, n + i);
+        }
+        Path big = Files.writeString(dir.resolve("big.json"), json.toString());
+        CliHarness.Result r = CliHarness.run("sample", "--tokenizer", big.toString(), "--prefix", "x", "--seed", "1");
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().matches("llm: tokenizer\\.json \\S*big\\.json \\(byte-level BPE, 4106 tokens\\) has more "
+                + "tokens than the model's vocabulary of 4096 \\(wrong --tokenizer\\?\\)\n"), r.err());
+    }
+
+    @Test
+    void aMistypedCommandOrOptionGetsASuggestion() {
+        CliHarness.Result r = CliHarness.run("sampel", "--prefix", "x");
+        assertEquals(2, r.code());
+        assertEquals("llm: unknown command 'sampel'; did you mean 'sample'? (see 'llm --help')\n", r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
+        r = CliHarness.run("sample", "--temprature", "0");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("did you mean '--temperature'?"), r.err());
+    }
+
+    @Test
+    void stdinNamedTwiceReadsItOnceAsCatDoes() {
+        java.io.InputStream saved = System.in;
+        try {
+            // as the real stdin (a FileInputStream): no reading after close
+            System.setIn(new java.io.BufferedInputStream(new java.io.ByteArrayInputStream(
+                    "one two".getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+            CliHarness.Result r = CliHarness.run("tokenize", "--count", "-", "-");
+            assertEquals(0, r.code(), r.err());
+            assertEquals(2, r.out().lines().count(), r.out());
+            assertEquals("0", r.out().lines().toList().get(1), r.out());
+        } finally {
+            System.setIn(saved);
+        }
+    }
+
+    @Test
+    void anOutputThatCannotBeWrittenIsNamed(@TempDir Path dir) throws Exception {
+        Path text = Files.writeString(dir.resolve("t.txt"), "one two three two one");
+        CliHarness.Result r = withLog("tokenize", "--train", "--vocab-size", "257", "-o", dir.toString(),
+                text.toString());
+        assertEquals(1, r.code());
+        assertEquals("llm: " + dir + ": is a directory\n", r.err());
+        r = withLog("tokenize", "--bin", text + "/x.bin", text.toString());
+        assertEquals(1, r.code());
+        assertEquals("llm: " + text + "/x.bin: cannot write (" + text + " is not a directory)\n", r.err());
+        try (var s = Files.list(dir)) {
+            assertEquals(1, s.count(), "no temporary file left");
+        }
+    }
+
+    @Test
+    void sampleStopTakesTheSameEscapesAsFewshot() {
+        java.io.OutputStream saved = llm.io.Stdio.stdout();
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        llm.io.Stdio.setStdout(out);
+        try {
+            CliHarness.Result r = CliHarness.run("sample", "--prefix", "Once", "-n", "100", "--seed", "3", "--threads",
+                    "1", "--stop", "\\n", "--json");
+            assertEquals(0, r.code(), r.err());
+            com.google.gson.JsonObject o = com.google.gson.JsonParser.parseString(r.out()).getAsJsonObject();
+            assertEquals("stop", o.get("finish_reason").getAsString(), r.out());
+            assertTrue(!o.get("text").getAsString().contains("\n"), r.out());
+            r = CliHarness.run("sample", "--prefix", "x", "--stop", "\\q");
+            assertEquals(2, r.code());
+            assertEquals("llm: --stop: unknown escape \\q (known: \\n \\t \\r \\\\)\n", r.err());
+        } finally {
+            llm.io.Stdio.setStdout(saved);
+        }
+    }
+
+    @Test
+    void aChatTranscriptWithoutTurnsIsWarnedAbout(@TempDir Path dir) throws Exception {
+        Path t = Files.writeString(dir.resolve("t.txt"), "User: hi\nBot: hello\n");
+        java.io.InputStream saved = System.in;
+        CliHarness.Result r;
+        try {
+            System.setIn(new java.io.ByteArrayInputStream(new byte[0])); // no messages: the bundled model loads only
+            r = withLog("fewshot", "--chat", "--transcript", t.toString(), "--threads", "1");
+        } finally {
+            System.setIn(saved);
+        }
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().startsWith("llm: warning: " + t + ": no line starts with 'Human:' or 'Assistant:', so all"
+                + " of it is preamble (other labels: --human-label, --assistant-label)\n"), r.err());
+    }
+
+    @Test
+    void tokenizeLinesTakesCrlfAsTheNewline(@TempDir Path dir) throws Exception {
+        Path unix = Files.writeString(dir.resolve("unix.txt"), "a b\nc\n");
+        Path dos = Files.writeString(dir.resolve("dos.txt"), "a b\r\nc\r\n");
+        CliHarness.Result u = CliHarness.run("tokenize", "--lines", "--threads", "1", unix.toString());
+        CliHarness.Result d = CliHarness.run("tokenize", "--lines", "--threads", "1", dos.toString());
+        assertEquals(0, d.code(), d.err());
+        assertEquals(2, u.out().lines().count(), u.out());
+        assertEquals(u.out(), d.out());
+    }
+
+    @Test
+    void fewshotEvalPrintsItsAccuracyOnce(@TempDir Path dir) throws Exception {
+        Path ex = Files.writeString(dir.resolve("ex.tsv"), "cat\tchat\ndog\tchien\n");
+        Path ev = Files.writeString(dir.resolve("ev.tsv"), "bird\toiseau\n");
+        CliHarness.Result r = withLog("fewshot", "--examples", ex.toString(), "--eval", ev.toString(), "-n", "2",
+                "--threads", "1");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().matches("accuracy [01]\\.0000 \\([01]/1\\) at 2 shots\n"), r.out());
+        assertTrue(!r.err().contains("accuracy"), "not again on stderr: " + r.err());
+    }
+
+    @Test
+    void aBinaryShardIsNotWrittenToATerminal(@TempDir Path dir) throws Exception {
+        Path text = Files.writeString(dir.resolve("t.txt"), "one two");
+        java.io.OutputStream saved = llm.io.Stdio.stdout();
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try {
+            llm.io.Stdio.setStdout(out, true);
+            CliHarness.Result r = CliHarness.run("tokenize", "--bin", "-", text.toString());
+            assertEquals(2, r.code());
+            assertEquals("llm: --bin -: not writing a binary token shard to the terminal; redirect stdout "
+                    + "(> train.bin) or give a file\n", r.err());
+            assertEquals(0, out.size());
+            llm.io.Stdio.setStdout(out, false);
+            assertEquals(0, CliHarness.run("tokenize", "--bin", "-", text.toString()).code());
+            assertTrue(out.size() > 1024, "a pipe gets the shard");
+        } finally {
+            llm.io.Stdio.setStdout(saved);
+        }
+    }
+
+    @Test
+    void samplesStoppedByTheContextAreReportedOnce() {
+        java.io.OutputStream saved = llm.io.Stdio.stdout();
+        try {
+            llm.io.Stdio.setStdout(java.io.OutputStream.nullOutputStream());
+            CliHarness.Result r = withLog("sample", "-n", "300", "--num-samples", "3", "--seed", "1", "--prefix",
+                    "Once", "--threads", "1");
+            assertEquals(0, r.code(), r.err());
+            assertEquals(1, r.err().lines().filter(l -> l.contains("stopped at the model's context")).count(),
+                    r.err());
+        } finally {
+            llm.io.Stdio.setStdout(saved);
+        }
+    }
+}
