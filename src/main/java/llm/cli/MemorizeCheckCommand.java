@@ -198,7 +198,7 @@ public final class MemorizeCheckCommand implements Callable<Integer> {
             if ("tsv".equals(format)) {
                 out.println(Reports.TSV_HEADER);
             }
-            try (ModelContinuer continuer = new ModelContinuer(m, root, threads)) {
+            try (ModelContinuer continuer = new ModelContinuer(m, root, threads, tok.vocabSize())) {
                 Auditor auditor = new Auditor(tok, continuer,
                         new Auditor.Options(prefixTokens, prefixSentence, suffixTokens, windows, batchSize, samples,
                                 StartToken.of(tok)),

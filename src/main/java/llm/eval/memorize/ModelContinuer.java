@@ -23,15 +23,27 @@ public final class ModelContinuer implements Continuer, AutoCloseable {
     private final NDManager root;
     private final int threads;
     private final boolean ragged;
+    /** Ids from this one up have no text in the tokenizer (a padded model vocabulary): never picked. */
+    private final int vocabLimit;
     private final Map<String, Decoder> decoders = new HashMap<>();
     /** Rows from which a rectangular batch goes to the DJL decoder. */
     static final int DJL_MIN_ROWS = 8;
 
     /** @param threads CPU threads for the Java decoder (0 = all cores) */
     public ModelContinuer(LanguageModel model, NDManager root, int threads) {
+        this(model, root, threads, model.config().vocabSize());
+    }
+
+    /**
+     * @param threads    CPU threads for the Java decoder (0 = all cores)
+     * @param vocabLimit the tokenizer's vocabulary size: a model whose vocabulary is padded beyond it (llm.c pads
+     *                   GPT-2's 50257 to 50304) never continues with an id the tokenizer cannot print
+     */
+    public ModelContinuer(LanguageModel model, NDManager root, int threads, int vocabLimit) {
         this.model = model;
         this.root = root;
         this.threads = threads;
+        this.vocabLimit = vocabLimit;
         this.ragged = decoder(1, 1, Decoder.Impl.AUTO).impl() == Decoder.Impl.JAVA;
     }
 
@@ -81,6 +93,8 @@ public final class ModelContinuer implements Continuer, AutoCloseable {
         int[] next = new int[b];
         for (int t = 0; t < steps; t++) {
             for (int i = 0; i < b; i++) {
+                java.util.Arrays.fill(logits[i], Math.min(vocabLimit, logits[i].length), logits[i].length,
+                        Float.NEGATIVE_INFINITY);
                 next[i] = picker.pick(i, logits[i]);
                 out[i][t] = next[i];
             }

@@ -2,6 +2,7 @@ package llm.eval.memorize;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
@@ -92,6 +93,24 @@ class ModelContinuerTest {
         } finally {
             if (before != null) {
                 System.setProperty("llm.decoder", before);
+            }
+        }
+    }
+
+    /** With a vocabulary limit (a tokenizer smaller than the model's vocabulary), ids from the limit up are never picked. */
+    @Test
+    void idsBeyondTheTokenizerAreNeverPicked() {
+        try (NDManager root = Engines.newRoot(Device.cpu())) {
+            LanguageModel m = LanguageModel.create(ModelConfig.gpt2(40, 32, 16, 2, 2), root, 5);
+            int[][] prompts = {{1, 2, 3}};
+            int limit;
+            try (ModelContinuer free = new ModelContinuer(m, root, 1)) {
+                int[] greedy = free.continueBatch(prompts, 8, Continuer.GREEDY)[0];
+                limit = Arrays.stream(greedy).max().orElseThrow(); // the largest id greedy picks becomes unprintable
+            }
+            try (ModelContinuer limited = new ModelContinuer(m, root, 1, limit)) {
+                int[] out = limited.continueBatch(prompts, 8, Continuer.GREEDY)[0];
+                assertTrue(Arrays.stream(out).allMatch(id -> id < limit), Arrays.toString(out));
             }
         }
     }
