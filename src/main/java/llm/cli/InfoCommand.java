@@ -52,7 +52,7 @@ import picocli.CommandLine.Spec;
                     + "is reported."
         },
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {ExitCodes.OK_LINE, ExitCodes.RUNTIME_LINE, ExitCodes.USAGE_LINE},
+        exitCodeList = {ExitCodes.OK_LINE, ExitCodes.RUNTIME_LINE, ExitCodes.USAGE_LINE_NO_DEVICE},
         footerHeading = "%nExamples:%n",
         footer = {
             "  llm info --model ../shared/models/stories260K/stories260K.bin",

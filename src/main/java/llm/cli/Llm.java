@@ -35,7 +35,9 @@ import picocli.CommandLine.Spec;
         footer = {
             "  llm sample --prefix \"Once upon a time\" -n 50",
             "  llm sample --prefix \"The\" | llm tokenize --count",
-            "  llm train --data corpus.txt --out my-model && llm info --model my-model",
+            "  llm train --data corpus.txt --vocab-size 2048 --preset tiny --steps 200 \\",
+            "      --out my-model",
+            "  llm info --model my-model",
             "See 'llm help COMMAND' for the options of one command."
         })
 public final class Llm implements Runnable {

@@ -48,7 +48,7 @@ import picocli.CommandLine.Spec;
         exitCodeList = {ExitCodes.OK_LINE,
             "1:Runtime failure: an input or tokenizer file is missing or malformed, a token id in --decode input is "
                     + "not an integer or out of range, invalid UTF-8 with --strict. No partial output file is left.",
-            ExitCodes.USAGE_LINE},
+            ExitCodes.USAGE_LINE_NO_DEVICE},
         footerHeading = "%nExamples:%n",
         footer = {
             "  llm tokenize --tokenizer gpt2/tokenizer.json notes.txt",

@@ -69,7 +69,7 @@ public final class Release {
         if (tokenizerJson != null) {
             Path target = dir.resolve(TOKENIZER);
             if (!Files.exists(target) || !Files.isSameFile(tokenizerJson, target)) {
-                Path tmp = Files.createTempFile(dir, ".tokenizer.json.", ".tmp");
+                Path tmp = llm.io.AtomicFile.createTemp(target); // the user's umask, not createTempFile's 0600
                 try {
                     Files.copy(tokenizerJson, tmp, StandardCopyOption.REPLACE_EXISTING);
                     Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
