@@ -98,6 +98,12 @@ class DocsTest {
                 "llm-score", "llm-info", "llm-cost", "llm-env")) {
             String roff = files.get(MAN.resolve(c + ".1"));
             assertTrue(roff != null && roff.contains(".SH EXIT STATUS"), c + ".1 has an EXIT STATUS section");
+            assertTrue(roff.chars().allMatch(ch -> ch < 128), c + ".1 is ASCII (other characters as \\[uXXXX])");
+            boolean noFill = false;
+            for (String line : roff.split("\n")) {
+                noFill = line.equals(".nf") || (noFill && !line.equals(".fi"));
+                assertTrue(!noFill || line.length() <= 120, c + ".1: a prose line left unfilled: " + line);
+            }
         }
     }
 
@@ -108,13 +114,12 @@ class DocsTest {
             String name = spec.qualifiedName("-");
             b.append(".TH ").append(name.toUpperCase(java.util.Locale.ROOT)).append(" 1 \"\" \"llm ")
                     .append(VersionProvider.version()).append("\" \"llm manual\"\n");
+            b.append(".nh\n"); // no hyphenation: an option split as --re-/sume reads as another option
             b.append(".SH NAME\n").append(esc(name)).append(" \\- ").append(esc(first(spec.usageMessage().description())))
                     .append('\n');
             b.append(".SH SYNOPSIS\n.nf\n").append(esc(synopsis(spec))).append(".fi\n");
             b.append(".SH DESCRIPTION\n");
-            for (String d : spec.usageMessage().description()) {
-                b.append(esc(d)).append("\n.PP\n");
-            }
+            text(b, spec.usageMessage().description());
             if (!spec.options().isEmpty()) {
                 b.append(".SH OPTIONS\n");
                 for (OptionSpec o : spec.options()) {
@@ -139,16 +144,50 @@ class DocsTest {
             }
             String[] footer = spec.usageMessage().footer();
             if (footer.length > 0) {
-                b.append(".SH EXAMPLES\n.nf\n");
-                for (String f : footer) {
-                    b.append(esc(f)).append('\n');
-                }
-                b.append(".fi\n");
+                b.append(".SH ").append(esc(section(spec.usageMessage().footerHeading()))).append('\n');
+                text(b, footer);
             }
             if (spec.parent() != null) {
                 b.append(".SH SEE ALSO\n.BR llm (1)\n");
             }
             return b.toString();
+        }
+
+        /**
+         * Help-text lines as roff: a short indented line (an example, a table row) stays as written (no-fill), a blank
+         * one separates paragraphs, any other is a filled paragraph of its own (indented if the line is).
+         */
+        static void text(StringBuilder b, String[] lines) {
+            boolean noFill = false;
+            for (int i = 0; i < lines.length; i++) {
+                String line = lines[i].replace("%n", "\n");
+                for (String l : line.split("\n", -1)) {
+                    boolean indented = l.startsWith(" ");
+                    boolean verbatim = indented && l.length() <= 100; // a longer indented line is prose: fill it
+                    if (verbatim != noFill) {
+                        b.append(verbatim ? ".nf\n" : ".fi\n");
+                        noFill = verbatim;
+                    }
+                    if (l.isBlank()) {
+                        b.append(noFill ? "\n" : ".PP\n");
+                    } else if (noFill) {
+                        b.append(esc(l)).append('\n');
+                    } else if (indented) {
+                        b.append(".RS 2\n").append(esc(l.strip())).append("\n.RE\n.PP\n");
+                    } else {
+                        b.append(esc(l)).append("\n.PP\n");
+                    }
+                }
+            }
+            if (noFill) {
+                b.append(".fi\n");
+            }
+        }
+
+        /** "%nPresets (--preset):%n" -> "PRESETS"; "%nExamples:%n" -> "EXAMPLES". */
+        static String section(String heading) {
+            String h = heading.replace("%n", "").replaceAll("\\s*\\(.*\\)", "").replaceAll(":\\s*$", "").trim();
+            return h.isEmpty() ? "NOTES" : h.toUpperCase(java.util.Locale.ROOT);
         }
 
         static String synopsis(CommandSpec spec) {
@@ -175,7 +214,10 @@ class DocsTest {
                 if (line.startsWith(".") || line.startsWith("'")) {
                     b.append("\\&");
                 }
-                b.append(line).append('\n');
+                // non-ASCII as \[uXXXX]: groff without preconv (groff -man -Tutf8 FILE) rejects raw UTF-8 bytes
+                line.codePoints().forEach(c -> b.append(c < 128 ? Character.toString(c)
+                        : String.format(java.util.Locale.ROOT, "\\[u%04X]", c)));
+                b.append('\n');
             }
             return b.substring(0, b.length() - 1);
         }
