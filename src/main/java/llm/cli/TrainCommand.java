@@ -463,7 +463,7 @@ public final class TrainCommand implements Callable<Integer> {
             List<TrainingRun.DataSource> mixture = new ArrayList<>(corpus.describe("train"));
             if (!valSpecs.isEmpty()) {
                 Corpus held = new CorpusBuilder(tok, eot, corpusOptions, ValSplit.NONE, out.resolve(DATA_DIR).resolve("val"))
-                        .build(valSpecs);
+                        .label("val data").build(valSpecs);
                 mixture.addAll(held.describe("val"));
                 corpus = corpus.withValidation(held);
             }

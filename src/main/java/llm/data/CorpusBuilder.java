@@ -23,6 +23,7 @@ public final class CorpusBuilder {
     private final ValSplit split;
     private final Path shardDir;
     private int shardTokens = TokenWriter.DEFAULT_SHARD_TOKENS;
+    private String label = "data";
 
     /**
      * @param separator the id put after every document (usually {@link #endOfText(Tokenizer)})
@@ -53,6 +54,12 @@ public final class CorpusBuilder {
         return this;
     }
 
+    /** The first word of each source's log line: "data" (default), "val data" for validation sources. */
+    public CorpusBuilder label(String label) {
+        this.label = label;
+        return this;
+    }
+
     public Corpus build(List<DataSpec> specs) {
         if (specs.isEmpty()) {
             throw UserException.usage("no training data: give --data PATH[:WEIGHT]");
@@ -77,9 +84,10 @@ public final class CorpusBuilder {
         if (s == null) {
             s = text(spec, index);
         }
-        Log.info("data: %s: %s%,d tokens%s (%.1f s)", spec, s.documents() > 0 ? String.format(Locale.ROOT,
-                "%,d documents, ", s.documents()) : "", s.tokens(), s.val().size() > 0 ? String.format(Locale.ROOT,
-                ", %,d held out", s.val().size()) : "", (System.nanoTime() - t0) / 1e9);
+        Log.info("%s: %s: %s%,d tokens%s (%.1f s)", label, spec, s.documents() > 0 ? String.format(Locale.ROOT,
+                "%,d document%s, ", s.documents(), s.documents() == 1 ? "" : "s") : "", s.tokens(),
+                s.val().size() > 0 ? String.format(Locale.ROOT, ", %,d held out", s.val().size()) : "",
+                (System.nanoTime() - t0) / 1e9);
         return s;
     }
 

@@ -42,6 +42,24 @@ class CorpusBuilderTest {
     }
 
     @Test
+    void theLogNamesEachSourceAndItsRole(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("one.txt");
+        Files.writeString(f, "ab\n");
+        java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream was = llm.io.Log.err();
+        llm.io.Log.setErr(new java.io.PrintStream(log, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            builder(ValSplit.NONE, null).build(List.of(DataSpec.parse(f + ":2")));
+            builder(ValSplit.NONE, null).label("val data").build(List.of(DataSpec.parse(f.toString())));
+        } finally {
+            llm.io.Log.setErr(was);
+        }
+        String text = log.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(text.contains("data: " + f + ":2: 1 document, 3 tokens"), text);
+        assertTrue(text.contains("val data: " + f + ": 1 document, 3 tokens"), text);
+    }
+
+    @Test
     void validationByTailAndByDocuments(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("d.jsonl");
         StringBuilder sb = new StringBuilder();
