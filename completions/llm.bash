@@ -279,6 +279,8 @@ function _picocli_llm_train() {
   local commands=""
   local flag_opts="'-q' '--quiet' '-v' '--verbose' '-h' '--help' '-V' '--version'"
   local arg_opts="'--device' '--threads' '--seed' '--data' '--val-data' '--val-fraction' '--text-field' '--tokenizer' '--vocab-size' '--preset' '--arch' '--layers' '--heads' '--kv-heads' '--d-model' '--ctx' '--steps' '--tokens' '--batch' '--batch-tokens' '--lr' '--min-lr' '--warmup' '--weight-decay' '--clip' '--eval-every' '--eval-batches' '--sample-prompt' '--sample-tokens' '--log-every' '--save-every' '--out' '--resume' '--devices'"
+  local NAME_option_args=("tiny" "default" "bench" "gpt2-124m" "llama-tiny") # --preset values
+  local gpt2llama_option_args=("gpt2" "llama") # --arch values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -314,10 +316,14 @@ function _picocli_llm_train() {
       return
       ;;
     '--preset')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${NAME_option_args[@]}" ) )
+      return $?
       ;;
     '--arch')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${gpt2llama_option_args[@]}" ) )
+      return $?
       ;;
     '--layers')
       return

@@ -135,11 +135,29 @@ public final class TrainCommand implements Callable<Integer> {
     Integer vocabSize;
 
     // ---- model ----
-    @Option(names = "--preset", paramLabel = "NAME", description = "A documented model size (see below).")
+    @Option(names = "--preset", paramLabel = "NAME", description = "A documented model size (see below).",
+            completionCandidates = PresetNames.class)
     String preset;
 
-    @Option(names = "--arch", paramLabel = "gpt2|llama", description = "Architecture (default gpt2).")
+    @Option(names = "--arch", paramLabel = "gpt2|llama", description = "Architecture (default gpt2).",
+            completionCandidates = ArchNames.class)
     String arch;
+
+    /** Shell completion for --preset. */
+    static final class PresetNames implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return llm.train.Preset.ALL.stream().map(llm.train.Preset::name).iterator();
+        }
+    }
+
+    /** Shell completion for --arch. */
+    static final class ArchNames implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return List.of("gpt2", "llama").iterator();
+        }
+    }
 
     @Option(names = "--layers", paramLabel = "N", description = "Transformer blocks.")
     Integer layers;
