@@ -232,6 +232,31 @@ public final class Llm implements Runnable {
         return ExitCodes.RUNTIME;
     }
 
+    /**
+     * Whether picocli's suggestion is close enough to what was typed to be worth saying: at most a third of the
+     * typed name's letters differ (edit distance; "sampel" → "sample" yes, "nosuch" → "cost" no).
+     */
+    static boolean close(String typed, String suggestion) {
+        String a = typed.replaceFirst("^-+", "").replaceFirst("=.*", "");
+        String b = suggestion.replaceFirst("^-+", "");
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                cur[j] = Math.min(sub, Math.min(prev[j], cur[j - 1]) + 1);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()] <= Math.max(1, a.length() / 3);
+    }
+
     static int handleParameterException(CommandLine.ParameterException ex, String[] args) {
         CommandLine cmd = ex.getCommandLine();
         PrintWriter err = cmd.getErr();
@@ -242,7 +267,8 @@ public final class Llm implements Runnable {
             if (cmd.getCommandSpec().parent() == null && !unmatched.isEmpty() && !unmatched.get(0).startsWith("-")) {
                 message = "unknown command '" + unmatched.get(0) + "'"; // (not picocli's list of every later word)
             }
-            if (!u.getSuggestions().isEmpty()) {
+            if (!u.getSuggestions().isEmpty() && !unmatched.isEmpty()
+                    && close(unmatched.get(0), u.getSuggestions().get(0))) {
                 message += "; did you mean '" + u.getSuggestions().get(0) + "'?";
             }
         }

@@ -214,8 +214,8 @@ public final class MemorizeCheckCommand implements Callable<Integer> {
                     + "no documents in the input");
         }
         double secs = (System.nanoTime() - started) / 1e9;
-        Log.info("memorize-check: %d documents, %d windows in %.1f s (%.2f documents/s)", summary.documents(),
-                summary.windows(), secs, summary.documents() / Math.max(secs, 1e-9));
+        Log.info("memorize-check: %s, %s in %.1f s (%.2f documents/s)", count(summary.documents(), "document"),
+                count(summary.windows(), "window"), secs, summary.documents() / Math.max(secs, 1e-9));
         if (json) {
             com.google.gson.JsonObject o = new com.google.gson.JsonObject();
             o.add("summary", summary.toJson());
@@ -302,9 +302,14 @@ public final class MemorizeCheckCommand implements Callable<Integer> {
                 last = now;
                 out.flush();
                 double secs = (now - start) / 1e9;
-                Log.info("memorize-check: %d documents, %d windows, %.2f documents/s", s.documents(), s.windows(),
-                        s.documents() / secs);
+                Log.info("memorize-check: %s, %s, %.2f documents/s", count(s.documents(), "document"),
+                        count(s.windows(), "window"), s.documents() / secs);
             }
         }
+    }
+
+    /** "1 document", "2 documents". */
+    static String count(long n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
     }
 }

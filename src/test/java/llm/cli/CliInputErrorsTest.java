@@ -120,6 +120,8 @@ class CliInputErrorsTest {
         r = CliHarness.run("sample", "--temprature", "0");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("did you mean '--temperature'?"), r.err());
+        r = CliHarness.run("nosuch");
+        assertEquals("llm: unknown command 'nosuch' (see 'llm --help')\n", r.err(), "no far-fetched suggestion");
     }
 
     @Test
