@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import llm.UserException;
+import llm.compute.Quantity;
 import llm.engine.Engines;
 import llm.eval.StartToken;
 import llm.eval.memorize.Auditor;
@@ -214,8 +215,9 @@ public final class MemorizeCheckCommand implements Callable<Integer> {
                     + "no documents in the input");
         }
         double secs = (System.nanoTime() - started) / 1e9;
-        Log.info("memorize-check: %s, %s in %.1f s (%.2f documents/s)", count(summary.documents(), "document"),
-                count(summary.windows(), "window"), secs, summary.documents() / Math.max(secs, 1e-9));
+        Log.info("memorize-check: %s, %s in %.1f s (%.2f documents/s)",
+                Quantity.plural(summary.documents(), "document"), Quantity.plural(summary.windows(), "window"), secs,
+                summary.documents() / Math.max(secs, 1e-9));
         if (json) {
             com.google.gson.JsonObject o = new com.google.gson.JsonObject();
             o.add("summary", summary.toJson());
@@ -302,14 +304,9 @@ public final class MemorizeCheckCommand implements Callable<Integer> {
                 last = now;
                 out.flush();
                 double secs = (now - start) / 1e9;
-                Log.info("memorize-check: %s, %s, %.2f documents/s", count(s.documents(), "document"),
-                        count(s.windows(), "window"), s.documents() / secs);
+                Log.info("memorize-check: %s, %s, %.2f documents/s", Quantity.plural(s.documents(), "document"),
+                        Quantity.plural(s.windows(), "window"), s.documents() / secs);
             }
         }
-    }
-
-    /** "1 document", "2 documents". */
-    static String count(long n, String noun) {
-        return n + " " + noun + (n == 1 ? "" : "s");
     }
 }

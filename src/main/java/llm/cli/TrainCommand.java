@@ -504,8 +504,8 @@ public final class TrainCommand implements Callable<Integer> {
                 int cpuThreadsPerReplica = Math.max(1, (threadOption != null ? threadOption
                         : Runtime.getRuntime().availableProcessors()) / replicaDevices.size());
                 String where = replicaDevices.size() == 1 ? Engines.describe(device) : deviceCount == 1
-                        ? replicaDevices.size() + " replicas on the CPU (" + cpuThreadsPerReplica + " thread"
-                                + (cpuThreadsPerReplica == 1 ? "" : "s") + " each)"
+                        ? replicaDevices.size() + " replicas on the CPU ("
+                                + Quantity.plural(cpuThreadsPerReplica, "thread") + " each)"
                         : replicaDevices.size() + " replicas on "
                                 + replicaDevices.stream().map(Engines::describe).distinct().toList();
                 Log.info("model: %s, %d layers, %d heads, d %d, ctx %d, vocab %d: %,d parameters, %.1f MFLOP/token;"

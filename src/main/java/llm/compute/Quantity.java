@@ -80,6 +80,11 @@ public final class Quantity {
         return trim(v);
     }
 
+    /** A count and its noun: {@code plural(1, "document")} = "1 document", {@code plural(3, "window")} = "3 windows". */
+    public static String plural(long n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
+    }
+
     /** A measure with an SI prefix and its unit: {@code si(1.6e11, "FLOP/s")} = "160 GFLOP/s", {@code si(1.2e9, "B")}. */
     public static String si(double v, String unit) {
         String[] prefix = {"P", "T", "G", "M", "k"};

@@ -135,7 +135,7 @@ public final class DataParallel implements AutoCloseable {
             }
         }
         Replica first = replicas.get(0);
-        if (FusedOps.available(first.params().values().iterator().next())) { // replicas on device 0 share its weights
+        if (fused()) { // replicas on device 0 share its weights
             NDArray[] src = first.params().values().toArray(NDArray[]::new);
             for (Replica r : replicas.subList(1, replicas.size())) {
                 if (r.root().getDevice().equals(main)) {
@@ -226,7 +226,7 @@ public final class DataParallel implements AutoCloseable {
     public void allReduce() {
         Replica first = replicas.get(0);
         try (NDManager scope = Engines.step(first.root())) {
-            if (FusedOps.available(first.params().values().iterator().next())) {
+            if (fused()) {
                 NDArray[] g0 = gradients(first, scope);
                 for (Replica r : replicas.subList(1, replicas.size())) {
                     FusedOps.addInto(g0, gradients(r, scope), scope); // in replica order
@@ -249,7 +249,7 @@ public final class DataParallel implements AutoCloseable {
     /** Copy replica 0's weights into every other replica (after the optimizer step). */
     public void broadcast() {
         Replica first = replicas.get(0);
-        if (FusedOps.available(first.params().values().iterator().next())) {
+        if (fused()) {
             NDArray[] src = first.params().values().toArray(NDArray[]::new);
             for (Replica r : replicas.subList(1, replicas.size())) {
                 if (r.root().getDevice().equals(main)) {
@@ -294,6 +294,11 @@ public final class DataParallel implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /** Whether the multi-tensor calls of {@link FusedOps} serve these replicas' parameters. */
+    private boolean fused() {
+        return FusedOps.available(replicas.get(0).params().values().iterator().next());
     }
 
     /** Handles on a replica's gradients, in parameter order (the scope frees the handles, not the gradients). */

@@ -54,4 +54,11 @@ class QuantityTest {
         assertEquals("159.5 GFLOP/s", Quantity.si(159.5e9, "FLOP/s"));
         assertEquals("512 B", Quantity.si(512, "B"));
     }
+
+    @Test
+    void pluralCountsNouns() {
+        assertEquals("1 document", Quantity.plural(1, "document"));
+        assertEquals("0 windows", Quantity.plural(0, "window"));
+        assertEquals("2 threads", Quantity.plural(2, "thread"));
+    }
 }
