@@ -69,6 +69,7 @@ public final class EnvCommand implements Callable<Integer> {
                 out.printf("PYTORCH_LIBRARY_PATH %s%n", r.pytorchLibraryPath());
             }
             out.printf("allocator     %s%n", r.allocator());
+            out.printf("mkl           %s%n", r.mkl());
             out.printf("java          %s%n", r.javaVersion());
         }
         out.flush();

@@ -76,6 +76,7 @@ public final class Engines {
     /** The PyTorch engine; starts libtorch on first use (about half a second). */
     public static Engine engine() {
         configureOffline();
+        MklDispatch.prepare();
         try {
             return Engine.getEngine("PyTorch");
         } catch (RuntimeException | UnsatisfiedLinkError e) {

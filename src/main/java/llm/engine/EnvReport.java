@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * What {@code llm env} reports: the engine, libtorch's flavor and location, the devices, threads, cache, offline, and
- * whether the native allocator was tuned ({@link NativeMemory}).
+ * whether the native allocator was tuned ({@link NativeMemory}), and MKL's code path ({@link MklDispatch}).
  */
 public record EnvReport(
         String engine,
@@ -35,6 +35,7 @@ public record EnvReport(
         boolean offline,
         String pytorchLibraryPath,
         String allocator,
+        String mkl,
         String javaVersion) {
 
     /** One CUDA device: index, name (from nvidia-smi when present) and total memory in bytes (-1 if unknown). */
@@ -86,7 +87,15 @@ public record EnvReport(
                 System.getenv("PYTORCH_LIBRARY_PATH"),
                 NativeMemory.applied() ? "glibc malloc, tuned: freed tensors are reused (" + NativeMemory.source() + ")"
                         : "system malloc, untuned",
+                mklLine(),
                 System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+    }
+
+    /** MKL's code path and why, e.g. "AVX-512 kernels (Intel code paths on this AMD CPU)" ({@link MklDispatch}). */
+    private static String mklLine() {
+        String path = MklDispatch.codePath();
+        String why = MklDispatch.state().description();
+        return path == null ? "not in this libtorch" : path + " kernels (" + why + ")";
     }
 
     /** "cpu" or "cuXXX", read from the libtorch that this process actually loaded. */
