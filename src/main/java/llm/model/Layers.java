@@ -79,10 +79,10 @@ final class Layers {
 
     /**
      * Causal scaled dot-product attention with grouped-query heads. Where the engine has them ({@link FusedOps}):
-     * on a GPU, when queries and keys cover the same positions (T = S, so pos = 0: training, scoring, a prefill
-     * without cache), libtorch's scaled_dot_product_attention (flash kernels, no mask in memory); otherwise, with a
-     * mask, scores from one baddbmm that folds in the scale and the mask. On this CPU the latter is the faster one
-     * (flash attention's tiles do not pay for head size 32); both agree with the DJL ops to 1e-5.
+     * when queries and keys cover the same positions (T = S, so pos = 0: training, scoring, a prefill without cache),
+     * libtorch's scaled_dot_product_attention (flash kernels, no mask in memory; on the CPU only where MKL runs its
+     * fast kernels, {@link FusedOps#flashOnCpu}); otherwise, with a mask, scores from one baddbmm that folds in the
+     * scale and the mask. Both agree with the DJL ops to 1e-5.
      *
      * @param q (B, H, T, hd) queries for positions pos .. pos+T-1
      * @param k (B, Hkv, S, hd) keys for positions 0 .. S-1 (S = pos + T)
@@ -92,7 +92,7 @@ final class Layers {
      */
     static NDArray attention(NDArray q, NDArray k, NDArray v, NDArray mask) {
         if (mask != null && FusedOps.available(q)) {
-            if (q.getDevice().isGpu() && q.getShape().get(2) == k.getShape().get(2)) {
+            if (q.getShape().get(2) == k.getShape().get(2) && (q.getDevice().isGpu() || FusedOps.flashOnCpu())) {
                 return FusedOps.causalAttention(q, k, v);
             }
             return FusedOps.maskedAttention(q, k, v, mask);

@@ -1,6 +1,7 @@
 package llm.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -19,6 +20,14 @@ class MklDispatchTest {
         assertEquals(MklDispatch.State.NOT_NEEDED, MklDispatch.decide("Linux", "amd64", "GenuineIntel", true));
         assertEquals(MklDispatch.State.NOT_NEEDED, MklDispatch.decide("Linux", "aarch64", "", true));
         assertEquals(MklDispatch.State.NOT_NEEDED, MklDispatch.decide("Mac OS X", "x86_64", "AuthenticAMD", true));
+    }
+
+    @Test
+    void flashAttentionOnTheCpuOnlyWhereMklIsNotHeldToItsGenericPath() {
+        assertTrue(FusedOps.flashOnCpu(MklDispatch.State.LOADED));
+        assertTrue(FusedOps.flashOnCpu(MklDispatch.State.NOT_NEEDED));
+        assertFalse(FusedOps.flashOnCpu(MklDispatch.State.OFF));
+        assertFalse(FusedOps.flashOnCpu(MklDispatch.State.FAILED));
     }
 
     @Test
