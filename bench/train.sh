@@ -20,7 +20,8 @@ rm -rf "$WORK"; mkdir -p "$WORK"
 bin/llm tokenize --train --vocab-size 4096 -o "$WORK/tokenizer.json" "$data" 2>/dev/null
 
 echo "date: $(date -u '+%Y-%m-%d %H:%M UTC'); $(nproc) cores: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs);" \
-     "load average before: $(cut -d' ' -f1-3 /proc/loadavg); rounds: $ROUNDS"
+     "load average before: $(cut -d' ' -f1-3 /proc/loadavg); rounds: $ROUNDS;" \
+     "MKL: $(bin/llm env 2>/dev/null | sed -n 's/^mkl *//p')"
 printf '| round | threads × replicas | tokens/s (median, 2nd half) | matmul peak (same run) | MFU | fwd / bwd / norm / adamw / data | peak RSS | loss 1 → %d |\n|---|---|---|---|---|---|---|---|\n' "$STEPS"
 for round in $(seq 1 "$ROUNDS"); do
   for config in "$(nproc) 1" "$(nproc) $(nproc)" "1 1"; do
