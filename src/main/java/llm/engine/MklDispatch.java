@@ -21,8 +21,8 @@ import llm.io.Log;
  * its procedure linkage table. A shared object that defines the same function (returning 1) and is loaded into the
  * process's global scope before libtorch answers it instead; {@link ElfStub} writes one, without a compiler.
  *
- * <p>{@link #prepare}, called before libtorch starts ({@link Engines#engine}), writes the stub to a temporary file,
- * opens it with {@code RTLD_GLOBAL} through JNA and deletes the file (the mapping stays). Only on Linux, x86-64, with
+ * <p>{@link #prepare}, called before libtorch starts ({@link Engines#engine}), writes the stub to an anonymous
+ * memory file (or a temporary file), and opens it with {@code RTLD_GLOBAL} through JNA. Only on Linux, x86-64, with
  * an {@code AuthenticAMD} CPU; {@code LLM_MKL_AMD=0} or {@code -Dllm.mkl.amd=false} turns it off. Results differ from
  * the generic path's only by float rounding (another summation order inside the products).
  */
@@ -132,30 +132,99 @@ public final class MklDispatch {
     }
 
     private static State load() {
-        Path file = null;
-        try {
-            file = Files.createTempFile(FILE, ".so");
-            Files.write(file, stub());
-            NativeLibrary lib = NativeLibrary.getInstance(file.toString(),
-                    Map.of(Library.OPTION_OPEN_FLAGS, RTLD_NOW | RTLD_GLOBAL));
-            Function f = lib.getFunction(SYMBOL);
-            if (f.invokeInt(new Object[0]) != 1) {
-                return State.FAILED;
-            }
-            stub = lib;
-            Log.debug("mkl: %s loaded with RTLD_GLOBAL from %s", SYMBOL, file);
-            return State.LOADED;
-        } catch (IOException | UnsatisfiedLinkError | RuntimeException e) {
-            Log.debug("mkl: stub not loaded (%s)", e.getMessage());
-            return State.FAILED;
-        } finally {
-            if (file != null) {
-                try {
-                    Files.deleteIfExists(file); // the mapping outlives the file
-                } catch (IOException ignored) {
-                    // a leftover temp file
+        for (Source source : Source.values()) {
+            try (Source.Opened where = source.open(stub())) {
+                NativeLibrary lib = NativeLibrary.getInstance(where.path(),
+                        Map.of(Library.OPTION_OPEN_FLAGS, RTLD_NOW | RTLD_GLOBAL));
+                Function f = lib.getFunction(SYMBOL);
+                if (f.invokeInt(new Object[0]) != 1) {
+                    return State.FAILED;
                 }
+                stub = lib;
+                where.loaded();
+                Log.debug("mkl: %s loaded with RTLD_GLOBAL from %s (%s)", SYMBOL, where.path(), source);
+                return State.LOADED;
+            } catch (IOException | UnsatisfiedLinkError | RuntimeException e) {
+                Log.debug("mkl: stub not loaded from %s (%s)", source, e.getMessage());
             }
+        }
+        return State.FAILED;
+    }
+
+    /**
+     * Where the stub's bytes are put for {@code dlopen}: an anonymous memory file ({@code memfd_create}, Linux 3.17+,
+     * glibc 2.27+; no file on disk, and not subject to a {@code noexec} /tmp), else a temporary file.
+     */
+    enum Source {
+        MEMFD {
+            @Override
+            Opened open(byte[] bytes) throws IOException {
+                NativeLibrary libc = NativeLibrary.getInstance("c");
+                int fd = libc.getFunction("memfd_create").invokeInt(new Object[] {FILE, 1 /* MFD_CLOEXEC */});
+                if (fd < 0) {
+                    throw new IOException("memfd_create failed");
+                }
+                Path path = Path.of("/proc/self/fd/" + fd);
+                // once loaded, the descriptor stays open for the life of the process: the loader knows the library
+                // by this path, and a later dlopen of the same path (the number reused) would get ours back
+                Opened opened = new Opened(path.toString(), () -> libc.getFunction("close").invokeInt(new Object[] {fd}),
+                        () -> { });
+                try {
+                    Files.write(path, bytes);
+                } catch (IOException e) {
+                    opened.close();
+                    throw e;
+                }
+                return opened;
+            }
+        },
+        TEMP_FILE {
+            @Override
+            Opened open(byte[] bytes) throws IOException {
+                Path file = Files.createTempFile(FILE, ".so");
+                Cleanup delete = () -> Files.deleteIfExists(file); // a loaded library's mapping outlives its file
+                Opened opened = new Opened(file.toString(), delete, delete);
+                try {
+                    Files.write(file, bytes);
+                } catch (IOException e) {
+                    opened.close();
+                    throw e;
+                }
+                return opened;
+            }
+        };
+
+        abstract Opened open(byte[] bytes) throws IOException;
+
+        /** A path to dlopen; {@link #close} undoes {@link #open} unless {@link #loaded} said it was loaded. */
+        static final class Opened implements AutoCloseable {
+            private final String path;
+            private final Cleanup ifNotLoaded;
+            private final Cleanup ifLoaded;
+            private boolean loaded;
+
+            Opened(String path, Cleanup ifNotLoaded, Cleanup ifLoaded) {
+                this.path = path;
+                this.ifNotLoaded = ifNotLoaded;
+                this.ifLoaded = ifLoaded;
+            }
+
+            String path() {
+                return path;
+            }
+
+            void loaded() {
+                loaded = true;
+            }
+
+            @Override
+            public void close() throws IOException {
+                (loaded ? ifLoaded : ifNotLoaded).run();
+            }
+        }
+
+        interface Cleanup {
+            void run() throws IOException;
         }
     }
 

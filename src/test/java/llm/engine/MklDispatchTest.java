@@ -9,6 +9,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import com.sun.jna.NativeLibrary;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -28,6 +32,28 @@ class MklDispatchTest {
         assertTrue(FusedOps.flashOnCpu(MklDispatch.State.NOT_NEEDED));
         assertFalse(FusedOps.flashOnCpu(MklDispatch.State.OFF));
         assertFalse(FusedOps.flashOnCpu(MklDispatch.State.FAILED));
+    }
+
+    @Test
+    void bothPlacesForTheStubGiveALoadableLibrary() throws Exception {
+        assumeTrue(MklDispatch.decide(System.getProperty("os.name", ""), System.getProperty("os.arch", ""),
+                "AuthenticAMD", true) == MklDispatch.State.LOADED, "not x86-64 Linux");
+        for (MklDispatch.Source source : MklDispatch.Source.values()) {
+            String fn = "llm_test_" + source.name().toLowerCase(java.util.Locale.ROOT);
+            String path;
+            try (MklDispatch.Source.Opened where = source.open(ElfStub.sharedObject("libllm-test.so", Map.of(fn, 5)))) {
+                path = where.path();
+                NativeLibrary lib = NativeLibrary.getInstance(path);
+                try {
+                    assertEquals(5, lib.getFunction(fn).invokeInt(new Object[0]), source.name());
+                } finally {
+                    lib.close();
+                }
+            }
+            if (source == MklDispatch.Source.TEMP_FILE) { // (a closed memfd's number may be reused at once)
+                assertFalse(Files.exists(Path.of(path)), source + " leaves " + path);
+            }
+        }
     }
 
     @Test
