@@ -15,9 +15,10 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code llm env}: what engine, libtorch build and devices this installation sees. */
 @Command(name = "env", mixinStandardHelpOptions = true,
         description = {"Show the engine, the libtorch flavor (cpu / cuXXX), the devices, threads, the native cache "
-                + "directory, offline mode, the native allocator and the code path of MKL (libtorch's CPU matrix "
-                + "products; on AMD CPUs llm makes it use its AVX2/AVX-512 kernels, LLM_MKL_AMD=0 leaves MKL's own "
-                + "choice).", "Use it to check a GPU set-up (see README, section GPU)."},
+                + "directory, offline mode, the allocator and MKL's code path.",
+                "MKL does libtorch's CPU matrix products; on AMD CPUs llm makes it use its AVX2/AVX-512 kernels "
+                + "(LLM_MKL_AMD=0 leaves MKL's own choice).",
+                "Use it to check a GPU set-up (see README, section GPU)."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {ExitCodes.OK_LINE, ExitCodes.RUNTIME_LINE, ExitCodes.USAGE_LINE})
 public final class EnvCommand implements Callable<Integer> {
