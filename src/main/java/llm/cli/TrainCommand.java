@@ -32,6 +32,7 @@ import llm.data.EvalWindows;
 import llm.data.ValSplit;
 import llm.engine.DataParallelDevices;
 import llm.engine.Engines;
+import llm.engine.MklDispatch;
 import llm.io.AtomicFile;
 import llm.io.Log;
 import llm.model.Architecture;
@@ -622,7 +623,10 @@ public final class TrainCommand implements Callable<Integer> {
             });
         }
         int threads = compute.threads() != null ? compute.threads() : Runtime.getRuntime().availableProcessors();
-        return DevicePeak.measuredCpu(threads, MatmulPeak.measure(root, 1024, 1.0));
+        DevicePeak measured = DevicePeak.measuredCpu(threads, MatmulPeak.measure(root, 1024, 1.0));
+        String mkl = MklDispatch.codePath(); // which kernels the peak (and the training) ran on
+        return mkl == null ? measured
+                : new DevicePeak(measured.device(), measured.dtype(), measured.flops(), measured.source() + ", MKL " + mkl);
     }
 
     /** The GPU's name from nvidia-smi, or "cuda:N". */
