@@ -25,6 +25,7 @@ import llm.generate.Sampler;
 import llm.generate.SamplingParams;
 import llm.generate.Stepper;
 import llm.generate.TokenLogprob;
+import llm.io.TokenText;
 import llm.io.Inputs;
 import llm.io.Log;
 import llm.io.Stdio;
@@ -103,7 +104,8 @@ public final class SampleCommand implements Callable<Integer> {
 
     @Option(names = "--logprobs", paramLabel = "K",
             description = "With --json: per generated token its id, text, logprob, and the K most likely "
-                    + "alternatives (log-softmax of the model's raw logits).")
+                    + "alternatives (log-softmax of the model's raw logits); a token that is part of a UTF-8 "
+                    + "character also gets its bytes (0-255), as its text can only show U+FFFD.")
     Integer logprobs;
 
     @Mixin
@@ -339,13 +341,13 @@ public final class SampleCommand implements Callable<Integer> {
             for (TokenLogprob lp : r.logprobs()) {
                 JsonObject t = new JsonObject();
                 t.addProperty("id", lp.id());
-                t.addProperty("text", new String(tok.tokenBytes(lp.id()), StandardCharsets.UTF_8));
+                TokenText.add(t, tok.tokenBytes(lp.id()));
                 t.addProperty("logprob", lp.logprob());
                 JsonArray top = new JsonArray();
                 for (TokenLogprob.Alternative a : lp.top()) {
                     JsonObject alt = new JsonObject();
                     alt.addProperty("id", a.id());
-                    alt.addProperty("text", new String(tok.tokenBytes(a.id()), StandardCharsets.UTF_8));
+                    TokenText.add(alt, tok.tokenBytes(a.id()));
                     alt.addProperty("logprob", a.logprob());
                     top.add(alt);
                 }

@@ -19,6 +19,7 @@ import llm.eval.TokenScorer;
 import llm.eval.memorize.Document;
 import llm.eval.memorize.DocumentReader;
 import llm.io.Log;
+import llm.io.TokenText;
 import llm.model.LanguageModel;
 import llm.tokenizer.Tokenizer;
 import picocli.CommandLine.Command;
@@ -87,8 +88,9 @@ public final class ScoreCommand implements Callable<Integer> {
     boolean json;
 
     @Option(names = "--tokens",
-            description = "Print every scored token as JSON Lines (doc, pos, id, text, logprob): where the model is "
-                    + "surprised. The totals then go to stderr.")
+            description = "Print every scored token as JSON Lines (doc, pos, id, text, logprob; bytes too for a token "
+                    + "that is part of a UTF-8 character): where the model is surprised. The totals then go to "
+                    + "stderr.")
     boolean tokens;
 
     @Option(names = "--limit", paramLabel = "N", description = "Stop after N documents.")
@@ -226,7 +228,7 @@ public final class ScoreCommand implements Callable<Integer> {
                 o.addProperty("doc", d.id());
                 o.addProperty("pos", start >= 0 ? j - 1 : j);
                 o.addProperty("id", x[j]);
-                o.addProperty("text", new String(tok.tokenBytes(x[j - 1], x[j]), StandardCharsets.UTF_8));
+                TokenText.add(o, tok.tokenBytes(x[j - 1], x[j]));
                 o.addProperty("logprob", Math.round(lp[j - 1] * 1e6) / 1e6);
                 out.println(GSON.toJson(o));
             }

@@ -109,6 +109,32 @@ class ScoreCommandTest {
         assertEquals(TEXT, decoded.toString());
     }
 
+    /** A token that is part of a UTF-8 character shows U+FFFD as text, so it carries its bytes: together, exact. */
+    @Test
+    void tokensThatSplitACharacterCarryTheirBytes(@TempDir Path dir) throws IOException {
+        String text = "The tree — tall, naïve and old — stood.";
+        Path file = dir.resolve("t.txt");
+        Files.writeString(file, text);
+        var t = CliHarness.run("score", "--tokens", "--device", "cpu", "-q", file.toString()); // the bundled model
+        assertEquals(0, t.code(), t.err());
+        java.io.ByteArrayOutputStream joined = new java.io.ByteArrayOutputStream();
+        int split = 0;
+        for (JsonObject o : lines(t.out())) {
+            if (o.has("bytes")) {
+                split++;
+                for (var b : o.getAsJsonArray("bytes")) {
+                    joined.write(b.getAsInt());
+                }
+            } else {
+                joined.writeBytes(o.get("text").getAsString().getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        assertTrue(split > 0, "the default tokenizer has no merge for these characters");
+        // the first token is not scored (it has no context), so compare from the second token's bytes on
+        String got = joined.toString(StandardCharsets.UTF_8);
+        assertTrue(text.endsWith(got) && got.length() > text.length() - 4, got);
+    }
+
     /** The check: score's perplexity of a text equals the one implied by sample --logprobs generating it. */
     @Test
     void perplexityAgreesWithSampleLogprobs() throws IOException {
