@@ -107,7 +107,7 @@ public final class CostCommand implements Callable<Integer> {
         CostReport r = CostReport.plan(request());
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(new GsonBuilder().disableHtmlEscaping().serializeSpecialFloatingPointValues().create()
+            out.println(new GsonBuilder().disableHtmlEscaping().serializeSpecialFloatingPointValues().serializeNulls().create()
                     .toJson(toJson(r)));
         } else {
             print(out, r);
@@ -260,9 +260,10 @@ public final class CostCommand implements Callable<Integer> {
         if (r.arch() != null) {
             o.addProperty("arch", r.arch());
         }
-        o.addProperty("n_layer", r.nLayer());
-        o.addProperty("d_model", r.attnDim());
-        o.addProperty("ctx", r.ctx());
+        boolean shape = r.nLayer() > 0; // null, not 0, when the attention term was left out (shape unknown)
+        o.addProperty("n_layer", shape ? r.nLayer() : null);
+        o.addProperty("d_model", shape ? r.attnDim() : null);
+        o.addProperty("ctx", shape ? r.ctx() : null);
         num(o, "tokens", r.tokens());
         o.addProperty("tokens_note", r.tokensNote());
         o.addProperty("tokens_per_param", r.tokens() / r.params());

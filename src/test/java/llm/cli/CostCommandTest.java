@@ -32,6 +32,9 @@ class CostCommandTest {
         assertEquals(76.75e6, o.get("dollars").getAsDouble(), 0.01e6);
         assertEquals(25.58e6 * 3600 / 16384, o.get("wall_seconds").getAsDouble(), 0.01e6 * 3600 / 16384);
         assertEquals(405_000_000_000L, o.get("params").getAsLong());
+        for (String unknown : new String[] {"n_layer", "d_model", "ctx"}) { // no shape given: unknown, not 0
+            assertTrue(o.has(unknown) && o.get(unknown).isJsonNull(), unknown + ": " + o.get(unknown));
+        }
     }
 
     @Test
@@ -54,6 +57,8 @@ class CostCommandTest {
         JsonObject o = json("cost", "--model", dir.toString(), "--tokens", "10B", "--json");
         assertEquals(124_439_808L, o.get("params").getAsLong());
         assertEquals(123_653_376L, o.get("flops_params").getAsLong());
+        assertEquals(12, o.get("n_layer").getAsInt());
+        assertEquals(768, o.get("d_model").getAsInt());
         double fpt = 6.0 * 123_653_376 + 12.0 * 12 * 1024 * 768;
         assertEquals(fpt, o.get("flops_per_token").getAsDouble(), 1);
         assertEquals(fpt * 10e9, o.get("flops").getAsDouble(), 1e6);
