@@ -30,7 +30,7 @@ public final class MklDispatch {
     /** The function MKL asks; the stub's only export. */
     static final String SYMBOL = "mkl_serv_intel_cpu_true";
     /** The stub's soname, and the prefix of its temporary file. */
-    public static final String FILE = "libllm-mkl-amd.so";
+    static final String FILE = "libllm-mkl-amd.so";
     private static final int RTLD_NOW = 2;
     private static final int RTLD_GLOBAL = 0x100;
 
@@ -136,12 +136,12 @@ public final class MklDispatch {
             try (Source.Opened where = source.open(stub())) {
                 NativeLibrary lib = NativeLibrary.getInstance(where.path(),
                         Map.of(Library.OPTION_OPEN_FLAGS, RTLD_NOW | RTLD_GLOBAL));
+                stub = lib; // in the global scope now: kept, whatever it answers
+                where.loaded();
                 Function f = lib.getFunction(SYMBOL);
                 if (f.invokeInt(new Object[0]) != 1) {
                     return State.FAILED;
                 }
-                stub = lib;
-                where.loaded();
                 Log.debug("mkl: %s loaded with RTLD_GLOBAL from %s (%s)", SYMBOL, where.path(), source);
                 return State.LOADED;
             } catch (IOException | UnsatisfiedLinkError | RuntimeException e) {
