@@ -18,8 +18,8 @@ import llm.io.Log;
  * libtorch kernels that DJL 0.36's Java API does not expose, reached through a small TorchScript module that we
  * write in memory ({@link TorchScriptArchive}) and load once per process: the tanh GELU (one kernel forward, one
  * backward), attention with the scale and mask folded into one {@code baddbmm}, scaled-dot-product attention
- * (flash attention; used on GPUs), cross-entropy, and for the optimizer the multi-tensor AdamW
- * ({@code _fused_adamw_}) and gradient norm ({@code _foreach_norm}). The model's methods run with autograd on, so a
+ * (flash attention; on GPUs, and on CPUs where MKL runs its fast kernels), cross-entropy, and for the optimizer the
+ * multi-tensor AdamW ({@code _fused_adamw_}) and gradient norm ({@code _foreach_norm}). The model's methods run with autograd on, so a
  * {@code GradientCollector} records them like any DJL op; their results belong to the manager the caller names
  * (the step scope), so nothing outlives the step.
  *
