@@ -19,9 +19,9 @@ import llm.io.Log;
  * write in memory ({@link TorchScriptArchive}) and load once per process: the tanh GELU (one kernel forward, one
  * backward), attention with the scale and mask folded into one {@code baddbmm}, scaled-dot-product attention
  * (flash attention; on GPUs, and on CPUs where MKL runs its fast kernels), cross-entropy, and for the optimizer the
- * multi-tensor AdamW ({@code _fused_adamw_}) and gradient norm ({@code _foreach_norm}). The model's methods run with autograd on, so a
- * {@code GradientCollector} records them like any DJL op; their results belong to the manager the caller names
- * (the step scope), so nothing outlives the step.
+ * multi-tensor AdamW ({@code _fused_adamw_}) and gradient norm ({@code _foreach_norm}). The model's methods run
+ * with autograd on, so a {@code GradientCollector} records them like any DJL op; their results belong to the manager
+ * the caller names (the step scope), so nothing outlives the step.
  *
  * <p>{@link #available()} is false, and callers use their unfused code, when {@code -Dllm.fused=false}, when the
  * engine is not PyTorch, or when the module cannot be loaded (logged once at debug level: {@code -v}). The module
