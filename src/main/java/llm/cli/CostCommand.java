@@ -107,7 +107,8 @@ public final class CostCommand implements Callable<Integer> {
         CostReport r = CostReport.plan(request());
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(new GsonBuilder().disableHtmlEscaping().serializeSpecialFloatingPointValues().serializeNulls().create()
+            out.println(new GsonBuilder().disableHtmlEscaping().serializeSpecialFloatingPointValues().serializeNulls()
+                    .create()
                     .toJson(toJson(r)));
         } else {
             print(out, r);

@@ -625,8 +625,8 @@ public final class TrainCommand implements Callable<Integer> {
         int threads = compute.threads() != null ? compute.threads() : Runtime.getRuntime().availableProcessors();
         DevicePeak measured = DevicePeak.measuredCpu(threads, MatmulPeak.measure(root, 1024, 1.0));
         String mkl = MklDispatch.codePath(); // which kernels the peak (and the training) ran on
-        return mkl == null ? measured
-                : new DevicePeak(measured.device(), measured.dtype(), measured.flops(), measured.source() + ", MKL " + mkl);
+        return mkl == null ? measured : new DevicePeak(measured.device(), measured.dtype(), measured.flops(),
+                measured.source() + ", MKL " + mkl);
     }
 
     /** The GPU's name from nvidia-smi, or "cuda:N". */

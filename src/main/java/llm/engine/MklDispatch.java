@@ -167,8 +167,8 @@ public final class MklDispatch {
                 Path path = Path.of("/proc/self/fd/" + fd);
                 // once loaded, the descriptor stays open for the life of the process: the loader knows the library
                 // by this path, and a later dlopen of the same path (the number reused) would get ours back
-                Opened opened = new Opened(path.toString(), () -> libc.getFunction("close").invokeInt(new Object[] {fd}),
-                        () -> { });
+                Cleanup close = () -> libc.getFunction("close").invokeInt(new Object[] {fd});
+                Opened opened = new Opened(path.toString(), close, () -> { });
                 try {
                     Files.write(path, bytes);
                 } catch (IOException e) {
