@@ -108,8 +108,7 @@ public final class CostCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(new GsonBuilder().disableHtmlEscaping().serializeSpecialFloatingPointValues().serializeNulls()
-                    .create()
-                    .toJson(toJson(r)));
+                    .create().toJson(toJson(r)));
         } else {
             print(out, r);
         }
