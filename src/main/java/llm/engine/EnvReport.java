@@ -95,7 +95,10 @@ public record EnvReport(
     private static String mklLine() {
         String path = MklDispatch.codePath();
         String why = MklDispatch.state().description();
-        return path == null ? "not in this libtorch" : path + " kernels (" + why + ")";
+        if (path == null) { // no MKL in this libtorch, or no JNA to ask it with
+            return MklDispatch.state() == MklDispatch.State.FAILED ? "unknown (" + why + ")" : "not in this libtorch";
+        }
+        return path + " kernels (" + why + ")";
     }
 
     /** "cpu" or "cuXXX", read from the libtorch that this process actually loaded. */

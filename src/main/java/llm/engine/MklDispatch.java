@@ -97,7 +97,7 @@ public final class MklDispatch {
             int branch = NativeLibrary.getInstance(Path.of(dir, "libtorch_cpu.so").toString())
                     .getFunction("mkl_serv_cpu_detect").invokeInt(new Object[0]);
             return codePathName(branch);
-        } catch (UnsatisfiedLinkError | RuntimeException e) {
+        } catch (LinkageError | RuntimeException e) {
             return null;
         }
     }
@@ -144,7 +144,7 @@ public final class MklDispatch {
                 }
                 Log.debug("mkl: %s loaded with RTLD_GLOBAL from %s (%s)", SYMBOL, where.path(), source);
                 return State.LOADED;
-            } catch (IOException | UnsatisfiedLinkError | RuntimeException e) {
+            } catch (IOException | LinkageError | RuntimeException e) { // LinkageError: also JNA that cannot start
                 Log.debug("mkl: stub not loaded from %s (%s)", source, e.getMessage());
             }
         }
