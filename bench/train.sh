@@ -7,7 +7,8 @@
 # Fixed config (issue 5): GPT-2 arch, d-model 256, 4 layers, 8 heads, ctx 128, batch 16, vocab 4096 (a BPE trained
 # on the data), tiny Shakespeare from ../shared, AdamW + clipping + the full loop (logging, metrics.jsonl), no
 # evaluation. Run with every core as one replica, with every core as one replica per core (--device cpu --devices N,
-# one intra-op thread each), and with one thread. Prints a markdown table for bench/RESULTS.md.
+# one intra-op thread each), and with one thread. Prints a markdown table for bench/RESULTS.md. On an AMD CPU,
+# `LLM_MKL_AMD=0 bench/train.sh` measures MKL's generic branch for comparison (see llm.engine.MklDispatch).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SHARED=${LLM_SHARED:-../shared}
