@@ -2,6 +2,7 @@ package llm.eval.memorize;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
@@ -83,7 +84,7 @@ class ModelContinuerTest {
             }
             int[][] ragged = {Arrays.copyOf(rect[0], 2), rect[1], Arrays.copyOf(rect[2], 4)};
             try (ModelContinuer c = new ModelContinuer(m, root, 1)) {
-                int[][] a = c.continueBatch(rect, 4, Continuer.GREEDY); // DJL decoder
+                int[][] a = c.continueBatch(rect, 4, Continuer.GREEDY); // Java decoder too: a small model
                 int[][] b = c.continueBatch(ragged, 4, Continuer.GREEDY); // Java decoder
                 assertArrayEquals(slowGreedy(m, root, rect[0], 4), a[0]);
                 assertArrayEquals(slowGreedy(m, root, rect[7], 4), a[7]);
@@ -95,6 +96,15 @@ class ModelContinuerTest {
                 System.setProperty("llm.decoder", before);
             }
         }
+    }
+
+    @Test
+    void rectangularBatchesGoToLibtorchOnlyWhereItsProductsPay() {
+        assertFalse(ModelContinuer.useDjl(4, 100_000_000L), "too few rows");
+        assertFalse(ModelContinuer.useDjl(32, 1_350_000L), "the default model: the Java decoder is faster");
+        assertFalse(ModelContinuer.useDjl(8, 6_800_000L));
+        assertTrue(ModelContinuer.useDjl(32, 6_800_000L));
+        assertTrue(ModelContinuer.useDjl(8, 15_000_000L));
     }
 
     /** With a vocabulary limit (a tokenizer smaller than the model's vocabulary), ids from the limit up are never picked. */
