@@ -36,6 +36,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code llm info}: what a release holds: its shape, its parameters by part, its files, tokenizer and training. */
@@ -69,6 +70,9 @@ public final class InfoCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;
 
+    @Parameters(arity = "0..1", paramLabel = "MODEL", description = "The same as --model (llm info DIR).")
+    Path positionalModel;
+
     @Option(names = "--tensors", description = "List every tensor: name, shape, dtype, parameters.")
     boolean tensors;
 
@@ -80,6 +84,13 @@ public final class InfoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (positionalModel != null) {
+            if (model.model != null && !model.model.equals(positionalModel)) {
+                throw UserException.usage("two models given (--model " + model.model + " and " + positionalModel
+                        + "): give one");
+            }
+            model.model = positionalModel;
+        }
         Path path = model.modelPath();
         Models.Format format = Models.detect(path);
         ModelConfig config;

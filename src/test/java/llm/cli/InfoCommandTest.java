@@ -32,6 +32,18 @@ class InfoCommandTest {
     }
 
     @Test
+    void theModelMayBeGivenWithoutTheFlag() {
+        Path bundled = ModelOptions.bundledModel();
+        Assumptions.assumeTrue(bundled != null, "no bundled model");
+        var flag = CliHarness.run("info", "--model", bundled.toString(), "--json");
+        var positional = CliHarness.run("info", bundled.toString(), "--json");
+        assertEquals(json(flag), json(positional));
+        var both = CliHarness.run("info", "--model", bundled.toString(), tmp.toString());
+        assertEquals(2, both.code(), both.err());
+        assertTrue(both.err().contains("two models given"), both.err());
+    }
+
+    @Test
     void stories260KCountedExactly() {
         Path bin = SHARED.resolve("models/stories260K/stories260K.bin");
         Assumptions.assumeTrue(Files.isRegularFile(bin), "../shared not present");
