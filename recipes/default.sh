@@ -15,7 +15,8 @@
 # Tokenizer: a 4096-token byte-level BPE trained by `llm train --vocab-size 4096` on one pass of the training data.
 # Model: GPT-2 architecture, --preset default (4 layers, 4 heads, d 128, ctx 256; 1.35M parameters, 5.4 MB fp32).
 # Optimisation: AdamW (0.9, 0.95, wd 0.1), lr 2e-3 -> 2e-4 cosine, 5% warmup, clip 1.0, batch 8 x 256 tokens,
-# 3M tokens (1465 steps), seed 1337, 1 CPU thread (losses match a rerun exactly only with the same thread count).
+# 3M tokens (1465 steps), seed 1337, 1 CPU thread (losses match a rerun exactly only with the same thread count and
+# the same MKL code path: the committed model was trained on MKL's generic one, LLM_MKL_AMD=0 on an AMD CPU).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SHARED=${LLM_SHARED:-../shared}

@@ -85,7 +85,8 @@ public final class InfoCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (positionalModel != null) {
-            if (model.model != null && !model.model.equals(positionalModel)) {
+            if (model.model != null && !model.model.toAbsolutePath().normalize()
+                    .equals(positionalModel.toAbsolutePath().normalize())) {
                 throw UserException.usage("two models given (--model " + model.model + " and " + positionalModel
                         + "): give one");
             }

@@ -7,8 +7,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A minimal x86-64 Linux shared object whose exported functions each return a constant int: the bytes of what
- * {@code cc -shared} makes of {@code int name(void) { return value; }}, written without a compiler. {@link MklDispatch}
+ * A minimal x86-64 Linux shared object whose exported functions each return a constant int: what
+ * {@code cc -shared} makes of {@code int name(void) { return value; }} does the same, but this is written without a
+ * compiler (and without section headers, symbol versions or anything else the dynamic loader does not need). {@link MklDispatch}
  * loads one to answer a question MKL asks libtorch's copy of itself.
  *
  * <p>Layout (System V gABI and the x86-64 psABI; no section headers, which the dynamic loader does not read):

@@ -36,6 +36,7 @@ public record EnvReport(
         String pytorchLibraryPath,
         String allocator,
         String mkl,
+        String mklCodePath,
         String javaVersion) {
 
     /** One CUDA device: index, name (from nvidia-smi when present) and total memory in bytes (-1 if unknown). */
@@ -87,16 +88,20 @@ public record EnvReport(
                 System.getenv("PYTORCH_LIBRARY_PATH"),
                 NativeMemory.applied() ? "glibc malloc, tuned: freed tensors are reused (" + NativeMemory.source() + ")"
                         : "system malloc, untuned",
-                mklLine(),
+                mklLine(MklDispatch.codePath(), MklDispatch.state()),
+                MklDispatch.NO_MKL.equals(MklDispatch.codePath()) ? null : MklDispatch.codePath(),
                 System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
     }
 
     /** MKL's code path and why, e.g. "AVX-512 kernels (Intel code paths on this AMD CPU)" ({@link MklDispatch}). */
-    private static String mklLine() {
-        String path = MklDispatch.codePath();
-        String why = MklDispatch.state().description();
-        if (path == null) { // no MKL in this libtorch, or no JNA to ask it with
-            return MklDispatch.state() == MklDispatch.State.FAILED ? "unknown (" + why + ")" : "not in this libtorch";
+    static String mklLine(String path, MklDispatch.State state) {
+        String why = state.description();
+        if (path == null || MklDispatch.NO_MKL.equals(path)) { // no MKL in this libtorch, or no JNA to ask it with
+            return state == MklDispatch.State.FAILED ? "unknown (" + why + ")" : "not in this libtorch";
+        }
+        if (state == MklDispatch.State.LOADED && path.equals("generic")) {
+            return "generic kernels (the stub is loaded, but MKL did not take its answer: it had chosen before, or "
+                    + "this libtorch binds its own)";
         }
         return path + " kernels (" + why + ")";
     }

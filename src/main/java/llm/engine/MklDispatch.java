@@ -1,6 +1,5 @@
 package llm.engine;
 
-import com.sun.jna.Function;
 import com.sun.jna.Library;
 import com.sun.jna.NativeLibrary;
 import java.io.IOException;
@@ -8,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import llm.io.Log;
 
 /**
@@ -23,21 +23,29 @@ import llm.io.Log;
  *
  * <p>{@link #prepare}, called before libtorch starts ({@link Engines#engine}), writes the stub to an anonymous
  * memory file (or a temporary file), and opens it with {@code RTLD_GLOBAL} through JNA. Only on Linux, x86-64, with
- * an {@code AuthenticAMD} CPU; {@code LLM_MKL_AMD=0} or {@code -Dllm.mkl.amd=false} turns it off. Results differ from
+ * an {@code AuthenticAMD} (or Hygon) CPU; {@code LLM_MKL_AMD=0} or {@code -Dllm.mkl.amd=false} turns it off (also
+ * {@code false}, {@code no}, {@code off}). Results differ from
  * the generic path's only by float rounding (another summation order inside the products).
  */
 public final class MklDispatch {
+    /** CPU vendors that MKL keeps on its generic path although they run its Intel paths (Hygon: AMD's Zen). */
+    static final String AMD = "AuthenticAMD";
+    static final String HYGON = "HygonGenuine";
     /** The function MKL asks; the stub's only export. */
     static final String SYMBOL = "mkl_serv_intel_cpu_true";
     /** The stub's soname, and the prefix of its temporary file. */
     static final String FILE = "libllm-mkl-amd.so";
+    private static final int RTLD_LAZY = 1;
     private static final int RTLD_NOW = 2;
+    private static final int RTLD_NOLOAD = 4;
     private static final int RTLD_GLOBAL = 0x100;
+    /** {@link #codePath} where the loaded libtorch has no MKL (or it cannot be asked). */
+    static final String NO_MKL = "none";
 
     /** What {@link #prepare} found or did. */
     public enum State {
         /** Not an AMD x86-64 Linux machine: MKL's own choice is the right one. */
-        NOT_NEEDED("MKL's own choice: not an AMD CPU"),
+        NOT_NEEDED("MKL's own choice: not an AMD CPU on x86-64 Linux"),
         /** Turned off by the user. */
         OFF("MKL's own choice: LLM_MKL_AMD=0"),
         /** Loaded in-process before libtorch. */
@@ -65,6 +73,8 @@ public final class MklDispatch {
      * to MKL's own answer; seen in the tests).
      */
     private static NativeLibrary stub;
+    /** MKL's code path once asked ({@link #codePath}); it does not change during a process. */
+    private static volatile String codePath;
 
     private MklDispatch() {}
 
@@ -86,20 +96,37 @@ public final class MklDispatch {
 
     /**
      * The code path MKL chose in this process, asked from the loaded libtorch ({@code mkl_serv_cpu_detect}): "AVX-512",
-     * "AVX2", "SSE4.2", "generic", or "branch N"; null where libtorch is not loaded or has no MKL.
+     * "AVX2", "SSE4.2", "generic", "branch N", or {@value #NO_MKL} where this libtorch has no MKL (or JNA cannot ask
+     * it); null before libtorch is loaded. Asked once, then cached.
      */
     public static String codePath() {
+        String known = codePath;
+        if (known != null) {
+            return known;
+        }
         String dir = EnvReport.detectLibtorchDir();
         if (dir == null) {
-            return null;
+            return null; // libtorch not loaded (yet)
         }
         try {
-            int branch = NativeLibrary.getInstance(Path.of(dir, "libtorch_cpu.so").toString())
+            // RTLD_NOLOAD: only the copy already in the process, and without RTLD_GLOBAL (JNA's default), which would
+            // put libtorch's ~80,000 symbols into the scope of every library loaded after it
+            int branch = NativeLibrary.getInstance(Path.of(dir, "libtorch_cpu.so").toString(),
+                    Map.of(Library.OPTION_OPEN_FLAGS, RTLD_LAZY | RTLD_NOLOAD))
                     .getFunction("mkl_serv_cpu_detect").invokeInt(new Object[0]);
-            return codePathName(branch);
+            codePath = codePathName(branch);
         } catch (LinkageError | RuntimeException e) {
-            return null;
+            codePath = NO_MKL;
         }
+        return codePath;
+    }
+
+    /**
+     * Whether MKL is known to run its generic kernels in this process (after libtorch loaded): the AMD case when the
+     * stub is off or did not take; false where MKL took a vendor path, or where there is no MKL.
+     */
+    public static boolean genericKernels() {
+        return "generic".equals(codePath());
     }
 
     /** MKL's branch numbers as its kernels are named in libtorch ({@code mkl_blas_<name>_sgemm_kernel...}). */
@@ -117,7 +144,7 @@ public final class MklDispatch {
     static State decide(String osName, String osArch, String vendor, boolean enabled) {
         boolean linuxX64 = osName.toLowerCase(Locale.ROOT).contains("linux")
                 && (osArch.equals("amd64") || osArch.equals("x86_64"));
-        if (!linuxX64 || !"AuthenticAMD".equals(vendor)) {
+        if (!linuxX64 || !(AMD.equals(vendor) || HYGON.equals(vendor))) {
             return State.NOT_NEEDED;
         }
         if (!enabled) {
@@ -134,12 +161,10 @@ public final class MklDispatch {
     private static State load() {
         for (Source source : Source.values()) {
             try (Source.Opened where = source.open(stub())) {
-                NativeLibrary lib = NativeLibrary.getInstance(where.path(),
-                        Map.of(Library.OPTION_OPEN_FLAGS, RTLD_NOW | RTLD_GLOBAL));
-                stub = lib; // in the global scope now: kept, whatever it answers
+                stub = openGlobal(where.path()); // in the global scope now: kept, whatever happens next
                 where.loaded();
-                Function f = lib.getFunction(SYMBOL);
-                if (f.invokeInt(new Object[0]) != 1) {
+                // what libtorch's lazy binding will find: the first definition in the process's global scope
+                if (NativeLibrary.getProcess().getFunction(SYMBOL).invokeInt(new Object[0]) != 1) {
                     return State.FAILED;
                 }
                 Log.debug("mkl: %s loaded with RTLD_GLOBAL from %s (%s)", SYMBOL, where.path(), source);
@@ -151,16 +176,29 @@ public final class MklDispatch {
         return State.FAILED;
     }
 
+    /** dlopen with RTLD_NOW | RTLD_GLOBAL, as {@link #prepare} opens the stub. */
+    static NativeLibrary openGlobal(String path) {
+        return NativeLibrary.getInstance(path, Map.of(Library.OPTION_OPEN_FLAGS, RTLD_NOW | RTLD_GLOBAL));
+    }
+
     /**
      * Where the stub's bytes are put for {@code dlopen}: an anonymous memory file ({@code memfd_create}, Linux 3.17+,
      * glibc 2.27+; no file on disk, and not subject to a {@code noexec} /tmp), else a temporary file.
      */
     enum Source {
         MEMFD {
+            private static final int MFD_CLOEXEC = 1;
+            private static final int MFD_ALLOW_SEALING = 2;
+            private static final int F_ADD_SEALS = 1033;
+            private static final int F_SEAL_SEAL = 1;
+            private static final int F_SEAL_SHRINK = 2;
+            private static final int F_SEAL_GROW = 4;
+            private static final int F_SEAL_WRITE = 8;
+
             @Override
             Opened open(byte[] bytes) throws IOException {
                 NativeLibrary libc = NativeLibrary.getInstance("c");
-                int fd = libc.getFunction("memfd_create").invokeInt(new Object[] {FILE, 1 /* MFD_CLOEXEC */});
+                int fd = libc.getFunction("memfd_create").invokeInt(new Object[] {FILE, MFD_CLOEXEC | MFD_ALLOW_SEALING});
                 if (fd < 0) {
                     throw new IOException("memfd_create failed");
                 }
@@ -175,6 +213,9 @@ public final class MklDispatch {
                     opened.close();
                     throw e;
                 }
+                // no more writes, ever (the code is mapped from it); a kernel without seals just leaves it open
+                libc.getFunction("fcntl").invokeInt(new Object[] {fd, F_ADD_SEALS,
+                        F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE});
                 return opened;
             }
         },
@@ -229,7 +270,16 @@ public final class MklDispatch {
     }
 
     private static boolean enabled() {
-        return !"false".equals(System.getProperty("llm.mkl.amd")) && !"0".equals(System.getenv("LLM_MKL_AMD"));
+        return enabled(System.getProperty("llm.mkl.amd"), System.getenv("LLM_MKL_AMD"));
+    }
+
+    /** Off when either the property or the variable says 0, false, no or off (any case). */
+    static boolean enabled(String property, String env) {
+        return !isOff(property) && !isOff(env);
+    }
+
+    private static boolean isOff(String v) {
+        return v != null && Set.of("0", "false", "no", "off").contains(v.trim().toLowerCase(Locale.ROOT));
     }
 
     /** {@code vendor_id} of the first CPU in /proc/cpuinfo, or "" where there is none. */

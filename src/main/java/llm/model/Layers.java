@@ -80,9 +80,9 @@ final class Layers {
     /**
      * Causal scaled dot-product attention with grouped-query heads. Where the engine has them ({@link FusedOps}):
      * when queries and keys cover the same positions (T = S, so pos = 0: training, scoring, a prefill without cache),
-     * libtorch's scaled_dot_product_attention (flash kernels, no mask in memory; on the CPU only where MKL runs its
-     * fast kernels, {@link FusedOps#flashOnCpu}); otherwise, with a mask, scores from one baddbmm that folds in the
-     * scale and the mask. Both agree with the DJL ops to 1e-5.
+     * libtorch's scaled_dot_product_attention (flash kernels, no mask in memory; on the CPU not where MKL runs its
+     * generic kernels, {@link FusedOps#flashOnCpu}); otherwise, with a mask, scores from one baddbmm that folds in
+     * the scale and the mask. Both agree with the DJL ops to 1e-5.
      *
      * @param q (B, H, T, hd) queries for positions pos .. pos+T-1
      * @param k (B, Hkv, S, hd) keys for positions 0 .. S-1 (S = pos + T)

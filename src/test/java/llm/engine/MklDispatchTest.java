@@ -3,6 +3,7 @@ package llm.engine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -22,16 +23,39 @@ class MklDispatchTest {
         assertEquals(MklDispatch.State.LOADED, MklDispatch.decide("Linux", "amd64", "AuthenticAMD", true));
         assertEquals(MklDispatch.State.OFF, MklDispatch.decide("Linux", "amd64", "AuthenticAMD", false));
         assertEquals(MklDispatch.State.NOT_NEEDED, MklDispatch.decide("Linux", "amd64", "GenuineIntel", true));
+        assertEquals(MklDispatch.State.LOADED, MklDispatch.decide("Linux", "x86_64", "HygonGenuine", true));
         assertEquals(MklDispatch.State.NOT_NEEDED, MklDispatch.decide("Linux", "aarch64", "", true));
         assertEquals(MklDispatch.State.NOT_NEEDED, MklDispatch.decide("Mac OS X", "x86_64", "AuthenticAMD", true));
     }
 
     @Test
-    void flashAttentionOnTheCpuOnlyWhereMklIsNotHeldToItsGenericPath() {
-        assertTrue(FusedOps.flashOnCpu(MklDispatch.State.LOADED));
-        assertTrue(FusedOps.flashOnCpu(MklDispatch.State.NOT_NEEDED));
-        assertFalse(FusedOps.flashOnCpu(MklDispatch.State.OFF));
-        assertFalse(FusedOps.flashOnCpu(MklDispatch.State.FAILED));
+    void flashAttentionOnTheCpuUnlessMklRunsItsGenericKernels() {
+        assertTrue(FusedOps.flashOnCpu("AVX-512"));
+        assertTrue(FusedOps.flashOnCpu("AVX2"));
+        assertTrue(FusedOps.flashOnCpu(MklDispatch.NO_MKL));
+        assertTrue(FusedOps.flashOnCpu(null));
+        assertFalse(FusedOps.flashOnCpu("generic"));
+    }
+
+    @Test
+    void envSaysWhenTheStubIsLoadedButMklStayedGeneric() {
+        assertEquals("AVX-512 kernels (Intel code paths on this AMD CPU)",
+                EnvReport.mklLine("AVX-512", MklDispatch.State.LOADED));
+        assertTrue(EnvReport.mklLine("generic", MklDispatch.State.LOADED).contains("did not take"));
+        assertEquals("generic kernels (MKL's own choice: LLM_MKL_AMD=0)",
+                EnvReport.mklLine("generic", MklDispatch.State.OFF));
+        assertEquals("not in this libtorch", EnvReport.mklLine(MklDispatch.NO_MKL, MklDispatch.State.NOT_NEEDED));
+        assertTrue(EnvReport.mklLine(MklDispatch.NO_MKL, MklDispatch.State.FAILED).startsWith("unknown"));
+    }
+
+    @Test
+    void theSwitchTakesTheUsualWordsForOff() {
+        assertTrue(MklDispatch.enabled(null, null));
+        assertTrue(MklDispatch.enabled("true", "1"));
+        for (String off : new String[] {"0", "false", "FALSE", "no", "off", " Off "}) {
+            assertFalse(MklDispatch.enabled(off, null), off);
+            assertFalse(MklDispatch.enabled(null, off), off);
+        }
     }
 
     @Test
@@ -43,7 +67,10 @@ class MklDispatchTest {
             String path;
             try (MklDispatch.Source.Opened where = source.open(ElfStub.sharedObject("libllm-test.so", Map.of(fn, 5)))) {
                 path = where.path();
-                NativeLibrary lib = NativeLibrary.getInstance(path);
+                if (source == MklDispatch.Source.MEMFD) { // sealed: the mapped code cannot be changed
+                    assertThrows(java.io.IOException.class, () -> Files.write(Path.of(where.path()), new byte[] {0}));
+                }
+                NativeLibrary lib = MklDispatch.openGlobal(path); // as prepare() opens the stub
                 try {
                     assertEquals(5, lib.getFunction(fn).invokeInt(new Object[0]), source.name());
                 } finally {

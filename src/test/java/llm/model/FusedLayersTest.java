@@ -42,6 +42,11 @@ class FusedLayersTest extends CpuRoot {
 
     @Test
     void maskedAttentionMatchesTheDjlOps() {
+        causalAttentionMatchesTheDjlOps((a, mask) -> FusedOps.maskedAttention(a[0], a[1], a[2], mask));
+    }
+
+    @Test
+    void attentionAsTheModelCallsItMatchesTheDjlOps() { // flash or baddbmm, whichever this machine takes
         causalAttentionMatchesTheDjlOps((a, mask) -> Layers.attention(a[0], a[1], a[2], mask));
     }
 

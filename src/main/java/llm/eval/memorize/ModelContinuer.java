@@ -28,12 +28,13 @@ public final class ModelContinuer implements Continuer, AutoCloseable {
     private final Map<String, Decoder> decoders = new HashMap<>();
     /** The model's parameter count, for {@link #useDjl}. */
     private final long params;
+    private final double djlMinRowParams;
     /** Rows from which a rectangular batch may go to the DJL decoder. */
     static final int DJL_MIN_ROWS = 8;
     /**
      * Rows × parameters from which it does: below, the Java decoder (one pass over the weights for all rows) is as
      * fast or faster than libtorch's batched products. Measured on the 2-core AMD EPYC with MKL's AVX-512 path
-     * (documents/s, Java against DJL; bench/RESULTS.md): 1.35M parameters × 8 rows 25.3 / 14.2, × 32 23.1 / 20.2;
+     * (documents/s, Java against DJL; bench/RESULTS.md; on MKL's generic path DJL is slower still): 1.35M parameters × 8 rows 25.3 / 14.2, × 32 23.1 / 20.2;
      * 3.3M × 8 30.0 / 17.8, × 32 29.7 / 30.7; 6.8M × 8 18.4 / 13.1, × 32 16.1 / 21.6; 15M × 8 10.2 / 15.7.
      */
     static final double DJL_MIN_ROW_PARAMS = 1e8;
@@ -49,6 +50,12 @@ public final class ModelContinuer implements Continuer, AutoCloseable {
      *                   GPT-2's 50257 to 50304) never continues with an id the tokenizer cannot print
      */
     public ModelContinuer(LanguageModel model, NDManager root, int threads, int vocabLimit) {
+        this(model, root, threads, vocabLimit, DJL_MIN_ROW_PARAMS);
+    }
+
+    /** @param djlMinRowParams rows × parameters from which a rectangular batch goes to DJL (tests: 0) */
+    ModelContinuer(LanguageModel model, NDManager root, int threads, int vocabLimit, double djlMinRowParams) {
+        this.djlMinRowParams = djlMinRowParams;
         this.model = model;
         this.root = root;
         this.threads = threads;
@@ -58,8 +65,13 @@ public final class ModelContinuer implements Continuer, AutoCloseable {
     }
 
     /** Whether a rectangular batch of {@code rows} prompts goes to the DJL decoder, for a model of {@code params}. */
-    static boolean useDjl(int rows, long params) {
-        return rows >= DJL_MIN_ROWS && (double) rows * params >= DJL_MIN_ROW_PARAMS;
+    static boolean useDjl(int rows, long params, double minRowParams) {
+        return rows >= DJL_MIN_ROWS && (double) rows * params >= minRowParams;
+    }
+
+    /** Whether some batch went to the DJL decoder (for tests). */
+    boolean usedDjl() {
+        return decoders.keySet().stream().anyMatch(k -> k.endsWith("/" + Decoder.Impl.DJL));
     }
 
     @Override
@@ -101,7 +113,7 @@ public final class ModelContinuer implements Continuer, AutoCloseable {
             longest = Math.max(longest, p.length);
             rectangular &= p.length == prompts[0].length;
         }
-        Decoder.Impl impl = rectangular && useDjl(b, params) && System.getProperty("llm.decoder") == null
+        Decoder.Impl impl = rectangular && useDjl(b, params, djlMinRowParams) && System.getProperty("llm.decoder") == null
                 ? Decoder.Impl.DJL : Decoder.Impl.AUTO;
         Decoder dec = decoder(b, longest + steps - 1, impl);
         float[][] logits = dec.feed(prompts); // (B, V) after each prompt's last token

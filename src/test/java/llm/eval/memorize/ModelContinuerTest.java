@@ -86,10 +86,19 @@ class ModelContinuerTest {
             try (ModelContinuer c = new ModelContinuer(m, root, 1)) {
                 int[][] a = c.continueBatch(rect, 4, Continuer.GREEDY); // Java decoder too: a small model
                 int[][] b = c.continueBatch(ragged, 4, Continuer.GREEDY); // Java decoder
+                assertFalse(c.usedDjl());
                 assertArrayEquals(slowGreedy(m, root, rect[0], 4), a[0]);
                 assertArrayEquals(slowGreedy(m, root, rect[7], 4), a[7]);
                 assertArrayEquals(a[1], b[1]);
                 assertArrayEquals(slowGreedy(m, root, ragged[0], 4), b[0]);
+            }
+            try (ModelContinuer c = new ModelContinuer(m, root, 1, 40, 0)) { // every rectangular batch to DJL
+                int[][] a = c.continueBatch(rect, 4, Continuer.GREEDY);
+                assertTrue(c.usedDjl());
+                assertArrayEquals(slowGreedy(m, root, rect[0], 4), a[0]);
+                assertArrayEquals(slowGreedy(m, root, rect[7], 4), a[7]);
+                int[][] b = c.continueBatch(ragged, 4, Continuer.GREEDY); // ragged: the Java decoder
+                assertArrayEquals(a[1], b[1]);
             }
         } finally {
             if (before != null) {
@@ -100,11 +109,11 @@ class ModelContinuerTest {
 
     @Test
     void rectangularBatchesGoToLibtorchOnlyWhereItsProductsPay() {
-        assertFalse(ModelContinuer.useDjl(4, 100_000_000L), "too few rows");
-        assertFalse(ModelContinuer.useDjl(32, 1_350_000L), "the default model: the Java decoder is faster");
-        assertFalse(ModelContinuer.useDjl(8, 6_800_000L));
-        assertTrue(ModelContinuer.useDjl(32, 6_800_000L));
-        assertTrue(ModelContinuer.useDjl(8, 15_000_000L));
+        assertFalse(ModelContinuer.useDjl(4, 100_000_000L, ModelContinuer.DJL_MIN_ROW_PARAMS), "too few rows");
+        assertFalse(ModelContinuer.useDjl(32, 1_350_000L, ModelContinuer.DJL_MIN_ROW_PARAMS), "the default model: the Java decoder is faster");
+        assertFalse(ModelContinuer.useDjl(8, 6_800_000L, ModelContinuer.DJL_MIN_ROW_PARAMS));
+        assertTrue(ModelContinuer.useDjl(32, 6_800_000L, ModelContinuer.DJL_MIN_ROW_PARAMS));
+        assertTrue(ModelContinuer.useDjl(8, 15_000_000L, ModelContinuer.DJL_MIN_ROW_PARAMS));
     }
 
     /** With a vocabulary limit (a tokenizer smaller than the model's vocabulary), ids from the limit up are never picked. */
