@@ -89,17 +89,17 @@ public record EnvReport(
                 NativeMemory.applied() ? "glibc malloc, tuned: freed tensors are reused (" + NativeMemory.source() + ")"
                         : "system malloc, untuned",
                 mklLine(MklDispatch.codePath(), MklDispatch.state()),
-                MklDispatch.NO_MKL.equals(MklDispatch.codePath()) ? null : MklDispatch.codePath(),
+                MklDispatch.codePath(),
                 System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
     }
 
     /** MKL's code path and why, e.g. "AVX-512 kernels (Intel code paths on this AMD CPU)" ({@link MklDispatch}). */
     static String mklLine(String path, MklDispatch.State state) {
         String why = state.description();
-        if (path == null || MklDispatch.NO_MKL.equals(path)) { // no MKL in this libtorch, or no JNA to ask it with
+        if (path == null) { // no MKL in this libtorch, or no JNA to ask it with
             return state == MklDispatch.State.FAILED ? "unknown (" + why + ")" : "not in this libtorch";
         }
-        if (state == MklDispatch.State.LOADED && path.equals("generic")) {
+        if (state == MklDispatch.State.LOADED && path.equals(MklDispatch.GENERIC)) {
             return "generic kernels (the stub is loaded, but MKL did not take its answer: it had chosen before, or "
                     + "this libtorch binds its own)";
         }

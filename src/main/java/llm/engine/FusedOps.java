@@ -154,9 +154,9 @@ public final class FusedOps {
     /**
      * Whether to take {@link #causalAttention} rather than {@link #maskedAttention} on the CPU: its flash kernel runs
      * its tiles through MKL, so not where MKL runs its generic kernels ({@link MklDispatch}; measured on AMD's AVX-512
-     * path only: Intel CPUs get MKL's vendor paths anyway, and a libtorch without MKL was not measured). At the bench shape
-     * (B 16, 8 heads of 32, T 128; forward + backward) on the AMD EPYC with MKL's AVX-512 path: 7.2 against 10.7 ms on
-     * 2 threads, equal on one; on MKL's generic path 21 against 14.5 ms (bench/RESULTS.md).
+     * path only: Intel CPUs get MKL's vendor paths anyway, and a libtorch without MKL was not measured). At the bench
+     * shape (B 16, 8 heads of 32, T 128; forward + backward) on the AMD EPYC with MKL's AVX-512 path: 7.2 against
+     * 10.7 ms on 2 threads, equal on one; on MKL's generic path 21 against 14.5 ms (bench/RESULTS.md).
      */
     public static boolean flashOnCpu() {
         return flashOnCpu(MklDispatch.codePath());
@@ -164,7 +164,7 @@ public final class FusedOps {
 
     /** @param mklCodePath {@link MklDispatch#codePath} */
     static boolean flashOnCpu(String mklCodePath) {
-        return !"generic".equals(mklCodePath);
+        return !MklDispatch.GENERIC.equals(mklCodePath);
     }
 
     /** Mean cross-entropy of logits (N, V) against int64 targets (N): a scalar in logits' manager. */

@@ -24,8 +24,8 @@ import llm.io.Log;
  * <p>{@link #prepare}, called before libtorch starts ({@link Engines#engine}), writes the stub to an anonymous
  * memory file (or a temporary file), and opens it with {@code RTLD_GLOBAL} through JNA. Only on Linux, x86-64, with
  * an {@code AuthenticAMD} (or Hygon) CPU; {@code LLM_MKL_AMD=0} or {@code -Dllm.mkl.amd=false} turns it off (also
- * {@code false}, {@code no}, {@code off}). Results differ from
- * the generic path's only by float rounding (another summation order inside the products).
+ * {@code false}, {@code no}, {@code off}). Results differ from the generic path's only by float rounding (another
+ * summation order inside the products).
  */
 public final class MklDispatch {
     /** CPU vendors that MKL keeps on its generic path although they run its Intel paths (Hygon: AMD's Zen). */
@@ -39,8 +39,10 @@ public final class MklDispatch {
     private static final int RTLD_NOW = 2;
     private static final int RTLD_NOLOAD = 4;
     private static final int RTLD_GLOBAL = 0x100;
-    /** {@link #codePath} where the loaded libtorch has no MKL (or it cannot be asked). */
-    static final String NO_MKL = "none";
+    /** {@link #codePath} of MKL's generic kernels. */
+    public static final String GENERIC = "generic";
+    /** The cached answer where the loaded libtorch has no MKL (or it cannot be asked); {@link #codePath} says null. */
+    private static final String NO_MKL = "";
 
     /** What {@link #prepare} found or did. */
     public enum State {
@@ -96,13 +98,13 @@ public final class MklDispatch {
 
     /**
      * The code path MKL chose in this process, asked from the loaded libtorch ({@code mkl_serv_cpu_detect}): "AVX-512",
-     * "AVX2", "SSE4.2", "generic", "branch N", or {@value #NO_MKL} where this libtorch has no MKL (or JNA cannot ask
-     * it); null before libtorch is loaded. Asked once, then cached.
+     * "AVX2", "SSE4.2", {@value #GENERIC} or "branch N"; null before libtorch is loaded, or where it has no MKL (or
+     * JNA cannot ask it). Asked once, then cached.
      */
     public static String codePath() {
         String known = codePath;
         if (known != null) {
-            return known;
+            return known.equals(NO_MKL) ? null : known;
         }
         String dir = EnvReport.detectLibtorchDir();
         if (dir == null) {
@@ -117,22 +119,15 @@ public final class MklDispatch {
             codePath = codePathName(branch);
         } catch (LinkageError | RuntimeException e) {
             codePath = NO_MKL;
+            return null;
         }
         return codePath;
-    }
-
-    /**
-     * Whether MKL is known to run its generic kernels in this process (after libtorch loaded): the AMD case when the
-     * stub is off or did not take; false where MKL took a vendor path, or where there is no MKL.
-     */
-    public static boolean genericKernels() {
-        return "generic".equals(codePath());
     }
 
     /** MKL's branch numbers as its kernels are named in libtorch ({@code mkl_blas_<name>_sgemm_kernel...}). */
     static String codePathName(int branch) {
         return switch (branch) {
-            case 0 -> "generic";
+            case 0 -> GENERIC;
             case 3 -> "SSE4.2";
             case 5 -> "AVX2";
             case 7 -> "AVX-512";
@@ -198,7 +193,8 @@ public final class MklDispatch {
             @Override
             Opened open(byte[] bytes) throws IOException {
                 NativeLibrary libc = NativeLibrary.getInstance("c");
-                int fd = libc.getFunction("memfd_create").invokeInt(new Object[] {FILE, MFD_CLOEXEC | MFD_ALLOW_SEALING});
+                int fd = libc.getFunction("memfd_create")
+                        .invokeInt(new Object[] {FILE, MFD_CLOEXEC | MFD_ALLOW_SEALING});
                 if (fd < 0) {
                     throw new IOException("memfd_create failed");
                 }

@@ -17,8 +17,9 @@ public final class TokenText {
 
     /** Adds {@code "text"}, and {@code "bytes"} (0–255 each) when the bytes are not whole UTF-8 characters. */
     public static void add(JsonObject o, byte[] bytes) {
-        o.addProperty("text", new String(bytes, StandardCharsets.UTF_8));
-        if (!isUtf8(bytes)) {
+        String whole = strictUtf8(bytes);
+        o.addProperty("text", whole != null ? whole : new String(bytes, StandardCharsets.UTF_8));
+        if (whole == null) {
             JsonArray raw = new JsonArray();
             for (byte b : bytes) {
                 raw.add(b & 0xff);
@@ -29,12 +30,16 @@ public final class TokenText {
 
     /** Whether {@code bytes} decode as UTF-8 with nothing replaced. */
     public static boolean isUtf8(byte[] bytes) {
+        return strictUtf8(bytes) != null;
+    }
+
+    /** The text of {@code bytes} if they are whole UTF-8 characters, else null (one decoding either way). */
+    private static String strictUtf8(byte[] bytes) {
         try {
-            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes));
-            return true;
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
         } catch (CharacterCodingException e) {
-            return false;
+            return null;
         }
     }
 }

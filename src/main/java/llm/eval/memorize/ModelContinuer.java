@@ -34,8 +34,9 @@ public final class ModelContinuer implements Continuer, AutoCloseable {
     /**
      * Rows × parameters from which it does: below, the Java decoder (one pass over the weights for all rows) is as
      * fast or faster than libtorch's batched products. Measured on the 2-core AMD EPYC with MKL's AVX-512 path
-     * (documents/s, Java against DJL; bench/RESULTS.md; on MKL's generic path DJL is slower still): 1.35M parameters × 8 rows 25.3 / 14.2, × 32 23.1 / 20.2;
-     * 3.3M × 8 30.0 / 17.8, × 32 29.7 / 30.7; 6.8M × 8 18.4 / 13.1, × 32 16.1 / 21.6; 15M × 8 10.2 / 15.7.
+     * (documents/s, Java against DJL; bench/RESULTS.md; on MKL's generic path DJL is slower still): 1.35M parameters
+     * × 8 rows 25.3 / 14.2, × 32 23.1 / 20.2; 3.3M × 8 30.0 / 17.8, × 32 29.7 / 30.7; 6.8M × 8 18.4 / 13.1,
+     * × 32 16.1 / 21.6; 15M × 8 10.2 / 15.7.
      */
     static final double DJL_MIN_ROW_PARAMS = 1e8;
 
@@ -113,8 +114,8 @@ public final class ModelContinuer implements Continuer, AutoCloseable {
             longest = Math.max(longest, p.length);
             rectangular &= p.length == prompts[0].length;
         }
-        Decoder.Impl impl = rectangular && useDjl(b, params, djlMinRowParams) && System.getProperty("llm.decoder") == null
-                ? Decoder.Impl.DJL : Decoder.Impl.AUTO;
+        boolean djl = rectangular && useDjl(b, params, djlMinRowParams) && System.getProperty("llm.decoder") == null;
+        Decoder.Impl impl = djl ? Decoder.Impl.DJL : Decoder.Impl.AUTO;
         Decoder dec = decoder(b, longest + steps - 1, impl);
         float[][] logits = dec.feed(prompts); // (B, V) after each prompt's last token
         int[] next = new int[b];
