@@ -72,7 +72,7 @@ public record TrainingRun(String arch, long params, long nonEmbeddingParams, int
      * @param weight     passes per epoch of the mixture
      * @param documents  documents read (one pass)
      * @param tokens     tokens (one pass, including end-of-text separators)
-     * @param role       "train" or "val"
+     * @param role       "train", "val", or "unused" (a training source too short for one window: 0 tokens)
      */
     public record DataSource(String spec, String path, double weight, long documents, long tokens, String role) {}
 

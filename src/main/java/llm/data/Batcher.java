@@ -235,8 +235,8 @@ public final class Batcher {
             count += (n >= t + 1 ? n / t : 0) * (long) Math.ceil(src.weight());
         }
         if (count > Integer.MAX_VALUE - 8) {
-            throw UserException.runtime("one pass of the data mixture has " + count + " windows, more than a batcher "
-                    + "holds; lower the weights or use a longer --ctx");
+            throw UserException.usage("one pass of the data mixture has " + count + " windows, more than a batcher "
+                    + "holds; lower the --data weights or use a longer --ctx");
         }
         long[] out = new long[(int) count];
         int k = 0;
@@ -260,7 +260,7 @@ public final class Batcher {
         }
         long[] order = k == out.length ? out : java.util.Arrays.copyOf(out, k);
         if (order.length == 0) {
-            throw UserException.runtime("a pass of the data mixture holds no windows (weights too small?)");
+            throw UserException.usage("a pass of the data mixture holds no windows: raise the --data weights");
         }
         SplittableRandom r = new SplittableRandom(mix(seed, e, -1, -1));
         for (int i = order.length - 1; i > 0; i--) {

@@ -11,8 +11,25 @@ import llm.compute.TrainingRun;
  * @param sources   the sources in --data order
  * @param val       validation tokens: the held-out parts of all sources (or --val-data), one after the other
  * @param separator the end-of-text id that follows every document
+ * @param context   the training context T ({@link #forContext}); 0 while unknown. A source with fewer than T + 1
+ *                  training tokens gives no window: the {@link Batcher} skips it (with a warning), and so do
+ *                  {@link #tokensPerPass()} and {@link #describe}
  */
-public record Corpus(List<Source> sources, Tokens val, int separator) {
+public record Corpus(List<Source> sources, Tokens val, int separator, int context) {
+
+    public Corpus(List<Source> sources, Tokens val, int separator) {
+        this(sources, val, separator, 0);
+    }
+
+    /** This corpus for training with context {@code t}: sources too short for one window count as unused. */
+    public Corpus forContext(int t) {
+        return new Corpus(sources, val, separator, t);
+    }
+
+    /** Does {@code s} give at least one training window (always true while the context is unknown)? */
+    public boolean used(Source s) {
+        return context <= 0 || s.train().size() >= context + 1L;
+    }
 
     /**
      * One source.
@@ -39,11 +56,13 @@ public record Corpus(List<Source> sources, Tokens val, int separator) {
         return out;
     }
 
-    /** Training tokens in one pass of the mixture: Σ weight × tokens. */
+    /** Training tokens in one pass of the mixture: Σ weight × tokens over the sources used. */
     public double tokensPerPass() {
         double t = 0;
         for (Source s : sources) {
-            t += s.spec().weight() * s.train().size();
+            if (used(s)) {
+                t += s.spec().weight() * s.train().size();
+            }
         }
         return t;
     }
@@ -55,15 +74,19 @@ public record Corpus(List<Source> sources, Tokens val, int separator) {
             parts.add(s.train());
             parts.add(s.val());
         }
-        return new Corpus(sources, Tokens.concat(parts), separator);
+        return new Corpus(sources, Tokens.concat(parts), separator, context);
     }
 
-    /** The mixture as training.json records it. */
+    /**
+     * The mixture as training.json records it; a source too short for one window ({@link #used}) has role
+     * {@code "unused"} and 0 documents and tokens.
+     */
     public List<TrainingRun.DataSource> describe(String role) {
         List<TrainingRun.DataSource> out = new ArrayList<>();
         for (Source s : sources) {
+            boolean used = used(s);
             out.add(new TrainingRun.DataSource(s.spec().spec(), s.spec().path().toString(), s.spec().weight(),
-                    s.documents() - s.valDocuments(), s.train().size(), role));
+                    used ? s.documents() - s.valDocuments() : 0, used ? s.train().size() : 0, used ? role : "unused"));
         }
         return out;
     }

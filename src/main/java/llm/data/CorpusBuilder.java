@@ -1,11 +1,15 @@
 package llm.data;
 
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import llm.UserException;
+import llm.io.Inputs;
 import llm.io.Log;
 import llm.tokenizer.Tokenizer;
 
@@ -13,8 +17,10 @@ import llm.tokenizer.Tokenizer;
  * Reads and tokenizes {@code --data} sources into a {@link Corpus}: text through {@link CorpusReader} and the
  * tokenizer (every document followed by the separator, the tokenizer's end-of-text id, as GPT-2's training data and
  * {@code llm tokenize --eos} do),
- * token shards as they are. Memory stays bounded when a shard directory is given: tokens go to shards of
- * {@link TokenWriter#DEFAULT_SHARD_TOKENS} there, and are read back from disk.
+ * token shards as they are (a compressed shard, or one on stdin or a pipe, is first copied out to the shard
+ * directory). Memory stays bounded when a shard directory is given: tokens go to shards of
+ * {@link TokenWriter#DEFAULT_SHARD_TOKENS} there, and are read back from disk. Each source is read once, so
+ * {@code -} (stdin), pipes and process substitutions work, compressed or not.
  */
 public final class CorpusBuilder {
     private final Tokenizer tokenizer;
@@ -24,6 +30,7 @@ public final class CorpusBuilder {
     private final Path shardDir;
     private int shardTokens = TokenWriter.DEFAULT_SHARD_TOKENS;
     private String label = "data";
+    private final List<Path> excluded = new ArrayList<>();
 
     /**
      * @param separator the id put after every document (usually {@link #endOfText(Tokenizer)})
@@ -60,6 +67,26 @@ public final class CorpusBuilder {
         return this;
     }
 
+    /**
+     * Leave the directory tree {@code dir} out when a {@code --data} directory is walked (compared by real path):
+     * {@code llm train} excludes its {@code --out} directory, which may lie inside the data directory. The shard
+     * directory is always left out. A {@code --data} directory inside {@code dir} is a usage error.
+     */
+    public CorpusBuilder excluding(Path dir) {
+        if (dir != null) {
+            excluded.add(dir);
+        }
+        return this;
+    }
+
+    private CorpusReader reader() {
+        List<Path> dirs = new ArrayList<>(excluded);
+        if (shardDir != null) {
+            dirs.add(shardDir);
+        }
+        return new CorpusReader(options).excluding(dirs);
+    }
+
     public Corpus build(List<DataSpec> specs) {
         if (specs.isEmpty()) {
             throw UserException.usage("no training data: give --data PATH[:WEIGHT]");
@@ -77,12 +104,27 @@ public final class CorpusBuilder {
     private Corpus.Source source(DataSpec spec, int index) {
         long t0 = System.nanoTime();
         Path path = spec.path();
-        if (!Files.exists(path)) {
-            throw UserException.runtime(path + ": no such file or directory");
-        }
-        Corpus.Source s = shards(spec);
-        if (s == null) {
-            s = text(spec, index);
+        CorpusReader.checkExists(path);
+        CorpusReader reader = reader();
+        Corpus.Source s;
+        if (Files.isDirectory(path)) {
+            List<Path> files = reader.files(path);
+            s = shardDirectory(spec, files, index);
+            if (s == null) {
+                s = text(spec, index, reader, files, null);
+            }
+        } else if (!CorpusReader.isStdin(path) && Files.isRegularFile(path) && TokenShard.isShardFile(path)) {
+            s = shards(spec, List.of(path), index);
+        } else {
+            // Opened once: stdin, a pipe or a process substitution cannot be read again, so the format is told from
+            // the (decompressed) first bytes of this one stream.
+            String name = path.toString();
+            try (InputStream in = new BufferedInputStream(Inputs.open(name), 1 << 16)) {
+                s = CorpusReader.isShard(in) ? shardSource(spec, List.of(spill(in, name, index, 0)))
+                        : text(spec, index, reader, List.of(path), in);
+            } catch (IOException | java.io.UncheckedIOException e) {
+                throw UserException.runtime(Inputs.displayName(name) + ": cannot read: " + Inputs.reason(e), e);
+            }
         }
         Log.info("%s: %s: %s%,d tokens%s (%.1f s)", label, spec, s.documents() > 0 ? String.format(Locale.ROOT,
                 "%,d document%s, ", s.documents(), s.documents() == 1 ? "" : "s") : "", s.tokens(),
@@ -91,53 +133,135 @@ public final class CorpusBuilder {
         return s;
     }
 
-    /** A token shard, or a directory holding only shards; null when the source is text. */
-    private Corpus.Source shards(DataSpec spec) {
-        Path path = spec.path();
-        List<Path> files;
-        if (Files.isDirectory(path)) {
-            files = CorpusReader.listFiles(path);
-            long n = files.stream().filter(TokenShard::isShardFile).count();
-            if (n == 0) {
-                return null;
-            }
-            if (n != files.size()) {
-                throw UserException.runtime(path + ": mixes token shards and other files; give shards and text as "
-                        + "separate --data sources");
-            }
-        } else if (TokenShard.isShardFile(path)) {
-            files = List.of(path);
-        } else {
+    /** The shards of a directory that holds only shards (compressed or not); null when it holds none. */
+    private Corpus.Source shardDirectory(DataSpec spec, List<Path> files, int index) {
+        long n = files.stream().filter(CorpusBuilder::isShardName).count();
+        if (n == 0) {
             return null;
         }
-        List<Tokens> parts = new ArrayList<>();
+        if (n != files.size()) {
+            throw UserException.runtime(spec.path() + ": mixes token shards and other files; give shards and text as "
+                    + "separate --data sources");
+        }
+        return shards(spec, files, index);
+    }
+
+    /** A token shard by its magic or its name ({@code .bin}, possibly with a compression suffix). */
+    private static boolean isShardName(Path f) {
+        return TokenShard.isShardFile(f) || CorpusReader.baseName(f.getFileName().toString()).endsWith(".bin");
+    }
+
+    /** Token shard files: read in place, or — compressed — decompressed into the shard directory first. */
+    private Corpus.Source shards(DataSpec spec, List<Path> files, int index) {
+        List<Shard> parts = new ArrayList<>();
+        int k = 0;
         for (Path f : files) {
-            ShardTokens t = ShardTokens.open(f);
+            if (TokenShard.isShard(f) || !isCompressed(f)) {
+                // read in place; a damaged .bin fails here as a shard: "not a token shard (magic ...)"
+                parts.add(new Shard(ShardTokens.open(f), f.toString()));
+                continue;
+            }
+            try (InputStream in = Inputs.open(f.toString())) {
+                parts.add(spill(in, f.toString(), index, k++));
+            } catch (IOException | java.io.UncheckedIOException e) {
+                throw UserException.runtime(f + ": cannot read: " + Inputs.reason(e), e);
+            }
+        }
+        return shardSource(spec, parts);
+    }
+
+    private static boolean isCompressed(Path f) {
+        try (BufferedInputStream in = new BufferedInputStream(Files.newInputStream(f), 64)) {
+            return Inputs.isCompressed(in);
+        } catch (IOException e) {
+            return false; // then it fails where it is opened, with the reason
+        }
+    }
+
+    /**
+     * The shard that {@code in} holds (decompressed, at its start): copied to a file of the shard directory (a
+     * temporary file without one, deleted at exit), as the batcher reads shards by position.
+     */
+    private Shard spill(InputStream in, String name, int index, int k) throws IOException {
+        byte[] head = in.readNBytes(TokenShard.HEADER_BYTES);
+        int[] h = TokenShard.parseHeader(head, Inputs.displayName(name));
+        long body = (long) h[2] * (h[1] == TokenShard.VERSION_U16 ? 2 : 4);
+        Path file;
+        if (shardDir != null) {
+            Files.createDirectories(shardDir);
+            file = shardDir.resolve(String.format(Locale.ROOT, "src%02d_shard_%06d.bin", index, k));
+        } else {
+            file = Files.createTempFile("llm-shard-", ".bin");
+            file.toFile().deleteOnExit();
+        }
+        long copied;
+        try (llm.io.AtomicFile out = new llm.io.AtomicFile(file)) {
+            out.stream().write(head);
+            copied = copy(in, out.stream(), body);
+            if (copied == body) {
+                out.commit();
+            }
+        }
+        if (copied < body) {
+            throw UserException.runtime(Inputs.displayName(name) + ": truncated token shard: header says " + h[2]
+                    + " tokens, found " + copied / (body / Math.max(1, h[2])));
+        }
+        Log.debug("data: %s: decompressed the token shard into %s", Inputs.displayName(name), file);
+        return new Shard(ShardTokens.open(file), Inputs.displayName(name));
+    }
+
+    private static long copy(InputStream in, java.io.OutputStream out, long limit) throws IOException {
+        byte[] buf = new byte[1 << 16];
+        long done = 0;
+        while (done < limit) {
+            int n = in.read(buf, 0, (int) Math.min(buf.length, limit - done));
+            if (n < 0) {
+                break;
+            }
+            out.write(buf, 0, n);
+            done += n;
+        }
+        return done;
+    }
+
+    /** An open shard and the name errors give it (the user's file, not the decompressed copy). */
+    private record Shard(ShardTokens tokens, String name) {}
+
+    private Corpus.Source shardSource(DataSpec spec, List<Shard> parts) {
+        for (Shard p : parts) {
+            ShardTokens t = p.tokens();
             if (t.width() == 2 && tokenizer.vocabSize() > 65536) {
-                t.close();
-                throw UserException.runtime(f + ": a uint16 token shard cannot hold the ids of a "
+                closeAll(parts);
+                throw UserException.runtime(p.name() + ": a uint16 token shard cannot hold the ids of a "
                         + tokenizer.vocabSize() + "-token vocabulary (it was made with another tokenizer)");
             }
             int max = t.maxId();
             if (max >= tokenizer.vocabSize()) {
-                t.close();
-                throw UserException.runtime(f + ": token id " + max + " is outside the tokenizer's vocabulary ("
+                closeAll(parts);
+                throw UserException.runtime(p.name() + ": token id " + max + " is outside the tokenizer's vocabulary ("
                         + tokenizer.vocabSize() + " tokens): was it made with another tokenizer?");
             }
-            parts.add(t);
         }
-        Tokens all = Tokens.concat(parts);
+        Tokens all = Tokens.concat(parts.stream().map(p -> (Tokens) p.tokens()).toList());
         if (all.size() == 0) {
-            throw UserException.runtime(path + ": the token shards are empty");
+            throw UserException.runtime(Inputs.displayName(spec.name()) + ": the token shards are empty");
         }
         long cut = split.cut(all.size());
         return new Corpus.Source(spec, all.range(0, cut), all.range(cut, all.size()), 0, 0, 0);
     }
 
-    private Corpus.Source text(DataSpec spec, int index) {
+    private static void closeAll(List<Shard> parts) {
+        parts.forEach(p -> p.tokens().close());
+    }
+
+    /**
+     * Text {@code files} (one of them, or a directory's), tokenized, or reused from the shard directory when an earlier
+     * run tokenized the same inputs; {@code open}: the single file's stream, already open (stdin cannot be reopened).
+     */
+    private Corpus.Source text(DataSpec spec, int index, CorpusReader reader, List<Path> files, InputStream open) {
         String prefix = String.format(Locale.ROOT, "src%02d", index);
         Path dir = shardDir;
-        String key = dir == null ? null : cacheKey(spec);
+        String key = dir == null ? null : cacheKey(files);
         if (key != null) {
             Corpus.Source cached = cached(spec, dir.resolve(prefix + ".json"), key);
             if (cached != null) {
@@ -145,16 +269,26 @@ public final class CorpusBuilder {
             }
             try {
                 Files.deleteIfExists(dir.resolve(prefix + ".json")); // stale until the new shards are complete
-            } catch (java.io.IOException e) {
-                throw UserException.runtime(dir.resolve(prefix + ".json") + ": cannot remove: " + e.getMessage());
+            } catch (IOException e) {
+                throw UserException.runtime(dir.resolve(prefix + ".json") + ": cannot remove: " + Inputs.reason(e));
             }
         }
         try (TokenWriter train = new TokenWriter(dir, prefix + "_train", tokenizer.vocabSize(), shardTokens);
                 TokenWriter held = new TokenWriter(dir, prefix + "_val", tokenizer.vocabSize(), shardTokens)) {
             Sink sink = new Sink(train, held);
-            new CorpusReader(options).read(spec.path(), sink);
+            if (open != null) {
+                try {
+                    reader.readStream(open, spec.path().toString(), sink);
+                } catch (IOException e) {
+                    throw UserException.runtime(Inputs.displayName(spec.path().toString()) + ": cannot read: "
+                            + Inputs.reason(e), e);
+                }
+            } else {
+                reader.read(files, sink);
+            }
             if (sink.documents == 0) {
-                throw UserException.runtime(spec.path() + ": no documents (empty, or only blank lines)");
+                throw UserException.runtime(Inputs.displayName(spec.path().toString())
+                        + ": no documents (empty, or only blank lines)");
             }
             Tokens t = train.finish();
             Tokens v = held.finish();
@@ -188,18 +322,20 @@ public final class CorpusBuilder {
     }
 
     /**
-     * The inputs' identity: each file's path, size and modification time, the tokenizer (name, vocabulary, separator
+     * The inputs' identity (null for stdin or a pipe, read afresh every time): each file's path, size and modification time, the tokenizer (name, vocabulary, separator
      * and the ids of a probe text), the reader options and the split.
      */
-    private String cacheKey(DataSpec spec) {
+    private String cacheKey(List<Path> files) {
         StringBuilder k = new StringBuilder();
-        List<Path> files = Files.isDirectory(spec.path()) ? CorpusReader.listFiles(spec.path()) : List.of(spec.path());
         try {
             for (Path f : files) {
+                if (CorpusReader.isStdin(f) || !Files.isRegularFile(f)) {
+                    return null; // stdin or a pipe: its content is known only by reading it
+                }
                 k.append(f.toAbsolutePath()).append(' ').append(Files.size(f)).append(' ')
                         .append(Files.getLastModifiedTime(f).toMillis()).append('\n');
             }
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return null;
         }
         k.append(tokenizer.name()).append(' ').append(tokenizer.vocabSize()).append(' ').append(separator).append(' ')
@@ -239,7 +375,7 @@ public final class CorpusBuilder {
         try {
             llm.io.AtomicFile.writeString(file, GSON.toJson(m) + "\n");
         } catch (java.io.IOException e) {
-            Log.warn("%s: cannot write: %s", file, e.getMessage());
+            Log.warn("%s: cannot write: %s", file, Inputs.reason(e));
         }
     }
 

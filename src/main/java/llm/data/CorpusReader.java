@@ -8,17 +8,13 @@ import java.io.BufferedReader;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.Reader;
 import java.io.UncheckedIOException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Stream;
 import llm.UserException;
 import llm.io.Inputs;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -28,39 +24,82 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  * Reads text corpora into a {@link DocumentSink}, streaming: plain text (cut into documents per
  * {@link CorpusOptions.Split}), JSON Lines (one document per line, its {@code textField}), tar archives of such files,
  * directories of them (recursively, in name order, hidden files skipped) — each possibly compressed
- * (gz/bz2/xz/zst, detected by content). Text is UTF-8; malformed bytes become U+FFFD.
+ * (gz/bz2/xz/zst, detected by content). {@code -} is stdin; stdin, pipes and process substitutions are read in one
+ * pass, their format told from their first bytes without reading them again. Text is UTF-8; ill-formed bytes become
+ * U+FFFD, with one warning per file or archive member that says how many.
  *
  * <p>Plain-text documents are trimmed of blank lines at their start and end and of their final line break.
  * Token shards are not text: {@link CorpusBuilder} opens them.
  */
 public final class CorpusReader {
     private final CorpusOptions options;
+    private final List<Path> excluded;
+    private final boolean warnInvalidUtf8;
 
     public CorpusReader(CorpusOptions options) {
-        this.options = options;
+        this(options, List.of(), true);
     }
 
-    /** Read a file, directory or archive into {@code sink}. */
-    public void read(Path path, DocumentSink sink) {
-        if (Files.isDirectory(path)) {
-            for (Path f : listFiles(path)) {
-                readFile(f, sink);
+    private CorpusReader(CorpusOptions options, List<Path> excluded, boolean warnInvalidUtf8) {
+        this.options = options;
+        this.excluded = List.copyOf(excluded);
+        this.warnInvalidUtf8 = warnInvalidUtf8;
+    }
+
+    /**
+     * This reader, skipping the directory trees {@code dirs} (null entries ignored) when it walks a directory: a run's
+     * own output directory inside its data directory. A directory given to read that lies inside one of them is a
+     * usage error.
+     */
+    public CorpusReader excluding(java.util.Collection<Path> dirs) {
+        List<Path> all = new ArrayList<>(excluded);
+        for (Path d : dirs) {
+            if (d != null) {
+                all.add(d);
             }
-        } else if (Files.exists(path)) {
-            readFile(path, sink);
-        } else {
-            throw UserException.runtime(path + ": no such file or directory");
+        }
+        return new CorpusReader(options, all, warnInvalidUtf8);
+    }
+
+    /** This reader without the warnings about invalid UTF-8 (for a second pass over text already warned about). */
+    CorpusReader quiet() {
+        return new CorpusReader(options, excluded, false);
+    }
+
+    /** Is {@code path} standard input ({@code -})? */
+    static boolean isStdin(Path path) {
+        return Inputs.STDIN.equals(path.toString());
+    }
+
+    /** Fail unless {@code path} can be read: stdin, or something that exists (a broken link says so). */
+    static void checkExists(Path path) {
+        if (isStdin(path) || Files.exists(path)) {
+            return;
+        }
+        throw UserException.runtime(path + ": " + (Files.isSymbolicLink(path)
+                ? "broken symbolic link (its target does not exist)" : "no such file or directory"));
+    }
+
+    /** Read a file, directory or archive ({@code -}: stdin) into {@code sink}. */
+    public void read(Path path, DocumentSink sink) {
+        checkExists(path);
+        read(Files.isDirectory(path) ? files(path) : List.of(path), sink);
+    }
+
+    /** Read files (each possibly an archive; {@code -}: stdin) into {@code sink}, in order. */
+    void read(List<Path> files, DocumentSink sink) {
+        for (Path f : files) {
+            readFile(f, sink, false);
         }
     }
 
     /**
      * The text of {@code path}'s documents, piece by piece, skipping token shards (which hold no text): for training a
-     * tokenizer on the training data.
+     * tokenizer on the training data (without warnings about invalid UTF-8: the data pass gives them). Stdin or a
+     * pipe is consumed: to read it again later, call {@link Inputs#replayable} first.
      */
     public void readText(Path path, java.util.function.Consumer<String> text) {
-        if (!Files.exists(path)) {
-            throw UserException.runtime(path + ": no such file or directory");
-        }
+        checkExists(path);
         DocumentSink sink = new DocumentSink() {
             @Override
             public void start(String name) {
@@ -75,9 +114,10 @@ public final class CorpusReader {
             public void end() {
             }
         };
-        for (Path f : Files.isDirectory(path) ? listFiles(path) : List.of(path)) {
-            if (!TokenShard.isShardFile(f)) {
-                readFile(f, sink);
+        CorpusReader quiet = quiet(); // the data pass that follows warns about invalid UTF-8
+        for (Path f : Files.isDirectory(path) ? files(path) : List.of(path)) {
+            if (!(Files.isRegularFile(f) && TokenShard.isShardFile(f))) {
+                quiet.readFile(f, sink, true);
             }
         }
     }
@@ -108,14 +148,73 @@ public final class CorpusReader {
 
     /** The regular, non-hidden files under {@code dir}, recursively, sorted by path. */
     public static List<Path> listFiles(Path dir) {
-        try (Stream<Path> s = Files.walk(dir)) {
-            List<Path> files = new ArrayList<>(s.filter(Files::isRegularFile)
-                    .filter(p -> !hidden(dir.relativize(p)))
-                    .sorted()
-                    .toList());
-            return files;
+        return listFiles(dir, List.of());
+    }
+
+    /** The files of directory {@code dir} this reader reads ({@link #listFiles(Path, java.util.Collection)}). */
+    List<Path> files(Path dir) {
+        return listFiles(dir, excluded);
+    }
+
+    /**
+     * The regular, non-hidden files under {@code dir}, recursively, sorted by path, leaving out the directory trees
+     * {@code excluded} (compared by real path). A broken symbolic link is skipped with a warning that names it; a
+     * {@code dir} inside an excluded tree is a usage error.
+     */
+    public static List<Path> listFiles(Path dir, java.util.Collection<Path> excluded) {
+        List<Path> skip = excluded.stream().filter(java.util.Objects::nonNull).map(CorpusReader::real).toList();
+        Path root = real(dir);
+        for (Path x : skip) {
+            if (root.startsWith(x)) {
+                throw UserException.usage(dir + ": is " + (root.equals(x) ? "the --out directory" : "inside the --out"
+                        + " directory " + x) + ", so the run's own files would be read as training data: choose an"
+                        + " --out elsewhere (a new directory inside " + dir + " is fine)");
+            }
+        }
+        List<Path> files = new ArrayList<>();
+        try {
+            Files.walkFileTree(dir, new java.nio.file.SimpleFileVisitor<>() {
+                @Override
+                public java.nio.file.FileVisitResult preVisitDirectory(Path d,
+                        java.nio.file.attribute.BasicFileAttributes attrs) {
+                    if (!d.equals(dir) && (hidden(dir.relativize(d)) || !skip.isEmpty() && skip.contains(real(d)))) {
+                        return java.nio.file.FileVisitResult.SKIP_SUBTREE;
+                    }
+                    return java.nio.file.FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public java.nio.file.FileVisitResult visitFile(Path f,
+                        java.nio.file.attribute.BasicFileAttributes attrs) {
+                    if (hidden(dir.relativize(f))) {
+                        return java.nio.file.FileVisitResult.CONTINUE;
+                    }
+                    if (Files.isRegularFile(f)) { // follows a link to a file
+                        files.add(f);
+                    } else if (attrs.isSymbolicLink() && !Files.exists(f)) {
+                        llm.io.Log.warn("%s: broken symbolic link (its target does not exist): skipped", f);
+                    }
+                    return java.nio.file.FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public java.nio.file.FileVisitResult visitFileFailed(Path f, IOException e) throws IOException {
+                    throw e;
+                }
+            });
         } catch (IOException | UncheckedIOException e) {
-            throw UserException.runtime(dir + ": cannot list directory: " + e.getMessage());
+            throw UserException.runtime(dir + ": cannot list directory: " + Inputs.reason(e));
+        }
+        files.sort(null);
+        return files;
+    }
+
+    /** The real path when it exists, else the absolute, normalized one. */
+    static Path real(Path p) {
+        try {
+            return p.toRealPath();
+        } catch (IOException e) {
+            return p.toAbsolutePath().normalize();
         }
     }
 
@@ -128,13 +227,26 @@ public final class CorpusReader {
         return false;
     }
 
-    private void readFile(Path file, DocumentSink sink) {
+    /** Read one file, once (stdin and pipes cannot be read twice); {@code skipShards}: pass over token shards. */
+    private void readFile(Path file, DocumentSink sink, boolean skipShards) {
         String name = file.toString();
-        try (InputStream in = Inputs.open(name)) {
+        try (InputStream in = new BufferedInputStream(Inputs.open(name), 1 << 16)) {
+            if (skipShards && isShard(in)) {
+                return;
+            }
             readStream(in, name, sink);
-        } catch (IOException e) {
-            throw UserException.runtime(name + ": cannot read: " + e.getMessage(), e);
+        } catch (IOException | UncheckedIOException e) {
+            throw UserException.runtime(Inputs.displayName(name) + ": cannot read: " + Inputs.reason(e), e);
         }
+    }
+
+    /** Whether {@code in} (a mark-supporting stream, not consumed) starts with a token shard's magic. */
+    static boolean isShard(InputStream in) throws IOException {
+        in.mark(4);
+        byte[] head = in.readNBytes(4);
+        in.reset();
+        return head.length == 4 && (head[0] & 0xFF | (head[1] & 0xFF) << 8 | (head[2] & 0xFF) << 16
+                | (head[3] & 0xFF) << 24) == TokenShard.MAGIC;
     }
 
     /** Read one (already decompressed or not) stream; {@code name} decides JSON Lines vs text and names errors. */
@@ -147,10 +259,9 @@ public final class CorpusReader {
             readTar(in, name, sink);
             return;
         }
-        if (head.length >= 4 && (head[0] & 0xFF | (head[1] & 0xFF) << 8 | (head[2] & 0xFF) << 16
-                | (head[3] & 0xFF) << 24) == TokenShard.MAGIC) {
-            throw UserException.runtime(name + ": is a token shard; give shards as their own --data source, not "
-                    + "inside an archive or among text files");
+        if (isShard(in)) {
+            throw UserException.runtime(name + ": is a token shard; give shards as their own --data source (a file or"
+                    + " a directory of shards, compressed or not), not inside an archive or among text files");
         }
         String base = baseName(name);
         if (base.endsWith(".jsonl") || base.endsWith(".ndjson") || base.endsWith(".json")) {
@@ -188,7 +299,7 @@ public final class CorpusReader {
             try {
                 e = tar.getNextEntry();
             } catch (IOException ex) {
-                throw UserException.runtime(name + ": unreadable tar archive: " + ex.getMessage(), ex);
+                throw UserException.runtime(name + ": unreadable tar archive: " + Inputs.reason(ex), ex);
             }
             if (e == null) {
                 break;
@@ -211,7 +322,7 @@ public final class CorpusReader {
             } catch (UserException ex) {
                 throw ex;
             } catch (IOException | UncheckedIOException ex) {
-                throw UserException.runtime(memberName + ": unreadable archive member: " + ex.getMessage(), ex);
+                throw UserException.runtime(memberName + ": unreadable archive member: " + Inputs.reason(ex), ex);
             }
         }
         if (members == 0) {
@@ -228,13 +339,18 @@ public final class CorpusReader {
         return false;
     }
 
-    private static Reader utf8(InputStream in) {
-        return new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE));
+    /** Say how many ill-formed UTF-8 sequences of {@code name} became U+FFFD (as {@code llm tokenize} does). */
+    private void warnMalformed(String name, Utf8Reader r) {
+        long n = r.malformed();
+        if (n > 0 && warnInvalidUtf8) {
+            llm.io.Log.warn("%s: %d invalid UTF-8 sequence%s replaced with U+FFFD", Inputs.displayName(name), n,
+                    n == 1 ? "" : "s");
+        }
     }
 
     private void readJsonl(InputStream in, String name, DocumentSink sink) throws IOException {
-        BufferedReader r = new BufferedReader(utf8(in), 1 << 16);
+        Utf8Reader utf8 = new Utf8Reader(in);
+        BufferedReader r = new BufferedReader(utf8, 1 << 16);
         long lineNo = 0;
         for (String line; (line = readLine(r, name)) != null; ) {
             lineNo++;
@@ -255,9 +371,13 @@ public final class CorpusReader {
                 throw UserException.runtime(name + ":" + lineNo + ": not valid JSON ("
                         + llm.io.JsonProblem.describe(ex) + ")");
             }
-            if (field == null || field.isJsonNull()) {
+            if (field == null) {
                 throw UserException.runtime(name + ":" + lineNo + ": no \"" + options.textField()
                         + "\" field (choose the field with --text-field)");
+            }
+            if (field.isJsonNull()) {
+                throw UserException.runtime(name + ":" + lineNo + ": field \"" + options.textField() + "\" is null, not"
+                        + " a string");
             }
             if (!field.isJsonPrimitive() || !field.getAsJsonPrimitive().isString()) {
                 throw UserException.runtime(name + ":" + lineNo + ": field \"" + options.textField() + "\" is not a string");
@@ -270,13 +390,14 @@ public final class CorpusReader {
             emitChunked(text, sink);
             sink.end();
         }
+        warnMalformed(name, utf8);
     }
 
     private static String readLine(BufferedReader r, String name) throws IOException {
         try {
             return r.readLine();
         } catch (IOException e) {
-            throw UserException.runtime(name + ": cannot read: " + e.getMessage(), e);
+            throw UserException.runtime(Inputs.displayName(name) + ": cannot read: " + Inputs.reason(e), e);
         }
     }
 
@@ -300,7 +421,7 @@ public final class CorpusReader {
 
     private void readText(InputStream in, String name, DocumentSink sink) throws IOException {
         TextDocs docs = new TextDocs(name, sink, options);
-        Reader r = utf8(in);
+        Utf8Reader r = new Utf8Reader(in);
         char[] buf = new char[1 << 15];
         StringBuilder line = new StringBuilder();
         boolean first = true;
@@ -334,13 +455,14 @@ public final class CorpusReader {
             docs.line(line, "");
         }
         docs.finish();
+        warnMalformed(name, r);
     }
 
     private static int read(Reader r, char[] buf, String name) {
         try {
             return r.read(buf);
         } catch (IOException e) {
-            throw UserException.runtime(name + ": cannot read: " + e.getMessage(), e);
+            throw UserException.runtime(Inputs.displayName(name) + ": cannot read: " + Inputs.reason(e), e);
         }
     }
 

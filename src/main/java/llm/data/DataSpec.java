@@ -11,15 +11,23 @@ import llm.UserException;
  * the mixture: {@code wiki.txt:10} upsamples, {@code web.jsonl:0.5} sees half of its windows per pass.
  *
  * <p>A path that exists as given wins over the {@code :WEIGHT} reading, so {@code a:1.txt} is a file name when
- * such a file exists.
+ * such a file exists. PATH {@code -} is stdin.
  */
 public record DataSpec(String spec, Path path, double weight) {
+    /** The largest weight: a million passes of a source per pass of the mixture. */
+    public static final double MAX_WEIGHT = 1e6;
+
+    private static final java.util.regex.Pattern NUMBER =
+            java.util.regex.Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
 
     public DataSpec {
-        if (!(weight > 0) || !Double.isFinite(weight)) {
-            throw UserException.usage("--data " + spec + ": the weight must be a number greater than 0");
+        if (!(weight > 0 && weight <= MAX_WEIGHT)) {
+            throw UserException.usage("--data " + spec + ": " + WEIGHT_RANGE + ", not " + weight);
         }
     }
+
+    private static final String WEIGHT_RANGE = String.format(Locale.ROOT, "the weight must be a number greater than 0"
+            + " and at most %,d (passes of the source per pass of the mixture)", (long) MAX_WEIGHT);
 
     public static DataSpec parse(String spec) {
         return parse(spec, "--data");
@@ -36,15 +44,13 @@ public record DataSpec(String spec, Path path, double weight) {
         }
         String w = spec.substring(colon + 1);
         String p = spec.substring(0, colon);
-        double weight;
-        try {
-            weight = Double.parseDouble(w);
-        } catch (NumberFormatException e) {
+        if (!NUMBER.matcher(w).matches()) {
             throw UserException.usage(flag + " " + spec + ": weight '" + w + "' is not a number (expected PATH[:WEIGHT], "
                     + "e.g. wiki.txt:10)");
         }
-        if (!(weight > 0) || !Double.isFinite(weight)) {
-            throw UserException.usage(flag + " " + spec + ": the weight must be a number greater than 0, not " + w);
+        double weight = Double.parseDouble(w);
+        if (!(weight > 0 && weight <= MAX_WEIGHT)) {
+            throw UserException.usage(flag + " " + spec + ": " + WEIGHT_RANGE + ", not " + w);
         }
         return new DataSpec(spec, Path.of(p), weight);
     }

@@ -1,51 +1,157 @@
 package llm.io;
 
 import java.io.BufferedInputStream;
+import java.io.EOFException;
 import java.io.FileNotFoundException;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import llm.UserException;
 import org.apache.commons.compress.compressors.CompressorException;
 import org.apache.commons.compress.compressors.CompressorStreamFactory;
 
-/** Opens inputs named on the command line: {@code -} is stdin; .gz/.bz2/.xz/.zst are decompressed by content. */
+/**
+ * Opens inputs named on the command line: {@code -} is stdin; .gz/.bz2/.xz/.zst are decompressed by content.
+ *
+ * <p>Stdin, pipes and process substitutions ({@code <(cmd)}, {@code /dev/fd/N}) can be read once only: every format
+ * check here looks at their first bytes through a buffer ({@code mark}/{@code reset}), never by opening them again.
+ * A reader that needs two passes over such an input asks for {@link #replayable} first, which keeps a copy in a
+ * temporary file (deleted at exit) that later {@link #open} calls of the same name read instead.
+ */
 public final class Inputs {
+    /** The name that means standard input. */
+    public static final String STDIN = "-";
+
     /** Whether stdin (and stdout) are a terminal; replaced by tests. */
     static java.util.function.BooleanSupplier stdinIsTerminal = () -> System.console() != null;
+
+    /** Copies of one-pass inputs, by name and identity (System.in, or the pipe's file key). */
+    private record SpoolKey(String name, Object identity) {}
+
+    private static final Map<SpoolKey, Path> SPOOLS = new ConcurrentHashMap<>();
 
     private Inputs() {}
 
     /** Open {@code name} ("-" for stdin), decompressing when the content is compressed. */
     public static InputStream open(String name) {
-        InputStream raw;
-        if ("-".equals(name)) {
+        return decompressed(new BufferedInputStream(openRaw(name), 1 << 16), name);
+    }
+
+    /** The bytes of {@code name} as stored (not decompressed): a kept copy when {@link #replayable} made one. */
+    private static InputStream openRaw(String name) {
+        Path copy = isStream(name) ? SPOOLS.get(spoolKey(name)) : null;
+        if (copy != null) {
+            try {
+                return Files.newInputStream(copy);
+            } catch (IOException e) {
+                throw UserException.runtime(name + ": cannot read its copy " + copy + ": " + reason(e));
+            }
+        }
+        if (STDIN.equals(name)) {
             if (stdinIsTerminal.getAsBoolean()) { // else a first-time user sees a command that seems to hang
                 Log.info("reading stdin from the terminal (Ctrl-D to end)");
             }
             // not closed with the stream: a second '-' then reads the end of input, as `cat - -` does, instead of
             // failing on a closed stream
-            raw = new java.io.FilterInputStream(System.in) {
+            return new FilterInputStream(System.in) {
                 @Override
                 public void close() {}
             };
-        } else {
-            Path p = Path.of(name);
-            if (Files.isDirectory(p)) {
-                throw UserException.runtime(name + ": is a directory");
-            }
-            try {
-                // Pipes and process substitutions (/dev/fd/N) are not seekable: read them as plain streams.
-                raw = Files.isRegularFile(p) ? Files.newInputStream(p) : new java.io.FileInputStream(p.toFile());
-            } catch (NoSuchFileException | FileNotFoundException e) {
-                throw UserException.runtime(name + ": no such file");
-            } catch (IOException e) {
-                throw UserException.runtime(name + ": cannot read: " + e.getMessage());
-            }
         }
-        return decompressed(new BufferedInputStream(raw, 1 << 16), name);
+        Path p = Path.of(name);
+        if (Files.isDirectory(p)) {
+            throw UserException.runtime(name + ": is a directory");
+        }
+        try {
+            // Pipes and process substitutions (/dev/fd/N) are not seekable: read them as plain streams.
+            return Files.isRegularFile(p) ? Files.newInputStream(p) : new java.io.FileInputStream(p.toFile());
+        } catch (NoSuchFileException | FileNotFoundException e) {
+            throw UserException.runtime(name + ": " + (Files.isSymbolicLink(p) ? "broken symbolic link (its target "
+                    + "does not exist)" : "no such file"));
+        } catch (IOException e) {
+            throw UserException.runtime(name + ": cannot read: " + reason(e));
+        }
+    }
+
+    /**
+     * Is {@code name} an input that can be read only once: stdin ({@code -}), a pipe, a process substitution, a
+     * device? (A regular file or a directory is not; nor is a name that does not exist.)
+     */
+    public static boolean isStream(String name) {
+        if (STDIN.equals(name)) {
+            return true;
+        }
+        Path p = Path.of(name);
+        return Files.exists(p) && !Files.isRegularFile(p) && !Files.isDirectory(p);
+    }
+
+    /**
+     * A path that can be read as often as needed with the content of {@code name}: {@code name} itself for a file or
+     * directory; for a one-pass input ({@link #isStream}) a copy of all its bytes (as stored, compressed or not) in a
+     * temporary file, made on the first call and deleted when the JVM exits; later {@link #open} calls of
+     * {@code name} read that copy.
+     */
+    public static Path replayable(String name) {
+        if (!isStream(name)) {
+            return Path.of(name);
+        }
+        SpoolKey key = spoolKey(name);
+        synchronized (SPOOLS) {
+            Path have = SPOOLS.get(key);
+            if (have != null) {
+                return have;
+            }
+            Path tmp;
+            try {
+                tmp = Files.createTempFile("llm-input-", ".tmp");
+            } catch (IOException e) {
+                throw UserException.runtime(name + ": cannot keep a copy for a second pass: cannot create a temporary"
+                        + " file in " + System.getProperty("java.io.tmpdir") + ": " + reason(e));
+            }
+            tmp.toFile().deleteOnExit();
+            long t0 = System.nanoTime();
+            long bytes;
+            try (InputStream in = openRaw(name); OutputStream out = Files.newOutputStream(tmp)) {
+                bytes = in.transferTo(out);
+            } catch (IOException e) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // deleted at exit
+                }
+                throw UserException.runtime(name + ": cannot keep a copy in " + tmp + " for a second pass: "
+                        + reason(e));
+            }
+            Log.debug("%s: kept a copy of its %,d bytes in %s for a second pass (%.1f s)", displayName(name), bytes,
+                    tmp, (System.nanoTime() - t0) / 1e9);
+            SPOOLS.put(key, tmp);
+            return tmp;
+        }
+    }
+
+    /** {@code "stdin"} for {@code -}, else the name. */
+    public static String displayName(String name) {
+        return STDIN.equals(name) ? "stdin" : name;
+    }
+
+    private static SpoolKey spoolKey(String name) {
+        if (STDIN.equals(name)) {
+            return new SpoolKey(name, System.in);
+        }
+        Object id = null;
+        try {
+            id = Files.readAttributes(Path.of(name), BasicFileAttributes.class).fileKey();
+        } catch (IOException e) {
+            // no key: the name alone
+        }
+        return new SpoolKey(name, id == null ? name : id);
     }
 
     /** Wrap {@code in} in a decompressor when its first bytes say it is compressed. */
@@ -57,11 +163,106 @@ public final class Inputs {
             return in; // not compressed (or too short to tell)
         }
         try {
-            return new BufferedInputStream(new CompressorStreamFactory(true).createCompressorInputStream(kind, in), 1 << 16);
+            return new BufferedInputStream(new Truncation(new CompressorStreamFactory(true)
+                    .createCompressorInputStream(kind, in)), 1 << 16);
         } catch (CompressorException e) {
-            throw UserException.runtime(name + ": cannot decompress " + kind + ": " + e.getMessage());
+            Throwable c = e.getCause() != null ? e.getCause() : e;
+            throw UserException.runtime(name + ": cannot decompress " + kind + ": " + (truncation(c) ? TRUNCATED
+                    : reason(c)));
         } catch (NoClassDefFoundError e) {
             throw UserException.runtime(name + ": " + kind + " compression is not supported in this build");
         }
+    }
+
+    /** Whether the first bytes of {@code in} (a mark-supporting stream; not consumed) say it is compressed. */
+    public static boolean isCompressed(BufferedInputStream in) {
+        try {
+            CompressorStreamFactory.detect(in);
+            return true;
+        } catch (CompressorException e) {
+            return false;
+        }
+    }
+
+    public static final String TRUNCATED = "unexpected end of compressed data (truncated file?)";
+
+    /**
+     * Does {@code e} say that compressed data ended early: an {@link EOFException} (gzip's and xz's have no message),
+     * bzip2's "Unexpected end of stream", zstd's "Truncated source"?
+     */
+    private static boolean truncation(Throwable e) {
+        if (e instanceof EOFException) {
+            return true;
+        }
+        String m = e.getMessage() == null ? "" : e.getMessage().toLowerCase(java.util.Locale.ROOT);
+        return m.contains("end of stream") || m.contains("end of input") || m.contains("truncated");
+    }
+
+    /**
+     * Decompressors end a truncated stream with an exception that has no message (gzip's {@link EOFException}, for
+     * one) or one in their own words: give it one that says what happened.
+     */
+    private static final class Truncation extends FilterInputStream {
+        Truncation(InputStream in) {
+            super(in);
+        }
+
+        private static IOException explained(IOException e) {
+            if (truncation(e)) {
+                IOException x = new EOFException(TRUNCATED);
+                x.initCause(e);
+                return x;
+            }
+            return e;
+        }
+
+        @Override
+        public int read() throws IOException {
+            try {
+                return super.read();
+            } catch (IOException e) {
+                throw explained(e);
+            }
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            try {
+                return super.read(b, off, len);
+            } catch (IOException e) {
+                throw explained(e);
+            }
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            try {
+                return super.skip(n);
+            } catch (IOException e) {
+                throw explained(e);
+            }
+        }
+    }
+
+    /**
+     * What went wrong, for a one-line message: the exception's message, or — when it has none, as an
+     * {@link EOFException} often does — a description of its type; never "null".
+     */
+    public static String reason(Throwable e) {
+        if (e == null) {
+            return "unknown error";
+        }
+        String m = e.getMessage();
+        if (m != null && !m.isBlank() && !"null".equals(m)) {
+            return m;
+        }
+        if (e instanceof EOFException) {
+            return "unexpected end of file (truncated?)";
+        }
+        if (e.getCause() != null && e.getCause() != e) {
+            return reason(e.getCause());
+        }
+        String type = e.getClass().getSimpleName();
+        return type.isEmpty() ? e.getClass().getName() : type + " (no details)";
     }
 }

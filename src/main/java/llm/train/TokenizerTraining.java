@@ -18,12 +18,25 @@ public final class TokenizerTraining {
      * {@code --data} source (weights are not applied; token shards are skipped) and write it to {@code out}.
      */
     public static void train(List<String> specs, int vocabSize, String textField, Path out) throws IOException {
+        train(specs, vocabSize, textField, out, null);
+    }
+
+    /**
+     * As {@link #train(List, int, String, Path)}, leaving the directory tree {@code excluded} (the run's --out; null:
+     * none) out of --data directories, as {@link llm.data.CorpusBuilder#excluding} does. Stdin ({@code -}) and pipes
+     * are copied to a temporary file as they are read, for the data pass that follows.
+     */
+    public static void train(List<String> specs, int vocabSize, String textField, Path out, Path excluded)
+            throws IOException {
         long t0 = System.nanoTime();
         BpeTrainer trainer = new BpeTrainer(vocabSize);
         long[] chars = {0};
-        CorpusReader reader = new CorpusReader(CorpusOptions.DEFAULT.withTextField(textField));
+        CorpusReader reader = new CorpusReader(CorpusOptions.DEFAULT.withTextField(textField))
+                .excluding(excluded == null ? List.of() : List.of(excluded));
         for (String spec : specs) {
-            reader.readText(DataSpec.parse(spec).path(), text -> {
+            Path path = DataSpec.parse(spec).path();
+            llm.io.Inputs.replayable(path.toString()); // stdin or a pipe: read again by the data pass
+            reader.readText(path, text -> {
                 trainer.add(text);
                 chars[0] += text.length();
             });

@@ -33,4 +33,50 @@ class InputsTest {
             Inputs.stdinIsTerminal = savedTerminal;
         }
     }
+
+    @Test
+    void aTruncatedCompressedStreamSaysSo(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        ByteArrayOutputStream gz = new ByteArrayOutputStream();
+        try (java.io.OutputStream o = new java.util.zip.GZIPOutputStream(gz)) {
+            o.write(new byte[100_000]);
+        }
+        java.nio.file.Path cut = dir.resolve("cut.gz");
+        java.nio.file.Files.write(cut, java.util.Arrays.copyOf(gz.toByteArray(), gz.size() / 2));
+        try (InputStream in = Inputs.open(cut.toString())) {
+            java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                    in::readAllBytes);
+            assertEquals("unexpected end of compressed data (truncated file?)", e.getMessage());
+        }
+    }
+
+    @Test
+    void reasonsAreNeverNull() {
+        assertEquals("disk full", Inputs.reason(new java.io.IOException("disk full")));
+        assertEquals("unexpected end of file (truncated?)", Inputs.reason(new java.io.EOFException()));
+        assertEquals("IOException (no details)", Inputs.reason(new java.io.IOException()));
+        assertEquals("inner", Inputs.reason(new java.io.UncheckedIOException(null, new java.io.IOException("inner"))));
+    }
+
+    @Test
+    void aOnePassInputCanBeKeptForASecondPass() throws Exception {
+        InputStream savedIn = System.in;
+        try {
+            System.setIn(new ByteArrayInputStream("hello".getBytes(StandardCharsets.UTF_8)));
+            assertEquals(true, Inputs.isStream("-"));
+            java.nio.file.Path copy = Inputs.replayable("-");
+            assertEquals(copy, Inputs.replayable("-"), "one copy");
+            assertEquals("hello", java.nio.file.Files.readString(copy));
+            for (int pass = 0; pass < 2; pass++) {
+                try (InputStream in = Inputs.open("-")) {
+                    assertEquals("hello", new String(in.readAllBytes(), StandardCharsets.UTF_8));
+                }
+            }
+            System.setIn(new ByteArrayInputStream("other".getBytes(StandardCharsets.UTF_8)));
+            try (InputStream in = Inputs.open("-")) { // another stdin: not the copy of the first
+                assertEquals("other", new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            }
+        } finally {
+            System.setIn(savedIn);
+        }
+    }
 }
