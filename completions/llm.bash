@@ -277,7 +277,7 @@ function _picocli_llm_train() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-q' '--quiet' '-v' '--verbose' '-h' '--help' '-V' '--version'"
+  local flag_opts="'-q' '--quiet' '-v' '--verbose' '--overwrite' '-h' '--help' '-V' '--version'"
   local arg_opts="'--device' '--threads' '--seed' '--data' '--val-data' '--val-fraction' '--text-field' '--tokenizer' '--vocab-size' '--preset' '--arch' '--layers' '--heads' '--kv-heads' '--d-model' '--ctx' '--steps' '--tokens' '--batch' '--batch-tokens' '--lr' '--min-lr' '--warmup' '--weight-decay' '--clip' '--eval-every' '--eval-batches' '--sample-prompt' '--sample-tokens' '--log-every' '--save-every' '--out' '--resume' '--devices'"
   local NAME_option_args=("tiny" "default" "bench" "gpt2-124m" "llama-tiny") # --preset values
   local gpt2llama_option_args=("gpt2" "llama") # --arch values

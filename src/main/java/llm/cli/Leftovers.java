@@ -16,7 +16,10 @@ import java.util.stream.Stream;
  * After {@link #keep} nothing is removed (the output then belongs to the run, e.g. its checkpoints).
  */
 final class Leftovers {
-    static final Leftovers NONE = new Leftovers(null, List.of(), false);
+    /** Nothing to remove (a resumed run's directory is the run's); still tells whether {@link #keep} was called. */
+    static Leftovers none() {
+        return new Leftovers(null, List.of(), false);
+    }
 
     private final Path dir;
     private final List<Path> fresh;
@@ -42,12 +45,26 @@ final class Leftovers {
     }
 
     /** From now on the output stays, whatever happens. */
-    void keep() {
+    synchronized void keep() {
         kept = true;
     }
 
+    /**
+     * For a shutdown hook: {@link #remove} unless {@link #keep} was called; from then on nothing is kept.
+     *
+     * @return whether it was not kept (the command had not started its real work)
+     */
+    synchronized boolean removeUnlessKept() {
+        if (kept) {
+            return false;
+        }
+        remove();
+        kept = true; // the hook and a failing main thread must not both report
+        return true;
+    }
+
     /** Deletes what was created since {@link #of} (best effort: a failure to delete is not reported). */
-    void remove() {
+    synchronized void remove() {
         if (kept || dir == null) {
             return;
         }

@@ -29,6 +29,7 @@ import llm.data.CorpusBuilder;
 import llm.data.CorpusOptions;
 import llm.data.DataSpec;
 import llm.data.EvalWindows;
+import llm.data.TokenShard;
 import llm.data.ValSplit;
 import llm.engine.DataParallelDevices;
 import llm.engine.Engines;
@@ -96,6 +97,15 @@ public final class TrainCommand implements Callable<Integer> {
     static final String RUN_FILE = "run.json";
     /** Under --out: the tokenized training data (token shards), reused by --resume. */
     static final String DATA_DIR = "data";
+    /** What --resume lets a user give again; everything else is the run's own (run.json). */
+    private static final List<String> RESUME_FLAGS = List.of("--device", "--devices", "--threads", "--steps",
+            "--tokens", "--log-every", "--save-every", "--eval-every", "-q", "--quiet", "-v", "--verbose", "--resume");
+    private static final String RESUME_FLAGS_TEXT = "--device, --devices, --threads, --steps, --tokens, --log-every,"
+            + " --save-every, --eval-every, -q and -v";
+    /** Budget options: a new one given with --resume replaces whichever of them the run was started with. */
+    private static final List<String> BUDGET_FLAGS = List.of("--steps", "--tokens");
+    /** Options whose value is a path: stored absolute in run.json, so --resume works from any directory. */
+    private static final List<String> PATH_FLAGS = List.of("--data", "--val-data", "--tokenizer");
 
     @Spec
     CommandLine.Model.CommandSpec spec;
@@ -237,9 +247,15 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory (the release and the run's files).")
     Path out;
 
+    @Option(names = "--overwrite",
+            description = "Replace a release already in --out (config.json or model.safetensors there); without it"
+                    + " such a directory is refused.")
+    boolean overwrite;
+
     @Option(names = "--resume", paramLabel = "DIR",
             description = "Continue the run in DIR from its checkpoint, with the arguments it was started with"
-                    + " (run.json); --device, --devices, --threads, --steps and --tokens may be given again.")
+                    + " (run.json); " + RESUME_FLAGS_TEXT + " may be given again (a new --steps or --tokens replaces"
+                    + " the run's budget and is kept in run.json).")
     Path resume;
 
     @Option(names = "--devices", paramLabel = "N", defaultValue = "1",
@@ -267,18 +283,78 @@ public final class TrainCommand implements Callable<Integer> {
         if (out == null) {
             throw UserException.usage("--out DIR is required (or --resume DIR)");
         }
-        List<String> args = new ArrayList<>(originalArgs());
-        long seed = compute.seed();
-        if (compute.seedOrNull() == null) {
-            args.add("--seed");
-            args.add(Long.toString(seed));
+        if (out.toString().isEmpty()) {
+            throw UserException.usage("--out: empty path (give the directory to write the run and its release to)");
         }
-        return train(args, seed, false);
+        return train(absolutePaths(originalArgs()), false, false);
+    }
+
+    /**
+     * {@code args} with the values of {@link #PATH_FLAGS} made absolute ({@code --data PATH[:WEIGHT]} keeps its
+     * weight), so that run.json names the same files from any working directory. "-" (stdin) stays as it is.
+     */
+    static List<String> absolutePaths(List<String> args) {
+        List<String> res = new ArrayList<>(args.size());
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            int eq = a.indexOf('=');
+            String name = a.startsWith("--") && eq > 0 ? a.substring(0, eq) : a;
+            if (!PATH_FLAGS.contains(name)) {
+                res.add(a);
+            } else if (eq > 0 && a.startsWith("--")) {
+                res.add(name + "=" + absolute(name, a.substring(eq + 1)));
+            } else {
+                res.add(a);
+                if (i + 1 < args.size()) {
+                    res.add(absolute(name, args.get(++i)));
+                }
+            }
+        }
+        return res;
+    }
+
+    private static String absolute(String flag, String value) {
+        if (value.isEmpty() || value.equals("-")) {
+            return value;
+        }
+        try {
+            if (flag.equals("--data") && !Files.exists(Path.of(value))) { // PATH:WEIGHT
+                int colon = value.lastIndexOf(':');
+                if (colon > 0) {
+                    return Path.of(value.substring(0, colon)).toAbsolutePath().normalize() + value.substring(colon);
+                }
+            }
+            return Path.of(value).toAbsolutePath().normalize().toString();
+        } catch (java.nio.file.InvalidPathException e) {
+            return value; // parsing reports it
+        }
+    }
+
+    /** {@code args} without the options named (both "--x V" and "--x=V"). */
+    private static List<String> without(List<String> args, List<String> names) {
+        List<String> res = new ArrayList<>();
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (names.contains(a)) {
+                i++; // and its value
+            } else if (a.indexOf('=') < 0 || !names.contains(a.substring(0, a.indexOf('=')))) {
+                res.add(a);
+            }
+        }
+        return res;
+    }
+
+    /** Whether {@code args} give any of the options named. */
+    private static boolean gives(List<String> args, List<String> names) {
+        return args.stream().anyMatch(a -> names.contains(a.indexOf('=') < 0 ? a : a.substring(0, a.indexOf('='))));
     }
 
     /** {@code --resume DIR}: re-parse the stored arguments, let a few be overridden, continue. */
     private int resumeRun() throws IOException {
         Path dir = resume;
+        if (dir.toString().isEmpty()) {
+            throw UserException.usage("--resume: empty path (give the --out directory of the run to continue)");
+        }
         Path runFile = dir.resolve(RUN_FILE);
         if (!Files.isRegularFile(runFile)) {
             throw UserException.runtime(runFile + ": not found; --resume needs the --out directory of a run");
@@ -286,20 +362,27 @@ public final class TrainCommand implements Callable<Integer> {
         List<String> stored = new ArrayList<>();
         try {
             JsonArray a = JsonParser.parseString(Files.readString(runFile)).getAsJsonObject().getAsJsonArray("args");
-            a.forEach(e -> stored.add(e.getAsString()));
+            for (com.google.gson.JsonElement e : a) {
+                stored.add(e.getAsString());
+            }
         } catch (RuntimeException e) {
-            throw UserException.runtime(runFile + ": malformed (" + e.getMessage() + ")");
+            throw UserException.runtime(runFile + ": not a run.json written by llm train ("
+                    + (e instanceof com.google.gson.JsonParseException ? llm.io.JsonProblem.describe(e)
+                    : "no \"args\" list of strings") + ")");
         }
         List<String> now = new ArrayList<>(originalArgs());
-        List<String> allowed = List.of("--device", "--devices", "--threads", "--steps", "--tokens", "-q", "--quiet",
-                "-v", "--verbose", "--resume", "--log-every", "--save-every", "--eval-every");
         for (String a : now) {
             String name = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
-            if (name.startsWith("-") && !allowed.contains(name)) {
+            if (name.startsWith("-") && !RESUME_FLAGS.contains(name)) {
                 throw UserException.usage(name + " cannot be changed with --resume (the run keeps its own"
-                        + " settings; allowed: --device, --devices, --threads, --steps, --tokens, --log-every,"
-                        + " --save-every, --eval-every)");
+                        + " settings; allowed: " + RESUME_FLAGS_TEXT + ")");
             }
+        }
+        boolean newBudget = gives(now, BUDGET_FLAGS);
+        if (newBudget) { // --tokens may replace a run's --steps and the other way round
+            List<String> rest = without(stored, BUDGET_FLAGS);
+            stored.clear();
+            stored.addAll(rest);
         }
         List<String> merged = new ArrayList<>(stored);
         for (int i = 0; i < now.size(); i++) {
@@ -319,10 +402,26 @@ public final class TrainCommand implements Callable<Integer> {
         cl.parseArgs(merged.toArray(new String[0]));
         again.spec = cl.getCommandSpec();
         again.out = dir;
-        return again.train(stored, again.compute.seed(), true);
+        List<String> kept = new ArrayList<>(stored);
+        if (newBudget) { // run.json keeps the budget this resume asked for, so a plain --resume continues to it
+            for (String b : BUDGET_FLAGS) {
+                if (gives(now, List.of(b))) {
+                    kept.add(b);
+                    kept.add(b.equals("--steps") ? String.valueOf(again.steps) : again.tokens);
+                }
+            }
+        }
+        return again.train(kept, true, newBudget);
     }
 
-    private int train(List<String> args, long seed, boolean resuming) throws IOException {
+    /**
+     * Validate, then train.
+     *
+     * @param args          the run's arguments, for run.json
+     * @param resuming      continue the checkpoint in --out
+     * @param newBudget     (resuming) --steps/--tokens were given again: rewrite run.json with {@code args}
+     */
+    private int train(List<String> args, boolean resuming, boolean newBudget) throws IOException {
         // ---- validate what needs no data ----
         if (data.isEmpty()) {
             throw UserException.usage("--data is required (a text file, JSON Lines, directory, .tar or token shard)");
@@ -343,7 +442,7 @@ public final class TrainCommand implements Callable<Integer> {
             throw UserException.usage("--batch " + batch + " does not split over --devices " + devices + ": each device"
                     + " takes --batch / --devices rows, so --batch must be a multiple of " + devices);
         }
-        if (valFraction != null && (valFraction < 0 || valFraction >= 1)) {
+        if (valFraction != null && !(valFraction >= 0 && valFraction < 1)) {
             throw UserException.usage("--val-fraction must be within [0, 1), not " + valFraction);
         }
         atLeast("--eval-every", evalEvery, 0);
@@ -368,7 +467,15 @@ public final class TrainCommand implements Callable<Integer> {
         int nHead = pick(heads, p == null ? null : p.heads(), "--heads");
         int dm = pick(dModel, p == null ? null : p.dModel(), "--d-model");
         int t = pick(ctx, p == null ? null : p.ctx(), "--ctx");
-        int nKv = kvHeads != null ? kvHeads : p != null && a == Architecture.LLAMA && heads == null ? p.kvHeads() : nHead;
+        int nKv = kvHeads != null ? kvHeads : nHead;
+        if (kvHeads == null && p != null && a == Architecture.LLAMA && p.kvHeads() != p.heads()) {
+            if (nHead % p.kvHeads() == 0) {
+                nKv = p.kvHeads(); // the preset's grouped-query attention, with the heads given
+            } else {
+                Log.warn("--preset %s has %s, which do not divide --heads %d: using %d (give --kv-heads to choose)",
+                        p.name(), Quantity.plural(p.kvHeads(), "kv head"), nHead, nHead);
+            }
+        }
         if (a == Architecture.GPT2 && kvHeads != null && kvHeads != nHead) {
             throw UserException.usage("--kv-heads is for --arch llama (gpt2 has as many kv heads as heads)");
         }
@@ -399,8 +506,16 @@ public final class TrainCommand implements Callable<Integer> {
         }
         long warm = warmup != null ? warmup : Math.min(200, Math.max(0, totalSteps / 20));
         LrSchedule schedule = new LrSchedule(lr, minLr != null ? minLr : lr / 10, warm, totalSteps);
-        if (weightDecay < 0) {
-            throw UserException.usage("--weight-decay must be >= 0");
+        if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) {
+            throw UserException.usage("--weight-decay must be a number >= 0, not " + weightDecay);
+        }
+        if (warm > totalSteps) {
+            Log.warn("--warmup %d is more than the %s of the run: the learning rate never reaches --lr %s", warm,
+                    Quantity.plural(totalSteps, "step"), lr);
+        }
+        if (sampleTokens > 0 && samplePrompt.isEmpty()) {
+            throw UserException.usage("--sample-prompt: empty (the greedy sample needs a prompt; --sample-tokens 0 for"
+                    + " no sample)");
         }
         if (vocabSize != null && vocabSize < 257) {
             throw UserException.usage("--vocab-size must be at least 257 (256 bytes + <|endoftext|>), not " + vocabSize);
@@ -422,16 +537,46 @@ public final class TrainCommand implements Callable<Integer> {
                     + totalSteps + " that --steps/--tokens ask for (they count from the run's start): give --steps "
                     + "above " + done + " to continue it");
         }
-        Leftovers leftovers = resuming ? Leftovers.NONE : Leftovers.of(out, RUN_FILE, Release.TOKENIZER, DATA_DIR);
+        if (vocabSize != null) {
+            for (DataSpec d : trainSpecs) {
+                if (holdsShard(d.path())) {
+                    throw UserException.usage("--data " + d.spec() + ": a token shard holds the ids of the tokenizer"
+                            + " that wrote it, not of one --vocab-size trains: give that --tokenizer instead");
+                }
+            }
+        }
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw UserException.usage("--out " + out + ": exists and is not a directory");
+        }
+        if (!resuming && Files.exists(out.resolve(llm.train.Checkpoint.FILE))) {
+            throw UserException.usage("--out " + out + " holds a checkpoint already: continue it with --resume "
+                    + out + ", or choose another --out");
+        }
+        if (!resuming && !overwrite) {
+            for (String f : List.of(Release.CONFIG, Release.WEIGHTS)) {
+                if (Files.exists(out.resolve(f))) {
+                    throw UserException.usage("--out " + out + " holds a release already (" + f + "): choose another"
+                            + " --out, or give --overwrite to replace it");
+                }
+            }
+        }
+        long seed = compute.seed(); // prints the seed it picked when none was given
+        if (!resuming && compute.seedOrNull() == null) {
+            args = new ArrayList<>(args);
+            args.add("--seed");
+            args.add(Long.toString(seed));
+        }
+        Leftovers leftovers = resuming ? Leftovers.none() : Leftovers.of(out, RUN_FILE, Release.TOKENIZER, DATA_DIR);
+        Thread early = new Thread(() -> { // SIGINT/SIGTERM before the trainer owns --out (it has its own hook)
+            if (leftovers.removeUnlessKept()) {
+                Log.warn(resuming ? "interrupted before training resumed: the checkpoint in %s is unchanged"
+                        : "interrupted before the first step: nothing to resume; removed what this run had written"
+                        + " to %s", out);
+            }
+        }, "llm-train-early-stop");
+        Runtime.getRuntime().addShutdownHook(early);
         try {
-            if (Files.exists(out) && !Files.isDirectory(out)) {
-                throw UserException.usage("--out " + out + ": exists and is not a directory");
-            }
             Files.createDirectories(out);
-            if (!resuming && Files.exists(out.resolve(llm.train.Checkpoint.FILE))) {
-                throw UserException.usage("--out " + out + " holds a checkpoint already: continue it with --resume "
-                        + out + ", or choose another --out");
-            }
 
             Device device = compute.resolveDevice();
             List<Device> replicaDevices = DataParallelDevices.resolve(compute.deviceSpec(), device, devices);
@@ -450,17 +595,21 @@ public final class TrainCommand implements Callable<Integer> {
                                 + " into a release (HuggingFace reads tokenizer.json): give a tokenizer.json, or"
                                 + " --vocab-size N to train one");
                     }
+                    try {
+                        CorpusBuilder.endOfText(Tokenizers.load(src));
+                    } catch (UserException e) {
+                        throw UserException.usage("--tokenizer " + tokenizer + ": no end-of-text token to separate"
+                                + " documents (a tokenizer.json needs an <|endoftext|>-like added token)");
+                    }
                     if (!Files.exists(tokFile) || !Files.isSameFile(src, tokFile)) {
                         Files.copy(src, tokFile, StandardCopyOption.REPLACE_EXISTING);
                     }
                 } else {
                     llm.train.TokenizerTraining.train(data, vocabSize, textField, tokFile);
                 }
-                JsonObject run = new JsonObject();
-                JsonArray arr = new JsonArray();
-                args.forEach(arr::add);
-                run.add("args", arr);
-                AtomicFile.writeString(out.resolve(RUN_FILE), new GsonBuilder().setPrettyPrinting().create().toJson(run) + "\n");
+                writeRunFile(args);
+            } else if (newBudget) {
+                writeRunFile(args);
             }
             Tokenizer tok = Tokenizers.load(tokFile);
 
@@ -509,12 +658,13 @@ public final class TrainCommand implements Callable<Integer> {
                                 + Quantity.plural(cpuThreadsPerReplica, "thread") + " each)"
                         : replicaDevices.size() + " replicas on "
                                 + replicaDevices.stream().map(Engines::describe).distinct().toList();
-                Log.info("model: %s, %d layers, %d heads, d %d, ctx %d, vocab %d: %,d parameters, %.1f MFLOP/token;"
-                                + " %s, peak %s%s (%s)", a, nLayer, nHead, dm, t, config.vocabSize(), model.parameterCount(),
+                Log.info("model: %s, %s, %s, d %d, ctx %d, vocab %d: %,d parameters, %.1f MFLOP/token;"
+                                + " %s, peak %s%s (%s)", a, Quantity.plural(nLayer, "layer"), Quantity.plural(nHead, "head") + (nKv != nHead ? " (" + nKv + " kv)" : ""),
+                        dm, t, config.vocabSize(), model.parameterCount(),
                         flopsPerToken / 1e6, where, Quantity.si(peak.flops(), "FLOP/s"),
                         deviceCount > 1 ? " × " + deviceCount : "", peak.source());
-                Log.info("training: %d steps × %,d tokens (batch %d%s × ctx %d × accum %d) = %s tokens; lr %.2e → %.2e,"
-                                + " warmup %d", totalSteps, stepTokens, batch,
+                Log.info("training: %s × %,d tokens (batch %d%s × ctx %d × accum %d) = %s tokens; lr %.2e → %.2e,"
+                                + " warmup %d", Quantity.plural(totalSteps, "step"), stepTokens, batch,
                         devices > 1 ? " [" + devices + " replicas × " + batch / devices + " rows]" : "", t, accum,
                         Quantity.human(totalSteps * stepTokens), schedule.maxLr(), schedule.minLr(), warm);
                 long longest = corpus.sources().stream().mapToLong(src -> src.train().size()).max().orElse(0);
@@ -525,7 +675,7 @@ public final class TrainCommand implements Callable<Integer> {
                 }
                 Batches trainStream = new Batcher(corpus.batcherSources(), t, seed).batches(batch);
                 EvalWindows valWindows = new EvalWindows(corpus.val(), t, evalBatches * batch);
-                if (valWindows.count() == 0) {
+                if (valWindows.count() == 0 && (vf > 0 || !valSpecs.isEmpty())) {
                     Log.warn("no validation loss: the validation text has fewer than --ctx + 1 tokens");
                 }
                 boolean quiet = Log.level() == Log.Level.QUIET; // -q: no progress lines, only warnings and errors
@@ -566,7 +716,8 @@ public final class TrainCommand implements Callable<Integer> {
                 String phases = r.times().summary(); // empty when this session trained no step
                 Log.info("%speak RSS %s", phases.isEmpty() ? "" : "time per phase (this session): " + phases + "; ",
                         Quantity.si(peakRssBytes(), "B"));
-                Log.info("done: %d steps, %s tokens in %s; final train loss %.4f, val loss %s; release in %s", r.steps(),
+                Log.info("done: %s, %s tokens in %s; final train loss %.4f, val loss %s; release in %s",
+                        Quantity.plural(r.steps(), "step"),
                         Quantity.human(r.tokens()), Progress.duration(r.wallSeconds()), r.finalLoss(),
                         Double.isFinite(r.finalValLoss()) ? String.format(Locale.ROOT, "%.4f", r.finalValLoss()) : "-",
                         out);
@@ -575,7 +726,37 @@ public final class TrainCommand implements Callable<Integer> {
         } catch (Throwable e) {
             leftovers.remove(); // a run that never started leaves nothing behind
             throw e;
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(early);
+            } catch (IllegalStateException shuttingDown) {
+                // the JVM is exiting on a signal: the hook has run or is running
+            }
         }
+    }
+
+    /** Whether {@code path} is a token shard, or a directory with one in it (pipes are not opened). */
+    private static boolean holdsShard(Path path) {
+        if (Files.isRegularFile(path)) {
+            return TokenShard.isShard(path);
+        }
+        if (!Files.isDirectory(path)) {
+            return false;
+        }
+        try (java.util.stream.Stream<Path> s = Files.walk(path)) {
+            return s.anyMatch(f -> Files.isRegularFile(f) && TokenShard.isShard(f));
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return false; // reading the data reports it
+        }
+    }
+
+    /** run.json: the arguments --resume re-parses. */
+    private void writeRunFile(List<String> args) throws IOException {
+        JsonObject run = new JsonObject();
+        JsonArray arr = new JsonArray();
+        args.forEach(arr::add);
+        run.add("args", arr);
+        AtomicFile.writeString(out.resolve(RUN_FILE), new GsonBuilder().setPrettyPrinting().create().toJson(run) + "\n");
     }
 
     private void writeRelease(LanguageModel model, Tokenizer tok, Path tokFile, Trainer.Result r, ModelShape shape,

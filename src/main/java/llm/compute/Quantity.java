@@ -58,7 +58,10 @@ public final class Quantity {
     /** A whole count ({@code 1.5B} is fine, {@code 1.5} is not). */
     public static long count(String text, String flag) {
         double v = parse(text, flag);
-        if (v > Long.MAX_VALUE || v != Math.rint(v)) {
+        if (v >= 9.2e18) {
+            throw UserException.usage(flag + ": '" + text + "' is too large (at most 9.2e18)");
+        }
+        if (v != Math.rint(v)) {
             throw UserException.usage(flag + ": '" + text + "' is not a whole number");
         }
         return (long) v;

@@ -61,6 +61,7 @@ public record TrainingRun(String arch, long params, long nonEmbeddingParams, int
     public static final Gson GSON = new GsonBuilder()
             .setFieldNamingPolicy(FieldNamingPolicy.LOWER_CASE_WITH_UNDERSCORES)
             .disableHtmlEscaping()
+            .serializeNulls() // a field without a value is there as null (final_val_loss of a run without validation)
             .setPrettyPrinting()
             .create();
 

@@ -123,8 +123,9 @@ public record TokenizerJson(
             if (!hasModel) {
                 throw UserException.runtime(name + ": not a tokenizer.json (no \"model\")");
             }
-        } catch (JsonParseException | IllegalStateException | NumberFormatException | java.io.EOFException
-                | com.google.gson.stream.MalformedJsonException e) {
+        } catch (JsonParseException | java.io.EOFException | com.google.gson.stream.MalformedJsonException e) {
+            throw UserException.runtime(name + ": malformed tokenizer.json: " + llm.io.JsonProblem.describe(e));
+        } catch (IllegalStateException | NumberFormatException e) {
             throw UserException.runtime(name + ": malformed tokenizer.json: " + firstLine(String.valueOf(e.getMessage())));
         }
         try {

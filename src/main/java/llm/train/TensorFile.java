@@ -101,7 +101,8 @@ public final class TensorFile {
             readFully(ch, lenBuf, 0);
             long headerLen = lenBuf.getLong(0);
             if (headerLen < 2 || headerLen > Math.min(size - 8, 100_000_000L)) {
-                throw UserException.runtime(where + ": bad header length " + headerLen);
+                throw UserException.runtime(where + ": not a complete safetensors file (its header claims "
+                        + headerLen + " bytes of " + size + "): truncated or damaged");
             }
             ByteBuffer hb = ByteBuffer.allocate((int) headerLen);
             readFully(ch, hb, 8);
@@ -138,7 +139,8 @@ public final class TensorFile {
         } catch (IOException e) {
             throw UserException.runtime(where + ": cannot read: " + e.getMessage(), e);
         } catch (JsonParseException | IllegalStateException | NullPointerException | UnsupportedOperationException e) {
-            throw UserException.runtime(where + ": malformed header: " + e.getMessage(), e);
+            throw UserException.runtime(where + ": malformed header (" + (e instanceof JsonParseException
+                    ? llm.io.JsonProblem.describe(e) : "not the tensors of a checkpoint") + "): damaged file?", e);
         }
     }
 

@@ -116,14 +116,12 @@ class TrainCommandTest {
         assertEquals(0, r.code(), r.err());
         assertEquals(84, Files.readAllLines(copy.resolve("metrics.jsonl")).size());
         assertEquals(84, TrainingRun.read(copy).steps());
-        for (String[] fewer : List.of(new String[] {"--steps", "40"}, new String[0])) { // run.json says 80
-            List<String> a = new java.util.ArrayList<>(List.of("train", "--resume", copy.toString()));
-            a.addAll(List.of(fewer));
-            CliHarness.Result r2 = CliHarness.run(a.toArray(new String[0]));
-            assertEquals(2, r2.code(), r2.err());
-            assertTrue(r2.err().contains("has done 84 steps already") && r2.err().contains("give --steps above 84"),
-                    r2.err());
-        }
+        CliHarness.Result r2 = CliHarness.run("train", "--resume", copy.toString(), "--steps", "40");
+        assertEquals(2, r2.code(), r2.err());
+        assertTrue(r2.err().contains("has done 84 steps already") && r2.err().contains("give --steps above 84"),
+                r2.err());
+        r2 = CliHarness.run("train", "--resume", copy.toString()); // run.json now says 84: nothing to add
+        assertEquals(0, r2.code(), r2.err());
         assertEquals(84, TrainingRun.read(copy).steps());
         java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
         java.io.PrintStream was = llm.io.Log.err();
@@ -254,8 +252,13 @@ class TrainCommandTest {
         llm.data.TokenShard.write(shardOnly, new int[] {1, 2, 3}, llm.data.TokenShard.VERSION_U16);
         r = CliHarness.run("train", "--data", shardOnly.toString(), "--vocab-size", "300", "--preset", "tiny",
                 "--steps", "1", "--out", o.toString());
-        assertEquals(1, r.code(), r.err());
-        assertTrue(r.err().contains("no text to train the --vocab-size tokenizer on"), r.err());
+        assertEquals(2, r.code(), r.err()); // its ids are another tokenizer's: say so before training one
+        assertTrue(r.err().contains("a token shard holds the ids of the tokenizer that wrote it"), r.err());
+        r = CliHarness.run("train", "--data", shakespeare.toString(), "--data", shardOnly.toString(), "--vocab-size",
+                "300", "--preset", "tiny", "--steps", "1", "--out", o.toString()); // mixed with text: the same
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("--data " + shardOnly + ": a token shard"), r.err());
+        assertTrue(Files.notExists(o));
 
         // an error found in the data removes what this run wrote, and only that
         Path kept = Files.createDirectories(tmp.resolve("kept"));
@@ -278,6 +281,91 @@ class TrainCommandTest {
         r = CliHarness.run("train", "--resume", started.toString());
         assertEquals(1, r.code(), r.err());
         assertTrue(r.err().contains("no checkpoint here") && !r.err().contains("data:"), r.err());
+    }
+
+    @Test
+    void aReleaseIsNotOverwrittenAndBadValuesAreUsageErrors() throws IOException {
+        assertEquals(0, result.code(), result.err());
+        Path release = tmp.resolve("release"); // a release without a checkpoint (as models/default)
+        Files.createDirectories(release);
+        for (String f : List.of(Release.CONFIG, Release.WEIGHTS, Release.TOKENIZER)) {
+            Files.copy(run.resolve(f), release.resolve(f));
+        }
+        byte[] weights = Files.readAllBytes(release.resolve(Release.WEIGHTS));
+        String[] args = {"train", "--data", shakespeare.toString(), "--tokenizer", tok.toString(), "--preset",
+            "tiny", "--steps", "1", "--eval-every", "0", "--threads", "1", "--seed", "1", "--out", release.toString()};
+        CliHarness.Result r = CliHarness.run(args);
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("holds a release already (config.json)") && r.err().contains("--overwrite"),
+                r.err());
+        assertTrue(java.util.Arrays.equals(weights, Files.readAllBytes(release.resolve(Release.WEIGHTS))));
+        List<String> a = new java.util.ArrayList<>(List.of(args));
+        a.add("--overwrite");
+        r = CliHarness.run(a.toArray(new String[0]));
+        assertEquals(0, r.code(), r.err());
+        assertEquals(1, TrainingRun.read(release).steps());
+
+        for (String[] bad : List.of(new String[] {"--out", ""}, new String[] {"--val-fraction", "NaN"},
+                new String[] {"--weight-decay", "NaN"}, new String[] {"--sample-prompt", ""},
+                new String[] {"--tokens", "1e30"})) {
+            List<String> b = new java.util.ArrayList<>(List.of("train", "--data", shakespeare.toString(),
+                    "--tokenizer", tok.toString(), "--preset", "tiny", "--seed", "1"));
+            if (!bad[0].equals("--tokens")) {
+                b.addAll(List.of("--steps", "1"));
+            }
+            if (!bad[0].equals("--out")) {
+                b.addAll(List.of("--out", tmp.resolve("never").toString()));
+            }
+            b.addAll(List.of(bad));
+            r = CliHarness.run(b.toArray(new String[0]));
+            assertEquals(2, r.code(), bad[0] + ": " + r.err());
+            assertTrue(r.err().startsWith("llm: " + bad[0]) && r.err().strip().lines().count() == 1, r.err());
+        }
+        assertTrue(Files.notExists(tmp.resolve("never")));
+    }
+
+    @Test
+    void runJsonNamesFilesAbsolutelyAndKeepsTheBudgetAResumeGave() throws IOException {
+        assertEquals(0, result.code(), result.err());
+        Path o = tmp.resolve("budget");
+        java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream was = llm.io.Log.err();
+        llm.io.Log.setErr(new java.io.PrintStream(log, true, java.nio.charset.StandardCharsets.UTF_8));
+        CliHarness.Result r;
+        try {
+            r = CliHarness.run("train", "--data=" + shakespeare + ":1", "--tokenizer", tok.toString(), "--preset",
+                    "tiny", "--steps", "2", "--eval-every", "0", "--val-fraction", "0", "--threads", "1", "--seed",
+                    "1", "--out", o.toString());
+        } finally {
+            llm.io.Log.setErr(was);
+        }
+        assertEquals(0, r.code(), r.err());
+        String said = log.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(!said.contains("no validation loss"), "--val-fraction 0 asked for none: " + said);
+        JsonObject tj = JsonParser.parseString(Files.readString(o.resolve(TrainingRun.FILE))).getAsJsonObject();
+        assertTrue(tj.has("final_val_loss") && tj.get("final_val_loss").isJsonNull(), tj.toString());
+
+        List<String> stored = new java.util.ArrayList<>();
+        JsonParser.parseString(Files.readString(o.resolve(TrainCommand.RUN_FILE))).getAsJsonObject()
+                .getAsJsonArray("args").forEach(e -> stored.add(e.getAsString()));
+        assertTrue(stored.contains("--data=" + shakespeare.toAbsolutePath().normalize() + ":1"), stored.toString());
+        assertTrue(stored.contains(tok.toAbsolutePath().normalize().toString()), stored.toString());
+
+        // --tokens replaces the run's --steps, and run.json keeps it: a plain --resume then has nothing to add
+        r = CliHarness.run("train", "--resume", o.toString(), "--tokens", "2048"); // 4 steps of 8 × 64
+        assertEquals(0, r.code(), r.err());
+        assertEquals(4, TrainingRun.read(o).steps());
+        r = CliHarness.run("train", "--resume", o.toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals(4, TrainingRun.read(o).steps());
+        String runJson = Files.readString(o.resolve(TrainCommand.RUN_FILE));
+        assertTrue(runJson.contains("\"--tokens\",\n    \"2048\"") && !runJson.contains("--steps"), runJson);
+
+        Files.writeString(o.resolve(TrainCommand.RUN_FILE), "{\"args\": [\"--data\",");
+        r = CliHarness.run("train", "--resume", o.toString());
+        assertEquals(1, r.code(), r.err());
+        assertTrue(r.err().contains("run.json: not a run.json written by llm train (unexpected end of input")
+                && !r.err().contains("Exception"), r.err());
     }
 
     @Test
