@@ -58,7 +58,7 @@ public final class Batcher {
                 }
                 return s;
             } catch (JsonParseException e) {
-                throw UserException.runtime("data position: not valid JSON (" + e.getMessage() + ")");
+                throw UserException.runtime("data position: not valid JSON (" + llm.io.JsonProblem.describe(e) + ")");
             }
         }
     }

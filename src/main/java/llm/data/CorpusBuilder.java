@@ -140,8 +140,10 @@ public final class CorpusBuilder {
             return null;
         }
         if (n != files.size()) {
-            throw UserException.runtime(spec.path() + ": mixes token shards and other files; give shards and text as "
-                    + "separate --data sources");
+            Path shard = files.stream().filter(CorpusBuilder::isShardName).findFirst().orElseThrow();
+            Path other = files.stream().filter(f -> !isShardName(f)).findFirst().orElseThrow();
+            throw UserException.runtime(spec.path() + ": mixes token shards (" + shard + ") and other files (" + other
+                    + "); give shards and text as separate --data sources");
         }
         return shards(spec, files, index);
     }
@@ -185,7 +187,8 @@ public final class CorpusBuilder {
     private Shard spill(InputStream in, String name, int index, int k) throws IOException {
         byte[] head = in.readNBytes(TokenShard.HEADER_BYTES);
         int[] h = TokenShard.parseHeader(head, Inputs.displayName(name));
-        long body = (long) h[2] * (h[1] == TokenShard.VERSION_U16 ? 2 : 4);
+        int width = h[1] == TokenShard.VERSION_U16 ? 2 : 4;
+        long body = (long) h[2] * width;
         Path file;
         if (shardDir != null) {
             Files.createDirectories(shardDir);
@@ -204,7 +207,7 @@ public final class CorpusBuilder {
         }
         if (copied < body) {
             throw UserException.runtime(Inputs.displayName(name) + ": truncated token shard: header says " + h[2]
-                    + " tokens, found " + copied / (body / Math.max(1, h[2])));
+                    + " tokens, found " + copied / width);
         }
         Log.debug("data: %s: decompressed the token shard into %s", Inputs.displayName(name), file);
         return new Shard(ShardTokens.open(file), Inputs.displayName(name));

@@ -191,7 +191,7 @@ public final class CorpusReader {
                     }
                     if (Files.isRegularFile(f)) { // follows a link to a file
                         files.add(f);
-                    } else if (attrs.isSymbolicLink() && !Files.exists(f)) {
+                    } else if (attrs.isSymbolicLink() && !Files.exists(f) && BROKEN_LINKS_TOLD.add(f.toAbsolutePath())) {
                         llm.io.Log.warn("%s: broken symbolic link (its target does not exist): skipped", f);
                     }
                     return java.nio.file.FileVisitResult.CONTINUE;
@@ -207,6 +207,36 @@ public final class CorpusReader {
         }
         files.sort(null);
         return files;
+    }
+
+    /** Broken links warned about already: a directory is walked more than once (tokenizer training, data). */
+    private static final java.util.Set<Path> BROKEN_LINKS_TOLD = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * Does {@code path} hold a token shard: is it one (by its first bytes, decompressed), or a directory with one
+     * (hidden files and {@code excluded} trees left out, as when it is read)? Stdin and pipes are not looked at (that
+     * would consume them): false.
+     */
+    public static boolean holdsShards(Path path, java.util.Collection<Path> excluded) {
+        if (isStdin(path) || !Files.exists(path)) {
+            return false;
+        }
+        if (Files.isDirectory(path)) {
+            for (Path f : listFiles(path, excluded)) {
+                if (holdsShards(f, List.of())) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        if (!Files.isRegularFile(path)) {
+            return false;
+        }
+        try (InputStream in = new BufferedInputStream(Inputs.open(path.toString()), 64)) {
+            return isShard(in);
+        } catch (IOException | RuntimeException e) {
+            return false; // reading the data reports it
+        }
     }
 
     /** The real path when it exists, else the absolute, normalized one. */

@@ -46,7 +46,7 @@ public final class ShardTokens implements Tokens, AutoCloseable {
             return new ShardTokens(path, ch, width, h[2]);
         } catch (IOException e) {
             closeQuietly(ch);
-            throw UserException.runtime(path + ": cannot read token shard: " + e.getMessage(), e);
+            throw UserException.runtime(path + ": cannot read token shard: " + llm.io.Inputs.reason(e), e);
         } catch (RuntimeException e) {
             closeQuietly(ch);
             throw e;
@@ -102,7 +102,7 @@ public final class ShardTokens implements Tokens, AutoCloseable {
                 len -= n;
             }
         } catch (IOException e) {
-            throw new UncheckedIOException(path + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(path + ": " + llm.io.Inputs.reason(e), e);
         }
     }
 

@@ -89,7 +89,7 @@ public final class TokenWriter implements AutoCloseable {
             Files.createDirectories(dir);
             TokenShard.write(p, n == buf.length ? buf : Arrays.copyOf(buf, n), version);
         } catch (IOException e) {
-            throw UserException.runtime(p + ": cannot write token shard: " + e.getMessage(), e);
+            throw UserException.runtime(p + ": cannot write token shard: " + llm.io.Inputs.reason(e), e);
         }
         shards.add(ShardTokens.open(p));
         flushed += n;

@@ -7,8 +7,9 @@
  * List<DataSpec> specs = dataFlags.stream().map(DataSpec::parse).toList();          // "wiki.txt:10"
  * CorpusOptions opts = CorpusOptions.DEFAULT.withTextField(textField);              // --text-field
  * CorpusBuilder builder = new CorpusBuilder(tokenizer, CorpusBuilder.endOfText(tokenizer), opts, // EOT after each doc
- *         ValSplit.tail(0.05), out.resolve("data"));                                // null dir: tokens in memory
- * Corpus corpus = builder.build(specs);
+ *         ValSplit.tail(0.05), out.resolve("data"))                                 // null dir: tokens in memory
+ *         .excluding(out);                                  // the run's own files are not data, even inside --data DIR
+ * Corpus corpus = builder.build(specs).forContext(ctx);     // sources shorter than ctx + 1 tokens count as unused
  * // --val-data: corpus = corpus.withValidation(new CorpusBuilder(..., ValSplit.NONE, dir).build(valSpecs));
  *
  * Batcher batcher = new Batcher(corpus.batcherSources(), ctx, seed);
@@ -25,7 +26,8 @@
  * }</pre>
  *
  * <p>Readers: {@link llm.data.CorpusReader} (plain text cut at {@code <|endoftext|>} lines or WikiText article
- * headings, JSON Lines, tar, directories, compressed by content). Tokens: {@link llm.data.Tokens} (in memory or
+ * headings, JSON Lines, tar, directories, compressed by content; {@code -} is stdin, and stdin, pipes and process
+ * substitutions are read in one pass). Tokens: {@link llm.data.Tokens} (in memory or
  * {@link llm.data.ShardTokens} on disk, written by {@link llm.data.TokenWriter} in {@link llm.data.TokenShard}
  * format).
  */

@@ -245,12 +245,24 @@ public final class Inputs {
     }
 
     /**
-     * What went wrong, for a one-line message: the exception's message, or — when it has none, as an
-     * {@link EOFException} often does — a description of its type; never "null".
+     * What went wrong, for a one-line message that names the file itself: the exception's message, or — when it has
+     * none, as an {@link EOFException} often does, or only a path — a description of its type; never "null".
      */
     public static String reason(Throwable e) {
         if (e == null) {
             return "unknown error";
+        }
+        if (e instanceof java.io.UncheckedIOException && e.getCause() != null) {
+            return reason(e.getCause()); // its own message is the cause's class and message
+        }
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof NoSuchFileException) {
+            return "no such file";
+        }
+        if (e instanceof java.nio.file.FileSystemException f) { // its message is just the path
+            return f.getReason() != null ? f.getReason() : e.getClass().getSimpleName();
         }
         String m = e.getMessage();
         if (m != null && !m.isBlank() && !"null".equals(m)) {

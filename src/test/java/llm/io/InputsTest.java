@@ -54,7 +54,9 @@ class InputsTest {
         assertEquals("disk full", Inputs.reason(new java.io.IOException("disk full")));
         assertEquals("unexpected end of file (truncated?)", Inputs.reason(new java.io.EOFException()));
         assertEquals("IOException (no details)", Inputs.reason(new java.io.IOException()));
-        assertEquals("inner", Inputs.reason(new java.io.UncheckedIOException(null, new java.io.IOException("inner"))));
+        assertEquals("inner", Inputs.reason(new java.io.UncheckedIOException(new java.io.IOException("inner"))));
+        assertEquals("permission denied", Inputs.reason(new java.nio.file.AccessDeniedException("/x")));
+        assertEquals("unknown error", Inputs.reason(null));
     }
 
     @Test
