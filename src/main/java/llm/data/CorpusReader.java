@@ -24,7 +24,8 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  * Reads text corpora into a {@link DocumentSink}, streaming: plain text (cut into documents per
  * {@link CorpusOptions.Split}), JSON Lines (one document per line, its {@code textField}), tar archives of such files,
  * directories of them (recursively, in name order, hidden files skipped) — each possibly compressed
- * (gz/bz2/xz/zst, detected by content). {@code -} is stdin; stdin, pipes and process substitutions are read in one
+ * (gz/bz2/xz/zst, detected by content). JSON Lines are told by the name (.jsonl, .ndjson, .json) or, for a name
+ * without an extension such as stdin's, by a first line that is a JSON object with the text field. {@code -} is stdin; stdin, pipes and process substitutions are read in one
  * pass, their format told from their first bytes without reading them again. Text is UTF-8; ill-formed bytes become
  * U+FFFD, with one warning per file or archive member that says how many.
  *
@@ -294,7 +295,8 @@ public final class CorpusReader {
                     + " a directory of shards, compressed or not), not inside an archive or among text files");
         }
         String base = baseName(name);
-        if (base.endsWith(".jsonl") || base.endsWith(".ndjson") || base.endsWith(".json")) {
+        if (base.endsWith(".jsonl") || base.endsWith(".ndjson") || base.endsWith(".json")
+                || !hasExtension(base) && firstLineIsAJsonDocument(in)) {
             readJsonl(in, name, sink);
             return;
         }
@@ -304,6 +306,45 @@ public final class CorpusReader {
             }
         }
         readText(in, name, sink);
+    }
+
+    /** Whether the last part of {@code name} has an extension ({@code a.txt}, not {@code -} or {@code /dev/fd/63}). */
+    private static boolean hasExtension(String name) {
+        String last = name.substring(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1);
+        return last.lastIndexOf('.') > 0;
+    }
+
+    /**
+     * For a name that does not say (stdin, a pipe): is the first line (within the first 64 KiB) a JSON object with
+     * the text field as a string? Then it is JSON Lines. {@code in} is not consumed.
+     */
+    private boolean firstLineIsAJsonDocument(BufferedInputStream in) throws IOException {
+        in.mark(1 << 16);
+        byte[] head = in.readNBytes(1 << 16);
+        in.reset();
+        int start = head.length >= 3 && (head[0] & 0xFF) == 0xEF && (head[1] & 0xFF) == 0xBB
+                && (head[2] & 0xFF) == 0xBF ? 3 : 0;
+        while (start < head.length && (head[start] == ' ' || head[start] == '\t')) {
+            start++;
+        }
+        if (start >= head.length || head[start] != '{') {
+            return false;
+        }
+        int end = start;
+        while (end < head.length && head[end] != '\n') {
+            end++;
+        }
+        if (end == head.length && head.length == 1 << 16) {
+            return false; // a first line longer than that: not told
+        }
+        try {
+            JsonElement e = JsonParser.parseString(new String(head, start, end - start,
+                    java.nio.charset.StandardCharsets.UTF_8));
+            JsonElement f = e.isJsonObject() ? e.getAsJsonObject().get(options.textField()) : null;
+            return f != null && f.isJsonPrimitive() && f.getAsJsonPrimitive().isString();
+        } catch (JsonParseException ex) {
+            return false;
+        }
     }
 
     /** The lower-case name without compression suffixes: {@code a.jsonl.zst} → {@code a.jsonl}. */

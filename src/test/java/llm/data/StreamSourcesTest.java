@@ -118,6 +118,20 @@ class StreamSourcesTest {
     }
 
     @Test
+    void jsonLinesOnStdinAreToldByTheirFirstLine(@TempDir Path dir) throws Exception {
+        byte[] jsonl = "{\"text\": \"one\"}\n{\"text\": \"two\", \"id\": 2}\n".getBytes(StandardCharsets.UTF_8);
+        Corpus c = withStdin(jsonl, () -> builder(null).build(List.of(DataSpec.parse("-"))));
+        assertEquals("one|E|two|E|", text(c.sources().get(0).train()));
+        assertEquals(2, c.sources().get(0).documents());
+        // text that merely starts with a brace stays text; so does a file whose name says .txt
+        byte[] code = "{ int x; }\nmore\n".getBytes(StandardCharsets.UTF_8);
+        c = withStdin(code, () -> builder(null).build(List.of(DataSpec.parse("-"))));
+        assertEquals("{ int x; }\nmore|E|", text(c.sources().get(0).train()));
+        Path txt = Files.write(dir.resolve("a.txt"), jsonl);
+        assertEquals(1, builder(null).build(List.of(DataSpec.parse(txt.toString()))).sources().get(0).documents());
+    }
+
+    @Test
     void aTokenizerTrainedOnStdinLeavesItForTheDataPass(@TempDir Path dir) throws Exception {
         String text = TEXT.repeat(20);
         Path tokFile = dir.resolve("tokenizer.json");
