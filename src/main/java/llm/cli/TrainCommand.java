@@ -120,7 +120,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "PATH[:WEIGHT]",
             description = "Training text (repeatable): a text file (documents cut at <|endoftext|> lines), JSON"
                     + " Lines, a directory, a .tar, any of them .gz/.bz2/.xz/.zst, or a token shard (llm tokenize"
-                    + " --bin). WEIGHT = passes per epoch (default 1), e.g. wiki.txt:10; a fraction sees that share"
+                    + " --bin); - for stdin. WEIGHT = passes per epoch (default 1), e.g. wiki.txt:10; a fraction sees that share"
                     + " of the source's windows per epoch, e.g. web.jsonl:0.5.")
     List<String> data = new ArrayList<>();
 
@@ -314,7 +314,7 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     private static String absolute(String flag, String value) {
-        if (value.isEmpty() || value.equals("-")) {
+        if (value.isEmpty() || value.equals("-") || value.startsWith("-:")) {
             return value;
         }
         try {
@@ -539,7 +539,7 @@ public final class TrainCommand implements Callable<Integer> {
         }
         if (vocabSize != null) {
             for (DataSpec d : trainSpecs) {
-                if (holdsShard(d.path())) {
+                if (llm.data.CorpusReader.holdsShards(d.path(), List.of(out))) {
                     throw UserException.usage("--data " + d.spec() + ": a token shard holds the ids of the tokenizer"
                             + " that wrote it, not of one --vocab-size trains: give that --tokenizer instead");
                 }
@@ -605,7 +605,7 @@ public final class TrainCommand implements Callable<Integer> {
                         Files.copy(src, tokFile, StandardCopyOption.REPLACE_EXISTING);
                     }
                 } else {
-                    llm.train.TokenizerTraining.train(data, vocabSize, textField, tokFile);
+                    llm.train.TokenizerTraining.train(data, vocabSize, textField, tokFile, out);
                 }
                 writeRunFile(args);
             } else if (newBudget) {
@@ -627,11 +627,11 @@ public final class TrainCommand implements Callable<Integer> {
             CorpusOptions corpusOptions = CorpusOptions.DEFAULT.withTextField(textField);
             int eot = CorpusBuilder.endOfText(tok);
             Corpus corpus = new CorpusBuilder(tok, eot, corpusOptions, valSpecs.isEmpty() && vf > 0 ? ValSplit.tail(vf)
-                    : ValSplit.NONE, out.resolve(DATA_DIR)).build(trainSpecs);
+                    : ValSplit.NONE, out.resolve(DATA_DIR)).excluding(out).build(trainSpecs).forContext(t);
             List<TrainingRun.DataSource> mixture = new ArrayList<>(corpus.describe("train"));
             if (!valSpecs.isEmpty()) {
                 Corpus held = new CorpusBuilder(tok, eot, corpusOptions, ValSplit.NONE, out.resolve(DATA_DIR).resolve("val"))
-                        .label("val data").build(valSpecs);
+                        .excluding(out).label("val data").build(valSpecs);
                 mixture.addAll(held.describe("val"));
                 corpus = corpus.withValidation(held);
             }
@@ -732,21 +732,6 @@ public final class TrainCommand implements Callable<Integer> {
             } catch (IllegalStateException shuttingDown) {
                 // the JVM is exiting on a signal: the hook has run or is running
             }
-        }
-    }
-
-    /** Whether {@code path} is a token shard, or a directory with one in it (pipes are not opened). */
-    private static boolean holdsShard(Path path) {
-        if (Files.isRegularFile(path)) {
-            return TokenShard.isShard(path);
-        }
-        if (!Files.isDirectory(path)) {
-            return false;
-        }
-        try (java.util.stream.Stream<Path> s = Files.walk(path)) {
-            return s.anyMatch(f -> Files.isRegularFile(f) && TokenShard.isShard(f));
-        } catch (IOException | java.io.UncheckedIOException e) {
-            return false; // reading the data reports it
         }
     }
 

@@ -101,13 +101,16 @@ public record TrainingRun(String arch, long params, long nonEmbeddingParams, int
 
     public static TrainingRun fromJson(String json, String name) {
         try {
-            TrainingRun r = GSON.fromJson(json, TrainingRun.class);
-            if (r == null) {
+            com.google.gson.JsonElement tree = com.google.gson.JsonParser.parseString(json);
+            if (tree.isJsonNull()) {
                 throw UserException.runtime(name + ": empty");
             }
-            return r;
-        } catch (JsonParseException | IllegalArgumentException e) {
-            throw UserException.runtime(name + ": not a valid training.json (" + e.getMessage() + ")");
+            if (tree.isJsonObject()) { // written with nulls (no value): read them as absent, whatever the field's type
+                tree.getAsJsonObject().entrySet().removeIf(e -> e.getValue().isJsonNull());
+            }
+            return GSON.fromJson(tree, TrainingRun.class);
+        } catch (JsonParseException | IllegalArgumentException | IllegalStateException e) {
+            throw UserException.runtime(name + ": not a valid training.json (" + llm.io.JsonProblem.describe(e) + ")");
         }
     }
 

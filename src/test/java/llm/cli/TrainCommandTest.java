@@ -369,6 +369,23 @@ class TrainCommandTest {
     }
 
     @Test
+    void anOutputDirectoryInsideADataDirectoryIsNotReadAsData() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("corpus"));
+        Files.writeString(dir.resolve("a.txt"), Files.readString(shakespeare).substring(0, 20_000));
+        Path o = dir.resolve("run1");
+        String[] args = {"train", "--data", dir.toString(), "--tokenizer", tok.toString(), "--preset", "tiny",
+            "--steps", "1", "--eval-every", "0", "--threads", "1", "--seed", "1", "--out", o.toString()};
+        CliHarness.Result r = CliHarness.run(args);
+        assertEquals(0, r.code(), r.err());
+        r = CliHarness.run("train", "--resume", o.toString(), "--steps", "2"); // its run.json, shards, checkpoint
+        assertEquals(0, r.code(), r.err());
+        assertEquals(List.of("train"), TrainingRun.read(o).data().stream().map(TrainingRun.DataSource::role).toList());
+        r = CliHarness.run("train", "--data", dir.toString(), "--tokenizer", tok.toString(), "--preset", "tiny",
+                "--steps", "1", "--out", dir.toString());
+        assertEquals(2, r.code(), r.err());
+    }
+
+    @Test
     void theHelpExampleNamesFilesThatExist() {
         List<String> lines = CliHarness.run("train", "--help").out().lines().toList();
         StringBuilder example = new StringBuilder();
