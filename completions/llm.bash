@@ -245,7 +245,10 @@ function _picocli_llm_tokenize() {
       return $?
       ;;
     '--bin')
-      return
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
       ;;
     '--threads')
       return
@@ -264,9 +267,9 @@ function _picocli_llm_tokenize() {
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
   else
-    local positionals=""
     local IFS=$'\n'
-    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+    type compopt &>/dev/null && compopt -o filenames
+    COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
   fi
 }
 
@@ -286,7 +289,8 @@ function _picocli_llm_train() {
 
   case ${prev_word} in
     '--device')
-      return
+      COMPREPLY=( $(compgen -W "auto cpu gpu gpu:0" -- "${curr_word}") )
+      return $?
       ;;
     '--threads')
       return
@@ -295,10 +299,16 @@ function _picocli_llm_train() {
       return
       ;;
     '--data')
-      return
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
       ;;
     '--val-data')
-      return
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
       ;;
     '--val-fraction')
       return
@@ -467,7 +477,8 @@ function _picocli_llm_sample() {
       return
       ;;
     '--device')
-      return
+      COMPREPLY=( $(compgen -W "auto cpu gpu gpu:0" -- "${curr_word}") )
+      return $?
       ;;
     '--threads')
       return
@@ -480,9 +491,9 @@ function _picocli_llm_sample() {
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
   else
-    local positionals=""
     local IFS=$'\n'
-    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+    type compopt &>/dev/null && compopt -o filenames
+    COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
   fi
 }
 
@@ -596,7 +607,8 @@ function _picocli_llm_fewshot() {
 
   case ${prev_word} in
     '--device')
-      return
+      COMPREPLY=( $(compgen -W "auto cpu gpu gpu:0" -- "${curr_word}") )
+      return $?
       ;;
     '--threads')
       return
@@ -617,7 +629,10 @@ function _picocli_llm_fewshot() {
       return $?
       ;;
     '--examples')
-      return
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
       ;;
     '--columns')
       return
@@ -641,13 +656,19 @@ function _picocli_llm_fewshot() {
       return
       ;;
     '--eval')
-      return
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
       ;;
     '--sweep-shots')
       return
       ;;
     '--choices')
-      return
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
       ;;
     '--limit')
       return
@@ -719,7 +740,8 @@ function _picocli_llm_score() {
       return $?
       ;;
     '--device')
-      return
+      COMPREPLY=( $(compgen -W "auto cpu gpu gpu:0" -- "${curr_word}") )
+      return $?
       ;;
     '--threads')
       return
@@ -728,7 +750,8 @@ function _picocli_llm_score() {
       return
       ;;
     '--split')
-      return
+      COMPREPLY=( $(compgen -W "none blank-line line wikitext" -- "${curr_word}") )
+      return $?
       ;;
     '--text-field')
       return
@@ -753,9 +776,9 @@ function _picocli_llm_score() {
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
   else
-    local positionals=""
     local IFS=$'\n'
-    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+    type compopt &>/dev/null && compopt -o filenames
+    COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
   fi
 }
 
@@ -888,7 +911,8 @@ function _picocli_llm_env() {
 
   case ${prev_word} in
     '--device')
-      return
+      COMPREPLY=( $(compgen -W "auto cpu gpu gpu:0" -- "${curr_word}") )
+      return $?
       ;;
     '--threads')
       return

@@ -33,7 +33,7 @@ class DocsTest {
     static Map<Path, String> generate() {
         CommandLine root = Llm.newCommandLine();
         Map<Path, String> files = new LinkedHashMap<>();
-        files.put(COMPLETIONS.resolve("llm.bash"), AutoComplete.bash("llm", root));
+        files.put(COMPLETIONS.resolve("llm.bash"), Completion.bash(root));
         for (CommandLine c : commands(Llm.newCommandLine())) {
             CommandSpec spec = c.getCommandSpec();
             files.put(MAN.resolve(spec.qualifiedName("-") + ".1"), Roff.page(spec));
