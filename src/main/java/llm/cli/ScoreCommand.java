@@ -41,7 +41,9 @@ import picocli.CommandLine.Spec;
                     + "disjoint chunks, the cheapest and most pessimistic; smaller strides cost more and score lower).",
             "Reported: tokens scored, perplexity = exp(NLL / tokens), bits per token = NLL / (ln 2 × tokens), and "
                     + "bits per byte = NLL / (ln 2 × UTF-8 bytes of the text), which compares models with different "
-                    + "tokenizers."
+                    + "tokenizers. With --split none a file is scored exactly as it is (line ends and surrounding "
+                    + "whitespace included); a split document without the blank lines or line ends that cut it, and "
+                    + "trimmed. Ill-formed UTF-8 is replaced with U+FFFD (3 bytes each), with a warning."
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {ExitCodes.OK_LINE,

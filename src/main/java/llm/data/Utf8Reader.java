@@ -9,7 +9,7 @@ import llm.tokenizer.Utf8StreamDecoder;
  * UTF-8 text of a stream that replaces ill-formed bytes with U+FFFD, as {@code llm tokenize} does (one per maximal
  * ill-formed subpart, {@link Utf8StreamDecoder}), and counts them, so that the reader can say how many there were.
  */
-final class Utf8Reader extends Reader {
+public final class Utf8Reader extends Reader {
     private final InputStream in;
     private final Utf8StreamDecoder decoder = new Utf8StreamDecoder();
     private final byte[] bytes = new byte[1 << 16];
@@ -17,12 +17,12 @@ final class Utf8Reader extends Reader {
     private int at; // chars[0, at) were handed out
     private boolean eof;
 
-    Utf8Reader(InputStream in) {
+    public Utf8Reader(InputStream in) {
         this.in = in;
     }
 
     /** U+FFFD replacements so far. */
-    long malformed() {
+    public long malformed() {
         return decoder.malformedCount();
     }
 

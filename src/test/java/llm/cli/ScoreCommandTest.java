@@ -70,7 +70,8 @@ class ScoreCommandTest {
         JsonObject total = ls.get(1).getAsJsonObject("total");
 
         Tokenizer tok = Tokenizers.load(TOK);
-        int[] ids = tok.encode(TEXT);
+        String scored = TEXT + "\n"; // the file's text exactly, its line end included
+        int[] ids = tok.encode(scored);
         Perplexity want = new Perplexity();
         try (NDManager root = Engines.newRoot(Device.cpu())) {
             LanguageModel m = Models.load(MODEL, root);
@@ -86,11 +87,11 @@ class ScoreCommandTest {
                 }
             }
         }
-        want.addBytes(TEXT.getBytes(StandardCharsets.UTF_8).length);
+        want.addBytes(scored.getBytes(StandardCharsets.UTF_8).length);
         assertEquals(ids.length, total.get("tokens").getAsInt());
         assertEquals(want.perplexity(), total.get("perplexity").getAsDouble(), 1e-4 * want.perplexity());
         assertEquals(want.bitsPerByte(), total.get("bits_per_byte").getAsDouble(), 1e-4);
-        assertEquals(TEXT.getBytes(StandardCharsets.UTF_8).length, total.get("bytes").getAsInt());
+        assertEquals(scored.getBytes(StandardCharsets.UTF_8).length, total.get("bytes").getAsInt());
         assertEquals(ls.get(0).get("perplexity").getAsDouble(), total.get("perplexity").getAsDouble(), 1e-9);
 
         // --tokens: one line per token, logprobs that sum to -NLL
@@ -106,7 +107,7 @@ class ScoreCommandTest {
             decoded.append(toks.get(i).get("text").getAsString());
         }
         assertEquals(-want.nll(), sum, 1e-3);
-        assertEquals(TEXT, decoded.toString());
+        assertEquals(scored, decoded.toString());
     }
 
     /** A token that is part of a UTF-8 character shows U+FFFD as text, so it carries its bytes: together, exact. */

@@ -18,9 +18,10 @@ import llm.UserException;
  * Streams documents from one input, one at a time (bounded memory: at most one document is held).
  *
  * <p>Ids: a WikiText article's title; a JSON line's {@code --id-field}, else {@code source:LINE}; a split document's
- * {@code source:N} (1-based); an unsplit file's name. Document text is trimmed of surrounding whitespace (a WikiText
- * article keeps the leading space of its first line, as the corpus has it); blank documents are not produced (a
- * wholly blank input yields none), except a WikiText article with a heading and no text.
+ * {@code source:N} (1-based); an unsplit file's name. An unsplit file is its text exactly as read (line ends and
+ * surrounding whitespace kept); a split document is trimmed of surrounding whitespace and its lines end in '\n' (a
+ * WikiText article keeps the leading space of its first line, as the corpus has it). Blank documents are not
+ * produced (a wholly blank input yields none), except a WikiText article with a heading and no text.
  */
 public final class DocumentReader implements Iterator<Document>, Closeable {
     /** A top-level WikiText heading: {@code " = Title = "} (one '=' on each side, not {@code " = = Sub = = "}). */
@@ -35,6 +36,7 @@ public final class DocumentReader implements Iterator<Document>, Closeable {
     private int docNo;
     private String pendingTitle;
     private boolean eof;
+    private Runnable atEnd = () -> {};
     private Document next;
 
     private DocumentReader(BufferedReader in, String source, Split split, String textField, String idField) {
@@ -43,6 +45,12 @@ public final class DocumentReader implements Iterator<Document>, Closeable {
         this.split = split;
         this.textField = textField;
         this.idField = idField;
+    }
+
+    /** Runs {@code r} once, when the input's end is reached (e.g. to report what reading it found). */
+    public DocumentReader atEnd(Runnable r) {
+        this.atEnd = r;
+        return this;
     }
 
     /** Plain text cut by {@code split}. */
@@ -89,6 +97,7 @@ public final class DocumentReader implements Iterator<Document>, Closeable {
         String l = in.readLine();
         if (l == null) {
             eof = true;
+            atEnd.run();
         } else {
             lineNo++;
         }
@@ -138,13 +147,14 @@ public final class DocumentReader implements Iterator<Document>, Closeable {
                     return null;
                 }
                 docNo++;
-                StringBuilder b = new StringBuilder();
-                String l;
-                while ((l = line()) != null) {
-                    b.append(l).append('\n');
+                StringBuilder b = new StringBuilder(); // the text as it is: what score's bytes count
+                char[] buf = new char[1 << 14];
+                for (int n; (n = in.read(buf)) > 0; ) {
+                    b.append(buf, 0, n);
                 }
-                String t = b.toString().strip();
-                return t.isEmpty() ? null : Document.of(source, t);
+                eof = true;
+                atEnd.run();
+                return b.toString().isBlank() ? null : Document.of(source, b.toString());
             }
             case LINE -> {
                 String l;

@@ -1,10 +1,10 @@
 package llm.eval.memorize;
 
 import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
+import llm.compute.Quantity;
+import llm.data.Utf8Reader;
 import llm.io.Inputs;
+import llm.io.Log;
 
 /** Opens the inputs named on a command line as documents (plain text cut by a {@link Split}, or JSON Lines). */
 public final class DocumentSource {
@@ -15,14 +15,18 @@ public final class DocumentSource {
      * the name ends in .jsonl / .jsonl.gz (field "text" then); plain text cut by {@code split} otherwise.
      */
     public static DocumentReader open(String name, Split split, String textField, String idField) {
-        var decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPLACE)
-                .onUnmappableCharacter(CodingErrorAction.REPLACE);
-        BufferedReader in = new BufferedReader(new InputStreamReader(Inputs.open(name), decoder), 1 << 16);
+        Utf8Reader utf8 = new Utf8Reader(Inputs.open(name)); // U+FFFD for ill-formed bytes, as llm tokenize
+        BufferedReader in = new BufferedReader(utf8, 1 << 16);
         String source = "-".equals(name) ? "stdin" : name;
-        if (textField != null || isJsonl(name)) {
-            return DocumentReader.jsonl(in, source, textField == null ? "text" : textField, idField);
-        }
-        return DocumentReader.text(in, source, split);
+        DocumentReader r = textField != null || isJsonl(name)
+                ? DocumentReader.jsonl(in, source, textField == null ? "text" : textField, idField)
+                : DocumentReader.text(in, source, split);
+        return r.atEnd(() -> {
+            if (utf8.malformed() > 0) {
+                Log.warn("%s: %s replaced with U+FFFD", source,
+                        Quantity.plural(utf8.malformed(), "invalid UTF-8 sequence"));
+            }
+        });
     }
 
     static boolean isJsonl(String name) {

@@ -13,6 +13,27 @@ import llm.UserException;
 import org.junit.jupiter.api.Test;
 
 class DocumentReaderTest {
+    @org.junit.jupiter.api.io.TempDir
+    java.nio.file.Path tmp;
+
+    @Test
+    void aFileIsReadExactlyAndIllFormedUtf8IsReplacedWithAWarning() throws java.io.IOException {
+        java.nio.file.Path f = tmp.resolve("f.txt");
+        java.nio.file.Files.write(f, new byte[] {'a', 'b', (byte) 0xff, 'c', '\r', '\n'});
+        java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream was = llm.io.Log.err();
+        llm.io.Log.setErr(new java.io.PrintStream(log, true, java.nio.charset.StandardCharsets.UTF_8));
+        List<Document> d;
+        try {
+            d = all(DocumentSource.open(f.toString(), Split.NONE, null, null));
+        } finally {
+            llm.io.Log.setErr(was);
+        }
+        assertEquals(List.of(Document.of(f.toString(), "ab\uFFFDc\r\n")), d);
+        assertEquals("llm: warning: " + f + ": 1 invalid UTF-8 sequence replaced with U+FFFD",
+                log.toString(java.nio.charset.StandardCharsets.UTF_8).strip());
+    }
+
     static List<Document> all(DocumentReader r) {
         List<Document> out = new ArrayList<>();
         r.forEachRemaining(out::add);
@@ -25,8 +46,8 @@ class DocumentReaderTest {
 
     @Test
     void wholeFile() {
-        List<Document> d = all(DocumentReader.text(in("\n  a\n\nb \n"), "f.txt", Split.NONE));
-        assertEquals(List.of(Document.of("f.txt", "a\n\nb")), d);
+        List<Document> d = all(DocumentReader.text(in("\n  a\r\n\nb \n"), "f.txt", Split.NONE));
+        assertEquals(List.of(Document.of("f.txt", "\n  a\r\n\nb \n")), d, "an unsplit file is its text as it is");
         assertEquals(List.of(), all(DocumentReader.text(in(" \n\n"), "empty.txt", Split.NONE)));
         assertEquals(List.of(), all(DocumentReader.text(in(""), "empty.txt", Split.NONE)));
     }
