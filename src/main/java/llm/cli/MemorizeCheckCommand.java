@@ -108,8 +108,8 @@ public final class MemorizeCheckCommand implements Callable<Integer> {
 
     @Option(names = "--samples", paramLabel = "N", defaultValue = "0",
             description = "Also draw N sampled continuations per window and report the fraction that reproduce the "
-                    + "target (extraction_rate). The sampling flags below apply to these only, and need --samples. "
-                    + "Default: ${DEFAULT-VALUE}.")
+                    + "target (extraction_rate). --temperature, --top-k, --top-p, --min-p and --repetition-penalty "
+                    + "apply to these only, and need --samples. Default: ${DEFAULT-VALUE}.")
     int samples;
 
     @Mixin
