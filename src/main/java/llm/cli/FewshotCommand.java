@@ -64,8 +64,11 @@ import picocli.CommandLine.Spec;
                     + "one line per query (--query, else one query per line of stdin).",
             "  Default template: '{input} => {output}'. Another: 'Q: {input}\\nA: {output}' with --delimiter '\\n\\n'. "
                     + "In --template, --delimiter and --instruction, \\n \\t \\r \\\\ are escapes.",
-            "  Examples: TSV 'input<TAB>output' (a header line naming the columns 'input' and 'output' is optional; "
-                    + "--columns picks other columns), or JSON Lines {\"input\": ..., \"output\": ...}.",
+            "  Examples: TSV 'input<TAB>output', or JSON Lines {\"input\": ..., \"output\": ...}. A TSV's first line "
+                    + "is a header when it names the columns 'input' and 'output', names the --columns, or sits over "
+                    + "a column of numbers (an index column: numbers on every later line, a word on the first); "
+                    + "--columns picks other columns, by name or number alike, and a header without 'input' and "
+                    + "'output' needs it.",
             "  --eval FILE reports exact-match accuracy on held-out pairs (stripped answers, case-sensitive); "
                     + "--sweep-shots 0,1,2,4,8 prints accuracy against the number of shots (the in-context learning curve).",
             "",
@@ -115,7 +118,8 @@ public final class FewshotCommand implements Callable<Integer> {
     String examples;
 
     @Option(names = "--columns", paramLabel = "IN,OUT",
-            description = "TSV columns for input and output, by header name or number from 1 (e.g. english,french).")
+            description = "TSV columns for input and output, by header name or number from 1 (e.g. english,french "
+                    + "or 2,3: the same rows; a header line is never an example).")
     String columns;
 
     @Option(names = "--shots", paramLabel = "K",
@@ -173,7 +177,8 @@ public final class FewshotCommand implements Callable<Integer> {
 
     @Option(names = {"-n", "--max-tokens"}, paramLabel = "N",
             description = "At most N new tokens per answer (default: 32 for few-shot; for --chat 128, or a quarter of "
-                    + "the model's context when that is less; at most half the context).")
+                    + "the model's context when that is less). Never more than half the context, in every mode: the "
+                    + "other half keeps the prompt's end, where the query is (a larger N is lowered, with a warning).")
     Integer maxTokens;
 
     @Mixin
@@ -240,12 +245,13 @@ public final class FewshotCommand implements Callable<Integer> {
                     compute.threads() == null ? 0 : compute.threads())) {
                 Completer completer = new GenerationCompleter(new DecoderStepper(decoder, decoder.capacity()), tok,
                         new Sampler(params, seed), endIds, start);
+                int ctx = lm.config().ctx();
                 if (chat) {
-                    runChat(out, completer, tok, lm.config().ctx(), start >= 0);
+                    runChat(out, completer, tok, ctx, start >= 0);
                 } else if (eval != null) {
-                    runEval(out, completer);
+                    runEval(out, completer, answerTokens(32, ctx));
                 } else {
-                    runQueries(out, completer);
+                    runQueries(out, completer, answerTokens(32, ctx));
                 }
             }
         }
@@ -301,6 +307,9 @@ public final class FewshotCommand implements Callable<Integer> {
         Template t = Template.parse(Escapes.decode("--template", template));
         List<String> extra = new ArrayList<>();
         for (String s : stops) {
+            if (s.isEmpty()) {
+                throw UserException.usage("--stop must not be empty");
+            }
             extra.add(Escapes.decode("--stop", s));
         }
         return new FewshotPrompt(Escapes.decode("--instruction", instruction), t, Escapes.decode("--delimiter", delimiter),
@@ -311,12 +320,30 @@ public final class FewshotCommand implements Callable<Integer> {
         return maxTokens != null ? maxTokens : dflt;
     }
 
-    private void runQueries(PrintWriter out, Completer completer) {
+    /**
+     * New tokens per answer: -n (or {@code dflt}), at most half the context, as the help says, in every mode. More
+     * would leave the prompt less than half of the context, and a prompt cut to fit loses its start first: with -n
+     * near the context only the last token or so of the query would be left.
+     */
+    private int answerTokens(int dflt, int ctx) {
+        int half = Math.max(1, ctx / 2);
+        int n = maxTokens(dflt);
+        if (n > half) {
+            if (maxTokens != null) {
+                Log.warn("-n %d is more than half the model's context of %d: at most %d new tokens per answer, so that "
+                        + "the prompt keeps the other half", n, ctx, half);
+            }
+            n = half;
+        }
+        return n;
+    }
+
+    private void runQueries(PrintWriter out, Completer completer, int max) {
         int k = shots != null ? shots : pool.size();
         FewshotPrompt prompt = base.withShots(Shots.select(pool, k, shotSeed()));
         Log.debug("%d shots of %d examples", k, pool.size());
         if (query != null) {
-            answer(out, completer, prompt, query);
+            answer(out, completer, prompt, query, max);
             return;
         }
         if (System.console() != null) {
@@ -324,19 +351,19 @@ public final class FewshotCommand implements Callable<Integer> {
         }
         try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
             for (String line; (line = in.readLine()) != null; ) {
-                answer(out, completer, prompt, line);
+                answer(out, completer, prompt, line, max);
             }
         } catch (IOException e) {
             throw UserException.runtime("stdin: cannot read: " + e.getMessage());
         }
     }
 
-    private void answer(PrintWriter out, Completer completer, FewshotPrompt prompt, String q) {
+    private void answer(PrintWriter out, Completer completer, FewshotPrompt prompt, String q, int max) {
         if (showPrompt) {
             Log.err().println(prompt.build(q));
             Log.err().println("----");
         }
-        String a = prompt.ask(completer, q, maxTokens(32));
+        String a = prompt.ask(completer, q, max);
         if (json) {
             JsonObject o = new JsonObject();
             o.addProperty("query", q);
@@ -358,7 +385,7 @@ public final class FewshotCommand implements Callable<Integer> {
         return compute.seedOrNull();
     }
 
-    private void runEval(PrintWriter out, Completer completer) {
+    private void runEval(PrintWriter out, Completer completer, int max) {
         List<Example> items = evalItems;
         int overlap = FewshotEval.overlap(pool, items);
         if (overlap > 0) {
@@ -369,7 +396,6 @@ public final class FewshotCommand implements Callable<Integer> {
         for (int k : ks) {
             Shots.check(sweepShots != null ? "--sweep-shots" : "--shots", k, pool.size());
         }
-        int max = maxTokens(32);
         long t0 = System.nanoTime();
         List<Accuracy> rows = new ArrayList<>();
         for (int k : ks) {
@@ -445,7 +471,7 @@ public final class FewshotCommand implements Callable<Integer> {
         Transcript t = chatTranscript;
         boolean interactive = System.console() != null;
         ChatSession session = new ChatSession(t, interactive);
-        int max = Math.min(maxTokens(Math.min(128, ctx / 4)), ctx / 2);
+        int max = answerTokens(Math.min(128, ctx / 4), ctx);
         int budget = ctx - max;
         java.util.function.ToIntFunction<String> count = s -> tok.encode(s).length + (bos ? 1 : 0);
         if (interactive) {

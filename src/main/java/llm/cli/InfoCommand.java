@@ -151,6 +151,12 @@ public final class InfoCommand implements Callable<Integer> {
                     counts.byPart());
         }
         JsonObject tokenizer = tokenizerInfo();
+        if (tokenizer.has("vocab_size") && tokenizer.get("vocab_size").getAsInt() > config.vocabSize()) {
+            // a report shows the pair as it is; the commands that run it refuse it (ModelOptions.checkCompatible)
+            Log.warn("the tokenizer has %,d tokens, more than the model's vocabulary of %,d: sample, score, fewshot "
+                    + "and memorize-check refuse this pair (wrong --tokenizer?)", tokenizer.get("vocab_size").getAsInt(),
+                    config.vocabSize());
+        }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             JsonObject o = new JsonObject();

@@ -53,7 +53,7 @@ public final class Llm implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (see 'llm --help')");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
     }
 
     /** The commands, in the order of {@code llm --help}. */

@@ -108,7 +108,8 @@ public final class MemorizeCheckCommand implements Callable<Integer> {
 
     @Option(names = "--samples", paramLabel = "N", defaultValue = "0",
             description = "Also draw N sampled continuations per window and report the fraction that reproduce the "
-                    + "target (extraction_rate). Default: ${DEFAULT-VALUE}.")
+                    + "target (extraction_rate). --temperature, --top-k, --top-p, --min-p and --repetition-penalty "
+                    + "apply to these only, and need --samples. Default: ${DEFAULT-VALUE}.")
     int samples;
 
     @Mixin
@@ -181,6 +182,11 @@ public final class MemorizeCheckCommand implements Callable<Integer> {
             throw UserException.usage("--format must be one of report, jsonl, tsv, not '" + format + "'");
         }
         validate(null);
+        String sampleFlag = SamplingOptions.given(spec);
+        if (samples == 0 && sampleFlag != null) { // else ignored: the continuations are greedy
+            throw UserException.usage(sampleFlag + " needs --samples N: it sets how the N sampled continuations are "
+                    + "drawn; without --samples the continuations are greedy");
+        }
         SamplingParams sampleParams = samples > 0 ? sampling.params() : null;
         Long seedGiven = compute.seedOrNull();
         long seed = samples > 0 ? compute.seed() : (seedGiven == null ? 0 : seedGiven);

@@ -1,13 +1,18 @@
 package llm.cli;
 
 import ai.djl.ndarray.NDManager;
+import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
 import llm.UserException;
 import llm.model.LanguageModel;
 import llm.model.ModelConfig;
 import llm.model.Models;
+import llm.model.Release;
 import llm.tokenizer.Tokenizer;
 import llm.tokenizer.Tokenizers;
 import picocli.CommandLine.Option;
@@ -78,10 +83,32 @@ public final class ModelOptions {
         if (t == null) {
             t = Models.defaultTokenizer(modelPath());
             if (t == null) {
-                throw UserException.usage(modelPath() + ": no tokenizer found beside the model; give --tokenizer PATH");
+                throw noTokenizer(modelPath());
             }
         }
         return Tokenizers.load(t);
+    }
+
+    /**
+     * The model came without the tokenizer it needs: a failure to load the model (exit 1), naming the directory
+     * looked in and what was looked for, with the tokenizer-like files there as a hint (stories260K's tok512.bin).
+     */
+    static UserException noTokenizer(Path model) {
+        boolean release = Models.detect(model) == Models.Format.RELEASE;
+        Path dir = release ? Models.releaseDir(model) : model.toAbsolutePath().getParent();
+        String wanted = release ? Release.TOKENIZER : "tokenizer.bin";
+        List<String> others = new ArrayList<>();
+        try (Stream<Path> list = Files.list(dir)) {
+            list.map(p -> p.getFileName().toString())
+                    .filter(n -> n.startsWith("tok") && (n.endsWith(".bin") || n.endsWith(".json"))
+                            && !n.equals(model.getFileName().toString()))
+                    .sorted().limit(3).forEach(others::add);
+        } catch (IOException | RuntimeException e) {
+            // no hint then
+        }
+        return UserException.runtime(dir + ": no " + wanted + " beside the model"
+                + (release ? "" : " " + model.getFileName()) + "; give --tokenizer PATH"
+                + (others.isEmpty() ? "" : " (here: " + String.join(", ", others) + ")"));
     }
 
     /** Check that the tokenizer's ids fit the model's vocabulary. */

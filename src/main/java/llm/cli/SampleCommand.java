@@ -99,7 +99,9 @@ public final class SampleCommand implements Callable<Integer> {
     boolean echo;
 
     @Option(names = "--json", description = "One JSON object per sample (JSON Lines): prefix, text, tokens, "
-            + "finish_reason (eos|length|stop|context), seed; with --logprobs the per-token logprobs.")
+            + "finish_reason (eos|length|stop|context), seed; with --logprobs the per-token logprobs. text and tokens "
+            + "both leave out a --stop text and the token it begins in (text keeps that token's characters before "
+            + "the stop); neither holds the end-of-text token.")
     boolean json;
 
     @Option(names = "--logprobs", paramLabel = "K",
@@ -134,6 +136,10 @@ public final class SampleCommand implements Callable<Integer> {
         SamplingParams params = sampling.params();
         List<String> stopTexts = stopTexts();
         String text = prefix != null ? prefix : readFiles();
+        if (prefix == null && !files.isEmpty() && text.isEmpty()) { // an empty pipe is likely a mistake upstream
+            Log.warn("%s empty; sampling from the start token", files.equals(List.of("-")) ? "stdin was"
+                    : files.size() == 1 ? files.get(0) + " is" : "the prefix files are");
+        }
         Models.Format format = modelOptions.format();
         if (compute.deviceSpec().kind() != DeviceSpec.Kind.GPU) {
             // the JIT compiles the CPU decoder, on decode steps of this model's shape, while the model loads
@@ -244,6 +250,9 @@ public final class SampleCommand implements Callable<Integer> {
     private List<String> stopTexts() {
         List<String> out = new ArrayList<>(stops.size());
         for (String s : stops) {
+            if (s.isEmpty()) { // would never match: say so rather than run as if it were not given
+                throw UserException.usage("--stop must not be empty");
+            }
             out.add(Escapes.decode("--stop", s));
         }
         return out;

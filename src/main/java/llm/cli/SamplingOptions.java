@@ -1,7 +1,10 @@
 package llm.cli;
 
+import java.util.List;
 import llm.generate.SamplingParams;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParseResult;
 
 /** {@code --temperature --top-k --top-p --min-p --repetition-penalty}, shared by commands that sample. */
 public final class SamplingOptions {
@@ -26,6 +29,23 @@ public final class SamplingOptions {
             description = "Penalise tokens already in the text (CTRL): positive logits / R, negative × R (1 = off). "
                     + "Default: ${DEFAULT-VALUE}.")
     double repetitionPenalty = 1.0;
+
+    /** The flags of this mixin, in the order of --help. */
+    static final List<String> NAMES = List.of("--temperature", "--top-k", "--top-p", "--min-p", "--repetition-penalty");
+
+    /** The first of these flags given on the command line of {@code spec}, or null. */
+    static String given(CommandSpec spec) {
+        ParseResult parsed = spec.commandLine().getParseResult();
+        if (parsed == null) {
+            return null;
+        }
+        for (String n : NAMES) {
+            if (parsed.hasMatchedOption(n)) {
+                return n;
+            }
+        }
+        return null;
+    }
 
     /** The validated parameters (exit 2 naming the flag when one is out of range). */
     public SamplingParams params() {

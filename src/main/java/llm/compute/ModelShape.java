@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import llm.UserException;
+import llm.io.JsonProblem;
+import llm.model.ModelConfig;
 
 /**
  * The shape of a decoder-only transformer, as far as counting parameters and FLOPs needs it, read from a
@@ -76,15 +78,16 @@ public record ModelShape(String arch, int vocabSize, int nLayer, int nEmbd, int 
             throw UserException.runtime(file + ": cannot read (" + (Files.exists(file) ? e.getMessage() : "no such file")
                     + ")");
         }
+        JsonElement e;
         try {
-            JsonElement e = JsonParser.parseString(text);
-            if (!e.isJsonObject()) {
-                throw UserException.runtime(file + ": not a JSON object");
-            }
-            return fromConfig(e.getAsJsonObject(), file.toString());
-        } catch (JsonParseException | IllegalStateException | NumberFormatException | UnsupportedOperationException ex) {
-            throw UserException.runtime(file + ": not a valid config.json (" + ex.getMessage() + ")");
+            e = JsonParser.parseString(text);
+        } catch (JsonParseException ex) { // in words, as sample/score/info say it (Release.readConfig)
+            throw UserException.runtime(file + ": not valid JSON (" + JsonProblem.describe(ex) + ")");
         }
+        if (!e.isJsonObject()) {
+            throw UserException.runtime(file + ": not a JSON object");
+        }
+        return fromConfig(e.getAsJsonObject(), file.toString());
     }
 
     /**
@@ -119,7 +122,12 @@ public record ModelShape(String arch, int vocabSize, int nLayer, int nEmbd, int 
 
     /** From a parsed config.json; {@code name} is used in error messages. */
     public static ModelShape fromConfig(JsonObject c, String name) {
-        String type = str(c, "model_type", null);
+        JsonElement typeValue = c.get("model_type");
+        if (typeValue != null && !typeValue.isJsonNull()
+                && !(typeValue.isJsonPrimitive() && typeValue.getAsJsonPrimitive().isString())) {
+            throw UserException.runtime(name + ": model_type is not a string: " + typeValue);
+        }
+        String type = typeValue == null || typeValue.isJsonNull() ? null : typeValue.getAsString();
         if (type == null) {
             type = c.has("n_embd") ? "gpt2" : c.has("hidden_size") ? "llama" : null;
         }
@@ -132,22 +140,26 @@ public record ModelShape(String arch, int vocabSize, int nLayer, int nEmbd, int 
                 case "gpt2" -> {
                     int d = need(c, "n_embd", name);
                     int h = need(c, "n_head", name);
-                    int inner = c.has("n_inner") && !c.get("n_inner").isJsonNull() ? c.get("n_inner").getAsInt() : 4 * d;
+                    Integer nInner = ModelConfig.optInt(c, "n_inner");
+                    int inner = nInner != null ? nInner : 4 * d;
                     return new ModelShape("gpt2", need(c, "vocab_size", name), need(c, "n_layer", name), d, h, h, d / h,
                             inner, need(c, "n_positions", name), bool(c, "tie_word_embeddings", true), true, true);
                 }
                 case "llama", "mistral" -> {
                     int d = need(c, "hidden_size", name);
                     int h = need(c, "num_attention_heads", name);
-                    int kv = c.has("num_key_value_heads") && !c.get("num_key_value_heads").isJsonNull()
-                            ? c.get("num_key_value_heads").getAsInt() : h;
-                    int hd = c.has("head_dim") && !c.get("head_dim").isJsonNull() ? c.get("head_dim").getAsInt() : d / h;
+                    Integer nKv = ModelConfig.optInt(c, "num_key_value_heads");
+                    Integer headDim = ModelConfig.optInt(c, "head_dim");
+                    int kv = nKv != null ? nKv : h;
+                    int hd = headDim != null ? headDim : d / h;
                     return new ModelShape("llama", need(c, "vocab_size", name), need(c, "num_hidden_layers", name), d, h,
                             kv, hd, need(c, "intermediate_size", name), need(c, "max_position_embeddings", name),
                             bool(c, "tie_word_embeddings", false), bool(c, "attention_bias", false), bool(c, "mlp_bias", false));
                 }
                 default -> throw UserException.runtime(name + ": model_type '" + type + "' is not supported (gpt2, llama)");
             }
+        } catch (IllegalArgumentException e) { // "n_embd is not a number: \"abc\"", as ModelConfig says it
+            throw UserException.runtime(name + ": " + e.getMessage());
         } catch (UserException e) {
             if (e.exitCode() == UserException.USAGE) {
                 throw UserException.runtime(name + ": " + e.getMessage());
@@ -225,20 +237,14 @@ public record ModelShape(String arch, int vocabSize, int nLayer, int nEmbd, int 
     }
 
     private static int need(JsonObject c, String key, String name) {
-        JsonElement e = c.get(key);
-        if (e == null || e.isJsonNull()) {
+        Integer v = ModelConfig.optInt(c, key);
+        if (v == null) {
             throw UserException.runtime(name + ": missing \"" + key + "\"");
         }
-        return e.getAsInt();
-    }
-
-    private static String str(JsonObject c, String key, String dflt) {
-        JsonElement e = c.get(key);
-        return e == null || e.isJsonNull() ? dflt : e.getAsString();
+        return v;
     }
 
     private static boolean bool(JsonObject c, String key, boolean dflt) {
-        JsonElement e = c.get(key);
-        return e == null || e.isJsonNull() ? dflt : e.getAsBoolean();
+        return ModelConfig.boolKey(c, key, dflt);
     }
 }

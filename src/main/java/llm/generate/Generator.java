@@ -41,7 +41,11 @@ public final class Generator {
     public record Options(int maxTokens, Set<Integer> endIds, List<String> stops, int logprobs,
             UnaryOperator<byte[]> pieceFilter, boolean rawBytes) {}
 
-    /** @param tokens generated ids (end token excluded), @param text the bytes passed on */
+    /**
+     * @param tokens generated ids: the end token excluded, and after a stop string the tokens from the one it begins
+     *     in (so that tokens and text agree; text keeps that token's bytes before the stop)
+     * @param text the bytes passed on
+     */
     public record Result(int[] tokens, byte[] text, Finish finish, List<TokenLogprob> logprobs) {}
 
     /** llama2.c's safe_printf: a single byte that is neither printable ASCII nor whitespace is dropped. */
@@ -83,6 +87,8 @@ public final class Generator {
         }
         float[] logits = model.prefill(prompt);
         int generated = 0;
+        long[] ends = new long[Math.min(o.maxTokens(), model.context())]; // bytes written up to each token's end
+        long written = 0;
         int printable = tok.vocabSize();
         while (true) {
             // a model whose vocabulary is padded beyond its tokenizer's (llm.c pads GPT-2's 50257 to 50304): never
@@ -102,8 +108,18 @@ public final class Generator {
             generated++;
             byte[] piece = o.pieceFilter().apply(tok.tokenBytes(prev, id));
             prev = id;
+            written += piece.length;
+            ends[generated - 1] = written;
             if (stream.write(piece)) {
                 finish = Finish.STOP;
+                int kept = 0; // the tokens that end before the stop string begins
+                while (kept < generated && ends[kept] <= stream.stopOffset()) {
+                    kept++;
+                }
+                len = prompt.length + kept;
+                if (lps != null) {
+                    lps.subList(kept, lps.size()).clear();
+                }
                 break;
             }
             if (generated >= o.maxTokens()) {

@@ -21,6 +21,9 @@ public final class TextStream {
     private final ByteArrayOutputStream emitted = new ByteArrayOutputStream();
     private byte[] pending = new byte[0];
     private boolean stopped;
+    /** Bytes written before {@code pending} (as written, before any repair). */
+    private long consumed;
+    private long stopOffset = -1;
 
     private final boolean repair;
 
@@ -61,6 +64,8 @@ public final class TextStream {
         }
         if (at >= 0) {
             emit(pending, at);
+            stopOffset = consumed + at;
+            consumed += pending.length;
             pending = new byte[0];
             stopped = true;
             return true;
@@ -69,6 +74,7 @@ public final class TextStream {
         int out = pending.length - hold;
         if (out > 0) {
             emit(pending, out);
+            consumed += out;
             pending = Arrays.copyOfRange(pending, out, pending.length);
         }
         return false;
@@ -92,6 +98,14 @@ public final class TextStream {
 
     public boolean stopped() {
         return stopped;
+    }
+
+    /**
+     * Where the stop string began, in bytes written (as given to {@link #write}, before any repair), or -1 when no
+     * stop string appeared: the written bytes before it were passed on, it and everything after were not.
+     */
+    public long stopOffset() {
+        return stopOffset;
     }
 
     /** Everything passed on so far. */

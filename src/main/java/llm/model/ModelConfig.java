@@ -238,7 +238,12 @@ public record ModelConfig(
         return v;
     }
 
-    private static Integer optInt(JsonObject o, String key) {
+    /**
+     * An optional whole-number key of a config.json: null when absent or null.
+     *
+     * @throws IllegalArgumentException "KEY is not a number: VALUE" / "KEY is not an integer: VALUE"
+     */
+    public static Integer optInt(JsonObject o, String key) {
         JsonElement e = o.get(key);
         if (e == null || e.isJsonNull()) {
             return null;
@@ -266,7 +271,12 @@ public record ModelConfig(
         }
     }
 
-    private static boolean boolKey(JsonObject o, String key, boolean dflt) {
+    /**
+     * An optional true/false key of a config.json.
+     *
+     * @throws IllegalArgumentException "KEY is not true/false: VALUE"
+     */
+    public static boolean boolKey(JsonObject o, String key, boolean dflt) {
         JsonElement e = o.get(key);
         if (e == null || e.isJsonNull()) {
             return dflt;

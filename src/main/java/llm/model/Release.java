@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import llm.UserException;
 import llm.io.AtomicFile;
+import llm.io.JsonProblem;
 
 /**
  * A release directory in the HuggingFace layout: {@code config.json}, {@code model.safetensors} (or sharded
@@ -95,7 +96,8 @@ public final class Release {
             throw ex;
         } catch (RuntimeException ex) {
             throw UserException.runtime(file + ": " + (ex instanceof IllegalArgumentException ? ex.getMessage()
-                    : "not valid JSON"), ex);
+                    : ex instanceof com.google.gson.JsonParseException
+                    ? "not valid JSON (" + JsonProblem.describe(ex) + ")" : "not valid JSON"), ex);
         }
     }
 

@@ -139,4 +139,38 @@ class CostCommandTest {
         assertEquals(10e6 * Double.parseDouble(g.get("flops_per_token").getAsString()) / (989.4e12 * 0.1),
                 g.get("wall_seconds").getAsDouble(), 1e-9);
     }
+
+    @Test
+    void badConfigIsOneLineInWordsAsSampleSaysIt(@TempDir Path dir) throws Exception {
+        Path text = Files.writeString(dir.resolve("text.txt"), "hello world\n");
+        Path truncated = Files.writeString(dir.resolve("truncated.json"), "{\"model_type\": \"gpt2\",\n");
+        Path abc = Files.writeString(dir.resolve("abc.json"), "{\"model_type\": \"gpt2\", \"n_embd\": \"abc\", "
+                + "\"n_layer\": 2, \"n_head\": 2, \"vocab_size\": 10, \"n_positions\": 8}");
+        Path flag = Files.writeString(dir.resolve("flag.json"), "{\"model_type\": \"gpt2\", \"n_embd\": 8, "
+                + "\"n_layer\": 2, \"n_head\": 2, \"vocab_size\": 10, \"n_positions\": 8, \"tie_word_embeddings\": 3}");
+        Path type = Files.writeString(dir.resolve("type.json"), "{\"model_type\": {\"x\": 1}}");
+        String[][] cases = {
+            {text.toString(), "text.txt: not valid JSON (malformed JSON at column "},
+            {truncated.toString(), "truncated.json: not valid JSON (unexpected end of input at line 2 column 1)"},
+            {abc.toString(), "abc.json: n_embd is not a number: \"abc\""},
+            {flag.toString(), "flag.json: tie_word_embeddings is not true/false: 3"},
+            {type.toString(), "type.json: model_type is not a string: {\"x\":1}"},
+        };
+        for (String[] c : cases) {
+            CliHarness.Result r = CliHarness.run("cost", "--model", c[0]);
+            assertEquals(1, r.code(), r.err());
+            assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
+            assertTrue(r.err().contains(c[1]), r.err());
+            for (String leak : List.of("Exception", "gson", "JsonReader", "For input string")) {
+                assertTrue(!r.err().contains(leak), leak + " in: " + r.err());
+            }
+        }
+        // the same words as sample/info/score give for the same file (Release.readConfig)
+        Path rel = Files.createDirectories(dir.resolve("rel"));
+        Files.copy(truncated, rel.resolve("config.json"));
+        CliHarness.Result info = CliHarness.run("info", "--model", rel.toString());
+        assertEquals(1, info.code(), info.err());
+        assertTrue(info.err().contains("config.json: not valid JSON (unexpected end of input at line 2 column 1)"),
+                info.err());
+    }
 }

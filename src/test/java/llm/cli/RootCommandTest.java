@@ -40,6 +40,8 @@ class RootCommandTest {
         CliHarness.Result r = CliHarness.run();
         assertEquals(2, r.code());
         assertFalse(r.err().contains("Exception"), r.err());
+        // the handler adds the pointer to --help once (it was said twice)
+        assertEquals("llm: a command is required (see 'llm --help')", r.err().strip());
     }
 
     @Test

@@ -98,6 +98,25 @@ class GeneratorTest {
                 new int[] {7}, opts(10, List.of("o wo")), out::writeBytes);
         assertEquals("Hell", out.toString(StandardCharsets.UTF_8));
         assertEquals(Generator.Finish.STOP, r.finish());
+        // tokens agree with text: the stop's tokens are left out, from the one it begins in ("lo")
+        assertArrayEquals(new int[] {1}, r.tokens());
+        assertEquals("Hell", new String(r.text(), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void a_stop_at_a_token_boundary_leaves_its_tokens_out_of_tokens_and_logprobs() {
+        Generator.Options o = new Generator.Options(10, Set.of(0), List.of("\n"), 2, UnaryOperator.identity(), false);
+        Generator.Result r = Generator.run(new Script(8, 1, 2, 3, 4, 6, 7), TOK, new Sampler(SamplingParams.GREEDY, 0),
+                new int[] {7}, o, b -> { });
+        assertEquals(Generator.Finish.STOP, r.finish());
+        assertEquals("Hello world", new String(r.text(), StandardCharsets.UTF_8));
+        assertArrayEquals(new int[] {1, 2, 3, 4}, r.tokens(), "the \\n token is not in tokens, as not in text");
+        assertEquals(4, r.logprobs().size());
+        // a stop spanning two tokens ("ld" + "\n" = "d\n" begins inside "ld"): both out
+        Generator.Result span = Generator.run(new Script(8, 1, 2, 3, 4, 6, 7), TOK,
+                new Sampler(SamplingParams.GREEDY, 0), new int[] {7}, opts(10, List.of("d\n")), b -> { });
+        assertArrayEquals(new int[] {1, 2, 3}, span.tokens());
+        assertEquals("Hello worl", new String(span.text(), StandardCharsets.UTF_8));
     }
 
     @Test

@@ -23,9 +23,13 @@ import llm.io.Inputs;
  *   <li>JSON Lines (name ends in {@code .jsonl}/{@code .json}, or the first non-blank character is <code>{</code>):
  *       one object per line with string fields {@code input} and {@code output}.</li>
  *   <li>TSV: {@code input<TAB>output} per line. The first line is a header when its fields include {@code input}
- *       and {@code output}, or when {@code columns} names columns (then the header must have them).
- *       {@code columns} picks two columns by header name or 1-based number ({@code english,french} or {@code 2,3});
- *       without it: the header's {@code input}/{@code output} columns, else columns 1 and 2.</li>
+ *       and {@code output}, when {@code columns} names columns (then the header must have them), or when it sits
+ *       over a column of numbers: a column that holds a number on every later line holds a word on the first (an
+ *       index column, as in the Swadesh lists). The same rule holds whether {@code columns} gives names or numbers,
+ *       so {@code english,french} and {@code 2,3} select the same rows. {@code columns} picks two columns by header
+ *       name or 1-based number ({@code english,french} or {@code 2,3}); without it: the header's
+ *       {@code input}/{@code output} columns, else columns 1 and 2 of a file without a header (a header that names
+ *       other columns needs {@code columns}: which two to use is then not a guess).</li>
  * </ul>
  * Blank lines are skipped; a trailing CR is dropped. Compressed files are read by content (see {@link Inputs}).
  */
@@ -121,7 +125,8 @@ public final class ExampleReader {
         }
         int inputCol = indexOf(head, "input");
         int outputCol = indexOf(head, "output");
-        boolean header = inputCol >= 0 && outputCol >= 0;
+        boolean named = inputCol >= 0 && outputCol >= 0;
+        boolean header = named || overNumbers(head, lines, first);
         if (columns != null) {
             String[] spec = columns.split(",", -1);
             if (spec.length != 2 || spec[0].isBlank() || spec[1].isBlank()) {
@@ -131,7 +136,12 @@ public final class ExampleReader {
             header = header || byName;
             inputCol = column(spec[0].strip(), head, byName, name);
             outputCol = column(spec[1].strip(), head, byName, name);
-        } else if (!header) {
+        } else if (!named) {
+            if (header) {
+                throw UserException.usage(name + ": its first line is a header without 'input' and 'output' columns ("
+                        + String.join(", ", head) + "): pick two with --columns, e.g. --columns "
+                        + (head.length > 2 ? head[1].strip() + "," + head[2].strip() : "1,2"));
+            }
             inputCol = 0;
             outputCol = 1;
         }
@@ -151,6 +161,34 @@ public final class ExampleReader {
         }
         return out;
     }
+
+    /**
+     * Whether line {@code first} heads a column of numbers: some column holds a number on every later non-blank line
+     * (at least one) and something else on the first.
+     */
+    static boolean overNumbers(String[] head, List<String> lines, int first) {
+        boolean[] numeric = new boolean[head.length];
+        java.util.Arrays.fill(numeric, true);
+        int rows = 0;
+        for (int i = first + 1; i < lines.size(); i++) {
+            if (lines.get(i).isBlank()) {
+                continue;
+            }
+            rows++;
+            String[] f = lines.get(i).split("\t", -1);
+            for (int c = 0; c < head.length; c++) {
+                numeric[c] &= c < f.length && NUMBER.matcher(f[c].strip()).matches();
+            }
+        }
+        for (int c = 0; c < head.length && rows > 0; c++) {
+            if (numeric[c] && !head[c].isBlank() && !NUMBER.matcher(head[c].strip()).matches()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static final java.util.regex.Pattern NUMBER = java.util.regex.Pattern.compile("[-+]?\\d+([.,]\\d+)?");
 
     private static int indexOf(String[] head, String field) {
         for (int i = 0; i < head.length; i++) {

@@ -35,7 +35,22 @@ class ExampleReaderTest {
         String text = "index\tenglish\tfrench\n0\tI\tje\n1\twe\tnous\n";
         assertEquals(List.of(new Example("I", "je"), new Example("we", "nous")), read(text, "s.tsv", "english,french"));
         assertEquals(List.of(new Example("je", "I"), new Example("nous", "we")), read(text, "s.tsv", "french,english"));
-        assertEquals(new Example("english", "french"), read(text, "s.tsv", "2,3").get(0), "numbers: no header assumed");
+        // numbers select the same rows as names: the header sits over a column of numbers (index), so it is one
+        assertEquals(read(text, "s.tsv", "english,french"), read(text, "s.tsv", "2,3"));
+        assertEquals(List.of(new Example("0", "I"), new Example("1", "we")), read(text, "s.tsv", "1,2"));
+        // without --columns, a header that names other columns than input/output is not guessed at
+        UserException which = assertThrows(UserException.class, () -> read(text, "s.tsv", null));
+        assertEquals(llm.UserException.USAGE, which.exitCode());
+        assertTrue(which.getMessage().startsWith("s.tsv: its first line is a header without 'input' and 'output' "
+                + "columns (index, english, french): pick two with --columns, e.g. --columns english,french"),
+                which.getMessage());
+        // no column of numbers under a word: the first line is data, with names or numbers alike
+        assertEquals(List.of(new Example("cat", "chat"), new Example("dog", "chien")),
+                read("cat\tchat\ndog\tchien\n", "w.tsv", "1,2"));
+        assertEquals(List.of(new Example("one", "1"), new Example("two", "2")),
+                read("one\t1\ntwo\t2\n", "n.tsv", null));
+        assertEquals(List.of(new Example("a", ""), new Example("b", "3")), read("a\t\nb\t3\n", "e.tsv", null),
+                "an empty field over numbers is data");
         UserException e = assertThrows(UserException.class, () -> read(text, "s.tsv", "english,korean"));
         assertTrue(e.getMessage().contains("no column named 'korean'"), e.getMessage());
         assertThrows(UserException.class, () -> read(text, "s.tsv", "english"));
@@ -80,5 +95,6 @@ class ExampleReaderTest {
         assertEquals(207, en_fr.size());
         assertEquals(new Example("I", "je"), en_fr.get(0));
         assertEquals(new Example("we", "wir"), ExampleReader.read(f.toString(), "english,german").get(3));
+        assertEquals(en_fr, ExampleReader.read(f.toString(), "2,3"), "numbered columns skip the header too");
     }
 }
