@@ -52,7 +52,8 @@ import picocli.CommandLine.Spec;
         footerHeading = "%nExamples:%n",
         footer = {
             "  llm score ../shared/data/wikitext-2-raw/wiki.test.raw",
-            "  llm score --model stories260K.bin --ctx 256 --stride 128 --json stories.txt",
+            "  llm score --model stories260K.bin --tokenizer tok512.bin \\",
+            "      --ctx 256 --stride 128 --json stories.txt",
             "  echo 'The cat sat.' | llm score --tokens | jq -c '[.text, .logprob]'"
         })
 public final class ScoreCommand implements Callable<Integer> {
