@@ -155,8 +155,8 @@ public final class AtomicFile implements AutoCloseable {
         Path dir = p.getParent();
         if (dir != null && !Files.isDirectory(dir)) {
             Path dirShown = p.equals(target.toAbsolutePath()) && target.getParent() != null ? target.getParent() : dir;
-            throw UserException.runtime(target + (Files.exists(dir) ? ": " + dirShown + " is not a directory"
-                    : ": no such directory (" + dirShown + ")"));
+            throw UserException.runtime(target + (Files.exists(dir) ? ": cannot write (" + dirShown
+                    + " is not a directory)" : ": no such directory (" + dirShown + ")"));
         }
         return new Plan(p, false);
     }
