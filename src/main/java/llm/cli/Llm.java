@@ -127,7 +127,11 @@ public final class Llm implements Runnable {
         @Override
         public int execute(CommandLine.ParseResult parsed) {
             applyLogLevel(parsed);
-            return new CommandLine.RunLast().execute(parsed);
+            try {
+                return new CommandLine.RunLast().execute(parsed);
+            } catch (ClosedPipeException | UserException e) { // printing --help or --version (picocli does not wrap)
+                return Llm.handleExecutionException(e, parsed.commandSpec().commandLine(), parsed);
+            }
         }
     }
 
@@ -151,13 +155,17 @@ public final class Llm implements Runnable {
         int code;
         try {
             code = cmd.execute(args);
-        } catch (ClosedPipeException e) {
-            code = ExitCodes.OK;
+        } catch (ClosedPipeException | UserException e) {
+            code = handleExecutionException(e, cmd, null);
         }
         try {
             cmd.getOut().flush();
         } catch (ClosedPipeException e) {
             // reader gone: fine
+        } catch (UserException e) { // stdout: No space left on device (said once: not when the command failed on it)
+            if (code == ExitCodes.OK) {
+                code = handleExecutionException(e, cmd, null);
+            }
         }
         return code;
     }
@@ -187,6 +195,22 @@ public final class Llm implements Runnable {
             }
         }
         return null;
+    }
+
+    /**
+     * An unexpected failure in words: its message, without the Java class name ("unexpected end of compressed data",
+     * not "EOFException: unexpected end of compressed data"); a wrapper whose message is only its cause's
+     * {@code Class: message} says the cause's. The class name only when there is no message at all.
+     */
+    static String describe(Throwable ex) {
+        Throwable t = ex;
+        while (t.getCause() != null && t.getCause() != t
+                && (t.getMessage() == null || t.getMessage().isBlank() || t.getMessage().equals(t.getCause().toString())
+                        || t instanceof java.io.UncheckedIOException
+                        || t instanceof java.util.concurrent.ExecutionException)) {
+            t = t.getCause();
+        }
+        return llm.io.Inputs.reason(t);
     }
 
     static int handleExecutionException(Exception ex, CommandLine cmd, CommandLine.ParseResult parsed) {
@@ -221,8 +245,8 @@ public final class Llm implements Runnable {
             err.flush();
             return ExitCodes.RUNTIME;
         }
-        String what = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getClass().getSimpleName() + ": " + ex.getMessage();
-        err.println("llm: " + cmd.getCommandName() + " failed: " + what + (Log.verbose() ? "" : " (run with -v for details)"));
+        err.println("llm: " + cmd.getCommandName() + " failed: " + describe(ex)
+                + (Log.verbose() ? "" : " (run with -v for details)"));
         if (Log.verbose()) {
             StringWriter sw = new StringWriter();
             ex.printStackTrace(new PrintWriter(sw));

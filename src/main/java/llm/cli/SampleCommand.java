@@ -318,7 +318,7 @@ public final class SampleCommand implements Callable<Integer> {
         java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
         for (String f : files) {
             int start = all.size();
-            try (InputStream in = Inputs.open(f)) {
+            try (InputStream in = Inputs.openNamed(f)) {
                 in.transferTo(all);
             }
             try {

@@ -234,7 +234,7 @@ public final class TokenizeCommand implements Callable<Integer> {
             int[] bosArr = b >= 0 ? new int[] {b} : null;
             int[] eosArr = e >= 0 ? new int[] {e} : null;
             for (String f : files) {
-                try (InputStream in = Inputs.open(f)) {
+                try (InputStream in = Inputs.openNamed(f)) {
                     StreamEncoder.Stats st;
                     if (lines) {
                         st = enc.encodeLines(in, f, ids -> {
@@ -314,7 +314,7 @@ public final class TokenizeCommand implements Callable<Integer> {
         TextOut o = new TextOut();
         try (StreamEncoder enc = new StreamEncoder(tok, special, strict, threadCount())) {
             for (String f : files) {
-                try (InputStream in = Inputs.open(f)) {
+                try (InputStream in = Inputs.openNamed(f)) {
                     StreamEncoder.Stats st;
                     if (lines) {
                         long[] lineNo = {0};
@@ -472,7 +472,7 @@ public final class TokenizeCommand implements Callable<Integer> {
             Utf8StreamDecoder dec = new Utf8StreamDecoder(strict ? off -> {
                 throw UserException.runtime(f + ": decoded text is not valid UTF-8 at byte " + off + " (--strict)");
             } : null);
-            try (InputStream raw = Inputs.open(f)) {
+            try (InputStream raw = Inputs.openNamed(f)) {
                 BufferedInputStream in = raw instanceof BufferedInputStream bi ? bi : new BufferedInputStream(raw);
                 if (isShard(in)) {
                     ShardStreams.Reader r = new ShardStreams.Reader(in, f);
@@ -614,7 +614,7 @@ public final class TokenizeCommand implements Callable<Integer> {
         BpeTrainer trainer = new BpeTrainer(vocabSize);
         long bytes = 0;
         for (String f : files) {
-            try (InputStream in = Inputs.open(f)) {
+            try (InputStream in = Inputs.openNamed(f)) {
                 StreamEncoder.Stats st = trainer.addStream(in, f, strict);
                 warnMalformed(f, st);
                 bytes += st.bytes();

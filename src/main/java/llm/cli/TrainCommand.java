@@ -703,7 +703,8 @@ public final class TrainCommand implements Callable<Integer> {
                 }, "llm-train-stop");
                 Runtime.getRuntime().addShutdownHook(hook);
                 Trainer.Result r;
-                try (replicas) {
+                // (on Ctrl-C, AtomicFile's hook waits for the checkpoint being saved before deleting temporary files)
+                try (replicas; AtomicFile.Deferral saving = AtomicFile.deferCleanup()) {
                     leftovers.keep(); // from here on the checkpoint owns --out
                     r = trainer.run(resuming);
                 } finally {

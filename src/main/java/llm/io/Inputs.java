@@ -44,6 +44,56 @@ public final class Inputs {
         return decompressed(new BufferedInputStream(openRaw(name), 1 << 16), name);
     }
 
+    /**
+     * {@link #open}, for a reader that has nothing to add to a read error: a failed read (a truncated or corrupt
+     * compressed file, stdin that is a directory) throws a one-line {@link UserException} that names the input,
+     * {@code wt.gz: unexpected end of compressed data (truncated file?)}, instead of an {@link IOException}.
+     */
+    public static InputStream openNamed(String name) {
+        return new FilterInputStream(open(name)) {
+            @Override
+            public int read() throws IOException {
+                try {
+                    return super.read();
+                } catch (IOException e) {
+                    throw readError(name, e);
+                }
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                try {
+                    return super.read(b, off, len);
+                } catch (IOException e) {
+                    throw readError(name, e);
+                }
+            }
+
+            @Override
+            public long skip(long n) throws IOException {
+                try {
+                    return super.skip(n);
+                } catch (IOException e) {
+                    throw readError(name, e);
+                }
+            }
+
+            @Override
+            public void reset() throws IOException {
+                try {
+                    super.reset();
+                } catch (IOException e) {
+                    throw readError(name, e);
+                }
+            }
+        };
+    }
+
+    /** {@code name: why}, a one-line runtime error for a failed read of input {@code name} ("-" is stdin). */
+    public static UserException readError(String name, IOException e) {
+        return UserException.runtime(displayName(name) + ": " + reason(e), e);
+    }
+
     /** The bytes of {@code name} as stored (not decompressed): a kept copy when {@link #replayable} made one. */
     private static InputStream openRaw(String name) {
         Path copy = isStream(name) ? SPOOLS.get(spoolKey(name)) : null;

@@ -8,11 +8,15 @@ import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import llm.UserException;
 
 /**
- * The process's standard output as a stream that reports a closed pipe instead of swallowing it.
- * {@link System#out} hides write errors, so {@code llm sample -n 100000 | head -1} would otherwise run to the end;
- * here the first failed write throws {@link ClosedPipeException}, which the CLI turns into a quiet exit 0.
+ * The process's standard output as a stream that reports write errors instead of swallowing them.
+ * {@link System#out} hides them, so {@code llm sample -n 100000 | head -1} would otherwise run to the end, and
+ * {@code llm sample > /dev/full} would lose its output silently. Here a failed write throws: a closed pipe (EPIPE,
+ * "Broken pipe") as {@link ClosedPipeException}, which the CLI turns into a quiet exit 0; any other error (a full
+ * disk, an I/O error) as a {@link UserException} {@code stdout: No space left on device} (exit 1).
  */
 public final class Stdio {
     private static OutputStream stdout = pipeAware(new FileOutputStream(FileDescriptor.out));
@@ -41,9 +45,34 @@ public final class Stdio {
         return terminal == null ? System.console() != null : terminal;
     }
 
-    /** A UTF-8 writer on standard output that throws {@link ClosedPipeException} when the reader is gone. */
+    /**
+     * A UTF-8 writer on standard output that throws {@link ClosedPipeException} when the reader is gone, and a
+     * {@link UserException} on any other write error.
+     */
     public static PrintWriter textOut() {
         return new PrintWriter(new OutputStreamWriter(stdout(), StandardCharsets.UTF_8), true);
+    }
+
+    /**
+     * What a failed write to stdout means: {@link ClosedPipeException} when the reader is gone (EPIPE), else a
+     * one-line {@code stdout: <reason>} error.
+     */
+    public static RuntimeException failure(IOException e) {
+        if (isBrokenPipe(e)) {
+            return new ClosedPipeException(e);
+        }
+        return UserException.runtime("stdout: " + Inputs.reason(e), e);
+    }
+
+    /** Whether {@code e} (or a cause) is EPIPE: the reading end of the pipe was closed. */
+    public static boolean isBrokenPipe(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            String m = c.getMessage();
+            if (m != null && (m.toLowerCase(Locale.ROOT).contains("broken pipe") || m.contains("EPIPE"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static OutputStream pipeAware(OutputStream out) {
@@ -53,7 +82,7 @@ public final class Stdio {
                 try {
                     out.write(b);
                 } catch (IOException e) {
-                    throw new ClosedPipeException(e);
+                    throw failure(e);
                 }
             }
 
@@ -62,7 +91,7 @@ public final class Stdio {
                 try {
                     out.write(b, off, len);
                 } catch (IOException e) {
-                    throw new ClosedPipeException(e);
+                    throw failure(e);
                 }
             }
 
@@ -71,7 +100,7 @@ public final class Stdio {
                 try {
                     out.flush();
                 } catch (IOException e) {
-                    throw new ClosedPipeException(e);
+                    throw failure(e);
                 }
             }
         };

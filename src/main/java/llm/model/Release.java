@@ -8,7 +8,6 @@ import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -70,12 +69,9 @@ public final class Release {
         if (tokenizerJson != null) {
             Path target = dir.resolve(TOKENIZER);
             if (!Files.exists(target) || !Files.isSameFile(tokenizerJson, target)) {
-                Path tmp = llm.io.AtomicFile.createTemp(target); // the user's umask, not createTempFile's 0600
-                try {
-                    Files.copy(tokenizerJson, tmp, StandardCopyOption.REPLACE_EXISTING);
-                    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                } finally {
-                    Files.deleteIfExists(tmp);
+                try (AtomicFile f = new AtomicFile(target)) { // the user's umask, not createTempFile's 0600
+                    Files.copy(tokenizerJson, f.stream());
+                    f.commit();
                 }
             }
         }

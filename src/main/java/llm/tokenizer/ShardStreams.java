@@ -8,11 +8,7 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import llm.UserException;
 import llm.data.TokenShard;
 
@@ -27,7 +23,7 @@ public final class ShardStreams {
     /** Appends tokens to a shard file; nothing appears at {@code target} unless {@link #commit()} is called. */
     public static final class Writer implements Closeable {
         private final Path target;
-        private final Path temp;
+        private final llm.io.AtomicFile file;
         private final FileChannel ch;
         private final int version;
         private final int vocabSize;
@@ -39,8 +35,8 @@ public final class ShardStreams {
             this.target = target.toAbsolutePath();
             this.version = TokenShard.versionFor(vocabSize);
             this.vocabSize = vocabSize;
-            this.temp = llm.io.AtomicFile.createTemp(target);
-            this.ch = FileChannel.open(temp, StandardOpenOption.WRITE);
+            this.file = llm.io.AtomicFile.seekable(target); // a device or pipe gets the bytes at commit
+            this.ch = file.channel();
             ch.write(ByteBuffer.wrap(TokenShard.header(version, 0)));
         }
 
@@ -75,8 +71,12 @@ public final class ShardStreams {
 
         private void flush() throws IOException {
             buf.flip();
-            while (buf.hasRemaining()) {
-                ch.write(buf);
+            try {
+                while (buf.hasRemaining()) {
+                    ch.write(buf);
+                }
+            } catch (IOException e) {
+                throw llm.io.AtomicFile.cannotWrite(target, e);
             }
             buf.clear();
         }
@@ -86,23 +86,14 @@ public final class ShardStreams {
             flush();
             ch.write(ByteBuffer.wrap(TokenShard.header(version, count)), 0);
             ch.force(false);
-            ch.close();
-            try {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
+            file.commit();
             committed = true;
         }
 
         @Override
         public void close() throws IOException {
             if (!committed) {
-                try {
-                    ch.close();
-                } finally {
-                    Files.deleteIfExists(temp);
-                }
+                file.close();
             }
         }
     }

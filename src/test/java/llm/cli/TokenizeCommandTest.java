@@ -123,7 +123,7 @@ class TokenizeCommandTest {
         Path text = dir.resolve("t.txt");
         String s = "One day, a cat \uD83D\uDC31 met a dog.\nThe end.\n";
         Files.writeString(text, s);
-        Path bin = dir.resolve("out/t.bin");
+        Path bin = Files.createDirectories(dir.resolve("out")).resolve("t.bin"); // (a missing one is an error)
         CliHarness.Result r = CliHarness.run("tokenize", "--tokenizer", gpt2, "--bin", bin.toString(),
                 text.toString(), text.toString());
         assertEquals(0, r.code(), r.err());
