@@ -523,7 +523,8 @@ function _picocli_llm_memorizecheck() {
       return $?
       ;;
     '--device')
-      return
+      COMPREPLY=( $(compgen -W "auto cpu gpu gpu:0" -- "${curr_word}") )
+      return $?
       ;;
     '--threads')
       return
@@ -532,7 +533,8 @@ function _picocli_llm_memorizecheck() {
       return
       ;;
     '--split')
-      return
+      COMPREPLY=( $(compgen -W "none blank-line line wikitext" -- "${curr_word}") )
+      return $?
       ;;
     '--text-field')
       return
@@ -568,7 +570,8 @@ function _picocli_llm_memorizecheck() {
       return
       ;;
     '--format')
-      return
+      COMPREPLY=( $(compgen -W "report jsonl tsv" -- "${curr_word}") )
+      return $?
       ;;
     '--memorized-at')
       return
@@ -587,9 +590,9 @@ function _picocli_llm_memorizecheck() {
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
   else
-    local positionals=""
     local IFS=$'\n'
-    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+    type compopt &>/dev/null && compopt -o filenames
+    COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
   fi
 }
 

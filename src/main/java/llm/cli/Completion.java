@@ -34,7 +34,7 @@ final class Completion {
     static String bash(CommandLine root) {
         String script = AutoComplete.bash("llm", root);
         for (CommandLine sub : root.getSubcommands().values()) {
-            String fn = "function _picocli_llm_" + sub.getCommandName() + "() {\n";
+            String fn = "function _picocli_llm_" + sub.getCommandName().replace("-", "") + "() {\n";
             int start = script.indexOf(fn);
             if (start < 0) {
                 continue;
