@@ -119,7 +119,9 @@ public final class FewshotCommand implements Callable<Integer> {
 
     @Option(names = "--columns", paramLabel = "IN,OUT",
             description = "TSV columns for input and output, by header name or number from 1 (e.g. english,french "
-                    + "or 2,3: the same rows; a header line is never an example).")
+                    + "or 2,3). The first line is a header when it names input and output, names the --columns, or "
+                    + "sits over a column of numbers (an index column, as in the Swadesh lists); with numbers and no "
+                    + "such line, every line is an example.")
     String columns;
 
     @Option(names = "--shots", paramLabel = "K",

@@ -25,6 +25,7 @@ final class Leftovers {
     private final List<Path> fresh;
     private final boolean freshDir;
     private boolean kept;
+    private boolean removedByHook;
 
     private Leftovers(Path dir, List<Path> fresh, boolean freshDir) {
         this.dir = dir;
@@ -50,6 +51,19 @@ final class Leftovers {
     }
 
     /**
+     * Like {@link #keep}, unless a shutdown hook has already removed the output ({@link #removeUnlessKept}).
+     *
+     * @return whether the output is now the command's (false: a signal's hook cleaned up first; stop)
+     */
+    synchronized boolean claim() {
+        if (removedByHook) {
+            return false;
+        }
+        kept = true;
+        return true;
+    }
+
+    /**
      * For a shutdown hook: {@link #remove} unless {@link #keep} was called; from then on nothing is kept.
      *
      * @return whether it was not kept (the command had not started its real work)
@@ -60,6 +74,7 @@ final class Leftovers {
         }
         remove();
         kept = true; // the hook and a failing main thread must not both report
+        removedByHook = true;
         return true;
     }
 

@@ -5,6 +5,14 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
-        System.exit(Llm.run(args));
+        int code;
+        try {
+            code = Llm.run(args);
+        } catch (OutOfMemoryError e) { // one line, not a stack trace; a run's checkpoint (if any) is kept
+            System.err.println("llm: out of memory (" + e.getMessage() + "): the model, --batch or --ctx is too large"
+                    + " for this machine; a larger Java heap: LLM_JAVA_OPTS=-Xmx<size>");
+            code = ExitCodes.RUNTIME;
+        }
+        System.exit(code);
     }
 }

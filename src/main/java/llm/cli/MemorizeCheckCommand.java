@@ -296,7 +296,7 @@ public final class MemorizeCheckCommand implements Callable<Integer> {
     }
 
     private static String displayName(String input) {
-        return "-".equals(input) ? "stdin" : input;
+        return llm.io.Inputs.displayName(input);
     }
 
     /** A line on stderr every few seconds for long runs. */

@@ -177,7 +177,7 @@ public final class ScoreCommand implements Callable<Integer> {
             }
         }
         if (total.tokens() == 0) {
-            String where = String.join(", ", inputs.stream().map(n -> n.equals("-") ? "stdin" : n).toList());
+            String where = String.join(", ", inputs.stream().map(llm.io.Inputs::displayName).toList());
             throw UserException.runtime(where + (docs == 0 ? ": no text to score" : ": no token could be scored ("
                     + skipped + " empty or skipped documents)"));
         }

@@ -35,6 +35,7 @@ import llm.engine.DataParallelDevices;
 import llm.engine.Engines;
 import llm.engine.MklDispatch;
 import llm.io.AtomicFile;
+import llm.io.Inputs;
 import llm.io.Log;
 import llm.model.Architecture;
 import llm.model.LanguageModel;
@@ -270,7 +271,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (spec.commandLine().getParseResult() == null) {
             return List.of();
         }
-        List<String> all = spec.commandLine().getParseResult().originalArgs();
+        List<String> all = spec.commandLine().getParseResult().expandedArgs(); // @argfiles read, so paths show
         int i = all.indexOf("train"); // the root's arguments come first
         return i >= 0 && spec.commandLine().getParent() != null ? all.subList(i + 1, all.size()) : all;
     }
@@ -526,7 +527,7 @@ public final class TrainCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw UserException.usage("model shape: " + e.getMessage());
         }
-        List<DataSpec> trainSpecs = data.stream().map(DataSpec::parse).toList();
+        List<DataSpec> trainSpecs = data.stream().map(DataSpec::parse).toList(); // again once streams are kept
         if (resuming && !Files.isRegularFile(out.resolve(llm.train.Checkpoint.FILE))) {
             throw UserException.runtime(out.resolve(llm.train.Checkpoint.FILE)
                     + ": no checkpoint here (the run stopped before its first one; start it again with --out)");
@@ -545,12 +546,18 @@ public final class TrainCommand implements Callable<Integer> {
                 }
             }
         }
+        long streams = java.util.stream.Stream.concat(data.stream().map(d -> DataSpec.parse(d).path().toString()),
+                valData.stream()).filter(Inputs::isStream).count();
+        if (data.stream().filter(d -> d.equals(Inputs.STDIN) || d.startsWith(Inputs.STDIN + ":")).count()
+                + valData.stream().filter(Inputs.STDIN::equals).count() > 1) {
+            throw UserException.usage("stdin ('-') can be given once among --data and --val-data: it is read once");
+        }
         if (Files.exists(out) && !Files.isDirectory(out)) {
             throw UserException.usage("--out " + out + ": exists and is not a directory");
         }
-        if (!resuming && Files.exists(out.resolve(llm.train.Checkpoint.FILE))) {
+        if (!resuming && !overwrite && Files.exists(out.resolve(llm.train.Checkpoint.FILE))) {
             throw UserException.usage("--out " + out + " holds a checkpoint already: continue it with --resume "
-                    + out + ", or choose another --out");
+                    + out + ", choose another --out, or give --overwrite to start over");
         }
         if (!resuming && !overwrite) {
             for (String f : List.of(Release.CONFIG, Release.WEIGHTS)) {
@@ -565,6 +572,9 @@ public final class TrainCommand implements Callable<Integer> {
             args = new ArrayList<>(args);
             args.add("--seed");
             args.add(Long.toString(seed));
+        }
+        if (!resuming && overwrite) {
+            removePreviousRun();
         }
         Leftovers leftovers = resuming ? Leftovers.none() : Leftovers.of(out, RUN_FILE, Release.TOKENIZER, DATA_DIR);
         Thread early = new Thread(() -> { // SIGINT/SIGTERM before the trainer owns --out (it has its own hook)
@@ -581,6 +591,11 @@ public final class TrainCommand implements Callable<Integer> {
             Device device = compute.resolveDevice();
             List<Device> replicaDevices = DataParallelDevices.resolve(compute.deviceSpec(), device, devices);
             int deviceCount = DataParallelDevices.distinct(replicaDevices); // 1 for the CPU test replicas
+
+            if (!resuming && streams > 0) {
+                args = keepStreams(args); // read once: kept under --out, so the tokenizer pass and --resume reread
+                trainSpecs = data.stream().map(DataSpec::parse).toList();
+            }
 
             // ---- tokenizer ----
             Path tokFile = out.resolve(Release.TOKENIZER);
@@ -602,13 +617,11 @@ public final class TrainCommand implements Callable<Integer> {
                                 + " documents (a tokenizer.json needs an <|endoftext|>-like added token)");
                     }
                     if (!Files.exists(tokFile) || !Files.isSameFile(src, tokFile)) {
-                        Files.copy(src, tokFile, StandardCopyOption.REPLACE_EXISTING);
+                        AtomicFile.write(tokFile, Files.readAllBytes(src));
                     }
                 } else {
                     llm.train.TokenizerTraining.train(data, vocabSize, textField, tokFile, out);
                 }
-                writeRunFile(args);
-            } else if (newBudget) {
                 writeRunFile(args);
             }
             Tokenizer tok = Tokenizers.load(tokFile);
@@ -705,7 +718,12 @@ public final class TrainCommand implements Callable<Integer> {
                 Trainer.Result r;
                 // (on Ctrl-C, AtomicFile's hook waits for the checkpoint being saved before deleting temporary files)
                 try (replicas; AtomicFile.Deferral saving = AtomicFile.deferCleanup()) {
-                    leftovers.keep(); // from here on the checkpoint owns --out
+                    if (!leftovers.claim()) { // a signal came first: its hook has cleaned up and said so
+                        return 130;
+                    }
+                    if (newBudget) { // the resume is on: run.json keeps its budget
+                        writeRunFile(args);
+                    }
                     r = trainer.run(resuming);
                 } finally {
                     try {
@@ -734,6 +752,74 @@ public final class TrainCommand implements Callable<Integer> {
                 // the JVM is exiting on a signal: the hook has run or is running
             }
         }
+    }
+
+    /**
+     * {@code --overwrite}: the previous run's files in --out are removed before this run writes anything, so that a
+     * run that then fails leaves no release whose parts belong to two runs. Other files there are left alone.
+     */
+    private void removePreviousRun() throws IOException {
+        List<String> names = List.of(Release.CONFIG, Release.WEIGHTS, Release.WEIGHTS_INDEX, Release.TOKENIZER,
+                TrainingRun.FILE, "metrics.jsonl", "loss.svg", llm.train.Checkpoint.FILE, RUN_FILE, DATA_DIR);
+        List<String> removed = new ArrayList<>();
+        for (String n : names) {
+            Path p = out.resolve(n);
+            if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                continue;
+            }
+            try (java.util.stream.Stream<Path> walk = Files.walk(p)) {
+                for (Path q : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(q);
+                }
+            } catch (IOException | java.io.UncheckedIOException e) {
+                throw UserException.runtime(p + ": cannot remove it for --overwrite: " + Inputs.reason(e));
+            }
+            removed.add(n);
+        }
+        if (!removed.isEmpty()) {
+            Log.info("--overwrite: removed %s from %s", String.join(", ", removed), out);
+        }
+    }
+
+    /**
+     * Stdin, pipes and process substitutions are read once: each is copied as it is (compressed or not) into
+     * {@code --out/data/input-N}, which then stands for it — for the tokenizer's pass, the data pass and, through
+     * run.json, for {@code --resume}. Updates {@link #data} and {@link #valData}; returns {@code args} with the copies
+     * named instead.
+     */
+    private List<String> keepStreams(List<String> args) throws IOException {
+        Path dir = Files.createDirectories(out.resolve(DATA_DIR));
+        java.util.Map<String, String> renamed = new java.util.LinkedHashMap<>();
+        int[] n = {0};
+        java.util.function.UnaryOperator<String> keep = spec -> {
+            DataSpec d = DataSpec.parse(spec);
+            String name = d.path().toString();
+            if (!Inputs.isStream(name)) {
+                return spec;
+            }
+            Path copy = dir.resolve("input-" + n[0]++);
+            try {
+                Path spooled = Inputs.replayable(name);
+                Files.move(spooled, copy, StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException e) {
+                throw UserException.runtime(copy + ": cannot keep the contents of " + Inputs.displayName(name) + ": "
+                        + Inputs.reason(e));
+            }
+            Log.info("data: %s kept as %s (read once; --resume reads the copy)", Inputs.displayName(name), copy);
+            String now = copy.toAbsolutePath() + spec.substring(name.length()); // :WEIGHT stays
+            renamed.put(spec, now);
+            return now;
+        };
+        data.replaceAll(keep);
+        valData.replaceAll(keep);
+        List<String> res = new ArrayList<>(args.size());
+        for (String a : args) {
+            int eq = a.indexOf('=');
+            String value = a.startsWith("--") && eq > 0 ? a.substring(eq + 1) : a;
+            String now = renamed.get(value);
+            res.add(now == null ? a : a.startsWith("--") && eq > 0 ? a.substring(0, eq + 1) + now : now);
+        }
+        return res;
     }
 
     /** run.json: the arguments --resume re-parses. */

@@ -24,7 +24,7 @@ public final class TokenizerTraining {
     /**
      * As {@link #train(List, int, String, Path)}, leaving the directory tree {@code excluded} (the run's --out; null:
      * none) out of --data directories, as {@link llm.data.CorpusBuilder#excluding} does. Stdin ({@code -}) and pipes
-     * are copied to a temporary file as they are read, for the data pass that follows.
+     * are copied whole to a temporary file first and read from it, for the data pass that follows.
      */
     public static void train(List<String> specs, int vocabSize, String textField, Path out, Path excluded)
             throws IOException {

@@ -26,6 +26,8 @@ class CompletionTest {
         assertEquals(List.of("uniqfile.txt"), complete("llm", "sample", "--model", "uniq"));
         assertEquals(List.of("gpu", "gpu:0"), complete("llm", "sample", "--device", "g"));
         assertEquals(List.of("wikitext"), complete("llm", "score", "--split", "wi"));
+        assertEquals(List.of("uniqfile.txt"), complete("llm", "memorize-check", "uniq"), "a hyphenated command");
+        assertEquals(List.of("wikitext"), complete("llm", "memorize-check", "--split", "wi"));
         assertEquals(List.of(), complete("llm", "sample", "--temperature", "u"), "numbers complete nothing");
     }
 

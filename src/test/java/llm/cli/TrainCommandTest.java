@@ -304,6 +304,13 @@ class TrainCommandTest {
         r = CliHarness.run(a.toArray(new String[0]));
         assertEquals(0, r.code(), r.err());
         assertEquals(1, TrainingRun.read(release).steps());
+        // --overwrite that then fails leaves no release made of two runs' parts: the old one is removed first
+        a.set(a.indexOf("--tokenizer") + 1, tmp.resolve("no-such-tokenizer.json").toString());
+        r = CliHarness.run(a.toArray(new String[0]));
+        assertEquals(2, r.code(), r.err()); // found after --overwrite removed the old run
+        assertTrue(r.err().contains("no-such-tokenizer.json: no tokenizer.json there"), r.err());
+        assertTrue(Files.notExists(release.resolve(Release.CONFIG)) && Files.notExists(release.resolve(Release.TOKENIZER))
+                && Files.notExists(release.resolve(TrainCommand.RUN_FILE)), "the old run is gone, no new parts");
 
         for (String[] bad : List.of(new String[] {"--out", ""}, new String[] {"--val-fraction", "NaN"},
                 new String[] {"--weight-decay", "NaN"}, new String[] {"--sample-prompt", ""},

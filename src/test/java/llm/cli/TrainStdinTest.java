@@ -53,7 +53,17 @@ class TrainStdinTest {
                 "--val-fraction", "0", "--out", run.toString());
         assertEquals(0, r.code(), r.err());
         assertEquals(TEXT.strip() + "<|endoftext|>", firstShardText(run, Tokenizers.load(tokFile)));
-        assertTrue(Files.readString(run.resolve("training.json")).contains("\"spec\": \"-\""));
+        Path kept = run.resolve("data/input-0").toAbsolutePath(); // stdin is read once: its copy stands for it
+        assertTrue(Files.readString(run.resolve("training.json")).contains("\"spec\": \"" + kept + "\""));
+        assertTrue(Files.readString(run.resolve("run.json")).contains(kept.toString()));
+        r = withStdin(new byte[0], "train", "--resume", run.toString(), "--steps", "2"); // stdin not read again
+        assertEquals(0, r.code(), r.err());
+        assertEquals(2, Files.readAllLines(run.resolve("metrics.jsonl")).size());
+        r = withStdin(TEXT.getBytes(StandardCharsets.UTF_8), "train", "--data", "-", "--val-data", "-",
+                "--tokenizer", tokFile.toString(), "--preset", "tiny", "--steps", "1", "--out",
+                dir.resolve("twice").toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("stdin ('-') can be given once"), r.err());
     }
 
     @Test

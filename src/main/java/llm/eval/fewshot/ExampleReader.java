@@ -26,7 +26,8 @@ import llm.io.Inputs;
  *       and {@code output}, when {@code columns} names columns (then the header must have them), or when it sits
  *       over a column of numbers: a column that holds a number on every later line holds a word on the first (an
  *       index column, as in the Swadesh lists). The same rule holds whether {@code columns} gives names or numbers,
- *       so {@code english,french} and {@code 2,3} select the same rows. {@code columns} picks two columns by header
+ *       so on such files {@code english,french} and {@code 2,3} select the same rows (a header over no number column,
+ *       with numbered columns, is read as data: nothing tells it from a pair). {@code columns} picks two columns by header
  *       name or 1-based number ({@code english,french} or {@code 2,3}); without it: the header's
  *       {@code input}/{@code output} columns, else columns 1 and 2 of a file without a header (a header that names
  *       other columns needs {@code columns}: which two to use is then not a guess).</li>

@@ -17,7 +17,7 @@ public final class DocumentSource {
     public static DocumentReader open(String name, Split split, String textField, String idField) {
         Utf8Reader utf8 = new Utf8Reader(Inputs.open(name)); // U+FFFD for ill-formed bytes, as llm tokenize
         BufferedReader in = new BufferedReader(utf8, 1 << 16);
-        String source = "-".equals(name) ? "stdin" : name;
+        String source = Inputs.displayName(name);
         DocumentReader r = textField != null || isJsonl(name)
                 ? DocumentReader.jsonl(in, source, textField == null ? "text" : textField, idField)
                 : DocumentReader.text(in, source, split);
