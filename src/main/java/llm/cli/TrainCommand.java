@@ -719,6 +719,7 @@ public final class TrainCommand implements Callable<Integer> {
                 // (on Ctrl-C, AtomicFile's hook waits for the checkpoint being saved before deleting temporary files)
                 try (replicas; AtomicFile.Deferral saving = AtomicFile.deferCleanup()) {
                     if (!leftovers.claim()) { // a signal came first: its hook has cleaned up and said so
+                        trainer.skip(); // (the stop hook waits for a run that will not come)
                         return 130;
                     }
                     if (newBudget) { // the resume is on: run.json keeps its budget

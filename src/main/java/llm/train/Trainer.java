@@ -116,7 +116,12 @@ public final class Trainer {
         stopRequested = true;
     }
 
-    /** Wait until {@link #run} has returned or thrown. */
+    /** {@link #run} will not be called (the process is stopping first): {@link #awaitFinished} need not wait. */
+    public void skip() {
+        finished.countDown();
+    }
+
+    /** Wait until {@link #run} has returned or thrown, or {@link #skip} was called. */
     public boolean awaitFinished(long millis) throws InterruptedException {
         return finished.await(millis, TimeUnit.MILLISECONDS);
     }
