@@ -87,7 +87,9 @@ public final class TokenizeCommand implements Callable<Integer> {
     boolean count;
 
     @Option(names = "--json", description = "JSON Lines: {\"input\", [\"line\"], \"ids\", \"pieces\", \"offsets\"} "
-            + "per input (per line with --lines); offsets are [start, end) byte offsets in the input.")
+            + "per input (per line with --lines); offsets are [start, end) byte offsets in the input. A piece that "
+            + "is part of a UTF-8 character is written with \\xNN escapes, as --pieces does; its exact bytes are the "
+            + "input's at its offsets.")
     boolean json;
 
     @Option(names = "--bin", paramLabel = "FILE", description = "Write all tokens to a token shard (llm.c layout: "
