@@ -26,6 +26,9 @@ final class Leftovers {
     private final boolean freshDir;
     private boolean kept;
     private boolean removedByHook;
+    private Runnable onRemove = () -> {};
+    private Runnable onClaim = () -> {};
+    private final List<Path> also = new ArrayList<>();
 
     private Leftovers(Path dir, List<Path> fresh, boolean freshDir) {
         this.dir = dir;
@@ -45,6 +48,23 @@ final class Leftovers {
         return new Leftovers(dir, fresh, !Files.exists(dir));
     }
 
+    /** Runs after {@link #remove} has removed what the command wrote (e.g. to put back what it had set aside). */
+    Leftovers onRemove(Runnable r) {
+        this.onRemove = r;
+        return this;
+    }
+
+    /** Runs when {@link #claim} succeeds. */
+    Leftovers onClaim(Runnable r) {
+        this.onClaim = r;
+        return this;
+    }
+
+    /** One more entry created after {@link #of} (inside a directory that existed), removed with the rest. */
+    synchronized void alsoRemove(Path p) {
+        also.add(p);
+    }
+
     /** From now on the output stays, whatever happens. */
     synchronized void keep() {
         kept = true;
@@ -59,7 +79,10 @@ final class Leftovers {
         if (removedByHook) {
             return false;
         }
-        kept = true;
+        if (!kept) {
+            kept = true;
+            onClaim.run();
+        }
         return true;
     }
 
@@ -83,9 +106,13 @@ final class Leftovers {
         if (kept || dir == null) {
             return;
         }
+        for (Path p : also) {
+            deleteTree(p);
+        }
         for (Path p : fresh) {
             deleteTree(p);
         }
+        onRemove.run();
         if (freshDir) {
             try (Stream<Path> s = Files.list(dir)) {
                 if (s.findAny().isEmpty()) {

@@ -9,8 +9,8 @@ public final class Main {
         try {
             code = Llm.run(args);
         } catch (OutOfMemoryError e) { // one line, not a stack trace; a run's checkpoint (if any) is kept
-            System.err.println("llm: out of memory (" + e.getMessage() + "): the model, --batch or --ctx is too large"
-                    + " for this machine; a larger Java heap: LLM_JAVA_OPTS=-Xmx<size>");
+            System.err.println("llm: out of memory (" + e.getMessage() + "): the job does not fit this Java heap;"
+                    + " give it more with LLM_JAVA_OPTS=-Xmx<size> (train: or a smaller --batch, --ctx or model)");
             code = ExitCodes.RUNTIME;
         }
         System.exit(code);

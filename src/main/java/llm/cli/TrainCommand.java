@@ -546,11 +546,15 @@ public final class TrainCommand implements Callable<Integer> {
                 }
             }
         }
-        long streams = java.util.stream.Stream.concat(data.stream().map(d -> DataSpec.parse(d).path().toString()),
-                valData.stream()).filter(Inputs::isStream).count();
-        if (data.stream().filter(d -> d.equals(Inputs.STDIN) || d.startsWith(Inputs.STDIN + ":")).count()
-                + valData.stream().filter(Inputs.STDIN::equals).count() > 1) {
-            throw UserException.usage("stdin ('-') can be given once among --data and --val-data: it is read once");
+        List<String> streamNames = java.util.stream.Stream.concat(
+                data.stream().map(d -> DataSpec.parse(d).path().toString()), valData.stream())
+                .filter(Inputs::isStream).map(v -> v.equals("/dev/stdin") ? Inputs.STDIN : v).toList();
+        long streams = streamNames.size();
+        if (streamNames.stream().distinct().count() < streams) {
+            throw UserException.usage(streamNames.contains(Inputs.STDIN) && streamNames.stream()
+                    .filter(Inputs.STDIN::equals).count() > 1 ? "stdin ('-') can be given once among --data and"
+                    + " --val-data: it is read once" : "a pipe can be given once among --data and --val-data: it is"
+                    + " read once");
         }
         if (Files.exists(out) && !Files.isDirectory(out)) {
             throw UserException.usage("--out " + out + ": exists and is not a directory");
@@ -573,10 +577,37 @@ public final class TrainCommand implements Callable<Integer> {
             args.add("--seed");
             args.add(Long.toString(seed));
         }
-        if (!resuming && overwrite) {
-            removePreviousRun();
+        Device device = compute.resolveDevice();
+        List<Device> replicaDevices = DataParallelDevices.resolve(compute.deviceSpec(), device, devices);
+        int deviceCount = DataParallelDevices.distinct(replicaDevices); // 1 for the CPU test replicas
+        byte[] tokenizerJson = null; // --tokenizer's bytes, read (and checked) before anything is written
+        if (!resuming && tokenizer != null) {
+            Path src = Files.isDirectory(tokenizer) ? tokenizer.resolve(Release.TOKENIZER) : tokenizer;
+            if (!Files.isRegularFile(src)) {
+                throw UserException.usage("--tokenizer " + tokenizer + ": no tokenizer.json there");
+            }
+            if (Tokenizers.load(src) instanceof llm.tokenizer.Llama2cTokenizer) { // fail early on a bad file
+                throw UserException.usage("--tokenizer " + tokenizer + ": a llama2.c tokenizer.bin cannot go"
+                        + " into a release (HuggingFace reads tokenizer.json): give a tokenizer.json, or"
+                        + " --vocab-size N to train one");
+            }
+            try {
+                CorpusBuilder.endOfText(Tokenizers.load(src));
+            } catch (UserException e) {
+                throw UserException.usage("--tokenizer " + tokenizer + ": no end-of-text token to separate"
+                        + " documents (a tokenizer.json needs an <|endoftext|>-like added token)");
+            }
+            tokenizerJson = Files.readAllBytes(src);
         }
-        Leftovers leftovers = resuming ? Leftovers.none() : Leftovers.of(out, RUN_FILE, Release.TOKENIZER, DATA_DIR);
+        for (DataSpec d : trainSpecs) {
+            llm.data.CorpusReader.checkExists(d.path());
+        }
+        for (String v : valData) {
+            llm.data.CorpusReader.checkExists(Path.of(v));
+        }
+        Path previous = !resuming && overwrite ? setAsidePreviousRun() : null; // restored if this run never starts
+        Leftovers leftovers = resuming ? Leftovers.none() : Leftovers.of(out, RUN_FILE, Release.TOKENIZER, DATA_DIR)
+                .onRemove(() -> restorePreviousRun(previous)).onClaim(() -> deletePrevious(previous));
         Thread early = new Thread(() -> { // SIGINT/SIGTERM before the trainer owns --out (it has its own hook)
             if (leftovers.removeUnlessKept()) {
                 Log.warn(resuming ? "interrupted before training resumed: the checkpoint in %s is unchanged"
@@ -588,37 +619,16 @@ public final class TrainCommand implements Callable<Integer> {
         try {
             Files.createDirectories(out);
 
-            Device device = compute.resolveDevice();
-            List<Device> replicaDevices = DataParallelDevices.resolve(compute.deviceSpec(), device, devices);
-            int deviceCount = DataParallelDevices.distinct(replicaDevices); // 1 for the CPU test replicas
-
             if (!resuming && streams > 0) {
-                args = keepStreams(args); // read once: kept under --out, so the tokenizer pass and --resume reread
+                args = keepStreams(args, leftovers); // read once: kept under --out for the passes and --resume
                 trainSpecs = data.stream().map(DataSpec::parse).toList();
             }
 
             // ---- tokenizer ----
             Path tokFile = out.resolve(Release.TOKENIZER);
             if (!resuming) {
-                if (tokenizer != null) {
-                    Path src = Files.isDirectory(tokenizer) ? tokenizer.resolve(Release.TOKENIZER) : tokenizer;
-                    if (!Files.isRegularFile(src)) {
-                        throw UserException.usage("--tokenizer " + tokenizer + ": no tokenizer.json there");
-                    }
-                    if (Tokenizers.load(src) instanceof llm.tokenizer.Llama2cTokenizer) { // fail early on a bad file
-                        throw UserException.usage("--tokenizer " + tokenizer + ": a llama2.c tokenizer.bin cannot go"
-                                + " into a release (HuggingFace reads tokenizer.json): give a tokenizer.json, or"
-                                + " --vocab-size N to train one");
-                    }
-                    try {
-                        CorpusBuilder.endOfText(Tokenizers.load(src));
-                    } catch (UserException e) {
-                        throw UserException.usage("--tokenizer " + tokenizer + ": no end-of-text token to separate"
-                                + " documents (a tokenizer.json needs an <|endoftext|>-like added token)");
-                    }
-                    if (!Files.exists(tokFile) || !Files.isSameFile(src, tokFile)) {
-                        AtomicFile.write(tokFile, Files.readAllBytes(src));
-                    }
+                if (tokenizerJson != null) {
+                    AtomicFile.write(tokFile, tokenizerJson);
                 } else {
                     llm.train.TokenizerTraining.train(data, vocabSize, textField, tokFile, out);
                 }
@@ -755,42 +765,81 @@ public final class TrainCommand implements Callable<Integer> {
         }
     }
 
+    /** What a previous run leaves in --out ({@code --overwrite} sets these aside; data/ is reused or replaced). */
+    private static final List<String> RUN_FILES = List.of(Release.CONFIG, Release.WEIGHTS, Release.WEIGHTS_INDEX,
+            Release.TOKENIZER, TrainingRun.FILE, "metrics.jsonl", "loss.svg", llm.train.Checkpoint.FILE, RUN_FILE);
+    private static final String PREVIOUS = ".llm-previous-run";
+
     /**
-     * {@code --overwrite}: the previous run's files in --out are removed before this run writes anything, so that a
-     * run that then fails leaves no release whose parts belong to two runs. Other files there are left alone.
+     * {@code --overwrite}: when --out holds a run (a release, a checkpoint or run.json), its files are moved into
+     * {@code --out/.llm-previous-run}, put back if this run fails or is stopped before its first step, and deleted
+     * once it starts. Files of other names, and data/, are left where they are. Null when there is nothing to move.
      */
-    private void removePreviousRun() throws IOException {
-        List<String> names = List.of(Release.CONFIG, Release.WEIGHTS, Release.WEIGHTS_INDEX, Release.TOKENIZER,
-                TrainingRun.FILE, "metrics.jsonl", "loss.svg", llm.train.Checkpoint.FILE, RUN_FILE, DATA_DIR);
-        List<String> removed = new ArrayList<>();
-        for (String n : names) {
-            Path p = out.resolve(n);
-            if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                continue;
-            }
-            try (java.util.stream.Stream<Path> walk = Files.walk(p)) {
-                for (Path q : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.delete(q);
-                }
-            } catch (IOException | java.io.UncheckedIOException e) {
-                throw UserException.runtime(p + ": cannot remove it for --overwrite: " + Inputs.reason(e));
-            }
-            removed.add(n);
+    private Path setAsidePreviousRun() throws IOException {
+        boolean aRun = java.util.stream.Stream.of(Release.CONFIG, Release.WEIGHTS, llm.train.Checkpoint.FILE, RUN_FILE)
+                .anyMatch(f -> Files.exists(out.resolve(f)));
+        if (!aRun) {
+            return null;
         }
-        if (!removed.isEmpty()) {
-            Log.info("--overwrite: removed %s from %s", String.join(", ", removed), out);
+        Path aside = out.resolve(PREVIOUS);
+        if (Files.exists(aside)) {
+            throw UserException.runtime(aside + ": left by an earlier --overwrite that did not finish: move its files"
+                    + " back into " + out + " or delete it");
+        }
+        Files.createDirectory(aside);
+        List<String> moved = new ArrayList<>();
+        for (String n : RUN_FILES) {
+            if (Files.exists(out.resolve(n), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                Files.move(out.resolve(n), aside.resolve(n));
+                moved.add(n);
+            }
+        }
+        Log.info("--overwrite: set aside the previous run's %s (deleted once this run starts)", String.join(", ", moved));
+        return aside;
+    }
+
+    private void restorePreviousRun(Path aside) {
+        if (aside == null) {
+            return;
+        }
+        for (String n : RUN_FILES) {
+            try {
+                if (Files.exists(aside.resolve(n))) {
+                    Files.move(aside.resolve(n), out.resolve(n), StandardCopyOption.REPLACE_EXISTING);
+                }
+            } catch (IOException e) {
+                Log.warn("%s: cannot put it back into %s: %s", aside.resolve(n), out, Inputs.reason(e));
+                return;
+            }
+        }
+        try {
+            Files.deleteIfExists(aside);
+        } catch (IOException e) {
+            // not empty: said above
+        }
+    }
+
+    private static void deletePrevious(Path aside) {
+        if (aside == null) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> walk = Files.walk(aside)) {
+            for (Path q : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(q);
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            Log.warn("%s: cannot delete the previous run's files: %s", aside, Inputs.reason(e));
         }
     }
 
     /**
      * Stdin, pipes and process substitutions are read once: each is copied as it is (compressed or not) into
-     * {@code --out/data/input-N}, which then stands for it — for the tokenizer's pass, the data pass and, through
-     * run.json, for {@code --resume}. Updates {@link #data} and {@link #valData}; returns {@code args} with the copies
-     * named instead.
+     * {@code --out/data/input-N} (a name not taken yet), which then stands for it — for the tokenizer's pass, the data
+     * pass and, through run.json, for {@code --resume}. Updates {@link #data} and {@link #valData}; returns
+     * {@code args} with the n-th --data / --val-data value replaced by the n-th element of those lists.
      */
-    private List<String> keepStreams(List<String> args) throws IOException {
+    private List<String> keepStreams(List<String> args, Leftovers leftovers) throws IOException {
         Path dir = Files.createDirectories(out.resolve(DATA_DIR));
-        java.util.Map<String, String> renamed = new java.util.LinkedHashMap<>();
         int[] n = {0};
         java.util.function.UnaryOperator<String> keep = spec -> {
             DataSpec d = DataSpec.parse(spec);
@@ -798,27 +847,42 @@ public final class TrainCommand implements Callable<Integer> {
             if (!Inputs.isStream(name)) {
                 return spec;
             }
-            Path copy = dir.resolve("input-" + n[0]++);
+            Path copy;
+            do {
+                copy = dir.resolve("input-" + n[0]++);
+            } while (Files.exists(copy, java.nio.file.LinkOption.NOFOLLOW_LINKS));
+            leftovers.alsoRemove(copy);
             try {
-                Path spooled = Inputs.replayable(name);
-                Files.move(spooled, copy, StandardCopyOption.REPLACE_EXISTING);
+                Files.move(Inputs.replayable(name), copy);
             } catch (IOException e) {
                 throw UserException.runtime(copy + ": cannot keep the contents of " + Inputs.displayName(name) + ": "
                         + Inputs.reason(e));
             }
             Log.info("data: %s kept as %s (read once; --resume reads the copy)", Inputs.displayName(name), copy);
-            String now = copy.toAbsolutePath() + spec.substring(name.length()); // :WEIGHT stays
-            renamed.put(spec, now);
-            return now;
+            return copy.toAbsolutePath() + spec.substring(name.length()); // :WEIGHT stays
         };
         data.replaceAll(keep);
         valData.replaceAll(keep);
         List<String> res = new ArrayList<>(args.size());
-        for (String a : args) {
+        int di = 0;
+        int vi = 0;
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
             int eq = a.indexOf('=');
-            String value = a.startsWith("--") && eq > 0 ? a.substring(eq + 1) : a;
-            String now = renamed.get(value);
-            res.add(now == null ? a : a.startsWith("--") && eq > 0 ? a.substring(0, eq + 1) + now : now);
+            String name = a.startsWith("--") && eq > 0 ? a.substring(0, eq) : a;
+            boolean isData = name.equals("--data");
+            if (!isData && !name.equals("--val-data")) {
+                res.add(a);
+                continue;
+            }
+            String now = isData ? data.get(di++) : valData.get(vi++);
+            if (eq > 0 && a.startsWith("--")) {
+                res.add(name + "=" + now);
+            } else {
+                res.add(a);
+                i++;
+                res.add(now);
+            }
         }
         return res;
     }

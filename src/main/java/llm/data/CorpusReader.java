@@ -73,7 +73,7 @@ public final class CorpusReader {
     }
 
     /** Fail unless {@code path} can be read: stdin, or something that exists (a broken link says so). */
-    static void checkExists(Path path) {
+    public static void checkExists(Path path) {
         if (isStdin(path) || Files.exists(path)) {
             return;
         }

@@ -272,9 +272,6 @@ public final class AtomicFile implements AutoCloseable {
                 in.transferTo(through);
                 through.close();
             } catch (IOException e) {
-                if (Stdio.isBrokenPipe(e)) { // the reader left early (| head -c 10): not an error
-                    throw new ClosedPipeException(e);
-                }
                 throw cannotWrite(shown, e);
             } finally {
                 Files.deleteIfExists(temp);
@@ -357,9 +354,6 @@ public final class AtomicFile implements AutoCloseable {
     }
 
     private IOException named(IOException e) {
-        if (through != null && Stdio.isBrokenPipe(e)) { // a pipe's reader left (| head): as for stdout, not an error
-            throw new ClosedPipeException(e);
-        }
         if (e instanceof FileSystemException f && f.getFile() != null) {
             return e;
         }

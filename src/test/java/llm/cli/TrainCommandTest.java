@@ -304,13 +304,25 @@ class TrainCommandTest {
         r = CliHarness.run(a.toArray(new String[0]));
         assertEquals(0, r.code(), r.err());
         assertEquals(1, TrainingRun.read(release).steps());
-        // --overwrite that then fails leaves no release made of two runs' parts: the old one is removed first
-        a.set(a.indexOf("--tokenizer") + 1, tmp.resolve("no-such-tokenizer.json").toString());
-        r = CliHarness.run(a.toArray(new String[0]));
-        assertEquals(2, r.code(), r.err()); // found after --overwrite removed the old run
+        // an --overwrite that fails leaves the previous run as it was, not a release of two runs' parts
+        byte[] before = Files.readAllBytes(release.resolve(Release.WEIGHTS));
+        byte[] tokBefore = Files.readAllBytes(release.resolve(Release.TOKENIZER));
+        List<String> typo = new java.util.ArrayList<>(a);
+        typo.set(typo.indexOf("--tokenizer") + 1, tmp.resolve("no-such-tokenizer.json").toString());
+        r = CliHarness.run(typo.toArray(new String[0]));
+        assertEquals(2, r.code(), r.err()); // found before anything is touched
         assertTrue(r.err().contains("no-such-tokenizer.json: no tokenizer.json there"), r.err());
-        assertTrue(Files.notExists(release.resolve(Release.CONFIG)) && Files.notExists(release.resolve(Release.TOKENIZER))
-                && Files.notExists(release.resolve(TrainCommand.RUN_FILE)), "the old run is gone, no new parts");
+        List<String> late = new java.util.ArrayList<>(a); // found after the previous run was set aside
+        late.set(late.indexOf("--data") + 1, release.toString());
+        late.set(late.indexOf("--tokenizer") + 1, TestTokenizers.shared().resolve("tokenizers/gpt2/tokenizer.json")
+                .toString());
+        r = CliHarness.run(late.toArray(new String[0]));
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("is the --out directory"), r.err());
+        assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(release.resolve(Release.WEIGHTS)))
+                && java.util.Arrays.equals(tokBefore, Files.readAllBytes(release.resolve(Release.TOKENIZER)))
+                && Files.exists(release.resolve(TrainCommand.RUN_FILE)), "the previous run is back as it was");
+        assertTrue(Files.notExists(release.resolve(".llm-previous-run")));
 
         for (String[] bad : List.of(new String[] {"--out", ""}, new String[] {"--val-fraction", "NaN"},
                 new String[] {"--weight-decay", "NaN"}, new String[] {"--sample-prompt", ""},

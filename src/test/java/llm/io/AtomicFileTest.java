@@ -113,29 +113,6 @@ class AtomicFileTest {
     }
 
     @Test
-    void aPipeWhoseReaderLeavesIsAClosedPipeNotAnError(@TempDir Path dir) throws Exception {
-        Path f = fifo(dir);
-        Assumptions.assumeTrue(f != null, "no mkfifo");
-        CompletableFuture<Integer> head = CompletableFuture.supplyAsync(() -> { // | head -c 10
-            try (InputStream in = Files.newInputStream(f)) {
-                return in.readNBytes(10).length;
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        });
-        byte[] big = new byte[1 << 20];
-        org.junit.jupiter.api.Assertions.assertThrows(ClosedPipeException.class, () -> {
-            try (AtomicFile a = new AtomicFile(f)) {
-                for (int i = 0; i < 64; i++) {
-                    a.stream().write(big);
-                }
-                a.commit();
-            }
-        });
-        assertEquals(10, head.get(30, TimeUnit.SECONDS));
-    }
-
-    @Test
     void aDescriptorIsWrittenThroughAfterWhatIsThere(@TempDir Path dir) throws Exception {
         Path procFd = Path.of("/proc/self/fd");
         Assumptions.assumeTrue(Files.isDirectory(procFd), "no /proc/self/fd");
