@@ -379,6 +379,14 @@ public final class TrainCommand implements Callable<Integer> {
                         + " settings; allowed: " + RESUME_FLAGS_TEXT + ")");
             }
         }
+        for (int i = 0; i + 1 < stored.size(); i++) { // runs from before stdin was kept under --out named "-"
+            String v = stored.get(i + 1);
+            if ((stored.get(i).equals("--data") || stored.get(i).equals("--val-data"))
+                    && (v.equals(Inputs.STDIN) || v.startsWith(Inputs.STDIN + ":"))) {
+                throw UserException.runtime(runFile + ": this run read its data from stdin, of which it kept no copy:"
+                        + " it cannot be resumed (start a new run; stdin is now kept under --out/data)");
+            }
+        }
         boolean newBudget = gives(now, BUDGET_FLAGS);
         if (newBudget) { // --tokens may replace a run's --steps and the other way round
             List<String> rest = without(stored, BUDGET_FLAGS);
