@@ -331,6 +331,21 @@ public final class TrainCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * A --data value naming a kept stdin copy ({@code .../data/input-N[:W]}) that is gone, when the run's directory
+     * {@code dir} has that copy (the run was moved): the copy in {@code dir}; any other value as it is.
+     */
+    private static String keptCopyIn(Path dir, String value) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(.*)[/\\\\]" + DATA_DIR
+                + "[/\\\\](input-\\d+)(:[^/\\\\]*)?$").matcher(value);
+        if (!m.matches() || Files.exists(Path.of(m.group(1), DATA_DIR, m.group(2)))) {
+            return value;
+        }
+        Path here = dir.resolve(DATA_DIR).resolve(m.group(2));
+        return Files.isRegularFile(here) ? here.toAbsolutePath().normalize() + (m.group(3) == null ? "" : m.group(3))
+                : value;
+    }
+
     /** {@code args} without the options named (both "--x V" and "--x=V"). */
     private static List<String> without(List<String> args, List<String> names) {
         List<String> res = new ArrayList<>();
@@ -385,6 +400,15 @@ public final class TrainCommand implements Callable<Integer> {
                     && (v.equals(Inputs.STDIN) || v.startsWith(Inputs.STDIN + ":"))) {
                 throw UserException.runtime(runFile + ": this run read its data from stdin, of which it kept no copy:"
                         + " it cannot be resumed (start a new run; stdin is now kept under --out/data)");
+            }
+        }
+        for (int i = 0; i < stored.size(); i++) { // a run moved elsewhere: its kept stdin copies moved with it
+            String a = stored.get(i);
+            if ((a.equals("--data") || a.equals("--val-data")) && i + 1 < stored.size()) {
+                stored.set(i + 1, keptCopyIn(dir, stored.get(i + 1)));
+            } else if (a.startsWith("--data=") || a.startsWith("--val-data=")) {
+                int eq = a.indexOf('=');
+                stored.set(i, a.substring(0, eq + 1) + keptCopyIn(dir, a.substring(eq + 1)));
             }
         }
         boolean newBudget = gives(now, BUDGET_FLAGS);

@@ -59,6 +59,10 @@ class TrainStdinTest {
         r = withStdin(new byte[0], "train", "--resume", run.toString(), "--steps", "2"); // stdin not read again
         assertEquals(0, r.code(), r.err());
         assertEquals(2, Files.readAllLines(run.resolve("metrics.jsonl")).size());
+        Path moved = Files.move(run, dir.resolve("moved")); // the copy moves with the run
+        r = withStdin(new byte[0], "train", "--resume", moved.toString(), "--steps", "3");
+        assertEquals(0, r.code(), r.err());
+        assertEquals(3, Files.readAllLines(moved.resolve("metrics.jsonl")).size());
         r = withStdin(TEXT.getBytes(StandardCharsets.UTF_8), "train", "--data", "-", "--val-data", "-",
                 "--tokenizer", tokFile.toString(), "--preset", "tiny", "--steps", "1", "--out",
                 dir.resolve("twice").toString());
