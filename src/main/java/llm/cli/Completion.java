@@ -71,7 +71,7 @@ final class Completion {
     }
 
     private static boolean names(PositionalParamSpec p) {
-        return FILE_LABELS.contains(label(p));
+        return FILE_LABELS.contains(firstWord(p.paramLabel()));
     }
 
     private static boolean isFileType(ArgSpec a) {
@@ -79,9 +79,8 @@ final class Completion {
     }
 
     /** "PATH[:WEIGHT]" is a path, "<file>" a file: the label's first word, upper-cased. */
-    private static String label(ArgSpec a) {
-        String l = a.paramLabel().replaceAll("[<>]", "");
-        return l.split("[^A-Za-z]", 2)[0].toUpperCase(Locale.ROOT);
+    private static String firstWord(String paramLabel) {
+        return paramLabel.replaceAll("[<>]", "").split("[^A-Za-z]", 2)[0].toUpperCase(Locale.ROOT);
     }
 
     /** The case body completing an option's value, or null to leave picocli's (nothing). */
@@ -96,7 +95,6 @@ final class Completion {
             return values.isEmpty() ? null : "      COMPREPLY=( $(compgen -W \"" + String.join(" ", values)
                     + "\" -- \"${curr_word}\") )\n      return $?\n      ;;\n";
         }
-        String first = paramLabel.replaceAll("[<>]", "").split("[^A-Za-z]", 2)[0].toUpperCase(Locale.ROOT);
-        return FILE_LABELS.contains(first) ? FILES_CASE : null;
+        return FILE_LABELS.contains(firstWord(paramLabel)) ? FILES_CASE : null;
     }
 }

@@ -105,6 +105,8 @@ public final class TrainCommand implements Callable<Integer> {
             + " --save-every, --eval-every, -q and -v";
     /** Budget options: a new one given with --resume replaces whichever of them the run was started with. */
     private static final List<String> BUDGET_FLAGS = List.of("--steps", "--tokens");
+    /** The options that name training and validation data. */
+    private static final List<String> DATA_FLAGS = List.of("--data", "--val-data");
     /** Options whose value is a path: stored absolute in run.json, so --resume works from any directory. */
     private static final List<String> PATH_FLAGS = List.of("--data", "--val-data", "--tokenizer");
 
@@ -295,19 +297,30 @@ public final class TrainCommand implements Callable<Integer> {
      * weight), so that run.json names the same files from any working directory. "-" (stdin) stays as it is.
      */
     static List<String> absolutePaths(List<String> args) {
+        return mapValues(args, PATH_FLAGS, TrainCommand::absolute);
+    }
+
+    /** The option an argument names: {@code --data} for {@code --data=x}; the argument itself otherwise. */
+    private static String optionName(String arg) {
+        int eq = arg.indexOf('=');
+        return arg.startsWith("--") && eq > 0 ? arg.substring(0, eq) : arg;
+    }
+
+    /** {@code args} with the value of each option in {@code names} ("--x V" or "--x=V") replaced by f(option, V). */
+    private static List<String> mapValues(List<String> args, List<String> names,
+                                          java.util.function.BinaryOperator<String> f) {
         List<String> res = new ArrayList<>(args.size());
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
-            int eq = a.indexOf('=');
-            String name = a.startsWith("--") && eq > 0 ? a.substring(0, eq) : a;
-            if (!PATH_FLAGS.contains(name)) {
+            String name = optionName(a);
+            if (!names.contains(name)) {
                 res.add(a);
-            } else if (eq > 0 && a.startsWith("--")) {
-                res.add(name + "=" + absolute(name, a.substring(eq + 1)));
+            } else if (!name.equals(a)) {
+                res.add(name + "=" + f.apply(name, a.substring(name.length() + 1)));
             } else {
                 res.add(a);
                 if (i + 1 < args.size()) {
-                    res.add(absolute(name, args.get(++i)));
+                    res.add(f.apply(name, args.get(++i)));
                 }
             }
         }
@@ -353,7 +366,7 @@ public final class TrainCommand implements Callable<Integer> {
             String a = args.get(i);
             if (names.contains(a)) {
                 i++; // and its value
-            } else if (a.indexOf('=') < 0 || !names.contains(a.substring(0, a.indexOf('=')))) {
+            } else if (!names.contains(optionName(a))) {
                 res.add(a);
             }
         }
@@ -362,7 +375,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     /** Whether {@code args} give any of the options named. */
     private static boolean gives(List<String> args, List<String> names) {
-        return args.stream().anyMatch(a -> names.contains(a.indexOf('=') < 0 ? a : a.substring(0, a.indexOf('='))));
+        return args.stream().anyMatch(a -> names.contains(optionName(a)));
     }
 
     /** {@code --resume DIR}: re-parse the stored arguments, let a few be overridden, continue. */
@@ -388,29 +401,21 @@ public final class TrainCommand implements Callable<Integer> {
         }
         List<String> now = new ArrayList<>(originalArgs());
         for (String a : now) {
-            String name = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
+            String name = optionName(a);
             if (name.startsWith("-") && !RESUME_FLAGS.contains(name)) {
                 throw UserException.usage(name + " cannot be changed with --resume (the run keeps its own"
                         + " settings; allowed: " + RESUME_FLAGS_TEXT + ")");
             }
         }
-        for (int i = 0; i + 1 < stored.size(); i++) { // runs from before stdin was kept under --out named "-"
-            String v = stored.get(i + 1);
-            if ((stored.get(i).equals("--data") || stored.get(i).equals("--val-data"))
-                    && (v.equals(Inputs.STDIN) || v.startsWith(Inputs.STDIN + ":"))) {
+        List<String> located = mapValues(stored, DATA_FLAGS, (flag, v) -> {
+            if (v.equals(Inputs.STDIN) || v.startsWith(Inputs.STDIN + ":")) { // a run from before stdin was kept
                 throw UserException.runtime(runFile + ": this run read its data from stdin, of which it kept no copy:"
                         + " it cannot be resumed (start a new run; stdin is now kept under --out/data)");
             }
-        }
-        for (int i = 0; i < stored.size(); i++) { // a run moved elsewhere: its kept stdin copies moved with it
-            String a = stored.get(i);
-            if ((a.equals("--data") || a.equals("--val-data")) && i + 1 < stored.size()) {
-                stored.set(i + 1, keptCopyIn(dir, stored.get(i + 1)));
-            } else if (a.startsWith("--data=") || a.startsWith("--val-data=")) {
-                int eq = a.indexOf('=');
-                stored.set(i, a.substring(0, eq + 1) + keptCopyIn(dir, a.substring(eq + 1)));
-            }
-        }
+            return keptCopyIn(dir, v); // a run moved elsewhere: its kept stdin copies moved with it
+        });
+        stored.clear();
+        stored.addAll(located);
         boolean newBudget = gives(now, BUDGET_FLAGS);
         if (newBudget) { // --tokens may replace a run's --steps and the other way round
             List<String> rest = without(stored, BUDGET_FLAGS);
@@ -618,13 +623,14 @@ public final class TrainCommand implements Callable<Integer> {
             if (!Files.isRegularFile(src)) {
                 throw UserException.usage("--tokenizer " + tokenizer + ": no tokenizer.json there");
             }
-            if (Tokenizers.load(src) instanceof llm.tokenizer.Llama2cTokenizer) { // fail early on a bad file
+            Tokenizer given = Tokenizers.load(src);
+            if (given instanceof llm.tokenizer.Llama2cTokenizer) { // fail early on a bad file
                 throw UserException.usage("--tokenizer " + tokenizer + ": a llama2.c tokenizer.bin cannot go"
                         + " into a release (HuggingFace reads tokenizer.json): give a tokenizer.json, or"
                         + " --vocab-size N to train one");
             }
             try {
-                CorpusBuilder.endOfText(Tokenizers.load(src));
+                CorpusBuilder.endOfText(given);
             } catch (UserException e) {
                 throw UserException.usage("--tokenizer " + tokenizer + ": no end-of-text token to separate"
                         + " documents (a tokenizer.json needs an <|endoftext|>-like added token)");
@@ -895,28 +901,8 @@ public final class TrainCommand implements Callable<Integer> {
         };
         data.replaceAll(keep);
         valData.replaceAll(keep);
-        List<String> res = new ArrayList<>(args.size());
-        int di = 0;
-        int vi = 0;
-        for (int i = 0; i < args.size(); i++) {
-            String a = args.get(i);
-            int eq = a.indexOf('=');
-            String name = a.startsWith("--") && eq > 0 ? a.substring(0, eq) : a;
-            boolean isData = name.equals("--data");
-            if (!isData && !name.equals("--val-data")) {
-                res.add(a);
-                continue;
-            }
-            String now = isData ? data.get(di++) : valData.get(vi++);
-            if (eq > 0 && a.startsWith("--")) {
-                res.add(name + "=" + now);
-            } else {
-                res.add(a);
-                i++;
-                res.add(now);
-            }
-        }
-        return res;
+        int[] at = {0, 0}; // the n-th --data / --val-data value is the n-th element of data / valData
+        return mapValues(args, DATA_FLAGS, (flag, v) -> flag.equals("--data") ? data.get(at[0]++) : valData.get(at[1]++));
     }
 
     /** run.json: the arguments --resume re-parses. */
