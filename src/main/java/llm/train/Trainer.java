@@ -63,6 +63,100 @@ public final class Trainer {
         public long tokensPerStep() {
             return (long) batchSize * seqLen * accum;
         }
+
+        /**
+         * Named settings; unset: accum 1, no clipping, {@link AdamW.Hyper#GPT}, a progress line every 10 steps,
+         * validation and checkpoints only at the end, seed 0, no sample. Batch, context, steps and schedule must be set.
+         */
+        public static SettingsBuilder builder() {
+            return new SettingsBuilder();
+        }
+    }
+
+    /** Builds {@link Settings} by name. */
+    public static final class SettingsBuilder {
+        private int batchSize;
+        private int seqLen;
+        private int accum = 1;
+        private long steps;
+        private LrSchedule schedule;
+        private double clip;
+        private AdamW.Hyper adam = AdamW.Hyper.GPT;
+        private int logEvery = 10;
+        private int evalEvery;
+        private int evalBatches = 1;
+        private int saveEvery;
+        private long seed;
+        private String samplePrompt;
+        private int sampleTokens;
+
+        private SettingsBuilder() {}
+
+        /** B rows of T tokens per micro-batch. */
+        public SettingsBuilder batch(int rows, int tokensPerRow) {
+            this.batchSize = rows;
+            this.seqLen = tokensPerRow;
+            return this;
+        }
+
+        public SettingsBuilder accum(int microBatchesPerStep) {
+            this.accum = microBatchesPerStep;
+            return this;
+        }
+
+        /** The steps to reach and the learning rate per step. */
+        public SettingsBuilder steps(long total, LrSchedule lrSchedule) {
+            this.steps = total;
+            this.schedule = lrSchedule;
+            return this;
+        }
+
+        public SettingsBuilder clip(double maxGradNorm) {
+            this.clip = maxGradNorm;
+            return this;
+        }
+
+        public SettingsBuilder adam(AdamW.Hyper hyper) {
+            this.adam = hyper;
+            return this;
+        }
+
+        public SettingsBuilder logEvery(int steps) {
+            this.logEvery = steps;
+            return this;
+        }
+
+        /** Validation every {@code steps} steps (0: only at the end), over {@code batches} batches. */
+        public SettingsBuilder evalEvery(int steps, int batches) {
+            this.evalEvery = steps;
+            this.evalBatches = batches;
+            return this;
+        }
+
+        public SettingsBuilder saveEvery(int steps) {
+            this.saveEvery = steps;
+            return this;
+        }
+
+        public SettingsBuilder seed(long value) {
+            this.seed = value;
+            return this;
+        }
+
+        /** The greedy sample at each evaluation: {@code tokens} after {@code prompt} (null or 0: none). */
+        public SettingsBuilder sample(String prompt, int tokens) {
+            this.samplePrompt = prompt;
+            this.sampleTokens = tokens;
+            return this;
+        }
+
+        public Settings build() {
+            if (schedule == null || batchSize < 1 || seqLen < 1) {
+                throw new IllegalStateException("Trainer.Settings: batch and steps must be set");
+            }
+            return new Settings(batchSize, seqLen, accum, steps, schedule, clip, adam, logEvery, evalEvery,
+                    evalBatches, saveEvery, seed, samplePrompt, sampleTokens);
+        }
     }
 
     /** What a run did. */
