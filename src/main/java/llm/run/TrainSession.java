@@ -246,8 +246,13 @@ public final class TrainSession {
             Trainer.ReleaseWriter writer = result -> record.write(model, tokenizer, out.resolve(Release.TOKENIZER),
                     result);
             LanguageModelTraining trainModel = new LanguageModelTraining(model);
-            Trainer trainer = new Trainer(trainModel, root, batches, validation.count() > 0 ? validation : null,
-                    settings(), out, tokenizer, flopsPerToken, peak.flops() * hardware.distinct(), progress(), writer);
+            Trainer trainer = Trainer.builder(trainModel, root, settings())
+                    .data(batches, validation.count() > 0 ? validation : null)
+                    .output(out, writer)
+                    .tokenizer(tokenizer)
+                    .mfu(flopsPerToken, peak.flops() * hardware.distinct())
+                    .progress(progress())
+                    .build();
             DataParallel replicas = hardware.replicas().size() == 1 ? null : DataParallel.create(trainModel, root,
                     hardware.replicas(), device -> new LanguageModelTraining(LanguageModel.create(config, device, seed)));
             if (replicas != null) {

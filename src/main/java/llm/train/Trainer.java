@@ -188,9 +188,9 @@ public final class Trainer {
     /** Replicas on other devices, or null: one device. */
     private DataParallel replicas;
 
-    public Trainer(TrainModel model, NDManager root, Batches train, EvalWindows val, Settings settings, Path out,
-                   Tokenizer tokenizer, double flopsPerToken, double peakFlops, Progress progress,
-                   ReleaseWriter release) {
+    private Trainer(TrainModel model, NDManager root, Batches train, EvalWindows val, Settings settings, Path out,
+                    Tokenizer tokenizer, double flopsPerToken, double peakFlops, Progress progress,
+                    ReleaseWriter release) {
         this.model = model;
         this.root = root;
         this.train = train;
@@ -203,6 +203,75 @@ public final class Trainer {
         this.progress = progress;
         this.release = release;
         this.params = model.parameters();
+    }
+
+    /**
+     * A trainer of {@code model} (its arrays under {@code root}) with {@code settings}; the rest is set by name:
+     * {@code Trainer.builder(model, root, settings).data(train, val).output(out, release).progress(progress).build()}.
+     */
+    public static Builder builder(TrainModel model, NDManager root, Settings settings) {
+        return new Builder(model, root, settings);
+    }
+
+    /** Builds a {@link Trainer} by name; data, output and progress must be set. */
+    public static final class Builder {
+        private final TrainModel model;
+        private final NDManager root;
+        private final Settings settings;
+        private Batches train;
+        private EvalWindows val;
+        private Path out;
+        private ReleaseWriter release;
+        private Tokenizer tokenizer;
+        private double flopsPerToken;
+        private double peakFlops;
+        private Progress progress;
+
+        private Builder(TrainModel model, NDManager root, Settings settings) {
+            this.model = model;
+            this.root = root;
+            this.settings = settings;
+        }
+
+        /** The training batches, and the validation windows (null: no validation loss). */
+        public Builder data(Batches trainBatches, EvalWindows validation) {
+            this.train = trainBatches;
+            this.val = validation;
+            return this;
+        }
+
+        /** Where the metrics and checkpoints go, and what writes the release there. */
+        public Builder output(Path dir, ReleaseWriter releaseWriter) {
+            this.out = dir;
+            this.release = releaseWriter;
+            return this;
+        }
+
+        /** The tokenizer of the greedy sample at each evaluation (unset: no sample). */
+        public Builder tokenizer(Tokenizer value) {
+            this.tokenizer = value;
+            return this;
+        }
+
+        /** Model FLOPs per token and the devices' peak FLOP/s, for the MFU (unset: no MFU). */
+        public Builder mfu(double modelFlopsPerToken, double peakFlopsPerSecond) {
+            this.flopsPerToken = modelFlopsPerToken;
+            this.peakFlops = peakFlopsPerSecond;
+            return this;
+        }
+
+        public Builder progress(Progress value) {
+            this.progress = value;
+            return this;
+        }
+
+        public Trainer build() {
+            if (train == null || out == null || release == null || progress == null) {
+                throw new IllegalStateException("Trainer: data, output and progress must be set");
+            }
+            return new Trainer(model, root, train, val, settings, out, tokenizer, flopsPerToken, peakFlops, progress,
+                    release);
+        }
     }
 
     /** Ask the loop to checkpoint and stop after the current step (safe from a signal handler thread). */

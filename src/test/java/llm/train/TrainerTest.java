@@ -53,9 +53,9 @@ class TrainerTest {
         try (NDManager root = Engines.newRoot(Device.cpu())) {
             ToyModel model = new ToyModel(root, 32, 16, 16, 1);
             Tokens toks = corpus();
-            Trainer tr = new Trainer(model, root, batches(toks, 4, 16, 42),
-                    new EvalWindows(toks, 16, 8), settings(steps, saveEvery), out, null, 1e3, 1e9,
-                    new Progress(new PrintStream(err, true), false, 5, steps), r -> { });
+            Trainer tr = Trainer.builder(model, root, settings(steps, saveEvery))
+                    .data(batches(toks, 4, 16, 42), new EvalWindows(toks, 16, 8)).output(out, r -> { }).mfu(1e3, 1e9)
+                    .progress(new Progress(new PrintStream(err, true), false, 5, steps)).build();
             tr.crashAfter(crashAfter);
             Trainer.Result r = tr.run(resume);
             return new Run(r, losses(out), err.toString());
@@ -96,8 +96,9 @@ class TrainerTest {
             Tokens toks = corpus();
             Trainer.Settings s = Trainer.Settings.builder().batch(4, 16).steps(50, new LrSchedule(1e30, 1e30, 0, 50))
                     .adam(AdamW.Hyper.GPT).logEvery(5).seed(42).build();
-            Trainer tr = new Trainer(model, root, batches(toks, 4, 16, 42), null, s, tmp.resolve("nan"),
-                    null, 1, 1, new Progress(new PrintStream(new ByteArrayOutputStream()), false, 5, 50), r -> { });
+            Trainer tr = Trainer.builder(model, root, s).data(batches(toks, 4, 16, 42), null)
+                    .output(tmp.resolve("nan"), r -> { }).mfu(1, 1)
+                    .progress(new Progress(new PrintStream(new ByteArrayOutputStream()), false, 5, 50)).build();
             llm.UserException e = assertThrows(llm.UserException.class, () -> tr.run(false));
             assertEquals(TrainExit.DIVERGED, e.exitCode());
             assertTrue(e.getMessage().contains("no checkpoint had been written yet"), e.getMessage());
