@@ -68,8 +68,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "PATH[:WEIGHT]",
             description = "Training text (repeatable): a text file (documents cut at <|endoftext|> lines), JSON"
                     + " Lines, a directory, a .tar, any of them .gz/.bz2/.xz/.zst, or a token shard (llm tokenize"
-                    + " --bin); - for stdin. WEIGHT = passes per epoch (default 1), e.g. wiki.txt:10; a fraction sees that share"
-                    + " of the source's windows per epoch, e.g. web.jsonl:0.5.")
+                    + " --bin); - for stdin. WEIGHT = passes per epoch (default 1), e.g. wiki.txt:10; a fraction sees"
+                    + " that share of the source's windows per epoch, e.g. web.jsonl:0.5.")
     List<String> data = new ArrayList<>();
 
     @Option(names = "--val-data", paramLabel = "PATH", description = "Validation text (repeatable).")
@@ -149,13 +149,16 @@ public final class TrainCommand implements Callable<Integer> {
                     + " micro-batches (default: one micro-batch).")
     String batchTokens;
 
-    @Option(names = "--lr", paramLabel = "X", defaultValue = "1e-3", description = "Peak learning rate (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lr", paramLabel = "X", defaultValue = "1e-3",
+            description = "Peak learning rate (default: ${DEFAULT-VALUE}).")
     double lr = 1e-3;
 
-    @Option(names = "--min-lr", paramLabel = "X", description = "Final learning rate of the cosine decay (default --lr / 10).")
+    @Option(names = "--min-lr", paramLabel = "X",
+            description = "Final learning rate of the cosine decay (default --lr / 10).")
     Double minLr;
 
-    @Option(names = "--warmup", paramLabel = "N", description = "Linear warmup steps (default: 5%% of the steps, at most 200).")
+    @Option(names = "--warmup", paramLabel = "N",
+            description = "Linear warmup steps (default: 5%% of the steps, at most 200).")
     Long warmup;
 
     @Option(names = "--weight-decay", paramLabel = "X", defaultValue = "0.1",
@@ -188,7 +191,8 @@ public final class TrainCommand implements Callable<Integer> {
     int logEvery = 10;
 
     @Option(names = "--save-every", paramLabel = "N", defaultValue = "200",
-            description = "Checkpoint every N steps; also at the end and on SIGINT/SIGTERM (default: ${DEFAULT-VALUE}).")
+            description = "Checkpoint every N steps; also at the end and on SIGINT/SIGTERM"
+                    + " (default: ${DEFAULT-VALUE}).")
     int saveEvery = 200;
 
     // ---- where ----
@@ -202,8 +206,8 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--resume", paramLabel = "DIR",
             description = "Continue the run in DIR from its checkpoint, with the arguments it was started with"
-                    + " (run.json); " + RunDir.RESUME_FLAGS_TEXT + " may be given again (a new --steps or --tokens replaces"
-                    + " the run's budget and is kept in run.json).")
+                    + " (run.json); " + RunDir.RESUME_FLAGS_TEXT + " may be given again (a new --steps or --tokens"
+                    + " replaces the run's budget and is kept in run.json).")
     Path resume;
 
     @Option(names = "--devices", paramLabel = "N", defaultValue = "1",

@@ -93,7 +93,7 @@ public final class RunDir {
      * @param newBudget --steps or --tokens given again (run.json is rewritten with it)
      */
     public record Resume(RunDir dir, List<String> stored, List<String> merged, List<String> now, boolean newBudget) {
-        /** The arguments run.json keeps: the stored ones, plus a new budget as parsed ({@code steps}, {@code tokens}). */
+        /** What run.json keeps: the stored arguments and a new budget as parsed ({@code steps}, {@code tokens}). */
         public List<String> keptArgs(Long steps, String tokens) {
             List<String> kept = new ArrayList<>(stored);
             if (newBudget) { // run.json keeps the budget this resume asked for, so a plain --resume continues to it
@@ -156,7 +156,8 @@ public final class RunDir {
             }
         } catch (RuntimeException e) {
             throw UserException.runtime(runFile + ": not a run.json written by llm train ("
-                    + (e instanceof JsonParseException ? JsonProblem.describe(e) : "no \"args\" list of strings") + ")");
+                    + (e instanceof JsonParseException ? JsonProblem.describe(e) : "no \"args\" list of strings")
+                    + ")");
         }
         return stored;
     }
@@ -181,7 +182,8 @@ public final class RunDir {
         args.forEach(list::add);
         JsonObject run = new JsonObject();
         run.add("args", list);
-        AtomicFile.writeString(out.resolve(RUN_FILE), new GsonBuilder().setPrettyPrinting().create().toJson(run) + "\n");
+        String json = new GsonBuilder().setPrettyPrinting().create().toJson(run);
+        AtomicFile.writeString(out.resolve(RUN_FILE), json + "\n");
     }
 
     /**
@@ -269,7 +271,8 @@ public final class RunDir {
                 moved.add(name);
             }
         }
-        Log.info("--overwrite: set aside the previous run's %s (deleted once this run starts)", String.join(", ", moved));
+        Log.info("--overwrite: set aside the previous run's %s (deleted once this run starts)",
+                String.join(", ", moved));
         return aside;
     }
 

@@ -254,7 +254,9 @@ public record TrainFlags(List<String> data,
         }
 
         public TrainFlags build() {
-            return new TrainFlags(data, valData, valFraction, textField, tokenizer, vocabSize, preset, arch, layers, heads, kvHeads, dModel, ctx, steps, tokens, batch, batchTokens, lr, minLr, warmup, weightDecay, clip, evalEvery, evalBatches, samplePrompt, sampleTokens, logEvery, saveEvery, devices);
+            return new TrainFlags(data, valData, valFraction, textField, tokenizer, vocabSize, preset, arch, layers,
+                    heads, kvHeads, dModel, ctx, steps, tokens, batch, batchTokens, lr, minLr, warmup, weightDecay,
+                    clip, evalEvery, evalBatches, samplePrompt, sampleTokens, logEvery, saveEvery, devices);
         }
     }
 }

@@ -254,7 +254,8 @@ public final class TrainSession {
                     .progress(progress())
                     .build();
             DataParallel replicas = hardware.replicas().size() == 1 ? null : DataParallel.create(trainModel, root,
-                    hardware.replicas(), device -> new LanguageModelTraining(LanguageModel.create(config, device, seed)));
+                    hardware.replicas(),
+                    device -> new LanguageModelTraining(LanguageModel.create(config, device, seed)));
             if (replicas != null) {
                 replicas.cpuThreadsPerReplica(hardware.cpuThreadsPerReplica());
                 trainer.dataParallel(replicas);
@@ -357,7 +358,7 @@ public final class TrainSession {
         Log.info("done: %s, %s tokens in %s; final train loss %.4f, val loss %s; release in %s",
                 Quantity.plural(result.steps(), "step"), Quantity.human(result.tokens()),
                 Progress.duration(result.wallSeconds()), result.finalLoss(),
-                Double.isFinite(result.finalValLoss()) ? String.format(Locale.ROOT, "%.4f", result.finalValLoss()) : "-",
-                out);
+                Double.isFinite(result.finalValLoss())
+                        ? String.format(Locale.ROOT, "%.4f", result.finalValLoss()) : "-", out);
     }
 }

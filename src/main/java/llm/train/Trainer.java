@@ -66,7 +66,8 @@ public final class Trainer {
 
         /**
          * Named settings; unset: accum 1, no clipping, {@link AdamW.Hyper#GPT}, a progress line every 10 steps,
-         * validation and checkpoints only at the end, seed 0, no sample. Batch, context, steps and schedule must be set.
+         * validation and checkpoints only at the end, seed 0, no sample. Batch, context, steps and schedule must be
+         * set.
          */
         public static SettingsBuilder builder() {
             return new SettingsBuilder();
