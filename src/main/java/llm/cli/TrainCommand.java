@@ -19,7 +19,6 @@ import llm.UserException;
 import llm.compute.DevicePeak;
 import llm.compute.Dtype;
 import llm.compute.Flops;
-import llm.compute.ModelShape;
 import llm.compute.Quantity;
 import llm.compute.TrainingRun;
 import llm.data.Batcher;
@@ -704,9 +703,7 @@ public final class TrainCommand implements Callable<Integer> {
                     sampleTokens > 0 ? samplePrompt : null, sampleTokens);
 
             // ---- model, peak, loop ----
-            ModelShape shape = a == Architecture.GPT2 ? ModelShape.gpt2(config.vocabSize(), nLayer, dm, nHead, t)
-                    : ModelShape.llama(config.vocabSize(), nLayer, dm, nHead, nKv, config.dFf(), t, true);
-            double flopsPerToken = Flops.perToken(shape);
+            double flopsPerToken = Flops.perToken(config);
             Engines.seed(seed);
             try (NDManager root = Engines.newRoot(device)) {
                 DevicePeak peak = peak(root, device);
@@ -743,7 +740,7 @@ public final class TrainCommand implements Callable<Integer> {
                 Progress progress = new Progress(quiet ? new java.io.PrintStream(java.io.OutputStream.nullOutputStream()) : Log.err(),
                         Log.stderrIsTerminal() && !quiet,
                         logEvery, totalSteps);
-                Trainer.ReleaseWriter writer = r -> writeRelease(model, tok, tokFile, r, shape, stepTokens, device,
+                Trainer.ReleaseWriter writer = r -> writeRelease(model, tok, tokFile, r, config, stepTokens, device,
                         replicaDevices, peak, mixture, seed);
                 LanguageModelTraining trainModel = new LanguageModelTraining(model);
                 Trainer trainer = new Trainer(trainModel, root, trainStream, valWindows.count() > 0 ? valWindows : null,
@@ -914,7 +911,7 @@ public final class TrainCommand implements Callable<Integer> {
         AtomicFile.writeString(out.resolve(RUN_FILE), new GsonBuilder().setPrettyPrinting().create().toJson(run) + "\n");
     }
 
-    private void writeRelease(LanguageModel model, Tokenizer tok, Path tokFile, Trainer.Result r, ModelShape shape,
+    private void writeRelease(LanguageModel model, Tokenizer tok, Path tokFile, Trainer.Result r, ModelConfig shape,
                               long stepTokens, Device device, List<Device> replicaDevices, DevicePeak peak,
                               List<TrainingRun.DataSource> sources, long seed) throws IOException {
         JsonObject extra = new JsonObject();

@@ -140,6 +140,20 @@ public final class Llama2c {
         }
     }
 
+    /** The shape in a llama2.c checkpoint's header (either version), or an error naming the file and why. */
+    public static ModelConfig readConfig(Path file) {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            if (size < 28) {
+                throw UserException.runtime(file + ": truncated header (" + size + " bytes; a llama2.c checkpoint"
+                        + " starts with 7 int32)");
+            }
+            return header(ch, file).config;
+        } catch (IOException e) {
+            throw UserException.runtime(file + ": cannot read: " + e.getMessage(), e);
+        }
+    }
+
     private record Header(ModelConfig config, boolean v1, boolean shared) {}
 
     private static Header header(FileChannel ch, Path file) throws IOException {

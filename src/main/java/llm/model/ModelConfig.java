@@ -2,6 +2,7 @@ package llm.model;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
+import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 
 /**
@@ -107,7 +108,37 @@ public record ModelConfig(
         return nKvHead * headDim();
     }
 
-    /** Parameters, tied embeddings counted once. */
+    // ---- parameter counts (HF module layout; a tied head is counted once) ----
+
+    /** Token embedding (wte / embed_tokens): V·d. */
+    public long tokenEmbedding() {
+        return (long) vocabSize * dModel;
+    }
+
+    /** Learned position embedding (wpe): GPT-2 only, ctx·d. */
+    public long positionEmbedding() {
+        return arch == Architecture.GPT2 ? (long) ctx * dModel : 0;
+    }
+
+    /** Parameters without the token and position embeddings (Kaplan et al.'s N); an untied head stays in. */
+    public long nonEmbeddingParams() {
+        return parameterCount() - tokenEmbedding() - positionEmbedding();
+    }
+
+    /**
+     * Parameters that take part in a matmul per token: every weight but the embedding lookups, plus the output
+     * head (which is the token embedding matrix when tied). This is the N of the 6·N FLOPs term.
+     */
+    public long matmulParams() {
+        return nonEmbeddingParams() + (tiedEmbeddings ? tokenEmbedding() : 0);
+    }
+
+    /** The attention width H·head_dim (= d) used by the attention FLOPs term. */
+    public int attnDim() {
+        return nHead * headDim();
+    }
+
+    /** All parameters, tied embeddings counted once (GPT-2 124M: 124,439,808). */
     public long parameterCount() {
         long c = dModel, v = vocabSize, f = dFf, l = nLayer;
         if (arch == Architecture.GPT2) {
@@ -136,7 +167,7 @@ public record ModelConfig(
             if (dFf != 4 * dModel) {
                 o.addProperty("n_inner", dFf);
             } else {
-                o.add("n_inner", com.google.gson.JsonNull.INSTANCE);
+                o.add("n_inner", JsonNull.INSTANCE);
             }
             o.addProperty("activation_function", "gelu_new");
             o.addProperty("layer_norm_epsilon", normEps);
@@ -158,7 +189,7 @@ public record ModelConfig(
             o.addProperty("hidden_act", "silu");
             o.addProperty("rms_norm_eps", normEps);
             o.addProperty("rope_theta", ropeTheta);
-            o.add("rope_scaling", ropeScaling == null ? com.google.gson.JsonNull.INSTANCE : ropeScaling.toHfJson());
+            o.add("rope_scaling", ropeScaling == null ? JsonNull.INSTANCE : ropeScaling.toHfJson());
             o.addProperty("attention_bias", false);
             o.addProperty("mlp_bias", false);
             o.addProperty("initializer_range", 0.02);
@@ -174,8 +205,12 @@ public record ModelConfig(
      * @throws IllegalArgumentException naming the key that is missing, unsupported or out of range
      */
     public static ModelConfig fromHfJson(JsonObject o) {
-        String type = o.has("model_type") && o.get("model_type").isJsonPrimitive()
-                ? o.get("model_type").getAsString() : null;
+        JsonElement typeValue = o.get("model_type");
+        if (typeValue != null && !typeValue.isJsonNull()
+                && !(typeValue.isJsonPrimitive() && typeValue.getAsJsonPrimitive().isString())) {
+            throw new IllegalArgumentException("model_type is not a string: " + typeValue);
+        }
+        String type = typeValue == null || typeValue.isJsonNull() ? null : typeValue.getAsString();
         if (type == null && o.has("architectures") && o.get("architectures").isJsonArray()) {
             for (JsonElement e : o.getAsJsonArray("architectures")) {
                 for (Architecture a : Architecture.values()) {

@@ -75,6 +75,23 @@ public final class Models {
     }
 
     /**
+     * The shape of the model at {@code path} from its config.json or checkpoint header alone, or an error saying why
+     * not: a release directory or a file in one, a llama2.c checkpoint ({@code .bin}, or any file that starts like
+     * one), or a {@code config.json}-style file of any name ({@code llm cost --model}).
+     */
+    public static ModelConfig readConfig(Path path) {
+        String name = path.getFileName() == null ? "" : path.getFileName().toString();
+        if (Files.isDirectory(path) || name.endsWith(".safetensors") || name.equals(Release.CONFIG)) {
+            detect(path);
+            return Release.readConfig(releaseDir(path));
+        }
+        if (Files.isRegularFile(path) && (name.endsWith(".bin") || !name.endsWith(".json") && Llama2c.looksLike(path))) {
+            return Llama2c.readConfig(path);
+        }
+        return Release.readConfigFile(path);
+    }
+
+    /**
      * The tokenizer file that goes with the model at {@code path} when {@code --tokenizer} is absent: the release's
      * tokenizer.json, or a {@code tokenizer.bin} beside a llama2.c checkpoint; null when there is none.
      */

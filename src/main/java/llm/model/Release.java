@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -79,7 +80,11 @@ public final class Release {
 
     /** Read the config of a release directory. */
     public static ModelConfig readConfig(Path dir) {
-        Path file = dir.resolve(CONFIG);
+        return readConfigFile(dir.resolve(CONFIG));
+    }
+
+    /** Read a {@code config.json}-style file of any name (errors name the file). */
+    public static ModelConfig readConfigFile(Path file) {
         try {
             JsonElement e = JsonParser.parseString(Files.readString(file));
             if (!e.isJsonObject()) {
@@ -92,7 +97,7 @@ public final class Release {
             throw ex;
         } catch (RuntimeException ex) {
             throw UserException.runtime(file + ": " + (ex instanceof IllegalArgumentException ? ex.getMessage()
-                    : ex instanceof com.google.gson.JsonParseException
+                    : ex instanceof JsonParseException
                     ? "not valid JSON (" + JsonProblem.describe(ex) + ")" : "not valid JSON"), ex);
         }
     }

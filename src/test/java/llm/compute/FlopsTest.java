@@ -9,6 +9,7 @@ import com.google.gson.JsonObject;
 import java.nio.file.Path;
 import java.util.List;
 import llm.UserException;
+import llm.model.ModelConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,7 +24,7 @@ class FlopsTest {
 
     @Test
     void attentionTermIsPalmAppendixB() {
-        ModelShape s = ModelShape.gpt2(50257, 12, 768, 12, 1024);
+        ModelConfig s = ModelConfig.gpt2(50257, 1024, 768, 12, 12);
         // 6 · 123,653,376 + 12 · 12 · 1024 · 768
         assertEquals(6.0 * 123_653_376 + 12.0 * 12 * 1024 * 768, Flops.perToken(s));
         assertEquals(113_246_208.0, Flops.attentionFlopsPerToken(12, 1024, 768));
@@ -100,7 +101,7 @@ class FlopsTest {
 
     @Test
     void trainingJsonRoundTrip(@TempDir Path dir) throws Exception {
-        ModelShape s = ModelShape.gpt2(50257, 12, 768, 12, 1024);
+        ModelConfig s = ModelConfig.gpt2(50257, 1024, 768, 12, 12);
         JsonObject extra = new JsonObject();
         extra.addProperty("upsampled", "Robert Boulter");
         TrainingRun r = TrainingRun.of(s, 1_000_000, 100, 10_000, 100.0, "cpu", 1, Dtype.FP32,
