@@ -120,7 +120,7 @@ public final class CorpusBuilder {
             // the (decompressed) first bytes of this one stream.
             String name = path.toString();
             try (InputStream in = new BufferedInputStream(Inputs.open(name), 1 << 16)) {
-                s = CorpusReader.isShard(in) ? shardSource(spec, List.of(spill(in, name, index, 0)))
+                s = TokenShard.isShard(in) ? shardSource(spec, List.of(spill(in, name, index, 0)))
                         : text(spec, index, reader, List.of(path), in);
             } catch (IOException | java.io.UncheckedIOException e) {
                 throw UserException.runtime(Inputs.displayName(name) + ": cannot read: " + Inputs.reason(e), e);

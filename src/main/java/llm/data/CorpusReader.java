@@ -234,7 +234,7 @@ public final class CorpusReader {
             return false;
         }
         try (InputStream in = new BufferedInputStream(Inputs.open(path.toString()), 64)) {
-            return isShard(in);
+            return TokenShard.isShard(in);
         } catch (IOException | RuntimeException e) {
             return false; // reading the data reports it
         }
@@ -262,22 +262,13 @@ public final class CorpusReader {
     private void readFile(Path file, DocumentSink sink, boolean skipShards) {
         String name = file.toString();
         try (InputStream in = new BufferedInputStream(Inputs.open(name), 1 << 16)) {
-            if (skipShards && isShard(in)) {
+            if (skipShards && TokenShard.isShard(in)) {
                 return;
             }
             readStream(in, name, sink);
         } catch (IOException | UncheckedIOException e) {
             throw UserException.runtime(Inputs.displayName(name) + ": cannot read: " + Inputs.reason(e), e);
         }
-    }
-
-    /** Whether {@code in} (a mark-supporting stream, not consumed) starts with a token shard's magic. */
-    static boolean isShard(InputStream in) throws IOException {
-        in.mark(4);
-        byte[] head = in.readNBytes(4);
-        in.reset();
-        return head.length == 4 && (head[0] & 0xFF | (head[1] & 0xFF) << 8 | (head[2] & 0xFF) << 16
-                | (head[3] & 0xFF) << 24) == TokenShard.MAGIC;
     }
 
     /** Read one (already decompressed or not) stream; {@code name} decides JSON Lines vs text and names errors. */
@@ -290,7 +281,7 @@ public final class CorpusReader {
             readTar(in, name, sink);
             return;
         }
-        if (isShard(in)) {
+        if (TokenShard.isShard(in)) {
             throw UserException.runtime(name + ": is a token shard; give shards as their own --data source (a file or"
                     + " a directory of shards, compressed or not), not inside an archive or among text files");
         }
