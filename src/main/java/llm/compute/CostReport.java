@@ -2,6 +2,8 @@ package llm.compute;
 
 import java.util.Locale;
 import llm.UserException;
+import llm.engine.Dtype;
+import llm.engine.GpuSpec;
 import llm.model.ModelConfig;
 
 /**

@@ -16,6 +16,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import llm.UserException;
+import llm.engine.DevicePeak;
+import llm.engine.Dtype;
 import llm.io.AtomicFile;
 import llm.io.JsonProblem;
 import llm.model.ModelConfig;

@@ -1,6 +1,6 @@
 /**
  * The training cost model, free of DJL: {@link llm.compute.Flops} (6N + 12·L·T·d per token, MFU),
- * {@link llm.compute.GpuSpec} (dense peak FLOP/s by GPU and dtype, from datasheets), {@link llm.compute.DevicePeak}
+ * {@link llm.engine.GpuSpec} (dense peak FLOP/s by GPU and dtype, from datasheets), {@link llm.engine.DevicePeak}
  * (a GPU's table peak, a measured CPU peak, or a CPU estimate), {@link llm.compute.ModelShape} (parameter counts
  * from a config.json or llama2.c header), {@link llm.compute.CostReport} ({@code llm cost}),
  * {@link llm.compute.TrainingRun} ({@code training.json}) and {@link llm.compute.RunMetrics} (steady-state
