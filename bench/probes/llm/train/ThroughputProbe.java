@@ -3,11 +3,18 @@ package llm.train;
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import llm.data.Batcher;
+import llm.data.Tokens;
 import llm.engine.Engines;
 import llm.model.LanguageModel;
 import llm.model.ModelConfig;
 
-/** Manual probe (not a test): java ... llm.train.ThroughputProbe V T C L H B steps. */
+/**
+ * Manual probe (not a test): training tokens/s of a GPT-2 shape.
+ * {@code bench/probe.sh ThroughputProbe V T C L H B STEPS}
+ */
 public final class ThroughputProbe {
     public static void main(String[] a) throws Exception {
         int v = Integer.parseInt(a[0]), t = Integer.parseInt(a[1]), c = Integer.parseInt(a[2]), l = Integer.parseInt(a[3]),
@@ -16,9 +23,10 @@ public final class ThroughputProbe {
         try (NDManager root = Engines.newRoot(Device.cpu())) {
             ModelConfig cfg = ModelConfig.gpt2(v, t, c, l, h);
             LanguageModel m = LanguageModel.create(cfg, root, 1);
-            llm.data.Tokens toks = llm.data.Tokens.of(new java.util.Random(1).ints(200_000, 0, v).toArray());
+            Tokens toks = Tokens.of(new Random(1).ints(200_000, 0, v).toArray());
             double fpt = 6.0 * (cfg.parameterCount() - (long) t * c) + 12.0 * l * t * c;
-            Trainer tr = new Trainer(new LanguageModelTraining(m), root, TrainerTest.batches(toks, b, t, 1), null,
+            Trainer tr = new Trainer(new LanguageModelTraining(m), root,
+                    new Batcher(List.of(new Batcher.Source("random", toks, 1)), t, 1).batches(b), null,
                     new Trainer.Settings(b, t, 1, steps, new LrSchedule(1e-3, 1e-4, 2, steps), 1.0, AdamW.Hyper.GPT,
                             1, 0, 1, 0, 1, null, 0),
                     Path.of("/tmp/probe"), null, fpt, 165e9, new Progress(System.err, false, 1, steps), r -> { });

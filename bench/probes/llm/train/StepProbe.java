@@ -15,7 +15,7 @@ import llm.model.ModelConfig;
 
 /**
  * Manual probe (not a test): where one training step of the bench shape spends its time.
- * {@code java -cp ... llm.train.StepProbe [threads] [steps]}; {@code -Dllm.fused=false} for the unfused ops.
+ * {@code bench/probe.sh StepProbe [threads] [steps]}; {@code JAVA_OPTS=-Dllm.fused=false} for the unfused ops.
  */
 public final class StepProbe {
     static long minorFaults() {
