@@ -138,16 +138,9 @@ public record ModelConfig(
         return nHead * headDim();
     }
 
-    /** All parameters, tied embeddings counted once (GPT-2 124M: 124,439,808). */
+    /** All parameters, tied embeddings counted once (GPT-2 124M: 124,439,808); by part: {@link ParameterCount}. */
     public long parameterCount() {
-        long c = dModel, v = vocabSize, f = dFf, l = nLayer;
-        if (arch == Architecture.GPT2) {
-            long perLayer = 2 * c + (c * 3 * c + 3 * c) + (c * c + c) + 2 * c + (c * f + f) + (f * c + c);
-            return v * c + (long) ctx * c + l * perLayer + 2 * c + (tiedEmbeddings ? 0 : v * c);
-        }
-        long kv = kvDim();
-        long perLayer = 2 * c + c * c + 2 * c * kv + c * c + 3 * c * f;
-        return v * c + l * perLayer + c + (tiedEmbeddings ? 0 : v * c);
+        return ParameterCount.of(this).total();
     }
 
     /** This config as a HuggingFace {@code config.json} object ({@code architectures}, {@code model_type}, ...). */
