@@ -7,6 +7,7 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import llm.UserException;
@@ -194,7 +195,7 @@ public final class Llama2c {
 
     private static float[] slice(float[] all, int layer, long per) {
         int from = (int) (layer * per);
-        return java.util.Arrays.copyOfRange(all, from, from + (int) per);
+        return Arrays.copyOfRange(all, from, from + (int) per);
     }
 
     /**

@@ -12,8 +12,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import llm.UserException;
 import llm.io.AtomicFile;
 import llm.io.JsonProblem;
@@ -160,7 +162,7 @@ public final class Release {
             try {
                 JsonObject map = JsonParser.parseString(Files.readString(index)).getAsJsonObject()
                         .getAsJsonObject("weight_map");
-                java.util.Set<String> files = new java.util.LinkedHashSet<>();
+                Set<String> files = new LinkedHashSet<>();
                 for (Map.Entry<String, JsonElement> e : map.entrySet()) {
                     files.add(e.getValue().getAsString());
                 }
