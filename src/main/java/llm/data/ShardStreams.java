@@ -102,19 +102,10 @@ public final class ShardStreams {
     /**
      * Where {@code tokenize --bin} writes: a file, streamed in bounded memory ({@link Writer}), or a stream such as
      * stdout, which gets the whole shard at {@link #commit} — its header's count comes first, so the tokens are
-     * kept in memory until then. Token ids are checked against the vocabulary either way.
+     * kept in memory until then. Token ids are checked against the vocabulary either way. Made by
+     * {@link #toFile} or {@link #inMemory}: exactly one of {@code file} and {@code memory} is set.
      */
-    public static final class Output implements Closeable {
-        private final Writer file;
-        private final IntList memory;
-        private final int vocabSize;
-
-        private Output(Writer file, IntList memory, int vocabSize) {
-            this.file = file;
-            this.memory = memory;
-            this.vocabSize = vocabSize;
-        }
-
+    public record Output(Writer file, IntList memory, int vocabSize) implements Closeable {
         /** A shard file written atomically at {@link #commit}. */
         public static Output toFile(Path target, int vocabSize) throws IOException {
             return new Output(new Writer(target, vocabSize), null, vocabSize);

@@ -16,23 +16,12 @@ import llm.tokenizer.Utf8StreamDecoder;
  * {@link TokenShard#isShard(InputStream)}) read block by block, or whitespace-separated integers parsed as a stream
  * — with {@code lines}, each line of ids is one sequence and one line of text. The text goes to a
  * {@link StringBuilder} that is written out every 32K characters, so memory stays bounded for any input.
+ *
+ * @param strict invalid UTF-8 in the decoded bytes is an error (else U+FFFD, counted)
+ * @param lines  text input: each line of ids is decoded on its own, to one line
  */
-public final class TokenDecoder {
+public record TokenDecoder(Tokenizer tok, boolean strict, boolean lines) {
     private static final int FLUSH_CHARS = 1 << 15;
-
-    private final Tokenizer tok;
-    private final boolean strict;
-    private final boolean lines;
-
-    /**
-     * @param strict invalid UTF-8 in the decoded bytes is an error (else U+FFFD, counted)
-     * @param lines  text input: each line of ids is decoded on its own, to one line
-     */
-    public TokenDecoder(Tokenizer tok, boolean strict, boolean lines) {
-        this.tok = tok;
-        this.strict = strict;
-        this.lines = lines;
-    }
 
     /**
      * Decode input {@code name} from {@code raw} into {@code sb}, writing {@code sb} to {@code out} whenever it is

@@ -60,10 +60,6 @@ public final class Llama2c {
     public static ModelArrays readArrays(Path file) {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
-            if (size < 28) {
-                throw UserException.runtime(file + ": truncated header (" + size + " bytes; a llama2.c checkpoint"
-                        + " starts with 7 int32)");
-            }
             Header h = header(ch, file);
             ModelConfig config = h.config;
             boolean v1 = h.v1, shared = h.shared;
@@ -134,21 +130,16 @@ public final class Llama2c {
 
     /** The shape of the llama2.c checkpoint at {@code file}, read from its header alone; null when it cannot be read. */
     public static ModelConfig config(Path file) {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-        return header(ch, file).config;
-        } catch (IOException | RuntimeException e) {
-        return null;
+        try {
+            return readConfig(file);
+        } catch (RuntimeException e) {
+            return null;
         }
     }
 
     /** The shape in a llama2.c checkpoint's header (either version), or an error naming the file and why. */
     public static ModelConfig readConfig(Path file) {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            long size = ch.size();
-            if (size < 28) {
-                throw UserException.runtime(file + ": truncated header (" + size + " bytes; a llama2.c checkpoint"
-                        + " starts with 7 int32)");
-            }
             return header(ch, file).config;
         } catch (IOException e) {
             throw UserException.runtime(file + ": cannot read: " + e.getMessage(), e);
@@ -159,6 +150,10 @@ public final class Llama2c {
 
     private static Header header(FileChannel ch, Path file) throws IOException {
         long size = ch.size();
+        if (size < 28) {
+            throw UserException.runtime(file + ": truncated header (" + size + " bytes; a llama2.c checkpoint"
+                    + " starts with 7 int32)");
+        }
         ByteBuffer hb = ByteBuffer.allocate((int) Math.min(size, 256)).order(ByteOrder.LITTLE_ENDIAN);
         ch.read(hb, 0);
         hb.flip();
