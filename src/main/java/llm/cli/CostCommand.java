@@ -161,7 +161,7 @@ public final class CostCommand implements Callable<Integer> {
             if (!Files.exists(model)) {
                 throw UserException.runtime(model + ": no such file or directory");
             }
-            shape = Models.readConfig(model);
+            shape = Models.readShape(model);
         }
         int l = 0;
         int w = 0;

@@ -7,7 +7,7 @@
  * {@code llm.engine} ({@link llm.engine.DevicePeak}, {@link llm.engine.GpuSpec}).
  *
  * <pre>{@code
- * ModelConfig shape = Models.readConfig(releaseDir);                            // or the config being trained
+ * ModelConfig shape = Models.readShape(releaseDir);                            // or the config being trained
  * double flopsPerToken = Flops.perToken(shape);                               // 6·N + 12·L·T·d
  * DevicePeak peak = DevicePeak.gpu(cudaName, Dtype.BF16)
  *         .orElse(DevicePeak.measuredCpu(threads, measuredMatmulFlops));     // or DevicePeak.estimatedCpu(threads)

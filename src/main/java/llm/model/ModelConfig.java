@@ -193,38 +193,33 @@ public record ModelConfig(
     }
 
     /**
-     * Read a HuggingFace {@code config.json} object.
+     * Read a HuggingFace {@code config.json} object of a model this toolkit builds.
      *
      * @throws IllegalArgumentException naming the key that is missing, unsupported or out of range
      */
     public static ModelConfig fromHfJson(JsonObject o) {
-        JsonElement typeValue = o.get("model_type");
-        if (typeValue != null && !typeValue.isJsonNull()
-                && !(typeValue.isJsonPrimitive() && typeValue.getAsJsonPrimitive().isString())) {
-            throw new IllegalArgumentException("model_type is not a string: " + typeValue);
-        }
-        String type = typeValue == null || typeValue.isJsonNull() ? null : typeValue.getAsString();
-        if (type == null && o.has("architectures") && o.get("architectures").isJsonArray()) {
-            for (JsonElement e : o.getAsJsonArray("architectures")) {
-                for (Architecture a : Architecture.values()) {
-                    if (a.hfClass().equals(e.getAsString())) {
-                        type = a.modelType();
-                    }
-                }
-            }
-        }
-        if (type == null) {
-            throw new IllegalArgumentException("no model_type (expected gpt2 or llama)");
-        }
-        Architecture arch = Architecture.fromName(type);
-        if (arch == null) {
-            throw new IllegalArgumentException("model_type '" + type + "' is not supported (gpt2 or llama)");
-        }
+        return fromHfJson(o, false);
+    }
+
+    /**
+     * The shape of a config.json for counting parameters and FLOPs ({@code llm cost}), also of models this toolkit
+     * does not run: {@code model_type} mistral reads as llama (the same layout), a config without
+     * {@code model_type} is recognised by its keys ({@code n_embd}: gpt2, {@code hidden_size}: llama), and the
+     * activation and RoPE scaling, which do not change the counts, are not checked.
+     *
+     * @throws IllegalArgumentException naming the key that is missing, unsupported or out of range
+     */
+    public static ModelConfig shapeFromHfJson(JsonObject o) {
+        return fromHfJson(o, true);
+    }
+
+    private static ModelConfig fromHfJson(JsonObject o, boolean shapeOnly) {
+        Architecture arch = architecture(o, shapeOnly);
         if (arch == Architecture.GPT2) {
             int c = intKey(o, "n_embd", null);
             Integer inner = optInt(o, "n_inner");
             String act = optString(o, "activation_function");
-            if (act != null && !act.equals("gelu_new") && !act.equals("gelu_pytorch_tanh")) {
+            if (!shapeOnly && act != null && !act.equals("gelu_new") && !act.equals("gelu_pytorch_tanh")) {
                 throw new IllegalArgumentException("activation_function '" + act + "' is not supported (gelu_new or"
                         + " gelu_pytorch_tanh: GELU's tanh approximation)");
             }
@@ -245,14 +240,45 @@ public record ModelConfig(
             throw new IllegalArgumentException("attention_bias / mlp_bias are not supported");
         }
         String act = optString(o, "hidden_act");
-        if (act != null && !act.equals("silu")) {
+        if (!shapeOnly && act != null && !act.equals("silu")) {
             throw new IllegalArgumentException("hidden_act '" + act + "' is not supported (silu)");
         }
         return new ModelConfig(arch, intKey(o, "vocab_size", null), intKey(o, "max_position_embeddings", null), c,
                 intKey(o, "num_hidden_layers", null), nHead, kv == null ? nHead : kv,
                 intKey(o, "intermediate_size", null), floatKey(o, "rms_norm_eps", 1e-6f),
                 floatKey(o, "rope_theta", 10000f), boolKey(o, "tie_word_embeddings", false),
-                RopeScaling.fromHfJson(o.get("rope_scaling")));
+                shapeOnly ? null : RopeScaling.fromHfJson(o.get("rope_scaling")));
+    }
+
+    /** From {@code model_type}, else {@code architectures}; {@code shapeOnly}: mistral and key-based guesses too. */
+    private static Architecture architecture(JsonObject o, boolean shapeOnly) {
+        JsonElement typeValue = o.get("model_type");
+        if (typeValue != null && !typeValue.isJsonNull()
+                && !(typeValue.isJsonPrimitive() && typeValue.getAsJsonPrimitive().isString())) {
+            throw new IllegalArgumentException("model_type is not a string: " + typeValue);
+        }
+        String type = typeValue == null || typeValue.isJsonNull() ? null : typeValue.getAsString();
+        if (type == null && o.has("architectures") && o.get("architectures").isJsonArray()) {
+            for (JsonElement e : o.getAsJsonArray("architectures")) {
+                for (Architecture a : Architecture.values()) {
+                    if (a.hfClass().equals(e.getAsString())) {
+                        type = a.modelType();
+                    }
+                }
+            }
+        }
+        if (type == null && shapeOnly) {
+            type = o.has("n_embd") ? "gpt2" : o.has("hidden_size") ? "llama" : null;
+        }
+        if (type == null) {
+            throw new IllegalArgumentException("no model_type (expected gpt2 or llama)");
+        }
+        Architecture arch = shapeOnly && type.equalsIgnoreCase("mistral") ? Architecture.LLAMA
+                : Architecture.fromName(type);
+        if (arch == null) {
+            throw new IllegalArgumentException("model_type '" + type + "' is not supported (gpt2 or llama)");
+        }
+        return arch;
     }
 
     private static int intKey(JsonObject o, String key, String alt) {

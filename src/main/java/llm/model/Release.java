@@ -82,17 +82,21 @@ public final class Release {
 
     /** Read the config of a release directory. */
     public static ModelConfig readConfig(Path dir) {
-        return readConfigFile(dir.resolve(CONFIG));
+        return readConfigFile(dir.resolve(CONFIG), false);
     }
 
-    /** Read a {@code config.json}-style file of any name (errors name the file). */
-    public static ModelConfig readConfigFile(Path file) {
+    /**
+     * Read a {@code config.json}-style file of any name (errors name the file); {@code shapeOnly}: for counting, also
+     * configs of models this toolkit does not run ({@link ModelConfig#shapeFromHfJson}).
+     */
+    public static ModelConfig readConfigFile(Path file, boolean shapeOnly) {
         try {
             JsonElement e = JsonParser.parseString(Files.readString(file));
             if (!e.isJsonObject()) {
                 throw UserException.runtime(file + ": not a JSON object");
             }
-            return ModelConfig.fromHfJson(e.getAsJsonObject());
+            JsonObject o = e.getAsJsonObject();
+            return shapeOnly ? ModelConfig.shapeFromHfJson(o) : ModelConfig.fromHfJson(o);
         } catch (IOException ex) {
             throw UserException.runtime(file + ": cannot read: " + ex.getMessage(), ex);
         } catch (UserException ex) {

@@ -7,7 +7,7 @@
  * loads the model, its arrays, or only its config.
  *
  * <pre>{@code
- * ModelConfig shape = Models.readConfig(path);          // a release, a file in one, a llama2.c .bin, a config.json
+ * ModelConfig shape = Models.readShape(path);          // a release, a file in one, a llama2.c .bin, a config.json
  * long n = shape.parameterCount();                      // tied embeddings once; matmulParams() is the N of 6·N
  * LanguageModel model = Models.load(path, root);        // onto root's device
  * ModelArrays arrays = Models.loadArrays(path);         // Java arrays, for the CPU decoder

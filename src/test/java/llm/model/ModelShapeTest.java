@@ -65,19 +65,39 @@ class ModelShapeTest {
     }
 
     @Test
-    void modelsReadConfigReadsReleaseDirsAndConfigFilesAndReportsBadOnes(@TempDir Path dir) throws Exception {
+    void shapesThisToolkitCountsButDoesNotRun(@TempDir Path dir) throws Exception {
+        // Mistral 7B: Llama's layout (GQA, SwiGLU, untied head): 7,241,732,096 parameters
+        String mistral = """
+                {"model_type": "mistral", "vocab_size": 32000, "hidden_size": 4096, "intermediate_size": 14336,
+                 "num_hidden_layers": 32, "num_attention_heads": 32, "num_key_value_heads": 8,
+                 "max_position_embeddings": 32768, "hidden_act": "silu", "sliding_window": 4096}""";
+        Path file = Files.writeString(dir.resolve("mistral.json"), mistral);
+        assertEquals(7_241_732_096L, Models.readShape(file).parameterCount());
+        assertEquals(Architecture.LLAMA, Models.readShape(file).arch());
+        // sample, score and info refuse it: they would have to run it
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> parse(mistral));
+        assertTrue(e.getMessage().contains("model_type 'mistral' is not supported"), e.getMessage());
+        // no model_type: recognised by its keys for counting
+        String bare = GPT2_CONFIG.replace("\"model_type\": \"gpt2\", \"architectures\": [\"GPT2LMHeadModel\"], ", "");
+        assertEquals(124_439_808L, ModelConfig.shapeFromHfJson(JsonParser.parseString(bare).getAsJsonObject())
+                .parameterCount());
+        assertThrows(IllegalArgumentException.class, () -> parse(bare));
+    }
+
+    @Test
+    void modelsReadShapeReadsReleaseDirsAndConfigFilesAndReportsBadOnes(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("config.json"), GPT2_CONFIG);
-        assertEquals(124_439_808L, Models.readConfig(dir).parameterCount());
+        assertEquals(124_439_808L, Models.readShape(dir).parameterCount());
         Path other = Files.writeString(dir.resolve("gpt2.json"), GPT2_CONFIG);
-        assertEquals(124_439_808L, Models.readConfig(other).parameterCount());
+        assertEquals(124_439_808L, Models.readShape(other).parameterCount());
         Files.writeString(dir.resolve("config.json"), "{\"model_type\": \"gpt2\", \"n_embd\": 768}");
-        UserException e = assertThrows(UserException.class, () -> Models.readConfig(dir));
+        UserException e = assertThrows(UserException.class, () -> Models.readShape(dir));
         assertTrue(e.getMessage().contains("missing key n_head"), e.getMessage());
         Files.writeString(dir.resolve("config.json"), "{\"model_type\": [\"gpt2\"]}");
-        e = assertThrows(UserException.class, () -> Models.readConfig(dir));
+        e = assertThrows(UserException.class, () -> Models.readShape(dir));
         assertTrue(e.getMessage().endsWith("config.json: model_type is not a string: [\"gpt2\"]"), e.getMessage());
         Files.writeString(dir.resolve("config.json"), "{not json");
-        assertThrows(UserException.class, () -> Models.readConfig(dir));
-        assertThrows(UserException.class, () -> Models.readConfig(dir.resolve("nope")));
+        assertThrows(UserException.class, () -> Models.readShape(dir));
+        assertThrows(UserException.class, () -> Models.readShape(dir.resolve("nope")));
     }
 }
