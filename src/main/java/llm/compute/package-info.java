@@ -3,7 +3,7 @@
  * {@link llm.compute.CostReport} ({@code llm cost}: FLOPs, GPU-hours, wall-clock, dollars),
  * {@link llm.compute.TrainingRun} ({@code training.json}) and {@link llm.compute.RunMetrics} (steady-state
  * throughput from {@code metrics.jsonl}). The shape is {@link llm.model.ModelConfig} — read by
- * {@link llm.model.Models#readConfig} from any {@code --model} path — and the device peaks come from
+ * {@link llm.model.Models#readShape} from any {@code --model} path — and the device peaks come from
  * {@code llm.engine} ({@link llm.engine.DevicePeak}, {@link llm.engine.GpuSpec}).
  *
  * <pre>{@code
