@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import llm.compute.TrainingRun;
 import llm.engine.DataParallelDevices;
+import llm.engine.DeviceFacts;
 import llm.engine.DevicePeak;
 import llm.engine.Dtype;
 import llm.engine.Engines;

@@ -21,6 +21,7 @@ import llm.data.CorpusReader;
 import llm.data.DataSpec;
 import llm.data.EvalWindows;
 import llm.engine.DataParallelDevices;
+import llm.engine.DeviceFacts;
 import llm.engine.DevicePeak;
 import llm.engine.DeviceSpec;
 import llm.engine.Engines;
