@@ -1,7 +1,5 @@
 package llm.cli;
 
-import ai.djl.Device;
-import ai.djl.ndarray.NDManager;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
@@ -22,15 +20,16 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import llm.UserException;
-import llm.engine.Engines;
 import llm.eval.ParameterCount;
+import llm.io.JsonProblem;
 import llm.io.Log;
-import llm.model.LanguageModel;
+import llm.model.Architecture;
 import llm.model.ModelConfig;
 import llm.model.Models;
-import llm.model.Parameter;
 import llm.model.Release;
 import llm.model.Safetensors;
+import llm.run.ModelRef;
+import llm.run.ModelSession;
 import llm.tokenizer.Tokenizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -92,15 +91,16 @@ public final class InfoCommand implements Callable<Integer> {
             }
             model.model = positionalModel;
         }
-        Path path = model.modelPath();
-        Models.Format format = Models.detect(path);
+        ModelRef ref = model.ref();
+        Path path = ref.path();
+        Models.Format format = ref.format();
         ModelConfig config;
         List<TensorInfo> stored = new ArrayList<>();
         Map<String, Long> files = new LinkedHashMap<>();
         JsonElement training = JsonNull.INSTANCE;
         String trainingProblem = null;
         if (format == Models.Format.RELEASE) {
-            Path dir = Models.releaseDir(path);
+            Path dir = ref.releaseDir();
             config = Release.readConfig(dir);
             readSafetensorsHeaders(dir, stored);
             try (Stream<Path> list = Files.list(dir)) {
@@ -121,7 +121,7 @@ public final class InfoCommand implements Callable<Integer> {
                         trainingProblem = "training.json is not a JSON object";
                     }
                 } catch (IOException | RuntimeException e) {
-                    trainingProblem = "training.json is not readable JSON: " + llm.io.JsonProblem.describe(e);
+                    trainingProblem = "training.json is not readable JSON: " + JsonProblem.describe(e);
                 }
                 if (trainingProblem != null) {
                     Log.warn("%s: %s", dir, trainingProblem);
@@ -129,13 +129,10 @@ public final class InfoCommand implements Callable<Integer> {
             }
         } else {
             // a llama2.c checkpoint has no header of names: load it (float32) and list the parameters
-            Engines.configureOffline();
-            try (NDManager root = Engines.newRoot(Device.cpu())) {
-                LanguageModel m = Models.load(path, root);
-                config = m.config();
-                for (Parameter p : m.parameters()) {
-                    stored.add(new TensorInfo(p.name(), p.array().getShape().getShape(), "F32", p.size()));
-                }
+            ModelSession.Inventory loaded = ModelSession.inventory(ref);
+            config = loaded.config();
+            for (ModelSession.Tensor t : loaded.tensors()) {
+                stored.add(new TensorInfo(t.name(), t.shape(), "F32", t.size()));
             }
             try {
                 files.put(path.getFileName().toString(), Files.size(path));
@@ -150,9 +147,9 @@ public final class InfoCommand implements Callable<Integer> {
             Log.warn("the tensors in the files (%s) differ from what the config implies (%s)", tally,
                     counts.byPart());
         }
-        JsonObject tokenizer = tokenizerInfo();
+        JsonObject tokenizer = tokenizerInfo(ref);
         if (tokenizer.has("vocab_size") && tokenizer.get("vocab_size").getAsInt() > config.vocabSize()) {
-            // a report shows the pair as it is; the commands that run it refuse it (ModelOptions.checkCompatible)
+            // a report shows the pair as it is; the commands that run it refuse it (ModelRef.checkCompatible)
             Log.warn("the tokenizer has %,d tokens, more than the model's vocabulary of %,d: sample, score, fewshot "
                     + "and memorize-check refuse this pair (wrong --tokenizer?)", tokenizer.get("vocab_size").getAsInt(),
                     config.vocabSize());
@@ -209,7 +206,7 @@ public final class InfoCommand implements Callable<Integer> {
                 config.nHead(), config.nKvHead() != config.nHead() ? ", " + config.nKvHead() + " kv heads" : "",
                 config.headDim(), config.dFf(), config.ctx(), config.vocabSize());
         out.printf(Locale.ROOT, "               norm eps %.1e%s, %s embeddings%n", config.normEps(),
-                config.arch() == llm.model.Architecture.LLAMA ? String.format(Locale.ROOT, ", rope theta %.0f%s",
+                config.arch() == Architecture.LLAMA ? String.format(Locale.ROOT, ", rope theta %.0f%s",
                         config.ropeTheta(), config.ropeScaling() == null ? "" : " scaled " + config.ropeScaling()) : "",
                 config.tiedEmbeddings() ? "tied" : "untied");
         out.printf(Locale.ROOT, "parameters     %,d%n", counts.total());
@@ -284,11 +281,11 @@ public final class InfoCommand implements Callable<Integer> {
         return ", " + key + " " + s.get("id").getAsInt() + " " + new GsonBuilder().disableHtmlEscaping().create().toJson(s.get("piece"));
     }
 
-    private JsonObject tokenizerInfo() {
+    private JsonObject tokenizerInfo(ModelRef ref) {
         JsonObject o = new JsonObject();
         Tokenizer tok;
         try {
-            tok = model.loadTokenizer();
+            tok = ref.loadTokenizer();
         } catch (UserException e) {
             if (model.tokenizer != null) {
                 throw e; // asked for by --tokenizer: an error, not a remark

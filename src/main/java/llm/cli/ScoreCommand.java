@@ -1,6 +1,5 @@
 package llm.cli;
 
-import ai.djl.ndarray.NDManager;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
@@ -12,15 +11,16 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import llm.UserException;
-import llm.engine.Engines;
 import llm.eval.Perplexity;
 import llm.eval.StartToken;
 import llm.eval.TokenScorer;
 import llm.eval.memorize.Document;
 import llm.eval.memorize.DocumentReader;
+import llm.io.Inputs;
 import llm.io.Log;
 import llm.io.TokenText;
-import llm.model.LanguageModel;
+import llm.run.ModelSession;
+import llm.run.Placement;
 import llm.tokenizer.Tokenizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -116,11 +116,10 @@ public final class ScoreCommand implements Callable<Integer> {
         long started = System.nanoTime();
         int window;
         int step;
-        try (NDManager root = Engines.newRoot(compute.resolveDevice())) {
-            LanguageModel m = model.loadModel(root);
-            Tokenizer tok = model.loadTokenizer();
-            ModelOptions.checkCompatible(tok, m);
-            int modelCtx = m.config().ctx();
+        Placement device = compute.placement();
+        try (ModelSession session = ModelSession.open(model.ref(), device)) {
+            Tokenizer tok = session.tokenizer();
+            int modelCtx = session.config().ctx();
             window = ctx == null ? modelCtx : ctx;
             if (window < 2 || window > modelCtx) {
                 throw UserException.usage("--ctx must be within [2, " + modelCtx + "] (the model's context), not "
@@ -133,7 +132,7 @@ public final class ScoreCommand implements Callable<Integer> {
             int start = StartToken.of(tok);
             long[] progress = {0, System.nanoTime()};
             int batch = batchSize != null ? batchSize : Math.max(1, 1024 / window);
-            TokenScorer scorer = new TokenScorer(m, root, window, step, batch).onProgress(n -> {
+            TokenScorer scorer = new TokenScorer(session.logProbs(), window, step, batch).onProgress(n -> {
                 progress[0] += n;
                 long now = System.nanoTime();
                 if (now - progress[1] > 5_000_000_000L) {
@@ -177,7 +176,7 @@ public final class ScoreCommand implements Callable<Integer> {
             }
         }
         if (total.tokens() == 0) {
-            String where = String.join(", ", inputs.stream().map(llm.io.Inputs::displayName).toList());
+            String where = String.join(", ", inputs.stream().map(Inputs::displayName).toList());
             throw UserException.runtime(where + (docs == 0 ? ": no text to score" : ": no token could be scored ("
                     + skipped + " empty or skipped documents)"));
         }

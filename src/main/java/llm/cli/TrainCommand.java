@@ -614,7 +614,7 @@ public final class TrainCommand implements Callable<Integer> {
             args.add("--seed");
             args.add(Long.toString(seed));
         }
-        Device device = compute.resolveDevice();
+        Device device = compute.placement().device();
         List<Device> replicaDevices = DataParallelDevices.resolve(compute.deviceSpec(), device, devices);
         int deviceCount = DataParallelDevices.distinct(replicaDevices); // 1 for the CPU test replicas
         byte[] tokenizerJson = null; // --tokenizer's bytes, read (and checked) before anything is written

@@ -1,0 +1,167 @@
+package llm.run;
+
+import ai.djl.ndarray.NDManager;
+import java.util.ArrayList;
+import java.util.List;
+import llm.engine.DeviceSpec;
+import llm.engine.Engines;
+import llm.eval.LogProbs;
+import llm.generate.Stepper;
+import llm.model.Decoder;
+import llm.model.LanguageModel;
+import llm.model.ModelArrays;
+import llm.model.ModelConfig;
+import llm.model.Models;
+import llm.model.Parameter;
+import llm.tokenizer.Tokenizer;
+
+/**
+ * One model opened for one command: the model (on the engine, under a root manager this session owns) or, for
+ * decoding on a CPU-only machine, its weights as plain Java arrays with the engine never started; the tokenizer
+ * (checked against the model's vocabulary). Offers a decoder, {@link LogProbs} and a batched continuer. Close it
+ * to free the native memory.
+ */
+public final class ModelSession implements AutoCloseable {
+    private final ModelRef ref;
+    private final NDManager root;       // null when engine-free
+    private final LanguageModel model;  // null when engine-free
+    private ModelArrays arrays;         // engine-free only, until a decoder takes them
+    private final ModelConfig config;
+    private final Tokenizer tokenizer;
+    private final int threads;
+    private final long loadNanos;
+
+    private ModelSession(ModelRef ref, NDManager root, LanguageModel model, ModelArrays arrays, int threads,
+            long loadStart) {
+        this.ref = ref;
+        this.root = root;
+        this.model = model;
+        this.arrays = arrays;
+        this.config = model != null ? model.config() : arrays.config();
+        this.threads = threads;
+        this.tokenizer = ref.loadTokenizer();
+        this.loadNanos = System.nanoTime() - loadStart;
+        ModelRef.checkCompatible(tokenizer, config);
+    }
+
+    /** Load the model on the engine at {@code where}, then its tokenizer. */
+    public static ModelSession open(ModelRef ref, Placement where) {
+        NDManager root = Engines.newRoot(where.device());
+        try {
+            long t0 = System.nanoTime();
+            return new ModelSession(ref, root, Models.load(ref.path(), ref.format(), root), null, where.threads(), t0);
+        } catch (RuntimeException | Error e) {
+            root.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Open for decoding only ({@code llm sample}). On a CPU-only machine the Java decoder needs no tensors, so the
+     * weights are read into arrays and libtorch's start-up (~0.5 s of a short run) is skipped; the system properties
+     * {@code -Dllm.decoder=djl} or {@code -Dllm.engineFree=false} load through the engine anyway (for comparisons).
+     * Off the GPU the JIT first starts compiling the CPU decoder on steps of this model's shape while it loads.
+     */
+    public static ModelSession openForDecoding(ModelRef ref, DeviceSpec device, int threads) {
+        if (device.kind() != DeviceSpec.Kind.GPU) {
+            Decoder.warmUp(ref.peekConfig(), threads);
+        }
+        boolean engineFree = Engines.cpuOnly(device) && !"djl".equals(System.getProperty("llm.decoder"))
+                && !"false".equals(System.getProperty("llm.engineFree"));
+        if (!engineFree) {
+            return open(ref, Placement.resolve(device, threads));
+        }
+        long t0 = System.nanoTime();
+        return new ModelSession(ref, null, null, Models.loadArrays(ref.path(), ref.format()), threads, t0);
+    }
+
+    public ModelRef ref() {
+        return ref;
+    }
+
+    public ModelConfig config() {
+        return config;
+    }
+
+    public Tokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    /** Whether the engine was left unstarted (the weights are Java arrays). */
+    public boolean engineFree() {
+        return root == null;
+    }
+
+    /** Seconds spent reading the model and its tokenizer. */
+    public double loadSeconds() {
+        return loadNanos / 1e9;
+    }
+
+    public long parameterCount() {
+        return model != null ? model.parameterCount() : arrays.parameterCount();
+    }
+
+    /**
+     * A one-row decoder holding {@code capacity} positions: the Java decoder when engine-free (it takes the arrays:
+     * call this once), else the model's default. The caller closes it.
+     */
+    public Decoder decoder(int capacity) {
+        if (root == null) {
+            Decoder d = new Decoder(arrays, 1, capacity, threads);
+            arrays = null; // the decoder keeps what it needs: let the rest go
+            return d;
+        }
+        return new Decoder(model, root, 1, capacity, Decoder.Impl.AUTO, threads);
+    }
+
+    /** A decoder as the generation loop sees it, restarted at each prompt. */
+    public static Stepper stepper(Decoder decoder) {
+        return new DecoderStepper(decoder, decoder.capacity());
+    }
+
+    /** Log-probabilities of targets under this model (engine only). */
+    public LogProbs logProbs() {
+        return new ModelLogProbs(engineModel(), root);
+    }
+
+    /**
+     * Batched continuation for memorization checks (engine only); {@code vocabLimit} is the tokenizer's vocabulary
+     * size (ids from it up are never picked). The caller closes it.
+     */
+    public ModelContinuer continuer(int vocabLimit) {
+        return new ModelContinuer(engineModel(), root, threads, vocabLimit);
+    }
+
+    private LanguageModel engineModel() {
+        if (model == null) {
+            throw new IllegalStateException("opened without the engine (openForDecoding)");
+        }
+        return model;
+    }
+
+    /** A stored tensor: its name, shape and element count. */
+    public record Tensor(String name, long[] shape, long size) {}
+
+    /** A model's shape with the tensors it holds. */
+    public record Inventory(ModelConfig config, List<Tensor> tensors) {}
+
+    /** Load the model on the CPU (float32) to list its parameters: for a format without a header of names. */
+    public static Inventory inventory(ModelRef ref) {
+        Placement cpu = Placement.cpu();
+        try (NDManager root = Engines.newRoot(cpu.device())) {
+            LanguageModel m = Models.load(ref.path(), ref.format(), root);
+            List<Tensor> tensors = new ArrayList<>();
+            for (Parameter p : m.parameters()) {
+                tensors.add(new Tensor(p.name(), p.array().getShape().getShape(), p.size()));
+            }
+            return new Inventory(m.config(), tensors);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (root != null) {
+            root.close();
+        }
+    }
+}
