@@ -197,6 +197,28 @@ public final class FewshotCommand implements Callable<Integer> {
     public Integer call() {
         validate();
         SamplingParams params = sampling.params();
+        readInputs();
+        PrintWriter out = spec.commandLine().getOut();
+        long t0 = System.nanoTime();
+        ModelRef ref = modelOptions.ref();
+        Placement device = compute.placement();
+        try (ModelSession session = ModelSession.open(ref, device)) {
+            Log.debug("model %s loaded in %.1f s", modelOptions.modelPath(), (System.nanoTime() - t0) / 1e9);
+            Tokenizer tok = session.tokenizer();
+            // llama models were trained with BOS first; GPT-2 text starts without one (as in lm-evaluation-harness)
+            int start = session.config().arch() == Architecture.LLAMA ? tok.bos().orElse(-1) : -1;
+            if (choices != null) {
+                runChoices(out, tok, new ModelLikelihood(session.logProbs(), start));
+                return ExitCodes.OK;
+            }
+            answerAll(session, params, start, out);
+        }
+        Log.debug("done in %.1f s", (System.nanoTime() - t0) / 1e9);
+        return ExitCodes.OK;
+    }
+
+    /** The items, examples or transcript, read before the model loads so that a bad file or template fails at once. */
+    private void readInputs() {
         if (choices != null) {
             choiceItems = ChoiceReader.read(choices, limit == null ? 0 : limit);
         } else if (chat) {
@@ -219,43 +241,32 @@ public final class FewshotCommand implements Callable<Integer> {
                 }
             }
         }
-        PrintWriter out = spec.commandLine().getOut();
-        long t0 = System.nanoTime();
-        ModelRef ref = modelOptions.ref();
-        Placement device = compute.placement();
-        try (ModelSession session = ModelSession.open(ref, device)) {
-            Log.debug("model %s loaded in %.1f s", modelOptions.modelPath(), (System.nanoTime() - t0) / 1e9);
-            Tokenizer tok = session.tokenizer();
-            // llama models were trained with BOS first; GPT-2 text starts without one (as in lm-evaluation-harness)
-            int start = session.config().arch() == Architecture.LLAMA ? tok.bos().orElse(-1) : -1;
-            if (choices != null) {
-                runChoices(out, tok, new ModelLikelihood(session.logProbs(), start));
-                return ExitCodes.OK;
-            }
-            Set<Integer> endIds = new HashSet<>();
-            tok.eos().ifPresent(endIds::add);
-            if (ref.llama2c()) {
-                tok.bos().ifPresent(endIds::add); // run.c ends a story at BOS
-            }
-            long seed = params.greedy() && compute.seedOrNull() == null ? 0 : compute.seed();
-            int ctx = session.config().ctx();
-            try (Decoder decoder = session.decoder(ctx)) {
-                Completer completer = new GenerationCompleter(ModelSession.stepper(decoder), tok,
-                        new Sampler(params, seed), endIds, start);
-                if (chat) {
-                    int max = answerTokens(Math.min(128, ctx / 4), ctx);
-                    FewshotChat.Settings settings = new FewshotChat.Settings(humanLabel, assistantLabel, showPrompt,
-                            json, max, ctx - max, start >= 0);
-                    FewshotChat.run(settings, chatTranscript, out, completer, tok);
-                } else if (eval != null) {
-                    runEval(out, completer, answerTokens(32, ctx));
-                } else {
-                    runQueries(out, completer, answerTokens(32, ctx));
-                }
+    }
+
+    /** Few-shot queries, --eval or --chat: the model answers by generating, greedily unless asked otherwise. */
+    private void answerAll(ModelSession session, SamplingParams params, int start, PrintWriter out) {
+        Tokenizer tok = session.tokenizer();
+        Set<Integer> endIds = new HashSet<>();
+        tok.eos().ifPresent(endIds::add);
+        if (session.ref().llama2c()) {
+            tok.bos().ifPresent(endIds::add); // run.c ends a story at BOS
+        }
+        long seed = params.greedy() && compute.seedOrNull() == null ? 0 : compute.seed();
+        int ctx = session.config().ctx();
+        try (Decoder decoder = session.decoder(ctx)) {
+            Completer completer = new GenerationCompleter(ModelSession.stepper(decoder), tok,
+                    new Sampler(params, seed), endIds, start);
+            if (chat) {
+                int max = answerTokens(Math.min(128, ctx / 4), ctx);
+                FewshotChat.Settings settings = new FewshotChat.Settings(humanLabel, assistantLabel, showPrompt,
+                        json, max, ctx - max, start >= 0);
+                FewshotChat.run(settings, chatTranscript, out, completer, tok);
+            } else if (eval != null) {
+                runEval(out, completer, answerTokens(32, ctx));
+            } else {
+                runQueries(out, completer, answerTokens(32, ctx));
             }
         }
-        Log.debug("done in %.1f s", (System.nanoTime() - t0) / 1e9);
-        return ExitCodes.OK;
     }
 
     /** Few-shot answers are greedy unless asked otherwise: --temperature defaults to 0 here (1 in sample). */

@@ -81,6 +81,24 @@ public final class InfoCommand implements Callable<Integer> {
     /** One stored tensor. */
     record TensorInfo(String name, long[] shape, String dtype, long size) {}
 
+    /** What info reports of one model: read once, then printed as text or JSON. */
+    private static final class Facts {
+        final ModelRef ref;
+        ModelConfig config;
+        final List<TensorInfo> stored = new ArrayList<>();
+        final Map<String, Long> files = new LinkedHashMap<>();
+        JsonElement training = JsonNull.INSTANCE;
+        String trainingProblem;
+        ParameterCount counts;
+        Map<String, Long> tally;
+        boolean agrees;
+        JsonObject tokenizer;
+
+        Facts(ModelRef ref) {
+            this.ref = ref;
+        }
+    }
+
     @Override
     public Integer call() {
         if (positionalModel != null) {
@@ -91,116 +109,135 @@ public final class InfoCommand implements Callable<Integer> {
             }
             model.model = positionalModel;
         }
-        ModelRef ref = model.ref();
-        Path path = ref.path();
-        Models.Format format = ref.format();
-        ModelConfig config;
-        List<TensorInfo> stored = new ArrayList<>();
-        Map<String, Long> files = new LinkedHashMap<>();
-        JsonElement training = JsonNull.INSTANCE;
-        String trainingProblem = null;
-        if (format == Models.Format.RELEASE) {
-            Path dir = ref.releaseDir();
-            config = Release.readConfig(dir);
-            readSafetensorsHeaders(dir, stored);
-            try (Stream<Path> list = Files.list(dir)) {
-                for (Path p : list.sorted().toList()) {
-                    if (Files.isRegularFile(p)) {
-                        files.put(p.getFileName().toString(), Files.size(p));
-                    }
-                }
-            } catch (IOException e) {
-                throw UserException.runtime(dir + ": cannot list: " + e.getMessage(), e);
-            }
-            Path t = dir.resolve("training.json");
-            if (Files.isRegularFile(t)) {
-                try {
-                    training = JsonParser.parseString(Files.readString(t));
-                    if (!training.isJsonObject()) {
-                        training = JsonNull.INSTANCE;
-                        trainingProblem = "training.json is not a JSON object";
-                    }
-                } catch (IOException | RuntimeException e) {
-                    trainingProblem = "training.json is not readable JSON: " + JsonProblem.describe(e);
-                }
-                if (trainingProblem != null) {
-                    Log.warn("%s: %s", dir, trainingProblem);
-                }
-            }
+        Facts f = new Facts(model.ref());
+        if (f.ref.format() == Models.Format.RELEASE) {
+            readRelease(f);
         } else {
-            // a llama2.c checkpoint has no header of names: load it (float32) and list the parameters
-            ModelSession.Inventory loaded = ModelSession.inventory(ref);
-            config = loaded.config();
-            for (ModelSession.Tensor t : loaded.tensors()) {
-                stored.add(new TensorInfo(t.name(), t.shape(), "F32", t.size()));
-            }
-            try {
-                files.put(path.getFileName().toString(), Files.size(path));
-            } catch (IOException e) {
-                throw UserException.runtime(path + ": " + e.getMessage(), e);
-            }
+            readCheckpoint(f);
         }
-        ParameterCount counts = ParameterCount.of(config);
-        Map<String, Long> tally = tally(stored, config.tiedEmbeddings());
-        boolean agrees = stored.isEmpty() || tally.equals(withOther(counts.byPart()));
-        if (!agrees) {
-            Log.warn("the tensors in the files (%s) differ from what the config implies (%s)", tally,
-                    counts.byPart());
+        f.counts = ParameterCount.of(f.config);
+        f.tally = tally(f.stored, f.config.tiedEmbeddings());
+        f.agrees = f.stored.isEmpty() || f.tally.equals(withOther(f.counts.byPart()));
+        if (!f.agrees) {
+            Log.warn("the tensors in the files (%s) differ from what the config implies (%s)", f.tally,
+                    f.counts.byPart());
         }
-        JsonObject tokenizer = tokenizerInfo(ref);
-        if (tokenizer.has("vocab_size") && tokenizer.get("vocab_size").getAsInt() > config.vocabSize()) {
+        f.tokenizer = tokenizerInfo(f.ref);
+        if (f.tokenizer.has("vocab_size") && f.tokenizer.get("vocab_size").getAsInt() > f.config.vocabSize()) {
             // a report shows the pair as it is; the commands that run it refuse it (ModelRef.checkCompatible)
             Log.warn("the tokenizer has %,d tokens, more than the model's vocabulary of %,d: sample, score, fewshot "
-                    + "and memorize-check refuse this pair (wrong --tokenizer?)", tokenizer.get("vocab_size").getAsInt(),
-                    config.vocabSize());
+                    + "and memorize-check refuse this pair (wrong --tokenizer?)",
+                    f.tokenizer.get("vocab_size").getAsInt(), f.config.vocabSize());
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            JsonObject o = new JsonObject();
-            o.addProperty("model", path.toString());
-            o.addProperty("format", format == Models.Format.RELEASE ? "release" : "llama2c");
-            o.addProperty("architecture", config.arch().modelType());
-            o.add("config", config.toHfJson());
-            JsonObject params = new JsonObject();
-            params.addProperty("total", counts.total());
-            counts.byPart().forEach(params::addProperty);
-            params.addProperty("tied_embeddings", config.tiedEmbeddings());
-            if (!stored.isEmpty()) {
-                params.addProperty("stored_total", tally.values().stream().mapToLong(Long::longValue).sum());
-            }
-            o.add("parameters", params);
-            JsonArray fs = new JsonArray();
-            files.forEach((n, s) -> {
-                JsonObject f = new JsonObject();
-                f.addProperty("name", n);
-                f.addProperty("bytes", s);
-                fs.add(f);
-            });
-            o.add("files", fs);
-            o.add("tokenizer", tokenizer);
-            o.add("training", training);
-            if (tensors) {
-                JsonArray ts = new JsonArray();
-                for (TensorInfo t : stored) {
-                    JsonObject j = new JsonObject();
-                    j.addProperty("name", t.name());
-                    JsonArray shape = new JsonArray();
-                    Arrays.stream(t.shape()).forEach(shape::add);
-                    j.add("shape", shape);
-                    j.addProperty("dtype", t.dtype());
-                    j.addProperty("parameters", t.size());
-                    String part = ParameterCount.partOf(t.name());
-                    j.addProperty("part", part == null ? "other" : part);
-                    ts.add(j);
-                }
-                o.add("tensors", ts);
-            }
-            out.println(new GsonBuilder().disableHtmlEscaping().serializeNulls().create().toJson(o));
-            out.flush();
-            return ExitCodes.OK;
+            out.println(new GsonBuilder().disableHtmlEscaping().serializeNulls().create().toJson(toJson(f)));
+        } else {
+            printText(f, out);
         }
-        out.printf("model          %s (%s)%n", path, format == Models.Format.RELEASE ? "release directory"
-                : "llama2.c checkpoint");
+        out.flush();
+        return ExitCodes.OK;
+    }
+
+    /** A release directory: config.json, the safetensors headers, its files, training.json. */
+    private static void readRelease(Facts f) {
+        Path dir = f.ref.releaseDir();
+        f.config = Release.readConfig(dir);
+        readSafetensorsHeaders(dir, f.stored);
+        try (Stream<Path> list = Files.list(dir)) {
+            for (Path p : list.sorted().toList()) {
+                if (Files.isRegularFile(p)) {
+                    f.files.put(p.getFileName().toString(), Files.size(p));
+                }
+            }
+        } catch (IOException e) {
+            throw UserException.runtime(dir + ": cannot list: " + e.getMessage(), e);
+        }
+        Path t = dir.resolve("training.json");
+        if (!Files.isRegularFile(t)) {
+            return;
+        }
+        try {
+            f.training = JsonParser.parseString(Files.readString(t));
+            if (!f.training.isJsonObject()) {
+                f.training = JsonNull.INSTANCE;
+                f.trainingProblem = "training.json is not a JSON object";
+            }
+        } catch (IOException | RuntimeException e) {
+            f.trainingProblem = "training.json is not readable JSON: " + JsonProblem.describe(e);
+        }
+        if (f.trainingProblem != null) {
+            Log.warn("%s: %s", dir, f.trainingProblem);
+        }
+    }
+
+    /** A llama2.c checkpoint has no header of names: load it (float32) and list the parameters. */
+    private static void readCheckpoint(Facts f) {
+        ModelSession.Inventory loaded = ModelSession.inventory(f.ref);
+        f.config = loaded.config();
+        for (ModelSession.Tensor t : loaded.tensors()) {
+            f.stored.add(new TensorInfo(t.name(), t.shape(), "F32", t.size()));
+        }
+        Path path = f.ref.path();
+        try {
+            f.files.put(path.getFileName().toString(), Files.size(path));
+        } catch (IOException e) {
+            throw UserException.runtime(path + ": " + e.getMessage(), e);
+        }
+    }
+
+    private JsonObject toJson(Facts f) {
+        ModelConfig config = f.config;
+        JsonObject o = new JsonObject();
+        o.addProperty("model", f.ref.path().toString());
+        o.addProperty("format", f.ref.format() == Models.Format.RELEASE ? "release" : "llama2c");
+        o.addProperty("architecture", config.arch().modelType());
+        o.add("config", config.toHfJson());
+        JsonObject params = new JsonObject();
+        params.addProperty("total", f.counts.total());
+        f.counts.byPart().forEach(params::addProperty);
+        params.addProperty("tied_embeddings", config.tiedEmbeddings());
+        if (!f.stored.isEmpty()) {
+            params.addProperty("stored_total", f.tally.values().stream().mapToLong(Long::longValue).sum());
+        }
+        o.add("parameters", params);
+        JsonArray fs = new JsonArray();
+        f.files.forEach((n, size) -> {
+            JsonObject file = new JsonObject();
+            file.addProperty("name", n);
+            file.addProperty("bytes", size);
+            fs.add(file);
+        });
+        o.add("files", fs);
+        o.add("tokenizer", f.tokenizer);
+        o.add("training", f.training);
+        if (tensors) {
+            o.add("tensors", tensorsJson(f.stored));
+        }
+        return o;
+    }
+
+    private static JsonArray tensorsJson(List<TensorInfo> stored) {
+        JsonArray ts = new JsonArray();
+        for (TensorInfo t : stored) {
+            JsonObject j = new JsonObject();
+            j.addProperty("name", t.name());
+            JsonArray shape = new JsonArray();
+            Arrays.stream(t.shape()).forEach(shape::add);
+            j.add("shape", shape);
+            j.addProperty("dtype", t.dtype());
+            j.addProperty("parameters", t.size());
+            String part = ParameterCount.partOf(t.name());
+            j.addProperty("part", part == null ? "other" : part);
+            ts.add(j);
+        }
+        return ts;
+    }
+
+    private void printText(Facts f, PrintWriter out) {
+        ModelConfig config = f.config;
+        out.printf("model          %s (%s)%n", f.ref.path(), f.ref.format() == Models.Format.RELEASE
+                ? "release directory" : "llama2.c checkpoint");
         out.printf(Locale.ROOT, "architecture   %s: %d layers, width %d, %d heads%s (head size %d), feed-forward %d,"
                 + " context %d, vocabulary %d%n", config.arch().modelType(), config.nLayer(), config.dModel(),
                 config.nHead(), config.nKvHead() != config.nHead() ? ", " + config.nKvHead() + " kv heads" : "",
@@ -209,15 +246,39 @@ public final class InfoCommand implements Callable<Integer> {
                 config.arch() == Architecture.LLAMA ? String.format(Locale.ROOT, ", rope theta %.0f%s",
                         config.ropeTheta(), config.ropeScaling() == null ? "" : " scaled " + config.ropeScaling()) : "",
                 config.tiedEmbeddings() ? "tied" : "untied");
+        printParameters(f, out);
+        printFiles(f.files, out);
+        if (f.tokenizer.has("error")) {
+            out.printf("tokenizer      (none: %s)%n", f.tokenizer.get("error").getAsString());
+        } else {
+            out.printf(Locale.ROOT, "tokenizer      %s%s%s%n", f.tokenizer.get("name").getAsString(),
+                    special(f.tokenizer, "bos"), special(f.tokenizer, "eos"));
+        }
+        printTraining(f, out);
+        if (tensors) {
+            out.println("tensors");
+            int w = f.stored.stream().mapToInt(t -> t.name().length()).max().orElse(10);
+            for (TensorInfo t : f.stored) {
+                out.printf(Locale.ROOT, "  %-" + w + "s  %-16s %-5s %,12d%n", t.name(), Arrays.toString(t.shape()),
+                        t.dtype(), t.size());
+            }
+        }
+    }
+
+    private static void printParameters(Facts f, PrintWriter out) {
+        ParameterCount counts = f.counts;
         out.printf(Locale.ROOT, "parameters     %,d%n", counts.total());
         for (Map.Entry<String, Long> e : counts.byPart().entrySet()) {
-            String note = e.getKey().equals("head") && config.tiedEmbeddings() ? "  (tied to the token embeddings)"
+            String note = e.getKey().equals("head") && f.config.tiedEmbeddings() ? "  (tied to the token embeddings)"
                     : String.format(Locale.ROOT, "  %5.1f%%", 100.0 * e.getValue() / counts.total());
             out.printf(Locale.ROOT, "  %-12s %,14d%s%n", e.getKey(), e.getValue(), note);
         }
-        if (!agrees) {
-            out.printf(Locale.ROOT, "  stored tensors differ: %s%n", tally);
+        if (!f.agrees) {
+            out.printf(Locale.ROOT, "  stored tensors differ: %s%n", f.tally);
         }
+    }
+
+    private static void printFiles(Map<String, Long> files, PrintWriter out) {
         out.println("files");
         long totalBytes = 0;
         for (Map.Entry<String, Long> e : files.entrySet()) {
@@ -227,32 +288,20 @@ public final class InfoCommand implements Callable<Integer> {
         if (files.size() > 1) {
             out.printf(Locale.ROOT, "  %-28s %,15d bytes%n", "(total)", totalBytes);
         }
-        if (tokenizer.has("error")) {
-            out.printf("tokenizer      (none: %s)%n", tokenizer.get("error").getAsString());
-        } else {
-            out.printf(Locale.ROOT, "tokenizer      %s%s%s%n", tokenizer.get("name").getAsString(),
-                    special(tokenizer, "bos"), special(tokenizer, "eos"));
+    }
+
+    private static void printTraining(Facts f, PrintWriter out) {
+        if (!f.training.isJsonObject()) {
+            out.println("training       (" + (f.trainingProblem != null ? f.trainingProblem : "no training.json")
+                    + ")");
+            return;
         }
-        if (training.isJsonObject()) {
-            out.println("training");
-            for (Map.Entry<String, JsonElement> e : training.getAsJsonObject().entrySet()) {
-                String v = e.getValue().isJsonPrimitive() ? plain(e.getValue().getAsJsonPrimitive())
-                        : e.getValue().toString();
-                out.printf("  %-20s %s%n", e.getKey(), v.length() > 200 ? v.substring(0, 200) + "…" : v);
-            }
-        } else {
-            out.println("training       (" + (trainingProblem != null ? trainingProblem : "no training.json") + ")");
+        out.println("training");
+        for (Map.Entry<String, JsonElement> e : f.training.getAsJsonObject().entrySet()) {
+            String v = e.getValue().isJsonPrimitive() ? plain(e.getValue().getAsJsonPrimitive())
+                    : e.getValue().toString();
+            out.printf("  %-20s %s%n", e.getKey(), v.length() > 200 ? v.substring(0, 200) + "…" : v);
         }
-        if (tensors) {
-            out.println("tensors");
-            int w = stored.stream().mapToInt(t -> t.name().length()).max().orElse(10);
-            for (TensorInfo t : stored) {
-                out.printf(Locale.ROOT, "  %-" + w + "s  %-16s %-5s %,12d%n", t.name(), Arrays.toString(t.shape()),
-                        t.dtype(), t.size());
-            }
-        }
-        out.flush();
-        return ExitCodes.OK;
     }
 
     /** A JSON value as a person reads it: 6 significant digits for fractions (1.37645, 1.77755e+11). */

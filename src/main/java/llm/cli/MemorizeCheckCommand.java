@@ -218,6 +218,11 @@ public final class MemorizeCheckCommand implements Callable<Integer> {
                 auditor.flush();
             }
         }
+        return finish(summary, inputs, started, out);
+    }
+
+    /** The summary (JSON line on stdout, or text on stderr) and the exit code: a threshold crossed is 3. */
+    private int finish(Summary summary, List<String> inputs, long started, PrintWriter out) {
         summary.finish();
         out.flush();
         if (summary.documents() == 0) { // one line, no empty summary around it

@@ -163,15 +163,8 @@ public final class SampleCommand implements Callable<Integer> {
         ModelConfig config = session.config();
         boolean llama2c = session.ref().llama2c();
         Prompt prompt = buildPrompt(tok, config, text);
-        Set<Integer> endIds = new HashSet<>();
-        if (llama2c) {
-            endIds.add(1); // run.c stops when the model emits BOS
-        } else {
-            tok.eos().ifPresent(endIds::add);
-        }
         UnaryOperator<byte[]> filter = llama2c ? Generator.LLAMA2C_SAFE_PRINT : UnaryOperator.identity();
-        Generator.Options opts = new Generator.Options(maxTokens, endIds, stopTexts,
-                logprobs == null ? -1 : logprobs, filter, llama2c);
+        Generator.Options opts = generatorOptions(tok, llama2c, filter, stopTexts);
         // buffered: a write per token costs a system call; on a terminal each token is flushed as it comes
         OutputStream out = new BufferedOutputStream(Stdio.stdout(), 1 << 16);
         boolean tty = System.console() != null;
@@ -219,6 +212,18 @@ public final class SampleCommand implements Callable<Integer> {
             out.write('\n');
         }
         out.flush();
+    }
+
+    /** When to end and what to print: llama2.c models end at BOS and print what run.c prints. */
+    private Generator.Options generatorOptions(Tokenizer tok, boolean llama2c, UnaryOperator<byte[]> filter,
+            List<String> stopTexts) {
+        Set<Integer> endIds = new HashSet<>();
+        if (llama2c) {
+            endIds.add(1); // run.c stops when the model emits BOS
+        } else {
+            tok.eos().ifPresent(endIds::add);
+        }
+        return new Generator.Options(maxTokens, endIds, stopTexts, logprobs == null ? -1 : logprobs, filter, llama2c);
     }
 
     /** Writes generated text as it comes: every chunk on a terminal, at most 20 flushes a second to a pipe. */
