@@ -8,7 +8,6 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -16,10 +15,8 @@ import java.util.concurrent.Callable;
 import llm.UserException;
 import llm.eval.chat.Transcript;
 import llm.eval.fewshot.Accuracy;
-import llm.eval.fewshot.ChoiceEval;
 import llm.eval.fewshot.ChoiceItem;
 import llm.eval.fewshot.ChoiceReader;
-import llm.eval.fewshot.ChoiceScores;
 import llm.eval.fewshot.Completer;
 import llm.eval.fewshot.Escapes;
 import llm.eval.fewshot.Example;
@@ -208,7 +205,8 @@ public final class FewshotCommand implements Callable<Integer> {
             // llama models were trained with BOS first; GPT-2 text starts without one (as in lm-evaluation-harness)
             int start = session.config().arch() == Architecture.LLAMA ? tok.bos().orElse(-1) : -1;
             if (choices != null) {
-                runChoices(out, tok, new ModelLikelihood(session.logProbs(), start));
+                FewshotChoices.run(new FewshotChoices.Settings(showPrompt, json), choiceItems, tok,
+                        new ModelLikelihood(session.logProbs(), start), out);
                 return ExitCodes.OK;
             }
             answerAll(session, params, start, out);
@@ -435,28 +433,5 @@ public final class FewshotCommand implements Callable<Integer> {
             }
             out.flush();
         }
-    }
-
-    // ---- multiple choice ----
-
-    private void runChoices(PrintWriter out, Tokenizer tok, ModelLikelihood scorer) {
-        List<ChoiceItem> items = choiceItems;
-        if (showPrompt) {
-            ChoiceItem first = items.get(0);
-            Log.err().println(first.context() + first.continuation(first.gold()));
-            Log.err().println("----");
-        }
-        long t0 = System.nanoTime();
-        int every = Math.max(1, items.size() / 10);
-        ChoiceScores scores = ChoiceEval.evaluate(items, tok, scorer, (i, item, lp, pred, norm) -> {
-            Log.debug("item %d: gold %d, acc pick %d, acc_norm pick %d, logprobs %s", i, item.gold(), pred, norm,
-                    Arrays.toString(lp));
-            if ((i + 1) % every == 0 && i + 1 < items.size()) {
-                Log.info("%d/%d items  [%.1f s]", i + 1, items.size(), (System.nanoTime() - t0) / 1e9);
-            }
-        });
-        Log.info("%d items in %.1f s", scores.items(), (System.nanoTime() - t0) / 1e9);
-        out.println(json ? scores.json() : scores.line());
-        out.flush();
     }
 }
