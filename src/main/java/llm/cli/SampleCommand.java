@@ -177,7 +177,7 @@ public final class SampleCommand implements Callable<Integer> {
             // (the CPU-time reading only with -v: its first call starts JMX, ~20-30 ms; before the clock starts)
             long cpu0 = Log.verbose() ? processCpuNanos() : 0;
             long g0 = System.nanoTime();
-            ChunkWriter chunks = new ChunkWriter(out, tty, g0);
+            Consumer<byte[]> chunks = chunkWriter(out, tty, g0);
             for (int s = 0; s < numSamples; s++) {
                 if (!json && s > 0) {
                     out.write(SEPARATOR);
@@ -227,30 +227,20 @@ public final class SampleCommand implements Callable<Integer> {
     }
 
     /** Writes generated text as it comes: every chunk on a terminal, at most 20 flushes a second to a pipe. */
-    private static final class ChunkWriter implements Consumer<byte[]> {
-        private final OutputStream out;
-        private final boolean tty;
-        private long lastFlush;
-
-        ChunkWriter(OutputStream out, boolean tty, long start) {
-            this.out = out;
-            this.tty = tty;
-            this.lastFlush = start;
-        }
-
-        @Override
-        public void accept(byte[] chunk) {
+    private static Consumer<byte[]> chunkWriter(OutputStream out, boolean tty, long start) {
+        long[] lastFlush = {start};
+        return chunk -> {
             try {
                 out.write(chunk);
                 long now = System.nanoTime();
-                if (tty || now - lastFlush > FLUSH_NANOS) { // a pipe: at most 20 writes a second,
+                if (tty || now - lastFlush[0] > FLUSH_NANOS) { // a pipe: at most 20 writes a second,
                     out.flush();                            // and a closed one is seen soon
-                    lastFlush = now;
+                    lastFlush[0] = now;
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-        }
+        };
     }
 
     /** The --stop texts with their escapes decoded. */

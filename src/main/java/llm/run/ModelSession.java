@@ -75,14 +75,12 @@ public final class ModelSession implements AutoCloseable {
         return new ModelSession(ref, null, null, Models.loadArrays(ref.path(), ref.format()), threads, t0);
     }
 
+    /** Where the model came from (its format decides end-of-text and printing conventions). */
     public ModelRef ref() {
         return ref;
     }
 
-    public ModelConfig config() {
-        return config;
-    }
-
+    /** The tokenizer, checked to fit the model's vocabulary. */
     public Tokenizer tokenizer() {
         return tokenizer;
     }
@@ -97,8 +95,14 @@ public final class ModelSession implements AutoCloseable {
         return loadNanos / 1e9;
     }
 
+    /** Parameters of the model as loaded. */
     public long parameterCount() {
         return model != null ? model.parameterCount() : arrays.parameterCount();
+    }
+
+    /** The model's shape. */
+    public ModelConfig config() {
+        return config;
     }
 
     /**
