@@ -31,17 +31,30 @@ public final class ModelSession implements AutoCloseable {
     private final int threads;
     private final long loadNanos;
 
-    private ModelSession(ModelRef ref, NDManager root, LanguageModel model, ModelArrays arrays, int threads,
-            long loadStart) {
+    /** What was read: the model on the engine under its root manager, or (engine-free) its arrays alone. */
+    private record Weights(NDManager root, LanguageModel model, ModelArrays arrays) {
+        ModelConfig config() {
+            return model != null ? model.config() : arrays.config();
+        }
+    }
+
+    private ModelSession(ModelRef ref, Weights weights, Tokenizer tokenizer, int threads, long loadNanos) {
         this.ref = ref;
-        this.root = root;
-        this.model = model;
-        this.arrays = arrays;
-        this.config = model != null ? model.config() : arrays.config();
+        this.root = weights.root();
+        this.model = weights.model();
+        this.arrays = weights.arrays();
+        this.config = weights.config();
+        this.tokenizer = tokenizer;
         this.threads = threads;
-        this.tokenizer = ref.loadTokenizer();
-        this.loadNanos = System.nanoTime() - loadStart;
-        ModelRef.checkCompatible(tokenizer, config);
+        this.loadNanos = loadNanos;
+    }
+
+    /** The weights read since {@code loadStart}: add the tokenizer, checked against the model's vocabulary. */
+    private static ModelSession withTokenizer(ModelRef ref, Weights weights, int threads, long loadStart) {
+        Tokenizer tokenizer = ref.loadTokenizer();
+        long loadNanos = System.nanoTime() - loadStart;
+        ModelRef.checkCompatible(tokenizer, weights.config());
+        return new ModelSession(ref, weights, tokenizer, threads, loadNanos);
     }
 
     /** Load the model on the engine at {@code where}, then its tokenizer. */
@@ -49,7 +62,8 @@ public final class ModelSession implements AutoCloseable {
         NDManager root = Engines.newRoot(where.device());
         try {
             long t0 = System.nanoTime();
-            return new ModelSession(ref, root, Models.load(ref.path(), ref.format(), root), null, where.threads(), t0);
+            Weights weights = new Weights(root, Models.load(ref.path(), ref.format(), root), null);
+            return withTokenizer(ref, weights, where.threads(), t0);
         } catch (RuntimeException | Error e) {
             root.close();
             throw e;
@@ -72,7 +86,7 @@ public final class ModelSession implements AutoCloseable {
             return open(ref, Placement.resolve(device, threads));
         }
         long t0 = System.nanoTime();
-        return new ModelSession(ref, null, null, Models.loadArrays(ref.path(), ref.format()), threads, t0);
+        return withTokenizer(ref, new Weights(null, null, Models.loadArrays(ref.path(), ref.format())), threads, t0);
     }
 
     /** Where the model came from (its format decides end-of-text and printing conventions). */
