@@ -5,31 +5,22 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import llm.UserException;
 import llm.eval.ParameterCount;
-import llm.io.JsonProblem;
 import llm.io.Log;
 import llm.model.Architecture;
 import llm.model.ModelConfig;
 import llm.model.Models;
-import llm.model.Release;
-import llm.model.Safetensors;
 import llm.run.ModelRef;
-import llm.run.ModelSession;
+import llm.run.ModelFacts;
 import llm.tokenizer.Tokenizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -78,27 +69,6 @@ public final class InfoCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
-    /** One stored tensor. */
-    record TensorInfo(String name, long[] shape, String dtype, long size) {}
-
-    /** What info reports of one model: read once, then printed as text or JSON. */
-    private static final class Facts {
-        final ModelRef ref;
-        ModelConfig config;
-        final List<TensorInfo> stored = new ArrayList<>();
-        final Map<String, Long> files = new LinkedHashMap<>();
-        JsonElement training = JsonNull.INSTANCE;
-        String trainingProblem;
-        ParameterCount counts;
-        Map<String, Long> tally;
-        boolean agrees;
-        JsonObject tokenizer;
-
-        Facts(ModelRef ref) {
-            this.ref = ref;
-        }
-    }
-
     @Override
     public Integer call() {
         if (positionalModel != null) {
@@ -109,117 +79,63 @@ public final class InfoCommand implements Callable<Integer> {
             }
             model.model = positionalModel;
         }
-        Facts f = new Facts(model.ref());
-        if (f.ref.format() == Models.Format.RELEASE) {
-            readRelease(f);
-        } else {
-            readCheckpoint(f);
+        ModelFacts f = ModelFacts.read(model.ref());
+        ParameterCount counts = f.counts();
+        if (!f.agrees()) {
+            Log.warn("the tensors in the files (%s) differ from what the config implies (%s)", f.tally(),
+                    counts.byPart());
         }
-        f.counts = ParameterCount.of(f.config);
-        f.tally = tally(f.stored, f.config.tiedEmbeddings());
-        f.agrees = f.stored.isEmpty() || f.tally.equals(withOther(f.counts.byPart()));
-        if (!f.agrees) {
-            Log.warn("the tensors in the files (%s) differ from what the config implies (%s)", f.tally,
-                    f.counts.byPart());
-        }
-        f.tokenizer = tokenizerInfo(f.ref);
-        if (f.tokenizer.has("vocab_size") && f.tokenizer.get("vocab_size").getAsInt() > f.config.vocabSize()) {
+        JsonObject tokenizer = tokenizerInfo(f.ref());
+        if (tokenizer.has("vocab_size") && tokenizer.get("vocab_size").getAsInt() > f.config().vocabSize()) {
             // a report shows the pair as it is; the commands that run it refuse it (ModelRef.checkCompatible)
             Log.warn("the tokenizer has %,d tokens, more than the model's vocabulary of %,d: sample, score, fewshot "
                     + "and memorize-check refuse this pair (wrong --tokenizer?)",
-                    f.tokenizer.get("vocab_size").getAsInt(), f.config.vocabSize());
+                    tokenizer.get("vocab_size").getAsInt(), f.config().vocabSize());
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(new GsonBuilder().disableHtmlEscaping().serializeNulls().create().toJson(toJson(f)));
+            out.println(new GsonBuilder().disableHtmlEscaping().serializeNulls().create().toJson(toJson(f, tokenizer)));
         } else {
-            printText(f, out);
+            printText(f, tokenizer, out);
         }
         out.flush();
         return ExitCodes.OK;
     }
 
-    /** A release directory: config.json, the safetensors headers, its files, training.json. */
-    private static void readRelease(Facts f) {
-        Path dir = f.ref.releaseDir();
-        f.config = Release.readConfig(dir);
-        readSafetensorsHeaders(dir, f.stored);
-        try (Stream<Path> list = Files.list(dir)) {
-            for (Path p : list.sorted().toList()) {
-                if (Files.isRegularFile(p)) {
-                    f.files.put(p.getFileName().toString(), Files.size(p));
-                }
-            }
-        } catch (IOException e) {
-            throw UserException.runtime(dir + ": cannot list: " + e.getMessage(), e);
-        }
-        Path t = dir.resolve("training.json");
-        if (!Files.isRegularFile(t)) {
-            return;
-        }
-        try {
-            f.training = JsonParser.parseString(Files.readString(t));
-            if (!f.training.isJsonObject()) {
-                f.training = JsonNull.INSTANCE;
-                f.trainingProblem = "training.json is not a JSON object";
-            }
-        } catch (IOException | RuntimeException e) {
-            f.trainingProblem = "training.json is not readable JSON: " + JsonProblem.describe(e);
-        }
-        if (f.trainingProblem != null) {
-            Log.warn("%s: %s", dir, f.trainingProblem);
-        }
-    }
-
-    /** A llama2.c checkpoint has no header of names: load it (float32) and list the parameters. */
-    private static void readCheckpoint(Facts f) {
-        ModelSession.Inventory loaded = ModelSession.inventory(f.ref);
-        f.config = loaded.config();
-        for (ModelSession.Tensor t : loaded.tensors()) {
-            f.stored.add(new TensorInfo(t.name(), t.shape(), "F32", t.size()));
-        }
-        Path path = f.ref.path();
-        try {
-            f.files.put(path.getFileName().toString(), Files.size(path));
-        } catch (IOException e) {
-            throw UserException.runtime(path + ": " + e.getMessage(), e);
-        }
-    }
-
-    private JsonObject toJson(Facts f) {
-        ModelConfig config = f.config;
+    private JsonObject toJson(ModelFacts f, JsonObject tokenizer) {
+        ModelConfig config = f.config();
         JsonObject o = new JsonObject();
-        o.addProperty("model", f.ref.path().toString());
-        o.addProperty("format", f.ref.format() == Models.Format.RELEASE ? "release" : "llama2c");
+        o.addProperty("model", f.ref().path().toString());
+        o.addProperty("format", f.ref().format() == Models.Format.RELEASE ? "release" : "llama2c");
         o.addProperty("architecture", config.arch().modelType());
         o.add("config", config.toHfJson());
         JsonObject params = new JsonObject();
-        params.addProperty("total", f.counts.total());
-        f.counts.byPart().forEach(params::addProperty);
+        params.addProperty("total", f.counts().total());
+        f.counts().byPart().forEach(params::addProperty);
         params.addProperty("tied_embeddings", config.tiedEmbeddings());
-        if (!f.stored.isEmpty()) {
-            params.addProperty("stored_total", f.tally.values().stream().mapToLong(Long::longValue).sum());
+        if (!f.stored().isEmpty()) {
+            params.addProperty("stored_total", f.tally().values().stream().mapToLong(Long::longValue).sum());
         }
         o.add("parameters", params);
         JsonArray fs = new JsonArray();
-        f.files.forEach((n, size) -> {
+        f.files().forEach((n, size) -> {
             JsonObject file = new JsonObject();
             file.addProperty("name", n);
             file.addProperty("bytes", size);
             fs.add(file);
         });
         o.add("files", fs);
-        o.add("tokenizer", f.tokenizer);
-        o.add("training", f.training);
+        o.add("tokenizer", tokenizer);
+        o.add("training", f.training());
         if (tensors) {
-            o.add("tensors", tensorsJson(f.stored));
+            o.add("tensors", tensorsJson(f.stored()));
         }
         return o;
     }
 
-    private static JsonArray tensorsJson(List<TensorInfo> stored) {
+    private static JsonArray tensorsJson(List<ModelFacts.Tensor> stored) {
         JsonArray ts = new JsonArray();
-        for (TensorInfo t : stored) {
+        for (ModelFacts.Tensor t : stored) {
             JsonObject j = new JsonObject();
             j.addProperty("name", t.name());
             JsonArray shape = new JsonArray();
@@ -234,9 +150,9 @@ public final class InfoCommand implements Callable<Integer> {
         return ts;
     }
 
-    private void printText(Facts f, PrintWriter out) {
-        ModelConfig config = f.config;
-        out.printf("model          %s (%s)%n", f.ref.path(), f.ref.format() == Models.Format.RELEASE
+    private void printText(ModelFacts f, JsonObject tokenizer, PrintWriter out) {
+        ModelConfig config = f.config();
+        out.printf("model          %s (%s)%n", f.ref().path(), f.ref().format() == Models.Format.RELEASE
                 ? "release directory" : "llama2.c checkpoint");
         out.printf(Locale.ROOT, "architecture   %s: %d layers, width %d, %d heads%s (head size %d), feed-forward %d,"
                 + " context %d, vocabulary %d%n", config.arch().modelType(), config.nLayer(), config.dModel(),
@@ -247,34 +163,34 @@ public final class InfoCommand implements Callable<Integer> {
                         config.ropeTheta(), config.ropeScaling() == null ? "" : " scaled " + config.ropeScaling()) : "",
                 config.tiedEmbeddings() ? "tied" : "untied");
         printParameters(f, out);
-        printFiles(f.files, out);
-        if (f.tokenizer.has("error")) {
-            out.printf("tokenizer      (none: %s)%n", f.tokenizer.get("error").getAsString());
+        printFiles(f.files(), out);
+        if (tokenizer.has("error")) {
+            out.printf("tokenizer      (none: %s)%n", tokenizer.get("error").getAsString());
         } else {
-            out.printf(Locale.ROOT, "tokenizer      %s%s%s%n", f.tokenizer.get("name").getAsString(),
-                    special(f.tokenizer, "bos"), special(f.tokenizer, "eos"));
+            out.printf(Locale.ROOT, "tokenizer      %s%s%s%n", tokenizer.get("name").getAsString(),
+                    special(tokenizer, "bos"), special(tokenizer, "eos"));
         }
         printTraining(f, out);
         if (tensors) {
             out.println("tensors");
-            int w = f.stored.stream().mapToInt(t -> t.name().length()).max().orElse(10);
-            for (TensorInfo t : f.stored) {
+            int w = f.stored().stream().mapToInt(t -> t.name().length()).max().orElse(10);
+            for (ModelFacts.Tensor t : f.stored()) {
                 out.printf(Locale.ROOT, "  %-" + w + "s  %-16s %-5s %,12d%n", t.name(), Arrays.toString(t.shape()),
                         t.dtype(), t.size());
             }
         }
     }
 
-    private static void printParameters(Facts f, PrintWriter out) {
-        ParameterCount counts = f.counts;
+    private static void printParameters(ModelFacts f, PrintWriter out) {
+        ParameterCount counts = f.counts();
         out.printf(Locale.ROOT, "parameters     %,d%n", counts.total());
         for (Map.Entry<String, Long> e : counts.byPart().entrySet()) {
-            String note = e.getKey().equals("head") && f.config.tiedEmbeddings() ? "  (tied to the token embeddings)"
+            String note = e.getKey().equals("head") && f.config().tiedEmbeddings() ? "  (tied to the token embeddings)"
                     : String.format(Locale.ROOT, "  %5.1f%%", 100.0 * e.getValue() / counts.total());
             out.printf(Locale.ROOT, "  %-12s %,14d%s%n", e.getKey(), e.getValue(), note);
         }
-        if (!f.agrees) {
-            out.printf(Locale.ROOT, "  stored tensors differ: %s%n", f.tally);
+        if (!f.agrees()) {
+            out.printf(Locale.ROOT, "  stored tensors differ: %s%n", f.tally());
         }
     }
 
@@ -290,14 +206,14 @@ public final class InfoCommand implements Callable<Integer> {
         }
     }
 
-    private static void printTraining(Facts f, PrintWriter out) {
-        if (!f.training.isJsonObject()) {
-            out.println("training       (" + (f.trainingProblem != null ? f.trainingProblem : "no training.json")
+    private static void printTraining(ModelFacts f, PrintWriter out) {
+        if (!f.training().isJsonObject()) {
+            out.println("training       (" + (f.trainingProblem() != null ? f.trainingProblem() : "no training.json")
                     + ")");
             return;
         }
         out.println("training");
-        for (Map.Entry<String, JsonElement> e : f.training.getAsJsonObject().entrySet()) {
+        for (Map.Entry<String, JsonElement> e : f.training().getAsJsonObject().entrySet()) {
             String v = e.getValue().isJsonPrimitive() ? plain(e.getValue().getAsJsonPrimitive())
                     : e.getValue().toString();
             out.printf("  %-20s %s%n", e.getKey(), v.length() > 200 ? v.substring(0, 200) + "…" : v);
@@ -356,46 +272,5 @@ public final class InfoCommand implements Callable<Integer> {
             }
         }
         return o;
-    }
-
-    private static void readSafetensorsHeaders(Path dir, List<TensorInfo> out) {
-        List<Path> shards = new ArrayList<>();
-        if (Files.isRegularFile(dir.resolve(Release.WEIGHTS))) {
-            shards.add(dir.resolve(Release.WEIGHTS));
-        } else {
-            try (Stream<Path> list = Files.list(dir)) {
-                list.filter(p -> p.getFileName().toString().endsWith(".safetensors")).sorted().forEach(shards::add);
-            } catch (IOException e) {
-                throw UserException.runtime(dir + ": cannot list: " + e.getMessage(), e);
-            }
-        }
-        if (shards.isEmpty()) {
-            Log.warn("%s: no %s: the counts come from config.json alone", dir, Release.WEIGHTS);
-        }
-        for (Path p : shards) {
-            try (Safetensors.Reader r = new Safetensors.Reader(p)) {
-                for (Safetensors.Entry e : r.entries().values()) {
-                    out.add(new TensorInfo(e.name(), e.shape(), e.dtype(), e.size()));
-                }
-            }
-        }
-    }
-
-    /** Stored parameters by part; a head tensor of a tied model is the embedding again, counted once. */
-    static Map<String, Long> tally(List<TensorInfo> stored, boolean tied) {
-        Map<String, Long> sizes = new LinkedHashMap<>();
-        for (TensorInfo t : stored) {
-            if (tied && "head".equals(ParameterCount.partOf(t.name()))) {
-                continue;
-            }
-            sizes.put(t.name(), t.size());
-        }
-        return withOther(ParameterCount.tally(sizes));
-    }
-
-    private static Map<String, Long> withOther(Map<String, Long> m) {
-        Map<String, Long> r = new LinkedHashMap<>(m);
-        r.putIfAbsent("other", 0L);
-        return r;
     }
 }

@@ -1,8 +1,6 @@
 package llm.run;
 
 import ai.djl.ndarray.NDManager;
-import java.util.ArrayList;
-import java.util.List;
 import llm.engine.DeviceSpec;
 import llm.engine.Engines;
 import llm.eval.LogProbs;
@@ -12,7 +10,6 @@ import llm.model.LanguageModel;
 import llm.model.ModelArrays;
 import llm.model.ModelConfig;
 import llm.model.Models;
-import llm.model.Parameter;
 import llm.tokenizer.Tokenizer;
 
 /**
@@ -155,25 +152,6 @@ public final class ModelSession implements AutoCloseable {
             throw new IllegalStateException("opened without the engine (openForDecoding)");
         }
         return model;
-    }
-
-    /** A stored tensor: its name, shape and element count. */
-    public record Tensor(String name, long[] shape, long size) {}
-
-    /** A model's shape with the tensors it holds. */
-    public record Inventory(ModelConfig config, List<Tensor> tensors) {}
-
-    /** Load the model on the CPU (float32) to list its parameters: for a format without a header of names. */
-    public static Inventory inventory(ModelRef ref) {
-        Placement cpu = Placement.cpu();
-        try (NDManager root = Engines.newRoot(cpu.device())) {
-            LanguageModel m = Models.load(ref.path(), ref.format(), root);
-            List<Tensor> tensors = new ArrayList<>();
-            for (Parameter p : m.parameters()) {
-                tensors.add(new Tensor(p.name(), p.array().getShape().getShape(), p.size()));
-            }
-            return new Inventory(m.config(), tensors);
-        }
     }
 
     @Override
