@@ -26,6 +26,7 @@ import java.util.function.UnaryOperator;
 import llm.UserException;
 import llm.eval.fewshot.Escapes;
 import llm.generate.Generator;
+import llm.generate.Prompt;
 import llm.generate.Sampler;
 import llm.generate.SamplingParams;
 import llm.generate.Stepper;
@@ -162,13 +163,13 @@ public final class SampleCommand implements Callable<Integer> {
         Tokenizer tok = session.tokenizer();
         ModelConfig config = session.config();
         boolean llama2c = session.ref().llama2c();
-        Prompt prompt = buildPrompt(tok, config, text);
+        Prompt prompt = Prompt.of(tok, text, config.arch() == Architecture.LLAMA, config.ctx(), maxTokens);
         UnaryOperator<byte[]> filter = llama2c ? Generator.LLAMA2C_SAFE_PRINT : UnaryOperator.identity();
         Generator.Options opts = generatorOptions(tok, llama2c, filter, stopTexts);
         // buffered: a write per token costs a system call; on a terminal each token is flushed as it comes
         OutputStream out = new BufferedOutputStream(Stdio.stdout(), 1 << 16);
         boolean tty = System.console() != null;
-        int capacity = Math.min(config.ctx(), prompt.ids.length + Math.max(maxTokens, 1));
+        int capacity = Math.min(config.ctx(), prompt.ids().length + Math.max(maxTokens, 1));
         try (Decoder decoder = session.decoder(capacity)) {
             Log.debug("decoder: %s", decoder.impl());
             Stepper stepper = ModelSession.stepper(decoder);
@@ -182,14 +183,14 @@ public final class SampleCommand implements Callable<Integer> {
                 if (!json && s > 0) {
                     out.write(SEPARATOR);
                 }
-                byte[] echoed = echo ? echoBytes(tok, prompt, filter) : new byte[0];
+                byte[] echoed = echo ? prompt.echo(tok, filter) : new byte[0];
                 if (!json && echoed.length > 0) {
                     out.write(echoed);
                     if (tty) {
                         out.flush();
                     }
                 }
-                Generator.Result r = Generator.run(stepper, tok, sampler, prompt.ids, opts,
+                Generator.Result r = Generator.run(stepper, tok, sampler, prompt.ids(), opts,
                         json ? chunk -> {} : chunks);
                 totalTokens += r.tokens().length;
                 if (r.finish() == Generator.Finish.CONTEXT && contextStops++ == 0) { // once, not per sample
@@ -263,50 +264,6 @@ public final class SampleCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The ids fed to the model, and how many leading ids were added (BOS, or GPT-2's end-of-text) and are not text. */
-    record Prompt(int[] ids, int added) {}
-
-    Prompt buildPrompt(Tokenizer tok, ModelConfig config, String text) {
-        int[] body = text.isEmpty() ? new int[0] : tok.encode(text);
-        int start = -1;
-        if (config.arch() == Architecture.LLAMA && tok.bos().isPresent()) {
-            start = tok.bos().getAsInt();
-        } else if (body.length == 0) {
-            if (tok.eos().isPresent()) {
-                start = tok.eos().getAsInt();
-            } else if (tok.bos().isPresent()) {
-                start = tok.bos().getAsInt();
-            } else {
-                throw UserException.usage("the prefix is empty and the tokenizer has no BOS/end-of-text token to"
-                        + " start from; give --prefix");
-            }
-        }
-        int added = start >= 0 ? 1 : 0;
-        int ctx = config.ctx();
-        if (body.length + added > ctx) {
-            int room = Math.max(1, ctx - added - Math.min(Math.max(maxTokens, 1) - 1, ctx / 2));
-            Log.warn("the prefix has %d tokens, more than the model's context of %d: keeping its last %d", body.length,
-                    ctx, room);
-            body = Arrays.copyOfRange(body, body.length - room, body.length);
-        }
-        int[] ids = new int[body.length + added];
-        if (added == 1) {
-            ids[0] = start;
-        }
-        System.arraycopy(body, 0, ids, added, body.length);
-        return new Prompt(ids, added);
-    }
-
-    static byte[] echoBytes(Tokenizer tok, Prompt p, UnaryOperator<byte[]> filter) {
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        int prev = p.added == 1 ? p.ids[0] : -1;
-        for (int i = p.added; i < p.ids.length; i++) {
-            b.writeBytes(filter.apply(tok.tokenBytes(prev, p.ids[i])));
-            prev = p.ids[i];
-        }
-        return b.toByteArray();
-    }
-
     private String readFiles() throws IOException {
         if (files.isEmpty()) {
             return "";
@@ -334,7 +291,7 @@ public final class SampleCommand implements Callable<Integer> {
         o.addProperty("seed", seed);
         o.addProperty("prefix", prefixText);
         o.addProperty("text", new String(concat(echoed, r.text()), StandardCharsets.UTF_8));
-        o.addProperty("prompt_tokens", prompt.ids.length);
+        o.addProperty("prompt_tokens", prompt.ids().length);
         JsonArray ids = new JsonArray();
         for (int id : r.tokens()) {
             ids.add(id);
