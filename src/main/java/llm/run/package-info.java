@@ -11,6 +11,7 @@
  *     try (Decoder d = s.decoder(capacity)) { Generator.run(ModelSession.stepper(d), tok, ...); }
  * }
  * // sample: ModelSession.openForDecoding(ref, deviceSpec, threads) skips the engine on a CPU-only machine
+ * // memorize-check: s.continuer(vocab); info: ModelFacts.read(ref) (shape, stored tensors, files, training.json)
  * }</pre>
  * The log-probability of targets is computed in one place, {@link llm.model.TargetLogProbs} ({@link
  * llm.run.ModelLogProbs} for scoring, the unfused training loss).
