@@ -21,6 +21,7 @@ import llm.eval.memorize.Result;
 import llm.eval.memorize.Summary;
 import llm.generate.Sampler;
 import llm.generate.SamplingParams;
+import llm.io.Color;
 import llm.io.Inputs;
 import llm.io.Log;
 import llm.model.ModelConfig;
@@ -197,7 +198,7 @@ public final class MemorizeCheckCommand implements Callable<Integer> {
         long seed = samples > 0 ? compute.seed() : (seedGiven == null ? 0 : seedGiven);
         List<String> inputs = documents.inputs();
         PrintWriter out = spec.commandLine().getOut();
-        boolean color = "report".equals(format) && System.console() != null && System.getenv("NO_COLOR") == null;
+        boolean color = "report".equals(format) && Color.onStdout();
         Summary summary = new Summary(memorizedAt);
         long started;
         int threads = compute.threadCount(); // (a bad --threads is reported before a bad --device)

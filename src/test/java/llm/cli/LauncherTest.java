@@ -128,4 +128,19 @@ class LauncherTest {
         assertEquals(0, text.code(), text.err());
         assertEquals("naïve 文件\n", text.out());
     }
+
+    @Test
+    void aDeletedWorkingDirectoryIsOneLineNotAJvmStackTrace() throws Exception {
+        Path gone = Files.createDirectories(tmp.resolve("gone"));
+        Process p = new ProcessBuilder("sh", "-c", "cd \"$1\" && rmdir \"$1\" && exec \"$2\" --version", "sh",
+                gone.toString(), launcher.toString()).start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(1, p.waitFor(), err);
+        assertEquals("", out);
+        assertTrue(err.endsWith("llm: the current directory no longer exists (deleted or moved?): cd to one that"
+                + " does and run again\n"), err);
+        assertTrue(!err.contains("java.lang") && !err.contains("\tat "), err);
+    }
 }
