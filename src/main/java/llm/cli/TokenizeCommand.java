@@ -123,7 +123,7 @@ public final class TokenizeCommand implements Callable<Integer> {
     int vocabSize = 4096;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "With --train: where to write "
-            + "tokenizer.json (default: stdout).")
+            + "tokenizer.json (default: stdout, also '-').")
     Path output;
 
     private Tokenizer tok;
@@ -423,7 +423,8 @@ public final class TokenizeCommand implements Callable<Integer> {
             Log.warn("the text has only enough pairs for %d tokens, fewer than --vocab-size %d", trainer.vocabSize(),
                     vocabSize);
         }
-        if (output != null) {
+        boolean toFile = output != null && !output.toString().equals(Inputs.STDIN); // '-' is stdout here
+        if (toFile) {
             AtomicFile.write(output, jsonBytes);
         } else {
             spec.commandLine().getOut().flush();
@@ -432,7 +433,7 @@ public final class TokenizeCommand implements Callable<Integer> {
             out.flush();
         }
         Log.info("trained %d tokens (%d merges) on %d bytes in %.1f s%s", trainer.vocabSize(), trainer.mergeCount(),
-                bytes, (System.nanoTime() - t0) / 1e9, output != null ? " -> " + output : "");
+                bytes, (System.nanoTime() - t0) / 1e9, toFile ? " -> " + output : "");
         return ExitCodes.OK;
     }
 }
