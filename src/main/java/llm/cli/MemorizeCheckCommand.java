@@ -59,8 +59,8 @@ import picocli.CommandLine.Spec;
                     + "skipped with the reason, not as errors.",
             "Output: a readable report (the continuation aligned against the text, the divergence marked with ¦), "
                     + "or --format jsonl / tsv, one record per document and window; the summary (documents, fraction "
-                    + "exact, mean score, score histogram) goes to stderr, or to stdout as a final JSON object with "
-                    + "--json. Windows are decoded in batches of --batch-size, one forward pass per generated token "
+                    + "exact, mean score, score histogram) goes to stderr, or with --json to stdout as a final JSON "
+                    + "object after the records as JSON Lines. Windows are decoded in batches of --batch-size, one forward pass per generated token "
                     + "(KV cache), streamed in input order in bounded memory."
         },
         exitCodeListHeading = "%nExit codes:%n",
@@ -125,7 +125,8 @@ public final class MemorizeCheckCommand implements Callable<Integer> {
                     + "Default: ${DEFAULT-VALUE}.")
     String format;
 
-    @Option(names = "--json", description = "Print the summary as a final JSON object on stdout (not on stderr).")
+    @Option(names = "--json", description = "JSON on stdout only: the records as JSON Lines (--format jsonl, the"
+            + " default with --json) and the summary as a final JSON object (not on stderr).")
     boolean json;
 
     @Option(names = "--memorized-at", paramLabel = "SCORE", defaultValue = "1.0",
@@ -186,6 +187,15 @@ public final class MemorizeCheckCommand implements Callable<Integer> {
         documents.split(); // a bad --split fails before the model loads
         if (!List.of("report", "jsonl", "tsv").contains(format)) {
             throw UserException.usage("--format must be one of report, jsonl, tsv, not '" + format + "'");
+        }
+        if (json) { // stdout stays machine-readable: JSON Lines records, then the summary object
+            boolean formatGiven = spec.commandLine().getParseResult() != null
+                    && spec.commandLine().getParseResult().hasMatchedOption("--format");
+            if (formatGiven && !format.equals("jsonl")) {
+                throw UserException.usage("--json keeps stdout JSON: it takes --format jsonl (its default), not "
+                        + format + " (leave out --json for the " + format + " with the summary on stderr)");
+            }
+            format = "jsonl";
         }
         validate(null);
         String sampleFlag = SamplingOptions.given(spec);
