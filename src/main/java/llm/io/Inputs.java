@@ -39,6 +39,21 @@ public final class Inputs {
 
     private Inputs() {}
 
+    /**
+     * Whether stdin is not a terminal and has bytes waiting to be read now ({@code echo text | llm sample}): for a
+     * warning that a command which reads stdin only when asked is ignoring it. Never blocks.
+     */
+    public static boolean stdinHasWaitingData() {
+        if (stdinIsTerminal.getAsBoolean()) {
+            return false;
+        }
+        try {
+            return System.in.available() > 0;
+        } catch (IOException e) {
+            return false; // closed
+        }
+    }
+
     /** Open {@code name} ("-" for stdin), decompressing when the content is compressed. */
     public static InputStream open(String name) {
         return decompressed(new BufferedInputStream(openRaw(name), 1 << 16), name);
