@@ -249,19 +249,23 @@ public final class ScoreCommand implements Callable<Integer> {
         if (x.length < 2) {
             return p;
         }
-        double[] lp = scorer.score(x);
-        for (int j = 1; j < x.length; j++) {
-            p.addToken(lp[j - 1]);
-            if (tokens) {
-                JsonObject o = new JsonObject();
-                o.addProperty("doc", d.id());
-                o.addProperty("pos", start >= 0 ? j - 1 : j);
-                o.addProperty("id", x[j]);
-                TokenText.add(o, tok.tokenBytes(x[j - 1], x[j]));
-                o.addProperty("logprob", Math.round(lp[j - 1] * 1e6) / 1e6);
-                out.println(GSON.toJson(o));
+        scorer.score(x, (from, to, lp) -> { // per forward pass: --tokens records stream as they are computed
+            for (int j = from; j < to; j++) {
+                p.addToken(lp[j - 1]);
+                if (tokens) {
+                    JsonObject o = new JsonObject();
+                    o.addProperty("doc", d.id());
+                    o.addProperty("pos", start >= 0 ? j - 1 : j);
+                    o.addProperty("id", x[j]);
+                    TokenText.add(o, tok.tokenBytes(x[j - 1], x[j]));
+                    o.addProperty("logprob", Math.round(lp[j - 1] * 1e6) / 1e6);
+                    out.println(GSON.toJson(o));
+                }
             }
-        }
+            if (tokens) {
+                out.flush();
+            }
+        });
         p.addBytes(d.text().getBytes(StandardCharsets.UTF_8).length);
         return p;
     }
