@@ -243,7 +243,7 @@ public final class InfoCommand implements Callable<Integer> {
             return "";
         }
         JsonObject s = tok.getAsJsonObject(key);
-        return ", " + key + " " + s.get("id").getAsInt() + " " + new GsonBuilder().disableHtmlEscaping().create().toJson(s.get("piece"));
+        return ", " + key + " " + s.get("token_id").getAsInt() + " " + new GsonBuilder().disableHtmlEscaping().create().toJson(s.get("piece"));
     }
 
     private JsonObject tokenizerInfo(ModelRef ref) {
@@ -264,7 +264,7 @@ public final class InfoCommand implements Callable<Integer> {
             var id = key.equals("bos") ? tok.bos() : tok.eos();
             if (id.isPresent()) {
                 JsonObject s = new JsonObject();
-                s.addProperty("id", id.getAsInt());
+                s.addProperty("token_id", id.getAsInt());
                 s.addProperty("piece", tok.piece(id.getAsInt()));
                 o.add(key, s);
             } else {

@@ -114,7 +114,7 @@ public final class SampleCommand implements Callable<Integer> {
     boolean json;
 
     @Option(names = "--logprobs", paramLabel = "K",
-            description = "With --json: per generated token its id, text, logprob, and the K most likely "
+            description = "With --json: per generated token its token_id, text, logprob, and the K most likely "
                     + "alternatives (log-softmax of the model's raw logits); a token that is part of a UTF-8 "
                     + "character also gets its bytes (0-255), as its text can only show U+FFFD.")
     Integer logprobs;
@@ -312,13 +312,13 @@ public final class SampleCommand implements Callable<Integer> {
             JsonArray lps = new JsonArray();
             for (TokenLogprob lp : r.logprobs()) {
                 JsonObject t = new JsonObject();
-                t.addProperty("id", lp.id());
+                t.addProperty("token_id", lp.id());
                 TokenText.add(t, tok.tokenBytes(lp.id()));
                 t.addProperty("logprob", lp.logprob());
                 JsonArray top = new JsonArray();
                 for (TokenLogprob.Alternative a : lp.top()) {
                     JsonObject alt = new JsonObject();
-                    alt.addProperty("id", a.id());
+                    alt.addProperty("token_id", a.id());
                     TokenText.add(alt, tok.tokenBytes(a.id()));
                     alt.addProperty("logprob", a.logprob());
                     top.add(alt);

@@ -87,11 +87,11 @@ public final class ScoreCommand implements Callable<Integer> {
                     + "of long windows ran slower on the CPU: their attention scores fall out of cache).")
     Integer batchSize;
 
-    @Option(names = "--json", description = "JSON Lines: one object per document, then {\"total\": {...}}.")
+    @Option(names = "--json", description = "JSON Lines: one object per document, then {\"summary\": {...}}.")
     boolean json;
 
     @Option(names = "--tokens",
-            description = "Print every scored token as JSON Lines (doc, pos, id, text, logprob; bytes too for a token "
+            description = "Print every scored token as JSON Lines (id of the document, pos, token_id, text, logprob; bytes too for a token "
                     + "that is part of a UTF-8 character): where the model is surprised. The totals then go to "
                     + "stderr.")
     boolean tokens;
@@ -216,7 +216,7 @@ public final class ScoreCommand implements Callable<Integer> {
             o.addProperty("ctx", totals.window);
             o.addProperty("stride", totals.stride);
             JsonObject t = new JsonObject();
-            t.add("total", o);
+            t.add("summary", o);
             out.println(GSON.toJson(t));
             return;
         }
@@ -254,9 +254,9 @@ public final class ScoreCommand implements Callable<Integer> {
                 p.addToken(lp[j - 1]);
                 if (tokens) {
                     JsonObject o = new JsonObject();
-                    o.addProperty("doc", d.id());
+                    o.addProperty("id", d.id()); // the document; the token is token_id (README)
                     o.addProperty("pos", start >= 0 ? j - 1 : j);
-                    o.addProperty("id", x[j]);
+                    o.addProperty("token_id", x[j]);
                     TokenText.add(o, tok.tokenBytes(x[j - 1], x[j]));
                     o.addProperty("logprob", Math.round(lp[j - 1] * 1e6) / 1e6);
                     out.println(GSON.toJson(o));

@@ -83,7 +83,7 @@ public final class TokenizeCommand implements Callable<Integer> {
             + "with --lines).")
     boolean count;
 
-    @Option(names = "--json", description = "JSON Lines: {\"input\", [\"line\"], \"ids\", \"pieces\", \"offsets\"} "
+    @Option(names = "--json", description = "JSON Lines: {\"id\" (the input's name), [\"line\"], \"ids\", \"pieces\", \"offsets\"} "
             + "per input (per line with --lines); offsets are [start, end) byte offsets in the input. A piece that "
             + "is part of a UTF-8 character is written with \\xNN escapes, as --pieces does; its exact bytes are the "
             + "input's at its offsets.")
@@ -338,7 +338,7 @@ public final class TokenizeCommand implements Callable<Integer> {
             JsonWriter jw = new JsonWriter(sw);
             jw.setHtmlSafe(false);
             jw.beginObject();
-            jw.name("input").value(input);
+            jw.name("id").value(input); // the document: README, "JSON output"
             if (line > 0) {
                 jw.name("line").value(line);
             }

@@ -113,7 +113,7 @@ class LauncherTest {
                 "文件 é.txt");
         assertEquals(0, r.code(), r.err());
         JsonObject record = JsonParser.parseString(r.out()).getAsJsonObject();
-        assertEquals("文件 é.txt", record.get("input").getAsString());
+        assertEquals("文件 é.txt", record.get("id").getAsString());
         CliHarness.Result expected = CliHarness.run("tokenize", "--tokenizer", model.toString(),
                 dir.resolve("文件 é.txt").toString());
         assertEquals(expected.out().strip(), record.get("ids").toString().replaceAll("[\\[\\]]", "")

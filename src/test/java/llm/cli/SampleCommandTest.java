@@ -150,8 +150,8 @@ class SampleCommandTest {
             JsonArray top = t.getAsJsonArray("top");
             assertEquals(3, top.size());
             // greedy: the chosen token is the top alternative
-            assertEquals(tokens.get(i).getAsInt(), t.get("id").getAsInt());
-            assertEquals(t.get("id").getAsInt(), top.get(0).getAsJsonObject().get("id").getAsInt());
+            assertEquals(tokens.get(i).getAsInt(), t.get("token_id").getAsInt());
+            assertEquals(t.get("token_id").getAsInt(), top.get(0).getAsJsonObject().get("token_id").getAsInt());
             assertEquals(t.get("logprob").getAsDouble(), top.get(0).getAsJsonObject().get("logprob").getAsDouble(),
                     1e-9);
             assertTrue(t.get("logprob").getAsDouble() <= 0);
