@@ -1,7 +1,6 @@
 package llm.cli;
 
 import com.google.gson.GsonBuilder;
-import com.google.gson.JsonObject;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -111,7 +110,7 @@ public final class CostCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(new GsonBuilder().disableHtmlEscaping().serializeSpecialFloatingPointValues().serializeNulls()
-                    .create().toJson(toJson(r)));
+                    .create().toJson(r.toJson()));
         } else {
             print(out, r);
         }
@@ -245,62 +244,5 @@ public final class CostCommand implements Callable<Integer> {
         }
         return flops >= 1e12 ? String.format(Locale.ROOT, "%.4g TFLOP/s", flops / 1e12)
                 : String.format(Locale.ROOT, "%.4g GFLOP/s", flops / 1e9);
-    }
-
-    /** A whole number as a JSON integer, anything else as a double. */
-    private static void num(JsonObject o, String k, double v) {
-        if (v == Math.rint(v) && Math.abs(v) < 9e15) {
-            o.addProperty(k, (long) v);
-        } else {
-            o.addProperty(k, v);
-        }
-    }
-
-    static JsonObject toJson(CostReport r) {
-        JsonObject o = new JsonObject();
-        num(o, "params", r.params());
-        num(o, "flops_params", r.flopsParams());
-        if (r.arch() != null) {
-            o.addProperty("arch", r.arch());
-        }
-        boolean shape = r.nLayer() > 0; // null, not 0, when the attention term was left out (shape unknown)
-        o.addProperty("n_layer", shape ? r.nLayer() : null);
-        o.addProperty("d_model", shape ? r.attnDim() : null);
-        o.addProperty("ctx", shape ? r.ctx() : null);
-        num(o, "tokens", r.tokens());
-        o.addProperty("tokens_note", r.tokensNote());
-        o.addProperty("tokens_per_param", r.tokens() / r.params());
-        o.addProperty("flops_per_token", r.flopsPerToken());
-        o.addProperty("flops", r.flops());
-        o.addProperty("formula", r.formula());
-        o.addProperty("device", r.device());
-        o.addProperty("dtype", r.dtype());
-        o.addProperty("peak_flops", r.peakPerGpu());
-        o.addProperty("peak_source", r.peakSource());
-        o.addProperty("gpus", r.estimate().gpus());
-        if (Double.isFinite(r.mfu())) {
-            o.addProperty("mfu", r.mfu());
-        }
-        o.addProperty("mfu_note", r.mfuNote());
-        o.addProperty("flops_per_second_per_gpu", r.flopsPerSecondPerGpu());
-        o.addProperty("gpu_hours", r.estimate().gpuHours());
-        o.addProperty("wall_seconds", r.estimate().wallSeconds());
-        o.addProperty("price_per_gpu_hour", r.estimate().pricePerGpuHour());
-        o.addProperty("dollars", r.estimate().dollars());
-        if (r.run() != null) {
-            JsonObject m = new JsonObject();
-            m.addProperty("dir", r.run().dir());
-            m.addProperty("device", r.run().device());
-            m.addProperty("device_count", r.run().deviceCount());
-            m.addProperty("tokens_per_s", r.run().tokensPerSecond());
-            if (Double.isFinite(r.run().mfu())) {
-                m.addProperty("mfu", r.run().mfu());
-            }
-            m.addProperty("flops_per_token", r.run().flopsPerToken());
-            m.addProperty("tokens_seen", r.run().tokensSeen());
-            m.addProperty("seconds", r.run().seconds());
-            o.add("run", m);
-        }
-        return o;
     }
 }

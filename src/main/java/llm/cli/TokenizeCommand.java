@@ -20,6 +20,7 @@ import llm.io.AtomicFile;
 import llm.io.Inputs;
 import llm.io.Log;
 import llm.io.Stdio;
+import llm.run.ModelRef;
 import llm.tokenizer.BpeTrainer;
 import llm.tokenizer.IntList;
 import llm.tokenizer.Pieces;
@@ -182,7 +183,7 @@ public final class TokenizeCommand implements Callable<Integer> {
             throw UserException.usage("--vocab-size and -o go with --train");
         }
         if (tokenizerPath == null) {
-            tokenizerPath = ModelOptions.bundledModel();
+            tokenizerPath = ModelRef.bundled();
         }
         if (tokenizerPath == null) {
             throw UserException.usage("--tokenizer is required (a tokenizer.json, a llama2.c tokenizer.bin or a "
