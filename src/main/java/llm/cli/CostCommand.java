@@ -2,21 +2,15 @@ package llm.cli;
 
 import com.google.gson.GsonBuilder;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import llm.UserException;
 import llm.compute.CostEstimate;
 import llm.compute.CostReport;
 import llm.compute.Quantity;
-import llm.compute.RunMetrics;
-import llm.compute.TrainingRun;
-import llm.engine.Dtype;
 import llm.engine.GpuSpec;
-import llm.model.ModelConfig;
-import llm.model.Models;
+import llm.run.CostFlags;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -106,7 +100,7 @@ public final class CostCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        CostReport r = CostReport.plan(request());
+        CostReport r = CostReport.plan(flags().request());
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(new GsonBuilder().disableHtmlEscaping().serializeSpecialFloatingPointValues().serializeNulls()
@@ -118,77 +112,23 @@ public final class CostCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    CostReport.Request request() {
-        int given = (params != null ? 1 : 0) + (model != null ? 1 : 0);
-        if (given > 1) {
-            throw UserException.usage("--params and --model exclude each other");
-        }
-        if (given == 0 && fromRun == null) {
-            throw UserException.usage("give the model as --params N, --model DIR or --from-run DIR");
-        }
-        if (tokens != null && tokensPerParam != null) {
-            throw UserException.usage("--tokens and --tokens-per-param exclude each other");
-        }
-        if (model != null && (layers != null || dModel != null)) {
-            throw UserException.usage("--layers and --d-model come from --model; give them with --params");
-        }
-        positive(layers, "--layers");
-        positive(dModel, "--d-model");
-        positive(ctx, "--ctx");
-        positive(gpus, "--gpus");
-        if (mfu != null && !(mfu > 0 && mfu <= 1)) {
-            throw UserException.usage("--mfu must be within (0, 1], not " + mfu);
-        }
-        if (price != null && !(price >= 0 && Double.isFinite(price))) {
-            throw UserException.usage("--price must be 0 or more, not " + price);
-        }
-        Double n = params == null ? null : Quantity.positive(params, "--params");
-        Double d = tokens == null ? null : Quantity.positive(tokens, "--tokens");
-        Double tpp = tokensPerParam == null ? null : Quantity.positive(tokensPerParam, "--tokens-per-param");
-        if (n != null && n < 1) {
-            throw UserException.usage("--params must be at least 1 (a count of parameters), not '" + params + "'");
-        }
-        if (d != null && d < 1) {
-            throw UserException.usage("--tokens must be at least 1 (a count of tokens), not '" + tokens + "'");
-        }
-        Dtype dt = dtype == null ? null : Dtype.parse(dtype, "--dtype");
-        if (gpu != null) {
-            GpuSpec.require(gpu, "--gpu");
-        }
-        ModelConfig shape = null;
-        if (model != null) {
-            if (!Files.exists(model)) {
-                throw UserException.runtime(model + ": no such file or directory");
-            }
-            shape = Models.readShape(model);
-        }
-        int l = 0;
-        int w = 0;
-        if (n != null && (layers != null || dModel != null)) {
-            if (layers == null || dModel == null || ctx == null) {
-                throw UserException.usage("--layers, --d-model and --ctx go together (the attention term needs all three)");
-            }
-            l = layers;
-            w = dModel;
-        }
-        TrainingRun run = null;
-        RunMetrics metrics = null;
-        if (fromRun != null) {
-            if (!Files.isDirectory(fromRun)) {
-                throw UserException.runtime(fromRun + ": not a directory (--from-run takes a training run's --out)");
-            }
-            run = TrainingRun.read(fromRun);
-            metrics = RunMetrics.read(fromRun);
-        }
-        return new CostReport.Request(n, shape, l, w, ctx == null ? 0 : ctx, d, tpp, gpu, gpus, dt, mfu,
-                price == null ? CostReport.DEFAULT_PRICE : price, run, metrics,
-                fromRun == null ? null : fromRun.toString());
-    }
-
-    private static void positive(Integer v, String flag) {
-        if (v != null && v <= 0) {
-            throw UserException.usage(flag + " must be greater than 0, not " + v);
-        }
+    /** The options as given, for {@link CostFlags#request()} to check. */
+    CostFlags flags() {
+        return CostFlags.builder()
+                .params(params)
+                .model(model)
+                .fromRun(fromRun)
+                .tokens(tokens)
+                .tokensPerParam(tokensPerParam)
+                .layers(layers)
+                .dModel(dModel)
+                .ctx(ctx)
+                .gpu(gpu)
+                .gpus(gpus)
+                .dtype(dtype)
+                .mfu(mfu)
+                .price(price)
+                .build();
     }
 
     static void print(PrintWriter out, CostReport r) {
