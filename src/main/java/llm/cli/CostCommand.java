@@ -25,9 +25,7 @@ import picocli.CommandLine.Spec;
                     + "needs the model's shape (--model, or --layers/--d-model/--ctx). GPU-hours = FLOPs / (peak × MFU) "
                     + "with dense peaks from the vendors' datasheets; dollars = GPU-hours × --price.",
             "Numbers take suffixes: 124M, 1.6B, 405B, 15T, 3e9."},
-        exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {ExitCodes.OK_LINE, ExitCodes.RUNTIME_LINE, ExitCodes.USAGE_LINE_NO_DEVICE},
-        footerHeading = "%nExamples:%n",
         footer = {"  llm cost --params 1.6B --tokens 100B                 # GPT-2 (1.5B) on 8×H100",
             "  llm cost --params 405B --tokens 15T --gpus 16384      # Llama 3 405B",
             "  llm cost --model my-model --tokens-per-param 20 --gpu a100",

@@ -40,9 +40,7 @@ import picocli.CommandLine.Spec;
             "The counts by part come from the config; the tensors in the files are tallied too, and a difference "
                     + "is reported."
         },
-        exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {ExitCodes.OK_LINE, ExitCodes.RUNTIME_LINE, ExitCodes.USAGE_LINE_NO_DEVICE},
-        footerHeading = "%nExamples:%n",
         footer = {
             "  llm info --model ../shared/models/stories260K/stories260K.bin",
             "  llm info --model my-model --tensors",
