@@ -90,7 +90,10 @@ final class Tags {
         return out.toString();
     }
 
-    /** Where {@code </name>} starts at or after {@code from} (any case), or -1. */
+    /**
+     * Where {@code </name>} (any case, spaces before the '>' but no attributes, as MediaWiki's preprocessor reads
+     * an extension tag's end) starts at or after {@code from}, or -1.
+     */
     private static int findClose(String s, int from, String name) {
         int i = from;
         while (true) {
@@ -98,9 +101,15 @@ final class Tags {
             if (lt < 0) {
                 return -1;
             }
-            Tag tag = Tag.at(s, lt);
-            if (tag != null && tag.closing && tag.name.equals(name)) {
-                return lt;
+            int j = lt + 2;
+            if (s.regionMatches(true, j, name, 0, name.length())) {
+                j += name.length();
+                while (j < s.length() && Character.isWhitespace(s.charAt(j))) {
+                    j++;
+                }
+                if (j < s.length() && s.charAt(j) == '>') {
+                    return lt;
+                }
             }
             i = lt + 2;
         }
