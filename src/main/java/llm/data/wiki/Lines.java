@@ -10,7 +10,7 @@ import java.util.Set;
  *
  * <ul>
  *   <li>{@code == Heading ==} lines: a paragraph of their text;</li>
- *   <li>list lines ({@code * # : ;} at the start): one line each, markers removed; {@code ----} rules dropped;
+ *   <li>list lines ({@code * # : ;} at the start): one line each, markers removed; {@code ----} rules dropped (not the text after them);
  *       lines starting with {@code |} or {@code !} outside a table (table rows whose table start was lost) dropped;</li>
  *   <li>other lines: joined by a space into paragraphs, which blank lines end (as MediaWiki renders them);</li>
  *   <li>in each line: {@code ''italic''}, {@code '''bold'''} quotes, {@code __MAGIC__} words, entities
@@ -60,8 +60,19 @@ final class Lines {
                 }
                 continue;
             }
-            if (first == '|' || first == '!' || line.startsWith("----")) {
-                continue;
+            if (first == '|' || first == '!' && (line.contains("!!") || line.contains("|"))) {
+                continue; // a table row whose table start was lost ("!Kung people" is text)
+            }
+            if (line.startsWith("----")) { // a rule; text after it on the line is a paragraph
+                flush(paragraph, blocks);
+                int k = 0;
+                while (k < line.length() && line.charAt(k) == '-') {
+                    k++;
+                }
+                line = line.substring(k).strip();
+                if (line.isEmpty()) {
+                    continue;
+                }
             }
             String words = Inline.clean(line);
             if (!words.isEmpty()) {
