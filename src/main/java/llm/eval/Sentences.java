@@ -15,8 +15,9 @@ import java.util.Set;
  *       letter (initials: "J. R. R. Tolkien"; "c ." in WikiText's spaced punctuation) or after a word with an inner
  *       period ("U.S.") ends no sentence — erring towards a longer prefix, never a cut one;</li>
  *   <li>the full stops '．' (full width) and '｡' (half width) end a sentence even with a CJK character right after,
- *       and a full stop followed by a space and a number ends one ("War . 20 boats were built"): the JDK's rules
- *       see neither as a boundary.</li>
+ *       and so does a full stop followed by a space and a number or a lower-case word ("War . 20 boats were
+ *       built", "nine. and more" in lower-cased text) unless an abbreviation comes before it: UAX #29 sees none of
+ *       these as a boundary.</li>
  * </ul>
  * ICU4J would bring abbreviation suppression of its own, at 13 MB of jar; this list is enough for the
  * Wikipedia-style text the command reads.
@@ -96,8 +97,9 @@ public final class Sentences {
 
     /**
      * The first end that the JDK's rules miss: '．' or '｡' with a CJK character right after, and a full stop with
-     * a space and a number after it ("… the First World War . 20 boats were built"), which UAX #29 continues
-     * because a lower-case word follows the number; -1 when none.
+     * a space and a number or a lower-case word after it ("… the First World War . 20 boats were built", text in
+     * lower case), which UAX #29 continues (it expects an abbreviation there; ours are filtered by
+     * {@link #isAbbreviation}); -1 when none.
      */
     private static int extraEnd(String text, int content) {
         for (int i = content + 1; i < text.length(); i++) {
@@ -118,7 +120,8 @@ public final class Sentences {
                 while (k < text.length() && text.charAt(k) == ' ') {
                     k++;
                 }
-                if (k > j && k < text.length() && Character.isDigit(text.charAt(k)) && isEnd(text, j, content)) {
+                if (k > j && k < text.length() && (Character.isDigit(text.charAt(k))
+                        || Character.isLowerCase(text.charAt(k))) && isEnd(text, j, content)) {
                     return j;
                 }
                 i = j - 1;

@@ -46,8 +46,9 @@ class SentencesTest {
         assertEquals("The U.S. Army is large.", first("The U.S. Army is large. It is."));
         assertEquals("J. R. R. Tolkien wrote books.", first("J. R. R. Tolkien wrote books. Yes."));
         assertEquals("Dr. No (c. 1962, e.g. a film) ends here.", first("Dr. No (c. 1962, e.g. a film) ends here. Then"));
-        assertEquals("It was in St. Louis, Mo. in 1904 etc. and more.",
-                first("It was in St. Louis, Mo. in 1904 etc. and more. Next one."));
+        assertEquals("It was in St. Louis, approx. in 1904 etc. and more.",
+                first("It was in St. Louis, approx. in 1904 etc. and more. Next one."));
+        assertEquals("lower-cased text ends here.", first("lower-cased text ends here. and goes on."));
     }
 
     @Test
