@@ -60,8 +60,14 @@ final class Entities {
         int i = 0;
         while (i < s.length()) {
             char c = s.charAt(i);
-            int semi = c == '&' ? s.indexOf(';', i + 1) : -1;
-            String value = semi > i + 1 && semi - i <= 12 ? lookup(s.substring(i + 1, semi)) : null;
+            int semi = -1;
+            for (int k = i + 1; c == '&' && k < s.length() && k <= i + 12; k++) { // names are short: look 12 ahead
+                if (s.charAt(k) == ';') {
+                    semi = k;
+                    break;
+                }
+            }
+            String value = semi > i + 1 ? lookup(s.substring(i + 1, semi)) : null;
             if (value == null) {
                 sb.append(c);
                 i++;

@@ -31,7 +31,9 @@ final class Links {
         int colon = target.indexOf(':');
         if (!leadingColon && colon > 0) {
             String ns = target.substring(0, colon).strip().toLowerCase(Locale.ROOT).replace('_', ' ');
-            if (HIDDEN.contains(ns) || (bar < 0 && LANGUAGE.matcher(ns).matches())) {
+            boolean interlanguage = bar < 0 && LANGUAGE.matcher(ns).matches()
+                    && colon + 1 < target.length() && target.charAt(colon + 1) != ' '; // not "[[AC: A Title]]"
+            if (HIDDEN.contains(ns) || interlanguage) {
                 return "";
             }
         }

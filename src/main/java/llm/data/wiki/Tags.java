@@ -1,6 +1,8 @@
 package llm.data.wiki;
 
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -41,6 +43,7 @@ final class Tags {
 
     static String strip(String s) {
         StringBuilder out = new StringBuilder(s.length());
+        Map<String, int[]> closes = new HashMap<>();
         int i = 0;
         int n = s.length();
         while (i < n) {
@@ -66,14 +69,14 @@ final class Tags {
             i = tag.end;
             if (DROPPED.contains(tag.name)) {
                 if (!tag.closing && !tag.selfClosing) {
-                    int close = findClose(s, i, tag.name);
+                    int close = findClose(s, i, tag.name, closes);
                     if (close >= 0) {
                         i = Tag.at(s, close).end;
                     }
                 }
             } else if (LITERAL.contains(tag.name)) {
                 if (!tag.closing && !tag.selfClosing) {
-                    int close = findClose(s, i, tag.name);
+                    int close = findClose(s, i, tag.name, closes);
                     int contentEnd = close < 0 ? n : close;
                     Protect.append(out, s, i, contentEnd);
                     i = close < 0 ? n : Tag.at(s, close).end;
@@ -94,7 +97,18 @@ final class Tags {
      * Where {@code </name>} (any case, spaces before the '>' but no attributes, as MediaWiki's preprocessor reads
      * an extension tag's end) starts at or after {@code from}, or -1.
      */
-    private static int findClose(String s, int from, String name) {
+    private static int findClose(String s, int from, String name, Map<String, int[]> memo) {
+        // the last answer for this name stands while it lies ahead: 100k unclosed <ref> cost one scan, not 100k
+        int[] last = memo.get(name);
+        if (last != null && from >= last[0] && (last[1] < 0 || last[1] >= from)) {
+            return last[1];
+        }
+        int found = scanClose(s, from, name);
+        memo.put(name, new int[] {from, found});
+        return found;
+    }
+
+    private static int scanClose(String s, int from, String name) {
         int i = from;
         while (true) {
             int lt = s.indexOf("</", i);
@@ -140,14 +154,15 @@ final class Tags {
             char quote = 0;
             for (int k = j; k < limit; k++) {
                 char c = s.charAt(k);
+                if (c == '<') {
+                    return null; // not in attribute values either: each '<' starts at most one look-ahead
+                }
                 if (quote != 0) {
                     if (c == quote) {
                         quote = 0;
                     }
                 } else if (c == '"' || c == '\'') {
                     quote = c;
-                } else if (c == '<') {
-                    return null;
                 } else if (c == '>') {
                     boolean self = s.charAt(k - 1) == '/';
                     return new Tag(name, closing, self, i, k + 1);

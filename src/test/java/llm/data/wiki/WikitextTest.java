@@ -41,6 +41,7 @@ class WikitextTest {
         check("Text.", "Text.[[File:A.jpg|thumb|A [[b|nested]] caption with [[c]] links]]");
         check("Text.", "[[Image:B.png|200px]]Text.[[Category:Mammals| ]][[fr:Oryctérope]][[zh-yue:土豚]]");
         check("Text.", "Text.[[分类:哺乳动物]][[文件:A.jpg|缩略图]]");
+        check("AC: A Title and wikt:word", "[[AC: A Title]] and [[wikt:word]]"); // not interlanguage links
     }
 
     @Test
@@ -203,6 +204,10 @@ class WikitextTest {
         check("a" + "-{".repeat(text), "a" + "-{".repeat(n));
         check("t", "t\n" + "{|\n".repeat(n) + "|}\n".repeat(n));
         check("x", "<b>".repeat(n) + "x" + "</b>".repeat(n));
+        check("x", "<ref>".repeat(n) + "x"); // unclosed: the tags go, the text stays
+        check("<ref name=\"".repeat(n) + "x", "<ref name=\"".repeat(n) + "x"); // no closing >: text, as in MediaWiki
+        check("&".repeat(n) + " x", "&".repeat(n) + " x");
+        check("x", "<!--".repeat(n) + "-->x");
         String mixed = "{{[[-{".repeat(n / 3) + "x";
         assertTrue(Wikitext.plainText(mixed).endsWith("x"));
         String unbalanced = "]]}}|}".repeat(n) + "end";
