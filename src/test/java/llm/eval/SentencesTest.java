@@ -39,13 +39,15 @@ class SentencesTest {
         // WikiText-2's Tatwine article: "c ." is circa, not an end
         assertEquals("Tatwine ( Tatuini or Tadwinus ; c . 670 – 734 ) was an Archbishop of Canterbury .",
                 first("Tatwine ( Tatuini or Tadwinus ; c . 670 – 734 ) was an Archbishop of Canterbury . He was"));
-        assertEquals("It began in the First World War .", first("It began in the First World War . 20 boats were built ."));
+        assertEquals("It began in the First World War .",
+                first("It began in the First World War . 20 boats were built ."));
         assertEquals("born ca . 1945 or ca . 1953 .", first("born ca . 1945 or ca . 1953 . Next"));
         assertEquals("No. 20 Squadron is a squadron .", first("No. 20 Squadron is a squadron . It is"));
         assertEquals("Mr. Smith went to Washington.", first("Mr. Smith went to Washington. He arrived."));
         assertEquals("The U.S. Army is large.", first("The U.S. Army is large. It is."));
         assertEquals("J. R. R. Tolkien wrote books.", first("J. R. R. Tolkien wrote books. Yes."));
-        assertEquals("Dr. No (c. 1962, e.g. a film) ends here.", first("Dr. No (c. 1962, e.g. a film) ends here. Then"));
+        assertEquals("Dr. No (c. 1962, e.g. a film) ends here.",
+                first("Dr. No (c. 1962, e.g. a film) ends here. Then"));
         assertEquals("It was in St. Louis, approx. in 1904 etc. and more.",
                 first("It was in St. Louis, approx. in 1904 etc. and more. Next one."));
         assertEquals("lower-cased text ends here.", first("lower-cased text ends here. and goes on."));

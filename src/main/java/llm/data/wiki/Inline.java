@@ -99,7 +99,10 @@ final class Inline {
         return sb.toString();
     }
 
-    /** The end of {@code __WORD__} at {@code i}, or -1. A word is capital or caseless letters (not {@code __init__}), at most 40. */
+    /**
+     * The end of {@code __WORD__} at {@code i}, or -1. A word is capital or caseless letters (not {@code __init__}),
+     * at most 40 of them.
+     */
     private static int magicWordEnd(String s, int i) {
         int j = i + 2;
         while (j < s.length() && j - i < 42 && Character.isLetter(s.charAt(j)) && !Character.isLowerCase(s.charAt(j))) {

@@ -14,7 +14,8 @@ import java.util.Set;
  *       {@code references}, {@code math} and {@code chem} (a formula's TeX source is not text a reader sees; the
  *       sentence keeps its words around it), {@code gallery}, {@code timeline}, {@code score}, {@code graph},
  *       {@code imagemap}, HTML {@code table}, and the like. These do not nest in MediaWiki either, so the content
- *       ends at the first matching close tag; an unclosed one is removed alone (its tag, not the rest of the page);</li>
+ *       ends at the first matching close tag; an unclosed one is removed alone (its tag, not the rest of the
+ *       page);</li>
  *   <li>{@code nowiki}, {@code pre}, {@code syntaxhighlight}/{@code source}: the content is kept literally, its
  *       markup characters {@link Protect protected} from the later passes;</li>
  *   <li>other known HTML tags ({@code b}, {@code span}, {@code sup}, {@code div}, {@code br}, …): the tag removed, the

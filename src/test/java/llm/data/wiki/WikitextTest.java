@@ -14,7 +14,8 @@ class WikitextTest {
     }
 
     private static String abbreviate(String s) {
-        return s.length() <= 200 ? s : s.substring(0, 100) + "…(" + s.length() + " chars)…" + s.substring(s.length() - 100);
+        int n = s.length();
+        return n <= 200 ? s : s.substring(0, 100) + "…(" + n + " chars)…" + s.substring(n - 100);
     }
 
     @Test
@@ -106,6 +107,7 @@ class WikitextTest {
     @Test
     void paragraphsJoinLinesAndBlankLinesSeparateThem() {
         check("One line and the next.\n\nSecond paragraph.", "One line\nand the next.\n\n\nSecond paragraph.");
+        check("第一行接着第二行。English 中文", "第一行\n接着第二行。\nEnglish\n中文");
     }
 
     @Test
