@@ -58,8 +58,8 @@ final class Brackets {
             if (lineStart) {
                 lineStart = false;
                 int j = i;
-                while (j < n && (s.charAt(j) == ' ' || s.charAt(j) == '\t')) {
-                    j++;
+                while (j < n && (s.charAt(j) == ' ' || s.charAt(j) == '\t' || s.charAt(j) == ':')) {
+                    j++; // a table may be indented: ":{|"
                 }
                 if (s.startsWith("{|", j)) {
                     out.append(s, i, j);

@@ -83,6 +83,7 @@ class WikitextTest {
                 "Before.\n{| class=\"wikitable\"\n|-\n! H1 !! H2\n|-\n| a || b\n|-\n|\n{|\n| inner\n|}\n|}\nAfter.");
         check("Before.", "Before.\n{|\n| never closed\n"); // a table runs to the end of the page
         check("x", "{{Infobox\n|}}\nx"); // "|}}" closes the template, not a table
+        check("a\n\nb", "a\n:{| class=x\n| cell\n|}\nb"); // an indented table
     }
 
     @Test
