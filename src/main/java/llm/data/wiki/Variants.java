@@ -21,6 +21,8 @@ final class Variants {
     static final List<String> PREFERENCE = List.of("zh-hans", "zh-cn", "zh-sg", "zh-my", "zh", "zh-hant", "zh-tw",
             "zh-hk", "zh-mo");
     private static final Pattern FLAGS = Pattern.compile("([A-Za-z\\-; ]{1,12})\\|(.*)", Pattern.DOTALL);
+    /** A ';' that ends a rule: another rule or the end follows ("a&nbsp;b" inside a rule is not cut). */
+    private static final Pattern RULE_END = Pattern.compile(";(?=\\s*(?:[^;:=]*=>)?\\s*zh(?:-[a-z]{2,4})?\\s*:|\\s*$)");
     private static final Pattern RULE = Pattern.compile("\\s*(?:[^;:=]*=>)?\\s*(zh(?:-[a-z]{2,4})?)\\s*:(.*)",
             Pattern.DOTALL);
 
@@ -38,7 +40,7 @@ final class Variants {
                 return body;
             }
         }
-        String[] parts = body.split(";");
+        String[] parts = RULE_END.split(body);
         String chosen = null;
         int chosenRank = Integer.MAX_VALUE;
         for (String part : parts) {

@@ -124,6 +124,7 @@ class WikitextTest {
         check("计算机和原文", "-{zh-hans:计算机; zh-hant:電腦;}-和-{原文}-");
         check("电脑", "-{zh-tw:電腦;zh-cn:电脑}-");
         check("raw", "-{R|raw}-");
+        check("a b", "-{zh-hans:a&nbsp;b;zh-hant:c&nbsp;d;}-"); // an entity's ';' does not end a rule
         check("x", "-{H|zh-hans:计算机;zh-hant:電腦;}-x-{T|zh-hans:标题;zh-hant:標題}-");
         check("A", "-{A|zh-hans:A;zh-hant:B}-");
     }
