@@ -19,8 +19,8 @@ import java.util.Set;
  *       built", "nine. and more" in lower-cased text) unless an abbreviation comes before it: UAX #29 sees none of
  *       these as a boundary.</li>
  * </ul>
- * ICU4J would bring abbreviation suppression of its own, at 13 MB of jar; this list is enough for the
- * Wikipedia-style text the command reads.
+ * ICU4J would bring abbreviation suppression of its own, but its jar (icu4j-76.1: 14.6 MB) is 20 times ours
+ * (llm.jar: 0.7 MB); this list is enough for the Wikipedia-style text the command reads.
  */
 public final class Sentences {
     private Sentences() {}
