@@ -29,10 +29,10 @@ final class CpuDecoder {
     private final float[] ropeFreq; // (hd/2) llama: RoPE frequencies
     private final float[][] ropeCos, ropeSin; // per row, (hd/2) for the current step
 
-    // weights; a matrix W (out, in) is kept as the rows of its transpose, wt (in)(out)
-    private final float[] embed; // (V, C)
+    // weights: matrices W (out, in) as stored (see FloatMatrix), vectors as float arrays
+    private final HostTensor embed; // (V, C)
     private final float[][] pe; // GPT-2 (ctx)(C)
-    private final float[][] head; // (C)(V)
+    private final FloatMatrix head; // (V, C)
     private final float[] normW, normB; // (C)
     private final Layer[] layers;
 
@@ -42,34 +42,22 @@ final class CpuDecoder {
     private final float[][] att, expTmp, qs; // per (row, head): (capacity), (max(capacity, F)), (hd)
     private final float[][] actTmp; // per row: (F) scratch of the activations
 
-    private record Layer(float[] n1w, float[] n1b, float[][] wqkv, float[] bqkv, // gpt2: fused q|k|v, (C)(3C)
-            float[][] wq, float[][] wk, float[][] wv, // llama
-            float[][] wo, float[] bo, float[] n2w, float[] n2b,
-            float[][] w1, float[] b1, float[][] w3, float[][] w2, float[] b2) {}
+    private record Layer(float[] n1w, float[] n1b, FloatMatrix wqkv, float[] bqkv, // gpt2: fused q|k|v, (3C, C)
+            FloatMatrix wq, FloatMatrix wk, FloatMatrix wv, // llama
+            FloatMatrix wo, float[] bo, float[] n2w, float[] n2b,
+            FloatMatrix w1, float[] b1, FloatMatrix w3, FloatMatrix w2, float[] b2) {}
 
-    /** Where the weights come from: each by its HF name, flat, row-major in its {@link Init#specs} shape. */
+    /** Where the weights come from: each by its HF name (see {@link HostTensor} for the layouts). */
     interface Weights {
-        float[] get(String name);
-
-        /** The matrix {@code name}, (out, in), as the rows of its transpose: (in)(out). */
-        default float[][] transposedRows(String name, int out, int in) {
-            float[] w = get(name); // (out, in) row-major
-            float[][] t = new float[in][out]; // straight into rows: no transposed flat copy (less garbage)
-            for (int o = 0; o < out; o++) {
-                int base = o * in;
-                for (int i = 0; i < in; i++) {
-                    t[i][o] = w[base + i];
-                }
-            }
-            return t;
-        }
+        HostTensor get(String name);
     }
 
     CpuDecoder(LanguageModel model, int batch, int capacity, int threads) {
         this(model.config(), new Weights() { // (not a lambda: see warmUpAsync)
             @Override
-            public float[] get(String name) {
-                return model.parameter(name).array().toFloatArray();
+            public HostTensor get(String name) {
+                ai.djl.ndarray.NDArray a = model.parameter(name).array();
+                return HostTensor.of(a.toFloatArray(), a.getShape().getShape()); // (out, in) in memory
             }
         }, batch, capacity, threads, false);
     }
@@ -77,8 +65,8 @@ final class CpuDecoder {
     CpuDecoder(ModelArrays arrays, int batch, int capacity, int threads) {
         this(arrays.config(), new Weights() {
             @Override
-            public float[] get(String name) {
-                return arrays.get(name);
+            public HostTensor get(String name) {
+                return arrays.tensor(name);
             }
         }, batch, capacity, threads, false);
     }
@@ -92,14 +80,10 @@ final class CpuDecoder {
         this.useTeam = new TeamChoice(team.size() > 1);
         int d = c.dModel(), kv = c.kvDim(), f = c.dFf(), ll = c.nLayer(), hd = c.headDim();
         Thread warmUp = warming ? null : warmUpAsync(c, threads); // meanwhile, copy the weights
-        java.util.Map<String, long[]> shapes = new java.util.HashMap<>();
-        for (Init.Spec s : Init.specs(c)) {
-            shapes.put(s.name(), s.shape());
-        }
-        WeightReader model = new WeightReader(weights, shapes);
+        Weights model = weights;
         layers = new Layer[ll];
         if (gpt2) {
-            embed = get(model, "transformer.wte.weight");
+            embed = model.get("transformer.wte.weight");
             pe = rows(get(model, "transformer.wpe.weight"), c.ctx(), d);
             normW = get(model, "transformer.ln_f.weight");
             normB = get(model, "transformer.ln_f.bias");
@@ -113,7 +97,7 @@ final class CpuDecoder {
                         get(model, p + "mlp.c_proj.bias"));
             }
         } else {
-            embed = get(model, "model.embed_tokens.weight");
+            embed = model.get("model.embed_tokens.weight");
             pe = null;
             normW = get(model, "model.norm.weight");
             normB = null;
@@ -126,8 +110,7 @@ final class CpuDecoder {
                         null, getT(model, p + "mlp.up_proj.weight"), getT(model, p + "mlp.down_proj.weight"), null);
             }
         }
-        head = getT(model, c.tiedEmbeddings() ? (gpt2 ? "transformer.wte.weight" : "model.embed_tokens.weight")
-                : "lm_head.weight");
+        head = c.tiedEmbeddings() ? FloatMatrix.of(embed) : getT(model, "lm_head.weight"); // (one copy when tied)
         kc = new float[ll][batch][kv][capacity];
         vc = new float[ll][batch][kv][capacity];
         x = new float[batch][d];
@@ -229,20 +212,11 @@ final class CpuDecoder {
         // while the decoder's loops wait in its queue
         Weights madeUp = new Weights() {
             @Override
-            public float[] get(String name) {
+            public HostTensor get(String name) {
                 Init.Spec s = specs.get(name);
                 float[] a = new float[(int) s.size()];
                 Arrays.fill(a, s.kind() == Init.Kind.ONES ? 1f : s.kind() == Init.Kind.NORMAL ? 0.01f : 0f);
-                return a;
-            }
-
-            @Override
-            public float[][] transposedRows(String name, int out, int in) {
-                float[][] t = new float[in][out];
-                for (float[] row : t) {
-                    Arrays.fill(row, 0.01f);
-                }
-                return t;
+                return HostTensor.of(a, s.shape());
             }
         };
         long t0 = System.nanoTime();
@@ -274,16 +248,14 @@ final class CpuDecoder {
                 c.nHead(), c.nKvHead(), c.dFf(), c.normEps(), c.ropeTheta(), c.tiedEmbeddings(), c.ropeScaling());
     }
 
-    private record WeightReader(Weights weights, java.util.Map<String, long[]> shapes) {}
-
-    private static float[] get(WeightReader m, String name) {
-        return m.weights.get(name);
+    /** A vector, widened to float. */
+    private static float[] get(Weights m, String name) {
+        return m.get(name).toFloats();
     }
 
-    /** A matrix (out, in) as the rows of its transpose: (in)(out). */
-    private static float[][] getT(WeightReader m, String name) {
-        long[] shape = m.shapes.get(name);
-        return m.weights.transposedRows(name, (int) shape[0], (int) shape[1]);
+    /** A matrix (out, in). */
+    private static FloatMatrix getT(Weights m, String name) {
+        return FloatMatrix.of(m.get(name));
     }
 
     /** A row-major (n, m) matrix as n arrays of m. */
@@ -356,7 +328,7 @@ final class CpuDecoder {
         if (tok < 0 || tok >= c.vocabSize()) {
             throw new IllegalArgumentException("token id " + tok + " outside the vocabulary");
         }
-        System.arraycopy(embed, tok * d, x[b], 0, d);
+        embed.row(tok, x[b]);
         if (pe != null) {
             float[] xr = x[b], p = pe[pos[b]];
             for (int i = 0; i < d; i++) {
@@ -500,15 +472,15 @@ final class CpuDecoder {
     }
 
     /**
-     * out[b] = W in[b] + bias (or out[b] += W in[b] + bias with {@code add}) for the active rows; W given as the rows
-     * of its transpose, wt (in)(out); bias may be null. The output columns are split into chunks over the team; a
-     * chunk reads its part of each weight row once for all active rows.
+     * out[b] = W in[b] + bias (or out[b] += W in[b] + bias with {@code add}) for the active rows; bias may be null.
+     * The outputs are split into chunks over the team; a chunk reads its part of the weights once for all active
+     * rows.
      */
-    private void product(float[][] out, float[][] in, float[][] wt, float[] bias, boolean add) {
-        int rows = wt[0].length, cols = wt.length;
-        long work = (long) rows * cols * nAct;
+    private void product(float[][] out, float[][] in, FloatMatrix w, float[] bias, boolean add) {
+        int rows = w.out;
+        long work = (long) rows * w.in * nAct;
         // one row: long contiguous runs of each weight row; several: chunks whose weights stay in L2 across the rows
-        int chunks = nAct == 1 ? 1 : Math.max(1, (int) ((long) rows * cols / CHUNK_FLOATS));
+        int chunks = nAct == 1 ? 1 : Math.max(1, (int) ((long) rows * w.in / CHUNK_FLOATS));
         if (work >= PARALLEL_MIN && useTeam.now()) {
             chunks = Math.max(chunks, 2 * team.size()); // slack for a thread the OS delays
         }
@@ -517,27 +489,9 @@ final class CpuDecoder {
         parallel(chunks, work, new Team.Body() {
             @Override
             public void run(int ch) {
-                productChunk(out, in, wt, bias, add, ch * step, Math.min(rows, (ch + 1) * step));
+                w.product(in, out, act, nAct, bias, add, ch * step, Math.min(rows, (ch + 1) * step));
             }
         });
-    }
-
-    /** Output columns [lo, hi) of {@link #product}, for every active row. */
-    private void productChunk(float[][] out, float[][] in, float[][] wt, float[] bias, boolean add, int lo, int hi) {
-        for (int j = 0; j < nAct; j++) {
-            int b = act[j];
-            float[] o = out[b];
-            if (!add) {
-                if (bias == null) {
-                    Arrays.fill(o, lo, hi, 0f);
-                } else {
-                    System.arraycopy(bias, lo, o, lo, hi - lo);
-                }
-            } else if (bias != null) {
-                Kernels.axpy(o, bias, 1f, lo, hi);
-            }
-            Kernels.matvecAdd(o, wt, in[b], lo, hi);
-        }
     }
 
     /** Runs the chunks on the team when the work is worth it (and the team pays, see {@link TeamChoice}). */
