@@ -208,15 +208,34 @@ final class CpuDecoder {
         for (Init.Spec s : Init.specs(c)) {
             specs.put(s.name(), s);
         }
-        // constant made-up weights, filled by Arrays.fill: no loop of the stand-in's own for the JIT to compile
-        // while the decoder's loops wait in its queue
+        // constant made-up weights, off the heap, one buffer per value and size shared by all tensors (a few MB
+        // for any model); filled by a bulk put, so no loop of the stand-in's own for the JIT to compile while the
+        // decoder's loops wait in its queue. Stored as the weights the decoder will most likely read: GPT-2's Conv1D
+        // matrices as Wᵀ (a release, read engine-free), in the type llm.weights forces.
+        HostTensor.Dtype type = FloatMatrix.forcedType() == null ? HostTensor.Dtype.F32 : FloatMatrix.forcedType();
+        java.util.Map<String, java.nio.ByteBuffer> filled = new java.util.HashMap<>();
         Weights madeUp = new Weights() {
             @Override
             public HostTensor get(String name) {
                 Init.Spec s = specs.get(name);
-                float[] a = new float[(int) s.size()];
-                Arrays.fill(a, s.kind() == Init.Kind.ONES ? 1f : s.kind() == Init.Kind.NORMAL ? 0.01f : 0f);
-                return HostTensor.of(a, s.shape());
+                float value = s.kind() == Init.Kind.ONES ? 1f : s.kind() == Init.Kind.NORMAL ? 0.01f : 0f;
+                HostTensor.Dtype t = s.shape().length == 2 ? type : HostTensor.Dtype.F32;
+                String key = value + "/" + s.size() + "/" + t;
+                java.nio.ByteBuffer b = filled.get(key);
+                if (b == null) { // (not computeIfAbsent: no lambda, see warmUpAsync)
+                    float[] a = new float[(int) Math.min(s.size(), 1 << 16)];
+                    Arrays.fill(a, value);
+                    java.nio.ByteBuffer d = java.nio.ByteBuffer.allocateDirect((int) (4 * s.size()))
+                            .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                    java.nio.FloatBuffer f = d.asFloatBuffer();
+                    while (f.hasRemaining()) {
+                        f.put(a, 0, Math.min(a.length, f.remaining()));
+                    }
+                    b = new HostTensor(d, HostTensor.Dtype.F32, new long[] {s.size()}, false, null).convert(t).data();
+                    filled.put(key, b);
+                }
+                long[] shape = s.conv1d() ? new long[] {s.shape()[1], s.shape()[0]} : s.shape();
+                return new HostTensor(b, t, shape, s.conv1d(), null);
             }
         };
         long t0 = System.nanoTime();
@@ -437,13 +456,30 @@ final class CpuDecoder {
         for (int j = 0; j < nAct; j++) {
             work += 2L * c.dModel() * (pos[act[j]] + 1);
         }
-        parallel(nAct * nh, work, new Team.Body() {
-            @Override
-            public void run(int ch) {
-                int b = act[ch / nh];
-                attendHead(l, b, ch % nh, qv[b], qOff, out[b], ch);
-            }
-        });
+        attentionTask.set(l, qv, qOff, out);
+        parallel(nAct * nh, work, attentionTask);
+    }
+
+    private final AttentionTask attentionTask = new AttentionTask();
+
+    /** The chunks of {@link #attention}: one per (row, head). One object reused (no allocation per step). */
+    private final class AttentionTask implements Team.Body {
+        private int l, qOff;
+        private float[][] qv, out;
+
+        void set(int l, float[][] qv, int qOff, float[][] out) {
+            this.l = l;
+            this.qv = qv;
+            this.qOff = qOff;
+            this.out = out;
+        }
+
+        @Override
+        public void run(int ch) {
+            int nh = c.nHead();
+            int b = act[ch / nh];
+            attendHead(l, b, ch % nh, qv[b], qOff, out[b], ch);
+        }
     }
 
     /**
@@ -486,12 +522,33 @@ final class CpuDecoder {
         }
         int step = Math.min(rows, Math.max(64, (rows + chunks - 1) / chunks + 15) / 16 * 16);
         chunks = (rows + step - 1) / step;
-        parallel(chunks, work, new Team.Body() {
-            @Override
-            public void run(int ch) {
-                w.product(in, out, act, nAct, bias, add, ch * step, Math.min(rows, (ch + 1) * step));
-            }
-        });
+        productTask.set(out, in, w, bias, add, step);
+        parallel(chunks, work, productTask);
+    }
+
+    private final ProductTask productTask = new ProductTask();
+
+    /** The chunks of {@link #product}: outputs [ch · step, (ch + 1) · step). One object reused. */
+    private final class ProductTask implements Team.Body {
+        private float[][] out, in;
+        private FloatMatrix w;
+        private float[] bias;
+        private boolean add;
+        private int step;
+
+        void set(float[][] out, float[][] in, FloatMatrix w, float[] bias, boolean add, int step) {
+            this.out = out;
+            this.in = in;
+            this.w = w;
+            this.bias = bias;
+            this.add = add;
+            this.step = step;
+        }
+
+        @Override
+        public void run(int ch) {
+            w.product(in, out, act, nAct, bias, add, ch * step, Math.min(w.out, (ch + 1) * step));
+        }
     }
 
     /** Runs the chunks on the team when the work is worth it (and the team pays, see {@link TeamChoice}). */
