@@ -5,11 +5,12 @@ import java.util.Arrays;
 /**
  * Incremental decoding in plain Java on the CPU, for generation. A decode step of a small model is a few hundred
  * tiny tensor ops; through DJL each costs 5–10 µs of call overhead (JNI, allocation, scope), far more than its
- * arithmetic. Here a step is a handful of loops over float arrays (as llama2.c's run.c): the weights are copied once
- * out of the model's NDArrays, the KV cache is preallocated, and the loops are the vectorizable shapes of
- * {@link Kernels} — matrices kept as the rows of their transpose, so that a product is a sum of scaled rows. Products
- * and attention heads of larger models are split into chunks over a {@link Team} of threads. Same maths as
- * {@link Gpt2} / {@link Llama}; {@code CpuDecoderTest} checks it against the DJL forward.
+ * arithmetic. Here a step is a handful of loops (as llama2.c's run.c): the matrices are read where they are stored
+ * ({@link FloatMatrix}: a mapping of the weights file, F32/F16/BF16 as stored, or float32 copies where the Vector API
+ * is missing), the KV cache is preallocated, and the attention loops are the vectorizable shapes of {@link Kernels}.
+ * Products (split by outputs) and attention heads of larger models run on a persistent {@link Team} of threads; a
+ * step allocates nothing. Same maths as {@link Gpt2} / {@link Llama}; {@code CpuDecoderTest} checks it against the
+ * DJL forward, {@code HalfWeightsTest} the 16-bit weights and that threads and batch rows never change a result.
  */
 final class CpuDecoder {
     /** Work (multiply-adds) below which a loop runs on the calling thread alone. */
@@ -309,6 +310,15 @@ final class CpuDecoder {
      * logits rows (reused buffers: copy to keep; rows not active are stale).
      */
     float[][] step(int[] tokens, boolean[] active) {
+        return step(tokens, active, null);
+    }
+
+    /**
+     * As {@link #step(int[], boolean[])}, but the logits (the final norm and the classifier, a third of a GPT-2-small
+     * step) only for the active rows with {@code logits[b]} (null = all): a prompt's positions before its last need
+     * none.
+     */
+    float[][] step(int[] tokens, boolean[] active, boolean[] wanted) {
         nAct = 0;
         for (int b = 0; b < batch; b++) {
             if (active == null || active[b]) {
@@ -330,12 +340,23 @@ final class CpuDecoder {
             }
         }
         for (int j = 0; j < nAct; j++) {
+            pos[act[j]]++;
+        }
+        int all = nAct;
+        if (wanted != null) { // the classifier for the wanted rows only (act is reset at the next step)
+            nAct = 0;
+            for (int j = 0; j < all; j++) {
+                if (wanted[act[j]]) {
+                    act[nAct++] = act[j];
+                }
+            }
+        }
+        for (int j = 0; j < nAct; j++) {
             int b = act[j];
             norm(xb[b], x[b], normW, normB);
         }
-        product(logits, xb, head, null, false);
-        for (int j = 0; j < nAct; j++) {
-            pos[act[j]]++;
+        if (nAct > 0) {
+            product(logits, xb, head, null, false);
         }
         useTeam.end();
         return logits;
