@@ -4,7 +4,8 @@
 # hidden 2048, seq_len 1024), runs alternating (run.c, llm f32, llm bf16 — the same weights converted to BF16 at load
 # with LLM_WEIGHTS=bf16, 110M only), medians; the generated text is compared (run.c's first 255 tokens); then a
 # GPT-2-124M-shaped release (random F32 safetensors): load time (`llm sample -v`'s "loaded in") and peak RSS
-# (/usr/bin/time) against the weight file's size.
+# (/usr/bin/time) against the weight file's size. run.c also runs on one thread (OMP_NUM_THREADS=1) as a second
+# anchor: on a loaded machine its OpenMP threads wait for each other and the all-core figure collapses.
 # usage: RUNC=/path/to/run [ROUNDS=3] [BASE_JAR=/path/to/an/older/llm.jar] bench/cpu-decode.sh
 #   run.c: built outside the repository, e.g. gcc -Ofast -march=native -fopenmp -o /tmp/run run.c -lm (llama2.c).
 #   BASE_JAR: also time that jar (same JVM options as bin/llm, without the Vector API module) as "base".
@@ -18,8 +19,8 @@ tmp="${BENCH_TMP:-$(mktemp -d)}"
 
 median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 
-runc_speed() { # dir n -> tokens/s; text in $tmp/runc.txt
-  "$runc" "$1/model.bin" -z "$1/tokenizer.bin" -t 0 -n "$2" -i "" 2>"$tmp/runc.err" >"$tmp/runc.txt"
+runc_speed() { # dir n [omp threads] -> tokens/s; text in $tmp/runc.txt
+  OMP_NUM_THREADS="${3:-$(nproc)}" "$runc" "$1/model.bin" -z "$1/tokenizer.bin" -t 0 -n "$2" -i "" 2>"$tmp/runc.err" >"$tmp/runc.txt"
   sed -n 's/achieved tok\/s: \([0-9.]*\)/\1/p' "$tmp/runc.err"
 }
 
@@ -52,9 +53,11 @@ for shape in r15m:256 r110m:128; do
   [ -n "${BASE_JAR:-}" ] && labels="base $labels"
   declare -A speeds=()
   speeds[runc]=""
+  speeds[runc1]=""
   for l in $labels; do speeds[$l]=""; done
   text=""
   for ((r = 0; r < rounds; r++)); do
+    speeds[runc1]+="$(runc_speed "$dir" "$n" 1) "
     speeds[runc]+="$(runc_speed "$dir" "$n") "
     for l in $labels; do
       speeds[$l]+="$(llm_speed "$l" "$dir" "$n") "
@@ -63,6 +66,8 @@ for shape in r15m:256 r110m:128; do
   done
   rc="$(printf '%s\n' ${speeds[runc]} | median)"
   printf '%-5s n=%-4s run.c     median %8.1f tokens/s (runs: %s)\n' "${shape%%:*}" "$n" "$rc" "${speeds[runc]% }"
+  printf '%-5s n=%-4s run.c 1t  median %8.1f tokens/s (runs: %s; OMP_NUM_THREADS=1)\n' "${shape%%:*}" "$n" \
+      "$(printf '%s\n' ${speeds[runc1]} | median)" "${speeds[runc1]% }"
   for l in $labels; do
     m="$(printf '%s\n' ${speeds[$l]} | median)"
     printf '%-5s n=%-4s llm %-5s median %8.1f tokens/s (runs: %s) = %.2fx run.c\n' "${shape%%:*}" "$n" "$l" "$m" \
