@@ -141,6 +141,10 @@ public record HostTensor(ByteBuffer data, Dtype dtype, long[] shape, boolean tra
             return this;
         }
         long n = size();
+        if (n * to.bytes > Integer.MAX_VALUE - 8) {
+            throw llm.UserException.runtime("a tensor of " + n + " values does not fit 2 GB as " + to
+                    + "; keep the file's type (LLM_WEIGHTS=auto)");
+        }
         ByteBuffer b = ByteBuffer.allocateDirect((int) (n * to.bytes)).order(ByteOrder.LITTLE_ENDIAN);
         for (long i = 0; i < n; i++) {
             float v = get(i);
