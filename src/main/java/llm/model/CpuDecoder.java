@@ -5,11 +5,12 @@ import java.util.Arrays;
 /**
  * Incremental decoding in plain Java on the CPU, for generation. A decode step of a small model is a few hundred
  * tiny tensor ops; through DJL each costs 5–10 µs of call overhead (JNI, allocation, scope), far more than its
- * arithmetic. Here a step is a handful of loops over float arrays (as llama2.c's run.c): the weights are copied once
- * out of the model's NDArrays, the KV cache is preallocated, and the loops are the vectorizable shapes of
- * {@link Kernels} — matrices kept as the rows of their transpose, so that a product is a sum of scaled rows. Products
- * and attention heads of larger models are split into chunks over a {@link Team} of threads. Same maths as
- * {@link Gpt2} / {@link Llama}; {@code CpuDecoderTest} checks it against the DJL forward.
+ * arithmetic. Here a step is a handful of loops (as llama2.c's run.c): the matrices are read where they are stored
+ * ({@link FloatMatrix}: a mapping of the weights file, F32/F16/BF16 as stored, or float32 copies where the Vector API
+ * is missing), the KV cache is preallocated, and the attention loops are the vectorizable shapes of {@link Kernels}.
+ * Products (split by outputs) and attention heads of larger models run on a persistent {@link Team} of threads; a
+ * step allocates nothing. Same maths as {@link Gpt2} / {@link Llama}; {@code CpuDecoderTest} checks it against the
+ * DJL forward, {@code HalfWeightsTest} the 16-bit weights and that threads and batch rows never change a result.
  */
 final class CpuDecoder {
     /** Work (multiply-adds) below which a loop runs on the calling thread alone. */
@@ -29,10 +30,10 @@ final class CpuDecoder {
     private final float[] ropeFreq; // (hd/2) llama: RoPE frequencies
     private final float[][] ropeCos, ropeSin; // per row, (hd/2) for the current step
 
-    // weights; a matrix W (out, in) is kept as the rows of its transpose, wt (in)(out)
-    private final float[] embed; // (V, C)
+    // weights: matrices W (out, in) as stored (see FloatMatrix), vectors as float arrays
+    private final HostTensor embed; // (V, C)
     private final float[][] pe; // GPT-2 (ctx)(C)
-    private final float[][] head; // (C)(V)
+    private final FloatMatrix head; // (V, C)
     private final float[] normW, normB; // (C)
     private final Layer[] layers;
 
@@ -42,34 +43,22 @@ final class CpuDecoder {
     private final float[][] att, expTmp, qs; // per (row, head): (capacity), (max(capacity, F)), (hd)
     private final float[][] actTmp; // per row: (F) scratch of the activations
 
-    private record Layer(float[] n1w, float[] n1b, float[][] wqkv, float[] bqkv, // gpt2: fused q|k|v, (C)(3C)
-            float[][] wq, float[][] wk, float[][] wv, // llama
-            float[][] wo, float[] bo, float[] n2w, float[] n2b,
-            float[][] w1, float[] b1, float[][] w3, float[][] w2, float[] b2) {}
+    private record Layer(float[] n1w, float[] n1b, FloatMatrix wqkv, float[] bqkv, // gpt2: fused q|k|v, (3C, C)
+            FloatMatrix wq, FloatMatrix wk, FloatMatrix wv, // llama
+            FloatMatrix wo, float[] bo, float[] n2w, float[] n2b,
+            FloatMatrix w1, float[] b1, FloatMatrix w3, FloatMatrix w2, float[] b2) {}
 
-    /** Where the weights come from: each by its HF name, flat, row-major in its {@link Init#specs} shape. */
+    /** Where the weights come from: each by its HF name (see {@link HostTensor} for the layouts). */
     interface Weights {
-        float[] get(String name);
-
-        /** The matrix {@code name}, (out, in), as the rows of its transpose: (in)(out). */
-        default float[][] transposedRows(String name, int out, int in) {
-            float[] w = get(name); // (out, in) row-major
-            float[][] t = new float[in][out]; // straight into rows: no transposed flat copy (less garbage)
-            for (int o = 0; o < out; o++) {
-                int base = o * in;
-                for (int i = 0; i < in; i++) {
-                    t[i][o] = w[base + i];
-                }
-            }
-            return t;
-        }
+        HostTensor get(String name);
     }
 
     CpuDecoder(LanguageModel model, int batch, int capacity, int threads) {
         this(model.config(), new Weights() { // (not a lambda: see warmUpAsync)
             @Override
-            public float[] get(String name) {
-                return model.parameter(name).array().toFloatArray();
+            public HostTensor get(String name) {
+                ai.djl.ndarray.NDArray a = model.parameter(name).array();
+                return HostTensor.of(a.toFloatArray(), a.getShape().getShape()); // (out, in) in memory
             }
         }, batch, capacity, threads, false);
     }
@@ -77,8 +66,8 @@ final class CpuDecoder {
     CpuDecoder(ModelArrays arrays, int batch, int capacity, int threads) {
         this(arrays.config(), new Weights() {
             @Override
-            public float[] get(String name) {
-                return arrays.get(name);
+            public HostTensor get(String name) {
+                return arrays.tensor(name);
             }
         }, batch, capacity, threads, false);
     }
@@ -92,14 +81,10 @@ final class CpuDecoder {
         this.useTeam = new TeamChoice(team.size() > 1);
         int d = c.dModel(), kv = c.kvDim(), f = c.dFf(), ll = c.nLayer(), hd = c.headDim();
         Thread warmUp = warming ? null : warmUpAsync(c, threads); // meanwhile, copy the weights
-        java.util.Map<String, long[]> shapes = new java.util.HashMap<>();
-        for (Init.Spec s : Init.specs(c)) {
-            shapes.put(s.name(), s.shape());
-        }
-        WeightReader model = new WeightReader(weights, shapes);
+        Weights model = weights;
         layers = new Layer[ll];
         if (gpt2) {
-            embed = get(model, "transformer.wte.weight");
+            embed = model.get("transformer.wte.weight");
             pe = rows(get(model, "transformer.wpe.weight"), c.ctx(), d);
             normW = get(model, "transformer.ln_f.weight");
             normB = get(model, "transformer.ln_f.bias");
@@ -113,7 +98,7 @@ final class CpuDecoder {
                         get(model, p + "mlp.c_proj.bias"));
             }
         } else {
-            embed = get(model, "model.embed_tokens.weight");
+            embed = model.get("model.embed_tokens.weight");
             pe = null;
             normW = get(model, "model.norm.weight");
             normB = null;
@@ -126,8 +111,7 @@ final class CpuDecoder {
                         null, getT(model, p + "mlp.up_proj.weight"), getT(model, p + "mlp.down_proj.weight"), null);
             }
         }
-        head = getT(model, c.tiedEmbeddings() ? (gpt2 ? "transformer.wte.weight" : "model.embed_tokens.weight")
-                : "lm_head.weight");
+        head = c.tiedEmbeddings() ? FloatMatrix.of(embed) : getT(model, "lm_head.weight"); // (one copy when tied)
         kc = new float[ll][batch][kv][capacity];
         vc = new float[ll][batch][kv][capacity];
         x = new float[batch][d];
@@ -225,24 +209,34 @@ final class CpuDecoder {
         for (Init.Spec s : Init.specs(c)) {
             specs.put(s.name(), s);
         }
-        // constant made-up weights, filled by Arrays.fill: no loop of the stand-in's own for the JIT to compile
-        // while the decoder's loops wait in its queue
+        // constant made-up weights, off the heap, one buffer per value and size shared by all tensors (a few MB
+        // for any model); filled by a bulk put, so no loop of the stand-in's own for the JIT to compile while the
+        // decoder's loops wait in its queue. Stored as the weights the decoder will most likely read: GPT-2's Conv1D
+        // matrices as Wᵀ (a release, read engine-free), in the type llm.weights forces.
+        HostTensor.Dtype type = FloatMatrix.forcedType() == null ? HostTensor.Dtype.F32 : FloatMatrix.forcedType();
+        java.util.Map<String, java.nio.ByteBuffer> filled = new java.util.HashMap<>();
         Weights madeUp = new Weights() {
             @Override
-            public float[] get(String name) {
+            public HostTensor get(String name) {
                 Init.Spec s = specs.get(name);
-                float[] a = new float[(int) s.size()];
-                Arrays.fill(a, s.kind() == Init.Kind.ONES ? 1f : s.kind() == Init.Kind.NORMAL ? 0.01f : 0f);
-                return a;
-            }
-
-            @Override
-            public float[][] transposedRows(String name, int out, int in) {
-                float[][] t = new float[in][out];
-                for (float[] row : t) {
-                    Arrays.fill(row, 0.01f);
+                float value = s.kind() == Init.Kind.ONES ? 1f : s.kind() == Init.Kind.NORMAL ? 0.01f : 0f;
+                HostTensor.Dtype t = s.shape().length == 2 ? type : HostTensor.Dtype.F32;
+                String key = value + "/" + s.size() + "/" + t;
+                java.nio.ByteBuffer b = filled.get(key);
+                if (b == null) { // (not computeIfAbsent: no lambda, see warmUpAsync)
+                    float[] a = new float[(int) Math.min(s.size(), 1 << 16)];
+                    Arrays.fill(a, value);
+                    java.nio.ByteBuffer d = java.nio.ByteBuffer.allocateDirect((int) (4 * s.size()))
+                            .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                    java.nio.FloatBuffer f = d.asFloatBuffer();
+                    while (f.hasRemaining()) {
+                        f.put(a, 0, Math.min(a.length, f.remaining()));
+                    }
+                    b = new HostTensor(d, HostTensor.Dtype.F32, new long[] {s.size()}, false, null).convert(t).data();
+                    filled.put(key, b);
                 }
-                return t;
+                long[] shape = s.conv1d() ? new long[] {s.shape()[1], s.shape()[0]} : s.shape();
+                return new HostTensor(b, t, shape, s.conv1d(), null);
             }
         };
         long t0 = System.nanoTime();
@@ -274,16 +268,14 @@ final class CpuDecoder {
                 c.nHead(), c.nKvHead(), c.dFf(), c.normEps(), c.ropeTheta(), c.tiedEmbeddings(), c.ropeScaling());
     }
 
-    private record WeightReader(Weights weights, java.util.Map<String, long[]> shapes) {}
-
-    private static float[] get(WeightReader m, String name) {
-        return m.weights.get(name);
+    /** A vector, widened to float. */
+    private static float[] get(Weights m, String name) {
+        return m.get(name).toFloats();
     }
 
-    /** A matrix (out, in) as the rows of its transpose: (in)(out). */
-    private static float[][] getT(WeightReader m, String name) {
-        long[] shape = m.shapes.get(name);
-        return m.weights.transposedRows(name, (int) shape[0], (int) shape[1]);
+    /** A matrix (out, in). */
+    private static FloatMatrix getT(Weights m, String name) {
+        return FloatMatrix.of(m.get(name));
     }
 
     /** A row-major (n, m) matrix as n arrays of m. */
@@ -318,6 +310,15 @@ final class CpuDecoder {
      * logits rows (reused buffers: copy to keep; rows not active are stale).
      */
     float[][] step(int[] tokens, boolean[] active) {
+        return step(tokens, active, null);
+    }
+
+    /**
+     * As {@link #step(int[], boolean[])}, but the logits (the final norm and the classifier, a third of a GPT-2-small
+     * step) only for the active rows with {@code logits[b]} (null = all): a prompt's positions before its last need
+     * none.
+     */
+    float[][] step(int[] tokens, boolean[] active, boolean[] wanted) {
         nAct = 0;
         for (int b = 0; b < batch; b++) {
             if (active == null || active[b]) {
@@ -339,12 +340,23 @@ final class CpuDecoder {
             }
         }
         for (int j = 0; j < nAct; j++) {
+            pos[act[j]]++;
+        }
+        int all = nAct;
+        if (wanted != null) { // the classifier for the wanted rows only (act is reset at the next step)
+            nAct = 0;
+            for (int j = 0; j < all; j++) {
+                if (wanted[act[j]]) {
+                    act[nAct++] = act[j];
+                }
+            }
+        }
+        for (int j = 0; j < nAct; j++) {
             int b = act[j];
             norm(xb[b], x[b], normW, normB);
         }
-        product(logits, xb, head, null, false);
-        for (int j = 0; j < nAct; j++) {
-            pos[act[j]]++;
+        if (nAct > 0) {
+            product(logits, xb, head, null, false);
         }
         useTeam.end();
         return logits;
@@ -356,7 +368,7 @@ final class CpuDecoder {
         if (tok < 0 || tok >= c.vocabSize()) {
             throw new IllegalArgumentException("token id " + tok + " outside the vocabulary");
         }
-        System.arraycopy(embed, tok * d, x[b], 0, d);
+        embed.row(tok, x[b]);
         if (pe != null) {
             float[] xr = x[b], p = pe[pos[b]];
             for (int i = 0; i < d; i++) {
@@ -465,13 +477,30 @@ final class CpuDecoder {
         for (int j = 0; j < nAct; j++) {
             work += 2L * c.dModel() * (pos[act[j]] + 1);
         }
-        parallel(nAct * nh, work, new Team.Body() {
-            @Override
-            public void run(int ch) {
-                int b = act[ch / nh];
-                attendHead(l, b, ch % nh, qv[b], qOff, out[b], ch);
-            }
-        });
+        attentionTask.set(l, qv, qOff, out);
+        parallel(nAct * nh, work, attentionTask);
+    }
+
+    private final AttentionTask attentionTask = new AttentionTask();
+
+    /** The chunks of {@link #attention}: one per (row, head). One object reused (no allocation per step). */
+    private final class AttentionTask implements Team.Body {
+        private int l, qOff;
+        private float[][] qv, out;
+
+        void set(int l, float[][] qv, int qOff, float[][] out) {
+            this.l = l;
+            this.qv = qv;
+            this.qOff = qOff;
+            this.out = out;
+        }
+
+        @Override
+        public void run(int ch) {
+            int nh = c.nHead();
+            int b = act[ch / nh];
+            attendHead(l, b, ch % nh, qv[b], qOff, out[b], ch);
+        }
     }
 
     /**
@@ -500,43 +529,46 @@ final class CpuDecoder {
     }
 
     /**
-     * out[b] = W in[b] + bias (or out[b] += W in[b] + bias with {@code add}) for the active rows; W given as the rows
-     * of its transpose, wt (in)(out); bias may be null. The output columns are split into chunks over the team; a
-     * chunk reads its part of each weight row once for all active rows.
+     * out[b] = W in[b] + bias (or out[b] += W in[b] + bias with {@code add}) for the active rows; bias may be null.
+     * The outputs are split into chunks over the team; a chunk reads its part of the weights once for all active
+     * rows.
      */
-    private void product(float[][] out, float[][] in, float[][] wt, float[] bias, boolean add) {
-        int rows = wt[0].length, cols = wt.length;
-        long work = (long) rows * cols * nAct;
+    private void product(float[][] out, float[][] in, FloatMatrix w, float[] bias, boolean add) {
+        int rows = w.out;
+        long work = (long) rows * w.in * nAct;
         // one row: long contiguous runs of each weight row; several: chunks whose weights stay in L2 across the rows
-        int chunks = nAct == 1 ? 1 : Math.max(1, (int) ((long) rows * cols / CHUNK_FLOATS));
+        int chunks = nAct == 1 ? 1 : Math.max(1, (int) ((long) rows * w.in / CHUNK_FLOATS));
         if (work >= PARALLEL_MIN && useTeam.now()) {
             chunks = Math.max(chunks, 2 * team.size()); // slack for a thread the OS delays
         }
         int step = Math.min(rows, Math.max(64, (rows + chunks - 1) / chunks + 15) / 16 * 16);
         chunks = (rows + step - 1) / step;
-        parallel(chunks, work, new Team.Body() {
-            @Override
-            public void run(int ch) {
-                productChunk(out, in, wt, bias, add, ch * step, Math.min(rows, (ch + 1) * step));
-            }
-        });
+        productTask.set(out, in, w, bias, add, step);
+        parallel(chunks, work, productTask);
     }
 
-    /** Output columns [lo, hi) of {@link #product}, for every active row. */
-    private void productChunk(float[][] out, float[][] in, float[][] wt, float[] bias, boolean add, int lo, int hi) {
-        for (int j = 0; j < nAct; j++) {
-            int b = act[j];
-            float[] o = out[b];
-            if (!add) {
-                if (bias == null) {
-                    Arrays.fill(o, lo, hi, 0f);
-                } else {
-                    System.arraycopy(bias, lo, o, lo, hi - lo);
-                }
-            } else if (bias != null) {
-                Kernels.axpy(o, bias, 1f, lo, hi);
-            }
-            Kernels.matvecAdd(o, wt, in[b], lo, hi);
+    private final ProductTask productTask = new ProductTask();
+
+    /** The chunks of {@link #product}: outputs [ch · step, (ch + 1) · step). One object reused. */
+    private final class ProductTask implements Team.Body {
+        private float[][] out, in;
+        private FloatMatrix w;
+        private float[] bias;
+        private boolean add;
+        private int step;
+
+        void set(float[][] out, float[][] in, FloatMatrix w, float[] bias, boolean add, int step) {
+            this.out = out;
+            this.in = in;
+            this.w = w;
+            this.bias = bias;
+            this.add = add;
+            this.step = step;
+        }
+
+        @Override
+        public void run(int ch) {
+            w.product(in, out, act, nAct, bias, add, ch * step, Math.min(w.out, (ch + 1) * step));
         }
     }
 
