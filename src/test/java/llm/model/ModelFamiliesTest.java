@@ -143,7 +143,20 @@ class ModelFamiliesTest extends CpuRoot {
         }
     }
 
+    /** Largest |Δ| seen per case and path ("NAME PATH vs REFERENCE"), written to target/model-families/deviations.txt. */
+    static final java.util.Map<String, Double> MAX_DEVIATION = new java.util.concurrent.ConcurrentSkipListMap<>();
+
+    @org.junit.jupiter.api.AfterAll
+    static void writeDeviations() throws IOException {
+        StringBuilder b = new StringBuilder("# largest |log-prob difference| per case and path (ModelFamiliesTest)\n");
+        MAX_DEVIATION.forEach((k, v) -> b.append(String.format(java.util.Locale.ROOT, "%-60s %.3e%n", k, v)));
+        Files.createDirectories(OUT);
+        Files.writeString(OUT.resolve("deviations.txt"), b);
+    }
+
     static void near(double expected, double actual, String what) {
+        String key = what.replaceAll(", (position|greedy step) \\d+", "");
+        MAX_DEVIATION.merge(key, Math.abs(expected - actual), Math::max);
         assertTrue(Math.abs(expected - actual) <= TOLERANCE, what + ": " + actual + " vs " + expected + " (|Δ| "
                 + Math.abs(expected - actual) + " > " + TOLERANCE + ")");
     }
