@@ -12,9 +12,9 @@ import java.util.Arrays;
  * {@link Gpt2} / {@link Llama} / {@link GptNeoX} / {@link GptNeo}; {@code CpuDecoderTest} checks it against the DJL
  * forward, {@code ModelFamiliesTest} against a numpy reference.
  *
- * <p>Two block shapes: the GPT one (GPT-2, GPT-Neo, GPT-NeoX: LayerNorm with bias, q|k|v in one product — GPT-Neo's
- * three projections and GPT-NeoX's per-head rows rearranged into that layout when loaded —, a GELU MLP) and the
- * Llama one (Llama, Qwen2, Mistral). What differs within a shape comes from {@link ModelConfig}: rotary dims, parallel
+ * <p>Two block shapes: the GPT one (GPT-2, GPT-Neo, GPT-NeoX: LayerNorm with bias, q|k|v in one buffer — GPT-NeoX's
+ * per-head rows read in that order, GPT-Neo's three projections written into it —, a GELU MLP) and the Llama one
+ * (Llama, Qwen2, Mistral). What differs within a shape comes from {@link ModelConfig}: rotary dims, parallel
  * residual, q/k/v biases, head size, attention windows and scale.
  */
 final class CpuDecoder {
@@ -36,10 +36,10 @@ final class CpuDecoder {
     private final float[][] ropeCos, ropeSin; // per row, (rot/2) for the current step
     private final float attnScale; // 1/√hd (GPT-Neo: 1)
 
-    // weights; a matrix W (out, in) is kept as the rows of its transpose, wt (in)(out)
-    private final float[] embed; // (V, C)
+    // weights: matrices W (out, in) as stored (see FloatMatrix), vectors as float arrays
+    private final HostTensor embed; // (V, C)
     private final float[][] pe; // GPT-2 (ctx)(C)
-    private final float[][] head; // (C)(V)
+    private final FloatMatrix head; // (V, C)
     private final float[] normW, normB; // (C)
     private final Layer[] layers;
 
@@ -49,34 +49,22 @@ final class CpuDecoder {
     private final float[][] att, expTmp, qs; // per (row, head): (capacity), (max(capacity, F)), (hd)
     private final float[][] actTmp; // per row: (F) scratch of the activations
 
-    private record Layer(float[] n1w, float[] n1b, float[][] wqkv, float[] bqkv, // gpt2: fused q|k|v, (C)(3C)
-            float[][] wq, float[][] wk, float[][] wv, float[] bq, float[] bk, float[] bv, // llama; biases: qwen2
-            float[][] wo, float[] bo, float[] n2w, float[] n2b,
-            float[][] w1, float[] b1, float[][] w3, float[][] w2, float[] b2) {}
+    private record Layer(float[] n1w, float[] n1b, FloatMatrix wqkv, float[] bqkv, // gpt2: fused q|k|v, (3C, C)
+            FloatMatrix wq, FloatMatrix wk, FloatMatrix wv, float[] bq, float[] bk, float[] bv, // llama, gpt-neo
+            FloatMatrix wo, float[] bo, float[] n2w, float[] n2b,
+            FloatMatrix w1, float[] b1, FloatMatrix w3, FloatMatrix w2, float[] b2) {}
 
-    /** Where the weights come from: each by its HF name, flat, row-major in its {@link Init#specs} shape. */
+    /** Where the weights come from: each by its HF name (see {@link HostTensor} for the layouts). */
     interface Weights {
-        float[] get(String name);
-
-        /** The matrix {@code name}, (out, in), as the rows of its transpose: (in)(out). */
-        default float[][] transposedRows(String name, int out, int in) {
-            float[] w = get(name); // (out, in) row-major
-            float[][] t = new float[in][out]; // straight into rows: no transposed flat copy (less garbage)
-            for (int o = 0; o < out; o++) {
-                int base = o * in;
-                for (int i = 0; i < in; i++) {
-                    t[i][o] = w[base + i];
-                }
-            }
-            return t;
-        }
+        HostTensor get(String name);
     }
 
     CpuDecoder(LanguageModel model, int batch, int capacity, int threads) {
         this(model.config(), new Weights() { // (not a lambda: see warmUpAsync)
             @Override
-            public float[] get(String name) {
-                return model.parameter(name).array().toFloatArray();
+            public HostTensor get(String name) {
+                ai.djl.ndarray.NDArray a = model.parameter(name).array();
+                return HostTensor.of(a.toFloatArray(), a.getShape().getShape()); // (out, in) in memory
             }
         }, batch, capacity, threads, false);
     }
@@ -84,8 +72,8 @@ final class CpuDecoder {
     CpuDecoder(ModelArrays arrays, int batch, int capacity, int threads) {
         this(arrays.config(), new Weights() {
             @Override
-            public float[] get(String name) {
-                return arrays.get(name);
+            public HostTensor get(String name) {
+                return arrays.tensor(name);
             }
         }, batch, capacity, threads, false);
     }
@@ -99,18 +87,14 @@ final class CpuDecoder {
         this.useTeam = new TeamChoice(team.size() > 1);
         int d = c.dModel(), kv = c.kvDim(), f = c.dFf(), ll = c.nLayer(), hd = c.headDim();
         Thread warmUp = warming ? null : warmUpAsync(c, threads); // meanwhile, copy the weights
-        java.util.Map<String, long[]> shapes = new java.util.HashMap<>();
-        for (Init.Spec s : Init.specs(c)) {
-            shapes.put(s.name(), s.shape());
-        }
-        WeightReader model = new WeightReader(weights, shapes);
+        Weights model = weights;
         layers = new Layer[ll];
-        embed = get(model, Init.embeddingName(c));
+        embed = model.get(Init.embeddingName(c));
         pe = c.arch().rotary() ? null : rows(get(model, "transformer.wpe.weight"), c.ctx(), d);
         for (int l = 0; l < ll; l++) {
             layers[l] = switch (c.arch()) {
                 case GPT2 -> gpt2Layer(model, "transformer.h." + l + ".");
-                case GPT_NEO -> gptNeoLayer(model, "transformer.h." + l + ".", d);
+                case GPT_NEO -> gptNeoLayer(model, "transformer.h." + l + ".");
                 case GPT_NEOX -> gptNeoxLayer(model, "gpt_neox.layers." + l + ".", c);
                 case LLAMA, QWEN2, MISTRAL -> llamaLayer(model, "model.layers." + l + ".", c.qkvBias());
             };
@@ -122,7 +106,7 @@ final class CpuDecoder {
         };
         normW = get(model, finalNorm + "weight");
         normB = gpt2 ? get(model, finalNorm + "bias") : null;
-        head = getT(model, Init.headName(c));
+        head = c.tiedEmbeddings() ? FloatMatrix.of(embed) : getT(model, Init.headName(c)); // (one copy when tied)
         kc = new float[ll][batch][kv][capacity];
         vc = new float[ll][batch][kv][capacity];
         x = new float[batch][d];
@@ -227,20 +211,11 @@ final class CpuDecoder {
         // while the decoder's loops wait in its queue
         Weights madeUp = new Weights() {
             @Override
-            public float[] get(String name) {
+            public HostTensor get(String name) {
                 Init.Spec s = specs.get(name);
                 float[] a = new float[(int) s.size()];
                 Arrays.fill(a, s.kind() == Init.Kind.ONES ? 1f : s.kind() == Init.Kind.NORMAL ? 0.01f : 0f);
-                return a;
-            }
-
-            @Override
-            public float[][] transposedRows(String name, int out, int in) {
-                float[][] t = new float[in][out];
-                for (float[] row : t) {
-                    Arrays.fill(row, 0.01f);
-                }
-                return t;
+                return HostTensor.of(a, s.shape());
             }
         };
         long t0 = System.nanoTime();
@@ -271,9 +246,7 @@ final class CpuDecoder {
         return c.shrunk(Math.min(c.nLayer(), 2), Math.min(c.vocabSize(), 4096));
     }
 
-    private record WeightReader(Weights weights, java.util.Map<String, long[]> shapes) {}
-
-    private static Layer gpt2Layer(WeightReader m, String p) {
+    private static Layer gpt2Layer(Weights m, String p) {
         return new Layer(get(m, p + "ln_1.weight"), get(m, p + "ln_1.bias"), getT(m, p + "attn.c_attn.weight"),
                 get(m, p + "attn.c_attn.bias"), null, null, null, null, null, null, getT(m, p + "attn.c_proj.weight"),
                 get(m, p + "attn.c_proj.bias"), get(m, p + "ln_2.weight"), get(m, p + "ln_2.bias"),
@@ -281,43 +254,44 @@ final class CpuDecoder {
                 get(m, p + "mlp.c_proj.bias"));
     }
 
-    /** GPT-Neo: q, k, v (C, C) each, stacked into GPT-2's fused (3C, C) q|k|v; no bias. */
-    private static Layer gptNeoLayer(WeightReader m, String p, int d) {
+    /** GPT-Neo: q, k, v (C, C) apart, no bias (their products are written into q|k|v, see gpt2Layer). */
+    private static Layer gptNeoLayer(Weights m, String p) {
         String a = p + "attn.attention.";
-        float[] qkv = new float[3 * d * d];
-        System.arraycopy(get(m, a + "q_proj.weight"), 0, qkv, 0, d * d);
-        System.arraycopy(get(m, a + "k_proj.weight"), 0, qkv, d * d, d * d);
-        System.arraycopy(get(m, a + "v_proj.weight"), 0, qkv, 2 * d * d, d * d);
-        return new Layer(get(m, p + "ln_1.weight"), get(m, p + "ln_1.bias"), transposedRows(qkv, 3 * d, d), null,
-                null, null, null, null, null, null, getT(m, a + "out_proj.weight"), get(m, a + "out_proj.bias"),
-                get(m, p + "ln_2.weight"), get(m, p + "ln_2.bias"), getT(m, p + "mlp.c_fc.weight"),
-                get(m, p + "mlp.c_fc.bias"), null, getT(m, p + "mlp.c_proj.weight"), get(m, p + "mlp.c_proj.bias"));
+        return new Layer(get(m, p + "ln_1.weight"), get(m, p + "ln_1.bias"), null, null, getT(m, a + "q_proj.weight"),
+                getT(m, a + "k_proj.weight"), getT(m, a + "v_proj.weight"), null, null, null,
+                getT(m, a + "out_proj.weight"), get(m, a + "out_proj.bias"), get(m, p + "ln_2.weight"),
+                get(m, p + "ln_2.bias"), getT(m, p + "mlp.c_fc.weight"), get(m, p + "mlp.c_fc.bias"), null,
+                getT(m, p + "mlp.c_proj.weight"), get(m, p + "mlp.c_proj.bias"));
     }
 
     /**
-     * GPT-NeoX: query_key_value's rows (H, 3, hd) — q, k, v of head 0, then of head 1, ... — rearranged into
-     * (3, H, hd), GPT-2's q|k|v; its bias the same way.
+     * GPT-NeoX: query_key_value's rows are (H, 3, hd) — q, k, v of head 0, then of head 1, ...; read in GPT-2's
+     * (3, H, hd) order q|k|v through the tensor's row order (no copy), its bias rearranged the same way.
      */
-    private static Layer gptNeoxLayer(WeightReader m, String p, ModelConfig c) {
+    private static Layer gptNeoxLayer(Weights m, String p, ModelConfig c) {
         int d = c.dModel(), nh = c.nHead(), hd = c.headDim();
-        float[] w = get(m, p + "attention.query_key_value.weight"), b = get(m, p + "attention.query_key_value.bias");
-        float[] wr = new float[w.length], br = new float[b.length];
+        HostTensor w = m.get(p + "attention.query_key_value.weight");
+        float[] b = get(m, p + "attention.query_key_value.bias"), br = new float[b.length];
+        int[] order = new int[3 * d];
         for (int h = 0; h < nh; h++) {
             for (int part = 0; part < 3; part++) {
-                int from = (h * 3 + part) * hd, to = part * d + h * hd; // rows
-                System.arraycopy(w, from * d, wr, to * d, hd * d);
-                System.arraycopy(b, from, br, to, hd);
+                for (int i = 0; i < hd; i++) {
+                    int to = part * d + h * hd + i, from = (h * 3 + part) * hd + i;
+                    order[to] = w.rowOrder() == null ? from : w.rowOrder()[from];
+                    br[to] = b[from];
+                }
             }
         }
+        HostTensor qkv = new HostTensor(w.data(), w.dtype(), w.shape(), w.transposed(), order);
         return new Layer(get(m, p + "input_layernorm.weight"), get(m, p + "input_layernorm.bias"),
-                transposedRows(wr, 3 * d, d), br, null, null, null, null, null, null,
+                FloatMatrix.of(qkv), br, null, null, null, null, null, null,
                 getT(m, p + "attention.dense.weight"), get(m, p + "attention.dense.bias"),
                 get(m, p + "post_attention_layernorm.weight"), get(m, p + "post_attention_layernorm.bias"),
                 getT(m, p + "mlp.dense_h_to_4h.weight"), get(m, p + "mlp.dense_h_to_4h.bias"), null,
                 getT(m, p + "mlp.dense_4h_to_h.weight"), get(m, p + "mlp.dense_4h_to_h.bias"));
     }
 
-    private static Layer llamaLayer(WeightReader m, String p, boolean bias) {
+    private static Layer llamaLayer(Weights m, String p, boolean bias) {
         String a = p + "self_attn.";
         return new Layer(get(m, p + "input_layernorm.weight"), null, null, null, getT(m, a + "q_proj.weight"),
                 getT(m, a + "k_proj.weight"), getT(m, a + "v_proj.weight"), bias ? get(m, a + "q_proj.bias") : null,
@@ -327,25 +301,14 @@ final class CpuDecoder {
                 getT(m, p + "mlp.down_proj.weight"), null);
     }
 
-    /** A row-major (out, in) matrix as the rows of its transpose: (in)(out). */
-    private static float[][] transposedRows(float[] w, int out, int in) {
-        float[][] t = new float[in][out];
-        for (int o = 0; o < out; o++) {
-            for (int i = 0; i < in; i++) {
-                t[i][o] = w[o * in + i];
-            }
-        }
-        return t;
+    /** A vector, widened to float. */
+    private static float[] get(Weights m, String name) {
+        return m.get(name).toFloats();
     }
 
-    private static float[] get(WeightReader m, String name) {
-        return m.weights.get(name);
-    }
-
-    /** A matrix (out, in) as the rows of its transpose: (in)(out). */
-    private static float[][] getT(WeightReader m, String name) {
-        long[] shape = m.shapes.get(name);
-        return m.weights.transposedRows(name, (int) shape[0], (int) shape[1]);
+    /** A matrix (out, in). */
+    private static FloatMatrix getT(Weights m, String name) {
+        return FloatMatrix.of(m.get(name));
     }
 
     /** A row-major (n, m) matrix as n arrays of m. */
@@ -418,7 +381,7 @@ final class CpuDecoder {
         if (tok < 0 || tok >= c.vocabSize()) {
             throw new IllegalArgumentException("token id " + tok + " outside the vocabulary");
         }
-        System.arraycopy(embed, tok * d, x[b], 0, d);
+        embed.row(tok, x[b]);
         if (pe != null) {
             float[] xr = x[b], p = pe[pos[b]];
             for (int i = 0; i < d; i++) {
@@ -480,7 +443,18 @@ final class CpuDecoder {
             norm(xb[b], x[b], w.n1w, w.n1b);
         }
         int d = c.dModel(), hd = c.headDim(), rot = c.rotaryDims();
-        product(q, xb, w.wqkv, w.bqkv, false); // q | k | v
+        if (w.wqkv != null) {
+            product(q, xb, w.wqkv, w.bqkv, false); // q | k | v
+        } else { // GPT-Neo: three products into q | k | v
+            product(q, xb, w.wq, null, false);
+            product(k, xb, w.wk, null, false);
+            product(v, xb, w.wv, null, false);
+            for (int j = 0; j < nAct; j++) {
+                int b = act[j];
+                System.arraycopy(k[b], 0, q[b], d, d);
+                System.arraycopy(v[b], 0, q[b], 2 * d, d);
+            }
+        }
         for (int j = 0; j < nAct; j++) {
             int b = act[j];
             if (rot > 0) {
@@ -582,15 +556,15 @@ final class CpuDecoder {
     }
 
     /**
-     * out[b] = W in[b] + bias (or out[b] += W in[b] + bias with {@code add}) for the active rows; W given as the rows
-     * of its transpose, wt (in)(out); bias may be null. The output columns are split into chunks over the team; a
-     * chunk reads its part of each weight row once for all active rows.
+     * out[b] = W in[b] + bias (or out[b] += W in[b] + bias with {@code add}) for the active rows; bias may be null.
+     * The outputs are split into chunks over the team; a chunk reads its part of the weights once for all active
+     * rows.
      */
-    private void product(float[][] out, float[][] in, float[][] wt, float[] bias, boolean add) {
-        int rows = wt[0].length, cols = wt.length;
-        long work = (long) rows * cols * nAct;
+    private void product(float[][] out, float[][] in, FloatMatrix w, float[] bias, boolean add) {
+        int rows = w.out;
+        long work = (long) rows * w.in * nAct;
         // one row: long contiguous runs of each weight row; several: chunks whose weights stay in L2 across the rows
-        int chunks = nAct == 1 ? 1 : Math.max(1, (int) ((long) rows * cols / CHUNK_FLOATS));
+        int chunks = nAct == 1 ? 1 : Math.max(1, (int) ((long) rows * w.in / CHUNK_FLOATS));
         if (work >= PARALLEL_MIN && useTeam.now()) {
             chunks = Math.max(chunks, 2 * team.size()); // slack for a thread the OS delays
         }
@@ -599,27 +573,9 @@ final class CpuDecoder {
         parallel(chunks, work, new Team.Body() {
             @Override
             public void run(int ch) {
-                productChunk(out, in, wt, bias, add, ch * step, Math.min(rows, (ch + 1) * step));
+                w.product(in, out, act, nAct, bias, add, ch * step, Math.min(rows, (ch + 1) * step));
             }
         });
-    }
-
-    /** Output columns [lo, hi) of {@link #product}, for every active row. */
-    private void productChunk(float[][] out, float[][] in, float[][] wt, float[] bias, boolean add, int lo, int hi) {
-        for (int j = 0; j < nAct; j++) {
-            int b = act[j];
-            float[] o = out[b];
-            if (!add) {
-                if (bias == null) {
-                    Arrays.fill(o, lo, hi, 0f);
-                } else {
-                    System.arraycopy(bias, lo, o, lo, hi - lo);
-                }
-            } else if (bias != null) {
-                Kernels.axpy(o, bias, 1f, lo, hi);
-            }
-            Kernels.matvecAdd(o, wt, in[b], lo, hi);
-        }
     }
 
     /** Runs the chunks on the team when the work is worth it (and the team pays, see {@link TeamChoice}). */

@@ -104,7 +104,10 @@ public final class Release {
         return readArrays(dir).toModel(manager);
     }
 
-    /** Read a release directory's weights into Java arrays (in-memory layout: Conv1D weights transposed). */
+    /**
+     * Map a release directory's weights (each tensor as stored, not copied: see {@link HostTensor}); the readers are
+     * closed, the mappings stay valid.
+     */
     public static ModelArrays readArrays(Path dir) {
         ModelConfig config = readConfig(dir);
         List<Safetensors.Reader> readers = openWeights(dir);
@@ -115,7 +118,7 @@ public final class Release {
                     where.put(name, r);
                 }
             }
-            Map<String, float[]> tensors = new LinkedHashMap<>();
+            Map<String, HostTensor> tensors = new LinkedHashMap<>();
             for (Init.Spec s : Init.specs(config)) {
                 String name = s.name();
                 String found = where.containsKey(name) ? name : null;
@@ -134,11 +137,7 @@ public final class Release {
                     throw UserException.runtime(r.file() + ": tensor " + found + " has shape "
                             + Arrays.toString(actual) + ", but config.json implies " + Arrays.toString(disk));
                 }
-                float[] data = r.readFloats(found);
-                if (s.conv1d()) {
-                    data = transpose(data, (int) disk[0], (int) disk[1]);
-                }
-                tensors.put(name, data);
+                tensors.put(name, r.map(found, s.conv1d())); // Conv1D: stored (in, out) = Wᵀ
             }
             return new ModelArrays(config, tensors);
         } finally {
