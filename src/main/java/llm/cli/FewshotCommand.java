@@ -37,7 +37,6 @@ import java.util.Set;
 import llm.generate.Sampler;
 import llm.generate.SamplingParams;
 import llm.generate.Stepper;
-import llm.model.Architecture;
 import llm.model.Decoder;
 import llm.model.LanguageModel;
 import llm.model.Models;
@@ -231,8 +230,9 @@ public final class FewshotCommand implements Callable<Integer> {
             Tokenizer tok = modelOptions.loadTokenizer();
             ModelOptions.checkCompatible(tok, lm);
             Log.debug("model %s loaded in %.1f s", modelOptions.modelPath(), (System.nanoTime() - t0) / 1e9);
-            // llama models were trained with BOS first; GPT-2 text starts without one (as in lm-evaluation-harness)
-            int start = lm.config().arch() == Architecture.LLAMA ? tok.bos().orElse(-1) : -1;
+            // Llama / Mistral models were trained with BOS first; GPT-2, GPT-Neo(X) and Qwen2 text starts without one
+            // (as in lm-evaluation-harness)
+            int start = lm.config().arch().startsWithBos() ? tok.bos().orElse(-1) : -1;
             if (choices != null) {
                 runChoices(out, lm, tok, root, start);
                 return ExitCodes.OK;

@@ -208,10 +208,7 @@ public final class InfoCommand implements Callable<Integer> {
                 + " context %d, vocabulary %d%n", config.arch().modelType(), config.nLayer(), config.dModel(),
                 config.nHead(), config.nKvHead() != config.nHead() ? ", " + config.nKvHead() + " kv heads" : "",
                 config.headDim(), config.dFf(), config.ctx(), config.vocabSize());
-        out.printf(Locale.ROOT, "               norm eps %.1e%s, %s embeddings%n", config.normEps(),
-                config.arch() == llm.model.Architecture.LLAMA ? String.format(Locale.ROOT, ", rope theta %.0f%s",
-                        config.ropeTheta(), config.ropeScaling() == null ? "" : " scaled " + config.ropeScaling()) : "",
-                config.tiedEmbeddings() ? "tied" : "untied");
+        out.printf("               %s%n", config.features());
         out.printf(Locale.ROOT, "parameters     %,d%n", counts.total());
         for (Map.Entry<String, Long> e : counts.byPart().entrySet()) {
             String note = e.getKey().equals("head") && config.tiedEmbeddings() ? "  (tied to the token embeddings)"

@@ -29,7 +29,6 @@ import llm.io.Inputs;
 import llm.io.Log;
 import llm.io.Stdio;
 import llm.io.TokenText;
-import llm.model.Architecture;
 import llm.model.Decoder;
 import llm.model.LanguageModel;
 import llm.model.ModelArrays;
@@ -273,7 +272,7 @@ public final class SampleCommand implements Callable<Integer> {
     Prompt buildPrompt(Tokenizer tok, ModelConfig config, String text) {
         int[] body = text.isEmpty() ? new int[0] : tok.encode(text);
         int start = -1;
-        if (config.arch() == Architecture.LLAMA && tok.bos().isPresent()) {
+        if (config.arch().startsWithBos() && tok.bos().isPresent()) {
             start = tok.bos().getAsInt();
         } else if (body.length == 0) {
             if (tok.eos().isPresent()) {

@@ -498,8 +498,9 @@ public final class TrainCommand implements Callable<Integer> {
         Preset p = preset == null ? null : Preset.byName(preset);
         String archName = arch != null ? arch : p != null ? p.arch() : "gpt2";
         Architecture a = Architecture.fromName(archName);
-        if (a == null) {
-            throw UserException.usage("--arch " + archName + ": unknown (gpt2 or llama)");
+        if (a == null || !a.trainable()) {
+            throw UserException.usage("--arch " + archName + ": " + (a == null ? "unknown" : "not trained by llm (read"
+                    + " from releases only)") + " (gpt2 or llama)");
         }
         int nLayer = pick(layers, p == null ? null : p.layers(), "--layers");
         int nHead = pick(heads, p == null ? null : p.heads(), "--heads");

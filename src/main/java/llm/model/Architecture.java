@@ -51,6 +51,14 @@ public enum Architecture {
         return llamaShape() || this == GPT_NEOX;
     }
 
+    /**
+     * Whether the family's tokenizers start a text with BOS (Llama's and Mistral's add {@code <s>}; GPT-2, GPT-Neo,
+     * GPT-NeoX and Qwen2 add nothing), so that a prompt is fed as the model saw text in training.
+     */
+    public boolean startsWithBos() {
+        return this == LLAMA || this == MISTRAL;
+    }
+
     /** The families {@code llm train} builds (the others are read from releases only). */
     public boolean trainable() {
         return this == GPT2 || this == LLAMA;

@@ -193,6 +193,41 @@ public record ModelConfig(
         return windows.isEmpty() ? 0 : windows.get(l);
     }
 
+    /**
+     * What sets this family's blocks apart, in a line for {@code llm info}: norm, positions, activation, residual,
+     * biases, attention scale and windows, embeddings. E.g. "layernorm eps 1e-05, rope theta 10000 on 16 of 64 head
+     * dims, gelu, parallel residual, untied embeddings".
+     */
+    public String features() {
+        java.util.List<String> f = new java.util.ArrayList<>();
+        f.add(String.format(java.util.Locale.ROOT, "%s eps %.0e", arch.llamaShape() ? "rmsnorm" : "layernorm", normEps));
+        if (arch.rotary()) {
+            f.add(String.format(java.util.Locale.ROOT, "rope theta %.0f%s%s", ropeTheta,
+                    rotaryDims < headDim ? " on " + rotaryDims + " of " + headDim + " head dims" : "",
+                    ropeScaling == null ? "" : " scaled " + ropeScaling));
+        } else {
+            f.add("learned positions");
+        }
+        f.add(arch.llamaShape() ? "swiglu (silu)" : activation.hfName());
+        if (arch == Architecture.GPT_NEOX) {
+            f.add(parallelResidual ? "parallel residual" : "sequential residual");
+        }
+        if (qkvBias) {
+            f.add("q/k/v biases");
+        }
+        if (!scaledAttention) {
+            f.add("unscaled attention scores");
+        }
+        if (!windows.isEmpty()) {
+            long local = windows.stream().filter(w -> w > 0).count();
+            int w = windows.stream().filter(x -> x > 0).findFirst().orElse(0);
+            f.add(local == nLayer ? "attention window " + w + " on every layer"
+                    : "attention window " + w + " on " + local + " of " + nLayer + " layers");
+        }
+        f.add(tiedEmbeddings ? "tied embeddings" : "untied embeddings");
+        return String.join(", ", f);
+    }
+
     /** Parameters, tied embeddings counted once: the sum of {@link Init#specs}. */
     public long parameterCount() {
         long n = 0;
