@@ -195,10 +195,17 @@ public record ModelConfig(
 
     /**
      * What sets this family's blocks apart, in a line for {@code llm info}: norm, positions, activation, residual,
-     * biases, attention scale and windows, embeddings. E.g. "layernorm eps 1e-05, rope theta 10000 on 16 of 64 head
+     * biases, attention scale and windows, embeddings (GPT-2 and Llama: the line info always printed). E.g. "layernorm eps 1e-05, rope theta 10000 on 16 of 64 head
      * dims, gelu, parallel residual, untied embeddings".
      */
     public String features() {
+        if (arch == Architecture.GPT2 || arch == Architecture.LLAMA) { // as info printed them before the other families
+            return String.format(java.util.Locale.ROOT, "norm eps %.1e%s, %s embeddings", normEps,
+                    arch == Architecture.LLAMA ? String.format(java.util.Locale.ROOT, ", rope theta %.0f%s", ropeTheta,
+                            ropeScaling == null ? "" : " scaled " + ropeScaling) : "",
+                    tiedEmbeddings ? "tied" : "untied")
+                    + (headDim * nHead != dModel ? ", head_dim " + headDim : "");
+        }
         java.util.List<String> f = new java.util.ArrayList<>();
         f.add(String.format(java.util.Locale.ROOT, "%s eps %.0e", arch.llamaShape() ? "rmsnorm" : "layernorm", normEps));
         if (arch.rotary()) {
