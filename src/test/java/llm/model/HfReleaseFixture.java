@@ -24,7 +24,7 @@ import llm.tokenizer.BpeTrainer;
  * writes the same bytes (the expected values of {@code ModelFamiliesTest} depend on it). Written here by hand rather
  * than with {@link Safetensors#write}, which writes F32 into one file only.
  */
-final class HfReleaseFixture {
+public final class HfReleaseFixture {
     private HfReleaseFixture() {}
 
     /** Sample text the tokenizer is trained on (deterministic merges). */
@@ -35,7 +35,7 @@ final class HfReleaseFixture {
      * @param dtype  "F32", "F16" or "BF16"
      * @param shards 1: model.safetensors; more: model-0000i-of-0000n.safetensors and the index
      */
-    static void write(Path dir, ModelConfig c, long seed, String dtype, int shards) throws IOException {
+    public static void write(Path dir, ModelConfig c, long seed, String dtype, int shards) throws IOException {
         Files.createDirectories(dir);
         JsonObject cfg = c.toHfJson();
         cfg.addProperty("torch_dtype", switch (dtype) {
