@@ -62,7 +62,8 @@ class ModelFamiliesCliTest {
 
     @Test
     void train_builds_only_gpt2_and_llama() {
-        var r = CliHarness.run("train", "--arch", "gpt_neox", "--data", "x.txt", "--out", tmp.resolve("o").toString());
+        var r = CliHarness.run("train", "--arch", "gpt_neox", "--data", "x.txt", "--vocab-size", "300", "--out",
+                tmp.resolve("o").toString());
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains("--arch gpt_neox: not trained by llm (read from releases only) (gpt2 or llama)"),
                 r.err());

@@ -28,7 +28,7 @@ public final class HfReleaseFixture {
     private HfReleaseFixture() {}
 
     /** Sample text the tokenizer is trained on (deterministic merges). */
-    static final String TEXT = "Once upon a time, there was a little girl named Lily. She liked to play outside in"
+    public static final String TEXT = "Once upon a time, there was a little girl named Lily. She liked to play outside in"
             + " the sun with her dog. One day, the dog ran after a ball and the girl ran after the dog.";
 
     /**
