@@ -1,0 +1,21 @@
+/**
+ * The run layer, between the commands ({@code llm.cli}) and the libraries: what a command does once its options are
+ * parsed, as typed hand-offs a reader can follow from flags to files. Only {@code llm.cli} imports this package, and
+ * a command here reads as "parse, call, print".
+ *
+ * <p>Training ({@code llm train}):
+ * <ol>
+ *   <li>{@link llm.run.TrainFlags}: the options as given (a record built by name);</li>
+ *   <li>{@link llm.run.TrainPlan}: the flags checked and resolved — preset, architecture and size, budget (steps,
+ *       accumulation), learning-rate schedule — before anything is read or written; one
+ *       {@link llm.model.ModelConfig} once the vocabulary is known;</li>
+ *   <li>{@link llm.run.RunDir}: the output directory ({@code --out}): run.json and the argument merging of
+ *       {@code --resume}, kept copies of stdin and pipes ({@code data/input-N}), the {@code --overwrite}
+ *       set-aside and restore, the checkpoint, and {@link llm.run.Leftovers} (what a run stopped before its first
+ *       step removes again);</li>
+ *   <li>{@link llm.run.TrainSession}: the checks that need the file system, then tokenizer, corpus
+ *       ({@code TrainData}), model, {@link llm.train.Trainer}, and the release with training.json
+ *       ({@code ReleaseRecord}).</li>
+ * </ol>
+ */
+package llm.run;
