@@ -5,16 +5,19 @@ import com.google.gson.JsonObject;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Iterator;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import llm.UserException;
+import llm.compute.CostEstimate;
 import llm.compute.CostReport;
-import llm.compute.Dtype;
-import llm.compute.GpuSpec;
-import llm.compute.ModelShape;
 import llm.compute.Quantity;
 import llm.compute.RunMetrics;
 import llm.compute.TrainingRun;
+import llm.engine.Dtype;
+import llm.engine.GpuSpec;
+import llm.model.ModelConfig;
+import llm.model.Models;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -97,7 +100,7 @@ public final class CostCommand implements Callable<Integer> {
     /** The GPU ids for --help and completion. */
     static final class GpuNames implements Iterable<String> {
         @Override
-        public java.util.Iterator<String> iterator() {
+        public Iterator<String> iterator() {
             return GpuSpec.TABLE.stream().map(GpuSpec::id).iterator();
         }
     }
@@ -153,12 +156,12 @@ public final class CostCommand implements Callable<Integer> {
         if (gpu != null) {
             GpuSpec.require(gpu, "--gpu");
         }
-        ModelShape shape = null;
+        ModelConfig shape = null;
         if (model != null) {
             if (!Files.exists(model)) {
                 throw UserException.runtime(model + ": no such file or directory");
             }
-            shape = ModelShape.read(model);
+            shape = Models.readShape(model);
         }
         int l = 0;
         int w = 0;
@@ -212,7 +215,7 @@ public final class CostCommand implements Callable<Integer> {
                 + " per device");
         String unit = r.device().toLowerCase(Locale.ROOT).startsWith("cpu") ? "device" : "GPU";
         row(out, unit + "-hours", hours(r.estimate().gpuHours()));
-        row(out, "wall-clock", String.format(Locale.ROOT, "%s on %d %s%s", llm.compute.CostEstimate.duration(
+        row(out, "wall-clock", String.format(Locale.ROOT, "%s on %d %s%s", CostEstimate.duration(
                 r.estimate().wallSeconds()), r.estimate().gpus(), unit, r.estimate().gpus() == 1 ? "" : "s"));
         row(out, "cost", String.format(Locale.ROOT, "$%s at $%.2f per %s-hour", money(r.estimate().dollars()),
                 r.estimate().pricePerGpuHour(), unit));

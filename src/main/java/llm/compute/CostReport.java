@@ -2,6 +2,9 @@ package llm.compute;
 
 import java.util.Locale;
 import llm.UserException;
+import llm.engine.Dtype;
+import llm.engine.GpuSpec;
+import llm.model.ModelConfig;
 
 /**
  * {@code llm cost}'s answer: the training FLOPs of a model on D tokens and what they cost on a number of GPUs,
@@ -48,7 +51,7 @@ public record CostReport(double params, double flopsParams, String arch, int nLa
      * model when both others are null); the attention term needs {@code nLayer, attnDim, ctx} (0: leave it out).
      * Null options take their defaults.
      */
-    public record Request(Double params, ModelShape shape, int nLayer, int attnDim, int ctx, Double tokens,
+    public record Request(Double params, ModelConfig shape, int nLayer, int attnDim, int ctx, Double tokens,
             Double tokensPerParam, String gpu, Integer gpus, Dtype dtype, Double mfu, double price, TrainingRun run,
             RunMetrics metrics, String runDir) {}
 
@@ -62,13 +65,13 @@ public record CostReport(double params, double flopsParams, String arch, int nLa
         int ctx = q.ctx();
         boolean runModel = false;
         if (q.shape() != null) {
-            ModelShape s = q.shape(); // a shorter training context does not change the parameters
-            params = s.params();
+            ModelConfig s = q.shape(); // a shorter training context does not change the parameters
+            params = s.parameterCount();
             flopsParams = s.matmulParams();
-            arch = s.arch();
+            arch = s.arch().modelType();
             layers = s.nLayer();
             d = s.attnDim();
-            ctx = ctx > 0 ? ctx : s.seqLen();
+            ctx = ctx > 0 ? ctx : s.ctx();
         } else if (q.params() != null) {
             params = q.params();
             flopsParams = params;

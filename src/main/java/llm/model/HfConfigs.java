@@ -42,9 +42,17 @@ import java.util.List;
 final class HfConfigs {
     private HfConfigs() {}
 
-    static ModelConfig fromJson(JsonObject o) {
-        String type = o.has("model_type") && o.get("model_type").isJsonPrimitive()
-                ? o.get("model_type").getAsString() : null;
+    /**
+     * @param shapeOnly for counting ({@code llm cost}): a config without {@code model_type} is recognised by its keys,
+     *     the activation and the RoPE scaling (which do not change the counts) are not checked
+     */
+    static ModelConfig fromJson(JsonObject o, boolean shapeOnly) {
+        JsonElement typeValue = o.get("model_type");
+        if (typeValue != null && !typeValue.isJsonNull()
+                && !(typeValue.isJsonPrimitive() && typeValue.getAsJsonPrimitive().isString())) {
+            throw new IllegalArgumentException("model_type is not a string: " + typeValue);
+        }
+        String type = typeValue == null || typeValue.isJsonNull() ? null : typeValue.getAsString();
         if (type == null && o.has("architectures") && o.get("architectures").isJsonArray()) {
             for (JsonElement e : o.getAsJsonArray("architectures")) {
                 for (Architecture a : Architecture.values()) {
@@ -54,6 +62,9 @@ final class HfConfigs {
                 }
             }
         }
+        if (type == null && shapeOnly) {
+            type = o.has("n_embd") ? "gpt2" : o.has("hidden_size") ? "llama" : null;
+        }
         if (type == null) {
             throw new IllegalArgumentException("no model_type (expected one of " + Architecture.names() + ")");
         }
@@ -61,6 +72,15 @@ final class HfConfigs {
         if (arch == null) {
             throw new IllegalArgumentException("model_type '" + type + "' is not supported (" + Architecture.names()
                     + ")");
+        }
+        if (shapeOnly) { // the values that do not change the counts: the family's defaults
+            o = o.deepCopy();
+            o.remove("rope_scaling");
+            o.remove("hidden_act");
+            o.remove("activation_function");
+            if (o.has("rope_parameters") && o.get("rope_parameters").isJsonObject()) {
+                o.getAsJsonObject("rope_parameters").remove("rope_type");
+            }
         }
         return switch (arch) {
             case GPT2 -> gpt2(o);

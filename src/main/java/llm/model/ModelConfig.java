@@ -2,6 +2,7 @@ package llm.model;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
+import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 
 /**
@@ -235,13 +236,39 @@ public record ModelConfig(
         return String.join(", ", f);
     }
 
-    /** Parameters, tied embeddings counted once: the sum of {@link Init#specs}. */
+    // ---- parameter counts (HF module layout; a tied head is counted once) ----
+
+    /** Token embedding (wte / embed_tokens): V·d. */
+    public long tokenEmbedding() {
+        return (long) vocabSize * dModel;
+    }
+
+    /** Learned position embedding (wpe): GPT-2 and GPT-Neo, ctx·d. */
+    public long positionEmbedding() {
+        return arch.rotary() ? 0 : (long) ctx * dModel;
+    }
+
+    /** Parameters without the token and position embeddings (Kaplan et al.'s N); an untied head stays in. */
+    public long nonEmbeddingParams() {
+        return parameterCount() - tokenEmbedding() - positionEmbedding();
+    }
+
+    /**
+     * Parameters that take part in a matmul per token: every weight but the embedding lookups, plus the output
+     * head (which is the token embedding matrix when tied). This is the N of the 6·N FLOPs term.
+     */
+    public long matmulParams() {
+        return nonEmbeddingParams() + (tiedEmbeddings ? tokenEmbedding() : 0);
+    }
+
+    /** The attention width H·head_dim (d for most shapes) used by the attention FLOPs term. */
+    public int attnDim() {
+        return qDim();
+    }
+
+    /** All parameters, tied embeddings counted once (GPT-2 124M: 124,439,808); by part: {@link ParameterCount}. */
     public long parameterCount() {
-        long n = 0;
-        for (Init.Spec s : Init.specs(this)) {
-            n += s.size();
-        }
-        return n;
+        return ParameterCount.of(this).total();
     }
 
     /** This config as a HuggingFace {@code config.json} object ({@code architectures}, {@code model_type}, ...). */
@@ -250,12 +277,23 @@ public record ModelConfig(
     }
 
     /**
-     * Read a HuggingFace {@code config.json} object.
+     * Read a HuggingFace {@code config.json} object of a model this toolkit builds.
      *
      * @throws IllegalArgumentException naming the key that is missing, unsupported or out of range
      */
     public static ModelConfig fromHfJson(JsonObject o) {
-        return HfConfigs.fromJson(o);
+        return HfConfigs.fromJson(o, false);
+    }
+
+    /**
+     * The shape of a config.json for counting parameters and FLOPs ({@code llm cost}): a config without
+     * {@code model_type} is recognised by its keys ({@code n_embd}: gpt2, {@code hidden_size}: llama), and the
+     * activation and RoPE scaling, which do not change the counts, are not checked.
+     *
+     * @throws IllegalArgumentException naming the key that is missing, unsupported or out of range
+     */
+    public static ModelConfig shapeFromHfJson(JsonObject o) {
+        return HfConfigs.fromJson(o, true);
     }
 
     static int intKey(JsonObject o, String key, String alt) {

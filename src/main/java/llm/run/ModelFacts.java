@@ -14,13 +14,13 @@ import java.util.Map;
 import java.util.stream.Stream;
 import llm.UserException;
 import llm.engine.Engines;
-import llm.eval.ParameterCount;
 import llm.io.JsonProblem;
 import llm.io.Log;
 import llm.model.LanguageModel;
 import llm.model.ModelConfig;
 import llm.model.Models;
 import llm.model.Parameter;
+import llm.model.ParameterCount;
 import llm.model.Release;
 import llm.model.Safetensors;
 

@@ -61,6 +61,21 @@ class ModelFamiliesCliTest {
     }
 
     @Test
+    void cost_counts_a_pythia_release() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("pythia-160m"));
+        Files.writeString(dir.resolve("config.json"), """
+                {"architectures": ["GPTNeoXForCausalLM"], "hidden_act": "gelu", "hidden_size": 768,
+                 "intermediate_size": 3072, "layer_norm_eps": 1e-05, "max_position_embeddings": 2048,
+                 "model_type": "gpt_neox", "num_attention_heads": 12, "num_hidden_layers": 12, "rotary_emb_base": 10000,
+                 "rotary_pct": 0.25, "tie_word_embeddings": false, "use_parallel_residual": true, "vocab_size": 50304}""");
+        var r = CliHarness.run("cost", "--model", dir.toString(), "--tokens", "300B", "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
+        assertEquals(162_322_944L, o.get("params").getAsLong()); // transformers' num_parameters() for pythia-160m
+        assertEquals(162_322_944L - 50304L * 768, o.get("flops_params").getAsLong()); // embed_in is a lookup
+    }
+
+    @Test
     void train_builds_only_gpt2_and_llama() {
         var r = CliHarness.run("train", "--arch", "gpt_neox", "--data", "x.txt", "--vocab-size", "300", "--out",
                 tmp.resolve("o").toString());

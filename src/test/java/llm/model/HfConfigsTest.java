@@ -9,7 +9,6 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.util.Collections;
 import java.util.List;
-import llm.eval.ParameterCount;
 import org.junit.jupiter.api.Test;
 
 /** config.json of real releases (the hub's files, copied in here as text) read with transformers' keys and defaults. */
