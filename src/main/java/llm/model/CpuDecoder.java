@@ -5,12 +5,13 @@ import java.util.Arrays;
 /**
  * Incremental decoding in plain Java on the CPU, for generation. A decode step of a small model is a few hundred
  * tiny tensor ops; through DJL each costs 5–10 µs of call overhead (JNI, allocation, scope), far more than its
- * arithmetic. Here a step is a handful of loops over float arrays (as llama2.c's run.c): the weights are copied once
- * out of the model's NDArrays, the KV cache is preallocated, and the loops are the vectorizable shapes of
- * {@link Kernels} — matrices kept as the rows of their transpose, so that a product is a sum of scaled rows. Products
- * and attention heads of larger models are split into chunks over a {@link Team} of threads. Same maths as
- * {@link Gpt2} / {@link Llama} / {@link GptNeoX} / {@link GptNeo}; {@code CpuDecoderTest} checks it against the DJL
- * forward, {@code ModelFamiliesTest} against a numpy reference.
+ * arithmetic. Here a step is a handful of loops (as llama2.c's run.c): the matrices are read where they are stored
+ * ({@link FloatMatrix}: a mapping of the weights file, F32/F16/BF16 as stored, or float32 copies where the Vector API
+ * is missing), the KV cache is preallocated, and the attention loops are the vectorizable shapes of {@link Kernels}.
+ * Products (split by outputs) and attention heads of larger models run on a persistent {@link Team} of threads; a
+ * step allocates nothing. Same maths as {@link Gpt2} / {@link Llama} / {@link GptNeoX} / {@link GptNeo};
+ * {@code CpuDecoderTest} checks it against the DJL forward, {@code HalfWeightsTest} the 16-bit weights and that
+ * threads and batch rows never change a result, {@code ModelFamiliesTest} every family against a numpy reference.
  *
  * <p>Two block shapes: the GPT one (GPT-2, GPT-Neo, GPT-NeoX: LayerNorm with bias, q|k|v in one buffer — GPT-NeoX's
  * per-head rows read in that order, GPT-Neo's three projections written into it —, a GELU MLP) and the Llama one
@@ -207,15 +208,34 @@ final class CpuDecoder {
         for (Init.Spec s : Init.specs(c)) {
             specs.put(s.name(), s);
         }
-        // constant made-up weights, filled by Arrays.fill: no loop of the stand-in's own for the JIT to compile
-        // while the decoder's loops wait in its queue
+        // constant made-up weights, off the heap, one buffer per value and size shared by all tensors (a few MB
+        // for any model); filled by a bulk put, so no loop of the stand-in's own for the JIT to compile while the
+        // decoder's loops wait in its queue. Stored as the weights the decoder will most likely read: GPT-2's Conv1D
+        // matrices as Wᵀ (a release, read engine-free), in the type llm.weights forces.
+        HostTensor.Dtype type = FloatMatrix.forcedType() == null ? HostTensor.Dtype.F32 : FloatMatrix.forcedType();
+        java.util.Map<String, java.nio.ByteBuffer> filled = new java.util.HashMap<>();
         Weights madeUp = new Weights() {
             @Override
             public HostTensor get(String name) {
                 Init.Spec s = specs.get(name);
-                float[] a = new float[(int) s.size()];
-                Arrays.fill(a, s.kind() == Init.Kind.ONES ? 1f : s.kind() == Init.Kind.NORMAL ? 0.01f : 0f);
-                return HostTensor.of(a, s.shape());
+                float value = s.kind() == Init.Kind.ONES ? 1f : s.kind() == Init.Kind.NORMAL ? 0.01f : 0f;
+                HostTensor.Dtype t = s.shape().length == 2 ? type : HostTensor.Dtype.F32;
+                String key = value + "/" + s.size() + "/" + t;
+                java.nio.ByteBuffer b = filled.get(key);
+                if (b == null) { // (not computeIfAbsent: no lambda, see warmUpAsync)
+                    float[] a = new float[(int) Math.min(s.size(), 1 << 16)];
+                    Arrays.fill(a, value);
+                    java.nio.ByteBuffer d = java.nio.ByteBuffer.allocateDirect((int) (4 * s.size()))
+                            .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                    java.nio.FloatBuffer f = d.asFloatBuffer();
+                    while (f.hasRemaining()) {
+                        f.put(a, 0, Math.min(a.length, f.remaining()));
+                    }
+                    b = new HostTensor(d, HostTensor.Dtype.F32, new long[] {s.size()}, false, null).convert(t).data();
+                    filled.put(key, b);
+                }
+                long[] shape = s.conv1d() ? new long[] {s.shape()[1], s.shape()[0]} : s.shape();
+                return new HostTensor(b, t, shape, s.conv1d(), null);
             }
         };
         long t0 = System.nanoTime();
@@ -343,6 +363,15 @@ final class CpuDecoder {
      * logits rows (reused buffers: copy to keep; rows not active are stale).
      */
     float[][] step(int[] tokens, boolean[] active) {
+        return step(tokens, active, null);
+    }
+
+    /**
+     * As {@link #step(int[], boolean[])}, but the logits (the final norm and the classifier, a third of a GPT-2-small
+     * step) only for the active rows with {@code logits[b]} (null = all): a prompt's positions before its last need
+     * none.
+     */
+    float[][] step(int[] tokens, boolean[] active, boolean[] wanted) {
         nAct = 0;
         for (int b = 0; b < batch; b++) {
             if (active == null || active[b]) {
@@ -364,12 +393,23 @@ final class CpuDecoder {
             }
         }
         for (int j = 0; j < nAct; j++) {
+            pos[act[j]]++;
+        }
+        int all = nAct;
+        if (wanted != null) { // the classifier for the wanted rows only (act is reset at the next step)
+            nAct = 0;
+            for (int j = 0; j < all; j++) {
+                if (wanted[act[j]]) {
+                    act[nAct++] = act[j];
+                }
+            }
+        }
+        for (int j = 0; j < nAct; j++) {
             int b = act[j];
             norm(xb[b], x[b], normW, normB);
         }
-        product(logits, xb, head, null, false);
-        for (int j = 0; j < nAct; j++) {
-            pos[act[j]]++;
+        if (nAct > 0) {
+            product(logits, xb, head, null, false);
         }
         useTeam.end();
         return logits;
@@ -518,13 +558,30 @@ final class CpuDecoder {
         for (int j = 0; j < nAct; j++) {
             work += 2L * c.dModel() * (pos[act[j]] + 1);
         }
-        parallel(nAct * nh, work, new Team.Body() {
-            @Override
-            public void run(int ch) {
-                int b = act[ch / nh];
-                attendHead(l, b, ch % nh, qv[b], qOff, out[b], ch);
-            }
-        });
+        attentionTask.set(l, qv, qOff, out);
+        parallel(nAct * nh, work, attentionTask);
+    }
+
+    private final AttentionTask attentionTask = new AttentionTask();
+
+    /** The chunks of {@link #attention}: one per (row, head). One object reused (no allocation per step). */
+    private final class AttentionTask implements Team.Body {
+        private int l, qOff;
+        private float[][] qv, out;
+
+        void set(int l, float[][] qv, int qOff, float[][] out) {
+            this.l = l;
+            this.qv = qv;
+            this.qOff = qOff;
+            this.out = out;
+        }
+
+        @Override
+        public void run(int ch) {
+            int nh = c.nHead();
+            int b = act[ch / nh];
+            attendHead(l, b, ch % nh, qv[b], qOff, out[b], ch);
+        }
     }
 
     /**
@@ -570,12 +627,33 @@ final class CpuDecoder {
         }
         int step = Math.min(rows, Math.max(64, (rows + chunks - 1) / chunks + 15) / 16 * 16);
         chunks = (rows + step - 1) / step;
-        parallel(chunks, work, new Team.Body() {
-            @Override
-            public void run(int ch) {
-                w.product(in, out, act, nAct, bias, add, ch * step, Math.min(rows, (ch + 1) * step));
-            }
-        });
+        productTask.set(out, in, w, bias, add, step);
+        parallel(chunks, work, productTask);
+    }
+
+    private final ProductTask productTask = new ProductTask();
+
+    /** The chunks of {@link #product}: outputs [ch · step, (ch + 1) · step). One object reused. */
+    private final class ProductTask implements Team.Body {
+        private float[][] out, in;
+        private FloatMatrix w;
+        private float[] bias;
+        private boolean add;
+        private int step;
+
+        void set(float[][] out, float[][] in, FloatMatrix w, float[] bias, boolean add, int step) {
+            this.out = out;
+            this.in = in;
+            this.w = w;
+            this.bias = bias;
+            this.add = add;
+            this.step = step;
+        }
+
+        @Override
+        public void run(int ch) {
+            w.product(in, out, act, nAct, bias, add, ch * step, Math.min(w.out, (ch + 1) * step));
+        }
     }
 
     /** Runs the chunks on the team when the work is worth it (and the team pays, see {@link TeamChoice}). */

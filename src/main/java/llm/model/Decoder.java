@@ -151,12 +151,14 @@ public final class Decoder implements AutoCloseable {
             float[][] out = new float[batch][];
             int[] col = new int[batch];
             boolean[] active = new boolean[batch];
+            boolean[] last = new boolean[batch]; // only a row's last token needs logits
             for (int i = 0; i < t; i++) {
                 for (int b = 0; b < batch; b++) {
                     active[b] = i < ids[b].length;
+                    last[b] = i == ids[b].length - 1;
                     col[b] = active[b] ? ids[b][i] : 0;
                 }
-                float[][] logits = cpu.step(col, active);
+                float[][] logits = cpu.step(col, active, last);
                 for (int b = 0; b < batch; b++) {
                     if (i == ids[b].length - 1) {
                         out[b] = logits[b].clone();

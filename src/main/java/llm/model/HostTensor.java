@@ -95,7 +95,9 @@ public record HostTensor(ByteBuffer data, Dtype dtype, long[] shape, boolean tra
         int cols = storedCols();
         long base = (long) (rowOrder == null ? r : rowOrder[r]) * cols;
         if (dtype == Dtype.F32) {
-            data.asFloatBuffer().get((int) base, dst, 0, cols); // (a bulk copy; no per-element call)
+            for (int i = 0; i < cols; i++) { // (not a FloatBuffer view: no allocation per token)
+                dst[i] = data.getFloat((int) (4 * (base + i)));
+            }
         } else {
             for (int i = 0; i < cols; i++) {
                 dst[i] = get(base + i);
