@@ -244,6 +244,13 @@ class ModelFamiliesTest extends CpuRoot {
         return d;
     }
 
+    /** The JIT warm-up runs real decode steps of each family's shape on made-up weights (named as the family's). */
+    @ParameterizedTest
+    @MethodSource("cases")
+    void the_decoder_warm_up_runs_every_family(Case k) {
+        assertTrue(CpuDecoder.warmUpSteps(k.config(), 1) >= 32, k.name());
+    }
+
     /** Writes every case's release under target/model-families (what make_expected.sh runs the reference on). */
     @Test
     void writes_the_releases_for_the_reference() throws IOException {
