@@ -13,11 +13,13 @@ import java.util.NoSuchElementException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import llm.UserException;
+import llm.data.wiki.Article;
+import llm.data.wiki.Articles;
 
 /**
  * Streams documents from one input, one at a time (bounded memory: at most one document is held).
  *
- * <p>Ids: a WikiText article's title; a JSON line's {@code --id-field}, else {@code source:LINE}; a split document's
+ * <p>Ids: a WikiText article's title; a MediaWiki dump article's title; a JSON line's {@code --id-field}, else {@code source:LINE}; a split document's
  * {@code source:N} (1-based); an unsplit file's name. An unsplit file is its text exactly as read (line ends and
  * surrounding whitespace kept); a split document is trimmed of surrounding whitespace and its lines end in '\n' (a
  * WikiText article keeps the leading space of its first line, as the corpus has it). Blank documents are not
@@ -28,6 +30,7 @@ public final class DocumentReader implements Iterator<Document>, Closeable {
     static final Pattern WIKI_HEADING = Pattern.compile("^\\s*=\\s(?!=)(.*?)\\s=\\s*$");
 
     private final BufferedReader in;
+    private final Articles articles; // a MediaWiki dump's, else null
     private final String source;
     private final Split split;
     private final String textField;
@@ -40,7 +43,13 @@ public final class DocumentReader implements Iterator<Document>, Closeable {
     private Document next;
 
     private DocumentReader(BufferedReader in, String source, Split split, String textField, String idField) {
+        this(in, null, source, split, textField, idField);
+    }
+
+    private DocumentReader(BufferedReader in, Articles articles, String source, Split split, String textField,
+            String idField) {
         this.in = in;
+        this.articles = articles;
         this.source = source;
         this.split = split;
         this.textField = textField;
@@ -58,6 +67,11 @@ public final class DocumentReader implements Iterator<Document>, Closeable {
         return new DocumentReader(in, source, split, null, null);
     }
 
+    /** The articles of a MediaWiki dump: the title is the id, the plain text the text (empty ones included). */
+    public static DocumentReader articles(Articles articles) {
+        return new DocumentReader(null, articles, null, null, null, null);
+    }
+
     /** JSON Lines: the text in {@code textField}, the id in {@code idField} (may be null). */
     public static DocumentReader jsonl(BufferedReader in, String source, String textField, String idField) {
         return new DocumentReader(in, source, null, textField, idField);
@@ -66,6 +80,16 @@ public final class DocumentReader implements Iterator<Document>, Closeable {
     @Override
     public boolean hasNext() {
         if (next == null) {
+            if (articles != null) {
+                if (articles.hasNext()) {
+                    Article a = articles.next();
+                    next = Document.of(a.title(), a.text());
+                } else if (!eof) {
+                    eof = true;
+                    atEnd.run();
+                }
+                return next != null;
+            }
             try {
                 next = textField != null ? readJson() : readText();
             } catch (IOException e) {
@@ -87,6 +111,10 @@ public final class DocumentReader implements Iterator<Document>, Closeable {
 
     @Override
     public void close() throws IOException {
+        if (articles != null) {
+            articles.close();
+            return;
+        }
         in.close();
     }
 
