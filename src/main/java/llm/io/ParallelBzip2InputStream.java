@@ -58,6 +58,7 @@ public final class ParallelBzip2InputStream extends InputStream {
 
     private final Splitter splitter;
     private final int inFlight;
+    private final int maxOutput;
     private final Deque<Piece> pieces = new ArrayDeque<>();
     private InputStream current = InputStream.nullInputStream();
     /** Set while a too-big piece is streamed: that piece, to read it again with what follows if it fails. */
@@ -67,12 +68,14 @@ public final class ParallelBzip2InputStream extends InputStream {
 
     /** {@code compressed}: the file from its first byte ({@code BZh}…). */
     public ParallelBzip2InputStream(InputStream compressed) {
-        this(compressed, 2 * THREADS);
+        this(compressed, 2 * THREADS, MAX_PIECE, MAX_OUTPUT);
     }
 
-    ParallelBzip2InputStream(InputStream compressed, int inFlight) {
-        this.splitter = new Splitter(compressed);
+    /** With other bounds (for tests): pieces in flight, compressed bytes per piece, output bytes held per piece. */
+    ParallelBzip2InputStream(InputStream compressed, int inFlight, int maxPiece, int maxOutput) {
+        this.splitter = new Splitter(compressed, maxPiece);
         this.inFlight = Math.max(1, inFlight);
+        this.maxOutput = maxOutput;
     }
 
     @Override
@@ -118,7 +121,7 @@ public final class ParallelBzip2InputStream extends InputStream {
             if (c == null) {
                 break;
             }
-            pieces.add(new Piece(c, POOL.submit(() -> decode(c))));
+            pieces.add(new Piece(c, POOL.submit(() -> decode(c, maxOutput))));
         }
         Piece p = pieces.poll();
         if (p == null) {
@@ -179,19 +182,19 @@ public final class ParallelBzip2InputStream extends InputStream {
     }
 
     /** Decode one piece completely in memory, or say why not. */
-    static Decoded decode(byte[] compressed) {
+    static Decoded decode(byte[] compressed, int maxOutput) {
         ByteArrayInputStream src = new ByteArrayInputStream(compressed);
-        byte[] out = new byte[Math.min(MAX_OUTPUT, Math.max(1 << 16, compressed.length * 6))];
+        byte[] out = new byte[Math.min(maxOutput, Math.max(1 << 16, compressed.length * 6))];
         int len = 0;
         try (InputStream in = decoder(src)) {
             for (int n; (n = in.read(out, len, Math.min(out.length - len, 1 << 16))) >= 0; ) {
                 len += n;
                 if (len == out.length) {
-                    if (out.length == MAX_OUTPUT) {
+                    if (out.length == maxOutput) {
                         return in.read() < 0 && src.available() == 0 ? new Decoded(out, len, false)
                                 : Decoded.TOO_BIG;
                     }
-                    out = Arrays.copyOf(out, Math.min(MAX_OUTPUT, out.length * 2));
+                    out = Arrays.copyOf(out, Math.min(maxOutput, out.length * 2));
                 }
             }
         } catch (IOException | RuntimeException e) {
@@ -217,14 +220,16 @@ public final class ParallelBzip2InputStream extends InputStream {
     static final class Splitter {
         private static final byte[] BLOCK_MAGIC = {0x31, 0x41, 0x59, 0x26, 0x53, 0x59};
         private final InputStream raw;
+        private final int maxPiece;
         private byte[] buf = new byte[1 << 17];
         private int len;
         private int scanned; // positions before this one hold no stream start (past the piece's own at 0)
         private boolean eof;
         private boolean gaveUp;
 
-        Splitter(InputStream raw) {
+        Splitter(InputStream raw, int maxPiece) {
             this.raw = raw;
+            this.maxPiece = maxPiece;
         }
 
         /** The next piece, one stream (or more); null at the end or when none was found within MAX_PIECE bytes. */
@@ -241,7 +246,7 @@ public final class ParallelBzip2InputStream extends InputStream {
                 if (eof) {
                     return len == 0 ? null : cut(len);
                 }
-                if (len >= MAX_PIECE) {
+                if (len >= maxPiece) {
                     gaveUp = true;
                     return null;
                 }
