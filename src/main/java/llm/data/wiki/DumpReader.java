@@ -2,6 +2,7 @@ package llm.data.wiki;
 
 import java.io.BufferedInputStream;
 import java.io.Closeable;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.HashMap;
@@ -49,7 +50,7 @@ public final class DumpReader implements Iterator<Page>, Closeable {
             + "|doorverwijzing|przekieruj)", Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
 
     private final XMLStreamReader xml;
-    private final InputStream in;
+    private final ReadErrors in;
     private final String source;
     private final Map<String, Integer> namespaces = new HashMap<>();
     private Page next;
@@ -60,7 +61,7 @@ public final class DumpReader implements Iterator<Page>, Closeable {
     private long otherNamespaces;
     private long articles;
 
-    private DumpReader(XMLStreamReader xml, InputStream in, String source) {
+    private DumpReader(XMLStreamReader xml, ReadErrors in, String source) {
         this.xml = xml;
         this.in = in;
         this.source = source;
@@ -76,11 +77,14 @@ public final class DumpReader implements Iterator<Page>, Closeable {
                         + ": a document type declaration (<!DOCTYPE ...>): refused (a MediaWiki dump has none, and"
                         + " one can read local files or expand entities without bound)");
             }
-            return new DumpReader(factory().createXMLStreamReader(in), in, source);
         } catch (IOException e) {
             throw Inputs.readError(name, e);
+        }
+        ReadErrors guarded = new ReadErrors(in);
+        try {
+            return new DumpReader(factory().createXMLStreamReader(guarded), guarded, source);
         } catch (XMLStreamException e) {
-            throw UserException.runtime(source + ": " + why(e), e);
+            throw UserException.runtime(source + ": " + why(e, guarded.failure), e);
         }
     }
 
@@ -121,7 +125,7 @@ public final class DumpReader implements Iterator<Page>, Closeable {
                 next = readArticle();
             } catch (XMLStreamException e) {
                 done = true;
-                throw UserException.runtime(source + ": " + why(e), e);
+                throw UserException.runtime(source + ": " + why(e, in.failure), e);
             }
             done = next == null;
         }
@@ -306,10 +310,13 @@ public final class DumpReader implements Iterator<Page>, Closeable {
     }
 
     /** {@code line L, column C: why}, the position and reason of a parse or read error. */
-    static String why(XMLStreamException e) {
+    static String why(XMLStreamException e, IOException readFailure) {
         Location l = e.getLocation();
         String where = l == null || l.getLineNumber() < 0 ? "" : "line " + l.getLineNumber() + ", column "
                 + l.getColumnNumber() + ": ";
+        if (readFailure != null) { // the parser may have seen only an early end of its input
+            return where + Inputs.reason(readFailure);
+        }
         Throwable nested = e.getNestedException();
         if (nested == null) {
             nested = e.getCause();
@@ -323,7 +330,47 @@ public final class DumpReader implements Iterator<Page>, Closeable {
         if (m.isBlank() && nested != null) {
             m = Inputs.reason(nested);
         }
+        if (m.startsWith("JAXP00010006: ")) { // maxElementDepth
+            return where + "too deeply nested: " + m.substring("JAXP00010006: ".length()).strip();
+        }
         return where + (e instanceof Refused ? "" : "malformed XML: ") + m.strip();
+    }
+
+    /**
+     * Keeps the first read error of the input: the JDK's parser takes an {@link java.io.EOFException} (which a
+     * truncated compressed file throws) for the end of the input and reports "Premature end of file" instead.
+     */
+    private static final class ReadErrors extends FilterInputStream {
+        IOException failure;
+
+        ReadErrors(InputStream in) {
+            super(in);
+        }
+
+        private IOException seen(IOException e) {
+            if (failure == null) {
+                failure = e;
+            }
+            return new IOException(Inputs.reason(e), e); // not an EOFException, which the parser would swallow
+        }
+
+        @Override
+        public int read() throws IOException {
+            try {
+                return super.read();
+            } catch (IOException e) {
+                throw seen(e);
+            }
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            try {
+                return super.read(b, off, len);
+            } catch (IOException e) {
+                throw seen(e);
+            }
+        }
     }
 
     /** Input that is well-formed XML but not a dump we read. */
