@@ -13,6 +13,7 @@ import java.util.NoSuchElementException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import llm.UserException;
+import llm.data.Titles;
 import llm.data.wiki.Article;
 import llm.data.wiki.Articles;
 
@@ -41,6 +42,8 @@ public final class DocumentReader implements Iterator<Document>, Closeable {
     private boolean eof;
     private Runnable atEnd = () -> {};
     private Document next;
+    private Titles titles;
+    private final java.util.Set<String> found = new java.util.HashSet<>();
 
     private DocumentReader(BufferedReader in, String source, Split split, String textField, String idField) {
         this(in, null, source, split, textField, idField);
@@ -77,8 +80,37 @@ public final class DocumentReader implements Iterator<Document>, Closeable {
         return new DocumentReader(in, source, null, textField, idField);
     }
 
+    /**
+     * This reader, giving only the documents whose id is one of {@code titles}, the first of each; it stops reading
+     * once it has given them all (the rest of a 20 GB dump is not read for one article).
+     */
+    public DocumentReader selecting(Titles titles) {
+        this.titles = titles;
+        return this;
+    }
+
+    /** Whether ids are titles: a MediaWiki dump's articles, WikiText articles. */
+    public boolean titled() {
+        return articles != null || split == Split.WIKITEXT;
+    }
+
     @Override
     public boolean hasNext() {
+        if (titles == null) {
+            return advance();
+        }
+        while (next == null) {
+            if (found.size() == titles.size() || !advance()) {
+                return false;
+            }
+            if (!titles.contains(next.id()) || !found.add(Titles.normalize(next.id()))) {
+                next = null;
+            }
+        }
+        return true;
+    }
+
+    private boolean advance() {
         if (next == null) {
             if (articles != null) {
                 if (articles.hasNext()) {
