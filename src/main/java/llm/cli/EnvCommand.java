@@ -39,7 +39,7 @@ public final class EnvCommand implements Callable<Integer> {
         String selected;
         UserException deviceProblem = null;
         try {
-            selected = llm.engine.Engines.describe(compute.resolveDevice());
+            selected = compute.placement().describe();
         } catch (UserException e) {
             if (e.exitCode() != ExitCodes.USAGE) {
                 throw e;

@@ -1,6 +1,6 @@
 /**
  * Training data: from {@code --data PATH[:WEIGHT]} specs to (B, T+1) windows of token ids; the one data pipeline of
- * {@code llm train} ({@link llm.cli.TrainCommand} builds it, {@link llm.train.Trainer} consumes {@link
+ * {@code llm train} ({@code llm.run.TrainData} builds it, {@link llm.train.Trainer} consumes {@link
  * llm.data.Batches} and {@link llm.data.EvalWindows}). No DJL here.
  *
  * <pre>{@code

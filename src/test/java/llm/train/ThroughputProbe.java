@@ -18,10 +18,12 @@ public final class ThroughputProbe {
             LanguageModel m = LanguageModel.create(cfg, root, 1);
             llm.data.Tokens toks = llm.data.Tokens.of(new java.util.Random(1).ints(200_000, 0, v).toArray());
             double fpt = 6.0 * (cfg.parameterCount() - (long) t * c) + 12.0 * l * t * c;
-            Trainer tr = new Trainer(new LanguageModelTraining(m), root, TrainerTest.batches(toks, b, t, 1), null,
-                    new Trainer.Settings(b, t, 1, steps, new LrSchedule(1e-3, 1e-4, 2, steps), 1.0, AdamW.Hyper.GPT,
-                            1, 0, 1, 0, 1, null, 0),
-                    Path.of("/tmp/probe"), null, fpt, 165e9, new Progress(System.err, false, 1, steps), r -> { });
+            Trainer.Settings settings = Trainer.Settings.builder().batch(b, t)
+                    .steps(steps, new LrSchedule(1e-3, 1e-4, 2, steps)).clip(1.0).adam(AdamW.Hyper.GPT).logEvery(1)
+                    .seed(1).build();
+            Trainer tr = Trainer.builder(new LanguageModelTraining(m), root, settings)
+                    .data(TrainerTest.batches(toks, b, t, 1), null).output(Path.of("/tmp/probe"), r -> { })
+                    .mfu(fpt, 165e9).progress(new Progress(System.err, false, 1, steps)).build();
             tr.run(false);
             System.err.printf("params %d, flops/token %.1fM%n", cfg.parameterCount(), fpt / 1e6);
         }

@@ -24,6 +24,8 @@ final class Brackets {
     private static final int LINK = 2;
     private static final int EXT = 3;
     private static final int VARIANT = 4;
+    /** A link to a File, Image or Category page: shows nothing, so its content is cut, never rewritten. */
+    private static final int HIDDEN_LINK = 5;
     static final int MAX_TEXT_NESTING = 64;
 
     private final String s;
@@ -33,7 +35,7 @@ final class Brackets {
     private int[] start = new int[16];
     private int[] width = new int[16];
     private int depth;
-    private final int[] openOfKind = new int[5];
+    private final int[] openOfKind = new int[6];
     // openers popped without their closer: start and width in out, to drop at the end
     private int[] strayStart = new int[16];
     private int[] strayWidth = new int[16];
@@ -56,8 +58,8 @@ final class Brackets {
             if (lineStart) {
                 lineStart = false;
                 int j = i;
-                while (j < n && (s.charAt(j) == ' ' || s.charAt(j) == '\t')) {
-                    j++;
+                while (j < n && (s.charAt(j) == ' ' || s.charAt(j) == '\t' || s.charAt(j) == ':')) {
+                    j++; // a table may be indented: ":{|"
                 }
                 if (s.startsWith("{|", j)) {
                     out.append(s, i, j);
@@ -148,7 +150,7 @@ final class Brackets {
                 truncate(start[top] + c - k);
             }
         }
-        if (variantClose && m == 0 && findAbove(VARIANT)) {
+        if (variantClose && m == 0 && findAbove(VARIANT, VARIANT) == VARIANT) {
             popUntil(VARIANT);
             int top = depth - 1;
             String inner = out.substring(start[top] + 2);
@@ -163,7 +165,11 @@ final class Brackets {
     }
 
     private void openSquare(int i, int run) {
-        if (run >= 2 && textNesting() < MAX_TEXT_NESTING) {
+        if (run >= 2 && Links.isHiddenAt(s, i + run)) {
+            appendRun('[', run - 2);
+            push(HIDDEN_LINK, 2);
+            out.append("[[");
+        } else if (run >= 2 && textNesting() < MAX_TEXT_NESTING) {
             appendRun('[', run - 2);
             push(LINK, 2);
             out.append("[[");
@@ -186,7 +192,13 @@ final class Brackets {
                 openOfKind[EXT]--;
                 out.append(Links.externalLabel(inner));
                 m--;
-            } else if (m >= 2 && findAbove(LINK)) {
+            } else if (m >= 2 && findAbove(HIDDEN_LINK, LINK) == HIDDEN_LINK) {
+                popUntil(HIDDEN_LINK);
+                truncate(start[depth - 1]);
+                depth--;
+                openOfKind[HIDDEN_LINK]--;
+                m -= 2;
+            } else if (m >= 2 && findAbove(LINK, LINK) == LINK) {
                 popUntil(LINK);
                 int top = depth - 1;
                 String inner = out.substring(start[top] + 2);
@@ -202,20 +214,23 @@ final class Brackets {
         appendRun(']', m);
     }
 
-    /** Whether a frame of {@code k} is open above every template and table frame (so text frames only between). */
-    private boolean findAbove(int k) {
-        if (openOfKind[k] == 0) {
-            return false;
+    /**
+     * The kind of the topmost frame of kind {@code a} or {@code b} if it lies above every template and table frame
+     * (the braces bind first), else -1. Only text frames, at most {@link #MAX_TEXT_NESTING}, lie above it.
+     */
+    private int findAbove(int a, int b) {
+        if (openOfKind[a] + openOfKind[b] == 0) {
+            return -1;
         }
         for (int f = depth - 1; f >= 0; f--) {
-            if (kind[f] == k) {
-                return true;
+            if (kind[f] == a || kind[f] == b) {
+                return kind[f];
             }
-            if (kind[f] == TEMPLATE || kind[f] == TABLE) {
-                return false;
+            if (kind[f] != LINK && kind[f] != EXT && kind[f] != VARIANT) {
+                return -1;
             }
         }
-        return false;
+        return -1;
     }
 
     private int textNesting() {

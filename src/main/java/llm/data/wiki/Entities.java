@@ -4,64 +4,51 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * HTML character references in wikitext: {@code &name;}, {@code &#123;}, {@code &#x1F600;}. The names are the
- * ones that occur in Wikipedia articles (the JDK has no HTML entity table); an unknown name stays as written.
- * Spaces ({@code &nbsp;}, thin spaces) become a plain space; invisible marks (soft hyphen, direction marks,
- * zero-width joiners) are dropped.
+ * HTML character references in wikitext: {@code &name;} (the 252 names of HTML 4, which MediaWiki accepts, plus
+ * {@code &apos;}), {@code &#123;} and {@code &#x1F600;}; an unknown name stays as written. The JDK has no HTML entity
+ * table, hence this one. Spaces ({@code &nbsp;}, en/em/thin spaces) become a plain space; invisible marks (soft
+ * hyphen, direction marks, zero-width joiners) are dropped.
  */
 final class Entities {
     private Entities() {}
 
-    private static final Map<String, String> NAMED = new HashMap<>();
+    /** "name hex-code-point" pairs, from HTML 4.01's entity sets (lat1, symbol, special). */
+    private static final String HTML4 = ""
+            + "quot 22 amp 26 lt 3c gt 3e nbsp a0 iexcl a1 cent a2 pound a3 curren a4 yen a5 brvbar a6 sect a7 "
+            + "uml a8 copy a9 ordf aa laquo ab not ac shy ad reg ae macr af deg b0 plusmn b1 sup2 b2 sup3 b3 "
+            + "acute b4 micro b5 para b6 middot b7 cedil b8 sup1 b9 ordm ba raquo bb frac14 bc frac12 bd "
+            + "frac34 be iquest bf Agrave c0 Aacute c1 Acirc c2 Atilde c3 Auml c4 Aring c5 AElig c6 Ccedil c7 "
+            + "Egrave c8 Eacute c9 Ecirc ca Euml cb Igrave cc Iacute cd Icirc ce Iuml cf ETH d0 Ntilde d1 "
+            + "Ograve d2 Oacute d3 Ocirc d4 Otilde d5 Ouml d6 times d7 Oslash d8 Ugrave d9 Uacute da Ucirc db "
+            + "Uuml dc Yacute dd THORN de szlig df agrave e0 aacute e1 acirc e2 atilde e3 auml e4 aring e5 "
+            + "aelig e6 ccedil e7 egrave e8 eacute e9 ecirc ea euml eb igrave ec iacute ed icirc ee iuml ef "
+            + "eth f0 ntilde f1 ograve f2 oacute f3 ocirc f4 otilde f5 ouml f6 divide f7 oslash f8 ugrave f9 "
+            + "uacute fa ucirc fb uuml fc yacute fd thorn fe yuml ff OElig 152 oelig 153 Scaron 160 scaron 161 "
+            + "Yuml 178 fnof 192 circ 2c6 tilde 2dc Alpha 391 Beta 392 Gamma 393 Delta 394 Epsilon 395 "
+            + "Zeta 396 Eta 397 Theta 398 Iota 399 Kappa 39a Lambda 39b Mu 39c Nu 39d Xi 39e Omicron 39f "
+            + "Pi 3a0 Rho 3a1 Sigma 3a3 Tau 3a4 Upsilon 3a5 Phi 3a6 Chi 3a7 Psi 3a8 Omega 3a9 alpha 3b1 "
+            + "beta 3b2 gamma 3b3 delta 3b4 epsilon 3b5 zeta 3b6 eta 3b7 theta 3b8 iota 3b9 kappa 3ba "
+            + "lambda 3bb mu 3bc nu 3bd xi 3be omicron 3bf pi 3c0 rho 3c1 sigmaf 3c2 sigma 3c3 tau 3c4 "
+            + "upsilon 3c5 phi 3c6 chi 3c7 psi 3c8 omega 3c9 thetasym 3d1 upsih 3d2 piv 3d6 ensp 2002 "
+            + "emsp 2003 thinsp 2009 zwnj 200c zwj 200d lrm 200e rlm 200f ndash 2013 mdash 2014 lsquo 2018 "
+            + "rsquo 2019 sbquo 201a ldquo 201c rdquo 201d bdquo 201e dagger 2020 Dagger 2021 bull 2022 "
+            + "hellip 2026 permil 2030 prime 2032 Prime 2033 lsaquo 2039 rsaquo 203a oline 203e frasl 2044 "
+            + "euro 20ac image 2111 weierp 2118 real 211c trade 2122 alefsym 2135 larr 2190 uarr 2191 "
+            + "rarr 2192 darr 2193 harr 2194 crarr 21b5 lArr 21d0 uArr 21d1 rArr 21d2 dArr 21d3 hArr 21d4 "
+            + "forall 2200 part 2202 exist 2203 empty 2205 nabla 2207 isin 2208 notin 2209 ni 220b prod 220f "
+            + "sum 2211 minus 2212 lowast 2217 radic 221a prop 221d infin 221e ang 2220 and 2227 or 2228 "
+            + "cap 2229 cup 222a int 222b there4 2234 sim 223c cong 2245 asymp 2248 ne 2260 equiv 2261 le 2264 "
+            + "ge 2265 sub 2282 sup 2283 nsub 2284 sube 2286 supe 2287 oplus 2295 otimes 2297 perp 22a5 "
+            + "sdot 22c5 lceil 2308 rceil 2309 lfloor 230a rfloor 230b lang 2329 rang 232a loz 25ca "
+            + "spades 2660 clubs 2663 hearts 2665 diams 2666 ";
+    private static final Map<String, Integer> NAMED = new HashMap<>();
 
     static {
-        String[] pairs = {
-            "amp", "&", "lt", "<", "gt", ">", "quot", "\"", "apos", "'", "nbsp", " ", "ensp", " ", "emsp", " ",
-            "thinsp", " ", "hairsp", " ", "shy", "", "zwj", "", "zwnj", "", "lrm", "", "rlm", "",
-            "ndash", "\u2013", "mdash", "\u2014", "minus", "\u2212", "hellip", "\u2026", "lsquo", "\u2018",
-            "rsquo", "\u2019", "sbquo", "\u201a", "ldquo", "\u201c", "rdquo", "\u201d", "bdquo", "\u201e",
-            "laquo", "\u00ab", "raquo", "\u00bb", "lsaquo", "\u2039", "rsaquo", "\u203a", "prime", "\u2032",
-            "Prime", "\u2033", "times", "\u00d7", "divide", "\u00f7", "plusmn", "\u00b1", "deg", "\u00b0",
-            "middot", "\u00b7", "bull", "\u2022", "sdot", "\u22c5", "copy", "\u00a9", "reg", "\u00ae",
-            "trade", "\u2122", "euro", "\u20ac", "pound", "\u00a3", "yen", "\u00a5", "cent", "\u00a2",
-            "sect", "\u00a7", "para", "\u00b6", "dagger", "\u2020", "Dagger", "\u2021", "frac12", "\u00bd",
-            "frac14", "\u00bc", "frac34", "\u00be", "sup1", "\u00b9", "sup2", "\u00b2", "sup3", "\u00b3",
-            "micro", "\u00b5", "permil", "\u2030", "larr", "\u2190", "rarr", "\u2192", "uarr", "\u2191",
-            "darr", "\u2193", "harr", "\u2194", "le", "\u2264", "ge", "\u2265", "ne", "\u2260", "asymp", "\u2248",
-            "equiv", "\u2261", "infin", "\u221e", "sum", "\u2211", "prod", "\u220f", "radic", "\u221a",
-            "int", "\u222b", "part", "\u2202", "nabla", "\u2207", "isin", "\u2208", "cap", "\u2229", "cup", "\u222a",
-            "and", "\u2227", "or", "\u2228", "not", "\u00ac", "forall", "\u2200", "exist", "\u2203", "empty", "\u2205",
-            "iexcl", "\u00a1", "iquest", "\u00bf", "ordm", "\u00ba", "ordf", "\u00aa", "acute", "\u00b4",
-            "oline", "\u203e", "loz", "\u25ca", "spades", "\u2660", "clubs", "\u2663", "hearts", "\u2665",
-            "diams", "\u2666", "szlig", "\u00df", "aelig", "\u00e6", "AElig", "\u00c6", "oslash", "\u00f8",
-            "Oslash", "\u00d8", "aring", "\u00e5", "Aring", "\u00c5", "ccedil", "\u00e7", "Ccedil", "\u00c7",
-            "ntilde", "\u00f1", "Ntilde", "\u00d1", "eth", "\u00f0", "ETH", "\u00d0", "thorn", "\u00fe",
-            "THORN", "\u00de", "oelig", "\u0153", "OElig", "\u0152", "scaron", "\u0161", "Scaron", "\u0160",
-        };
-        for (int k = 0; k < pairs.length; k += 2) {
-            NAMED.put(pairs[k], pairs[k + 1]);
+        String[] parts = HTML4.strip().split(" ");
+        for (int k = 0; k < parts.length; k += 2) {
+            NAMED.put(parts[k], Integer.parseInt(parts[k + 1], 16));
         }
-        String greek = "Alpha Beta Gamma Delta Epsilon Zeta Eta Theta Iota Kappa Lambda Mu Nu Xi Omicron Pi Rho"
-                + " _ Sigma Tau Upsilon Phi Chi Psi Omega";
-        String[] names = greek.split(" ");
-        for (int k = 0; k < names.length; k++) {
-            if (!names[k].equals("_")) {
-                NAMED.put(names[k], String.valueOf((char) (0x391 + k)));
-                NAMED.put(names[k].toLowerCase(), String.valueOf((char) (0x3b1 + k)));
-            }
-        }
-        NAMED.put("sigmaf", "\u03c2");
-        // letters with the five common accents: &eacute; &Agrave; &ouml; &acirc; &atilde;
-        String[][] accents = {{"grave", "\u0300"}, {"acute", "\u0301"}, {"circ", "\u0302"}, {"tilde", "\u0303"},
-            {"uml", "\u0308"}};
-        for (String[] a : accents) {
-            for (char v : "aeiouyAEIOUYnN".toCharArray()) {
-                String composed = java.text.Normalizer.normalize(v + a[1], java.text.Normalizer.Form.NFC);
-                if (composed.length() == 1) {
-                    NAMED.put(v + a[0], composed);
-                }
-            }
-        }
+        NAMED.put("apos", (int) '\'');
     }
 
     /** {@code s} with its character references decoded once ({@code &amp;lt;} becomes {@code &lt;}). */
@@ -73,8 +60,14 @@ final class Entities {
         int i = 0;
         while (i < s.length()) {
             char c = s.charAt(i);
-            int semi = c == '&' ? s.indexOf(';', i + 1) : -1;
-            String value = semi > i + 1 && semi - i <= 12 ? lookup(s.substring(i + 1, semi)) : null;
+            int semi = -1;
+            for (int k = i + 1; c == '&' && k < s.length() && k <= i + 12; k++) { // names are short: look 12 ahead
+                if (s.charAt(k) == ';') {
+                    semi = k;
+                    break;
+                }
+            }
+            String value = semi > i + 1 ? lookup(s.substring(i + 1, semi)) : null;
             if (value == null) {
                 sb.append(c);
                 i++;
@@ -87,24 +80,30 @@ final class Entities {
     }
 
     private static String lookup(String name) {
-        if (name.charAt(0) != '#') {
-            return NAMED.get(name);
-        }
-        try {
-            boolean hex = name.length() > 1 && (name.charAt(1) == 'x' || name.charAt(1) == 'X');
-            int cp = Integer.parseInt(name.substring(hex ? 2 : 1), hex ? 16 : 10);
-            if (!Character.isValidCodePoint(cp) || cp == 0 || (cp >= 0xd800 && cp <= 0xdfff)) {
-                return null;
-            }
-            if (cp == 0xa0 || cp == 0x2002 || cp == 0x2003 || cp == 0x2009 || cp == 0x200a || cp == 0x202f) {
-                return " ";
-            }
-            if (cp == 0xad || cp == 0x200b || cp == 0x200c || cp == 0x200d || cp == 0x200e || cp == 0x200f) {
-                return "";
-            }
-            return new String(Character.toChars(cp));
-        } catch (NumberFormatException e) {
+        Integer named = name.charAt(0) == '#' ? null : NAMED.get(name);
+        if (name.charAt(0) != '#' && named == null) {
             return null;
         }
+        int cp;
+        if (named != null) {
+            cp = named;
+        } else {
+            try {
+                boolean hex = name.length() > 1 && (name.charAt(1) == 'x' || name.charAt(1) == 'X');
+                cp = Integer.parseInt(name.substring(hex ? 2 : 1), hex ? 16 : 10);
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
+        if (!Character.isValidCodePoint(cp) || cp == 0 || (cp >= 0xd800 && cp <= 0xdfff)) {
+            return null;
+        }
+        if (cp == 0xa0 || cp == 0x2002 || cp == 0x2003 || cp == 0x2009 || cp == 0x200a || cp == 0x202f) {
+            return " ";
+        }
+        if (cp == 0xad || cp == 0x200b || cp == 0x200c || cp == 0x200d || cp == 0x200e || cp == 0x200f) {
+            return "";
+        }
+        return new String(Character.toChars(cp));
     }
 }

@@ -1,14 +1,13 @@
 package llm.data.wiki;
 
-import java.util.regex.Pattern;
-
 /** The inline leftovers of one line for {@link Lines}: quotes, magic words, entities, protected text, spacing. */
 final class Inline {
     private Inline() {}
 
-    private static final Pattern SPACE_BEFORE_PUNCT = Pattern.compile(" +([,.;:!?)\\]，。；：！？、）」』])");
-    private static final Pattern SPACE_AFTER_OPEN = Pattern.compile("([(\\[（「『]) +");
-    private static final Pattern EMPTY_PARENS = Pattern.compile(" ?(?:\\([\\s,;:]*\\)|（[\\s，；：,;:]*）)");
+    /** Punctuation that takes no space before it. */
+    private static final String CLOSERS = ",.;:!?)]，。；：！？、）」』";
+    /** Separators that a removed template can leave at the edge of a parenthesis: "(; ; 14 March". */
+    private static final String SEPARATORS = " ,;:，；：";
 
     /** One line's text: quotes, magic words, entities and protected characters resolved, spaces collapsed. */
     static String clean(String line) {
@@ -35,12 +34,35 @@ final class Inline {
         return tidy(sb.toString());
     }
 
-    /** Spacing left by removed markup: "word ." → "word.", "( x" → "(x", empty "( ; )" dropped. */
+    /**
+     * Spacing left by removed markup, in one pass: "word ." → "word.", "( x" → "(x", "(; ; 14 March" → "(14 March",
+     * "x ;)" → "x)", empty "( ; )" dropped with the space before it.
+     */
     static String tidy(String s) {
-        String t = EMPTY_PARENS.matcher(s).replaceAll("");
-        t = SPACE_BEFORE_PUNCT.matcher(t).replaceAll("$1");
-        t = SPACE_AFTER_OPEN.matcher(t).replaceAll("$1");
-        return t.strip();
+        StringBuilder sb = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            char last = sb.length() == 0 ? 0 : sb.charAt(sb.length() - 1);
+            if ((last == '(' || last == '\uff08') && SEPARATORS.indexOf(c) >= 0
+                    || (last == '[' || last == '\u300c' || last == '\u300e') && c == ' ') {
+                continue;
+            }
+            if (CLOSERS.indexOf(c) >= 0) {
+                boolean paren = c == ')' || c == '\uff09';
+                int end = sb.length();
+                while (end > 0 && (paren ? SEPARATORS : " ").indexOf(sb.charAt(end - 1)) >= 0) {
+                    end--;
+                }
+                sb.setLength(end);
+                char open = c == ')' ? '(' : '\uff08';
+                if (paren && end > 0 && sb.charAt(end - 1) == open) {
+                    sb.setLength(end > 1 && sb.charAt(end - 2) == ' ' ? end - 2 : end - 1);
+                    continue;
+                }
+            }
+            sb.append(c);
+        }
+        return sb.toString().strip();
     }
 
     /**
@@ -77,7 +99,10 @@ final class Inline {
         return sb.toString();
     }
 
-    /** The end of {@code __WORD__} at {@code i}, or -1. A word is capital or caseless letters (not {@code __init__}), at most 40. */
+    /**
+     * The end of {@code __WORD__} at {@code i}, or -1. A word is capital or caseless letters (not {@code __init__}),
+     * at most 40 of them.
+     */
     private static int magicWordEnd(String s, int i) {
         int j = i + 2;
         while (j < s.length() && j - i < 42 && Character.isLetter(s.charAt(j)) && !Character.isLowerCase(s.charAt(j))) {

@@ -10,9 +10,11 @@ import java.util.Set;
  *
  * <ul>
  *   <li>{@code == Heading ==} lines: a paragraph of their text;</li>
- *   <li>list lines ({@code * # : ;} at the start): one line each, markers removed; {@code ----} rules dropped;
- *       lines starting with {@code |} or {@code !} outside a table (table rows whose table start was lost) dropped;</li>
- *   <li>other lines: joined by a space into paragraphs, which blank lines end (as MediaWiki renders them);</li>
+ *   <li>list lines ({@code * # : ;} at the start): one line each, markers removed; {@code ----} rules dropped
+ *       (not the text after them); lines starting with {@code |} or {@code !} outside a table (rows whose table
+ *       start was lost) dropped;</li>
+ *   <li>other lines: joined into paragraphs, which blank lines end, as MediaWiki renders them: a line break reads
+ *       as a space, except between CJK characters or next to full-width punctuation;</li>
  *   <li>in each line: {@code ''italic''}, {@code '''bold'''} quotes, {@code __MAGIC__} words, entities
  *       ({@link Entities}), protected characters ({@link Protect}), runs of spaces, a space before {@code , . ; :}
  *       and parentheses left empty by removed templates ({@code ( )}, {@code (; )}, {@code （）});</li>
@@ -60,19 +62,49 @@ final class Lines {
                 }
                 continue;
             }
-            if (first == '|' || first == '!' || line.startsWith("----")) {
-                continue;
+            if (first == '|' || first == '!' && (line.contains("!!") || line.contains("|"))) {
+                continue; // a table row whose table start was lost ("!Kung people" is text)
+            }
+            if (line.startsWith("----")) { // a rule; text after it on the line is a paragraph
+                flush(paragraph, blocks);
+                int k = 0;
+                while (k < line.length() && line.charAt(k) == '-') {
+                    k++;
+                }
+                line = line.substring(k).strip();
+                if (line.isEmpty()) {
+                    continue;
+                }
             }
             String words = Inline.clean(line);
             if (!words.isEmpty()) {
-                if (paragraph.length() > 0) {
-                    paragraph.append(' ');
+                if (paragraph.length() > 0 && needsSpace(paragraph.codePointBefore(paragraph.length()),
+                        words.codePointAt(0))) {
+                    paragraph.append(' '); // a line break inside a paragraph reads as a space, except in CJK text
                 }
                 paragraph.append(words);
             }
         }
         flush(paragraph, blocks);
         return layout(dropNonProse(blocks));
+    }
+
+    /**
+     * Whether the line break between {@code left} and {@code right} reads as a space: not between two CJK
+     * characters, nor next to full-width punctuation ("。", "，", "（"), which carries its own spacing.
+     */
+    private static boolean needsSpace(int left, int right) {
+        return !(isWidePunctuation(left) || isWidePunctuation(right) || isCjk(left) && isCjk(right));
+    }
+
+    private static boolean isCjk(int cp) {
+        Character.UnicodeScript script = Character.UnicodeScript.of(cp);
+        return script == Character.UnicodeScript.HAN || script == Character.UnicodeScript.HIRAGANA
+                || script == Character.UnicodeScript.KATAKANA || isWidePunctuation(cp);
+    }
+
+    private static boolean isWidePunctuation(int cp) {
+        return (cp >= 0x3000 && cp <= 0x303f) || (cp >= 0xff00 && cp <= 0xffef);
     }
 
     private static void flush(StringBuilder paragraph, List<Block> blocks) {

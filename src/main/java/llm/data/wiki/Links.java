@@ -31,7 +31,9 @@ final class Links {
         int colon = target.indexOf(':');
         if (!leadingColon && colon > 0) {
             String ns = target.substring(0, colon).strip().toLowerCase(Locale.ROOT).replace('_', ' ');
-            if (HIDDEN.contains(ns) || (bar < 0 && LANGUAGE.matcher(ns).matches())) {
+            boolean interlanguage = bar < 0 && LANGUAGE.matcher(ns).matches()
+                    && colon + 1 < target.length() && target.charAt(colon + 1) != ' '; // not "[[AC: A Title]]"
+            if (HIDDEN.contains(ns) || interlanguage) {
                 return "";
             }
         }
@@ -62,6 +64,22 @@ final class Links {
             }
         }
         return t.strip();
+    }
+
+    /** Whether the target of a link whose content starts at {@code s[i]} is in a namespace that shows nothing. */
+    static boolean isHiddenAt(String s, int i) {
+        int colon = -1;
+        for (int k = i; k < s.length() && k < i + 20; k++) {
+            char c = s.charAt(k);
+            if (c == ':') {
+                colon = k;
+                break;
+            }
+            if (c == '|' || c == '[' || c == ']' || c == '{' || c == '}' || c == '\n') {
+                return false;
+            }
+        }
+        return colon > i && HIDDEN.contains(s.substring(i, colon).strip().toLowerCase(Locale.ROOT).replace('_', ' '));
     }
 
     /** The label of {@code [url label]} given "url label"; "" for a bare {@code [url]}. */

@@ -1,6 +1,8 @@
 package llm.data.wiki;
 
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -12,7 +14,8 @@ import java.util.Set;
  *       {@code references}, {@code math} and {@code chem} (a formula's TeX source is not text a reader sees; the
  *       sentence keeps its words around it), {@code gallery}, {@code timeline}, {@code score}, {@code graph},
  *       {@code imagemap}, HTML {@code table}, and the like. These do not nest in MediaWiki either, so the content
- *       ends at the first matching close tag; an unclosed one is removed alone (its tag, not the rest of the page);</li>
+ *       ends at the first matching close tag; an unclosed one is removed alone (its tag, not the rest of the
+ *       page);</li>
  *   <li>{@code nowiki}, {@code pre}, {@code syntaxhighlight}/{@code source}: the content is kept literally, its
  *       markup characters {@link Protect protected} from the later passes;</li>
  *   <li>other known HTML tags ({@code b}, {@code span}, {@code sup}, {@code div}, {@code br}, …): the tag removed, the
@@ -41,6 +44,7 @@ final class Tags {
 
     static String strip(String s) {
         StringBuilder out = new StringBuilder(s.length());
+        Map<String, int[]> closes = new HashMap<>();
         int i = 0;
         int n = s.length();
         while (i < n) {
@@ -66,14 +70,14 @@ final class Tags {
             i = tag.end;
             if (DROPPED.contains(tag.name)) {
                 if (!tag.closing && !tag.selfClosing) {
-                    int close = findClose(s, i, tag.name);
+                    int close = findClose(s, i, tag.name, closes);
                     if (close >= 0) {
                         i = Tag.at(s, close).end;
                     }
                 }
             } else if (LITERAL.contains(tag.name)) {
                 if (!tag.closing && !tag.selfClosing) {
-                    int close = findClose(s, i, tag.name);
+                    int close = findClose(s, i, tag.name, closes);
                     int contentEnd = close < 0 ? n : close;
                     Protect.append(out, s, i, contentEnd);
                     i = close < 0 ? n : Tag.at(s, close).end;
@@ -90,17 +94,37 @@ final class Tags {
         return out.toString();
     }
 
-    /** Where {@code </name>} starts at or after {@code from} (any case), or -1. */
-    private static int findClose(String s, int from, String name) {
+    /**
+     * Where {@code </name>} (any case, spaces before the '>' but no attributes, as MediaWiki's preprocessor reads
+     * an extension tag's end) starts at or after {@code from}, or -1.
+     */
+    private static int findClose(String s, int from, String name, Map<String, int[]> memo) {
+        // the last answer for this name stands while it lies ahead: 100k unclosed <ref> cost one scan, not 100k
+        int[] last = memo.get(name);
+        if (last != null && from >= last[0] && (last[1] < 0 || last[1] >= from)) {
+            return last[1];
+        }
+        int found = scanClose(s, from, name);
+        memo.put(name, new int[] {from, found});
+        return found;
+    }
+
+    private static int scanClose(String s, int from, String name) {
         int i = from;
         while (true) {
             int lt = s.indexOf("</", i);
             if (lt < 0) {
                 return -1;
             }
-            Tag tag = Tag.at(s, lt);
-            if (tag != null && tag.closing && tag.name.equals(name)) {
-                return lt;
+            int j = lt + 2;
+            if (s.regionMatches(true, j, name, 0, name.length())) {
+                j += name.length();
+                while (j < s.length() && Character.isWhitespace(s.charAt(j))) {
+                    j++;
+                }
+                if (j < s.length() && s.charAt(j) == '>') {
+                    return lt;
+                }
             }
             i = lt + 2;
         }
@@ -131,14 +155,15 @@ final class Tags {
             char quote = 0;
             for (int k = j; k < limit; k++) {
                 char c = s.charAt(k);
+                if (c == '<') {
+                    return null; // not in attribute values either: each '<' starts at most one look-ahead
+                }
                 if (quote != 0) {
                     if (c == quote) {
                         quote = 0;
                     }
                 } else if (c == '"' || c == '\'') {
                     quote = c;
-                } else if (c == '<') {
-                    return null;
                 } else if (c == '>') {
                     boolean self = s.charAt(k - 1) == '/';
                     return new Tag(name, closing, self, i, k + 1);

@@ -3,9 +3,12 @@ package llm.data.wiki;
 /**
  * Wikitext (the markup of one MediaWiki page) to the plain text a reader of the rendered page sees.
  *
- * <p>Why our own code: the Java wikitext libraries we looked at either render full HTML through a MediaWiki
- * emulation (Bliki, Sweble: large, unmaintained since ~2015-2017, with their own stack-hungry recursive parsers) or
- * are not on Maven Central. What we need is narrower: drop what is not prose and keep the words. The work is three
+ * <p>Why our own code: the Java wikitext libraries are renderers or regex piles. Sweble (org.sweble.wikitext; a
+ * fork, io.github.rzo1, still released in 2025) emulates MediaWiki in full — a PEG parser to an AST plus an engine,
+ * megabytes of dependencies, and the plain-text visitor would still be ours to write; Bliki (bliki-core, last
+ * released in the 2010s) renders HTML; WikiClean (lintool) gives plain text, but as a chain of regular expressions,
+ * unreleased for years. None guards against deep nesting. What we need is narrower: drop what is not prose and
+ * keep the words. The work is three
  * small scanners, each linear in the input and free of recursion (100k nested {@code {{} or {@code [[} neither
  * overflow the stack nor take quadratic time):
  * <ol>

@@ -1,8 +1,10 @@
-package llm.eval.memorize;
+package llm.run;
 
 import ai.djl.ndarray.NDManager;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import llm.eval.memorize.Continuer;
 import llm.model.Decoder;
 import llm.model.LanguageModel;
 
@@ -121,7 +123,7 @@ public final class ModelContinuer implements Continuer, AutoCloseable {
         int[] next = new int[b];
         for (int t = 0; t < steps; t++) {
             for (int i = 0; i < b; i++) {
-                java.util.Arrays.fill(logits[i], Math.min(vocabLimit, logits[i].length), logits[i].length,
+                Arrays.fill(logits[i], Math.min(vocabLimit, logits[i].length), logits[i].length,
                         Float.NEGATIVE_INFINITY);
                 next[i] = picker.pick(i, logits[i]);
                 out[i][t] = next[i];

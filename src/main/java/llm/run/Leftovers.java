@@ -1,4 +1,4 @@
-package llm.cli;
+package llm.run;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

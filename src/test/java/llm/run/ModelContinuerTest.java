@@ -1,4 +1,4 @@
-package llm.eval.memorize;
+package llm.run;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -10,6 +10,8 @@ import ai.djl.ndarray.NDManager;
 import java.util.Arrays;
 import java.util.Random;
 import llm.engine.Engines;
+import llm.eval.memorize.Continuer;
+import llm.eval.memorize.SlowGreedy;
 import llm.model.LanguageModel;
 import llm.model.ModelConfig;
 import org.junit.jupiter.api.Test;

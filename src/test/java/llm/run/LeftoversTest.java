@@ -1,4 +1,4 @@
-package llm.cli;
+package llm.run;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,10 +1,10 @@
-package llm.cli;
+package llm.run;
 
 import llm.generate.Stepper;
 import llm.model.Decoder;
 
 /** One sequence of a {@link Decoder} as the generation loop sees it: restarted at each prompt. */
-record DecoderStepper(Decoder decoder, int context) implements Stepper {
+public record DecoderStepper(Decoder decoder, int context) implements Stepper {
     @Override
     public float[] prefill(int[] ids) {
         decoder.reset();
