@@ -16,7 +16,9 @@ tmp="${TMPDIR:-/tmp}/llm-wikidump-bench"
 mkdir -p "$tmp"
 dump="$tmp/enwiki-repeated-${min_mb}MB-multistream.xml.bz2"
 [ -f "$src" ] || { echo "wikidump.sh: $src not found (../shared)" >&2; exit 1; }
-[ -f "$dump" ] || python3 "$root/bench/wikidump_build.py" "$src" "$dump" "$min_mb"
+if [ ! -f "$dump" ]; then # built under another name first: a stopped build leaves no half dump
+  python3 "$root/bench/wikidump_build.py" "$src" "$dump.part" "$min_mb" && mv "$dump.part" "$dump"
+fi
 llm="$root/bin/llm"
 "$llm" --version >/dev/null # builds the jar first, outside the timings
 
