@@ -37,7 +37,7 @@ import picocli.CommandLine.Spec;
         footer = {
             "  llm extract enwiki-latest-pages-articles-multistream.xml.bz2 | jq -r .title",
             "  llm extract --titles Aardvark,Zebra enwiki.xml.bz2",
-            "  llm extract --split wikitext --limit 3 ../shared/data/wikitext-2-raw/wiki.test.raw",
+            "  llm extract --split wikitext --limit 3 wiki.test.raw",
             "  llm extract enwiki.xml.bz2 | llm memorize-check --text-field text \\",
             "      --id-field id -"
         })
