@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -160,9 +158,5 @@ class WikiDumpCliTest {
                 + " .\"}\n", r.out());
         var lines = CliHarness.run("extract", "--split", "line", "--limit", "1", wt.toString());
         assertEquals("{\"id\":\"" + wt + ":1\",\"text\":\"= Robert Boulter =\"}\n", lines.out());
-    }
-
-    static String read(InputStream in) throws IOException {
-        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
 }
