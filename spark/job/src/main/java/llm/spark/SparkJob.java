@@ -66,7 +66,9 @@ final class SparkJob {
                 spark.output != null, spark.injectFailure);
 
         boolean existed = SparkSession.getActiveSession().isDefined() || SparkSession.getDefaultSession().isDefined();
+        long t0 = System.nanoTime();
         SparkSession session = session();
+        Log.info("llm-spark: Spark session (%s) in %.1f s", session.sparkContext().master(), (System.nanoTime() - t0) / 1e9);
         try {
             long started = System.nanoTime();
             JavaRDD<Document> docs = parquet ? readParquet(session, inputs) : readInputs(session, inputs);
