@@ -5,7 +5,8 @@
 # command's own documents/s line (llm: model loaded, JVM start excluded; llm-spark: from the job's start, so the
 # executors' model load and the driver's reading are in it, the Spark session's start-up is not), and the Spark
 # session's start-up (the driver's "Spark session ... in" line). The records of every run must equal llm's (checked).
-# usage: bench/spark.sh [REPS]   (default 3; the machine is shared: read medians)
+# usage: [WINDOWS=K] bench/spark.sh [REPS]   (default 3 reps of 1 window per article; the machine is shared: read
+#   medians; WINDOWS=4 quadruples the work per document, which separates fixed costs from per-window ones)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 shared="$(cd "${LLM_SHARED:-$root/../shared}" && pwd)"
@@ -18,14 +19,14 @@ bin/llm-spark --help > /dev/null # builds the application if needed
 echo "== machine"
 echo "date: $(date -u +%FT%TZ)  cores: $(nproc)  cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-args=(memorize-check --split wikitext --format jsonl "$docs")
+args=(memorize-check --split wikitext --windows "${WINDOWS:-1}" --format jsonl "$docs")
 for r in $(seq 1 "$reps"); do
   for how in llm local1 local2; do
     t0=$(date +%s.%N)
     case "$how" in
       llm) bin/llm "${args[@]}" > "$tmp/$how.jsonl" 2> "$tmp/$how.err" ;;
-      local1) bin/llm-spark --master 'local[1]' --partitions 8 "${args[@]}" > "$tmp/$how.jsonl" 2> "$tmp/$how.err" ;;
-      local2) bin/llm-spark --master 'local[2]' --partitions 8 "${args[@]}" > "$tmp/$how.jsonl" 2> "$tmp/$how.err" ;;
+      local1) bin/llm-spark --master 'local[1]' "${args[@]}" --partitions 8 > "$tmp/$how.jsonl" 2> "$tmp/$how.err" ;;
+      local2) bin/llm-spark --master 'local[2]' "${args[@]}" --partitions 8 > "$tmp/$how.jsonl" 2> "$tmp/$how.err" ;;
     esac
     t1=$(date +%s.%N)
     [ "$how" = llm ] && cp "$tmp/llm.jsonl" "$tmp/ref.jsonl"

@@ -52,7 +52,7 @@ final class SparkJob {
         if (!List.of("jsonl", "parquet").contains(format)) {
             throw UserException.usage("--output-format must be jsonl or parquet, not '" + spark.outputFormat + "'");
         }
-        if (spark.output != null && Files.exists(spark.output)) {
+        if (spark.output != null && !spark.output.contains("://") && Files.exists(Path.of(spark.output))) {
             throw UserException.usage(spark.output + ": already exists (--output wants a new directory)");
         }
         List<String> inputs = SparkBridge.documents(command).inputs();
@@ -61,8 +61,10 @@ final class SparkJob {
         ModelConfig config = ref.peekConfig();
         SparkBridge.check(command, config); // against the model's context, before any executor loads it
         long seed = SparkBridge.seed(command);
-        PartitionTask.Plan plan = new PartitionTask.Plan(List.of(args), ref.path().toAbsolutePath().toString(),
-                ref.tokenizer() == null ? null : ref.tokenizer().toAbsolutePath().toString(), seed,
+        // the paths as given: a relative one resolves in each executor's working directory, where spark-submit's
+        // --archives and --files unpack (in local mode that is the driver's)
+        PartitionTask.Plan plan = new PartitionTask.Plan(List.of(args), ref.path().toString(),
+                ref.tokenizer() == null ? null : ref.tokenizer().toString(), seed,
                 spark.output != null, spark.injectFailure);
 
         boolean existed = SparkSession.getActiveSession().isDefined() || SparkSession.getDefaultSession().isDefined();
@@ -174,7 +176,7 @@ final class SparkJob {
     private void write(SparkSession session, JavaRDD<SparkBridge.Part> parts, String format) {
         JavaRDD<String> lines = parts.flatMap(p -> p.text().lines().iterator());
         Dataset<String> records = session.createDataset(lines.rdd(), Encoders.STRING());
-        String dir = spark.output.toString();
+        String dir = spark.output;
         if (format.equals("jsonl")) {
             records.write().text(dir);
         } else {

@@ -1,6 +1,5 @@
 package llm.spark;
 
-import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /** The flags llm-spark adds to memorize-check and score: where Spark runs, how the work is cut, where records go. */
@@ -18,7 +17,7 @@ public final class SparkOptions {
     @Option(names = "--output", paramLabel = "DIR",
             description = "Write the per-document records to DIR (a new directory: one part file per task) instead "
                     + "of stdout; the summary still goes to stderr, or stdout with --json.")
-    Path output;
+    String output;
 
     @Option(names = "--output-format", paramLabel = "jsonl|parquet", defaultValue = "jsonl",
             description = "Records in --output DIR: JSON Lines (the --format jsonl records) or Parquet (the same "
