@@ -94,6 +94,24 @@ public final class Models {
     }
 
     /**
+     * The shape of the model at {@code path} for counting ({@code llm cost --model}), from its config.json or
+     * checkpoint header alone, or an error saying why not: a release directory or a file in one, a llama2.c
+     * checkpoint ({@code .bin}, or any file that starts like one), or a {@code config.json}-style file of any name —
+     * also of a model this toolkit counts but does not run ({@link ModelConfig#shapeFromHfJson}).
+     */
+    public static ModelConfig readShape(Path path) {
+        String name = path.getFileName() == null ? "" : path.getFileName().toString();
+        if (Files.isDirectory(path) || name.endsWith(".safetensors") || name.equals(Release.CONFIG)) {
+            detect(path);
+            return Release.readConfigFile(releaseDir(path).resolve(Release.CONFIG), true);
+        }
+        if (Files.isRegularFile(path) && (name.endsWith(".bin") || !name.endsWith(".json") && Llama2c.looksLike(path))) {
+            return Llama2c.readConfig(path);
+        }
+        return Release.readConfigFile(path, true);
+    }
+
+    /**
      * The tokenizer file that goes with the model at {@code path} when {@code --tokenizer} is absent: the release's
      * tokenizer.json, or a {@code tokenizer.bin} beside a llama2.c checkpoint; null when there is none.
      */

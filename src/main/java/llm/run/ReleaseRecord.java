@@ -9,13 +9,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import llm.compute.DevicePeak;
-import llm.compute.Dtype;
-import llm.compute.ModelShape;
 import llm.compute.TrainingRun;
 import llm.engine.DataParallelDevices;
+import llm.engine.DeviceFacts;
+import llm.engine.DevicePeak;
+import llm.engine.Dtype;
 import llm.engine.Engines;
 import llm.model.LanguageModel;
+import llm.model.ModelConfig;
 import llm.model.Release;
 import llm.tokenizer.Tokenizer;
 import llm.train.Trainer;
@@ -33,7 +34,7 @@ import llm.train.Trainer;
  * @param mixture    the data sources
  * @param seed       the run's seed
  */
-record ReleaseRecord(Path out, ModelShape shape, long stepTokens, Device device, List<Device> replicas,
+record ReleaseRecord(Path out, ModelConfig shape, long stepTokens, Device device, List<Device> replicas,
                      DevicePeak peak, List<TrainingRun.DataSource> mixture, long seed) {
     /** A file a recipe may leave in --out; its JSON goes into training.json as "recipe". */
     private static final String RECIPE_NOTES = "recipe-notes.json";

@@ -1,7 +1,6 @@
 package llm.run;
 
 import llm.UserException;
-import llm.compute.ModelShape;
 import llm.compute.Quantity;
 import llm.io.Log;
 import llm.model.Architecture;
@@ -33,12 +32,6 @@ public record TrainPlan(TrainFlags flags, Model model, Budget budget, LrSchedule
             } catch (IllegalArgumentException e) {
                 throw UserException.usage("model shape: " + e.getMessage());
             }
-        }
-
-        /** The same model as the cost model sees it. */
-        ModelShape shape(ModelConfig config) {
-            return arch == Architecture.GPT2 ? ModelShape.gpt2(config.vocabSize(), layers, dModel, heads, ctx)
-                    : ModelShape.llama(config.vocabSize(), layers, dModel, heads, kvHeads, config.dFf(), ctx, true);
         }
 
         /** Llama's feed-forward width: 8/3 of d, rounded up to a multiple of 32. */

@@ -13,7 +13,6 @@ import java.util.Locale;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import llm.UserException;
-import llm.compute.DevicePeak;
 import llm.compute.Flops;
 import llm.compute.Quantity;
 import llm.data.Batches;
@@ -22,6 +21,8 @@ import llm.data.CorpusReader;
 import llm.data.DataSpec;
 import llm.data.EvalWindows;
 import llm.engine.DataParallelDevices;
+import llm.engine.DeviceFacts;
+import llm.engine.DevicePeak;
 import llm.engine.DeviceSpec;
 import llm.engine.Engines;
 import llm.io.AtomicFile;
@@ -232,7 +233,7 @@ public final class TrainSession {
     /** Model, device peak and trainer; trains until done or stopped. */
     private int train(ModelConfig config, Tokenizer tokenizer, TrainData trainData, Leftovers leftovers)
             throws IOException {
-        double flopsPerToken = Flops.perToken(plan.model().shape(config));
+        double flopsPerToken = Flops.perToken(config);
         Engines.seed(seed);
         try (NDManager root = Engines.newRoot(hardware.device())) {
             DevicePeak peak = DeviceFacts.peak(root, hardware.device(), hardware.threadsGiven());
@@ -241,7 +242,7 @@ public final class TrainSession {
             trainData.checkLongEnough(plan.model().ctx());
             Batches batches = trainData.batches(plan, seed);
             EvalWindows validation = trainData.validation(plan);
-            ReleaseRecord record = new ReleaseRecord(out, plan.model().shape(config), plan.budget().stepTokens(),
+            ReleaseRecord record = new ReleaseRecord(out, config, plan.budget().stepTokens(),
                     hardware.device(), hardware.replicas(), peak, trainData.mixture(), seed);
             Trainer.ReleaseWriter writer = result -> record.write(model, tokenizer, out.resolve(Release.TOKENIZER),
                     result);

@@ -1,4 +1,4 @@
-package llm.compute;
+package llm.engine;
 
 import java.util.Locale;
 import llm.UserException;

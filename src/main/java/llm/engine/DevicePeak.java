@@ -1,4 +1,4 @@
-package llm.compute;
+package llm.engine;
 
 import java.io.IOException;
 import java.nio.file.Files;

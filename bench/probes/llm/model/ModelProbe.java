@@ -14,7 +14,7 @@ import llm.train.CrossEntropy;
 
 /**
  * Manual probe (not a test): forward + backward of the bench-shape GPT-2 with parts of it removed, to see what
- * each part costs. {@code java -cp ... llm.model.ModelProbe THREADS STEPS}
+ * each part costs. {@code bench/probe.sh ModelProbe THREADS STEPS}
  */
 public final class ModelProbe {
     public static void main(String[] a) {

@@ -1,4 +1,4 @@
-package llm.tokenizer;
+package llm.data;
 
 import java.io.BufferedInputStream;
 import java.io.Closeable;
@@ -10,7 +10,8 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import llm.UserException;
-import llm.data.TokenShard;
+import llm.io.AtomicFile;
+import llm.tokenizer.IntList;
 
 /**
  * Streaming access to llm.c token shards ({@link TokenShard}'s format) for inputs larger than memory: a writer
@@ -23,7 +24,7 @@ public final class ShardStreams {
     /** Appends tokens to a shard file; nothing appears at {@code target} unless {@link #commit()} is called. */
     public static final class Writer implements Closeable {
         private final Path target;
-        private final llm.io.AtomicFile file;
+        private final AtomicFile file;
         private final FileChannel ch;
         private final int version;
         private final int vocabSize;
@@ -35,7 +36,7 @@ public final class ShardStreams {
             this.target = target.toAbsolutePath();
             this.version = TokenShard.versionFor(vocabSize);
             this.vocabSize = vocabSize;
-            this.file = llm.io.AtomicFile.seekable(target); // a device or pipe gets the bytes at commit
+            this.file = AtomicFile.seekable(target); // a device or pipe gets the bytes at commit
             this.ch = file.channel();
             ch.write(ByteBuffer.wrap(TokenShard.header(version, 0)));
         }
@@ -76,7 +77,7 @@ public final class ShardStreams {
                     ch.write(buf);
                 }
             } catch (IOException e) {
-                throw llm.io.AtomicFile.cannotWrite(target, e);
+                throw AtomicFile.cannotWrite(target, e);
             }
             buf.clear();
         }
@@ -98,9 +99,58 @@ public final class ShardStreams {
         }
     }
 
-    /** Write a whole shard to a stream (stdout): the count must be known, so the tokens are in memory. */
-    public static void write(OutputStream out, IntList ids, int vocabSize) throws IOException {
-        TokenShard.write(out, ids.toArray(), TokenShard.versionFor(vocabSize));
+    /**
+     * Where {@code tokenize --bin} writes: a file, streamed in bounded memory ({@link Writer}), or a stream such as
+     * stdout, which gets the whole shard at {@link #commit} — its header's count comes first, so the tokens are
+     * kept in memory until then. Token ids are checked against the vocabulary either way. Made by
+     * {@link #toFile} or {@link #inMemory}: exactly one of {@code file} and {@code memory} is set.
+     */
+    public record Output(Writer file, IntList memory, int vocabSize) implements Closeable {
+        /** A shard file written atomically at {@link #commit}. */
+        public static Output toFile(Path target, int vocabSize) throws IOException {
+            return new Output(new Writer(target, vocabSize), null, vocabSize);
+        }
+
+        /** A shard kept in memory and written to the stream given to {@link #commit}. */
+        public static Output inMemory(int vocabSize) {
+            return new Output(null, new IntList(1 << 16), vocabSize);
+        }
+
+        public void write(int[] ids) throws IOException {
+            if (file != null) {
+                file.write(ids);
+                return;
+            }
+            for (int id : ids) {
+                if (id < 0 || id >= vocabSize) {
+                    throw UserException.runtime("token id " + id + " is out of range (vocab size " + vocabSize + ")");
+                }
+            }
+            memory.addAll(ids);
+        }
+
+        /** uint16 ({@link TokenShard#VERSION_U16}) or uint32 tokens. */
+        public int version() {
+            return TokenShard.versionFor(vocabSize);
+        }
+
+        /** Finish the shard (a file: into place; in memory: the whole shard to {@code out}); the token count. */
+        public long commit(OutputStream out) throws IOException {
+            if (file != null) {
+                file.commit();
+                return file.count();
+            }
+            TokenShard.write(out, memory.toArray(), version());
+            out.flush();
+            return memory.size();
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (file != null) {
+                file.close();
+            }
+        }
     }
 
     /** Reads a shard's tokens block by block. */

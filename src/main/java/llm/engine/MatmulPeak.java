@@ -1,4 +1,4 @@
-package llm.train;
+package llm.engine;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;

@@ -1,4 +1,4 @@
-package llm.run;
+package llm.engine;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
@@ -6,17 +6,13 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import llm.compute.DevicePeak;
-import llm.compute.Dtype;
-import llm.engine.MklDispatch;
-import llm.train.MatmulPeak;
 
 /** What training.json and the progress lines say about the machine: the device's peak, a GPU's name, peak RSS. */
-final class DeviceFacts {
+public final class DeviceFacts {
     private DeviceFacts() {}
 
     /** The fp32 peak MFU is measured against: a GPU's from the table (else measured), the CPU's measured. */
-    static DevicePeak peak(NDManager root, Device device, Integer threadsGiven) {
+    public static DevicePeak peak(NDManager root, Device device, Integer threadsGiven) {
         if (device.isGpu()) {
             String name = gpuName(device);
             return DevicePeak.gpu(name, Dtype.FP32).orElseGet(() -> {
@@ -32,7 +28,7 @@ final class DeviceFacts {
     }
 
     /** The GPU's name from nvidia-smi, or "cuda:N". */
-    static String gpuName(Device device) {
+    public static String gpuName(Device device) {
         try {
             Process smi = new ProcessBuilder("nvidia-smi", "--query-gpu=name", "--format=csv,noheader", "-i",
                     Integer.toString(device.getDeviceId())).redirectErrorStream(true).start();
@@ -47,7 +43,7 @@ final class DeviceFacts {
     }
 
     /** The process's peak resident memory (VmHWM), or 0 where /proc is absent. */
-    static long peakRssBytes() {
+    public static long peakRssBytes() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
                 if (line.startsWith("VmHWM:")) {

@@ -1,4 +1,4 @@
-package llm.eval;
+package llm.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

@@ -6,6 +6,11 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Random;
@@ -15,14 +20,14 @@ import llm.model.ModelConfig;
 
 /**
  * Manual probe (not a test): where one training step of the bench shape spends its time.
- * {@code java -cp ... llm.train.StepProbe [threads] [steps]}; {@code -Dllm.fused=false} for the unfused ops.
+ * {@code bench/probe.sh StepProbe [threads] [steps]}; {@code JAVA_OPTS=-Dllm.fused=false} for the unfused ops.
  */
 public final class StepProbe {
     static long minorFaults() {
         try {
-            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/stat"));
+            String stat = Files.readString(Path.of("/proc/self/stat"));
             return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[7]);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return -1;
         }
     }
@@ -43,7 +48,7 @@ public final class StepProbe {
             Random r = new Random(1);
             double[][] ms = new double[5][steps];
             double[] cpu = new double[steps];
-            java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+            ThreadMXBean mx = ManagementFactory.getThreadMXBean();
             long faults0 = 0;
             double faultsPerStep = 0;
             for (int s = -3; s < steps; s++) {

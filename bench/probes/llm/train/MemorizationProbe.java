@@ -17,7 +17,7 @@ import llm.tokenizer.Tokenizer;
 import llm.tokenizer.Tokenizers;
 
 /**
- * Manual probe (not a test): java ... MemorizationProbe RELEASE wiki.test.raw P S [titles...]: per WikiText
+ * Manual probe (not a test): bench/probe.sh MemorizationProbe RELEASE wiki.test.raw P S [titles...]: per WikiText
  * article, greedy-continue its first P tokens for S tokens; print the fraction of matching positions.
  */
 public final class MemorizationProbe {

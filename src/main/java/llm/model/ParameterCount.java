@@ -1,10 +1,12 @@
-package llm.eval;
+package llm.model;
 
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
- * Parameters of a GPT-2 or Llama shape, by part, computed from the config alone; tied input/output embeddings are
+ * Parameters of a GPT-2 or Llama shape, by part, computed from the config alone (the one count:
+ * {@link ModelConfig#parameterCount()} is its total); tied input/output embeddings are
  * counted once (under embeddings, the head then counts 0).
  *
  * <pre>
@@ -37,7 +39,7 @@ public record ParameterCount(long embeddings, long attention, long mlp, long nor
     }
 
     /** The counts of a model shape. */
-    public static ParameterCount of(llm.model.ModelConfig c) {
+    public static ParameterCount of(ModelConfig c) {
         return switch (c.arch()) {
             case GPT2 -> gpt2(c.vocabSize(), c.ctx(), c.dModel(), c.nLayer(), c.dFf(), c.tiedEmbeddings());
             case LLAMA -> llama(c.vocabSize(), c.dModel(), c.nLayer(), c.nHead(), c.nKvHead(), c.dFf(),
@@ -71,7 +73,7 @@ public record ParameterCount(long embeddings, long attention, long mlp, long nor
 
     /** Which part a tensor belongs to, from its HuggingFace (or llama2.c-style) name; null when unknown. */
     public static String partOf(String tensorName) {
-        String n = tensorName.toLowerCase(java.util.Locale.ROOT);
+        String n = tensorName.toLowerCase(Locale.ROOT);
         if (n.contains("lm_head") || n.equals("output.weight") || n.endsWith(".wcls") || n.equals("wcls")) {
             return "head";
         }
