@@ -12,6 +12,10 @@ final class Contract {
     /** What ends a line on a terminal or in an editor. */
     private static final String LINE_BREAKS = "\n\r\u000B\u000C\u0085\u2028\u2029";
 
+    static {
+        llm.io.Log.setLevel(llm.io.Log.Level.QUIET); // the parsers' warnings (invalid UTF-8, ...) are not findings
+    }
+
     private Contract() {}
 
     /** A parse of one input; checked exceptions escape too (the commands' callers would show a stack trace). */

@@ -2,7 +2,10 @@ package llm.fuzz;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -10,14 +13,16 @@ import java.util.stream.Stream;
 import llm.data.CorpusOptions;
 import llm.data.CorpusReader;
 import llm.data.DocumentSink;
+import llm.data.Utf8Reader;
 import llm.eval.memorize.DocumentReader;
-import llm.eval.memorize.DocumentSource;
 import llm.eval.memorize.Split;
+import org.junit.jupiter.api.Tag;
 
 /**
  * Training and evaluation text as the commands read it (CorpusReader for train/tokenize, DocumentSource for
  * memorize-check): JSON Lines, WikiText split into articles, and archives — tar, gz, bz2, xz, zst, nested.
  */
+@Tag("fuzz")
 class CorpusFuzz {
     /** File names the archive target gives its input: the name decides JSON Lines vs text, the content the codec. */
     private static final String[] NAMES = {"corpus", "a.txt", "a.jsonl", "a.json", "a.txt.gz", "a.jsonl.zst",
@@ -26,40 +31,58 @@ class CorpusFuzz {
     /** JSON Lines documents (the text field, blank lines, a byte-order mark, invalid UTF-8). */
     @FuzzTest
     void jsonl(byte[] data) throws Exception {
-        Path dir = Scratch.emptyDir("jsonl");
-        Path f = Scratch.file(dir, "docs.jsonl", data);
-        Contract.holds(() -> new CorpusReader(CorpusOptions.DEFAULT.withChunkChars(256)).read(f, new Counting()));
-        Contract.holds(() -> drain(DocumentSource.open(f.toString(), Split.NONE, "text", "id")));
+        CorpusOptions opts = CorpusOptions.DEFAULT.withChunkChars(256);
+        Contract.holds(() -> read(new CorpusReader(opts), data, "docs.jsonl"));
+        Contract.holds(() -> drain(DocumentReader.jsonl(reader(data), "docs.jsonl", "text", "id")));
     }
 
     /** WikiText's " = Title = " headings cut plain text into articles (train --split wikitext, memorize-check). */
     @FuzzTest
     void wikitext(byte[] data) throws Exception {
-        Path dir = Scratch.emptyDir("wikitext");
-        Path f = Scratch.file(dir, "wiki.train.raw", data);
         CorpusOptions wiki = CorpusOptions.DEFAULT.withSplit(CorpusOptions.Split.WIKITEXT).withChunkChars(256);
-        Contract.holds(() -> new CorpusReader(wiki).read(f, new Counting()));
-        Contract.holds(() -> drain(DocumentSource.open(f.toString(), Split.WIKITEXT, null, null)));
+        Contract.holds(() -> read(new CorpusReader(wiki), data, "wiki.train.raw"));
+        Contract.holds(() -> drain(DocumentReader.text(reader(data), "wiki.train.raw", Split.WIKITEXT)));
     }
 
     /**
-     * Any file given to --data: compressed or archived by content, under a name picked by the input. Reading must
-     * not write: the folder holds exactly the input afterwards (nothing extracted next to it or above it).
+     * Any file given to --data, read from disk as the commands do: compressed or archived by content, under a name
+     * picked by the input. Reading must not write: the folder holds exactly the input afterwards (nothing extracted
+     * next to it or above it).
      */
     @FuzzTest
     void archive(FuzzedDataProvider in) throws Exception {
         String name = in.pickValue(NAMES);
         byte[] data = in.consumeRemainingAsBytes();
-        Path dir = Scratch.emptyDir("archive");
-        Path inner = Files.createDirectories(dir.resolve("data"));
-        Path f = Scratch.file(inner, name, data);
-        Contract.holds(() -> new CorpusReader(CorpusOptions.DEFAULT.withChunkChars(256)).read(f, new Counting()));
-        try (Stream<Path> s = Files.walk(dir)) {
-            List<Path> all = s.toList();
-            if (!all.equals(List.of(dir, inner, f))) {
-                throw new AssertionError("reading " + name + " wrote files: " + all);
-            }
+        Path dir = Scratch.dir().resolve("archive");
+        Path inner = dir.resolve("data");
+        if (!Files.isDirectory(inner)) {
+            Files.createDirectories(inner);
         }
+        Path f = Scratch.file(inner, name, data);
+        try {
+            Contract.holds(() -> new CorpusReader(CorpusOptions.DEFAULT.withChunkChars(256)).read(f, new Counting()));
+            try (Stream<Path> s = Files.walk(dir)) {
+                List<Path> all = s.toList();
+                if (!all.equals(List.of(dir, inner, f))) {
+                    throw new AssertionError("reading " + name + " wrote files: " + all);
+                }
+            }
+        } finally {
+            Files.delete(f);
+        }
+    }
+
+    /** As CorpusReader.read does after opening a file: an I/O error (here: of a decompressor) becomes its message. */
+    private static void read(CorpusReader r, byte[] data, String name) {
+        try {
+            r.readStream(new ByteArrayInputStream(data), name, new Counting());
+        } catch (IOException | UncheckedIOException e) {
+            // CorpusReader.readFile: UserException(name + ": cannot read: " + reason)
+        }
+    }
+
+    private static BufferedReader reader(byte[] data) {
+        return new BufferedReader(new Utf8Reader(new ByteArrayInputStream(data)));
     }
 
     private static void drain(DocumentReader r) throws IOException {

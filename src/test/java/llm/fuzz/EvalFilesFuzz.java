@@ -7,8 +7,10 @@ import java.nio.charset.StandardCharsets;
 import llm.eval.chat.Transcript;
 import llm.eval.fewshot.ChoiceReader;
 import llm.eval.fewshot.ExampleReader;
+import org.junit.jupiter.api.Tag;
 
 /** Evaluation inputs: fewshot TSV / JSON Lines examples, HellaSwag items, chat transcripts. */
+@Tag("fuzz")
 class EvalFilesFuzz {
     private static final String[] COLUMNS = {null, "input,output", "2,3", "english,french", "1,1", "0,2", ",", "a"};
     private static final String[] EXAMPLE_NAMES = {"examples.tsv", "examples.jsonl", "examples.txt"};

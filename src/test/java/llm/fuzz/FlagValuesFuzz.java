@@ -7,8 +7,10 @@ import llm.data.DataSpec;
 import llm.eval.fewshot.Escapes;
 import llm.eval.fewshot.Example;
 import llm.eval.fewshot.Template;
+import org.junit.jupiter.api.Tag;
 
 /** Flag values with a syntax of their own; each target takes the input bytes as the value (UTF-8). */
+@Tag("fuzz")
 class FlagValuesFuzz {
 
     /** --data PATH[:WEIGHT]. */

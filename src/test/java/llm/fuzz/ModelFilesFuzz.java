@@ -6,8 +6,10 @@ import llm.model.Llama2c;
 import llm.model.ModelArrays;
 import llm.model.Release;
 import llm.model.Safetensors;
+import org.junit.jupiter.api.Tag;
 
 /** Model files as the commands load them: safetensors weights, a release's config.json, llama2.c checkpoints. */
+@Tag("fuzz")
 class ModelFilesFuzz {
 
     /** A safetensors file: its JSON header, then every tensor read as floats (as Release.readArrays does). */

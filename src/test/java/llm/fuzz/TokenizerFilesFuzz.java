@@ -6,8 +6,10 @@ import llm.tokenizer.ByteLevelBpeTokenizer;
 import llm.tokenizer.Llama2cTokenizer;
 import llm.tokenizer.Tokenizer;
 import llm.tokenizer.TokenizerJson;
+import org.junit.jupiter.api.Tag;
 
 /** Tokenizer files: a HuggingFace tokenizer.json (our byte-level BPE reader) and a llama2.c tokenizer.bin. */
+@Tag("fuzz")
 class TokenizerFilesFuzz {
     private static final String SAMPLE = "Once upon a time, 1.6B tokens said \"héllo\" 👋\n\n<|endoftext|>  x";
 
