@@ -2,8 +2,14 @@ package llm.fuzz;
 
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMethod;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.platform.launcher.Launcher;
 import org.junit.platform.launcher.LauncherDiscoveryRequest;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
@@ -37,16 +43,55 @@ public final class FuzzMain {
                 .selectors(selectMethod(fqcn.substring(0, fqcn.indexOf('#')) + "#" + method(fqcn)))
                 .configurationParameters(params)
                 .build();
+        boolean all = args[0].equals("AllTargetsFuzz#all");
+        if (all) {
+            seedAll();
+        }
         Launcher launcher = LauncherFactory.create();
         SummaryGeneratingListener summary = new SummaryGeneratingListener();
         launcher.execute(request, summary);
         TestExecutionSummary s = summary.getSummary();
         s.getFailures().forEach(f -> System.err.println("fuzz: finding in " + args[0] + ": " + f.getException()));
+        if (all) { // per target, in the form bench/fuzz.sh sums
+            for (int i = 0; i < AllTargetsFuzz.TARGETS.size(); i++) {
+                System.err.println("Done " + AllTargetsFuzz.RUNS.get(i) + " runs of "
+                        + AllTargetsFuzz.TARGETS.get(i).name());
+            }
+        }
         if (s.getTestsFoundCount() == 0) {
             System.err.println("fuzz: no such fuzz test: " + args[0]);
             System.exit(2);
         }
         System.exit(s.getTotalFailureCount() == 0 ? 0 : 1);
+    }
+
+    /**
+     * The combined target's corpus starts from every target's seeds and regression inputs, each with its selector
+     * byte appended (AllTargetsFuzz reads the selector from the end). Written into Jazzer's generated-corpus folder.
+     */
+    private static void seedAll() {
+        Path res = Path.of("src/test/resources/llm/fuzz");
+        Path corpus = Path.of(".cifuzz-corpus", AllTargetsFuzz.class.getName(), "all");
+        try {
+            Files.createDirectories(corpus);
+            for (int i = 0; i < AllTargetsFuzz.TARGETS.size(); i++) {
+                String[] cm = AllTargetsFuzz.TARGETS.get(i).name().split("#");
+                Path dir = res.resolve(cm[0] + "Inputs").resolve(cm[1]);
+                if (!Files.isDirectory(dir)) {
+                    continue;
+                }
+                try (Stream<Path> files = Files.list(dir)) {
+                    for (Path f : files.toList()) {
+                        byte[] data = Files.readAllBytes(f);
+                        byte[] seed = Arrays.copyOf(data, data.length + 1);
+                        seed[data.length] = (byte) i;
+                        Files.write(corpus.resolve("seed-" + cm[1] + "-" + f.getFileName()), seed);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The method name with its parameter types, as the selector needs for an overloadable @FuzzTest. */
