@@ -89,18 +89,18 @@ put("archive", "traversal.tar", tar([("../../escaped.txt", text, tarfile.REGTYPE
                                      ("/abs/path.txt", text, tarfile.REGTYPE),
                                      ("link", b"/etc/passwd", tarfile.SYMTYPE),
                                      ("hard", b"../../x", tarfile.LNKTYPE)]))
-put("archive", "gzip-bomb-zeros.gz.gz", gzip.compress(gzip.compress(b"\0" * (64 << 20))))  # 64 MiB of NUL
-put("archive", "truncated.txt.gz", gzip.compress(text * 50)[:60])
+put("archive", "gzip-bomb-zeros.gz.gz", gzip.compress(gzip.compress(b"\0" * (64 << 20), mtime=0), mtime=0))  # 64 MiB of NUL
+put("archive", "truncated.txt.gz", gzip.compress(text * 50, mtime=0)[:60])
 put("archive", "corrupt.bz2", b"BZh91AY&SY" + b"\x55" * 200)
 put("archive", "garbage.zst", b"\x28\xb5\x2f\xfd" + b"\xff" * 64)
 put("archive", "truncated.xz", lzma.compress(text * 20)[:50])
 put("archive", "tar-size-lie.tar", tar([("a.txt", text, tarfile.REGTYPE)])[:700])
 nested = text
 for _ in range(30):
-    nested = gzip.compress(nested)
+    nested = gzip.compress(nested, mtime=0)
 put("archive", "gzip-30-deep.gz", nested)
 put("archive", "tar-in-tar.tar", tar([("inner.tar", tar([("deep.txt", text, tarfile.REGTYPE)]), tarfile.REGTYPE)]))
-put("archive", "empty.tar.gz", gzip.compress(b"\0" * 1024))
+put("archive", "empty.tar.gz", gzip.compress(b"\0" * 1024, mtime=0))
 
 # XML (MediaWiki dumps once a reader lands; today read as text): entity expansion, external entities
 put("xml", "billion-laughs.xml", '<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">'
@@ -109,4 +109,5 @@ put("xml", "billion-laughs.xml", '<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTIT
 put("xml", "external-entity.xml", '<?xml version="1.0"?>\n<!DOCTYPE m [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n'
     '<mediawiki><page><title>T</title><revision><text>&x;</text></revision></page></mediawiki>\n')
 put("xml", "unclosed.xml.bz2", bz2.compress(b'<mediawiki><page><title>T</title><revision><text>a [[b'))
-put("xml", "deep-nesting.xml.gz", gzip.compress(("<a>" * 50000 + "x" + "</a>" * 50000).encode()))
+put("xml", "deep-nesting.xml.gz", gzip.compress(("<a>" * 50000 + "x" + "</a>" * 50000).encode(), mtime=0))
+put("tokenizer", "nested-objects.json", '{"model":' * 20000 + "1" + "}" * 20000)

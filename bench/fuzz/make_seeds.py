@@ -130,13 +130,13 @@ def tar(members, mode="w"):
 zst = subprocess.run(["zstd", "-q", "-c"], input=text, capture_output=True, check=True).stdout
 # the last byte picks the file name (CorpusFuzz.NAMES) through FuzzedDataProvider
 seed("Corpus", "archive", "text", text + b"\x01")
-seed("Corpus", "archive", "gz", gzip.compress(text) + b"\x04")
+seed("Corpus", "archive", "gz", gzip.compress(text, mtime=0) + b"\x04")
 seed("Corpus", "archive", "bz2", bz2.compress(text) + b"\x0b")
 seed("Corpus", "archive", "xz", lzma.compress(text) + b"\x0c")
 seed("Corpus", "archive", "zst", zst + b"\x05")
 seed("Corpus", "archive", "tar", tar([("a.txt", text[:200]), ("d/b.jsonl", jsonl), ("../up.txt", b"x\n"),
                                       (".hidden", b"h\n")]) + b"\x06")
-seed("Corpus", "archive", "tar-gz-nested", gzip.compress(tar([("in.txt.gz", gzip.compress(text[:300]))])) + b"\x07")
+seed("Corpus", "archive", "tar-gz-nested", gzip.compress(tar([("in.txt.gz", gzip.compress(text[:300], mtime=0))]), mtime=0) + b"\x07")
 
 # --- evaluation files (FuzzedDataProvider: the last bytes pick the options)
 seed("EvalFiles", "examples", "swadesh", lines("eval/swadesh_en_fr_es_de_it.tsv", 8) + "\x00\x03")
