@@ -46,6 +46,7 @@ for h in ClojureLangHooks Deserialization ExpressionLanguageInjection LdapInject
   OsCommandInjection ReflectiveCall ScriptEngineInjection ServerSideRequestForgery SqlInjection XPathInjection; do
   sanitizers_off="$sanitizers_off${sanitizers_off:+:}com.code_intelligence.jazzer.sanitizers.$h"
 done
+# (TraceCmpHooks, the hooks on the JDK's String and Arrays comparisons, cannot be turned off this way.)
 fuzz() { # TARGET SECONDS LOG
   JAZZER_FUZZ=1 java -Xmx"${FUZZ_XMX:-1g}" -Xss4m -XX:+UseSerialGC -Dai.djl.offline=true \
     -Djdk.attach.allowAttachSelf=true -Djazzer.disabled_hooks="$sanitizers_off" \

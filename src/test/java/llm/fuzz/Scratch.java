@@ -7,7 +7,9 @@ import java.nio.file.Path;
 
 /**
  * One temporary folder per JVM for the files that targets hand to path-based parsers (the commands read files, not
- * byte arrays); each input overwrites the last. Deleted at exit.
+ * byte arrays); each input overwrites the last. Deleted at exit. In /dev/shm where there is one: writing and reading
+ * back a small file there took 0.06 ms here against 2.8 ms in /tmp (on the container's disk), which set the pace of
+ * the file-based targets.
  */
 final class Scratch {
     private static Path root;
@@ -17,7 +19,9 @@ final class Scratch {
     static synchronized Path dir() {
         if (root == null) {
             try {
-                root = Files.createTempDirectory("llm-fuzz-");
+                Path shm = Path.of("/dev/shm");
+                root = Files.isDirectory(shm) && Files.isWritable(shm) ? Files.createTempDirectory(shm, "llm-fuzz-")
+                        : Files.createTempDirectory("llm-fuzz-");
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
