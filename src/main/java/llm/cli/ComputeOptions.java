@@ -1,9 +1,9 @@
 package llm.cli;
 
-import ai.djl.Device;
 import llm.UserException;
 import llm.engine.DeviceSpec;
 import llm.engine.Engines;
+import llm.run.Placement;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -71,12 +71,16 @@ public final class ComputeOptions {
         return up == null ? null : up.seed;
     }
 
-    /** Configure the engine (threads, offline) and resolve {@code --device} to a DJL device (exit 2 if absent). */
-    public Device resolveDevice() {
-        DeviceSpec spec = deviceSpec();
+    /** {@link #threads()} with 0 for all cores. */
+    public int threadCount() {
         Integer t = threads();
-        Engines.configure(t == null ? 0 : t);
-        return Engines.device(spec);
+        return t == null ? 0 : t;
+    }
+
+    /** Configure the engine (threads, offline) and resolve {@code --device} (exit 2 if absent). */
+    public Placement placement() {
+        DeviceSpec spec = deviceSpec();
+        return Placement.resolve(spec, threadCount());
     }
 
     /** The seed to use: the given one, or a fresh one that is printed to stderr. */

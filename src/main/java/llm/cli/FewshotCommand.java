@@ -1,7 +1,6 @@
 package llm.cli;
 
-import ai.djl.Device;
-import ai.djl.ndarray.NDManager;
+import com.google.gson.JsonObject;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -9,18 +8,15 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
-import com.google.gson.JsonObject;
 import llm.UserException;
-import llm.engine.Engines;
-import llm.eval.chat.ChatSession;
 import llm.eval.chat.Transcript;
 import llm.eval.fewshot.Accuracy;
-import llm.eval.fewshot.ChoiceEval;
 import llm.eval.fewshot.ChoiceItem;
 import llm.eval.fewshot.ChoiceReader;
-import llm.eval.fewshot.ChoiceScores;
 import llm.eval.fewshot.Completer;
 import llm.eval.fewshot.Escapes;
 import llm.eval.fewshot.Example;
@@ -31,23 +27,21 @@ import llm.eval.fewshot.GenerationCompleter;
 import llm.eval.fewshot.ModelLikelihood;
 import llm.eval.fewshot.Shots;
 import llm.eval.fewshot.Template;
-import llm.io.Log;
-import java.util.HashSet;
-import java.util.Set;
 import llm.generate.Sampler;
 import llm.generate.SamplingParams;
-import llm.generate.Stepper;
+import llm.io.Log;
 import llm.model.Architecture;
 import llm.model.Decoder;
-import llm.model.LanguageModel;
-import llm.model.Models;
-import picocli.CommandLine.IDefaultValueProvider;
-import picocli.CommandLine.Model.ArgSpec;
-import picocli.CommandLine.Model.OptionSpec;
+import llm.run.ModelRef;
+import llm.run.ModelSession;
+import llm.run.Placement;
 import llm.tokenizer.Tokenizer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.IDefaultValueProvider;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -88,9 +82,7 @@ import picocli.CommandLine.Spec;
                     + "--assistant-label) start turns, other lines continue the turn above; text before the first turn "
                     + "is the preamble.",
         },
-        exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {ExitCodes.OK_LINE, ExitCodes.RUNTIME_LINE, ExitCodes.USAGE_LINE},
-        footerHeading = "%nExamples:%n",
         footer = {
             "  llm fewshot --model M --examples en-ko.tsv \\",
             "      --instruction 'English to Korean:' --query teacher",
@@ -200,10 +192,33 @@ public final class FewshotCommand implements Callable<Integer> {
     public Integer call() {
         validate();
         SamplingParams params = sampling.params();
+        readInputs();
+        PrintWriter out = spec.commandLine().getOut();
+        long t0 = System.nanoTime();
+        ModelRef ref = modelOptions.ref();
+        Placement device = compute.placement();
+        try (ModelSession session = ModelSession.open(ref, device)) {
+            Log.debug("model %s loaded in %.1f s", modelOptions.modelPath(), (System.nanoTime() - t0) / 1e9);
+            Tokenizer tok = session.tokenizer();
+            // llama models were trained with BOS first; GPT-2 text starts without one (as in lm-evaluation-harness)
+            int start = session.config().arch() == Architecture.LLAMA ? tok.bos().orElse(-1) : -1;
+            if (choices != null) {
+                FewshotChoices.run(new FewshotChoices.Settings(showPrompt, json), choiceItems, tok,
+                        new ModelLikelihood(session.logProbs(), start), out);
+                return ExitCodes.OK;
+            }
+            answerAll(session, params, start, out);
+        }
+        Log.debug("done in %.1f s", (System.nanoTime() - t0) / 1e9);
+        return ExitCodes.OK;
+    }
+
+    /** The items, examples or transcript, read before the model loads so that a bad file or template fails at once. */
+    private void readInputs() {
         if (choices != null) {
             choiceItems = ChoiceReader.read(choices, limit == null ? 0 : limit);
         } else if (chat) {
-            chatTranscript = transcript();
+            chatTranscript = FewshotChat.transcript(transcript, humanLabel, assistantLabel);
         } else {
             base = basePrompt();
             pool = ExampleReader.read(examples, columns);
@@ -222,43 +237,32 @@ public final class FewshotCommand implements Callable<Integer> {
                 }
             }
         }
-        PrintWriter out = spec.commandLine().getOut();
-        long t0 = System.nanoTime();
-        Models.Format format = modelOptions.format();
-        Device device = compute.resolveDevice();
-        try (NDManager root = Engines.newRoot(device)) {
-            LanguageModel lm = modelOptions.loadModel(root);
-            Tokenizer tok = modelOptions.loadTokenizer();
-            ModelOptions.checkCompatible(tok, lm);
-            Log.debug("model %s loaded in %.1f s", modelOptions.modelPath(), (System.nanoTime() - t0) / 1e9);
-            // llama models were trained with BOS first; GPT-2 text starts without one (as in lm-evaluation-harness)
-            int start = lm.config().arch() == Architecture.LLAMA ? tok.bos().orElse(-1) : -1;
-            if (choices != null) {
-                runChoices(out, lm, tok, root, start);
-                return ExitCodes.OK;
-            }
-            Set<Integer> endIds = new HashSet<>();
-            tok.eos().ifPresent(endIds::add);
-            if (format == Models.Format.LLAMA2C) {
-                tok.bos().ifPresent(endIds::add); // run.c ends a story at BOS
-            }
-            long seed = params.greedy() && compute.seedOrNull() == null ? 0 : compute.seed();
-            try (Decoder decoder = new Decoder(lm, root, 1, lm.config().ctx(), Decoder.Impl.AUTO,
-                    compute.threads() == null ? 0 : compute.threads())) {
-                Completer completer = new GenerationCompleter(new DecoderStepper(decoder, decoder.capacity()), tok,
-                        new Sampler(params, seed), endIds, start);
-                int ctx = lm.config().ctx();
-                if (chat) {
-                    runChat(out, completer, tok, ctx, start >= 0);
-                } else if (eval != null) {
-                    runEval(out, completer, answerTokens(32, ctx));
-                } else {
-                    runQueries(out, completer, answerTokens(32, ctx));
-                }
+    }
+
+    /** Few-shot queries, --eval or --chat: the model answers by generating, greedily unless asked otherwise. */
+    private void answerAll(ModelSession session, SamplingParams params, int start, PrintWriter out) {
+        Tokenizer tok = session.tokenizer();
+        Set<Integer> endIds = new HashSet<>();
+        tok.eos().ifPresent(endIds::add);
+        if (session.ref().llama2c()) {
+            tok.bos().ifPresent(endIds::add); // run.c ends a story at BOS
+        }
+        long seed = params.greedy() && compute.seedOrNull() == null ? 0 : compute.seed();
+        int ctx = session.config().ctx();
+        try (Decoder decoder = session.decoder(ctx)) {
+            Completer completer = new GenerationCompleter(ModelSession.stepper(decoder), tok,
+                    new Sampler(params, seed), endIds, start);
+            if (chat) {
+                int max = answerTokens(Math.min(128, ctx / 4), ctx);
+                FewshotChat.Settings settings = new FewshotChat.Settings(humanLabel, assistantLabel, showPrompt,
+                        json, max, ctx - max, start >= 0);
+                FewshotChat.run(settings, chatTranscript, out, completer, tok);
+            } else if (eval != null) {
+                runEval(out, completer, answerTokens(32, ctx));
+            } else {
+                runQueries(out, completer, answerTokens(32, ctx));
             }
         }
-        Log.debug("done in %.1f s", (System.nanoTime() - t0) / 1e9);
-        return ExitCodes.OK;
     }
 
     /** Few-shot answers are greedy unless asked otherwise: --temperature defaults to 0 here (1 in sample). */
@@ -426,101 +430,6 @@ public final class FewshotCommand implements Callable<Integer> {
                 out.println(rows.get(0).line());
             }
             out.flush();
-        }
-    }
-
-    // ---- multiple choice ----
-
-    private void runChoices(PrintWriter out, LanguageModel lm, Tokenizer tok, NDManager root, int start) {
-        List<ChoiceItem> items = choiceItems;
-        if (showPrompt) {
-            ChoiceItem first = items.get(0);
-            Log.err().println(first.context() + first.continuation(first.gold()));
-            Log.err().println("----");
-        }
-        ModelLikelihood scorer = new ModelLikelihood(lm, root, start);
-        long t0 = System.nanoTime();
-        int every = Math.max(1, items.size() / 10);
-        ChoiceScores scores = ChoiceEval.evaluate(items, tok, scorer, (i, item, lp, pred, norm) -> {
-            Log.debug("item %d: gold %d, acc pick %d, acc_norm pick %d, logprobs %s", i, item.gold(), pred, norm,
-                    java.util.Arrays.toString(lp));
-            if ((i + 1) % every == 0 && i + 1 < items.size()) {
-                Log.info("%d/%d items  [%.1f s]", i + 1, items.size(), (System.nanoTime() - t0) / 1e9);
-            }
-        });
-        Log.info("%d items in %.1f s", scores.items(), (System.nanoTime() - t0) / 1e9);
-        out.println(json ? scores.json() : scores.line());
-        out.flush();
-    }
-
-    // ---- chat ----
-
-    /** --transcript, or the built-in one (with --human-label/--assistant-label put in when given). */
-    private Transcript transcript() {
-        if (transcript != null) {
-            Transcript t = Transcript.read(transcript, humanLabel, assistantLabel);
-            if (t.turns().isEmpty()) { // the model then sees no example of a turn: likely other labels
-                Log.warn("%s: no line starts with '%s:' or '%s:', so all of it is preamble (other labels: "
-                        + "--human-label, --assistant-label)", transcript, humanLabel, assistantLabel);
-            }
-            return t;
-        }
-        return Transcript.parse(Transcript.DEFAULT_TEXT.replace("\nHuman:", "\n" + humanLabel + ":")
-                .replace("\nAssistant:", "\n" + assistantLabel + ":"), humanLabel, assistantLabel, "the built-in transcript");
-    }
-
-    private void runChat(PrintWriter out, Completer completer, Tokenizer tok, int ctx, boolean bos) {
-        Transcript t = chatTranscript;
-        boolean interactive = System.console() != null;
-        ChatSession session = new ChatSession(t, interactive);
-        int max = answerTokens(Math.min(128, ctx / 4), ctx);
-        int budget = ctx - max;
-        java.util.function.ToIntFunction<String> count = s -> tok.encode(s).length + (bos ? 1 : 0);
-        if (interactive) {
-            Log.info("chat: type a message and Enter; Ctrl-D to end");
-        }
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
-            while (true) {
-                if (interactive) {
-                    Log.err().print(humanLabel + ": ");
-                    Log.err().flush();
-                }
-                String line = in.readLine();
-                if (line == null) {
-                    break;
-                }
-                if (line.isBlank() && interactive) {
-                    continue;
-                }
-                String answer;
-                try {
-                    String prompt = session.prompt(line, budget, count);
-                    if (showPrompt) {
-                        Log.err().println(prompt);
-                        Log.err().println("----");
-                    }
-                    answer = session.ask(completer, line, max, budget, count);
-                } catch (UserException e) {
-                    if (!interactive) {
-                        throw e;
-                    }
-                    Log.warn("%s", e.getMessage());
-                    continue;
-                }
-                if (json) {
-                    JsonObject o = new JsonObject();
-                    o.addProperty("message", line);
-                    o.addProperty("answer", answer);
-                    out.println(o);
-                } else if (interactive) {
-                    out.println(assistantLabel + ": " + answer);
-                } else {
-                    out.println(oneLine(answer));
-                }
-                out.flush();
-            }
-        } catch (IOException e) {
-            throw UserException.runtime("stdin: cannot read: " + e.getMessage());
         }
     }
 }

@@ -1,37 +1,25 @@
 package llm.cli;
 
-import ai.djl.Device;
-import ai.djl.ndarray.NDManager;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
-import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import llm.UserException;
-import llm.engine.Engines;
-import llm.eval.ParameterCount;
 import llm.io.Log;
-import llm.model.LanguageModel;
+import llm.model.Architecture;
 import llm.model.ModelConfig;
 import llm.model.Models;
-import llm.model.Parameter;
-import llm.model.Release;
-import llm.model.Safetensors;
-import llm.tokenizer.Tokenizer;
+import llm.model.ParameterCount;
+import llm.run.ModelFacts;
+import llm.run.ModelRef;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -52,9 +40,7 @@ import picocli.CommandLine.Spec;
             "The counts by part come from the config; the tensors in the files are tallied too, and a difference "
                     + "is reported."
         },
-        exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {ExitCodes.OK_LINE, ExitCodes.RUNTIME_LINE, ExitCodes.USAGE_LINE_NO_DEVICE},
-        footerHeading = "%nExamples:%n",
         footer = {
             "  llm info --model ../shared/models/stories260K/stories260K.bin",
             "  llm info --model my-model --tensors",
@@ -79,9 +65,6 @@ public final class InfoCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
-    /** One stored tensor. */
-    record TensorInfo(String name, long[] shape, String dtype, long size) {}
-
     @Override
     public Integer call() {
         if (positionalModel != null) {
@@ -92,135 +75,122 @@ public final class InfoCommand implements Callable<Integer> {
             }
             model.model = positionalModel;
         }
-        Path path = model.modelPath();
-        Models.Format format = Models.detect(path);
-        ModelConfig config;
-        List<TensorInfo> stored = new ArrayList<>();
-        Map<String, Long> files = new LinkedHashMap<>();
-        JsonElement training = JsonNull.INSTANCE;
-        String trainingProblem = null;
-        if (format == Models.Format.RELEASE) {
-            Path dir = Models.releaseDir(path);
-            config = Release.readConfig(dir);
-            readSafetensorsHeaders(dir, stored);
-            try (Stream<Path> list = Files.list(dir)) {
-                for (Path p : list.sorted().toList()) {
-                    if (Files.isRegularFile(p)) {
-                        files.put(p.getFileName().toString(), Files.size(p));
-                    }
-                }
-            } catch (IOException e) {
-                throw UserException.runtime(dir + ": cannot list: " + e.getMessage(), e);
-            }
-            Path t = dir.resolve("training.json");
-            if (Files.isRegularFile(t)) {
-                try {
-                    training = JsonParser.parseString(Files.readString(t));
-                    if (!training.isJsonObject()) {
-                        training = JsonNull.INSTANCE;
-                        trainingProblem = "training.json is not a JSON object";
-                    }
-                } catch (IOException | RuntimeException e) {
-                    trainingProblem = "training.json is not readable JSON: " + llm.io.JsonProblem.describe(e);
-                }
-                if (trainingProblem != null) {
-                    Log.warn("%s: %s", dir, trainingProblem);
-                }
-            }
-        } else {
-            // a llama2.c checkpoint has no header of names: load it (float32) and list the parameters
-            Engines.configureOffline();
-            try (NDManager root = Engines.newRoot(Device.cpu())) {
-                LanguageModel m = Models.load(path, root);
-                config = m.config();
-                for (Parameter p : m.parameters()) {
-                    stored.add(new TensorInfo(p.name(), p.array().getShape().getShape(), "F32", p.size()));
-                }
-            }
-            try {
-                files.put(path.getFileName().toString(), Files.size(path));
-            } catch (IOException e) {
-                throw UserException.runtime(path + ": " + e.getMessage(), e);
-            }
-        }
-        ParameterCount counts = ParameterCount.of(config);
-        Map<String, Long> tally = tally(stored, config.tiedEmbeddings());
-        boolean agrees = stored.isEmpty() || tally.equals(withOther(counts.byPart()));
-        if (!agrees) {
-            Log.warn("the tensors in the files (%s) differ from what the config implies (%s)", tally,
+        ModelFacts f = ModelFacts.read(model.ref());
+        ParameterCount counts = f.counts();
+        if (!f.agrees()) {
+            Log.warn("the tensors in the files (%s) differ from what the config implies (%s)", f.tally(),
                     counts.byPart());
         }
-        JsonObject tokenizer = tokenizerInfo();
-        if (tokenizer.has("vocab_size") && tokenizer.get("vocab_size").getAsInt() > config.vocabSize()) {
-            // a report shows the pair as it is; the commands that run it refuse it (ModelOptions.checkCompatible)
+        JsonObject tokenizer = ModelFacts.tokenizerJson(f.ref(), model.tokenizer != null);
+        if (tokenizer.has("vocab_size") && tokenizer.get("vocab_size").getAsInt() > f.config().vocabSize()) {
+            // a report shows the pair as it is; the commands that run it refuse it (ModelRef.checkCompatible)
             Log.warn("the tokenizer has %,d tokens, more than the model's vocabulary of %,d: sample, score, fewshot "
-                    + "and memorize-check refuse this pair (wrong --tokenizer?)", tokenizer.get("vocab_size").getAsInt(),
-                    config.vocabSize());
+                    + "and memorize-check refuse this pair (wrong --tokenizer?)",
+                    tokenizer.get("vocab_size").getAsInt(), f.config().vocabSize());
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            JsonObject o = new JsonObject();
-            o.addProperty("model", path.toString());
-            o.addProperty("format", format == Models.Format.RELEASE ? "release" : "llama2c");
-            o.addProperty("architecture", config.arch().modelType());
-            o.add("config", config.toHfJson());
-            JsonObject params = new JsonObject();
-            params.addProperty("total", counts.total());
-            counts.byPart().forEach(params::addProperty);
-            params.addProperty("tied_embeddings", config.tiedEmbeddings());
-            if (!stored.isEmpty()) {
-                params.addProperty("stored_total", tally.values().stream().mapToLong(Long::longValue).sum());
-            }
-            o.add("parameters", params);
-            JsonArray fs = new JsonArray();
-            files.forEach((n, s) -> {
-                JsonObject f = new JsonObject();
-                f.addProperty("name", n);
-                f.addProperty("bytes", s);
-                fs.add(f);
-            });
-            o.add("files", fs);
-            o.add("tokenizer", tokenizer);
-            o.add("training", training);
-            if (tensors) {
-                JsonArray ts = new JsonArray();
-                for (TensorInfo t : stored) {
-                    JsonObject j = new JsonObject();
-                    j.addProperty("name", t.name());
-                    JsonArray shape = new JsonArray();
-                    Arrays.stream(t.shape()).forEach(shape::add);
-                    j.add("shape", shape);
-                    j.addProperty("dtype", t.dtype());
-                    j.addProperty("parameters", t.size());
-                    String part = ParameterCount.partOf(t.name());
-                    j.addProperty("part", part == null ? "other" : part);
-                    ts.add(j);
-                }
-                o.add("tensors", ts);
-            }
-            out.println(new GsonBuilder().disableHtmlEscaping().serializeNulls().create().toJson(o));
-            out.flush();
-            return ExitCodes.OK;
+            out.println(new GsonBuilder().disableHtmlEscaping().serializeNulls().create().toJson(toJson(f, tokenizer)));
+        } else {
+            printText(f, tokenizer, out);
         }
-        out.printf("model          %s (%s)%n", path, format == Models.Format.RELEASE ? "release directory"
-                : "llama2.c checkpoint");
+        out.flush();
+        return ExitCodes.OK;
+    }
+
+    private JsonObject toJson(ModelFacts f, JsonObject tokenizer) {
+        ModelConfig config = f.config();
+        JsonObject o = new JsonObject();
+        o.addProperty("model", f.ref().path().toString());
+        o.addProperty("format", f.ref().format() == Models.Format.RELEASE ? "release" : "llama2c");
+        o.addProperty("architecture", config.arch().modelType());
+        o.add("config", config.toHfJson());
+        JsonObject params = new JsonObject();
+        params.addProperty("total", f.counts().total());
+        f.counts().byPart().forEach(params::addProperty);
+        params.addProperty("tied_embeddings", config.tiedEmbeddings());
+        if (!f.stored().isEmpty()) {
+            params.addProperty("stored_total", f.tally().values().stream().mapToLong(Long::longValue).sum());
+        }
+        o.add("parameters", params);
+        JsonArray fs = new JsonArray();
+        f.files().forEach((n, size) -> {
+            JsonObject file = new JsonObject();
+            file.addProperty("name", n);
+            file.addProperty("bytes", size);
+            fs.add(file);
+        });
+        o.add("files", fs);
+        o.add("tokenizer", tokenizer);
+        o.add("training", f.training());
+        if (tensors) {
+            o.add("tensors", tensorsJson(f.stored()));
+        }
+        return o;
+    }
+
+    private static JsonArray tensorsJson(List<ModelFacts.Tensor> stored) {
+        JsonArray ts = new JsonArray();
+        for (ModelFacts.Tensor t : stored) {
+            JsonObject j = new JsonObject();
+            j.addProperty("name", t.name());
+            JsonArray shape = new JsonArray();
+            Arrays.stream(t.shape()).forEach(shape::add);
+            j.add("shape", shape);
+            j.addProperty("dtype", t.dtype());
+            j.addProperty("parameters", t.size());
+            String part = ParameterCount.partOf(t.name());
+            j.addProperty("part", part == null ? "other" : part);
+            ts.add(j);
+        }
+        return ts;
+    }
+
+    private void printText(ModelFacts f, JsonObject tokenizer, PrintWriter out) {
+        ModelConfig config = f.config();
+        out.printf("model          %s (%s)%n", f.ref().path(), f.ref().format() == Models.Format.RELEASE
+                ? "release directory" : "llama2.c checkpoint");
         out.printf(Locale.ROOT, "architecture   %s: %d layers, width %d, %d heads%s (head size %d), feed-forward %d,"
                 + " context %d, vocabulary %d%n", config.arch().modelType(), config.nLayer(), config.dModel(),
                 config.nHead(), config.nKvHead() != config.nHead() ? ", " + config.nKvHead() + " kv heads" : "",
                 config.headDim(), config.dFf(), config.ctx(), config.vocabSize());
         out.printf(Locale.ROOT, "               norm eps %.1e%s, %s embeddings%n", config.normEps(),
-                config.arch() == llm.model.Architecture.LLAMA ? String.format(Locale.ROOT, ", rope theta %.0f%s",
+                config.arch() == Architecture.LLAMA ? String.format(Locale.ROOT, ", rope theta %.0f%s",
                         config.ropeTheta(), config.ropeScaling() == null ? "" : " scaled " + config.ropeScaling()) : "",
                 config.tiedEmbeddings() ? "tied" : "untied");
+        printParameters(f, out);
+        printFiles(f.files(), out);
+        if (tokenizer.has("error")) {
+            out.printf("tokenizer      (none: %s)%n", tokenizer.get("error").getAsString());
+        } else {
+            out.printf(Locale.ROOT, "tokenizer      %s%s%s%n", tokenizer.get("name").getAsString(),
+                    special(tokenizer, "bos"), special(tokenizer, "eos"));
+        }
+        printTraining(f, out);
+        if (tensors) {
+            out.println("tensors");
+            int w = f.stored().stream().mapToInt(t -> t.name().length()).max().orElse(10);
+            for (ModelFacts.Tensor t : f.stored()) {
+                out.printf(Locale.ROOT, "  %-" + w + "s  %-16s %-5s %,12d%n", t.name(), Arrays.toString(t.shape()),
+                        t.dtype(), t.size());
+            }
+        }
+    }
+
+    private static void printParameters(ModelFacts f, PrintWriter out) {
+        ParameterCount counts = f.counts();
         out.printf(Locale.ROOT, "parameters     %,d%n", counts.total());
         for (Map.Entry<String, Long> e : counts.byPart().entrySet()) {
-            String note = e.getKey().equals("head") && config.tiedEmbeddings() ? "  (tied to the token embeddings)"
+            String note = e.getKey().equals("head") && f.config().tiedEmbeddings() ? "  (tied to the token embeddings)"
                     : String.format(Locale.ROOT, "  %5.1f%%", 100.0 * e.getValue() / counts.total());
             out.printf(Locale.ROOT, "  %-12s %,14d%s%n", e.getKey(), e.getValue(), note);
         }
-        if (!agrees) {
-            out.printf(Locale.ROOT, "  stored tensors differ: %s%n", tally);
+        if (!f.agrees()) {
+            out.printf(Locale.ROOT, "  stored tensors differ: %s%n", f.tally());
         }
+    }
+
+    private static void printFiles(Map<String, Long> files, PrintWriter out) {
         out.println("files");
         long totalBytes = 0;
         for (Map.Entry<String, Long> e : files.entrySet()) {
@@ -230,32 +200,20 @@ public final class InfoCommand implements Callable<Integer> {
         if (files.size() > 1) {
             out.printf(Locale.ROOT, "  %-28s %,15d bytes%n", "(total)", totalBytes);
         }
-        if (tokenizer.has("error")) {
-            out.printf("tokenizer      (none: %s)%n", tokenizer.get("error").getAsString());
-        } else {
-            out.printf(Locale.ROOT, "tokenizer      %s%s%s%n", tokenizer.get("name").getAsString(),
-                    special(tokenizer, "bos"), special(tokenizer, "eos"));
+    }
+
+    private static void printTraining(ModelFacts f, PrintWriter out) {
+        if (!f.training().isJsonObject()) {
+            out.println("training       (" + (f.trainingProblem() != null ? f.trainingProblem() : "no training.json")
+                    + ")");
+            return;
         }
-        if (training.isJsonObject()) {
-            out.println("training");
-            for (Map.Entry<String, JsonElement> e : training.getAsJsonObject().entrySet()) {
-                String v = e.getValue().isJsonPrimitive() ? plain(e.getValue().getAsJsonPrimitive())
-                        : e.getValue().toString();
-                out.printf("  %-20s %s%n", e.getKey(), v.length() > 200 ? v.substring(0, 200) + "…" : v);
-            }
-        } else {
-            out.println("training       (" + (trainingProblem != null ? trainingProblem : "no training.json") + ")");
+        out.println("training");
+        for (Map.Entry<String, JsonElement> e : f.training().getAsJsonObject().entrySet()) {
+            String v = e.getValue().isJsonPrimitive() ? plain(e.getValue().getAsJsonPrimitive())
+                    : e.getValue().toString();
+            out.printf("  %-20s %s%n", e.getKey(), v.length() > 200 ? v.substring(0, 200) + "…" : v);
         }
-        if (tensors) {
-            out.println("tensors");
-            int w = stored.stream().mapToInt(t -> t.name().length()).max().orElse(10);
-            for (TensorInfo t : stored) {
-                out.printf(Locale.ROOT, "  %-" + w + "s  %-16s %-5s %,12d%n", t.name(), Arrays.toString(t.shape()),
-                        t.dtype(), t.size());
-            }
-        }
-        out.flush();
-        return ExitCodes.OK;
     }
 
     /** A JSON value as a person reads it: 6 significant digits for fractions (1.37645, 1.77755e+11). */
@@ -282,74 +240,5 @@ public final class InfoCommand implements Callable<Integer> {
         }
         JsonObject s = tok.getAsJsonObject(key);
         return ", " + key + " " + s.get("id").getAsInt() + " " + new GsonBuilder().disableHtmlEscaping().create().toJson(s.get("piece"));
-    }
-
-    private JsonObject tokenizerInfo() {
-        JsonObject o = new JsonObject();
-        Tokenizer tok;
-        try {
-            tok = model.loadTokenizer();
-        } catch (UserException e) {
-            if (model.tokenizer != null) {
-                throw e; // asked for by --tokenizer: an error, not a remark
-            }
-            o.addProperty("error", e.getMessage());
-            return o;
-        }
-        o.addProperty("name", tok.name());
-        o.addProperty("vocab_size", tok.vocabSize());
-        for (String key : new String[] {"bos", "eos"}) {
-            var id = key.equals("bos") ? tok.bos() : tok.eos();
-            if (id.isPresent()) {
-                JsonObject s = new JsonObject();
-                s.addProperty("id", id.getAsInt());
-                s.addProperty("piece", tok.piece(id.getAsInt()));
-                o.add(key, s);
-            } else {
-                o.add(key, JsonNull.INSTANCE);
-            }
-        }
-        return o;
-    }
-
-    private static void readSafetensorsHeaders(Path dir, List<TensorInfo> out) {
-        List<Path> shards = new ArrayList<>();
-        if (Files.isRegularFile(dir.resolve(Release.WEIGHTS))) {
-            shards.add(dir.resolve(Release.WEIGHTS));
-        } else {
-            try (Stream<Path> list = Files.list(dir)) {
-                list.filter(p -> p.getFileName().toString().endsWith(".safetensors")).sorted().forEach(shards::add);
-            } catch (IOException e) {
-                throw UserException.runtime(dir + ": cannot list: " + e.getMessage(), e);
-            }
-        }
-        if (shards.isEmpty()) {
-            Log.warn("%s: no %s: the counts come from config.json alone", dir, Release.WEIGHTS);
-        }
-        for (Path p : shards) {
-            try (Safetensors.Reader r = new Safetensors.Reader(p)) {
-                for (Safetensors.Entry e : r.entries().values()) {
-                    out.add(new TensorInfo(e.name(), e.shape(), e.dtype(), e.size()));
-                }
-            }
-        }
-    }
-
-    /** Stored parameters by part; a head tensor of a tied model is the embedding again, counted once. */
-    static Map<String, Long> tally(List<TensorInfo> stored, boolean tied) {
-        Map<String, Long> sizes = new LinkedHashMap<>();
-        for (TensorInfo t : stored) {
-            if (tied && "head".equals(ParameterCount.partOf(t.name()))) {
-                continue;
-            }
-            sizes.put(t.name(), t.size());
-        }
-        return withOther(ParameterCount.tally(sizes));
-    }
-
-    private static Map<String, Long> withOther(Map<String, Long> m) {
-        Map<String, Long> r = new LinkedHashMap<>(m);
-        r.putIfAbsent("other", 0L);
-        return r;
     }
 }

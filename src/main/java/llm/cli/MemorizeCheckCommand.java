@@ -1,6 +1,6 @@
 package llm.cli;
 
-import ai.djl.ndarray.NDManager;
+import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -8,21 +8,25 @@ import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+import java.util.function.IntFunction;
 import llm.UserException;
 import llm.compute.Quantity;
-import llm.engine.Engines;
 import llm.eval.StartToken;
 import llm.eval.memorize.Auditor;
 import llm.eval.memorize.Continuer;
 import llm.eval.memorize.DocumentReader;
-import llm.eval.memorize.ModelContinuer;
 import llm.eval.memorize.Reports;
 import llm.eval.memorize.Result;
 import llm.eval.memorize.Summary;
 import llm.generate.Sampler;
 import llm.generate.SamplingParams;
+import llm.io.Inputs;
 import llm.io.Log;
-import llm.model.LanguageModel;
+import llm.model.ModelConfig;
+import llm.run.ModelContinuer;
+import llm.run.ModelSession;
+import llm.run.Placement;
 import llm.tokenizer.Tokenizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -58,13 +62,11 @@ import picocli.CommandLine.Spec;
                     + "--json. Windows are decoded in batches of --batch-size, one forward pass per generated token "
                     + "(KV cache), streamed in input order in bounded memory."
         },
-        exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {ExitCodes.OK_LINE,
             "1:Runtime failure: an input or the model cannot be read, a line is not JSON, or no document could be "
                     + "tested (empty input, all skipped).",
             ExitCodes.USAGE_LINE,
             "3:The fraction of memorized documents exceeds --fail-above."},
-        footerHeading = "%nExamples:%n",
         footer = {
             "  llm memorize-check --split wikitext --prefix-sentence \\",
             "      ../shared/data/wikitext-2-raw/wiki.test.raw",
@@ -140,7 +142,8 @@ public final class MemorizeCheckCommand implements Callable<Integer> {
     @Option(names = "--limit", paramLabel = "N", description = "Stop after N documents.")
     Long limit;
 
-    private void validate(LanguageModel m) {
+    /** The options alone; with {@code config} (once the model is read) also against its context. */
+    private void validate(ModelConfig config) {
         if (!prefixSentence && prefixTokens < 1) {
             throw UserException.usage("--prefix-tokens must be at least 1, not " + prefixTokens);
         }
@@ -169,9 +172,9 @@ public final class MemorizeCheckCommand implements Callable<Integer> {
         if (limit != null && limit < 1) {
             throw UserException.usage("--limit must be at least 1, not " + limit);
         }
-        if (m != null && !prefixSentence && prefixTokens + suffixTokens > m.config().ctx()) {
+        if (config != null && !prefixSentence && prefixTokens + suffixTokens > config.ctx()) {
             throw UserException.usage("--prefix-tokens " + prefixTokens + " + --suffix-tokens " + suffixTokens
-                    + " exceed the model's context of " + m.config().ctx() + " tokens");
+                    + " exceed the model's context of " + config.ctx() + " tokens");
         }
     }
 
@@ -195,17 +198,16 @@ public final class MemorizeCheckCommand implements Callable<Integer> {
         boolean color = "report".equals(format) && System.console() != null && System.getenv("NO_COLOR") == null;
         Summary summary = new Summary(memorizedAt);
         long started;
-        int threads = compute.threads() == null ? 0 : compute.threads();
-        try (NDManager root = Engines.newRoot(compute.resolveDevice())) {
-            LanguageModel m = model.loadModel(root);
-            Tokenizer tok = model.loadTokenizer();
-            ModelOptions.checkCompatible(tok, m);
-            validate(m);
+        int threads = compute.threadCount(); // (a bad --threads is reported before a bad --device)
+        Placement device = Placement.resolve(compute.deviceSpec(), threads);
+        try (ModelSession session = ModelSession.open(model.ref(), device)) {
+            Tokenizer tok = session.tokenizer();
+            validate(session.config());
             started = System.nanoTime(); // throughput excludes engine start and model load
             if ("tsv".equals(format)) {
                 out.println(Reports.TSV_HEADER);
             }
-            try (ModelContinuer continuer = new ModelContinuer(m, root, threads, tok.vocabSize())) {
+            try (ModelContinuer continuer = session.continuer(tok.vocabSize())) {
                 Auditor auditor = new Auditor(tok, continuer,
                         new Auditor.Options(prefixTokens, prefixSentence, suffixTokens, windows, batchSize, samples,
                                 StartToken.of(tok)),
@@ -214,6 +216,11 @@ public final class MemorizeCheckCommand implements Callable<Integer> {
                 auditor.flush();
             }
         }
+        return finish(summary, inputs, started, out);
+    }
+
+    /** The summary (JSON line on stdout, or text on stderr) and the exit code: a threshold crossed is 3. */
+    private int finish(Summary summary, List<String> inputs, long started, PrintWriter out) {
         summary.finish();
         out.flush();
         if (summary.documents() == 0) { // one line, no empty summary around it
@@ -225,7 +232,7 @@ public final class MemorizeCheckCommand implements Callable<Integer> {
                 Quantity.plural(summary.documents(), "document"), Quantity.plural(summary.windows(), "window"), secs,
                 summary.documents() / Math.max(secs, 1e-9));
         if (json) {
-            com.google.gson.JsonObject o = new com.google.gson.JsonObject();
+            JsonObject o = new JsonObject();
             o.add("summary", summary.toJson());
             out.println(Reports.jsonLine(o));
             out.flush();
@@ -247,7 +254,7 @@ public final class MemorizeCheckCommand implements Callable<Integer> {
     }
 
     /** For --samples: a batch of rows gets one seeded sampler per row. */
-    private static java.util.function.IntFunction<Continuer.Picker> samplers(SamplingParams params, long seed) {
+    private static IntFunction<Continuer.Picker> samplers(SamplingParams params, long seed) {
         SplittableRandom seeds = new SplittableRandom(seed);
         return rows -> {
             Sampler[] s = new Sampler[rows];
@@ -259,7 +266,7 @@ public final class MemorizeCheckCommand implements Callable<Integer> {
     }
 
     /** Prints each result in --format and counts it in the summary. */
-    private java.util.function.Consumer<Result> printer(PrintWriter out, boolean color, Summary summary) {
+    private Consumer<Result> printer(PrintWriter out, boolean color, Summary summary) {
         Progress progress = new Progress();
         return r -> {
             summary.add(r);
@@ -296,7 +303,7 @@ public final class MemorizeCheckCommand implements Callable<Integer> {
     }
 
     private static String displayName(String input) {
-        return llm.io.Inputs.displayName(input);
+        return Inputs.displayName(input);
     }
 
     /** A line on stderr every few seconds for long runs. */

@@ -1,6 +1,5 @@
 package llm.cli;
 
-import ai.djl.ndarray.NDManager;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
@@ -12,15 +11,16 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import llm.UserException;
-import llm.engine.Engines;
 import llm.eval.Perplexity;
 import llm.eval.StartToken;
 import llm.eval.TokenScorer;
 import llm.eval.memorize.Document;
 import llm.eval.memorize.DocumentReader;
+import llm.io.Inputs;
 import llm.io.Log;
 import llm.io.TokenText;
-import llm.model.LanguageModel;
+import llm.run.ModelSession;
+import llm.run.Placement;
 import llm.tokenizer.Tokenizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -45,11 +45,9 @@ import picocli.CommandLine.Spec;
                     + "whitespace included); a split document without the blank lines or line ends that cut it, and "
                     + "trimmed. Ill-formed UTF-8 is replaced with U+FFFD (3 bytes each), with a warning."
         },
-        exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {ExitCodes.OK_LINE,
             "1:Runtime failure: an input or the model cannot be read, or the input holds no text to score.",
             ExitCodes.USAGE_LINE},
-        footerHeading = "%nExamples:%n",
         footer = {
             "  llm score ../shared/data/wikitext-2-raw/wiki.test.raw",
             "  llm score --model stories260K.bin --tokenizer tok512.bin \\",
@@ -99,6 +97,16 @@ public final class ScoreCommand implements Callable<Integer> {
     @Option(names = "--limit", paramLabel = "N", description = "Stop after N documents.")
     Long limit;
 
+    /** What was scored: the sum over the documents, how many were read and how many skipped, and the windows. */
+    private static final class Totals {
+        final Perplexity sum = new Perplexity();
+        final long started = System.nanoTime();
+        long docs;
+        long skipped;
+        int window;
+        int stride;
+    }
+
     @Override
     public Integer call() {
         documents.split(); // a bad --split fails before the model loads
@@ -110,103 +118,119 @@ public final class ScoreCommand implements Callable<Integer> {
         }
         List<String> inputs = documents.inputs();
         PrintWriter out = spec.commandLine().getOut();
-        Perplexity total = new Perplexity();
-        long docs = 0;
-        long skipped = 0;
-        long started = System.nanoTime();
-        int window;
-        int step;
-        try (NDManager root = Engines.newRoot(compute.resolveDevice())) {
-            LanguageModel m = model.loadModel(root);
-            Tokenizer tok = model.loadTokenizer();
-            ModelOptions.checkCompatible(tok, m);
-            int modelCtx = m.config().ctx();
-            window = ctx == null ? modelCtx : ctx;
-            if (window < 2 || window > modelCtx) {
-                throw UserException.usage("--ctx must be within [2, " + modelCtx + "] (the model's context), not "
-                        + window);
+        Totals totals = new Totals();
+        Placement device = compute.placement();
+        try (ModelSession session = ModelSession.open(model.ref(), device)) {
+            setWindows(totals, session.config().ctx());
+            scoreAll(inputs, session, totals, out);
+        }
+        if (totals.sum.tokens() == 0) {
+            String where = String.join(", ", inputs.stream().map(Inputs::displayName).toList());
+            throw UserException.runtime(where + (totals.docs == 0 ? ": no text to score"
+                    : ": no token could be scored (" + totals.skipped + " empty or skipped documents)"));
+        }
+        double secs = (System.nanoTime() - totals.started) / 1e9;
+        Log.info("score: %,d tokens in %.1f s (%.0f tokens/s)", totals.sum.tokens(), secs,
+                totals.sum.tokens() / secs);
+        printTotals(totals, out);
+        out.flush();
+        return ExitCodes.OK;
+    }
+
+    /** --ctx and --stride, checked against the model's context. */
+    private void setWindows(Totals totals, int modelCtx) {
+        int window = ctx == null ? modelCtx : ctx;
+        if (window < 2 || window > modelCtx) {
+            throw UserException.usage("--ctx must be within [2, " + modelCtx + "] (the model's context), not "
+                    + window);
+        }
+        int step = stride == null ? Math.max(1, window / 2) : stride;
+        if (step < 1 || step > window) {
+            throw UserException.usage("--stride must be within [1, " + window + "] (--ctx), not " + step);
+        }
+        totals.window = window;
+        totals.stride = step;
+    }
+
+    /** Scores every document of every input (up to --limit), printing per document or per token as asked. */
+    private void scoreAll(List<String> inputs, ModelSession session, Totals totals, PrintWriter out) {
+        Tokenizer tok = session.tokenizer();
+        int start = StartToken.of(tok);
+        long[] progress = {0, System.nanoTime()}; // tokens of the current document, time of the last report
+        int batch = batchSize != null ? batchSize : Math.max(1, 1024 / totals.window);
+        TokenScorer scorer = new TokenScorer(session.logProbs(), totals.window, totals.stride, batch).onProgress(n -> {
+            progress[0] += n;
+            long now = System.nanoTime();
+            if (now - progress[1] > 5_000_000_000L) {
+                progress[1] = now;
+                long done = totals.sum.tokens() + progress[0];
+                Log.info("score: %,d tokens, %.0f tokens/s", done, done / ((now - totals.started) / 1e9));
             }
-            step = stride == null ? Math.max(1, window / 2) : stride;
-            if (step < 1 || step > window) {
-                throw UserException.usage("--stride must be within [1, " + window + "] (--ctx), not " + step);
-            }
-            int start = StartToken.of(tok);
-            long[] progress = {0, System.nanoTime()};
-            int batch = batchSize != null ? batchSize : Math.max(1, 1024 / window);
-            TokenScorer scorer = new TokenScorer(m, root, window, step, batch).onProgress(n -> {
-                progress[0] += n;
-                long now = System.nanoTime();
-                if (now - progress[1] > 5_000_000_000L) {
-                    progress[1] = now;
-                    Log.info("score: %,d tokens, %.0f tokens/s", total.tokens() + progress[0],
-                            (total.tokens() + progress[0]) / ((now - started) / 1e9));
-                }
-            });
-            outer:
-            for (String name : inputs) {
-                try (DocumentReader reader = documents.open(name)) {
-                    while (reader.hasNext()) {
-                        if (limit != null && docs >= limit) {
-                            break outer;
-                        }
-                        Document d = reader.next();
-                        docs++;
-                        progress[0] = 0;
-                        if (d.skipReason() != null) {
-                            Log.warn("%s: skipped: %s", d.id(), d.skipReason());
-                            skipped++;
-                            continue;
-                        }
-                        Perplexity p = scoreDocument(d, tok, scorer, start, out);
-                        if (p.tokens() == 0) {
-                            skipped++;
-                            continue;
-                        }
-                        total.add(p);
-                        if (json && !tokens) {
-                            JsonObject o = numbers(p);
-                            o.addProperty("id", d.id());
-                            out.println(GSON.toJson(reorder(o)));
-                        }
+        });
+        for (String name : inputs) {
+            try (DocumentReader reader = documents.open(name)) {
+                while (reader.hasNext()) {
+                    if (limit != null && totals.docs >= limit) {
+                        return;
                     }
-                } catch (UncheckedIOException e) {
-                    throw UserException.runtime(e.getMessage(), e);
-                } catch (IOException e) {
-                    throw UserException.runtime(name + ": " + e.getMessage(), e);
+                    progress[0] = 0;
+                    scoreOne(reader.next(), tok, scorer, start, totals, out);
                 }
+            } catch (UncheckedIOException e) {
+                throw UserException.runtime(e.getMessage(), e);
+            } catch (IOException e) {
+                throw UserException.runtime(name + ": " + e.getMessage(), e);
             }
         }
-        if (total.tokens() == 0) {
-            String where = String.join(", ", inputs.stream().map(llm.io.Inputs::displayName).toList());
-            throw UserException.runtime(where + (docs == 0 ? ": no text to score" : ": no token could be scored ("
-                    + skipped + " empty or skipped documents)"));
+    }
+
+    private void scoreOne(Document d, Tokenizer tok, TokenScorer scorer, int start, Totals totals, PrintWriter out) {
+        totals.docs++;
+        if (d.skipReason() != null) {
+            Log.warn("%s: skipped: %s", d.id(), d.skipReason());
+            totals.skipped++;
+            return;
         }
-        double secs = (System.nanoTime() - started) / 1e9;
-        Log.info("score: %,d tokens in %.1f s (%.0f tokens/s)", total.tokens(), secs, total.tokens() / secs);
+        Perplexity p = scoreDocument(d, tok, scorer, start, out);
+        if (p.tokens() == 0) {
+            totals.skipped++;
+            return;
+        }
+        totals.sum.add(p);
+        if (json && !tokens) {
+            JsonObject o = numbers(p);
+            o.addProperty("id", d.id());
+            out.println(GSON.toJson(reorder(o)));
+        }
+    }
+
+    /** The totals: a JSON line, or the table (on stderr with --tokens, where stdout holds the tokens). */
+    private void printTotals(Totals totals, PrintWriter out) {
+        Perplexity total = totals.sum;
+        long scored = totals.docs - totals.skipped;
         if (json && !tokens) {
             JsonObject o = numbers(total);
-            o.addProperty("documents", docs - skipped);
-            o.addProperty("ctx", window);
-            o.addProperty("stride", step);
+            o.addProperty("documents", scored);
+            o.addProperty("ctx", totals.window);
+            o.addProperty("stride", totals.stride);
             JsonObject t = new JsonObject();
             t.add("total", o);
             out.println(GSON.toJson(t));
-        } else {
-            PrintWriter where = tokens ? spec.commandLine().getErr() : out;
-            if (!tokens || Log.level() != Log.Level.QUIET) {
-                where.printf(Locale.ROOT, "documents   %,d%s%n", docs - skipped, skipped > 0 ? " (" + skipped
-                        + " skipped)" : "");
-                where.printf(Locale.ROOT, "tokens      %,d (window %d, stride %d)%n", total.tokens(), window, step);
-                where.printf(Locale.ROOT, "bytes       %,d%n", total.bytes());
-                where.printf(Locale.ROOT, "nll         %.4f nats/token%n", total.meanNll());
-                where.printf(Locale.ROOT, "perplexity  %.3f%n", total.perplexity());
-                where.printf(Locale.ROOT, "bits/token  %.4f%n", total.bitsPerToken());
-                where.printf(Locale.ROOT, "bits/byte   %.4f%n", total.bitsPerByte());
-            }
-            where.flush();
+            return;
         }
-        out.flush();
-        return ExitCodes.OK;
+        PrintWriter where = tokens ? spec.commandLine().getErr() : out;
+        if (!tokens || Log.level() != Log.Level.QUIET) {
+            where.printf(Locale.ROOT, "documents   %,d%s%n", scored, totals.skipped > 0 ? " (" + totals.skipped
+                    + " skipped)" : "");
+            where.printf(Locale.ROOT, "tokens      %,d (window %d, stride %d)%n", total.tokens(), totals.window,
+                    totals.stride);
+            where.printf(Locale.ROOT, "bytes       %,d%n", total.bytes());
+            where.printf(Locale.ROOT, "nll         %.4f nats/token%n", total.meanNll());
+            where.printf(Locale.ROOT, "perplexity  %.3f%n", total.perplexity());
+            where.printf(Locale.ROOT, "bits/token  %.4f%n", total.bitsPerToken());
+            where.printf(Locale.ROOT, "bits/byte   %.4f%n", total.bitsPerByte());
+        }
+        where.flush();
     }
 
     private Perplexity scoreDocument(Document d, Tokenizer tok, TokenScorer scorer, int start, PrintWriter out) {

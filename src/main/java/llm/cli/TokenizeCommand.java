@@ -1,14 +1,11 @@
 package llm.cli;
 
 import com.google.gson.stream.JsonWriter;
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.PrintWriter;
-import java.io.Reader;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -16,19 +13,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import llm.UserException;
+import llm.data.ShardStreams;
+import llm.data.TokenDecoder;
+import llm.data.TokenShard;
 import llm.io.AtomicFile;
 import llm.io.Inputs;
 import llm.io.Log;
 import llm.io.Stdio;
+import llm.run.ModelRef;
 import llm.tokenizer.BpeTrainer;
 import llm.tokenizer.IntList;
 import llm.tokenizer.Pieces;
-import llm.tokenizer.ShardStreams;
 import llm.tokenizer.StreamEncoder;
 import llm.tokenizer.Tokenizer;
 import llm.tokenizer.Tokenizers;
-import llm.tokenizer.Utf8StreamDecoder;
-import llm.data.TokenShard;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -44,12 +42,10 @@ import picocli.CommandLine.Spec;
                     + "Input is UTF-8; invalid bytes are replaced with U+FFFD and a warning (--strict rejects them). "
                     + "Special tokens such as <|endoftext|> are plain text unless --special is given."
         },
-        exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {ExitCodes.OK_LINE,
             "1:Runtime failure: an input or tokenizer file is missing or malformed, a token id in --decode input is "
                     + "not an integer or out of range, invalid UTF-8 with --strict. No partial output file is left.",
             ExitCodes.USAGE_LINE_NO_DEVICE},
-        footerHeading = "%nExamples:%n",
         footer = {
             "  llm tokenize --tokenizer gpt2/tokenizer.json notes.txt",
             "  echo 'Hello world' | llm tokenize --tokenizer tok512.bin --pieces",
@@ -130,6 +126,8 @@ public final class TokenizeCommand implements Callable<Integer> {
     Path output;
 
     private Tokenizer tok;
+    private int bosToken = -1; // --bos / --eos: the token id, -1 without
+    private int eosToken = -1;
 
     @Override
     public Integer call() throws IOException {
@@ -145,6 +143,10 @@ public final class TokenizeCommand implements Callable<Integer> {
         if (decode) {
             return decode();
         }
+        bosToken = bos ? tok.bos().orElseThrow(() -> UserException.usage("--bos: " + tok.name() + " has no BOS token"))
+                : -1;
+        eosToken = eos ? tok.eos().orElseThrow(() -> UserException.usage("--eos: " + tok.name() + " has no EOS token"))
+                : -1;
         if (bin != null) {
             return encodeToShard();
         }
@@ -179,7 +181,7 @@ public final class TokenizeCommand implements Callable<Integer> {
             throw UserException.usage("--vocab-size and -o go with --train");
         }
         if (tokenizerPath == null) {
-            tokenizerPath = ModelOptions.bundledModel();
+            tokenizerPath = ModelRef.bundled();
         }
         if (tokenizerPath == null) {
             throw UserException.usage("--tokenizer is required (a tokenizer.json, a llama2.c tokenizer.bin or a "
@@ -195,14 +197,6 @@ public final class TokenizeCommand implements Callable<Integer> {
         return threads != null ? threads : Runtime.getRuntime().availableProcessors();
     }
 
-    private int bosId() {
-        return tok.bos().orElseThrow(() -> UserException.usage("--bos: " + tok.name() + " has no BOS token"));
-    }
-
-    private int eosId() {
-        return tok.eos().orElseThrow(() -> UserException.usage("--eos: " + tok.name() + " has no EOS token"));
-    }
-
     private void warnMalformed(String name, StreamEncoder.Stats stats) {
         if (stats.malformed() > 0) {
             Log.warn("%s: %d invalid UTF-8 sequence%s replaced with U+FFFD (--strict rejects them)", name,
@@ -210,83 +204,35 @@ public final class TokenizeCommand implements Callable<Integer> {
         }
     }
 
-    // ---- encode to a shard -------------------------------------------------------------------------------------
-
     private int encodeToShard() throws IOException {
-        int b = bos ? bosId() : -1;
-        int e = eos ? eosId() : -1;
         boolean toStdout = "-".equals(bin);
         if (toStdout && Stdio.stdoutIsTerminal()) { // as gzip does: binary on a terminal is garbage and can upset it
             throw UserException.usage("--bin -: not writing a binary token shard to the terminal; redirect stdout "
                     + "(> train.bin) or give a file");
         }
-        IntList memory = toStdout ? new IntList(1 << 16) : null;
         long bytes = 0;
         long t0 = System.nanoTime();
         try (StreamEncoder enc = new StreamEncoder(tok, special, strict, threadCount());
-                ShardStreams.Writer w = toStdout ? null : new ShardStreams.Writer(Path.of(bin), tok.vocabSize())) {
-            StreamEncoder.Sink sink = ids -> {
-                if (w != null) {
-                    w.write(ids);
-                } else {
-                    checkRange(ids);
-                    memory.addAll(ids);
-                }
-            };
-            int[] bosArr = b >= 0 ? new int[] {b} : null;
-            int[] eosArr = e >= 0 ? new int[] {e} : null;
+                ShardStreams.Output w = toStdout ? ShardStreams.Output.inMemory(tok.vocabSize())
+                        : ShardStreams.Output.toFile(Path.of(bin), tok.vocabSize())) {
             for (String f : files) {
                 try (InputStream in = Inputs.openNamed(f)) {
-                    StreamEncoder.Stats st;
-                    if (lines) {
-                        st = enc.encodeLines(in, f, ids -> {
-                            if (bosArr != null) {
-                                sink.accept(bosArr);
-                            }
-                            sink.accept(ids);
-                            if (eosArr != null) {
-                                sink.accept(eosArr);
-                            }
-                        });
-                    } else {
-                        if (bosArr != null) {
-                            sink.accept(bosArr);
-                        }
-                        st = enc.encode(in, f, sink);
-                        if (eosArr != null) {
-                            sink.accept(eosArr);
-                        }
-                    }
+                    StreamEncoder.Stats st = lines ? enc.encodeLines(in, f, bosToken, eosToken, w::write)
+                            : enc.encode(in, f, bosToken, eosToken, w::write);
                     warnMalformed(f, st);
                     bytes += st.bytes();
                 }
             }
-            long n;
-            int version = TokenShard.versionFor(tok.vocabSize());
-            if (w != null) {
-                w.commit();
-                n = w.count();
-            } else {
+            if (toStdout) {
                 spec.commandLine().getOut().flush();
-                OutputStream out = Stdio.stdout();
-                TokenShard.write(out, memory.toArray(), version);
-                out.flush();
-                n = memory.size();
             }
+            long n = w.commit(toStdout ? Stdio.stdout() : null);
             double s = (System.nanoTime() - t0) / 1e9;
             Log.info("%s: %d tokens (%s) from %d bytes, %.1f bytes/token, %.1f MB/s", toStdout ? "stdout" : bin, n,
-                    version == TokenShard.VERSION_U16 ? "uint16" : "uint32", bytes, n == 0 ? 0.0 : (double) bytes / n,
-                    bytes / 1e6 / Math.max(s, 1e-9));
+                    w.version() == TokenShard.VERSION_U16 ? "uint16" : "uint32", bytes,
+                    n == 0 ? 0.0 : (double) bytes / n, bytes / 1e6 / Math.max(s, 1e-9));
         }
         return ExitCodes.OK;
-    }
-
-    private void checkRange(int[] ids) {
-        for (int id : ids) {
-            if (id < 0 || id >= tok.vocabSize()) {
-                throw UserException.runtime("token id " + id + " is out of range (vocab size " + tok.vocabSize() + ")");
-            }
-        }
     }
 
     // ---- encode to text ----------------------------------------------------------------------------------------
@@ -311,8 +257,6 @@ public final class TokenizeCommand implements Callable<Integer> {
     }
 
     private int encodeToText() throws IOException {
-        int b = bos ? bosId() : -1;
-        int e = eos ? eosId() : -1;
         TextOut o = new TextOut();
         try (StreamEncoder enc = new StreamEncoder(tok, special, strict, threadCount())) {
             for (String f : files) {
@@ -320,22 +264,13 @@ public final class TokenizeCommand implements Callable<Integer> {
                     StreamEncoder.Stats st;
                     if (lines) {
                         long[] lineNo = {0};
-                        st = enc.encodeLines(in, f, ids -> {
-                            lineNo[0]++;
-                            emitSequence(o, f, lineNo[0], withSpecials(b, ids, e));
-                        });
+                        st = enc.encodeLines(in, f, bosToken, eosToken, ids -> emitSequence(o, f, ++lineNo[0], ids));
                     } else if (json) {
                         IntList all = new IntList();
-                        if (b >= 0) {
-                            all.add(b);
-                        }
-                        st = enc.encode(in, f, all::addAll);
-                        if (e >= 0) {
-                            all.add(e);
-                        }
+                        st = enc.encode(in, f, bosToken, eosToken, all::addAll);
                         emitSequence(o, f, 0, all.toArray());
                     } else {
-                        st = encodeStreaming(enc, in, f, o, b, e);
+                        st = encodeStreaming(enc, in, f, o);
                     }
                     warnMalformed(f, st);
                 }
@@ -345,27 +280,12 @@ public final class TokenizeCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private static int[] withSpecials(int b, int[] ids, int e) {
-        if (b < 0 && e < 0) {
-            return ids;
-        }
-        IntList l = new IntList(ids.length + 2);
-        if (b >= 0) {
-            l.add(b);
-        }
-        l.addAll(ids);
-        if (e >= 0) {
-            l.add(e);
-        }
-        return l.toArray();
-    }
-
     /** Default, --count and --pieces over a whole input, streamed chunk by chunk. */
-    private StreamEncoder.Stats encodeStreaming(StreamEncoder enc, InputStream in, String f, TextOut o, int b, int e)
+    private StreamEncoder.Stats encodeStreaming(StreamEncoder enc, InputStream in, String f, TextOut o)
             throws IOException {
         long[] n = {0};
         boolean[] first = {true};
-        StreamEncoder.Sink sink = ids -> {
+        StreamEncoder.Stats st = enc.encode(in, f, bosToken, eosToken, ids -> {
             n[0] += ids.length;
             if (count) {
                 return;
@@ -382,14 +302,7 @@ public final class TokenizeCommand implements Callable<Integer> {
                 }
                 o.flushIfBig();
             }
-        };
-        if (b >= 0) {
-            sink.accept(new int[] {b});
-        }
-        StreamEncoder.Stats st = enc.encode(in, f, sink);
-        if (e >= 0) {
-            sink.accept(new int[] {e});
-        }
+        });
         if (count) {
             o.sb.append(n[0]).append('\n');
         } else if (!pieces) {
@@ -470,143 +383,21 @@ public final class TokenizeCommand implements Callable<Integer> {
     private int decode() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         StringBuilder sb = new StringBuilder(1 << 16);
+        TokenDecoder decoder = new TokenDecoder(tok, strict, lines);
         for (String f : files) {
-            Utf8StreamDecoder dec = new Utf8StreamDecoder(strict ? off -> {
-                throw UserException.runtime(f + ": decoded text is not valid UTF-8 at byte " + off + " (--strict)");
-            } : null);
-            try (InputStream raw = Inputs.openNamed(f)) {
-                BufferedInputStream in = raw instanceof BufferedInputStream bi ? bi : new BufferedInputStream(raw);
-                if (isShard(in)) {
-                    ShardStreams.Reader r = new ShardStreams.Reader(in, f);
-                    int prev = -1;
-                    for (int[] ids = r.next(); ids != null; ids = r.next()) {
-                        for (int id : ids) {
-                            prev = emitBytes(dec, sb, f, 0, prev, id);
-                        }
-                        flushText(out, sb);
-                    }
-                    dec.finish(sb);
-                } else {
-                    rejectBinary(in, f);
-                    decodeText(new InputStreamReader(in, StandardCharsets.UTF_8), f, dec, sb, out);
-                }
+            long malformed;
+            try (InputStream in = Inputs.openNamed(f)) {
+                malformed = decoder.decode(in, f, sb, out);
             }
-            if (dec.malformedCount() > 0) {
-                Log.warn("%s: decoded text has %d invalid UTF-8 sequence%s, printed as U+FFFD", f,
-                        dec.malformedCount(), dec.malformedCount() == 1 ? "" : "s");
+            if (malformed > 0) {
+                Log.warn("%s: decoded text has %d invalid UTF-8 sequence%s, printed as U+FFFD", f, malformed,
+                        malformed == 1 ? "" : "s");
             }
-            flushText(out, sb);
+            TokenDecoder.flushIfBig(out, sb);
         }
         out.write(sb.toString());
         out.flush();
         return ExitCodes.OK;
-    }
-
-    private static boolean isShard(BufferedInputStream in) throws IOException {
-        in.mark(8);
-        byte[] head = in.readNBytes(4);
-        in.reset();
-        return head.length == 4 && java.nio.ByteBuffer.wrap(head).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt()
-                == TokenShard.MAGIC;
-    }
-
-    /** Binary input that is not a shard (a NUL byte near the start): say so rather than quote bytes as an id. */
-    private static void rejectBinary(BufferedInputStream in, String f) throws IOException {
-        in.mark(4096);
-        byte[] head = in.readNBytes(4096);
-        in.reset();
-        for (byte b : head) {
-            if (b == 0) {
-                int magic = head.length >= 4
-                        ? java.nio.ByteBuffer.wrap(head).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt() : -1;
-                throw UserException.runtime(f + ": neither a token shard (magic " + Integer.toUnsignedString(magic)
-                        + ", expected " + TokenShard.MAGIC + ") nor text token ids");
-            }
-        }
-    }
-
-    private static void flushText(PrintWriter out, StringBuilder sb) {
-        if (sb.length() >= 1 << 15) {
-            out.write(sb.toString());
-            sb.setLength(0);
-        }
-    }
-
-    private int emitBytes(Utf8StreamDecoder dec, StringBuilder sb, String f, long line, int prev, int id) {
-        if (id >= tok.vocabSize()) {
-            throw UserException.runtime(f + (line > 0 ? ":" + line : "") + ": token id " + id
-                    + " is out of range (vocab size " + tok.vocabSize() + ")");
-        }
-        byte[] b = tok.tokenBytes(prev, id);
-        dec.feed(b, 0, b.length, sb);
-        return id;
-    }
-
-    /** Whitespace-separated ids, parsed as a stream; with --lines each line is one sequence. */
-    private void decodeText(Reader r, String f, Utf8StreamDecoder dec, StringBuilder sb, PrintWriter out)
-            throws IOException {
-        char[] buf = new char[1 << 15];
-        StringBuilder num = new StringBuilder();
-        long line = 1;
-        int prev = -1;
-        int n;
-        boolean lineHasContent = false;
-        while (true) {
-            n = r.read(buf);
-            int end = n < 0 ? 1 : n; // at the end, one virtual separator ends the last number
-            for (int i = 0; i < end; i++) {
-                char c = n < 0 ? ' ' : buf[i];
-                boolean sep = c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ',';
-                if (!sep) {
-                    num.append(c);
-                    lineHasContent = true;
-                    if (num.length() > 12) {
-                        throw badId(f, line, num);
-                    }
-                    continue;
-                }
-                if (num.length() > 0) {
-                    int id = parseId(f, line, num);
-                    prev = emitBytes(dec, sb, f, line, prev, id);
-                    num.setLength(0);
-                }
-                if (c == '\n') {
-                    if (lines) {
-                        dec.finish(sb);
-                        sb.append('\n');
-                        prev = -1;
-                    }
-                    line++;
-                    lineHasContent = false;
-                }
-            }
-            if (n < 0) {
-                break;
-            }
-            flushText(out, sb);
-        }
-        dec.finish(sb);
-        if (lines && lineHasContent) {
-            sb.append('\n');
-        }
-    }
-
-    private int parseId(String f, long line, CharSequence s) {
-        try {
-            int id = Integer.parseInt(s, 0, s.length(), 10);
-            if (id < 0) {
-                throw UserException.runtime(f + ":" + line + ": token id " + id + " is negative");
-            }
-            return id;
-        } catch (NumberFormatException e) {
-            throw badId(f, line, s);
-        }
-    }
-
-    private static UserException badId(String f, long line, CharSequence s) {
-        String shown = s.length() > 20 ? s.subSequence(0, 20) + "..." : s.toString();
-        return UserException.runtime(f + ":" + line + ": '" + shown + "' is not a token id (expected integers "
-                + "separated by spaces)");
     }
 
     // ---- train -------------------------------------------------------------------------------------------------

@@ -1,5 +1,7 @@
 package llm.compute;
 
+import llm.model.ModelConfig;
+
 /**
  * Training FLOPs of a decoder-only transformer.
  *
@@ -29,19 +31,19 @@ public final class Flops {
         return 12.0 * nLayer * seqLen * attnDim;
     }
 
-    /** 6N + 12·L·T·d: training FLOPs per token (forward + backward) of a model of this shape at its seqLen. */
-    public static double perToken(ModelShape s) {
-        return paramFlopsPerToken(s.matmulParams()) + attentionFlopsPerToken(s.nLayer(), s.seqLen(), s.attnDim());
+    /** 6N + 12·L·T·d: training FLOPs per token (forward + backward) of a model of this shape at its context. */
+    public static double perToken(ModelConfig s) {
+        return paramFlopsPerToken(s.matmulParams()) + attentionFlopsPerToken(s.nLayer(), s.ctx(), s.attnDim());
     }
 
     /** Training FLOPs per token with an explicit N (e.g. {@code --params}) and an optional shape (null: 6N only). */
-    public static double perToken(double n, ModelShape shape) {
+    public static double perToken(double n, ModelConfig shape) {
         return paramFlopsPerToken(n)
-                + (shape == null ? 0 : attentionFlopsPerToken(shape.nLayer(), shape.seqLen(), shape.attnDim()));
+                + (shape == null ? 0 : attentionFlopsPerToken(shape.nLayer(), shape.ctx(), shape.attnDim()));
     }
 
     /** Forward-only FLOPs per token (inference, scoring): a third of the training figure. */
-    public static double forwardPerToken(ModelShape s) {
+    public static double forwardPerToken(ModelConfig s) {
         return perToken(s) / 3;
     }
 

@@ -3,8 +3,10 @@ package llm.compute;
 import com.google.gson.FieldNamingPolicy;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
@@ -14,7 +16,11 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import llm.UserException;
+import llm.engine.DevicePeak;
+import llm.engine.Dtype;
 import llm.io.AtomicFile;
+import llm.io.JsonProblem;
+import llm.model.ModelConfig;
 
 /**
  * What a training run did, as {@code llm train} writes it to {@code training.json} in the run / release directory
@@ -39,7 +45,7 @@ import llm.io.AtomicFile;
  * @param dtype              "fp32", "bf16", "fp16", "tf32"
  * @param peakFlops          peak FLOP/s of ONE device that MFU is measured against
  * @param peakSource         where peakFlops comes from (datasheet, measured matmul, estimate)
- * @param flopsPerToken      training FLOPs per token, {@link Flops#perToken(ModelShape)}
+ * @param flopsPerToken      training FLOPs per token, {@link Flops#perToken(ModelConfig)}
  * @param tokensPerSecond    measured training throughput (all devices)
  * @param achievedFlops      tokensPerSecond × flopsPerToken (FLOP/s, all devices)
  * @param mfu                achievedFlops / (peakFlops × deviceCount)
@@ -81,7 +87,7 @@ public record TrainingRun(String arch, long params, long nonEmbeddingParams, int
      * A run record from the model's shape and the measured numbers; derives flops per token, achieved FLOP/s and MFU.
      * {@code peak} may be null when the device's peak is unknown (then MFU is null).
      */
-    public static TrainingRun of(ModelShape shape, long tokensSeen, long steps, long batchTokens, double seconds,
+    public static TrainingRun of(ModelConfig shape, long tokensSeen, long steps, long batchTokens, double seconds,
             String device, int deviceCount, Dtype dtype, DevicePeak peak, Double finalTrainLoss, Double finalValLoss,
             Long seed, List<DataSource> data, JsonObject extra) {
         double fpt = Flops.perToken(shape);
@@ -89,8 +95,8 @@ public record TrainingRun(String arch, long params, long nonEmbeddingParams, int
         double achieved = tps * fpt;
         Double mfu = peak == null || peak.flops() <= 0 || seconds <= 0 ? null
                 : Flops.mfu(tps, fpt, peak.flops(), deviceCount);
-        return new TrainingRun(shape.arch(), shape.params(), shape.nonEmbeddingParams(), shape.nLayer(), shape.nEmbd(),
-                shape.nHead(), shape.vocabSize(), shape.seqLen(), tokensSeen, steps, batchTokens, seconds, device,
+        return new TrainingRun(shape.arch().modelType(), shape.parameterCount(), shape.nonEmbeddingParams(),
+                shape.nLayer(), shape.dModel(), shape.nHead(), shape.vocabSize(), shape.ctx(), tokensSeen, steps, batchTokens, seconds, device,
                 deviceCount, dtype.id(), peak == null ? 0 : peak.flops(), peak == null ? null : peak.source(), fpt, tps,
                 achieved, mfu, finalTrainLoss, finalValLoss, seed, data, extra);
     }
@@ -101,7 +107,7 @@ public record TrainingRun(String arch, long params, long nonEmbeddingParams, int
 
     public static TrainingRun fromJson(String json, String name) {
         try {
-            com.google.gson.JsonElement tree = com.google.gson.JsonParser.parseString(json);
+            JsonElement tree = JsonParser.parseString(json);
             if (tree.isJsonNull()) {
                 throw UserException.runtime(name + ": empty");
             }
@@ -110,7 +116,7 @@ public record TrainingRun(String arch, long params, long nonEmbeddingParams, int
             }
             return GSON.fromJson(tree, TrainingRun.class);
         } catch (JsonParseException | IllegalArgumentException | IllegalStateException e) {
-            throw UserException.runtime(name + ": not a valid training.json (" + llm.io.JsonProblem.describe(e) + ")");
+            throw UserException.runtime(name + ": not a valid training.json (" + JsonProblem.describe(e) + ")");
         }
     }
 

@@ -1,13 +1,13 @@
 /**
  * The training cost model, free of DJL: {@link llm.compute.Flops} (6N + 12·L·T·d per token, MFU),
- * {@link llm.compute.GpuSpec} (dense peak FLOP/s by GPU and dtype, from datasheets), {@link llm.compute.DevicePeak}
- * (a GPU's table peak, a measured CPU peak, or a CPU estimate), {@link llm.compute.ModelShape} (parameter counts
- * from a config.json or llama2.c header), {@link llm.compute.CostReport} ({@code llm cost}),
+ * {@link llm.compute.CostReport} ({@code llm cost}: FLOPs, GPU-hours, wall-clock, dollars),
  * {@link llm.compute.TrainingRun} ({@code training.json}) and {@link llm.compute.RunMetrics} (steady-state
- * throughput from {@code metrics.jsonl}).
+ * throughput from {@code metrics.jsonl}). The shape is {@link llm.model.ModelConfig} — read by
+ * {@link llm.model.Models#readShape} from any {@code --model} path — and the device peaks come from
+ * {@code llm.engine} ({@link llm.engine.DevicePeak}, {@link llm.engine.GpuSpec}).
  *
  * <pre>{@code
- * ModelShape shape = ModelShape.fromConfig(modelConfig.toHfJson(), "config");   // or ModelShape.read(releaseDir)
+ * ModelConfig shape = Models.readShape(releaseDir);                            // or the config being trained
  * double flopsPerToken = Flops.perToken(shape);                               // 6·N + 12·L·T·d
  * DevicePeak peak = DevicePeak.gpu(cudaName, Dtype.BF16)
  *         .orElse(DevicePeak.measuredCpu(threads, measuredMatmulFlops));     // or DevicePeak.estimatedCpu(threads)

@@ -1,14 +1,21 @@
 package llm.data;
 
+import com.google.gson.FieldNamingPolicy;
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import llm.UserException;
+import llm.io.AtomicFile;
 import llm.io.Inputs;
 import llm.io.Log;
 import llm.tokenizer.Tokenizer;
@@ -120,9 +127,9 @@ public final class CorpusBuilder {
             // the (decompressed) first bytes of this one stream.
             String name = path.toString();
             try (InputStream in = new BufferedInputStream(Inputs.open(name), 1 << 16)) {
-                s = CorpusReader.isShard(in) ? shardSource(spec, List.of(spill(in, name, index, 0)))
+                s = TokenShard.isShard(in) ? shardSource(spec, List.of(spill(in, name, index, 0)))
                         : text(spec, index, reader, List.of(path), in);
-            } catch (IOException | java.io.UncheckedIOException e) {
+            } catch (IOException | UncheckedIOException e) {
                 throw UserException.runtime(Inputs.displayName(name) + ": cannot read: " + Inputs.reason(e), e);
             }
         }
@@ -165,7 +172,7 @@ public final class CorpusBuilder {
             }
             try (InputStream in = Inputs.open(f.toString())) {
                 parts.add(spill(in, f.toString(), index, k++));
-            } catch (IOException | java.io.UncheckedIOException e) {
+            } catch (IOException | UncheckedIOException e) {
                 throw UserException.runtime(f + ": cannot read: " + Inputs.reason(e), e);
             }
         }
@@ -198,7 +205,7 @@ public final class CorpusBuilder {
             file.toFile().deleteOnExit();
         }
         long copied;
-        try (llm.io.AtomicFile out = new llm.io.AtomicFile(file)) {
+        try (AtomicFile out = new AtomicFile(file)) {
             out.stream().write(head);
             copied = copy(in, out.stream(), body);
             if (copied == body) {
@@ -213,7 +220,7 @@ public final class CorpusBuilder {
         return new Shard(ShardTokens.open(file), Inputs.displayName(name));
     }
 
-    private static long copy(InputStream in, java.io.OutputStream out, long limit) throws IOException {
+    private static long copy(InputStream in, OutputStream out, long limit) throws IOException {
         byte[] buf = new byte[1 << 16];
         long done = 0;
         while (done < limit) {
@@ -316,8 +323,8 @@ public final class CorpusBuilder {
     /** What a source's shards were made from, and which files hold them ({@code srcNN.json} in the shard dir). */
     record Manifest(String key, List<String> train, List<String> val, long documents, long heldOut, long bytes) {}
 
-    private static final com.google.gson.Gson GSON = new com.google.gson.GsonBuilder()
-            .setFieldNamingPolicy(com.google.gson.FieldNamingPolicy.LOWER_CASE_WITH_UNDERSCORES)
+    private static final Gson GSON = new GsonBuilder()
+            .setFieldNamingPolicy(FieldNamingPolicy.LOWER_CASE_WITH_UNDERSCORES)
             .disableHtmlEscaping().setPrettyPrinting().create();
 
     private static List<String> names(List<Path> files) {
@@ -342,7 +349,7 @@ public final class CorpusBuilder {
             return null;
         }
         k.append(tokenizer.name()).append(' ').append(tokenizer.vocabSize()).append(' ').append(separator).append(' ')
-                .append(java.util.Arrays.hashCode(tokenizer.encode(PROBE))).append('\n');
+                .append(Arrays.hashCode(tokenizer.encode(PROBE))).append('\n');
         k.append(options).append(' ').append(split);
         return k.toString();
     }
@@ -369,15 +376,15 @@ public final class CorpusBuilder {
             Log.debug("data: %s: reusing the token shards in %s", spec, shardDir);
             return assemble(spec, t.isEmpty() ? Tokens.of() : Tokens.concat(t), v.isEmpty() ? Tokens.of()
                     : Tokens.concat(v), m.documents(), m.heldOut(), m.bytes());
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             return null; // tokenize again
         }
     }
 
     private static void writeManifest(Path file, Manifest m) {
         try {
-            llm.io.AtomicFile.writeString(file, GSON.toJson(m) + "\n");
-        } catch (java.io.IOException e) {
+            AtomicFile.writeString(file, GSON.toJson(m) + "\n");
+        } catch (IOException e) {
             Log.warn("%s: cannot write: %s", file, Inputs.reason(e));
         }
     }

@@ -10,13 +10,24 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import llm.UserException;
 import llm.io.Inputs;
+import llm.io.JsonProblem;
+import llm.io.Log;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
@@ -52,7 +63,7 @@ public final class CorpusReader {
      * own output directory inside its data directory. A directory given to read that lies inside one of them is a
      * usage error.
      */
-    public CorpusReader excluding(java.util.Collection<Path> dirs) {
+    public CorpusReader excluding(Collection<Path> dirs) {
         List<Path> all = new ArrayList<>(excluded);
         for (Path d : dirs) {
             if (d != null) {
@@ -99,7 +110,7 @@ public final class CorpusReader {
      * tokenizer on the training data (without warnings about invalid UTF-8: the data pass gives them). Stdin or a
      * pipe is consumed: to read it again later, call {@link Inputs#replayable} first.
      */
-    public void readText(Path path, java.util.function.Consumer<String> text) {
+    public void readText(Path path, Consumer<String> text) {
         checkExists(path);
         DocumentSink sink = new DocumentSink() {
             @Override
@@ -162,8 +173,8 @@ public final class CorpusReader {
      * {@code excluded} (compared by real path). A broken symbolic link is skipped with a warning that names it; a
      * {@code dir} inside an excluded tree is a usage error.
      */
-    public static List<Path> listFiles(Path dir, java.util.Collection<Path> excluded) {
-        List<Path> skip = excluded.stream().filter(java.util.Objects::nonNull).map(CorpusReader::real).toList();
+    public static List<Path> listFiles(Path dir, Collection<Path> excluded) {
+        List<Path> skip = excluded.stream().filter(Objects::nonNull).map(CorpusReader::real).toList();
         Path root = real(dir);
         for (Path x : skip) {
             if (root.startsWith(x)) {
@@ -174,32 +185,30 @@ public final class CorpusReader {
         }
         List<Path> files = new ArrayList<>();
         try {
-            Files.walkFileTree(dir, new java.nio.file.SimpleFileVisitor<>() {
+            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
                 @Override
-                public java.nio.file.FileVisitResult preVisitDirectory(Path d,
-                        java.nio.file.attribute.BasicFileAttributes attrs) {
+                public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) {
                     if (!d.equals(dir) && (hidden(dir.relativize(d)) || !skip.isEmpty() && skip.contains(real(d)))) {
-                        return java.nio.file.FileVisitResult.SKIP_SUBTREE;
+                        return FileVisitResult.SKIP_SUBTREE;
                     }
-                    return java.nio.file.FileVisitResult.CONTINUE;
+                    return FileVisitResult.CONTINUE;
                 }
 
                 @Override
-                public java.nio.file.FileVisitResult visitFile(Path f,
-                        java.nio.file.attribute.BasicFileAttributes attrs) {
+                public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) {
                     if (hidden(dir.relativize(f))) {
-                        return java.nio.file.FileVisitResult.CONTINUE;
+                        return FileVisitResult.CONTINUE;
                     }
                     if (Files.isRegularFile(f)) { // follows a link to a file
                         files.add(f);
                     } else if (attrs.isSymbolicLink() && !Files.exists(f) && BROKEN_LINKS_TOLD.add(f.toAbsolutePath())) {
-                        llm.io.Log.warn("%s: broken symbolic link (its target does not exist): skipped", f);
+                        Log.warn("%s: broken symbolic link (its target does not exist): skipped", f);
                     }
-                    return java.nio.file.FileVisitResult.CONTINUE;
+                    return FileVisitResult.CONTINUE;
                 }
 
                 @Override
-                public java.nio.file.FileVisitResult visitFileFailed(Path f, IOException e) throws IOException {
+                public FileVisitResult visitFileFailed(Path f, IOException e) throws IOException {
                     throw e;
                 }
             });
@@ -211,14 +220,14 @@ public final class CorpusReader {
     }
 
     /** Broken links warned about already: a directory is walked more than once (tokenizer training, data). */
-    private static final java.util.Set<Path> BROKEN_LINKS_TOLD = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final Set<Path> BROKEN_LINKS_TOLD = ConcurrentHashMap.newKeySet();
 
     /**
      * Does {@code path} hold a token shard: is it one (by its first bytes, decompressed), or a directory with one
      * (hidden files and {@code excluded} trees left out, as when it is read)? Stdin and pipes are not looked at (that
      * would consume them): false.
      */
-    public static boolean holdsShards(Path path, java.util.Collection<Path> excluded) {
+    public static boolean holdsShards(Path path, Collection<Path> excluded) {
         if (isStdin(path) || !Files.exists(path)) {
             return false;
         }
@@ -234,7 +243,7 @@ public final class CorpusReader {
             return false;
         }
         try (InputStream in = new BufferedInputStream(Inputs.open(path.toString()), 64)) {
-            return isShard(in);
+            return TokenShard.isShard(in);
         } catch (IOException | RuntimeException e) {
             return false; // reading the data reports it
         }
@@ -262,22 +271,13 @@ public final class CorpusReader {
     private void readFile(Path file, DocumentSink sink, boolean skipShards) {
         String name = file.toString();
         try (InputStream in = new BufferedInputStream(Inputs.open(name), 1 << 16)) {
-            if (skipShards && isShard(in)) {
+            if (skipShards && TokenShard.isShard(in)) {
                 return;
             }
             readStream(in, name, sink);
         } catch (IOException | UncheckedIOException e) {
             throw UserException.runtime(Inputs.displayName(name) + ": cannot read: " + Inputs.reason(e), e);
         }
-    }
-
-    /** Whether {@code in} (a mark-supporting stream, not consumed) starts with a token shard's magic. */
-    static boolean isShard(InputStream in) throws IOException {
-        in.mark(4);
-        byte[] head = in.readNBytes(4);
-        in.reset();
-        return head.length == 4 && (head[0] & 0xFF | (head[1] & 0xFF) << 8 | (head[2] & 0xFF) << 16
-                | (head[3] & 0xFF) << 24) == TokenShard.MAGIC;
     }
 
     /** Read one (already decompressed or not) stream; {@code name} decides JSON Lines vs text and names errors. */
@@ -290,7 +290,7 @@ public final class CorpusReader {
             readTar(in, name, sink);
             return;
         }
-        if (isShard(in)) {
+        if (TokenShard.isShard(in)) {
             throw UserException.runtime(name + ": is a token shard; give shards as their own --data source (a file or"
                     + " a directory of shards, compressed or not), not inside an archive or among text files");
         }
@@ -339,7 +339,7 @@ public final class CorpusReader {
         }
         try {
             JsonElement e = JsonParser.parseString(new String(head, start, end - start,
-                    java.nio.charset.StandardCharsets.UTF_8));
+                    StandardCharsets.UTF_8));
             JsonElement f = e.isJsonObject() ? e.getAsJsonObject().get(options.textField()) : null;
             return f != null && f.isJsonPrimitive() && f.getAsJsonPrimitive().isString();
         } catch (JsonParseException ex) {
@@ -414,7 +414,7 @@ public final class CorpusReader {
     private void warnMalformed(String name, Utf8Reader r) {
         long n = r.malformed();
         if (n > 0 && warnInvalidUtf8) {
-            llm.io.Log.warn("%s: %d invalid UTF-8 sequence%s replaced with U+FFFD", Inputs.displayName(name), n,
+            Log.warn("%s: %d invalid UTF-8 sequence%s replaced with U+FFFD", Inputs.displayName(name), n,
                     n == 1 ? "" : "s");
         }
     }
@@ -440,7 +440,7 @@ public final class CorpusReader {
                 field = e.getAsJsonObject().get(options.textField());
             } catch (JsonParseException ex) {
                 throw UserException.runtime(name + ":" + lineNo + ": not valid JSON ("
-                        + llm.io.JsonProblem.describe(ex) + ")");
+                        + JsonProblem.describe(ex) + ")");
             }
             if (field == null) {
                 throw UserException.runtime(name + ":" + lineNo + ": no \"" + options.textField()

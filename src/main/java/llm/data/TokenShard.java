@@ -7,10 +7,9 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.IntBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.util.Locale;
 import llm.UserException;
 import llm.io.AtomicFile;
 
@@ -127,16 +126,33 @@ public final class TokenShard {
      * shard fails as one, "not a token shard (magic ...)", rather than being read as text).
      */
     public static boolean isShardFile(Path path) {
-        return isShard(path) || path.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".bin");
+        return isShard(path) || path.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".bin");
     }
 
     /** True when the first bytes of {@code path} are a shard header. */
     public static boolean isShard(Path path) {
-        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-            ByteBuffer b = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
-            return ch.read(b) == 4 && b.getInt(0) == MAGIC;
+        try (InputStream in = Files.newInputStream(path)) {
+            return startsWithMagic(in.readNBytes(4));
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /** Whether {@code in} (a stream that supports mark, not consumed) starts with a token shard's magic. */
+    public static boolean isShard(InputStream in) throws IOException {
+        in.mark(4);
+        byte[] head = in.readNBytes(4);
+        in.reset();
+        return startsWithMagic(head);
+    }
+
+    /** The one shard sniff: the first four bytes are {@link #MAGIC}, little-endian. */
+    public static boolean startsWithMagic(byte[] head) {
+        return head.length >= 4 && firstInt(head) == MAGIC;
+    }
+
+    /** The first four bytes as a little-endian int32 (what a shard's magic would be); -1 when shorter. */
+    public static int firstInt(byte[] head) {
+        return head.length < 4 ? -1 : ByteBuffer.wrap(head, 0, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
     }
 }

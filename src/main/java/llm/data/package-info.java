@@ -1,6 +1,6 @@
 /**
  * Training data: from {@code --data PATH[:WEIGHT]} specs to (B, T+1) windows of token ids; the one data pipeline of
- * {@code llm train} ({@link llm.cli.TrainCommand} builds it, {@link llm.train.Trainer} consumes {@link
+ * {@code llm train} ({@code llm.run.TrainData} builds it, {@link llm.train.Trainer} consumes {@link
  * llm.data.Batches} and {@link llm.data.EvalWindows}). No DJL here.
  *
  * <pre>{@code
@@ -29,6 +29,9 @@
  * headings, JSON Lines, tar, directories, compressed by content; {@code -} is stdin, and stdin, pipes and process
  * substitutions are read in one pass). Tokens: {@link llm.data.Tokens} (in memory or
  * {@link llm.data.ShardTokens} on disk, written by {@link llm.data.TokenWriter} in {@link llm.data.TokenShard}
- * format).
+ * format). Token shards: {@link llm.data.TokenShard} (the llm.c format and the one shard sniff,
+ * {@link llm.data.TokenShard#isShard(java.io.InputStream)}), {@link llm.data.ShardStreams} (shards larger than
+ * memory: a streaming writer, a block reader, {@code tokenize --bin}'s output to a file or stdout) and
+ * {@link llm.data.TokenDecoder} (a shard or text ids back to text, {@code tokenize --decode}).
  */
 package llm.data;

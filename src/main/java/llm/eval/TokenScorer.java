@@ -1,40 +1,38 @@
 package llm.eval;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.List;
-import llm.engine.Engines;
-import llm.model.LanguageModel;
+import java.util.function.IntConsumer;
 
 /**
  * Log-probabilities of every token of a sequence under a model, with {@link SlidingWindow}s. Windows of equal length
- * are run together, up to {@code batch} per forward; the log-softmax and the pick of each target happen on the device,
- * so only (B, T) numbers come back, never (B, T, V) logits.
+ * are run together, up to {@code batch} per forward ({@link LogProbs}: the log-softmax and the pick of each target
+ * happen on the device, so only (B, T) numbers come back, never (B, T, V) logits).
  */
 public final class TokenScorer {
-    private final LanguageModel model;
-    private final NDManager root;
+    private final LogProbs model;
     private final int ctx;
     private final int stride;
     private final int batch;
-    private java.util.function.IntConsumer progress = n -> {};
+    private IntConsumer progress = n -> {};
 
-    public TokenScorer(LanguageModel model, NDManager root, int ctx, int stride, int batch) {
-        if (ctx > model.config().ctx()) {
-            throw new IllegalArgumentException("window " + ctx + " exceeds the model's context " + model.config().ctx());
+    /**
+     * @param ctx    window length (at most the model's context)
+     * @param stride tokens between window starts
+     * @param batch  windows per forward pass
+     */
+    public TokenScorer(LogProbs model, int ctx, int stride, int batch) {
+        if (ctx > model.context()) {
+            throw new IllegalArgumentException("window " + ctx + " exceeds the model's context " + model.context());
         }
         this.model = model;
-        this.root = root;
         this.ctx = ctx;
         this.stride = stride;
         this.batch = batch;
     }
 
     /** Called with the number of targets scored after each forward pass (for progress reports). */
-    public TokenScorer onProgress(java.util.function.IntConsumer p) {
+    public TokenScorer onProgress(IntConsumer p) {
         this.progress = p;
         return this;
     }
@@ -74,13 +72,7 @@ public final class TokenScorer {
                 targets[i * t + k] = j < x.length ? x[j] : 0;
             }
         }
-        float[] lp;
-        try (NDManager step = Engines.step(root)) {
-            NDArray logits = model.forward(step.create(ids, new Shape(b, t))); // (B, T, V)
-            NDArray logp = logits.logSoftmax(2); // (B, T, V)
-            NDArray idx = step.create(targets, new Shape(b, t, 1)).toType(DataType.INT64, false); // (B, T, 1)
-            lp = logp.gather(idx, 2).toType(DataType.FLOAT32, false).toFloatArray(); // (B, T, 1)
-        }
+        float[] lp = model.ofTargets(ids, targets, b, t); // (B, T)
         int scored = 0;
         for (int i = 0; i < b; i++) {
             SlidingWindow w = group.get(i);

@@ -7,6 +7,7 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import llm.UserException;
@@ -59,10 +60,6 @@ public final class Llama2c {
     public static ModelArrays readArrays(Path file) {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
-            if (size < 28) {
-                throw UserException.runtime(file + ": truncated header (" + size + " bytes; a llama2.c checkpoint"
-                        + " starts with 7 int32)");
-            }
             Header h = header(ch, file);
             ModelConfig config = h.config;
             boolean v1 = h.v1, shared = h.shared;
@@ -133,10 +130,19 @@ public final class Llama2c {
 
     /** The shape of the llama2.c checkpoint at {@code file}, read from its header alone; null when it cannot be read. */
     public static ModelConfig config(Path file) {
+        try {
+            return readConfig(file);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** The shape in a llama2.c checkpoint's header (either version), or an error naming the file and why. */
+    public static ModelConfig readConfig(Path file) {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-        return header(ch, file).config;
-        } catch (IOException | RuntimeException e) {
-        return null;
+            return header(ch, file).config;
+        } catch (IOException e) {
+            throw UserException.runtime(file + ": cannot read: " + e.getMessage(), e);
         }
     }
 
@@ -144,6 +150,10 @@ public final class Llama2c {
 
     private static Header header(FileChannel ch, Path file) throws IOException {
         long size = ch.size();
+        if (size < 28) {
+            throw UserException.runtime(file + ": truncated header (" + size + " bytes; a llama2.c checkpoint"
+                    + " starts with 7 int32)");
+        }
         ByteBuffer hb = ByteBuffer.allocate((int) Math.min(size, 256)).order(ByteOrder.LITTLE_ENDIAN);
         ch.read(hb, 0);
         hb.flip();
@@ -180,7 +190,7 @@ public final class Llama2c {
 
     private static float[] slice(float[] all, int layer, long per) {
         int from = (int) (layer * per);
-        return java.util.Arrays.copyOfRange(all, from, from + (int) per);
+        return Arrays.copyOfRange(all, from, from + (int) per);
     }
 
     /**

@@ -2,7 +2,9 @@ package llm.model;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
+import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
+import java.util.function.Function;
 
 /**
  * The shape of a model: everything needed to build it, nothing about its weights.
@@ -107,16 +109,39 @@ public record ModelConfig(
         return nKvHead * headDim();
     }
 
-    /** Parameters, tied embeddings counted once. */
+    // ---- parameter counts (HF module layout; a tied head is counted once) ----
+
+    /** Token embedding (wte / embed_tokens): V·d. */
+    public long tokenEmbedding() {
+        return (long) vocabSize * dModel;
+    }
+
+    /** Learned position embedding (wpe): GPT-2 only, ctx·d. */
+    public long positionEmbedding() {
+        return arch == Architecture.GPT2 ? (long) ctx * dModel : 0;
+    }
+
+    /** Parameters without the token and position embeddings (Kaplan et al.'s N); an untied head stays in. */
+    public long nonEmbeddingParams() {
+        return parameterCount() - tokenEmbedding() - positionEmbedding();
+    }
+
+    /**
+     * Parameters that take part in a matmul per token: every weight but the embedding lookups, plus the output
+     * head (which is the token embedding matrix when tied). This is the N of the 6·N FLOPs term.
+     */
+    public long matmulParams() {
+        return nonEmbeddingParams() + (tiedEmbeddings ? tokenEmbedding() : 0);
+    }
+
+    /** The attention width H·head_dim (= d) used by the attention FLOPs term. */
+    public int attnDim() {
+        return nHead * headDim();
+    }
+
+    /** All parameters, tied embeddings counted once (GPT-2 124M: 124,439,808); by part: {@link ParameterCount}. */
     public long parameterCount() {
-        long c = dModel, v = vocabSize, f = dFf, l = nLayer;
-        if (arch == Architecture.GPT2) {
-            long perLayer = 2 * c + (c * 3 * c + 3 * c) + (c * c + c) + 2 * c + (c * f + f) + (f * c + c);
-            return v * c + (long) ctx * c + l * perLayer + 2 * c + (tiedEmbeddings ? 0 : v * c);
-        }
-        long kv = kvDim();
-        long perLayer = 2 * c + c * c + 2 * c * kv + c * c + 3 * c * f;
-        return v * c + l * perLayer + c + (tiedEmbeddings ? 0 : v * c);
+        return ParameterCount.of(this).total();
     }
 
     /** This config as a HuggingFace {@code config.json} object ({@code architectures}, {@code model_type}, ...). */
@@ -136,7 +161,7 @@ public record ModelConfig(
             if (dFf != 4 * dModel) {
                 o.addProperty("n_inner", dFf);
             } else {
-                o.add("n_inner", com.google.gson.JsonNull.INSTANCE);
+                o.add("n_inner", JsonNull.INSTANCE);
             }
             o.addProperty("activation_function", "gelu_new");
             o.addProperty("layer_norm_epsilon", normEps);
@@ -158,7 +183,7 @@ public record ModelConfig(
             o.addProperty("hidden_act", "silu");
             o.addProperty("rms_norm_eps", normEps);
             o.addProperty("rope_theta", ropeTheta);
-            o.add("rope_scaling", ropeScaling == null ? com.google.gson.JsonNull.INSTANCE : ropeScaling.toHfJson());
+            o.add("rope_scaling", ropeScaling == null ? JsonNull.INSTANCE : ropeScaling.toHfJson());
             o.addProperty("attention_bias", false);
             o.addProperty("mlp_bias", false);
             o.addProperty("initializer_range", 0.02);
@@ -169,34 +194,33 @@ public record ModelConfig(
     }
 
     /**
-     * Read a HuggingFace {@code config.json} object.
+     * Read a HuggingFace {@code config.json} object of a model this toolkit builds.
      *
      * @throws IllegalArgumentException naming the key that is missing, unsupported or out of range
      */
     public static ModelConfig fromHfJson(JsonObject o) {
-        String type = o.has("model_type") && o.get("model_type").isJsonPrimitive()
-                ? o.get("model_type").getAsString() : null;
-        if (type == null && o.has("architectures") && o.get("architectures").isJsonArray()) {
-            for (JsonElement e : o.getAsJsonArray("architectures")) {
-                for (Architecture a : Architecture.values()) {
-                    if (a.hfClass().equals(e.getAsString())) {
-                        type = a.modelType();
-                    }
-                }
-            }
-        }
-        if (type == null) {
-            throw new IllegalArgumentException("no model_type (expected gpt2 or llama)");
-        }
-        Architecture arch = Architecture.fromName(type);
-        if (arch == null) {
-            throw new IllegalArgumentException("model_type '" + type + "' is not supported (gpt2 or llama)");
-        }
+        return fromHfJson(o, false);
+    }
+
+    /**
+     * The shape of a config.json for counting parameters and FLOPs ({@code llm cost}), also of models this toolkit
+     * does not run: {@code model_type} mistral reads as llama (the same layout), a config without
+     * {@code model_type} is recognised by its keys ({@code n_embd}: gpt2, {@code hidden_size}: llama), and the
+     * activation and RoPE scaling, which do not change the counts, are not checked.
+     *
+     * @throws IllegalArgumentException naming the key that is missing, unsupported or out of range
+     */
+    public static ModelConfig shapeFromHfJson(JsonObject o) {
+        return fromHfJson(o, true);
+    }
+
+    private static ModelConfig fromHfJson(JsonObject o, boolean shapeOnly) {
+        Architecture arch = architecture(o, shapeOnly);
         if (arch == Architecture.GPT2) {
             int c = intKey(o, "n_embd", null);
             Integer inner = optInt(o, "n_inner");
             String act = optString(o, "activation_function");
-            if (act != null && !act.equals("gelu_new") && !act.equals("gelu_pytorch_tanh")) {
+            if (!shapeOnly && act != null && !act.equals("gelu_new") && !act.equals("gelu_pytorch_tanh")) {
                 throw new IllegalArgumentException("activation_function '" + act + "' is not supported (gelu_new or"
                         + " gelu_pytorch_tanh: GELU's tanh approximation)");
             }
@@ -217,14 +241,45 @@ public record ModelConfig(
             throw new IllegalArgumentException("attention_bias / mlp_bias are not supported");
         }
         String act = optString(o, "hidden_act");
-        if (act != null && !act.equals("silu")) {
+        if (!shapeOnly && act != null && !act.equals("silu")) {
             throw new IllegalArgumentException("hidden_act '" + act + "' is not supported (silu)");
         }
         return new ModelConfig(arch, intKey(o, "vocab_size", null), intKey(o, "max_position_embeddings", null), c,
                 intKey(o, "num_hidden_layers", null), nHead, kv == null ? nHead : kv,
                 intKey(o, "intermediate_size", null), floatKey(o, "rms_norm_eps", 1e-6f),
                 floatKey(o, "rope_theta", 10000f), boolKey(o, "tie_word_embeddings", false),
-                RopeScaling.fromHfJson(o.get("rope_scaling")));
+                shapeOnly ? null : RopeScaling.fromHfJson(o.get("rope_scaling")));
+    }
+
+    /** From {@code model_type}, else {@code architectures}; {@code shapeOnly}: mistral and key-based guesses too. */
+    private static Architecture architecture(JsonObject o, boolean shapeOnly) {
+        JsonElement typeValue = o.get("model_type");
+        if (typeValue != null && !typeValue.isJsonNull()
+                && !(typeValue.isJsonPrimitive() && typeValue.getAsJsonPrimitive().isString())) {
+            throw new IllegalArgumentException("model_type is not a string: " + typeValue);
+        }
+        String type = typeValue == null || typeValue.isJsonNull() ? null : typeValue.getAsString();
+        if (type == null && o.has("architectures") && o.get("architectures").isJsonArray()) {
+            for (JsonElement e : o.getAsJsonArray("architectures")) {
+                for (Architecture a : Architecture.values()) {
+                    if (a.hfClass().equals(e.getAsString())) {
+                        type = a.modelType();
+                    }
+                }
+            }
+        }
+        if (type == null && shapeOnly) {
+            type = o.has("n_embd") ? "gpt2" : o.has("hidden_size") ? "llama" : null;
+        }
+        if (type == null) {
+            throw new IllegalArgumentException("no model_type (expected gpt2 or llama)");
+        }
+        Architecture arch = shapeOnly && type.equalsIgnoreCase("mistral") ? Architecture.LLAMA
+                : Architecture.fromName(type);
+        if (arch == null) {
+            throw new IllegalArgumentException("model_type '" + type + "' is not supported (gpt2 or llama)");
+        }
+        return arch;
     }
 
     private static int intKey(JsonObject o, String key, String alt) {
@@ -244,28 +299,29 @@ public record ModelConfig(
      * @throws IllegalArgumentException "KEY is not a number: VALUE" / "KEY is not an integer: VALUE"
      */
     public static Integer optInt(JsonObject o, String key) {
+        Double d = optNumber(o, key, JsonElement::getAsDouble);
+        if (d == null) {
+            return null;
+        }
+        if (d != Math.rint(d) || d > Integer.MAX_VALUE || d < Integer.MIN_VALUE) {
+            throw new IllegalArgumentException(key + " is not an integer: " + o.get(key));
+        }
+        return d.intValue();
+    }
+
+    private static float floatKey(JsonObject o, String key, float dflt) {
+        Float f = optNumber(o, key, JsonElement::getAsFloat);
+        return f == null ? dflt : f;
+    }
+
+    /** An optional number read with {@code as}: null when absent or null; "KEY is not a number: VALUE" otherwise. */
+    private static <T> T optNumber(JsonObject o, String key, Function<JsonElement, T> as) {
         JsonElement e = o.get(key);
         if (e == null || e.isJsonNull()) {
             return null;
         }
         try {
-            double d = e.getAsDouble();
-            if (d != Math.rint(d) || d > Integer.MAX_VALUE || d < Integer.MIN_VALUE) {
-                throw new IllegalArgumentException(key + " is not an integer: " + e);
-            }
-            return (int) d;
-        } catch (NumberFormatException | UnsupportedOperationException | IllegalStateException ex) {
-            throw new IllegalArgumentException(key + " is not a number: " + e);
-        }
-    }
-
-    private static float floatKey(JsonObject o, String key, float dflt) {
-        JsonElement e = o.get(key);
-        if (e == null || e.isJsonNull()) {
-            return dflt;
-        }
-        try {
-            return e.getAsFloat();
+            return as.apply(e);
         } catch (NumberFormatException | UnsupportedOperationException | IllegalStateException ex) {
             throw new IllegalArgumentException(key + " is not a number: " + e);
         }

@@ -45,7 +45,12 @@ public final class Models {
 
     /** Load the model at {@code path} onto {@code manager}'s device. */
     public static LanguageModel load(Path path, NDManager manager) {
-        return switch (detect(path)) {
+        return load(path, detect(path), manager);
+    }
+
+    /** {@link #load(Path, NDManager)} of a path already detected as {@code format}. */
+    public static LanguageModel load(Path path, Format format, NDManager manager) {
+        return switch (format) {
             case RELEASE -> Release.read(releaseDir(path), manager);
             case LLAMA2C -> Llama2c.read(path, manager);
         };
@@ -53,7 +58,12 @@ public final class Models {
 
     /** Read the model at {@code path} into Java arrays, without the engine (for the CPU decoder). */
     public static ModelArrays loadArrays(Path path) {
-        return switch (detect(path)) {
+        return loadArrays(path, detect(path));
+    }
+
+    /** {@link #loadArrays(Path)} of a path already detected as {@code format}. */
+    public static ModelArrays loadArrays(Path path, Format format) {
+        return switch (format) {
             case RELEASE -> Release.readArrays(releaseDir(path));
             case LLAMA2C -> Llama2c.readArrays(path);
         };
@@ -65,7 +75,16 @@ public final class Models {
      */
     public static ModelConfig peekConfig(Path path) {
         try {
-            return switch (detect(path)) {
+            return peekConfig(path, detect(path));
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** {@link #peekConfig(Path)} of a path already detected as {@code format}. */
+    public static ModelConfig peekConfig(Path path, Format format) {
+        try {
+            return switch (format) {
                 case RELEASE -> Release.readConfig(releaseDir(path));
                 case LLAMA2C -> Llama2c.config(path);
             };
@@ -75,11 +94,34 @@ public final class Models {
     }
 
     /**
+     * The shape of the model at {@code path} for counting ({@code llm cost --model}), from its config.json or
+     * checkpoint header alone, or an error saying why not: a release directory or a file in one, a llama2.c
+     * checkpoint ({@code .bin}, or any file that starts like one), or a {@code config.json}-style file of any name —
+     * also of a model this toolkit counts but does not run ({@link ModelConfig#shapeFromHfJson}).
+     */
+    public static ModelConfig readShape(Path path) {
+        String name = path.getFileName() == null ? "" : path.getFileName().toString();
+        if (Files.isDirectory(path) || name.endsWith(".safetensors") || name.equals(Release.CONFIG)) {
+            detect(path);
+            return Release.readConfigFile(releaseDir(path).resolve(Release.CONFIG), true);
+        }
+        if (Files.isRegularFile(path) && (name.endsWith(".bin") || !name.endsWith(".json") && Llama2c.looksLike(path))) {
+            return Llama2c.readConfig(path);
+        }
+        return Release.readConfigFile(path, true);
+    }
+
+    /**
      * The tokenizer file that goes with the model at {@code path} when {@code --tokenizer} is absent: the release's
      * tokenizer.json, or a {@code tokenizer.bin} beside a llama2.c checkpoint; null when there is none.
      */
     public static Path defaultTokenizer(Path path) {
-        if (detect(path) == Format.RELEASE) {
+        return defaultTokenizer(path, detect(path));
+    }
+
+    /** {@link #defaultTokenizer(Path)} of a path already detected as {@code format}. */
+    public static Path defaultTokenizer(Path path, Format format) {
+        if (format == Format.RELEASE) {
             Path t = releaseDir(path).resolve(Release.TOKENIZER);
             return Files.isRegularFile(t) ? t : null;
         }

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,8 +12,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import llm.UserException;
 import llm.io.AtomicFile;
 import llm.io.JsonProblem;
@@ -79,20 +82,28 @@ public final class Release {
 
     /** Read the config of a release directory. */
     public static ModelConfig readConfig(Path dir) {
-        Path file = dir.resolve(CONFIG);
+        return readConfigFile(dir.resolve(CONFIG), false);
+    }
+
+    /**
+     * Read a {@code config.json}-style file of any name (errors name the file); {@code shapeOnly}: for counting, also
+     * configs of models this toolkit does not run ({@link ModelConfig#shapeFromHfJson}).
+     */
+    public static ModelConfig readConfigFile(Path file, boolean shapeOnly) {
         try {
             JsonElement e = JsonParser.parseString(Files.readString(file));
             if (!e.isJsonObject()) {
                 throw UserException.runtime(file + ": not a JSON object");
             }
-            return ModelConfig.fromHfJson(e.getAsJsonObject());
+            JsonObject o = e.getAsJsonObject();
+            return shapeOnly ? ModelConfig.shapeFromHfJson(o) : ModelConfig.fromHfJson(o);
         } catch (IOException ex) {
             throw UserException.runtime(file + ": cannot read: " + ex.getMessage(), ex);
         } catch (UserException ex) {
             throw ex;
         } catch (RuntimeException ex) {
             throw UserException.runtime(file + ": " + (ex instanceof IllegalArgumentException ? ex.getMessage()
-                    : ex instanceof com.google.gson.JsonParseException
+                    : ex instanceof JsonParseException
                     ? "not valid JSON (" + JsonProblem.describe(ex) + ")" : "not valid JSON"), ex);
         }
     }
@@ -155,7 +166,7 @@ public final class Release {
             try {
                 JsonObject map = JsonParser.parseString(Files.readString(index)).getAsJsonObject()
                         .getAsJsonObject("weight_map");
-                java.util.Set<String> files = new java.util.LinkedHashSet<>();
+                Set<String> files = new LinkedHashSet<>();
                 for (Map.Entry<String, JsonElement> e : map.entrySet()) {
                     files.add(e.getValue().getAsString());
                 }

@@ -99,6 +99,36 @@ public final class StreamEncoder implements AutoCloseable {
         return new Stats(dec.malformedCount(), dec.byteOffset());
     }
 
+    /** {@link #encode} framed by special tokens: BOS first and EOS last ({@code bos}/{@code eos} -1: none). */
+    public Stats encode(InputStream in, String name, int bos, int eos, Sink sink) throws IOException {
+        if (bos >= 0) {
+            sink.accept(new int[] {bos});
+        }
+        Stats st = encode(in, name, sink);
+        if (eos >= 0) {
+            sink.accept(new int[] {eos});
+        }
+        return st;
+    }
+
+    /** {@link #encodeLines} with each line framed: BOS, its ids, EOS in one array ({@code bos}/{@code eos} -1: none). */
+    public Stats encodeLines(InputStream in, String name, int bos, int eos, LineSink sink) throws IOException {
+        if (bos < 0 && eos < 0) {
+            return encodeLines(in, name, sink);
+        }
+        return encodeLines(in, name, ids -> {
+            IntList l = new IntList(ids.length + 2);
+            if (bos >= 0) {
+                l.add(bos);
+            }
+            l.addAll(ids);
+            if (eos >= 0) {
+                l.add(eos);
+            }
+            sink.accept(l.toArray());
+        });
+    }
+
     /** Encode each line of {@code in} (without its {@code \n}) separately; one {@code sink} call per line. */
     public Stats encodeLines(InputStream in, String name, LineSink sink) throws IOException {
         Utf8StreamDecoder dec = decoder(name);

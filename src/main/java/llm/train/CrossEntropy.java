@@ -3,6 +3,7 @@ package llm.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import llm.engine.FusedOps;
+import llm.model.TargetLogProbs;
 
 /** The language-modelling loss: mean negative log-likelihood of the targets, in nats per token. */
 public final class CrossEntropy {
@@ -20,11 +21,10 @@ public final class CrossEntropy {
         return FusedOps.crossEntropy(logits.reshape(-1, v), targets.reshape(-1).toType(DataType.INT64, false));
     }
 
-    /** {@link #loss} from DJL ops: log-softmax, gather, mean. */
+    /** {@link #loss} from DJL ops: the log-probabilities of the targets ({@link TargetLogProbs}), their mean. */
     static NDArray lossUnfused(NDArray logits, NDArray targets) {
         long v = logits.getShape().get(logits.getShape().dimension() - 1);
-        NDArray logp = logits.reshape(-1, v).logSoftmax(1);                                    // (B·T, V)
-        NDArray picked = logp.gather(targets.reshape(-1, 1).toType(DataType.INT64, false), 1); // (B·T, 1)
+        NDArray picked = TargetLogProbs.pick(logits.reshape(-1, v), targets.reshape(-1, 1)); // (B·T, V) -> (B·T, 1)
         return picked.mean().neg();
     }
 }

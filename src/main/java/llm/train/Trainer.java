@@ -63,6 +63,101 @@ public final class Trainer {
         public long tokensPerStep() {
             return (long) batchSize * seqLen * accum;
         }
+
+        /**
+         * Named settings; unset: accum 1, no clipping, {@link AdamW.Hyper#GPT}, a progress line every 10 steps,
+         * validation and checkpoints only at the end, seed 0, no sample. Batch, context, steps and schedule must be
+         * set.
+         */
+        public static SettingsBuilder builder() {
+            return new SettingsBuilder();
+        }
+    }
+
+    /** Builds {@link Settings} by name. */
+    public static final class SettingsBuilder {
+        private int batchSize;
+        private int seqLen;
+        private int accum = 1;
+        private long steps;
+        private LrSchedule schedule;
+        private double clip;
+        private AdamW.Hyper adam = AdamW.Hyper.GPT;
+        private int logEvery = 10;
+        private int evalEvery;
+        private int evalBatches = 1;
+        private int saveEvery;
+        private long seed;
+        private String samplePrompt;
+        private int sampleTokens;
+
+        private SettingsBuilder() {}
+
+        /** B rows of T tokens per micro-batch. */
+        public SettingsBuilder batch(int rows, int tokensPerRow) {
+            this.batchSize = rows;
+            this.seqLen = tokensPerRow;
+            return this;
+        }
+
+        public SettingsBuilder accum(int microBatchesPerStep) {
+            this.accum = microBatchesPerStep;
+            return this;
+        }
+
+        /** The steps to reach and the learning rate per step. */
+        public SettingsBuilder steps(long total, LrSchedule lrSchedule) {
+            this.steps = total;
+            this.schedule = lrSchedule;
+            return this;
+        }
+
+        public SettingsBuilder clip(double maxGradNorm) {
+            this.clip = maxGradNorm;
+            return this;
+        }
+
+        public SettingsBuilder adam(AdamW.Hyper hyper) {
+            this.adam = hyper;
+            return this;
+        }
+
+        public SettingsBuilder logEvery(int steps) {
+            this.logEvery = steps;
+            return this;
+        }
+
+        /** Validation every {@code steps} steps (0: only at the end), over {@code batches} batches. */
+        public SettingsBuilder evalEvery(int steps, int batches) {
+            this.evalEvery = steps;
+            this.evalBatches = batches;
+            return this;
+        }
+
+        public SettingsBuilder saveEvery(int steps) {
+            this.saveEvery = steps;
+            return this;
+        }
+
+        public SettingsBuilder seed(long value) {
+            this.seed = value;
+            return this;
+        }
+
+        /** The greedy sample at each evaluation: {@code tokens} after {@code prompt} (null or 0: none). */
+        public SettingsBuilder sample(String prompt, int tokens) {
+            this.samplePrompt = prompt;
+            this.sampleTokens = tokens;
+            return this;
+        }
+
+        public Settings build() {
+            if (schedule == null || batchSize < 1 || seqLen < 1) {
+                throw new IllegalStateException("Trainer.Settings: batch and steps must be set");
+            }
+            return new Settings(batchSize, seqLen, accum, steps, schedule, clip, adam, logEvery, evalEvery,
+                    evalBatches, saveEvery, seed, samplePrompt, sampleTokens);
+        }
     }
 
     /** What a run did. */
@@ -94,9 +189,9 @@ public final class Trainer {
     /** Replicas on other devices, or null: one device. */
     private DataParallel replicas;
 
-    public Trainer(TrainModel model, NDManager root, Batches train, EvalWindows val, Settings settings, Path out,
-                   Tokenizer tokenizer, double flopsPerToken, double peakFlops, Progress progress,
-                   ReleaseWriter release) {
+    private Trainer(TrainModel model, NDManager root, Batches train, EvalWindows val, Settings settings, Path out,
+                    Tokenizer tokenizer, double flopsPerToken, double peakFlops, Progress progress,
+                    ReleaseWriter release) {
         this.model = model;
         this.root = root;
         this.train = train;
@@ -109,6 +204,75 @@ public final class Trainer {
         this.progress = progress;
         this.release = release;
         this.params = model.parameters();
+    }
+
+    /**
+     * A trainer of {@code model} (its arrays under {@code root}) with {@code settings}; the rest is set by name:
+     * {@code Trainer.builder(model, root, settings).data(train, val).output(out, release).progress(progress).build()}.
+     */
+    public static Builder builder(TrainModel model, NDManager root, Settings settings) {
+        return new Builder(model, root, settings);
+    }
+
+    /** Builds a {@link Trainer} by name; data, output and progress must be set. */
+    public static final class Builder {
+        private final TrainModel model;
+        private final NDManager root;
+        private final Settings settings;
+        private Batches train;
+        private EvalWindows val;
+        private Path out;
+        private ReleaseWriter release;
+        private Tokenizer tokenizer;
+        private double flopsPerToken;
+        private double peakFlops;
+        private Progress progress;
+
+        private Builder(TrainModel model, NDManager root, Settings settings) {
+            this.model = model;
+            this.root = root;
+            this.settings = settings;
+        }
+
+        /** The training batches, and the validation windows (null: no validation loss). */
+        public Builder data(Batches trainBatches, EvalWindows validation) {
+            this.train = trainBatches;
+            this.val = validation;
+            return this;
+        }
+
+        /** Where the metrics and checkpoints go, and what writes the release there. */
+        public Builder output(Path dir, ReleaseWriter releaseWriter) {
+            this.out = dir;
+            this.release = releaseWriter;
+            return this;
+        }
+
+        /** The tokenizer of the greedy sample at each evaluation (unset: no sample). */
+        public Builder tokenizer(Tokenizer value) {
+            this.tokenizer = value;
+            return this;
+        }
+
+        /** Model FLOPs per token and the devices' peak FLOP/s, for the MFU (unset: no MFU). */
+        public Builder mfu(double modelFlopsPerToken, double peakFlopsPerSecond) {
+            this.flopsPerToken = modelFlopsPerToken;
+            this.peakFlops = peakFlopsPerSecond;
+            return this;
+        }
+
+        public Builder progress(Progress value) {
+            this.progress = value;
+            return this;
+        }
+
+        public Trainer build() {
+            if (train == null || out == null || release == null || progress == null) {
+                throw new IllegalStateException("Trainer: data, output and progress must be set");
+            }
+            return new Trainer(model, root, train, val, settings, out, tokenizer, flopsPerToken, peakFlops, progress,
+                    release);
+        }
     }
 
     /** Ask the loop to checkpoint and stop after the current step (safe from a signal handler thread). */

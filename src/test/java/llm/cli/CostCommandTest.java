@@ -5,13 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import llm.compute.DevicePeak;
-import llm.compute.Dtype;
-import llm.compute.ModelShape;
 import llm.compute.TrainingRun;
+import llm.engine.DevicePeak;
+import llm.engine.Dtype;
+import llm.model.ModelConfig;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -90,6 +92,36 @@ class CostCommandTest {
     }
 
     @Test
+    void llama2cVersion1CountsAsInfoDoes(@TempDir Path dir) throws Exception {
+        // an "ak42" version-1 export: 256-byte header (magic, version, 7 × int32, shared classifier flag), then
+        // norms, embedding, wq, wk, wv, wo, w1, w2, w3 — dim 8, hidden 16, 2 layers, 2 heads, 1 kv head, vocab 16
+        int dim = 8, hidden = 16, layers = 2, heads = 2, kvHeads = 1, vocab = 16, seqLen = 8;
+        int kv = kvHeads * dim / heads;
+        int floats = layers * dim * 2 + dim + vocab * dim
+                + layers * (dim * dim + 2 * kv * dim + dim * dim + 3 * hidden * dim);
+        ByteBuffer b = ByteBuffer.allocate(256 + 4 * floats).order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt(0x616b3432).putInt(1);
+        for (int v : new int[] {dim, hidden, layers, heads, kvHeads, vocab, seqLen}) {
+            b.putInt(v);
+        }
+        b.put((byte) 1);
+        b.position(256);
+        for (int i = 0; i < floats; i++) {
+            b.putFloat(0.01f * (i % 7));
+        }
+        Path bin = Files.write(dir.resolve("v1.bin"), b.array());
+        CliHarness.Result info = CliHarness.run("info", "--model", bin.toString(), "--json");
+        assertEquals(0, info.code(), info.err());
+        long total = JsonParser.parseString(info.out()).getAsJsonObject().getAsJsonObject("parameters")
+                .get("total").getAsLong();
+        assertEquals(floats, total); // the tied classifier is the embedding: every stored float is a parameter
+        JsonObject cost = json("cost", "--model", bin.toString(), "--tokens", "1M", "--json");
+        assertEquals(total, cost.get("params").getAsLong());
+        assertEquals("llama", cost.get("arch").getAsString());
+        assertEquals(seqLen, cost.get("ctx").getAsInt());
+    }
+
+    @Test
     void badInputIsAUsageErrorOnOneLine() {
         String[][] bad = {
             {"cost", "--params", "12X"}, {"cost", "--params", "1B", "--tokens", "-5"}, {"cost"},
@@ -112,7 +144,7 @@ class CostCommandTest {
 
     @Test
     void fromRun(@TempDir Path dir) throws Exception {
-        ModelShape s = ModelShape.gpt2(256, 2, 64, 4, 128);
+        ModelConfig s = ModelConfig.gpt2(256, 128, 64, 2, 4);
         TrainingRun run = TrainingRun.of(s, 1_000_000, 100, 10_000, 200.0, "cpu", 1, Dtype.FP32,
                 DevicePeak.measuredCpu(2, 165e9), 2.0, 2.1, 1L, List.of(), null);
         run.write(dir);

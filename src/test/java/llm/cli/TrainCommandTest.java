@@ -20,6 +20,7 @@ import llm.engine.Engines;
 import llm.model.LanguageModel;
 import llm.model.Release;
 import llm.model.Safetensors;
+import llm.run.RunDir;
 import llm.tokenizer.Tokenizer;
 import llm.tokenizer.Tokenizers;
 import llm.train.TestTokenizers;
@@ -277,7 +278,7 @@ class TrainCommandTest {
 
         // --resume of a directory that has run.json but no checkpoint says so before reading any data
         Path started = Files.createDirectories(tmp.resolve("started"));
-        Files.copy(run.resolve(TrainCommand.RUN_FILE), started.resolve(TrainCommand.RUN_FILE));
+        Files.copy(run.resolve(RunDir.RUN_FILE), started.resolve(RunDir.RUN_FILE));
         r = CliHarness.run("train", "--resume", started.toString());
         assertEquals(1, r.code(), r.err());
         assertTrue(r.err().contains("no checkpoint here") && !r.err().contains("data:"), r.err());
@@ -321,7 +322,7 @@ class TrainCommandTest {
         assertTrue(r.err().contains("is the --out directory"), r.err());
         assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(release.resolve(Release.WEIGHTS)))
                 && java.util.Arrays.equals(tokBefore, Files.readAllBytes(release.resolve(Release.TOKENIZER)))
-                && Files.exists(release.resolve(TrainCommand.RUN_FILE)), "the previous run is back as it was");
+                && Files.exists(release.resolve(RunDir.RUN_FILE)), "the previous run is back as it was");
         assertTrue(Files.notExists(release.resolve(".llm-previous-run")));
 
         for (String[] bad : List.of(new String[] {"--out", ""}, new String[] {"--val-fraction", "NaN"},
@@ -365,7 +366,7 @@ class TrainCommandTest {
         assertTrue(tj.has("final_val_loss") && tj.get("final_val_loss").isJsonNull(), tj.toString());
 
         List<String> stored = new java.util.ArrayList<>();
-        JsonParser.parseString(Files.readString(o.resolve(TrainCommand.RUN_FILE))).getAsJsonObject()
+        JsonParser.parseString(Files.readString(o.resolve(RunDir.RUN_FILE))).getAsJsonObject()
                 .getAsJsonArray("args").forEach(e -> stored.add(e.getAsString()));
         assertTrue(stored.contains("--data=" + shakespeare.toAbsolutePath().normalize() + ":1"), stored.toString());
         assertTrue(stored.contains(tok.toAbsolutePath().normalize().toString()), stored.toString());
@@ -377,10 +378,10 @@ class TrainCommandTest {
         r = CliHarness.run("train", "--resume", o.toString());
         assertEquals(0, r.code(), r.err());
         assertEquals(4, TrainingRun.read(o).steps());
-        String runJson = Files.readString(o.resolve(TrainCommand.RUN_FILE));
+        String runJson = Files.readString(o.resolve(RunDir.RUN_FILE));
         assertTrue(runJson.contains("\"--tokens\",\n    \"2048\"") && !runJson.contains("--steps"), runJson);
 
-        Files.writeString(o.resolve(TrainCommand.RUN_FILE), "{\"args\": [\"--data\",");
+        Files.writeString(o.resolve(RunDir.RUN_FILE), "{\"args\": [\"--data\",");
         r = CliHarness.run("train", "--resume", o.toString());
         assertEquals(1, r.code(), r.err());
         assertTrue(r.err().contains("run.json: not a run.json written by llm train (unexpected end of input")

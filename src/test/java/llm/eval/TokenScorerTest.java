@@ -12,6 +12,7 @@ import llm.engine.Engines;
 import llm.model.KvCache;
 import llm.model.LanguageModel;
 import llm.model.ModelConfig;
+import llm.run.ModelLogProbs;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -53,7 +54,7 @@ class TokenScorerTest {
 
     static void checkWindows(LanguageModel m, int ctx, int stride, int batch) {
         int[] x = randomTokens(23, m.config().vocabSize(), 7);
-        double[] lp = new TokenScorer(m, root, ctx, stride, batch).score(x);
+        double[] lp = new TokenScorer(new ModelLogProbs(m, root), ctx, stride, batch).score(x);
         assertEquals(x.length - 1, lp.length);
         for (SlidingWindow w : SlidingWindow.plan(x.length, ctx, stride)) {
             for (int j = w.firstTarget(); j < w.end(); j++) {
@@ -79,7 +80,7 @@ class TokenScorerTest {
     void oneWindowAgreesWithKvCacheTokenByToken() {
         LanguageModel m = LanguageModel.create(ModelConfig.gpt2(61, 32, 16, 2, 2), root, 3);
         int[] x = randomTokens(20, 61, 9);
-        double[] lp = new TokenScorer(m, root, 32, 16, 8).score(x);
+        double[] lp = new TokenScorer(new ModelLogProbs(m, root), 32, 16, 8).score(x);
         Perplexity total = new Perplexity();
         try (NDManager s = root.newSubManager(); KvCache cache = m.newCache(s, 1, x.length)) {
             for (int j = 0; j + 1 < x.length; j++) {

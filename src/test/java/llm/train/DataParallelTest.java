@@ -51,11 +51,12 @@ class DataParallelTest {
         try (NDManager root = Engines.newRoot(Device.cpu())) {
             ToyModel model = new ToyModel(root, 32, 16, 16, 1);
             Tokens toks = corpus();
-            Trainer.Settings s = new Trainer.Settings(4, 16, 2, steps, new LrSchedule(3e-2, 3e-3, 2, steps), 1.0,
-                    AdamW.Hyper.GPT, 5, 0, 2, saveEvery, 42, null, 0);
-            Trainer tr = new Trainer(model, root, TrainerTest.batches(toks, 4, 16, 42),
-                    new EvalWindows(toks, 16, 8), s, out, null, 1e3, 1e9,
-                    new Progress(new PrintStream(err, true), false, 5, steps), r -> { });
+            Trainer.Settings s = Trainer.Settings.builder().batch(4, 16).accum(2)
+                    .steps(steps, new LrSchedule(3e-2, 3e-3, 2, steps)).clip(1.0).adam(AdamW.Hyper.GPT).logEvery(5)
+                    .evalEvery(0, 2).saveEvery(saveEvery).seed(42).build();
+            Trainer tr = Trainer.builder(model, root, s)
+                    .data(TrainerTest.batches(toks, 4, 16, 42), new EvalWindows(toks, 16, 8)).output(out, r -> { })
+                    .mfu(1e3, 1e9).progress(new Progress(new PrintStream(err, true), false, 5, steps)).build();
             tr.crashAfter(crashAfter);
             DataParallel dp = n > 1 ? DataParallel.create(model, root, Collections.nCopies(n, Device.cpu()),
                     r -> new ToyModel(r, 32, 16, 16, 99)) : null; // other initial weights: start() must copy
@@ -122,10 +123,11 @@ class DataParallelTest {
     void theBatchMustSplitEvenly() throws IOException {
         try (NDManager root = Engines.newRoot(Device.cpu())) {
             ToyModel model = new ToyModel(root, 32, 16, 16, 1);
-            Trainer.Settings s = new Trainer.Settings(4, 16, 1, 1, new LrSchedule(1e-3, 1e-3, 0, 1), 1.0,
-                    AdamW.Hyper.GPT, 5, 0, 1, 0, 1, null, 0);
-            Trainer tr = new Trainer(model, root, TrainerTest.batches(corpus(), 4, 16, 1), null, s, tmp, null, 1, 1,
-                    new Progress(new PrintStream(new ByteArrayOutputStream()), false, 5, 1), r -> { });
+            Trainer.Settings s = Trainer.Settings.builder().batch(4, 16).steps(1, new LrSchedule(1e-3, 1e-3, 0, 1))
+                    .clip(1.0).adam(AdamW.Hyper.GPT).logEvery(5).seed(1).build();
+            Trainer tr = Trainer.builder(model, root, s).data(TrainerTest.batches(corpus(), 4, 16, 1), null)
+                    .output(tmp, r -> { }).mfu(1, 1)
+                    .progress(new Progress(new PrintStream(new ByteArrayOutputStream()), false, 5, 1)).build();
             try (DataParallel dp = DataParallel.create(model, root, Collections.nCopies(3, Device.cpu()),
                     r -> new ToyModel(r, 32, 16, 16, 1))) {
                 assertEquals(3, dp.size());

@@ -42,8 +42,8 @@ class TrainerTest {
     }
 
     private static Trainer.Settings settings(long steps, int saveEvery) {
-        return new Trainer.Settings(4, 16, 2, steps, new LrSchedule(3e-2, 3e-3, 2, steps), 1.0, AdamW.Hyper.GPT,
-                5, 4, 2, saveEvery, 42, null, 0);
+        return Trainer.Settings.builder().batch(4, 16).accum(2).steps(steps, new LrSchedule(3e-2, 3e-3, 2, steps))
+                .clip(1.0).adam(AdamW.Hyper.GPT).logEvery(5).evalEvery(4, 2).saveEvery(saveEvery).seed(42).build();
     }
 
     private record Run(Trainer.Result result, List<Double> losses, String err) {}
@@ -53,9 +53,9 @@ class TrainerTest {
         try (NDManager root = Engines.newRoot(Device.cpu())) {
             ToyModel model = new ToyModel(root, 32, 16, 16, 1);
             Tokens toks = corpus();
-            Trainer tr = new Trainer(model, root, batches(toks, 4, 16, 42),
-                    new EvalWindows(toks, 16, 8), settings(steps, saveEvery), out, null, 1e3, 1e9,
-                    new Progress(new PrintStream(err, true), false, 5, steps), r -> { });
+            Trainer tr = Trainer.builder(model, root, settings(steps, saveEvery))
+                    .data(batches(toks, 4, 16, 42), new EvalWindows(toks, 16, 8)).output(out, r -> { }).mfu(1e3, 1e9)
+                    .progress(new Progress(new PrintStream(err, true), false, 5, steps)).build();
             tr.crashAfter(crashAfter);
             Trainer.Result r = tr.run(resume);
             return new Run(r, losses(out), err.toString());
@@ -94,10 +94,11 @@ class TrainerTest {
         try (NDManager root = Engines.newRoot(Device.cpu())) {
             ToyModel model = new ToyModel(root, 32, 16, 16, 1);
             Tokens toks = corpus();
-            Trainer.Settings s = new Trainer.Settings(4, 16, 1, 50, new LrSchedule(1e30, 1e30, 0, 50), 0,
-                    AdamW.Hyper.GPT, 5, 0, 1, 0, 42, null, 0);
-            Trainer tr = new Trainer(model, root, batches(toks, 4, 16, 42), null, s, tmp.resolve("nan"),
-                    null, 1, 1, new Progress(new PrintStream(new ByteArrayOutputStream()), false, 5, 50), r -> { });
+            Trainer.Settings s = Trainer.Settings.builder().batch(4, 16).steps(50, new LrSchedule(1e30, 1e30, 0, 50))
+                    .adam(AdamW.Hyper.GPT).logEvery(5).seed(42).build();
+            Trainer tr = Trainer.builder(model, root, s).data(batches(toks, 4, 16, 42), null)
+                    .output(tmp.resolve("nan"), r -> { }).mfu(1, 1)
+                    .progress(new Progress(new PrintStream(new ByteArrayOutputStream()), false, 5, 50)).build();
             llm.UserException e = assertThrows(llm.UserException.class, () -> tr.run(false));
             assertEquals(TrainExit.DIVERGED, e.exitCode());
             assertTrue(e.getMessage().contains("no checkpoint had been written yet"), e.getMessage());

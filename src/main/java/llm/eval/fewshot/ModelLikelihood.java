@@ -1,35 +1,29 @@
 package llm.eval.fewshot;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
+import java.util.Arrays;
 import java.util.List;
-import llm.engine.Engines;
-import llm.model.LanguageModel;
+import llm.eval.LogProbs;
 
 /**
- * {@link LogLikelihood} with a {@link LanguageModel}: the endings of one item go through one full forward as a batch
+ * {@link LogLikelihood} with a model ({@link LogProbs}): the endings of one item go through one full forward as a batch
  * (right-padded: causal attention keeps the padding from touching earlier positions), and the log-probability of
  * each continuation token is read at the position before it. BOS (when the tokenizer has one) starts every sequence;
  * a sequence longer than the model's context keeps its last tokens (as lm-evaluation-harness does).
  */
 public final class ModelLikelihood implements LogLikelihood {
-    private final LanguageModel model;
-    private final NDManager manager;
+    private final LogProbs model;
     private final int bos;
 
     /** {@code bos} is the id to start sequences with, or -1 for none. */
-    public ModelLikelihood(LanguageModel model, NDManager manager, int bos) {
+    public ModelLikelihood(LogProbs model, int bos) {
         this.model = model;
-        this.manager = manager;
         this.bos = bos;
     }
 
     @Override
     public double[] score(int[] context, List<int[]> continuations) {
         int b = continuations.size();
-        int ctx = model.config().ctx();
+        int ctx = model.context();
         int[][] seqs = new int[b][];
         int[] contStart = new int[b];
         int t = 0;
@@ -45,7 +39,7 @@ public final class ModelLikelihood implements LogLikelihood {
             int start = pre + context.length;
             if (seq.length > ctx + 1) { // the last token is only a target: ctx + 1 tokens make ctx inputs
                 int cut = seq.length - (ctx + 1);
-                seq = java.util.Arrays.copyOfRange(seq, cut, seq.length);
+                seq = Arrays.copyOfRange(seq, cut, seq.length);
                 start = Math.max(1, start - cut);
             }
             seqs[j] = seq;
@@ -53,20 +47,14 @@ public final class ModelLikelihood implements LogLikelihood {
             t = Math.max(t, seq.length - 1);
         }
         int[] inputs = new int[b * t]; // (B, T) inputs: seq[0 .. n-2], right-padded with 0
-        long[] targets = new long[b * t]; // (B, T) next tokens: seq[1 .. n-1]
+        int[] targets = new int[b * t]; // (B, T) next tokens: seq[1 .. n-1]
         for (int j = 0; j < b; j++) {
             for (int p = 0; p < seqs[j].length - 1; p++) {
                 inputs[j * t + p] = seqs[j][p];
                 targets[j * t + p] = seqs[j][p + 1];
             }
         }
-        float[] picked;
-        try (NDManager s = Engines.step(manager)) {
-            NDArray ids = s.create(inputs, new Shape(b, t));
-            NDArray logits = model.forward(ids); // (B, T, V)
-            NDArray y = s.create(targets, new Shape(b, t, 1)).toType(DataType.INT64, false);
-            picked = logits.toType(DataType.FLOAT32, false).logSoftmax(2).gather(y, 2).toFloatArray(); // (B, T, 1)
-        }
+        float[] picked = model.ofTargets(inputs, targets, b, t); // (B, T)
         double[] out = new double[b];
         for (int j = 0; j < b; j++) {
             double sum = 0;

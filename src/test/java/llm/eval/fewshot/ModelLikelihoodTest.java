@@ -11,6 +11,7 @@ import java.util.List;
 import llm.engine.Engines;
 import llm.model.LanguageModel;
 import llm.model.ModelConfig;
+import llm.run.ModelLogProbs;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -58,7 +59,7 @@ class ModelLikelihoodTest {
 
     @Test
     void batchedScoresEqualOneSequenceAtATime() {
-        ModelLikelihood lm = new ModelLikelihood(model, root, ByteTokenizer.BOS);
+        ModelLikelihood lm = new ModelLikelihood(new ModelLogProbs(model, root), ByteTokenizer.BOS);
         int[] ctx = TOK.encode("The cat");
         List<int[]> conts = List.of(TOK.encode(" sat."), TOK.encode(" flew away."), TOK.encode("!"));
         double[] got = lm.score(ctx, conts);
