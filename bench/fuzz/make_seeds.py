@@ -157,3 +157,15 @@ for n, v in [("default", "{input} => {output}"), ("qa", "Q: {input}\\nA: {output
     seed("FlagValues", "template", n, v)
 for n, v in [("escapes", "\\n\\t\\\\ x\\r"), ("unicode", "é\\u00e9")]:
     seed("FlagValues", "escapes", n, v)
+
+# --- MediaWiki markup: page texts from the shared dump excerpt (XML entities decoded), plus hand-made edge cases
+import html, re
+with bz2.open(os.path.join(shared, "data/wikipedia-dumps/enwiki-table-markup.xml.bz2"), "rt", encoding="utf-8") as f:
+    dump = f.read(400000)
+for k, m in enumerate(re.finditer(r"<text[^>]*>(.*?)</text>", dump, re.S)):
+    if k >= 3:
+        break
+    seed("Wiki", "wikitext", "dump-%d" % k, html.unescape(m.group(1))[:3500])
+seed("Wiki", "wikitext", "nesting", "{{a|{{b|[[c|{{d}}]]}}}} '''x''' [[File:a.png|thumb|[[y]]]] {|\n|-\n| z\n|}\n"
+     "<ref>r</ref><!-- c --> -{zh:x;en:y}- == H ==\n* item\n[http://e.org label]")
+seed("Wiki", "wikitext", "unbalanced", "{{{{ [[[[ {| <ref> <!-- text ]] }} |} ''' '' = = ==")

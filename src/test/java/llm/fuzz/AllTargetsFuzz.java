@@ -28,6 +28,7 @@ class AllTargetsFuzz {
     private static final CorpusFuzz CORPUS = new CorpusFuzz();
     private static final EvalFilesFuzz EVAL = new EvalFilesFuzz();
     private static final FlagValuesFuzz FLAGS = new FlagValuesFuzz();
+    private static final WikiFuzz WIKI = new WikiFuzz();
 
     static final List<Target> TARGETS = List.of(
             bytes("ModelFilesFuzz#safetensors", MODEL::safetensors),
@@ -45,7 +46,8 @@ class AllTargetsFuzz {
             bytes("FlagValuesFuzz#dataSpec", FLAGS::dataSpec),
             bytes("FlagValuesFuzz#quantity", FLAGS::quantity),
             bytes("FlagValuesFuzz#template", FLAGS::template),
-            bytes("FlagValuesFuzz#escapes", FLAGS::escapes));
+            bytes("FlagValuesFuzz#escapes", FLAGS::escapes),
+            bytes("WikiFuzz#wikitext", WIKI::wikitext));
 
     /** Executions per target in this JVM, in the order of {@link #TARGETS}. */
     static final AtomicLongArray RUNS = new AtomicLongArray(TARGETS.size());
