@@ -12,11 +12,11 @@
 # regression directory, src/test/resources/llm/fuzz/<Class>Inputs/<target>/crash-*, which the normal `mvn test` then
 # replays: fix the parser, rename the file to say what it holds, commit both. The corpus that fuzzing grows is kept
 # in .cifuzz-corpus/ (git-ignored), so later runs start from it. Logs: target/fuzz/<target>.log.
-# Jazzer's bug-class hooks (SQL, LDAP, deserialization, path-traversal sanitizers) are off: they cost ~15 s of start-up
-# per target here and guard APIs these parsers do not call; the targets check their own contract (and CorpusFuzz
-# that reading an archive writes nothing).
-# A finding of the combined session lands in AllTargetsFuzzInputs/all/: its last byte is the target's index in
-# AllTargetsFuzz.TARGETS; move it, without that byte, to the target's folder.
+# Jazzer's bug-class sanitizers for APIs these parsers never call (SQL, LDAP, JNDI, deserialization, script engines,
+# OS commands, ...) are off; the targets check their own contract (and CorpusFuzz that reading an archive writes
+# nothing).
+# A finding of the combined session lands in the repository root (crash-*; AllTargetsFuzz has no inputs folder): its
+# last byte is the target's index in AllTargetsFuzz.TARGETS; move it, without that byte, to that target's folder.
 # usage: bench/fuzz.sh SECONDS [TARGET...]   (TARGET: Class#method, e.g. ModelFilesFuzz#safetensors; default all)
 #   env: FUZZ_TIMEOUT (per-input limit, s; default 10), FUZZ_XMX (heap; default 1g)
 # Last line: fuzz: T targets, N executions, K findings   (exit status 1 when K > 0)
