@@ -44,8 +44,10 @@ public class UserException extends RuntimeException {
             if (esc != null && b == null) {
                 b = new StringBuilder(message.length() + 8).append(message, 0, i);
             }
-            if (b != null) {
-                b.append(esc != null ? esc : String.valueOf(c));
+            if (esc != null) {
+                b.append(esc);
+            } else if (b != null) {
+                b.append(c);
             }
         }
         return b == null ? message : b.toString();
