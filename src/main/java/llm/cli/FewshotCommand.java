@@ -30,7 +30,6 @@ import llm.eval.fewshot.Template;
 import llm.generate.Sampler;
 import llm.generate.SamplingParams;
 import llm.io.Log;
-import llm.model.Architecture;
 import llm.model.Decoder;
 import llm.run.ModelRef;
 import llm.run.ModelSession;
@@ -82,9 +81,7 @@ import picocli.CommandLine.Spec;
                     + "--assistant-label) start turns, other lines continue the turn above; text before the first turn "
                     + "is the preamble.",
         },
-        exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {ExitCodes.OK_LINE, ExitCodes.RUNTIME_LINE, ExitCodes.USAGE_LINE},
-        footerHeading = "%nExamples:%n",
         footer = {
             "  llm fewshot --model M --examples en-ko.tsv \\",
             "      --instruction 'English to Korean:' --query teacher",
@@ -202,8 +199,9 @@ public final class FewshotCommand implements Callable<Integer> {
         try (ModelSession session = ModelSession.open(ref, device)) {
             Log.debug("model %s loaded in %.1f s", modelOptions.modelPath(), (System.nanoTime() - t0) / 1e9);
             Tokenizer tok = session.tokenizer();
-            // llama models were trained with BOS first; GPT-2 text starts without one (as in lm-evaluation-harness)
-            int start = session.config().arch() == Architecture.LLAMA ? tok.bos().orElse(-1) : -1;
+            // Llama / Mistral models were trained with BOS first; GPT-2, GPT-Neo(X) and Qwen2 text starts without one
+            // (as in lm-evaluation-harness)
+            int start = session.config().arch().startsWithBos() ? tok.bos().orElse(-1) : -1;
             if (choices != null) {
                 FewshotChoices.run(new FewshotChoices.Settings(showPrompt, json), choiceItems, tok,
                         new ModelLikelihood(session.logProbs(), start), out);

@@ -35,7 +35,6 @@ import llm.io.Inputs;
 import llm.io.Log;
 import llm.io.Stdio;
 import llm.io.TokenText;
-import llm.model.Architecture;
 import llm.model.Decoder;
 import llm.model.ModelConfig;
 import llm.run.ModelRef;
@@ -64,7 +63,6 @@ import picocli.CommandLine.Spec;
                 + "first piece's leading space dropped, unprintable single bytes skipped). -n counts generated tokens: "
                 + "run.c's '-n 200' without a prompt is '-n 200' here; with a prompt of P ids (BOS included) it is "
                 + "'-n (200 - P + 1)' plus --echo."},
-        exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {ExitCodes.OK_LINE, ExitCodes.RUNTIME_LINE, ExitCodes.USAGE_LINE})
 public final class SampleCommand implements Callable<Integer> {
     /** Output to a pipe or file is flushed at most this often (a terminal gets every token at once). */
@@ -173,7 +171,7 @@ public final class SampleCommand implements Callable<Integer> {
         Tokenizer tok = session.tokenizer();
         ModelConfig config = session.config();
         boolean llama2c = session.ref().llama2c();
-        Prompt prompt = Prompt.of(tok, text, config.arch() == Architecture.LLAMA, config.ctx(), maxTokens);
+        Prompt prompt = Prompt.of(tok, text, config.arch().startsWithBos(), config.ctx(), maxTokens);
         UnaryOperator<byte[]> filter = llama2c ? Generator.LLAMA2C_SAFE_PRINT : UnaryOperator.identity();
         Generator.Options opts = generatorOptions(tok, llama2c, filter, stopTexts);
         // buffered: a write per token costs a system call; on a terminal each token is flushed as it comes
