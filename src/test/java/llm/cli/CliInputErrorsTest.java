@@ -120,7 +120,9 @@ class CliInputErrorsTest {
         r = CliHarness.run("sample", "--temprature", "0");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("did you mean '--temperature'?"), r.err());
-        String commands = "tokenize, train, sample, memorize-check, fewshot, score, info, cost, env, help";
+        String commands = String.join(", ", Llm.COMMANDS.stream()
+                .map(c -> c.getAnnotation(picocli.CommandLine.Command.class).name()).toList());
+        assertTrue(commands.startsWith("tokenize, train, sample, "), commands);
         r = CliHarness.run("nosuch");
         assertEquals("llm: unknown command 'nosuch'; the commands are " + commands + " (see 'llm --help')\n", r.err(),
                 "no far-fetched suggestion: the list");
