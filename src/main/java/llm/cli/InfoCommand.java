@@ -235,6 +235,6 @@ public final class InfoCommand implements Callable<Integer> {
             return "";
         }
         JsonObject s = tok.getAsJsonObject(key);
-        return ", " + key + " " + s.get("id").getAsInt() + " " + new GsonBuilder().disableHtmlEscaping().create().toJson(s.get("piece"));
+        return ", " + key + " " + s.get("token_id").getAsInt() + " " + new GsonBuilder().disableHtmlEscaping().create().toJson(s.get("piece"));
     }
 }

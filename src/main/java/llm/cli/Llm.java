@@ -3,7 +3,11 @@ package llm.cli;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import llm.UserException;
 import llm.engine.Engines;
 import llm.io.ClosedPipeException;
@@ -272,12 +276,16 @@ public final class Llm implements Runnable {
     }
 
     /**
-     * Whether picocli's suggestion is close enough to what was typed to be worth saying: at most a third of the
-     * typed name's letters differ (edit distance; "sampel" → "sample" yes, "nosuch" → "cost" no).
+     * Whether a suggestion is close enough to what was typed to be worth saying: at most a third of the typed name's
+     * letters differ (edit distance; "sampel" → "sample" yes, "nosuch" → "cost" no).
      */
     static boolean close(String typed, String suggestion) {
         String a = typed.replaceFirst("^-+", "").replaceFirst("=.*", "");
-        String b = suggestion.replaceFirst("^-+", "");
+        return distance(a, suggestion.replaceFirst("^-+", "")) <= Math.max(1, a.length() / 3);
+    }
+
+    /** Levenshtein distance. */
+    private static int distance(String a, String b) {
         int[] prev = new int[b.length() + 1];
         int[] cur = new int[b.length() + 1];
         for (int j = 0; j <= b.length(); j++) {
@@ -293,7 +301,29 @@ public final class Llm implements Runnable {
             prev = cur;
             cur = t;
         }
-        return prev[b.length()] <= Math.max(1, a.length() / 3);
+        return prev[b.length()];
+    }
+
+    /**
+     * What to add to "unknown option/command X": "; did you mean 'Y'?" for the nearest of {@code spec}'s option names
+     * (X starts with '-') or command names when it is {@link #close}; for a command with none close, the list of
+     * commands; otherwise nothing.
+     */
+    static String suggestion(CommandSpec spec, String typed) {
+        boolean option = typed.startsWith("-");
+        List<String> names = new ArrayList<>();
+        if (option) {
+            spec.options().forEach(o -> names.addAll(List.of(o.names())));
+        } else {
+            names.addAll(spec.subcommands().keySet());
+        }
+        String bare = typed.replaceFirst("^-+", "").replaceFirst("=.*", "");
+        String best = names.stream().filter(n -> n.startsWith("-") == option)
+                .min(Comparator.comparingInt(n -> distance(bare, n.replaceFirst("^-+", "")))).orElse(null);
+        if (best != null && close(typed, best)) {
+            return "; did you mean '" + best + "'?";
+        }
+        return option || names.isEmpty() ? "" : "; the commands are " + String.join(", ", names);
     }
 
     static int handleParameterException(CommandLine.ParameterException ex, String[] args) {
@@ -301,15 +331,18 @@ public final class Llm implements Runnable {
         PrintWriter err = cmd.getErr();
         String path = cmd.getCommandSpec().qualifiedName();
         String message = ex.getMessage();
-        if (ex instanceof CommandLine.UnmatchedArgumentException u) {
-            List<String> unmatched = u.getUnmatched();
-            if (cmd.getCommandSpec().parent() == null && !unmatched.isEmpty() && !unmatched.get(0).startsWith("-")) {
-                message = "unknown command '" + unmatched.get(0) + "'"; // (not picocli's list of every later word)
+        Matcher help = Pattern.compile("Unknown subcommand '(.*)'\\.").matcher(message);
+        if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
+            String typed = u.getUnmatched().get(0);
+            boolean command = cmd.getCommandSpec().parent() == null && !typed.startsWith("-");
+            if (command) {
+                message = "unknown command '" + typed + "'"; // (not picocli's list of every later word)
             }
-            if (!u.getSuggestions().isEmpty() && !unmatched.isEmpty()
-                    && close(unmatched.get(0), u.getSuggestions().get(0))) {
-                message += "; did you mean '" + u.getSuggestions().get(0) + "'?";
-            }
+            // (our own nearest name: picocli suggests no option for the root's `--versoin`)
+            message += command || typed.startsWith("-") ? suggestion(cmd.getCommandSpec(), typed) : "";
+        } else if (help.matches()) { // `llm help nosuch`: as `llm nosuch` says it
+            message = "unknown command '" + help.group(1) + "'" + suggestion(cmd.getCommandSpec().root(), help.group(1));
+            path = cmd.getCommandSpec().root().qualifiedName();
         }
         err.println("llm: " + message + " (see '" + path + " --help')");
         err.flush();

@@ -21,6 +21,7 @@ import llm.eval.memorize.Result;
 import llm.eval.memorize.Summary;
 import llm.generate.Sampler;
 import llm.generate.SamplingParams;
+import llm.io.Color;
 import llm.io.Inputs;
 import llm.io.Log;
 import llm.model.ModelConfig;
@@ -58,8 +59,8 @@ import picocli.CommandLine.Spec;
                     + "skipped with the reason, not as errors.",
             "Output: a readable report (the continuation aligned against the text, the divergence marked with ¦), "
                     + "or --format jsonl / tsv, one record per document and window; the summary (documents, fraction "
-                    + "exact, mean score, score histogram) goes to stderr, or to stdout as a final JSON object with "
-                    + "--json. Windows are decoded in batches of --batch-size, one forward pass per generated token "
+                    + "exact, mean score, score histogram) goes to stderr, or with --json to stdout as a final JSON "
+                    + "object after the records as JSON Lines. Windows are decoded in batches of --batch-size, one forward pass per generated token "
                     + "(KV cache), streamed in input order in bounded memory."
         },
         exitCodeList = {ExitCodes.OK_LINE,
@@ -122,7 +123,8 @@ public final class MemorizeCheckCommand implements Callable<Integer> {
                     + "Default: ${DEFAULT-VALUE}.")
     String format;
 
-    @Option(names = "--json", description = "Print the summary as a final JSON object on stdout (not on stderr).")
+    @Option(names = "--json", description = "JSON on stdout only: the records as JSON Lines (--format jsonl, the"
+            + " default with --json) and the summary as a final JSON object (not on stderr).")
     boolean json;
 
     @Option(names = "--memorized-at", paramLabel = "SCORE", defaultValue = "1.0",
@@ -184,6 +186,15 @@ public final class MemorizeCheckCommand implements Callable<Integer> {
         if (!List.of("report", "jsonl", "tsv").contains(format)) {
             throw UserException.usage("--format must be one of report, jsonl, tsv, not '" + format + "'");
         }
+        if (json) { // stdout stays machine-readable: JSON Lines records, then the summary object
+            boolean formatGiven = spec.commandLine().getParseResult() != null
+                    && spec.commandLine().getParseResult().hasMatchedOption("--format");
+            if (formatGiven && !format.equals("jsonl")) {
+                throw UserException.usage("--json keeps stdout JSON: it takes --format jsonl (its default), not "
+                        + format + " (leave out --json for the " + format + " with the summary on stderr)");
+            }
+            format = "jsonl";
+        }
         validate(null);
         String sampleFlag = SamplingOptions.given(spec);
         if (samples == 0 && sampleFlag != null) { // else ignored: the continuations are greedy
@@ -211,7 +222,7 @@ public final class MemorizeCheckCommand implements Callable<Integer> {
         long seed = samples > 0 ? compute.seed() : (seedGiven == null ? 0 : seedGiven);
         List<String> inputs = documents.inputs();
         PrintWriter out = spec.commandLine().getOut();
-        boolean color = "report".equals(format) && System.console() != null && System.getenv("NO_COLOR") == null;
+        boolean color = "report".equals(format) && Color.onStdout();
         Summary summary = new Summary(memorizedAt);
         long started;
         int threads = compute.threadCount(); // (a bad --threads is reported before a bad --device)

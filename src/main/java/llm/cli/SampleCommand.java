@@ -53,7 +53,8 @@ import picocli.CommandLine.Spec;
                 + "(--temperature 0).",
             "",
             "The prefix comes from --prefix, or from FILES ('-' = stdin), concatenated; without either the model "
-                + "starts from its beginning-of-text token. Output streams to stdout as the tokens come, UTF-8 safe. "
+                + "starts from its beginning-of-text token (stdin is read only when '-' says so: echo text | llm "
+                + "sample --prefix -). Output streams to stdout as the tokens come, UTF-8 safe. "
                 + "Generation ends at the model's end-of-text token (GPT-2 <|endoftext|>; a llama2.c model when it "
                 + "emits BOS), at --max-tokens, or at a --stop string. With --num-samples N the samples are "
                 + "separated by a line '---' (i.e. the bytes \\n---\\n), or printed as one JSON object each with --json.",
@@ -77,7 +78,8 @@ public final class SampleCommand implements Callable<Integer> {
     @Mixin
     ModelOptions modelOptions;
 
-    @Option(names = "--prefix", paramLabel = "TEXT", description = "The text to continue.")
+    @Option(names = "--prefix", paramLabel = "TEXT", description = "The text to continue ('-' = read it from stdin,"
+            + " as FILES '-' does).")
     String prefix;
 
     @Parameters(paramLabel = "FILES", arity = "0..*",
@@ -110,7 +112,7 @@ public final class SampleCommand implements Callable<Integer> {
     boolean json;
 
     @Option(names = "--logprobs", paramLabel = "K",
-            description = "With --json: per generated token its id, text, logprob, and the K most likely "
+            description = "With --json: per generated token its token_id, text, logprob, and the K most likely "
                     + "alternatives (log-softmax of the model's raw logits); a token that is part of a UTF-8 "
                     + "character also gets its bytes (0-255), as its text can only show U+FFFD.")
     Integer logprobs;
@@ -137,6 +139,14 @@ public final class SampleCommand implements Callable<Integer> {
         }
         if (prefix != null && !files.isEmpty()) {
             throw UserException.usage("give the prefix either with --prefix or as FILES, not both");
+        }
+        if (Inputs.STDIN.equals(prefix)) { // '-' is stdin, as everywhere
+            files = List.of(Inputs.STDIN);
+            prefix = null;
+        } else if (prefix == null && files.isEmpty() && Inputs.stdinHasWaitingData()) {
+            // not read unasked: a script whose stdin is an open pipe (ssh, some CI runners) would hang
+            Log.warn("stdin is not read without '-': give --prefix - (or FILES -) to continue it; sampling from the"
+                    + " start token");
         }
         SamplingParams params = sampling.params();
         List<String> stopTexts = stopTexts();
@@ -300,13 +310,13 @@ public final class SampleCommand implements Callable<Integer> {
             JsonArray lps = new JsonArray();
             for (TokenLogprob lp : r.logprobs()) {
                 JsonObject t = new JsonObject();
-                t.addProperty("id", lp.id());
+                t.addProperty("token_id", lp.id());
                 TokenText.add(t, tok.tokenBytes(lp.id()));
                 t.addProperty("logprob", lp.logprob());
                 JsonArray top = new JsonArray();
                 for (TokenLogprob.Alternative a : lp.top()) {
                     JsonObject alt = new JsonObject();
-                    alt.addProperty("id", a.id());
+                    alt.addProperty("token_id", a.id());
                     TokenText.add(alt, tok.tokenBytes(a.id()));
                     alt.addProperty("logprob", a.logprob());
                     top.add(alt);

@@ -85,11 +85,11 @@ public final class ScoreCommand implements Callable<Integer> {
                     + "of long windows ran slower on the CPU: their attention scores fall out of cache).")
     Integer batchSize;
 
-    @Option(names = "--json", description = "JSON Lines: one object per document, then {\"total\": {...}}.")
+    @Option(names = "--json", description = "JSON Lines: one object per document, then {\"summary\": {...}}.")
     boolean json;
 
     @Option(names = "--tokens",
-            description = "Print every scored token as JSON Lines (doc, pos, id, text, logprob; bytes too for a token "
+            description = "Print every scored token as JSON Lines (id of the document, pos, token_id, text, logprob; bytes too for a token "
                     + "that is part of a UTF-8 character): where the model is surprised. The totals then go to "
                     + "stderr.")
     boolean tokens;
@@ -237,7 +237,7 @@ public final class ScoreCommand implements Callable<Integer> {
             o.addProperty("ctx", totals.window);
             o.addProperty("stride", totals.stride);
             JsonObject t = new JsonObject();
-            t.add("total", o);
+            t.add("summary", o);
             out.println(GSON.toJson(t));
             return;
         }
@@ -270,19 +270,23 @@ public final class ScoreCommand implements Callable<Integer> {
         if (x.length < 2) {
             return p;
         }
-        double[] lp = scorer.score(x);
-        for (int j = 1; j < x.length; j++) {
-            p.addToken(lp[j - 1]);
-            if (tokens) {
-                JsonObject o = new JsonObject();
-                o.addProperty("doc", d.id());
-                o.addProperty("pos", start >= 0 ? j - 1 : j);
-                o.addProperty("id", x[j]);
-                TokenText.add(o, tok.tokenBytes(x[j - 1], x[j]));
-                o.addProperty("logprob", Math.round(lp[j - 1] * 1e6) / 1e6);
-                out.println(GSON.toJson(o));
+        scorer.score(x, (from, to, lp) -> { // per forward pass: --tokens records stream as they are computed
+            for (int j = from; j < to; j++) {
+                p.addToken(lp[j - 1]);
+                if (tokens) {
+                    JsonObject o = new JsonObject();
+                    o.addProperty("id", d.id()); // the document; the token is token_id (README)
+                    o.addProperty("pos", start >= 0 ? j - 1 : j);
+                    o.addProperty("token_id", x[j]);
+                    TokenText.add(o, tok.tokenBytes(x[j - 1], x[j]));
+                    o.addProperty("logprob", Math.round(lp[j - 1] * 1e6) / 1e6);
+                    out.println(GSON.toJson(o));
+                }
             }
-        }
+            if (tokens) {
+                out.flush();
+            }
+        });
         p.addBytes(d.text().getBytes(StandardCharsets.UTF_8).length);
         return p;
     }

@@ -82,7 +82,7 @@ public final class TokenizeCommand implements Callable<Integer> {
             + "with --lines).")
     boolean count;
 
-    @Option(names = "--json", description = "JSON Lines: {\"input\", [\"line\"], \"ids\", \"pieces\", \"offsets\"} "
+    @Option(names = "--json", description = "JSON Lines: {\"id\" (the input's name), [\"line\"], \"ids\", \"pieces\", \"offsets\"} "
             + "per input (per line with --lines); offsets are [start, end) byte offsets in the input. A piece that "
             + "is part of a UTF-8 character is written with \\xNN escapes, as --pieces does; its exact bytes are the "
             + "input's at its offsets.")
@@ -122,7 +122,7 @@ public final class TokenizeCommand implements Callable<Integer> {
     int vocabSize = 4096;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "With --train: where to write "
-            + "tokenizer.json (default: stdout).")
+            + "tokenizer.json (default: stdout, also '-').")
     Path output;
 
     private Tokenizer tok;
@@ -337,7 +337,7 @@ public final class TokenizeCommand implements Callable<Integer> {
             JsonWriter jw = new JsonWriter(sw);
             jw.setHtmlSafe(false);
             jw.beginObject();
-            jw.name("input").value(input);
+            jw.name("id").value(input); // the document: README, "JSON output"
             if (line > 0) {
                 jw.name("line").value(line);
             }
@@ -422,7 +422,8 @@ public final class TokenizeCommand implements Callable<Integer> {
             Log.warn("the text has only enough pairs for %d tokens, fewer than --vocab-size %d", trainer.vocabSize(),
                     vocabSize);
         }
-        if (output != null) {
+        boolean toFile = output != null && !output.toString().equals(Inputs.STDIN); // '-' is stdout here
+        if (toFile) {
             AtomicFile.write(output, jsonBytes);
         } else {
             spec.commandLine().getOut().flush();
@@ -431,7 +432,7 @@ public final class TokenizeCommand implements Callable<Integer> {
             out.flush();
         }
         Log.info("trained %d tokens (%d merges) on %d bytes in %.1f s%s", trainer.vocabSize(), trainer.mergeCount(),
-                bytes, (System.nanoTime() - t0) / 1e9, output != null ? " -> " + output : "");
+                bytes, (System.nanoTime() - t0) / 1e9, toFile ? " -> " + output : "");
         return ExitCodes.OK;
     }
 }

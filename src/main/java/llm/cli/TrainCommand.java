@@ -7,6 +7,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import llm.run.RunDir;
+import llm.run.RunLock;
 import llm.run.TrainFlags;
 import llm.run.TrainPlan;
 import llm.run.TrainSession;
@@ -195,7 +196,9 @@ public final class TrainCommand implements Callable<Integer> {
     int saveEvery = 200;
 
     // ---- where ----
-    @Option(names = "--out", paramLabel = "DIR", description = "Output directory (the release and the run's files).")
+    @Option(names = "--out", paramLabel = "DIR", description = "Output directory (the release and the run's files). One run writes to it at a"
+            + " time: while it runs, it holds a lock there (" + RunLock.FILE + ", removed at the end), and another"
+            + " train --out or --resume of that directory is refused at once (exit 2).")
     Path out;
 
     @Option(names = "--overwrite",

@@ -42,24 +42,35 @@ public final class TokenScorer {
      * token, never scored).
      */
     public double[] score(int[] x) {
+        return score(x, (from, to, logprobs) -> {});
+    }
+
+    /** Receives the targets {@code j} in {@code [from, to)} once the forward pass that scored them is done. */
+    public interface Scored {
+        /** {@code logprobs[j - 1]} is final for {@code from <= j < to}; calls come in order, without gaps. */
+        void accept(int from, int to, double[] logprobs);
+    }
+
+    /** {@link #score(int[])}, telling {@code sink} after each forward pass which targets are done (for streaming). */
+    public double[] score(int[] x, Scored sink) {
         double[] out = new double[Math.max(0, x.length - 1)];
         List<SlidingWindow> windows = SlidingWindow.plan(x.length, ctx, stride);
         List<SlidingWindow> group = new ArrayList<>();
         for (SlidingWindow w : windows) {
             int len = w.end() - w.begin();
             if (!group.isEmpty() && (group.size() == batch || group.get(0).end() - group.get(0).begin() != len)) {
-                run(x, group, out);
+                run(x, group, out, sink);
                 group.clear();
             }
             group.add(w);
         }
         if (!group.isEmpty()) {
-            run(x, group, out);
+            run(x, group, out, sink);
         }
         return out;
     }
 
-    private void run(int[] x, List<SlidingWindow> group, double[] out) {
+    private void run(int[] x, List<SlidingWindow> group, double[] out, Scored sink) {
         int b = group.size();
         int t = group.get(0).end() - group.get(0).begin();
         int[] ids = new int[b * t];
@@ -82,5 +93,7 @@ public final class TokenScorer {
             scored += w.targets();
         }
         progress.accept(scored);
+        // (the windows of a group follow each other, and each scores the targets after the previous one's)
+        sink.accept(group.get(0).firstTarget(), group.get(b - 1).end(), out);
     }
 }

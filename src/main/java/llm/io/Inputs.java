@@ -2,6 +2,8 @@ package llm.io;
 
 import java.io.BufferedInputStream;
 import java.io.EOFException;
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
 import java.io.FileNotFoundException;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -38,6 +40,26 @@ public final class Inputs {
     private static final Map<SpoolKey, Path> SPOOLS = new ConcurrentHashMap<>();
 
     private Inputs() {}
+
+    /**
+     * Whether stdin is not a terminal and has bytes waiting to be read now ({@code echo text | llm sample}): for a
+     * warning that a command which reads stdin only when asked is ignoring it. Never blocks.
+     */
+    public static boolean stdinHasWaitingData() {
+        if (stdinIsTerminal.getAsBoolean()) {
+            return false;
+        }
+        try {
+            // the descriptor itself when System.in is the JVM's own (a plain BufferedInputStream on fd 0): its
+            // available() waits for the stream's lock, which a thread blocked reading it holds (a test runner reads
+            // stdin so); a stream a test put there instead is asked directly
+            boolean jvms = System.in.getClass() == BufferedInputStream.class;
+            InputStream in = jvms ? new FileInputStream(FileDescriptor.in) : System.in;
+            return in.available() > 0; // (not closed: that would close fd 0)
+        } catch (IOException e) {
+            return false; // closed
+        }
+    }
 
     /** Open {@code name} ("-" for stdin), decompressing when the content is compressed. */
     public static InputStream open(String name) {

@@ -50,8 +50,8 @@ public final class Log {
         err.println("llm: warning: " + (args.length == 0 ? fmt : String.format(fmt, args)));
     }
 
-    /** True when stderr is a terminal (progress bars and animations only then; honours NO_COLOR elsewhere). */
+    /** True when stderr is a terminal that takes cursor control (progress bars only then; see {@link Color}). */
     public static boolean stderrIsTerminal() {
-        return System.console() != null && System.getenv("TERM") != null && !"dumb".equals(System.getenv("TERM"));
+        return Color.controlsOnStderr();
     }
 }

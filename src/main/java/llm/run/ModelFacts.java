@@ -173,7 +173,7 @@ public record ModelFacts(ModelRef ref, ModelConfig config, List<Tensor> stored, 
             var id = key.equals("bos") ? tok.bos() : tok.eos();
             if (id.isPresent()) {
                 JsonObject s = new JsonObject();
-                s.addProperty("id", id.getAsInt());
+                s.addProperty("token_id", id.getAsInt());
                 s.addProperty("piece", tok.piece(id.getAsInt()));
                 o.add(key, s);
             } else {

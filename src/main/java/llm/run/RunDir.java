@@ -67,6 +67,10 @@ public final class RunDir {
         if (out.toString().isEmpty()) {
             throw UserException.usage("--out: empty path (give the directory to write the run and its release to)");
         }
+        if (out.toString().equals(Inputs.STDIN)) { // '-' is stdout for every other output flag
+            throw UserException.usage("--out -: a run is a directory of files, it cannot go to stdout (give a"
+                    + " directory)");
+        }
         return new RunDir(out);
     }
 

@@ -109,12 +109,22 @@ public final class TrainSession {
         }
     }
 
-    /** Checks, then trains; the exit status (0, or 130 when stopped by a signal). */
+    /**
+     * Locks the run's directory ({@link RunLock}: a second writer is refused at once), checks, then trains; the exit
+     * status (0, or 130 when stopped by a signal).
+     */
     public int run() throws IOException {
+        try (RunLock lock = RunLock.acquire(out, resuming ? "--resume" : "--out")) { // one writer; before any check
+            return locked(lock);
+        }
+    }
+
+    private int locked(RunLock lock) throws IOException {
         int streams = preflight();
         Leftovers leftovers = dir.leftovers(resuming, overwrite);
         Thread early = new Thread(() -> { // SIGINT/SIGTERM before the trainer owns --out (it has its own hook)
             if (leftovers.removeUnlessKept()) {
+                lock.close(); // the lock file too (and --out when this run created it)
                 Log.warn(resuming ? "interrupted before training resumed: the checkpoint in %s is unchanged"
                         : "interrupted before the first step: nothing to resume; removed what this run had written"
                         + " to %s", out);

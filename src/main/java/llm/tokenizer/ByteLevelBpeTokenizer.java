@@ -22,6 +22,15 @@ import llm.UserException;
 public final class ByteLevelBpeTokenizer implements Tokenizer {
     /** Words longer than this merge through a priority queue instead of rescanning. */
     private static final int SCAN_LIMIT = 48;
+    /**
+     * A pre-token longer than this many chars is encoded in pieces of at most this length, each on its own, so the
+     * work and memory per piece are bounded and time is linear in the input: 50 MB of one letter (one pre-token) took
+     * 91 s and 5.6 GB of heap whole (issue 24). The number is Meta's Llama 3 tokenizer's (MAX_NO_WHITESPACES_CHARS:
+     * it cuts runs of non-whitespace or whitespace longer than 25,000 chars before tiktoken, whose merge is
+     * quadratic); HF {@code tokenizers} cuts nothing (its merge is O(n log n), and it caches only words under 256
+     * chars). Below this length the ids are HF's exactly; no natural-language word comes near it.
+     */
+    static final int MAX_PRETOKEN_CHARS = 25_000;
 
     private final String source;
     private final String[] idToToken;
@@ -192,22 +201,39 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
 
     private void encodeSegment(String text, int from, int to, WordCache c, IntList out) {
         Gpt2PreTokenizer.split(text, from, to, (s, e) -> {
-            int[] ids = c.get(text, s, e);
-            if (ids == null) {
-                ids = bpe(c.word().getBytes(StandardCharsets.UTF_8));
-                c.put(ids);
+            for (int p = s; p < e; ) { // one piece unless the pre-token is over MAX_PRETOKEN_CHARS
+                int q = pieceEnd(text, p, e);
+                int[] ids = c.get(text, p, q);
+                if (ids == null) {
+                    ids = bpe(c.word().getBytes(StandardCharsets.UTF_8));
+                    c.put(ids);
+                }
+                out.addAll(ids);
+                p = q;
             }
-            out.addAll(ids);
         });
+    }
+
+    /** The end of the piece of pre-token {@code [p, end)} that starts at {@code p}; never inside a surrogate pair. */
+    static int pieceEnd(CharSequence text, int p, int end) {
+        if (end - p <= MAX_PRETOKEN_CHARS) {
+            return end;
+        }
+        int q = p + MAX_PRETOKEN_CHARS;
+        return Character.isHighSurrogate(text.charAt(q - 1)) ? q - 1 : q;
     }
 
     /**
      * Pre-token → ids. A lookup copies the pre-token's chars into a scratch array (a bulk copy whatever the String's
      * internal coding) and compares with {@code Arrays.equals} (vectorized), which is several times faster than
-     * {@code String.regionMatches} between Latin-1 and UTF-16 strings. Cleared when half full.
+     * {@code String.regionMatches} between Latin-1 and UTF-16 strings. Cleared when half full. Words over
+     * {@value #LONG} chars are not kept in the table (its size would be unbounded: up to 2^17 words of 25,000 chars);
+     * only the last of them is kept, which is what a long run of one character cut into equal pieces repeats.
      */
     static final class WordCache {
         private static final int CAPACITY = 1 << 18;
+        /** Longer words are kept only as {@link #longKey} (HF tokenizers caches words under 256 chars, too). */
+        static final int LONG = 256;
         private final char[][] keys = new char[CAPACITY][];
         private final int[][] vals = new int[CAPACITY][];
         private final int[] hashes = new int[CAPACITY];
@@ -216,6 +242,8 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
         private int size;
         private int lastHash;
         private int lastSlot;
+        private char[] longKey = new char[0];
+        private int[] longVal;
 
         int[] get(String text, int from, int to) {
             int len = to - from;
@@ -224,6 +252,9 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
             }
             text.getChars(from, to, scratch, 0);
             scratchLen = len;
+            if (len > LONG) {
+                return Arrays.equals(longKey, 0, longKey.length, scratch, 0, len) ? longVal : null;
+            }
             return lookup();
         }
 
@@ -257,6 +288,11 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
 
         /** Insert after a missed {@link #get} of the same word. */
         void put(int[] ids) {
+            if (scratchLen > LONG) {
+                longKey = Arrays.copyOf(scratch, scratchLen);
+                longVal = ids;
+                return;
+            }
             if (size >= CAPACITY / 2) {
                 Arrays.fill(keys, null);
                 Arrays.fill(vals, null);

@@ -120,8 +120,21 @@ class CliInputErrorsTest {
         r = CliHarness.run("sample", "--temprature", "0");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("did you mean '--temperature'?"), r.err());
+        String commands = String.join(", ", Llm.COMMANDS.stream()
+                .map(c -> c.getAnnotation(picocli.CommandLine.Command.class).name()).toList());
+        assertTrue(commands.startsWith("tokenize, train, sample, "), commands);
         r = CliHarness.run("nosuch");
-        assertEquals("llm: unknown command 'nosuch' (see 'llm --help')\n", r.err(), "no far-fetched suggestion");
+        assertEquals("llm: unknown command 'nosuch'; the commands are " + commands + " (see 'llm --help')\n", r.err(),
+                "no far-fetched suggestion: the list");
+        r = CliHarness.run("help", "nosuch");
+        assertEquals(2, r.code());
+        assertEquals("llm: unknown command 'nosuch'; the commands are " + commands + " (see 'llm --help')\n", r.err(),
+                "help says it as the command line does");
+        r = CliHarness.run("help", "sampel");
+        assertEquals("llm: unknown command 'sampel'; did you mean 'sample'? (see 'llm --help')\n", r.err());
+        r = CliHarness.run("--versoin");
+        assertEquals(2, r.code());
+        assertEquals("llm: Unknown option: '--versoin'; did you mean '--version'? (see 'llm --help')\n", r.err());
     }
 
     @Test

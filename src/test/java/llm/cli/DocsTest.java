@@ -45,9 +45,20 @@ class DocsTest {
             try (PrintWriter pw = new PrintWriter(adoc)) {
                 ManPageGenerator.writeSingleManPage(pw, spec);
             }
-            files.put(MAN.resolve(base + ".adoc"), adoc.toString());
+            files.put(MAN.resolve(base + ".adoc"), withEnvironment(adoc.toString()));
         }
         return files;
+    }
+
+    /** picocli's AsciiDoc page with an Environment section ({@link Environment}) before its end. */
+    static String withEnvironment(String adoc) {
+        StringBuilder env = new StringBuilder("// tag::llm-man-section-environment[]\n== Environment\n\n");
+        for (Environment.Variable v : Environment.VARIABLES) {
+            env.append('*').append(v.name()).append("*::\n  ").append(v.description()).append("\n\n");
+        }
+        env.append("// end::llm-man-section-environment[]\n\n");
+        String end = "// end::picocli-generated-full-manpage[]";
+        return adoc.contains(end) ? adoc.replace(end, env + end) : adoc + "\n" + env;
     }
 
     static List<CommandLine> commands(CommandLine root) {
@@ -98,6 +109,9 @@ class DocsTest {
                 "llm-score", "llm-info", "llm-cost", "llm-env")) {
             String roff = files.get(MAN.resolve(c + ".1"));
             assertTrue(roff != null && roff.contains(".SH EXIT STATUS"), c + ".1 has an EXIT STATUS section");
+            assertTrue(roff.contains(".SH ENVIRONMENT\n.TP\n.B LLM_JAVA_OPTS\n"), c + ".1 has an ENVIRONMENT section");
+            assertTrue(files.get(MAN.resolve(c + ".adoc")).contains("== Environment\n\n*LLM_JAVA_OPTS*::"),
+                    c + ".adoc has an Environment section");
             assertTrue(roff.chars().allMatch(ch -> ch < 128), c + ".1 is ASCII (other characters as \\[uXXXX])");
             boolean noFill = false;
             for (String line : roff.split("\n")) {
@@ -146,6 +160,10 @@ class DocsTest {
             if (footer.length > 0) {
                 b.append(".SH ").append(esc(section(spec.usageMessage().footerHeading()))).append('\n');
                 text(b, footer);
+            }
+            b.append(".SH ENVIRONMENT\n");
+            for (Environment.Variable v : Environment.VARIABLES) {
+                b.append(".TP\n.B ").append(esc(v.name())).append('\n').append(esc(v.description())).append('\n');
             }
             if (spec.parent() != null) {
                 b.append(".SH SEE ALSO\n.BR llm (1)\n");

@@ -63,7 +63,7 @@ class InfoCommandTest {
         assertEquals("llama2c", o.get("format").getAsString());
         assertEquals(4, o.getAsJsonObject("config").get("num_key_value_heads").getAsInt());
         assertEquals(512, o.getAsJsonObject("tokenizer").get("vocab_size").getAsInt());
-        assertEquals(1, o.getAsJsonObject("tokenizer").getAsJsonObject("bos").get("id").getAsInt());
+        assertEquals(1, o.getAsJsonObject("tokenizer").getAsJsonObject("bos").get("token_id").getAsInt());
         assertEquals(1 + 5 * 9 + 1, o.getAsJsonArray("tensors").size());
         var text = CliHarness.run("info", "--model", bin.toString());
         assertEquals(0, text.code(), text.err());

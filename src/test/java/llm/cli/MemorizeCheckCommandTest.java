@@ -210,4 +210,20 @@ class MemorizeCheckCommandTest {
         assertEquals(2, c.code());
         assertTrue(c.err().contains("exceed the model's context of 512"), c.err());
     }
+
+    @Test
+    void jsonKeepsStdoutJsonLinesAndRefusesAReportOrTsvWithIt() {
+        var r = CliHarness.run(args("--split", "blank-line", "--prefix-tokens", "8", "--suffix-tokens", "8", "--json",
+                docs.toString()));
+        assertEquals(0, r.code(), r.err());
+        List<String> lines = r.out().lines().toList();
+        assertTrue(lines.size() > 1, r.out());
+        for (String line : lines) {
+            assertTrue(com.google.gson.JsonParser.parseString(line).isJsonObject(), "a JSON line: " + line);
+        }
+        assertTrue(lines.get(lines.size() - 1).startsWith("{\"summary\""), r.out());
+        var report = CliHarness.run(args("--format", "report", "--json", docs.toString()));
+        assertEquals(2, report.code(), report.err());
+        assertTrue(report.err().startsWith("llm: --json keeps stdout JSON: it takes --format jsonl"), report.err());
+    }
 }

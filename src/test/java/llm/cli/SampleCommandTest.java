@@ -150,8 +150,8 @@ class SampleCommandTest {
             JsonArray top = t.getAsJsonArray("top");
             assertEquals(3, top.size());
             // greedy: the chosen token is the top alternative
-            assertEquals(tokens.get(i).getAsInt(), t.get("id").getAsInt());
-            assertEquals(t.get("id").getAsInt(), top.get(0).getAsJsonObject().get("id").getAsInt());
+            assertEquals(tokens.get(i).getAsInt(), t.get("token_id").getAsInt());
+            assertEquals(t.get("token_id").getAsInt(), top.get(0).getAsJsonObject().get("token_id").getAsInt());
             assertEquals(t.get("logprob").getAsDouble(), top.get(0).getAsJsonObject().get("logprob").getAsDouble(),
                     1e-9);
             assertTrue(t.get("logprob").getAsDouble() <= 0);
@@ -232,5 +232,31 @@ class SampleCommandTest {
         oneLineError(safetensors(dir, "dtype", i32.length(), i32, 128), "dtype I32");
         String bad = "{\"transformer.wte.weight\":{\"dtype\":\"F32\",\"shape\":[8,5],\"data_offsets\":[0,128]}}";
         oneLineError(safetensors(dir, "shape", bad.length(), bad, 128), "needs 160 bytes");
+    }
+
+    /** {@link #run} with {@code stdin} as standard input. */
+    static Run runWithStdin(String stdin, String... args) {
+        java.io.InputStream saved = System.in;
+        System.setIn(new java.io.ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
+        try {
+            return run(args);
+        } finally {
+            System.setIn(saved);
+        }
+    }
+
+    @Test
+    void prefixDashReadsStdinAndAPipedStdinWithoutItIsNamedInAWarning() {
+        Run given = run(stories("--temperature", "0", "-n", "8", "--echo", "--prefix", "Lily went"));
+        Run piped = runWithStdin("Lily went", stories("--temperature", "0", "-n", "8", "--echo", "--prefix", "-"));
+        assertEquals(0, piped.code(), piped.err());
+        assertTrue(piped.text().startsWith("Lily went"), piped.text());
+        assertEquals(given.text(), piped.text(), "--prefix - is the text on stdin");
+        Run ignored = runWithStdin("Lily went", stories("--temperature", "0", "-n", "8"));
+        assertEquals(0, ignored.code(), ignored.err());
+        assertTrue(ignored.err().contains("llm: warning: stdin is not read without '-': give --prefix - (or FILES -)"),
+                ignored.err());
+        Run quiet = runWithStdin("", stories("--temperature", "0", "-n", "8"));
+        assertFalse(quiet.err().contains("stdin is not read"), "no warning without piped data: " + quiet.err());
     }
 }

@@ -67,7 +67,7 @@ class ScoreCommandTest {
         assertEquals(0, r.code(), r.err());
         List<JsonObject> ls = lines(r.out());
         assertEquals(2, ls.size());
-        JsonObject total = ls.get(1).getAsJsonObject("total");
+        JsonObject total = ls.get(1).getAsJsonObject("summary");
 
         Tokenizer tok = Tokenizers.load(TOK);
         String scored = TEXT + "\n"; // the file's text exactly, its line end included
@@ -102,7 +102,7 @@ class ScoreCommandTest {
         double sum = 0;
         StringBuilder decoded = new StringBuilder();
         for (int i = 0; i < toks.size(); i++) {
-            assertEquals(ids[i], toks.get(i).get("id").getAsInt());
+            assertEquals(ids[i], toks.get(i).get("token_id").getAsInt());
             sum += toks.get(i).get("logprob").getAsDouble();
             decoded.append(toks.get(i).get("text").getAsString());
         }
@@ -161,7 +161,7 @@ class ScoreCommandTest {
         Files.writeString(f, generated);
         var r = CliHarness.run(args("--json", f.toString()));
         assertEquals(0, r.code(), r.err());
-        JsonObject total = lines(r.out()).get(1).getAsJsonObject("total");
+        JsonObject total = lines(r.out()).get(1).getAsJsonObject("summary");
         assertEquals(n, total.get("tokens").getAsInt());
         double ppl = Math.exp(-sum / n);
         assertEquals(ppl, total.get("perplexity").getAsDouble(), 1e-4 * ppl);
@@ -169,10 +169,10 @@ class ScoreCommandTest {
 
     @Test
     void shortWindowsCostPerplexity() {
-        var full = lines(CliHarness.run(args("--json", text.toString())).out()).get(1).getAsJsonObject("total");
+        var full = lines(CliHarness.run(args("--json", text.toString())).out()).get(1).getAsJsonObject("summary");
         var r = CliHarness.run(args("--json", "--ctx", "8", "--stride", "8", text.toString()));
         assertEquals(0, r.code(), r.err());
-        JsonObject small = lines(r.out()).get(1).getAsJsonObject("total");
+        JsonObject small = lines(r.out()).get(1).getAsJsonObject("summary");
         assertEquals(full.get("tokens").getAsInt(), small.get("tokens").getAsInt(), "every token is scored");
         assertEquals(8, small.get("ctx").getAsInt());
         assertTrue(small.get("perplexity").getAsDouble() > full.get("perplexity").getAsDouble(),

@@ -213,4 +213,26 @@ class TokenizeCommandTest {
         assertEquals(Files.readString(corpus),
                 CliHarness.run("tokenize", "--tokenizer", out.toString(), "--decode", ids.toString()).out());
     }
+
+    @Test
+    void dashIsStdoutForTheTrainedTokenizerAsForEveryOutputFlag(@TempDir Path dir) throws Exception {
+        Path corpus = dir.resolve("c.txt");
+        Files.writeString(corpus, "low lower lowest newer newest wider\n".repeat(50));
+        OutputStream old = Stdio.stdout();
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        Stdio.setStdout(buf);
+        CliHarness.Result r;
+        try {
+            r = CliHarness.run("tokenize", "--train", "--vocab-size", "300", "-o", "-", corpus.toString());
+        } finally {
+            Stdio.setStdout(old);
+        }
+        assertEquals(0, r.code(), r.err());
+        assertTrue(buf.toString(java.nio.charset.StandardCharsets.UTF_8).contains("\"merges\""), "tokenizer.json");
+        assertTrue(Files.notExists(Path.of("-")), "no file named '-'");
+        CliHarness.Result t = CliHarness.run("train", "--data", corpus.toString(), "--out", "-");
+        assertEquals(2, t.code(), t.err());
+        assertEquals("llm: --out -: a run is a directory of files, it cannot go to stdout (give a directory)\n",
+                t.err());
+    }
 }

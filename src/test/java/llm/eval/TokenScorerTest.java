@@ -96,4 +96,41 @@ class TokenScorerTest {
         }
         assertEquals(total.perplexity(), got.perplexity(), 1e-3 * total.perplexity());
     }
+
+    @Test
+    void eachForwardPassHandsOnTheTargetsItFinishedInOrderAndWithoutGaps() {
+        // a fake model whose log-prob of a target is minus its position plus the window's first id: any window gives
+        // each target a distinct number, and a hand-on before a target is final would show a 0
+        LogProbs fake = new LogProbs() {
+            public int context() {
+                return 8;
+            }
+
+            public float[] ofTargets(int[] ids, int[] targets, int rows, int cols) {
+                float[] out = new float[rows * cols];
+                for (int k = 0; k < out.length; k++) {
+                    out[k] = -1 - targets[k];
+                }
+                return out;
+            }
+        };
+        int[] x = new int[30];
+        for (int j = 0; j < x.length; j++) {
+            x[j] = j;
+        }
+        java.util.List<int[]> calls = new java.util.ArrayList<>();
+        double[] all = new TokenScorer(fake, 8, 4, 2).score(x, (from, to, lp) -> {
+            for (int j = from; j < to; j++) {
+                assertEquals(-1 - j, lp[j - 1], "final when handed on: target " + j);
+            }
+            calls.add(new int[] {from, to});
+        });
+        assertEquals(x.length - 1, all.length);
+        assertEquals(1, calls.get(0)[0]);
+        for (int k = 1; k < calls.size(); k++) {
+            assertEquals(calls.get(k - 1)[1], calls.get(k)[0], "no gap, no overlap");
+        }
+        assertEquals(x.length, calls.get(calls.size() - 1)[1]);
+        assertEquals(true, calls.size() > 2, "several forward passes, each handed on: " + calls.size());
+    }
 }

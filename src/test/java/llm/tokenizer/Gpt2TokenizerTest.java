@@ -134,4 +134,61 @@ class Gpt2TokenizerTest {
         s.codePoints().forEach(c -> b.append(c < 128 && c >= 32 ? String.valueOf((char) c) : String.format("\\u%04x", c)));
         return b.toString();
     }
+
+    /** Random lowercase letters: one pre-token with many different merges. */
+    private static String letters(int n, long seed) {
+        Random r = new Random(seed);
+        StringBuilder b = new StringBuilder(n);
+        for (int i = 0; i < n; i++) {
+            b.append((char) ('a' + r.nextInt(26)));
+        }
+        return b.toString();
+    }
+
+    private static int[] concat(int[]... parts) {
+        return Arrays.stream(parts).flatMapToInt(Arrays::stream).toArray();
+    }
+
+    @Test
+    void aPreTokenUpToTheLimitIsHfsAndALongerOneIsEncodedInPiecesOfTheLimit() {
+        int max = ByteLevelBpeTokenizer.MAX_PRETOKEN_CHARS;
+        String whole = letters(max, 1);
+        assertArrayEquals(hf.encode(whole), java.encode(whole), "at the limit: HF's ids");
+        String over = letters(2 * max + 7, 2);
+        int[] expected = concat(hf.encode(over.substring(0, max)), hf.encode(over.substring(max, 2 * max)),
+                hf.encode(over.substring(2 * max)));
+        assertArrayEquals(expected, java.encode(over), "cut every " + max + " chars");
+        int[] spaced = java.encode("x " + over); // " " + the letters is one pre-token: the space is in the first piece
+        assertArrayEquals(concat(hf.encode("x"), hf.encode(" " + over.substring(0, max - 1)),
+                hf.encode(over.substring(max - 1, 2 * max - 1)), hf.encode(over.substring(2 * max - 1))), spaced);
+    }
+
+    @Test
+    void aLongRunOfOneLetterIsCutIntoEqualPiecesAndDecodesToItself() {
+        int max = ByteLevelBpeTokenizer.MAX_PRETOKEN_CHARS;
+        String run = "a".repeat(5 * max + 3);
+        int[] piece = hf.encode("a".repeat(max));
+        assertArrayEquals(concat(piece, piece, piece, piece, piece, hf.encode("aaa")), java.encode(run));
+        assertEquals(run, new String(bytesOf(java, java.encode(run)), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aCutNeverSplitsASurrogatePair() {
+        int max = ByteLevelBpeTokenizer.MAX_PRETOKEN_CHARS;
+        // "!" then pairs: one pre-token of "other" chars whose pairs start at odd offsets, so the cut at the limit
+        // falls after a high surrogate and moves back one char
+        String emoji = "!" + "\uD83D\uDE00".repeat(max);
+        int[] ids = java.encode(emoji);
+        assertEquals(emoji, new String(bytesOf(java, ids), StandardCharsets.UTF_8), "valid UTF-8 in every piece");
+        assertArrayEquals(concat(hf.encode(emoji.substring(0, max - 1)), hf.encode(emoji.substring(max - 1,
+                2 * max - 1)), hf.encode(emoji.substring(2 * max - 1))), ids);
+    }
+
+    private static byte[] bytesOf(Tokenizer t, int[] ids) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (int id : ids) {
+            out.writeBytes(t.tokenBytes(id));
+        }
+        return out.toByteArray();
+    }
 }

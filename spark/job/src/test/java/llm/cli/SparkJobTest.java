@@ -104,8 +104,8 @@ class SparkJobTest {
         List<String> b = many.out().lines().toList();
         assertEquals(3, a.size());
         assertEquals(a.subList(0, 2), b.subList(0, 2));
-        JsonObject ta = JsonParser.parseString(a.get(2)).getAsJsonObject().getAsJsonObject("total");
-        JsonObject tb = JsonParser.parseString(b.get(2)).getAsJsonObject().getAsJsonObject("total");
+        JsonObject ta = JsonParser.parseString(a.get(2)).getAsJsonObject().getAsJsonObject("summary");
+        JsonObject tb = JsonParser.parseString(b.get(2)).getAsJsonObject().getAsJsonObject("summary");
         double pa = ta.get("perplexity").getAsDouble();
         double pb = tb.get("perplexity").getAsDouble();
         assertTrue(Math.abs(pa - pb) / pa < 1e-6, pa + " vs " + pb);
