@@ -192,6 +192,21 @@ class CliInputErrorsTest {
     }
 
     @Test
+    void aTranscriptOrExamplesFileThatIsNotTextSaysWhichByte(@TempDir Path dir) throws Exception {
+        byte[] bytes = new byte[3000];
+        new java.util.Random(7).nextBytes(bytes);
+        bytes[0] = 'H'; // the first bad byte comes later than 0
+        bytes[1] = (byte) 0xC0; // never valid in UTF-8
+        Path rand = Files.write(dir.resolve("rand.dat"), bytes);
+        CliHarness.Result r = CliHarness.run("fewshot", "--chat", "--transcript", rand.toString(), "--threads", "1");
+        assertEquals(1, r.code(), r.err());
+        assertEquals("llm: " + rand + ": not UTF-8 text (byte 1)\n", r.err());
+        r = CliHarness.run("fewshot", "--examples", rand.toString(), "--eval", rand.toString(), "--threads", "1");
+        assertEquals(1, r.code(), r.err());
+        assertEquals("llm: " + rand + ": not UTF-8 text (byte 1)\n", r.err());
+    }
+
+    @Test
     void tokenizeLinesTakesCrlfAsTheNewline(@TempDir Path dir) throws Exception {
         Path unix = Files.writeString(dir.resolve("unix.txt"), "a b\nc\n");
         Path dos = Files.writeString(dir.resolve("dos.txt"), "a b\r\nc\r\n");

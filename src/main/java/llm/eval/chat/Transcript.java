@@ -1,13 +1,13 @@
 package llm.eval.chat;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import llm.UserException;
+import llm.io.StrictUtf8Reader;
 
 /**
  * The lecture's second trick: a base model becomes an assistant when the prompt is a transcript of a conversation with
@@ -71,7 +71,7 @@ public record Transcript(String preamble, List<Turn> turns, String humanLabel, S
     public static Transcript read(Path file, String human, String assistant) {
         String text;
         try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
+            text = StrictUtf8Reader.readAll(Files.newInputStream(file), file.toString());
         } catch (NoSuchFileException e) {
             throw UserException.runtime(file + ": no such file");
         } catch (IOException e) {
