@@ -207,6 +207,33 @@ class CliInputErrorsTest {
     }
 
     @Test
+    void trainingDataIsAShardByItsMagicNotItsName(@TempDir Path dir) throws Exception {
+        byte[] bytes = new byte[3000];
+        new java.util.Random(7).nextBytes(bytes);
+        bytes[10] = 0;
+        int first = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getInt();
+        String magic = " (magic " + Integer.toUnsignedString(first) + ", expected 20240520)\n";
+        for (String name : new String[] {"rand.bin", "rand.dat"}) { // the same bytes, the same answer
+            Path f = Files.write(dir.resolve(name), bytes);
+            CliHarness.Result r = CliHarness.run("train", "--data", f.toString(), "--vocab-size", "300", "--preset", "tiny", "--out",
+                    dir.resolve("out-" + name).toString(), "--steps", "1", "--threads", "1");
+            assertEquals(1, r.code(), r.err());
+            assertEquals("llm: " + f + ": looks binary: not text, JSON Lines or tar, and not a token shard" + magic,
+                    r.err());
+        }
+        // in a folder, the file taken for a shard is named
+        Path folder = Files.createDirectories(dir.resolve("shards"));
+        Files.writeString(folder.resolve("notes.txt"), "some text");
+        llm.data.TokenShard.write(folder.resolve("part.dat"), new int[] {1, 2, 3}, llm.data.TokenShard.VERSION_U16);
+        CliHarness.Result r = CliHarness.run("train", "--data", folder.toString(), "--vocab-size", "300", "--preset",
+                "tiny", "--out", dir.resolve("out-dir").toString(), "--steps", "1", "--threads", "1");
+        assertEquals(2, r.code(), r.err());
+        assertEquals("llm: --data " + folder + ": " + folder.resolve("part.dat") + " is a token shard (it has the "
+                + "magic); a token shard holds the ids of the tokenizer that wrote it, not of one --vocab-size trains: "
+                + "give that --tokenizer instead\n", r.err());
+    }
+
+    @Test
     void tokenizeLinesTakesCrlfAsTheNewline(@TempDir Path dir) throws Exception {
         Path unix = Files.writeString(dir.resolve("unix.txt"), "a b\nc\n");
         Path dos = Files.writeString(dir.resolve("dos.txt"), "a b\r\nc\r\n");
