@@ -1,23 +1,16 @@
 package llm.cli;
 
 import com.google.gson.GsonBuilder;
-import com.google.gson.JsonObject;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import llm.UserException;
 import llm.compute.CostEstimate;
 import llm.compute.CostReport;
 import llm.compute.Quantity;
-import llm.compute.RunMetrics;
-import llm.compute.TrainingRun;
-import llm.engine.Dtype;
 import llm.engine.GpuSpec;
-import llm.model.ModelConfig;
-import llm.model.Models;
+import llm.run.CostFlags;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -32,9 +25,7 @@ import picocli.CommandLine.Spec;
                     + "needs the model's shape (--model, or --layers/--d-model/--ctx). GPU-hours = FLOPs / (peak × MFU) "
                     + "with dense peaks from the vendors' datasheets; dollars = GPU-hours × --price.",
             "Numbers take suffixes: 124M, 1.6B, 405B, 15T, 3e9."},
-        exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {ExitCodes.OK_LINE, ExitCodes.RUNTIME_LINE, ExitCodes.USAGE_LINE_NO_DEVICE},
-        footerHeading = "%nExamples:%n",
         footer = {"  llm cost --params 1.6B --tokens 100B                 # GPT-2 (1.5B) on 8×H100",
             "  llm cost --params 405B --tokens 15T --gpus 16384      # Llama 3 405B",
             "  llm cost --model my-model --tokens-per-param 20 --gpu a100",
@@ -107,11 +98,11 @@ public final class CostCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        CostReport r = CostReport.plan(request());
+        CostReport r = CostReport.plan(flags().request());
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(new GsonBuilder().disableHtmlEscaping().serializeSpecialFloatingPointValues().serializeNulls()
-                    .create().toJson(toJson(r)));
+                    .create().toJson(r.toJson()));
         } else {
             print(out, r);
         }
@@ -119,77 +110,23 @@ public final class CostCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    CostReport.Request request() {
-        int given = (params != null ? 1 : 0) + (model != null ? 1 : 0);
-        if (given > 1) {
-            throw UserException.usage("--params and --model exclude each other");
-        }
-        if (given == 0 && fromRun == null) {
-            throw UserException.usage("give the model as --params N, --model DIR or --from-run DIR");
-        }
-        if (tokens != null && tokensPerParam != null) {
-            throw UserException.usage("--tokens and --tokens-per-param exclude each other");
-        }
-        if (model != null && (layers != null || dModel != null)) {
-            throw UserException.usage("--layers and --d-model come from --model; give them with --params");
-        }
-        positive(layers, "--layers");
-        positive(dModel, "--d-model");
-        positive(ctx, "--ctx");
-        positive(gpus, "--gpus");
-        if (mfu != null && !(mfu > 0 && mfu <= 1)) {
-            throw UserException.usage("--mfu must be within (0, 1], not " + mfu);
-        }
-        if (price != null && !(price >= 0 && Double.isFinite(price))) {
-            throw UserException.usage("--price must be 0 or more, not " + price);
-        }
-        Double n = params == null ? null : Quantity.positive(params, "--params");
-        Double d = tokens == null ? null : Quantity.positive(tokens, "--tokens");
-        Double tpp = tokensPerParam == null ? null : Quantity.positive(tokensPerParam, "--tokens-per-param");
-        if (n != null && n < 1) {
-            throw UserException.usage("--params must be at least 1 (a count of parameters), not '" + params + "'");
-        }
-        if (d != null && d < 1) {
-            throw UserException.usage("--tokens must be at least 1 (a count of tokens), not '" + tokens + "'");
-        }
-        Dtype dt = dtype == null ? null : Dtype.parse(dtype, "--dtype");
-        if (gpu != null) {
-            GpuSpec.require(gpu, "--gpu");
-        }
-        ModelConfig shape = null;
-        if (model != null) {
-            if (!Files.exists(model)) {
-                throw UserException.runtime(model + ": no such file or directory");
-            }
-            shape = Models.readShape(model);
-        }
-        int l = 0;
-        int w = 0;
-        if (n != null && (layers != null || dModel != null)) {
-            if (layers == null || dModel == null || ctx == null) {
-                throw UserException.usage("--layers, --d-model and --ctx go together (the attention term needs all three)");
-            }
-            l = layers;
-            w = dModel;
-        }
-        TrainingRun run = null;
-        RunMetrics metrics = null;
-        if (fromRun != null) {
-            if (!Files.isDirectory(fromRun)) {
-                throw UserException.runtime(fromRun + ": not a directory (--from-run takes a training run's --out)");
-            }
-            run = TrainingRun.read(fromRun);
-            metrics = RunMetrics.read(fromRun);
-        }
-        return new CostReport.Request(n, shape, l, w, ctx == null ? 0 : ctx, d, tpp, gpu, gpus, dt, mfu,
-                price == null ? CostReport.DEFAULT_PRICE : price, run, metrics,
-                fromRun == null ? null : fromRun.toString());
-    }
-
-    private static void positive(Integer v, String flag) {
-        if (v != null && v <= 0) {
-            throw UserException.usage(flag + " must be greater than 0, not " + v);
-        }
+    /** The options as given, for {@link CostFlags#request()} to check. */
+    CostFlags flags() {
+        return CostFlags.builder()
+                .params(params)
+                .model(model)
+                .fromRun(fromRun)
+                .tokens(tokens)
+                .tokensPerParam(tokensPerParam)
+                .layers(layers)
+                .dModel(dModel)
+                .ctx(ctx)
+                .gpu(gpu)
+                .gpus(gpus)
+                .dtype(dtype)
+                .mfu(mfu)
+                .price(price)
+                .build();
     }
 
     static void print(PrintWriter out, CostReport r) {
@@ -245,62 +182,5 @@ public final class CostCommand implements Callable<Integer> {
         }
         return flops >= 1e12 ? String.format(Locale.ROOT, "%.4g TFLOP/s", flops / 1e12)
                 : String.format(Locale.ROOT, "%.4g GFLOP/s", flops / 1e9);
-    }
-
-    /** A whole number as a JSON integer, anything else as a double. */
-    private static void num(JsonObject o, String k, double v) {
-        if (v == Math.rint(v) && Math.abs(v) < 9e15) {
-            o.addProperty(k, (long) v);
-        } else {
-            o.addProperty(k, v);
-        }
-    }
-
-    static JsonObject toJson(CostReport r) {
-        JsonObject o = new JsonObject();
-        num(o, "params", r.params());
-        num(o, "flops_params", r.flopsParams());
-        if (r.arch() != null) {
-            o.addProperty("arch", r.arch());
-        }
-        boolean shape = r.nLayer() > 0; // null, not 0, when the attention term was left out (shape unknown)
-        o.addProperty("n_layer", shape ? r.nLayer() : null);
-        o.addProperty("d_model", shape ? r.attnDim() : null);
-        o.addProperty("ctx", shape ? r.ctx() : null);
-        num(o, "tokens", r.tokens());
-        o.addProperty("tokens_note", r.tokensNote());
-        o.addProperty("tokens_per_param", r.tokens() / r.params());
-        o.addProperty("flops_per_token", r.flopsPerToken());
-        o.addProperty("flops", r.flops());
-        o.addProperty("formula", r.formula());
-        o.addProperty("device", r.device());
-        o.addProperty("dtype", r.dtype());
-        o.addProperty("peak_flops", r.peakPerGpu());
-        o.addProperty("peak_source", r.peakSource());
-        o.addProperty("gpus", r.estimate().gpus());
-        if (Double.isFinite(r.mfu())) {
-            o.addProperty("mfu", r.mfu());
-        }
-        o.addProperty("mfu_note", r.mfuNote());
-        o.addProperty("flops_per_second_per_gpu", r.flopsPerSecondPerGpu());
-        o.addProperty("gpu_hours", r.estimate().gpuHours());
-        o.addProperty("wall_seconds", r.estimate().wallSeconds());
-        o.addProperty("price_per_gpu_hour", r.estimate().pricePerGpuHour());
-        o.addProperty("dollars", r.estimate().dollars());
-        if (r.run() != null) {
-            JsonObject m = new JsonObject();
-            m.addProperty("dir", r.run().dir());
-            m.addProperty("device", r.run().device());
-            m.addProperty("device_count", r.run().deviceCount());
-            m.addProperty("tokens_per_s", r.run().tokensPerSecond());
-            if (Double.isFinite(r.run().mfu())) {
-                m.addProperty("mfu", r.run().mfu());
-            }
-            m.addProperty("flops_per_token", r.run().flopsPerToken());
-            m.addProperty("tokens_seen", r.run().tokensSeen());
-            m.addProperty("seconds", r.run().seconds());
-            o.add("run", m);
-        }
-        return o;
     }
 }

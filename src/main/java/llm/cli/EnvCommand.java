@@ -19,7 +19,6 @@ import picocli.CommandLine.Model.CommandSpec;
                 "MKL does libtorch's CPU matrix products; on AMD CPUs llm makes it use its AVX2/AVX-512 kernels "
                 + "(LLM_MKL_AMD=0 leaves MKL's own choice).",
                 "Use it to check a GPU set-up (see README, section GPU)."},
-        exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {ExitCodes.OK_LINE, ExitCodes.RUNTIME_LINE, ExitCodes.USAGE_LINE})
 public final class EnvCommand implements Callable<Integer> {
     @Spec

@@ -82,9 +82,7 @@ import picocli.CommandLine.Spec;
                     + "--assistant-label) start turns, other lines continue the turn above; text before the first turn "
                     + "is the preamble.",
         },
-        exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {ExitCodes.OK_LINE, ExitCodes.RUNTIME_LINE, ExitCodes.USAGE_LINE},
-        footerHeading = "%nExamples:%n",
         footer = {
             "  llm fewshot --model M --examples en-ko.tsv \\",
             "      --instruction 'English to Korean:' --query teacher",

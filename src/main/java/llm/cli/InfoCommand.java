@@ -3,7 +3,6 @@ package llm.cli;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
-import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
 import java.io.PrintWriter;
@@ -21,7 +20,6 @@ import llm.model.Models;
 import llm.model.ParameterCount;
 import llm.run.ModelFacts;
 import llm.run.ModelRef;
-import llm.tokenizer.Tokenizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -42,9 +40,7 @@ import picocli.CommandLine.Spec;
             "The counts by part come from the config; the tensors in the files are tallied too, and a difference "
                     + "is reported."
         },
-        exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {ExitCodes.OK_LINE, ExitCodes.RUNTIME_LINE, ExitCodes.USAGE_LINE_NO_DEVICE},
-        footerHeading = "%nExamples:%n",
         footer = {
             "  llm info --model ../shared/models/stories260K/stories260K.bin",
             "  llm info --model my-model --tensors",
@@ -85,7 +81,7 @@ public final class InfoCommand implements Callable<Integer> {
             Log.warn("the tensors in the files (%s) differ from what the config implies (%s)", f.tally(),
                     counts.byPart());
         }
-        JsonObject tokenizer = tokenizerInfo(f.ref());
+        JsonObject tokenizer = ModelFacts.tokenizerJson(f.ref(), model.tokenizer != null);
         if (tokenizer.has("vocab_size") && tokenizer.get("vocab_size").getAsInt() > f.config().vocabSize()) {
             // a report shows the pair as it is; the commands that run it refuse it (ModelRef.checkCompatible)
             Log.warn("the tokenizer has %,d tokens, more than the model's vocabulary of %,d: sample, score, fewshot "
@@ -244,33 +240,5 @@ public final class InfoCommand implements Callable<Integer> {
         }
         JsonObject s = tok.getAsJsonObject(key);
         return ", " + key + " " + s.get("id").getAsInt() + " " + new GsonBuilder().disableHtmlEscaping().create().toJson(s.get("piece"));
-    }
-
-    private JsonObject tokenizerInfo(ModelRef ref) {
-        JsonObject o = new JsonObject();
-        Tokenizer tok;
-        try {
-            tok = ref.loadTokenizer();
-        } catch (UserException e) {
-            if (model.tokenizer != null) {
-                throw e; // asked for by --tokenizer: an error, not a remark
-            }
-            o.addProperty("error", e.getMessage());
-            return o;
-        }
-        o.addProperty("name", tok.name());
-        o.addProperty("vocab_size", tok.vocabSize());
-        for (String key : new String[] {"bos", "eos"}) {
-            var id = key.equals("bos") ? tok.bos() : tok.eos();
-            if (id.isPresent()) {
-                JsonObject s = new JsonObject();
-                s.addProperty("id", id.getAsInt());
-                s.addProperty("piece", tok.piece(id.getAsInt()));
-                o.add(key, s);
-            } else {
-                o.add(key, JsonNull.INSTANCE);
-            }
-        }
-        return o;
     }
 }

@@ -13,6 +13,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.UsageMessageSpec;
 import picocli.CommandLine.Spec;
 
 /** The root command: {@code llm <command> [options]}. */
@@ -26,12 +27,10 @@ import picocli.CommandLine.Spec;
                     + "sample from it, audit it for memorized text, prompt it with few-shot examples, and score it.",
             "Commands read stdin when given '-' and write data to stdout; progress and logs go to stderr."
         },
-        exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {ExitCodes.OK_LINE, ExitCodes.RUNTIME_LINE, ExitCodes.USAGE_LINE,
             "3:memorize-check: the fraction of memorized documents exceeds --fail-above.",
             "4:train: the loss diverged (NaN or infinite); the last good checkpoint is kept.",
             "130:Interrupted (Ctrl-C); train saves a checkpoint first (143 on SIGTERM)."},
-        footerHeading = "%nExamples:%n",
         footer = {
             "  llm sample --prefix \"Once upon a time\" -n 50",
             "  llm sample --prefix \"The\" | llm tokenize --count",
@@ -88,9 +87,9 @@ public final class Llm implements Runnable {
     }
 
     private static CommandLine newCommandLine(List<Class<?>> commands) {
-        CommandLine cmd = new CommandLine(new Llm());
+        CommandLine cmd = withHeadings(new CommandLine(new Llm()));
         for (Class<?> c : commands) {
-            cmd.addSubcommand(new CommandLine(instantiate(c)));
+            cmd.addSubcommand(withHeadings(new CommandLine(instantiate(c))));
         }
         cmd.setOut(Stdio.textOut());
         cmd.setErr(new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true));
@@ -101,6 +100,21 @@ public final class Llm implements Runnable {
         cmd.setUsageHelpAutoWidth(true);
         cmd.setExecutionStrategy(new Handlers());
         return cmd;
+    }
+
+    /**
+     * Every command's help titles its sections alike, so the headings are set here, once: "Exit codes:" over the
+     * exit code list and "Examples:" over the footer, unless the command's annotation names another (train's presets).
+     */
+    private static CommandLine withHeadings(CommandLine cl) {
+        UsageMessageSpec usage = cl.getCommandSpec().usageMessage();
+        if (usage.exitCodeListHeading().isEmpty()) {
+            usage.exitCodeListHeading("%nExit codes:%n");
+        }
+        if (usage.footerHeading().isEmpty() && usage.footer().length > 0) {
+            usage.footerHeading("%nExamples:%n");
+        }
+        return cl;
     }
 
     private static Object instantiate(Class<?> c) {

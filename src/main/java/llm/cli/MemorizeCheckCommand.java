@@ -62,13 +62,11 @@ import picocli.CommandLine.Spec;
                     + "--json. Windows are decoded in batches of --batch-size, one forward pass per generated token "
                     + "(KV cache), streamed in input order in bounded memory."
         },
-        exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {ExitCodes.OK_LINE,
             "1:Runtime failure: an input or the model cannot be read, a line is not JSON, or no document could be "
                     + "tested (empty input, all skipped).",
             ExitCodes.USAGE_LINE,
             "3:The fraction of memorized documents exceeds --fail-above."},
-        footerHeading = "%nExamples:%n",
         footer = {
             "  llm memorize-check --split wikitext --prefix-sentence \\",
             "      ../shared/data/wikitext-2-raw/wiki.test.raw",

@@ -1,9 +1,6 @@
 package llm.cli;
 
-import java.net.URISyntaxException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import llm.UserException;
 import llm.run.ModelRef;
 import picocli.CommandLine.Option;
 
@@ -23,39 +20,9 @@ public final class ModelOptions {
                     + "tokenizer.bin beside a .bin checkpoint.")
     Path tokenizer;
 
-    /** The model path to use (exit 1 when there is none). */
+    /** The model path to use: {@code --model}, else the default (exit 2 when there is none). */
     public Path modelPath() {
-        if (model != null) {
-            return model;
-        }
-        String prop = System.getProperty("llm.model");
-        if (prop != null) {
-            return Path.of(prop);
-        }
-        Path bundled = bundledModel();
-        if (bundled != null) {
-            return bundled;
-        }
-        throw UserException.usage("--model is required (no bundled default model found in this installation)");
-    }
-
-    /** {@code <project>/models/default} beside the jar's {@code target/} directory, if present. */
-    static Path bundledModel() {
-        try {
-            Path jar = Path.of(ModelOptions.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            for (Path p = jar.getParent(); p != null; p = p.getParent()) {
-                Path candidate = p.resolve("models").resolve("default");
-                if (Files.isRegularFile(candidate.resolve("config.json"))) {
-                    return candidate;
-                }
-                if (Files.exists(p.resolve("pom.xml"))) {
-                    break;
-                }
-            }
-        } catch (URISyntaxException | RuntimeException e) {
-            return null;
-        }
-        return null;
+        return model != null ? model : ModelRef.defaultModel();
     }
 
     /** {@code --model} and {@code --tokenizer} resolved: the model's format detected, once (exit 1 when no model). */

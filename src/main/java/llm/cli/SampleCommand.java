@@ -63,7 +63,6 @@ import picocli.CommandLine.Spec;
                 + "first piece's leading space dropped, unprintable single bytes skipped). -n counts generated tokens: "
                 + "run.c's '-n 200' without a prompt is '-n 200' here; with a prompt of P ids (BOS included) it is "
                 + "'-n (200 - P + 1)' plus --echo."},
-        exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {ExitCodes.OK_LINE, ExitCodes.RUNTIME_LINE, ExitCodes.USAGE_LINE})
 public final class SampleCommand implements Callable<Integer> {
     /** Output to a pipe or file is flushed at most this often (a terminal gets every token at once). */

@@ -45,11 +45,9 @@ import picocli.CommandLine.Spec;
                     + "whitespace included); a split document without the blank lines or line ends that cut it, and "
                     + "trimmed. Ill-formed UTF-8 is replaced with U+FFFD (3 bytes each), with a warning."
         },
-        exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {ExitCodes.OK_LINE,
             "1:Runtime failure: an input or the model cannot be read, or the input holds no text to score.",
             ExitCodes.USAGE_LINE},
-        footerHeading = "%nExamples:%n",
         footer = {
             "  llm score ../shared/data/wikitext-2-raw/wiki.test.raw",
             "  llm score --model stories260K.bin --tokenizer tok512.bin \\",

@@ -20,6 +20,7 @@ import llm.io.AtomicFile;
 import llm.io.Inputs;
 import llm.io.Log;
 import llm.io.Stdio;
+import llm.run.ModelRef;
 import llm.tokenizer.BpeTrainer;
 import llm.tokenizer.IntList;
 import llm.tokenizer.Pieces;
@@ -41,12 +42,10 @@ import picocli.CommandLine.Spec;
                     + "Input is UTF-8; invalid bytes are replaced with U+FFFD and a warning (--strict rejects them). "
                     + "Special tokens such as <|endoftext|> are plain text unless --special is given."
         },
-        exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {ExitCodes.OK_LINE,
             "1:Runtime failure: an input or tokenizer file is missing or malformed, a token id in --decode input is "
                     + "not an integer or out of range, invalid UTF-8 with --strict. No partial output file is left.",
             ExitCodes.USAGE_LINE_NO_DEVICE},
-        footerHeading = "%nExamples:%n",
         footer = {
             "  llm tokenize --tokenizer gpt2/tokenizer.json notes.txt",
             "  echo 'Hello world' | llm tokenize --tokenizer tok512.bin --pieces",
@@ -182,7 +181,7 @@ public final class TokenizeCommand implements Callable<Integer> {
             throw UserException.usage("--vocab-size and -o go with --train");
         }
         if (tokenizerPath == null) {
-            tokenizerPath = ModelOptions.bundledModel();
+            tokenizerPath = ModelRef.bundled();
         }
         if (tokenizerPath == null) {
             throw UserException.usage("--tokenizer is required (a tokenizer.json, a llama2.c tokenizer.bin or a "

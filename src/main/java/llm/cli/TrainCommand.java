@@ -51,7 +51,6 @@ import picocli.CommandLine.Spec;
                         + " device with the same --batch; MFU is measured against N times one GPU's peak. The"
                         + " checkpoint is one replica's, so --resume may change N. With --device cpu, --devices N"
                         + " runs N replicas on the CPU, each on its own thread with --threads / N intra-op threads."},
-        exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {ExitCodes.OK_LINE, ExitCodes.RUNTIME_LINE, ExitCodes.USAGE_LINE, TrainExit.DIVERGED_LINE,
                 TrainExit.INTERRUPTED_LINE})
 public final class TrainCommand implements Callable<Integer> {

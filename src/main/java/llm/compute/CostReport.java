@@ -1,5 +1,6 @@
 package llm.compute;
 
+import com.google.gson.JsonObject;
 import java.util.Locale;
 import llm.UserException;
 import llm.engine.Dtype;
@@ -208,5 +209,63 @@ public record CostReport(double params, double flopsParams, String arch, int nLa
 
     private static String fmt(String f, Object... args) {
         return String.format(Locale.ROOT, f, args);
+    }
+
+    /** A whole number as a JSON integer, anything else as a double. */
+    private static void num(JsonObject o, String k, double v) {
+        if (v == Math.rint(v) && Math.abs(v) < 9e15) {
+            o.addProperty(k, (long) v);
+        } else {
+            o.addProperty(k, v);
+        }
+    }
+
+    /** {@code llm cost --json}: the report as one object (snake_case keys; the shape's keys null when unknown). */
+    public JsonObject toJson() {
+        JsonObject o = new JsonObject();
+        num(o, "params", params());
+        num(o, "flops_params", flopsParams());
+        if (arch() != null) {
+            o.addProperty("arch", arch());
+        }
+        boolean shape = nLayer() > 0; // null, not 0, when the attention term was left out (shape unknown)
+        o.addProperty("n_layer", shape ? nLayer() : null);
+        o.addProperty("d_model", shape ? attnDim() : null);
+        o.addProperty("ctx", shape ? ctx() : null);
+        num(o, "tokens", tokens());
+        o.addProperty("tokens_note", tokensNote());
+        o.addProperty("tokens_per_param", tokens() / params());
+        o.addProperty("flops_per_token", flopsPerToken());
+        o.addProperty("flops", flops());
+        o.addProperty("formula", formula());
+        o.addProperty("device", device());
+        o.addProperty("dtype", dtype());
+        o.addProperty("peak_flops", peakPerGpu());
+        o.addProperty("peak_source", peakSource());
+        o.addProperty("gpus", estimate().gpus());
+        if (Double.isFinite(mfu())) {
+            o.addProperty("mfu", mfu());
+        }
+        o.addProperty("mfu_note", mfuNote());
+        o.addProperty("flops_per_second_per_gpu", flopsPerSecondPerGpu());
+        o.addProperty("gpu_hours", estimate().gpuHours());
+        o.addProperty("wall_seconds", estimate().wallSeconds());
+        o.addProperty("price_per_gpu_hour", estimate().pricePerGpuHour());
+        o.addProperty("dollars", estimate().dollars());
+        if (run() != null) {
+            JsonObject m = new JsonObject();
+            m.addProperty("dir", run().dir());
+            m.addProperty("device", run().device());
+            m.addProperty("device_count", run().deviceCount());
+            m.addProperty("tokens_per_s", run().tokensPerSecond());
+            if (Double.isFinite(run().mfu())) {
+                m.addProperty("mfu", run().mfu());
+            }
+            m.addProperty("flops_per_token", run().flopsPerToken());
+            m.addProperty("tokens_seen", run().tokensSeen());
+            m.addProperty("seconds", run().seconds());
+            o.add("run", m);
+        }
+        return o;
     }
 }

@@ -79,9 +79,7 @@ public final class ShardTokens implements Tokens, AutoCloseable {
 
     @Override
     public void read(long from, int[] dst, int off, int len) {
-        if (from < 0 || from + len > count) {
-            throw new IndexOutOfBoundsException("read [" + from + ", " + (from + len) + ") of " + count);
-        }
+        Tokens.checkRead(from, len, count);
         ByteBuffer b = ByteBuffer.allocate(Math.min(len, 1 << 16) * width).order(ByteOrder.LITTLE_ENDIAN);
         try {
             while (len > 0) {

@@ -13,6 +13,13 @@ public interface Tokens {
     /** Copy {@code len} ids starting at {@code from} into {@code dst[off..]}. */
     void read(long from, int[] dst, int off, int len);
 
+    /** Throws unless {@code [from, from + len)} lies within {@code [0, size)}: the check every {@link #read} makes. */
+    static void checkRead(long from, int len, long size) {
+        if (from < 0 || from + len > size) {
+            throw new IndexOutOfBoundsException("read [" + from + ", " + (from + len) + ") of " + size);
+        }
+    }
+
     default int get(long i) {
         int[] one = new int[1];
         read(i, one, 0, 1);
@@ -40,9 +47,7 @@ public interface Tokens {
 
             @Override
             public void read(long at, int[] dst, int off, int len) {
-                if (at < 0 || at + len > to - from) {
-                    throw new IndexOutOfBoundsException("read [" + at + ", " + (at + len) + ") of " + (to - from));
-                }
+                checkRead(at, len, to - from);
                 base.read(from + at, dst, off, len);
             }
         };
@@ -61,9 +66,7 @@ public interface Tokens {
 
         @Override
         public void read(long from, int[] dst, int off, int len) {
-            if (from < 0 || from + len > length) {
-                throw new IndexOutOfBoundsException("read [" + from + ", " + (from + len) + ") of " + length);
-            }
+            Tokens.checkRead(from, len, length);
             System.arraycopy(ids, (int) from, dst, off, len);
         }
 
@@ -96,9 +99,7 @@ public interface Tokens {
 
             @Override
             public void read(long from, int[] dst, int off, int len) {
-                if (from < 0 || from + len > size()) {
-                    throw new IndexOutOfBoundsException("read [" + from + ", " + (from + len) + ") of " + size());
-                }
+                checkRead(from, len, size());
                 int p = Arrays.binarySearch(starts, from);
                 p = p >= 0 ? p : -p - 2;
                 while (len > 0) {

@@ -317,40 +317,38 @@ public final class AtomicFile implements AutoCloseable {
         return new FilterOutputStream(out) {
             @Override
             public void write(int b) throws IOException {
-                try {
-                    out.write(b);
-                } catch (IOException e) {
-                    throw named(e);
-                }
+                naming(() -> out.write(b));
             }
 
             @Override
             public void write(byte[] b, int off, int len) throws IOException {
-                try {
-                    out.write(b, off, len);
-                } catch (IOException e) {
-                    throw named(e);
-                }
+                naming(() -> out.write(b, off, len));
             }
 
             @Override
             public void flush() throws IOException {
-                try {
-                    out.flush();
-                } catch (IOException e) {
-                    throw named(e);
-                }
+                naming(out::flush);
             }
 
             @Override
             public void close() throws IOException {
-                try {
-                    out.close();
-                } catch (IOException e) {
-                    throw named(e);
-                }
+                naming(out::close);
             }
         };
+    }
+
+    /** One call on the file's stream. */
+    private interface IoCall {
+        void run() throws IOException;
+    }
+
+    /** Run {@code call}; its IOException, if any, is rethrown naming the file. */
+    private void naming(IoCall call) throws IOException {
+        try {
+            call.run();
+        } catch (IOException e) {
+            throw named(e);
+        }
     }
 
     private IOException named(IOException e) {

@@ -4,6 +4,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
+import java.util.function.Function;
 
 /**
  * The shape of a model: everything needed to build it, nothing about its weights.
@@ -298,28 +299,29 @@ public record ModelConfig(
      * @throws IllegalArgumentException "KEY is not a number: VALUE" / "KEY is not an integer: VALUE"
      */
     public static Integer optInt(JsonObject o, String key) {
+        Double d = optNumber(o, key, JsonElement::getAsDouble);
+        if (d == null) {
+            return null;
+        }
+        if (d != Math.rint(d) || d > Integer.MAX_VALUE || d < Integer.MIN_VALUE) {
+            throw new IllegalArgumentException(key + " is not an integer: " + o.get(key));
+        }
+        return d.intValue();
+    }
+
+    private static float floatKey(JsonObject o, String key, float dflt) {
+        Float f = optNumber(o, key, JsonElement::getAsFloat);
+        return f == null ? dflt : f;
+    }
+
+    /** An optional number read with {@code as}: null when absent or null; "KEY is not a number: VALUE" otherwise. */
+    private static <T> T optNumber(JsonObject o, String key, Function<JsonElement, T> as) {
         JsonElement e = o.get(key);
         if (e == null || e.isJsonNull()) {
             return null;
         }
         try {
-            double d = e.getAsDouble();
-            if (d != Math.rint(d) || d > Integer.MAX_VALUE || d < Integer.MIN_VALUE) {
-                throw new IllegalArgumentException(key + " is not an integer: " + e);
-            }
-            return (int) d;
-        } catch (NumberFormatException | UnsupportedOperationException | IllegalStateException ex) {
-            throw new IllegalArgumentException(key + " is not a number: " + e);
-        }
-    }
-
-    private static float floatKey(JsonObject o, String key, float dflt) {
-        JsonElement e = o.get(key);
-        if (e == null || e.isJsonNull()) {
-            return dflt;
-        }
-        try {
-            return e.getAsFloat();
+            return as.apply(e);
         } catch (NumberFormatException | UnsupportedOperationException | IllegalStateException ex) {
             throw new IllegalArgumentException(key + " is not a number: " + e);
         }

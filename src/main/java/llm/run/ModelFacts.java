@@ -3,6 +3,7 @@ package llm.run;
 import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonNull;
+import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,6 +24,7 @@ import llm.model.Parameter;
 import llm.model.ParameterCount;
 import llm.model.Release;
 import llm.model.Safetensors;
+import llm.tokenizer.Tokenizer;
 
 /**
  * What {@code llm info} reports of a model, read without running it: its shape, the tensors its files hold, the files,
@@ -147,5 +149,37 @@ public record ModelFacts(ModelRef ref, ModelConfig config, List<Tensor> stored, 
             throw UserException.runtime(path + ": " + e.getMessage(), e);
         }
         return new ModelFacts(ref, config, stored, files, JsonNull.INSTANCE, null);
+    }
+
+    /**
+     * The tokenizer's name, vocabulary size and bos/eos (id and piece, or null) as {@code llm info} shows them;
+     * when it cannot be read, {"error": why}, unless it was {@code given} by --tokenizer (then the error is thrown).
+     */
+    public static JsonObject tokenizerJson(ModelRef ref, boolean given) {
+        JsonObject o = new JsonObject();
+        Tokenizer tok;
+        try {
+            tok = ref.loadTokenizer();
+        } catch (UserException e) {
+            if (given) {
+                throw e; // asked for by --tokenizer: an error, not a remark
+            }
+            o.addProperty("error", e.getMessage());
+            return o;
+        }
+        o.addProperty("name", tok.name());
+        o.addProperty("vocab_size", tok.vocabSize());
+        for (String key : new String[] {"bos", "eos"}) {
+            var id = key.equals("bos") ? tok.bos() : tok.eos();
+            if (id.isPresent()) {
+                JsonObject s = new JsonObject();
+                s.addProperty("id", id.getAsInt());
+                s.addProperty("piece", tok.piece(id.getAsInt()));
+                o.add(key, s);
+            } else {
+                o.add(key, JsonNull.INSTANCE);
+            }
+        }
+        return o;
     }
 }

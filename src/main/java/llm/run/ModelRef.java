@@ -1,6 +1,7 @@
 package llm.run;
 
 import java.io.IOException;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,6 +22,41 @@ public record ModelRef(Path path, Models.Format format, Path tokenizer) {
     /** Detect what {@code path} is (exit 1 when it is no model); {@code tokenizer} may be null. */
     public static ModelRef resolve(Path path, Path tokenizer) {
         return new ModelRef(path, Models.detect(path), tokenizer);
+    }
+
+    /**
+     * The model to use without {@code --model}: the {@code llm.model} system property, else the bundled one
+     * ({@link #bundled()}); exit 2 when there is none.
+     */
+    public static Path defaultModel() {
+        String prop = System.getProperty("llm.model");
+        if (prop != null) {
+            return Path.of(prop);
+        }
+        Path bundled = bundled();
+        if (bundled != null) {
+            return bundled;
+        }
+        throw UserException.usage("--model is required (no bundled default model found in this installation)");
+    }
+
+    /** {@code <project>/models/default} beside the jar's {@code target/} directory, if present; else null. */
+    public static Path bundled() {
+        try {
+            Path jar = Path.of(ModelRef.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            for (Path p = jar.getParent(); p != null; p = p.getParent()) {
+                Path candidate = p.resolve("models").resolve("default");
+                if (Files.isRegularFile(candidate.resolve("config.json"))) {
+                    return candidate;
+                }
+                if (Files.exists(p.resolve("pom.xml"))) {
+                    break;
+                }
+            }
+        } catch (URISyntaxException | RuntimeException e) {
+            return null;
+        }
+        return null;
     }
 
     /** A llama2.c checkpoint: its end-of-text and printing conventions are run.c's. */

@@ -149,38 +149,44 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
         WordCache c = cache.get();
         int i = 0;
         int n = text.length();
+        NextAdded next = new NextAdded();
         while (i < n) {
-            // the next added token at or after i (earliest start, longest on ties)
-            int best = -1;
-            int bestLen = 0;
-            int bestId = -1;
-            if (alwaysAdded.length > 0 || withSpecials) {
-                for (int k = 0; k < alwaysAdded.length; k++) {
-                    int at = text.indexOf(alwaysAdded[k], i);
-                    if (at >= 0 && (best < 0 || at < best || (at == best && alwaysAdded[k].length() > bestLen))) {
-                        best = at;
-                        bestLen = alwaysAdded[k].length();
-                        bestId = alwaysAddedIds[k];
-                    }
-                }
-                if (withSpecials) {
-                    for (int k = 0; k < specials.length; k++) {
-                        int at = text.indexOf(specials[k], i);
-                        if (at >= 0 && (best < 0 || at < best || (at == best && specials[k].length() > bestLen))) {
-                            best = at;
-                            bestLen = specials[k].length();
-                            bestId = specialIds[k];
-                        }
-                    }
-                }
+            next.reset().scan(text, i, alwaysAdded, alwaysAddedIds);
+            if (withSpecials) {
+                next.scan(text, i, specials, specialIds);
             }
-            int end = best < 0 ? n : best;
+            int end = next.at < 0 ? n : next.at;
             encodeSegment(text, i, end, c, out);
-            if (best < 0) {
+            if (next.at < 0) {
                 break;
             }
-            out.add(bestId);
-            i = best + bestLen;
+            out.add(next.id);
+            i = next.at + next.len;
+        }
+    }
+
+    /** The next added token at or after a position: earliest start, longest on ties, over one or more lists. */
+    private static final class NextAdded {
+        int at;
+        int len;
+        int id;
+
+        NextAdded reset() {
+            at = -1;
+            len = 0;
+            id = -1;
+            return this;
+        }
+
+        void scan(String text, int from, String[] words, int[] ids) {
+            for (int k = 0; k < words.length; k++) {
+                int w = text.indexOf(words[k], from);
+                if (w >= 0 && (at < 0 || w < at || (w == at && words[k].length() > len))) {
+                    at = w;
+                    len = words[k].length();
+                    id = ids[k];
+                }
+            }
         }
     }
 

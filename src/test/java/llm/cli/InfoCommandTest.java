@@ -16,6 +16,7 @@ import llm.engine.Engines;
 import llm.model.LanguageModel;
 import llm.model.ModelConfig;
 import llm.model.Release;
+import llm.run.ModelRef;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,7 +34,7 @@ class InfoCommandTest {
 
     @Test
     void theModelMayBeGivenWithoutTheFlag() {
-        Path bundled = ModelOptions.bundledModel();
+        Path bundled = ModelRef.bundled();
         Assumptions.assumeTrue(bundled != null, "no bundled model");
         var flag = CliHarness.run("info", "--model", bundled.toString(), "--json");
         var positional = CliHarness.run("info", bundled.toString(), "--json");

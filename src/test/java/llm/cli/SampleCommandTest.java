@@ -70,14 +70,14 @@ class SampleCommandTest {
     }
 
     @Test
-    void greedy_stories260K_is_byte_identical_to_llama2c() throws Exception {
+    void greedyStories260KIsByteIdenticalToLlama2c() throws Exception {
         Run r = run(stories("--temperature", "0", "-n", "200"));
         assertEquals(0, r.code(), r.err());
         assertArrayEquals(Files.readAllBytes(STORIES.resolve("expected/greedy_noprompt_n200.txt")), r.stdout());
     }
 
     @Test
-    void echo_prints_the_prefix_then_the_greedy_continuation() {
+    void echoPrintsThePrefixThenTheGreedyContinuation() {
         Run a = run(stories("--temperature", "0", "-n", "20", "--echo", "--prefix", "Lily saw a cat"));
         assertEquals(0, a.code(), a.err());
         assertTrue(a.text().startsWith("Lily saw a cat"), a.text());
@@ -87,7 +87,7 @@ class SampleCommandTest {
     }
 
     @Test
-    void seeds_reproduce_and_differ_and_greedy_samples_agree() {
+    void seedsReproduceAndDifferAndGreedySamplesAgree() {
         Run a = run(stories("--seed", "5", "-n", "40", "--num-samples", "2"));
         Run b = run(stories("--seed", "5", "-n", "40", "--num-samples", "2"));
         Run c = run(stories("--seed", "6", "-n", "40", "--num-samples", "2"));
@@ -107,7 +107,7 @@ class SampleCommandTest {
     }
 
     @Test
-    void engine_free_and_engine_paths_sample_the_same_tokens() {
+    void engineFreeAndEnginePathsSampleTheSameTokens() {
         // on a CPU-only machine `sample` reads the weights into Java arrays and never starts libtorch; with the
         // DJL decoder it goes through the engine: same tokens, logprobs equal to float rounding
         String[] args = stories("--seed", "4", "-n", "24", "--temperature", "0.9", "--json", "--logprobs", "2",
@@ -136,7 +136,7 @@ class SampleCommandTest {
     }
 
     @Test
-    void json_with_logprobs_describes_each_token() {
+    void jsonWithLogprobsDescribesEachToken() {
         Run r = run(stories("--temperature", "0", "-n", "12", "--json", "--logprobs", "3", "--prefix", "Once"));
         assertEquals(0, r.code(), r.err());
         assertEquals(0, r.stdout().length);
@@ -159,7 +159,7 @@ class SampleCommandTest {
     }
 
     @Test
-    void stop_string_ends_the_text_before_it() {
+    void stopStringEndsTheTextBeforeIt() {
         Run full = run(stories("--temperature", "0", "-n", "60"));
         String text = full.text();
         int dot = text.indexOf('.');
@@ -172,7 +172,7 @@ class SampleCommandTest {
     }
 
     @Test
-    void bad_options_are_usage_errors() {
+    void badOptionsAreUsageErrors() {
         Run r = run(stories("--top-p", "1.5"));
         assertEquals(2, r.code());
         assertTrue(r.err().contains("--top-p"), r.err());
@@ -223,7 +223,7 @@ class SampleCommandTest {
     }
 
     @Test
-    void truncated_oversized_and_wrong_dtype_safetensors_are_clear_errors(@TempDir Path dir) throws Exception {
+    void truncatedOversizedAndWrongDtypeSafetensorsAreClearErrors(@TempDir Path dir) throws Exception {
         String hdr = "{\"transformer.wte.weight\":{\"dtype\":\"F32\",\"shape\":[8,4],\"data_offsets\":[0,128]}}";
         oneLineError(safetensors(dir, "truncated", hdr.length(), hdr, 20), "truncated");
         oneLineError(safetensors(dir, "oversized", 1L << 40, hdr, 0), "header length");

@@ -49,7 +49,7 @@ class QuantityTest {
     }
 
     @Test
-    void si_units_do_not_read_as_billions() { // "1.227BB" was a peak RSS of 1.227 GB
+    void siUnitsDoNotReadAsBillions() { // "1.227BB" was a peak RSS of 1.227 GB
         assertEquals("1.227 GB", Quantity.si(1.227e9, "B"));
         assertEquals("159.5 GFLOP/s", Quantity.si(159.5e9, "FLOP/s"));
         assertEquals("512 B", Quantity.si(512, "B"));

@@ -77,7 +77,7 @@ class GeneratorTest {
             "x");
 
     @Test
-    void stops_at_end_of_text_and_at_max_tokens() {
+    void stopsAtEndOfTextAndAtMaxTokens() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         Generator.Result r = Generator.run(new Script(8, 1, 2, 0), TOK, new Sampler(SamplingParams.GREEDY, 0),
                 new int[] {7}, opts(10, List.of()), out::writeBytes);
@@ -92,7 +92,7 @@ class GeneratorTest {
     }
 
     @Test
-    void stop_string_across_tokens_is_not_printed() {
+    void stopStringAcrossTokensIsNotPrinted() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         Generator.Result r = Generator.run(new Script(8, 1, 2, 3, 4, 6), TOK, new Sampler(SamplingParams.GREEDY, 0),
                 new int[] {7}, opts(10, List.of("o wo")), out::writeBytes);
@@ -104,7 +104,7 @@ class GeneratorTest {
     }
 
     @Test
-    void a_stop_at_a_token_boundary_leaves_its_tokens_out_of_tokens_and_logprobs() {
+    void aStopAtATokenBoundaryLeavesItsTokensOutOfTokensAndLogprobs() {
         Generator.Options o = new Generator.Options(10, Set.of(0), List.of("\n"), 2, UnaryOperator.identity(), false);
         Generator.Result r = Generator.run(new Script(8, 1, 2, 3, 4, 6, 7), TOK, new Sampler(SamplingParams.GREEDY, 0),
                 new int[] {7}, o, b -> { });
@@ -120,7 +120,7 @@ class GeneratorTest {
     }
 
     @Test
-    void context_ends_generation_like_llama2c() {
+    void contextEndsGenerationLikeLlama2c() {
         // context 8, prompt 3: tokens may be generated until the 9th position would be needed: 8 - 3 + 1 = 6
         Generator.Result r = Generator.run(new Script(8, 1, 1, 1, 1, 1, 1, 1, 1, 1), TOK,
                 new Sampler(SamplingParams.GREEDY, 0), new int[] {7, 7, 7}, opts(100, List.of()), b -> { });
@@ -129,7 +129,7 @@ class GeneratorTest {
     }
 
     @Test
-    void ids_beyond_the_tokenizer_of_a_padded_vocabulary_are_never_picked() {
+    void idsBeyondTheTokenizerOfAPaddedVocabularyAreNeverPicked() {
         // the model (12 logits) prefers id 10, which the 8-token tokenizer cannot print; the next best is taken
         Stepper padded = new Script(12, 10, 10, 0) {
             @Override

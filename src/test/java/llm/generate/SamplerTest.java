@@ -26,13 +26,13 @@ class SamplerTest {
     }
 
     @Test
-    void greedy_takes_the_lowest_id_among_ties() {
+    void greedyTakesTheLowestIdAmongTies() {
         assertEquals(1, new Sampler(SamplingParams.GREEDY, 1).sample(LOGITS, null, 0));
         assertEquals(0, Sampler.argmax(new float[] {5, 5, 5}));
     }
 
     @Test
-    void same_seed_same_tokens_other_seed_other_tokens() {
+    void sameSeedSameTokensOtherSeedOtherTokens() {
         SamplingParams t1 = p(1, 0, 1, 0, 1);
         float[] flat = new float[100];
         int[] a = new int[50], b = new int[50], c = new int[50];
@@ -47,20 +47,20 @@ class SamplerTest {
     }
 
     @Test
-    void temperature_one_follows_the_softmax() {
+    void temperatureOneFollowsTheSoftmax() {
         int[] c = counts(p(1, 0, 1, 0, 1), new float[] {0f, (float) Math.log(3)}, 20000, 7);
         assertEquals(0.75, c[1] / 20000.0, 0.02);
     }
 
     @Test
-    void top_k_keeps_only_the_k_best() {
+    void topKKeepsOnlyTheKBest() {
         int[] c = counts(p(5, 2, 1, 0, 1), LOGITS, 2000, 1);
         assertEquals(0, c[0] + c[3] + c[4]);
         assertTrue(c[1] > 0 && c[2] > 0);
     }
 
     @Test
-    void top_p_keeps_the_smallest_nucleus() {
+    void topPKeepsTheSmallestNucleus() {
         // probabilities ~ 0.5, 0.3, 0.2: p=0.6 keeps the first two
         float[] l = {(float) Math.log(0.5), (float) Math.log(0.3), (float) Math.log(0.2)};
         int[] c = counts(p(1, 0, 0.6, 0, 1), l, 3000, 3);
@@ -71,7 +71,7 @@ class SamplerTest {
     }
 
     @Test
-    void min_p_drops_tokens_far_below_the_top() {
+    void minPDropsTokensFarBelowTheTop() {
         float[] l = {(float) Math.log(0.6), (float) Math.log(0.35), (float) Math.log(0.05)};
         int[] c = counts(p(1, 0, 1, 0.1, 1), l, 3000, 5);
         assertEquals(0, c[2]);
@@ -79,7 +79,7 @@ class SamplerTest {
     }
 
     @Test
-    void repetition_penalty_discourages_seen_tokens() {
+    void repetitionPenaltyDiscouragesSeenTokens() {
         float[] l = {2f, 1.5f, -1f};
         Sampler s = new Sampler(p(0, 0, 1, 0, 2), 1);
         assertEquals(1, s.sample(l, new int[] {0, 0}, 2)); // 2/2 = 1 < 1.5
@@ -90,7 +90,7 @@ class SamplerTest {
     }
 
     @Test
-    void out_of_range_options_are_usage_errors() {
+    void outOfRangeOptionsAreUsageErrors() {
         UserException e = assertThrows(UserException.class, () -> p(1, 0, 1.5, 0, 1));
         assertEquals(2, e.exitCode());
         assertTrue(e.getMessage().startsWith("--top-p"));
@@ -103,7 +103,7 @@ class SamplerTest {
     }
 
     @Test
-    void logprobs_are_a_log_softmax_with_sorted_alternatives() {
+    void logprobsAreALogSoftmaxWithSortedAlternatives() {
         TokenLogprob lp = TokenLogprob.of(new float[] {0f, (float) Math.log(3)}, 0, 2);
         assertEquals(Math.log(0.25), lp.logprob(), 1e-6);
         assertEquals(1, lp.top().get(0).id());

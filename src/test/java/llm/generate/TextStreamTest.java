@@ -17,7 +17,7 @@ class TextStreamTest {
     }
 
     @Test
-    void a_character_split_between_tokens_is_held_until_complete() {
+    void aCharacterSplitBetweenTokensIsHeldUntilComplete() {
         List<String> chunks = new ArrayList<>();
         TextStream s = new TextStream(List.of(), c -> chunks.add(new String(c, StandardCharsets.UTF_8)));
         byte[] euro = b("€"); // 3 bytes
@@ -29,7 +29,7 @@ class TextStreamTest {
     }
 
     @Test
-    void a_cut_character_at_the_end_becomes_a_replacement_char() {
+    void aCutCharacterAtTheEndBecomesAReplacementChar() {
         TextStream s = new TextStream(List.of(), c -> { });
         s.write(new byte[] {'a', b("é")[0]});
         s.finish();
@@ -37,7 +37,7 @@ class TextStreamTest {
     }
 
     @Test
-    void stop_strings_match_across_pieces_and_hold_only_what_might_match() {
+    void stopStringsMatchAcrossPiecesAndHoldOnlyWhatMightMatch() {
         List<String> chunks = new ArrayList<>();
         TextStream s = new TextStream(List.of("\n\n", "END"), c -> chunks.add(new String(c, StandardCharsets.UTF_8)));
         assertFalse(s.write(b("one\n")));
@@ -50,7 +50,7 @@ class TextStreamTest {
     }
 
     @Test
-    void malformed_utf8_from_the_model_becomes_replacement_chars_unless_raw() {
+    void malformedUtf8FromTheModelBecomesReplacementCharsUnlessRaw() {
         // the bytes a tiny byte-level model emitted: a 4-byte lead with one continuation, then 'v'; a stray
         // continuation byte; then a valid 'é' split over two tokens
         byte[][] tokens = {{(byte) 0xf2, (byte) 0x96}, {'v', 'e'}, {(byte) 0x99, 'l'}, {(byte) 0xc3}, {(byte) 0xa9}};
@@ -71,7 +71,7 @@ class TextStreamTest {
     }
 
     @Test
-    void held_prefix_is_released_at_the_end() {
+    void heldPrefixIsReleasedAtTheEnd() {
         TextStream s = new TextStream(List.of("STOP"), c -> { });
         s.write(b("go ST"));
         s.finish();

@@ -57,24 +57,24 @@ class CpuDecoderTest extends CpuRoot {
     }
 
     @Test
-    void java_gpt2() {
+    void javaGpt2() {
         check(ModelConfig.gpt2(50, 16, 32, 2, 4), Decoder.Impl.JAVA, 1);
     }
 
     @Test
-    void java_llama_gqa_untied_threads() {
+    void javaLlamaGqaUntiedThreads() {
         // wide enough that the products run on the fork-join pool
         check(ModelConfig.llama(600, 16, 256, 1, 4, 2, 512, false), Decoder.Impl.JAVA, 2);
     }
 
     @Test
-    void java_llama_rope_scaled() { // head size 8: frequency 0 kept, 1 blended, 2-3 divided (llama3 scaling)
+    void javaLlamaRopeScaled() { // head size 8: frequency 0 kept, 1 blended, 2-3 divided (llama3 scaling)
         check(ModelConfig.llama(50, 16, 32, 2, 4, 2, 48, true)
                 .withRopeScaling(new RopeScaling("llama3", 8f, 1f, 4f, 1024)), Decoder.Impl.JAVA, 1);
     }
 
     @Test
-    void warm_up_runs_decode_steps_on_a_stand_in_of_the_models_shape() {
+    void warmUpRunsDecodeStepsOnAStandInOfTheModelsShape() {
         // the JIT warm-up runs the decoder's own step code; it must work for every shape it is given
         assertTrue(CpuDecoder.warmUpSteps(ModelConfig.gpt2(50, 16, 32, 2, 4), 1) >= 32);
         assertTrue(CpuDecoder.warmUpSteps(ModelConfig.llama(50, 16, 32, 2, 4, 2, 48, false), 2) >= 32);
@@ -87,12 +87,12 @@ class CpuDecoderTest extends CpuRoot {
     }
 
     @Test
-    void djl_llama() {
+    void djlLlama() {
         check(ModelConfig.llama(50, 16, 32, 2, 4, 2, 48, true), Decoder.Impl.DJL, 0);
     }
 
     @Test
-    void ragged_rows_equal_one_row_at_a_time() {
+    void raggedRowsEqualOneRowAtATime() {
         ModelConfig c = ModelConfig.llama(50, 16, 32, 2, 4, 2, 48, true);
         LanguageModel model = LanguageModel.create(c, root, 5);
         int[][] prompts = {{1, 2, 3, 4, 5}, {7, 8}, {9, 10, 11}};

@@ -31,7 +31,7 @@ class Gpt2ModelTest extends CpuRoot {
     }
 
     @Test
-    void forward_shape_and_parameters_match_the_config() {
+    void forwardShapeAndParametersMatchTheConfig() {
         ModelConfig c = tiny();
         LanguageModel model = LanguageModel.create(c, root, 1);
         assertEquals(c.parameterCount(), model.parameterCount());
@@ -44,7 +44,7 @@ class Gpt2ModelTest extends CpuRoot {
     }
 
     @Test
-    void same_seed_same_weights_different_seed_different() {
+    void sameSeedSameWeightsDifferentSeedDifferent() {
         ModelConfig c = tiny();
         float[] a = LanguageModel.create(c, root, 7).parameters().get(0).array().toFloatArray();
         float[] b = LanguageModel.create(c, root, 7).parameters().get(0).array().toFloatArray();
@@ -60,7 +60,7 @@ class Gpt2ModelTest extends CpuRoot {
     }
 
     @Test
-    void release_round_trips_with_hf_layout(@TempDir Path dir) throws Exception {
+    void releaseRoundTripsWithHfLayout(@TempDir Path dir) throws Exception {
         ModelConfig c = tiny();
         LanguageModel model = LanguageModel.create(c, root, 3);
         Path tok = Files.writeString(dir.resolve("tok.json"), "{}");
@@ -88,7 +88,7 @@ class Gpt2ModelTest extends CpuRoot {
 
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.ValueSource(strings = {"gpt2", "llama"})
-    void forward_leaves_nothing_in_the_weights_manager_and_trains(String arch) {
+    void forwardLeavesNothingInTheWeightsManagerAndTrains(String arch) {
         ModelConfig c = arch.equals("gpt2") ? tiny() : ModelConfig.llama(64, 16, 32, 2, 4, 2, 64, true);
         try (NDManager m = root.newSubManager()) {
             LanguageModel model = LanguageModel.create(c, m, 5);

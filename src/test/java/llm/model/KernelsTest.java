@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 /** The decoder's float kernels against plain loops, and the thread team. */
 class KernelsTest {
     @Test
-    void exp_is_within_two_ulp_of_math_exp_and_saturates() {
+    void expIsWithinTwoUlpOfMathExpAndSaturates() {
         int n = 200_001;
         float[] a = new float[n], tmp = new float[n];
         for (int i = 0; i < n; i++) {
@@ -41,7 +41,7 @@ class KernelsTest {
     }
 
     @Test
-    void products_and_dots_equal_plain_loops() {
+    void productsAndDotsEqualPlainLoops() {
         Random r = new Random(3);
         int in = 37, out = 53;
         float[][] wt = new float[in][out];
@@ -83,14 +83,14 @@ class KernelsTest {
     }
 
     @Test
-    void warm_up_runs_at_any_width() {
+    void warmUpRunsAtAnyWidth() {
         for (int len : new int[] {48, 64, 97}) {
             Kernels.warmUp(len); // throws on a shape mistake
         }
     }
 
     @Test
-    void team_runs_every_chunk_once_and_rethrows() {
+    void teamRunsEveryChunkOnceAndRethrows() {
         try (Team team = new Team(3)) {
             for (int round = 0; round < 200; round++) {
                 AtomicIntegerArray hits = new AtomicIntegerArray(17);

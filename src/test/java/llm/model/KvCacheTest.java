@@ -59,12 +59,12 @@ class KvCacheTest extends CpuRoot {
     }
 
     @Test
-    void llama_gqa_untied_kv_equals_full() {
+    void llamaGqaUntiedKvEqualsFull() {
         check(ModelConfig.llama(50, 16, 32, 2, 4, 2, 48, false));
     }
 
     @Test
-    void rows_of_a_batch_are_independent() {
+    void rowsOfABatchAreIndependent() {
         ModelConfig c = ModelConfig.llama(40, 16, 32, 1, 4, 4, 40, true);
         LanguageModel model = LanguageModel.create(c, root, 2);
         try (NDManager s = root.newSubManager()) {
@@ -76,7 +76,7 @@ class KvCacheTest extends CpuRoot {
     }
 
     @Test
-    void rope_permutation_preserves_attention_scores() {
+    void ropePermutationPreservesAttentionScores() {
         // q·k over interleaved pairs equals q'·k' after both are permuted to halves
         float[] w = new float[8 * 3];
         for (int i = 0; i < w.length; i++) {

@@ -65,7 +65,7 @@ class Llama2cTest extends CpuRoot {
     }
 
     @Test
-    void truncated_checkpoint_is_a_clear_error(@TempDir Path dir) throws Exception {
+    void truncatedCheckpointIsAClearError(@TempDir Path dir) throws Exception {
         Assumptions.assumeTrue(Files.isDirectory(DIR), "../shared not present");
         byte[] all = Files.readAllBytes(DIR.resolve("stories260K.bin"));
         Path cut = Files.write(dir.resolve("cut.bin"), Arrays.copyOf(all, all.length / 2));

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ReleaseTest extends CpuRoot {
     @Test
-    void llama_release_round_trips_with_hf_names(@TempDir Path dir) throws Exception {
+    void llamaReleaseRoundTripsWithHfNames(@TempDir Path dir) throws Exception {
         ModelConfig c = ModelConfig.llama(40, 16, 32, 2, 4, 2, 48, false);
         LanguageModel model = LanguageModel.create(c, root, 4);
         Release.write(dir, model, null, null);
@@ -89,7 +89,7 @@ class ReleaseTest extends CpuRoot {
     }
 
     @Test
-    void config_errors_name_the_key(@TempDir Path dir) throws Exception {
+    void configErrorsNameTheKey(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("config.json"), "{\"model_type\":\"mistral\"}");
         UserException e = assertThrows(UserException.class, () -> Release.readConfig(dir));
         assertTrue(e.getMessage().contains("mistral"), e.getMessage());

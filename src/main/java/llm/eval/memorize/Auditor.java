@@ -267,10 +267,14 @@ public final class Auditor {
         return text(j.carry(), b.toByteArray());
     }
 
-    private static String text(byte[] head, byte[] rest) {
+    /**
+     * The text of a target or continuation: the carried bytes, then its own; a character its last token leaves
+     * unfinished is left out (not shown as U+FFFD), so that both texts end on whole characters.
+     */
+    static String text(byte[] head, byte[] rest) {
         byte[] all = Arrays.copyOf(head, head.length + rest.length);
         System.arraycopy(rest, 0, all, head.length, rest.length);
-        return new String(all, StandardCharsets.UTF_8);
+        return new String(all, 0, utf8Complete(all), StandardCharsets.UTF_8);
     }
 
     /**

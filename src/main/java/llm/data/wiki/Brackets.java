@@ -1,0 +1,323 @@
+package llm.data.wiki;
+
+import java.util.Arrays;
+
+/**
+ * Pass 2 of {@link Wikitext}: the bracket constructs, as one left-to-right scanner with an explicit stack (no
+ * recursion, so 100k nested openers cost memory for the stack, never the thread's stack).
+ *
+ * <p>Every character is appended to {@code out} as it is read; an opener pushes a frame recording where in
+ * {@code out} it began. A closer pops its frame and rewrites the tail of {@code out} from that point: templates
+ * ({@code {{…}}}, {@code {{{…}}}}) and tables ({@code {|…|}} at line starts) are cut away, links
+ * ({@code [[…]]}), external links ({@code [url label]}) and variants ({@code -{…}-}) are replaced by what they
+ * show. Since the content of a frame is already resolved when it closes, nesting needs no second pass.
+ *
+ * <p>As in MediaWiki's preprocessor, braces bind first: a {@code }}} closes its template even across an unclosed
+ * link, while a {@code ]]} inside an open template is just text of that template. Openers never closed are
+ * dropped at the end (their text kept), except an unclosed table, which runs to the end of the page. Frames whose
+ * text is kept (links, external links, variants) nest at most {@link #MAX_TEXT_NESTING} deep, deeper openers
+ * being text: that bounds the rewriting to linear time.
+ */
+final class Brackets {
+    private static final int TEMPLATE = 0;
+    private static final int TABLE = 1;
+    private static final int LINK = 2;
+    private static final int EXT = 3;
+    private static final int VARIANT = 4;
+    /** A link to a File, Image or Category page: shows nothing, so its content is cut, never rewritten. */
+    private static final int HIDDEN_LINK = 5;
+    static final int MAX_TEXT_NESTING = 64;
+
+    private final String s;
+    private final StringBuilder out;
+    // the stack of open frames: kind, start in out, opener length (braces left, for templates)
+    private int[] kind = new int[16];
+    private int[] start = new int[16];
+    private int[] width = new int[16];
+    private int depth;
+    private final int[] openOfKind = new int[6];
+    // openers popped without their closer: start and width in out, to drop at the end
+    private int[] strayStart = new int[16];
+    private int[] strayWidth = new int[16];
+    private int strays;
+
+    private Brackets(String s) {
+        this.s = s;
+        this.out = new StringBuilder(s.length());
+    }
+
+    static String resolve(String s) {
+        return new Brackets(s).run();
+    }
+
+    private String run() {
+        int n = s.length();
+        int i = 0;
+        boolean lineStart = true;
+        while (i < n) {
+            if (lineStart) {
+                lineStart = false;
+                int j = i;
+                while (j < n && (s.charAt(j) == ' ' || s.charAt(j) == '\t' || s.charAt(j) == ':')) {
+                    j++; // a table may be indented: ":{|"
+                }
+                if (s.startsWith("{|", j)) {
+                    out.append(s, i, j);
+                    push(TABLE, 2);
+                    out.append("{|");
+                    i = j + 2;
+                    continue;
+                }
+                if (s.startsWith("|}", j) && openOfKind[TABLE] > 0
+                        && !(kind[depth - 1] == TEMPLATE && s.startsWith("|}}", j))) {
+                    popUntil(TABLE);
+                    truncate(start[depth - 1]);
+                    depth--;
+                    openOfKind[TABLE]--;
+                    i = j + 2;
+                    continue;
+                }
+            }
+            char c = s.charAt(i);
+            int run = runLength(i, c);
+            switch (c) {
+                case '{' -> openBraces(run);
+                case '}' -> run = closeBraces(i, run);
+                case '[' -> openSquare(i, run);
+                case ']' -> closeSquare(run);
+                case '\n' -> {
+                    if (depth > 0 && kind[depth - 1] == EXT) {
+                        popStray(); // [http://x without ] on its line: text
+                    }
+                    lineStart = true;
+                    out.append(c);
+                    run = 1;
+                }
+                default -> {
+                    out.append(c);
+                    run = 1;
+                }
+            }
+            i += run;
+        }
+        return finish();
+    }
+
+    private int runLength(int i, char c) {
+        if (c != '{' && c != '}' && c != '[' && c != ']') {
+            return 1;
+        }
+        int j = i;
+        while (j < s.length() && s.charAt(j) == c) {
+            j++;
+        }
+        return j - i;
+    }
+
+    private void openBraces(int run) {
+        if (run >= 2) {
+            push(TEMPLATE, run);
+            appendRun('{', run);
+        } else if (out.length() > 0 && out.charAt(out.length() - 1) == '-' && textNesting() < MAX_TEXT_NESTING) {
+            out.setLength(out.length() - 1);
+            push(VARIANT, 2);
+            out.append("-{");
+        } else {
+            out.append('{');
+        }
+    }
+
+    /** Returns how many characters it consumed: the run, and the '-' of a variant's close. */
+    private int closeBraces(int i, int run) {
+        boolean variantClose = openOfKind[VARIANT] > 0 && i + run < s.length() && s.charAt(i + run) == '-';
+        int m = variantClose ? run - 1 : run;
+        while (m >= 2 && openOfKind[TEMPLATE] > 0) {
+            popUntil(TEMPLATE);
+            int top = depth - 1;
+            int c = width[top];
+            if (c == 1) {
+                popStray(); // the lone '{' left of a {{{…}} is text
+                continue;
+            }
+            int k = Math.min(c, m);
+            m -= k;
+            if (c == k) {
+                truncate(start[top]);
+                depth--;
+                openOfKind[TEMPLATE]--;
+            } else {
+                width[top] = c - k;
+                truncate(start[top] + c - k);
+            }
+        }
+        if (variantClose && m == 0 && findAbove(VARIANT, VARIANT) == VARIANT) {
+            popUntil(VARIANT);
+            int top = depth - 1;
+            String inner = out.substring(start[top] + 2);
+            truncate(start[top]);
+            depth--;
+            openOfKind[VARIANT]--;
+            out.append(Variants.display(inner));
+            return run + 1;
+        }
+        appendRun('}', variantClose ? m + 1 : m);
+        return run;
+    }
+
+    private void openSquare(int i, int run) {
+        if (run >= 2 && Links.isHiddenAt(s, i + run)) {
+            appendRun('[', run - 2);
+            push(HIDDEN_LINK, 2);
+            out.append("[[");
+        } else if (run >= 2 && textNesting() < MAX_TEXT_NESTING) {
+            appendRun('[', run - 2);
+            push(LINK, 2);
+            out.append("[[");
+        } else if (run == 1 && Links.isUrlStart(s, i + 1) && textNesting() < MAX_TEXT_NESTING) {
+            push(EXT, 1);
+            out.append('[');
+        } else {
+            appendRun('[', run);
+        }
+    }
+
+    private void closeSquare(int run) {
+        int m = run;
+        while (m > 0) {
+            if (depth > 0 && kind[depth - 1] == EXT) {
+                int top = depth - 1;
+                String inner = out.substring(start[top] + 1);
+                truncate(start[top]);
+                depth--;
+                openOfKind[EXT]--;
+                out.append(Links.externalLabel(inner));
+                m--;
+            } else if (m >= 2 && findAbove(HIDDEN_LINK, LINK) == HIDDEN_LINK) {
+                popUntil(HIDDEN_LINK);
+                truncate(start[depth - 1]);
+                depth--;
+                openOfKind[HIDDEN_LINK]--;
+                m -= 2;
+            } else if (m >= 2 && findAbove(LINK, LINK) == LINK) {
+                popUntil(LINK);
+                int top = depth - 1;
+                String inner = out.substring(start[top] + 2);
+                truncate(start[top]);
+                depth--;
+                openOfKind[LINK]--;
+                out.append(Links.display(inner));
+                m -= 2;
+            } else {
+                break;
+            }
+        }
+        appendRun(']', m);
+    }
+
+    /**
+     * The kind of the topmost frame of kind {@code a} or {@code b} if it lies above every template and table frame
+     * (the braces bind first), else -1. Only text frames, at most {@link #MAX_TEXT_NESTING}, lie above it.
+     */
+    private int findAbove(int a, int b) {
+        if (openOfKind[a] + openOfKind[b] == 0) {
+            return -1;
+        }
+        for (int f = depth - 1; f >= 0; f--) {
+            if (kind[f] == a || kind[f] == b) {
+                return kind[f];
+            }
+            if (kind[f] != LINK && kind[f] != EXT && kind[f] != VARIANT) {
+                return -1;
+            }
+        }
+        return -1;
+    }
+
+    private int textNesting() {
+        return openOfKind[LINK] + openOfKind[EXT] + openOfKind[VARIANT];
+    }
+
+    private void push(int k, int w) {
+        if (depth == kind.length) {
+            kind = Arrays.copyOf(kind, depth * 2);
+            start = Arrays.copyOf(start, depth * 2);
+            width = Arrays.copyOf(width, depth * 2);
+        }
+        kind[depth] = k;
+        start[depth] = out.length();
+        width[depth] = w;
+        depth++;
+        openOfKind[k]++;
+    }
+
+    /** Pops the frames above the topmost frame of kind {@code k} as strays; {@code k} must be open. */
+    private void popUntil(int k) {
+        while (kind[depth - 1] != k) {
+            popStray();
+        }
+    }
+
+    private void popStray() {
+        int top = depth - 1;
+        if (strays == strayStart.length) {
+            strayStart = Arrays.copyOf(strayStart, strays * 2);
+            strayWidth = Arrays.copyOf(strayWidth, strays * 2);
+        }
+        strayStart[strays] = start[top];
+        strayWidth[strays] = width[top];
+        strays++;
+        openOfKind[kind[top]]--;
+        depth--;
+    }
+
+    private void truncate(int p) {
+        out.setLength(p);
+        while (strays > 0 && strayStart[strays - 1] >= p) {
+            strays--;
+        }
+    }
+
+    private void appendRun(char c, int count) {
+        for (int k = 0; k < count; k++) {
+            out.append(c);
+        }
+    }
+
+    private String finish() {
+        if (openOfKind[TABLE] > 0) {
+            // an unclosed table runs to the end of the page
+            int f = 0;
+            while (kind[f] != TABLE) {
+                f++;
+            }
+            truncate(start[f]);
+            for (int g = f; g < depth; g++) {
+                openOfKind[kind[g]]--;
+            }
+            depth = f;
+        }
+        while (depth > 0) {
+            popStray();
+        }
+        if (strays == 0) {
+            return out.toString();
+        }
+        long[] cuts = new long[strays];
+        for (int k = 0; k < strays; k++) {
+            cuts[k] = ((long) strayStart[k] << 32) | strayWidth[k];
+        }
+        Arrays.sort(cuts);
+        StringBuilder kept = new StringBuilder(out.length());
+        int from = 0;
+        for (long cut : cuts) {
+            int at = (int) (cut >>> 32);
+            int w = (int) cut;
+            if (at >= from) {
+                kept.append(out, from, at);
+                from = Math.min(out.length(), at + w);
+            }
+        }
+        kept.append(out, from, out.length());
+        return kept.toString();
+    }
+}
