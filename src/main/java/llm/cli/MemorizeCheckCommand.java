@@ -122,7 +122,8 @@ public final class MemorizeCheckCommand implements Callable<Integer> {
                     + "Default: ${DEFAULT-VALUE}.")
     String format;
 
-    @Option(names = "--json", description = "Print the summary as a final JSON object on stdout (not on stderr).")
+    @Option(names = "--json", description = "Print the summary as a final JSON object on stdout (not on stderr); "
+            + "not with --format tsv.")
     boolean json;
 
     @Option(names = "--memorized-at", paramLabel = "SCORE", defaultValue = "1.0",
@@ -183,6 +184,10 @@ public final class MemorizeCheckCommand implements Callable<Integer> {
         documents.split(); // a bad --split fails before the model loads
         if (!List.of("report", "jsonl", "tsv").contains(format)) {
             throw UserException.usage("--format must be one of report, jsonl, tsv, not '" + format + "'");
+        }
+        if (json && "tsv".equals(format)) { // a JSON line would end the TSV table that stdout holds
+            throw UserException.usage("--json and --format tsv: the summary's JSON line would go into the TSV on "
+                    + "stdout; drop --json (the summary then goes to stderr) or use --format jsonl");
         }
         validate(null);
         String sampleFlag = SamplingOptions.given(spec);

@@ -234,6 +234,17 @@ class CliInputErrorsTest {
     }
 
     @Test
+    void tsvRecordsAndAJsonSummaryDoNotShareStdout(@TempDir Path dir) throws Exception {
+        Path docs = Files.writeString(dir.resolve("d.txt"), "Once upon a time there was a cat.\n");
+        CliHarness.Result r = CliHarness.run("memorize-check", "--format", "tsv", "--json", "--threads", "1",
+                docs.toString());
+        assertEquals(2, r.code(), r.err());
+        assertEquals("", r.out());
+        assertEquals("llm: --json and --format tsv: the summary's JSON line would go into the TSV on stdout; drop "
+                + "--json (the summary then goes to stderr) or use --format jsonl\n", r.err());
+    }
+
+    @Test
     void tokenizeLinesTakesCrlfAsTheNewline(@TempDir Path dir) throws Exception {
         Path unix = Files.writeString(dir.resolve("unix.txt"), "a b\nc\n");
         Path dos = Files.writeString(dir.resolve("dos.txt"), "a b\r\nc\r\n");
