@@ -57,7 +57,7 @@ import picocli.CommandLine.Spec;
                     + "or the template's text after {output}; the answer, stripped of white space, is printed alone, "
                     + "one line per query (--query, else one query per line of stdin).",
             "  Default template: '{input} => {output}'. Another: 'Q: {input}\\nA: {output}' with --delimiter '\\n\\n'. "
-                    + "In --template, --delimiter and --instruction, \\n \\t \\r \\\\ are escapes.",
+                    + "In --template, --delimiter, --instruction, --stop, --query and the labels, " + Escapes.HELP + ".",
             "  Examples: TSV 'input<TAB>output', or JSON Lines {\"input\": ..., \"output\": ...}. A TSV's first line "
                     + "is a header when it names the columns 'input' and 'output', names the --columns, or sits over "
                     + "a column of numbers (an index column: numbers on every later line, a word on the first); "
@@ -120,23 +120,27 @@ public final class FewshotCommand implements Callable<Integer> {
             description = "Examples in the prompt: the first K, or K drawn with --seed (default: all).")
     Integer shots;
 
-    @Option(names = "--instruction", paramLabel = "TEXT", description = "A line before the examples, e.g. 'English to Korean:'.")
+    @Option(names = "--instruction", paramLabel = "TEXT", description = "A line before the examples, e.g. 'English to Korean:'; "
+            + Escapes.HELP + ".")
     String instruction;
 
     @Option(names = "--template", paramLabel = "TEXT", defaultValue = Template.DEFAULT,
-            description = "How one example is written; must hold {input} then {output}. Default: ${DEFAULT-VALUE}.")
+            description = "How one example is written; must hold {input} then {output}; " + Escapes.HELP
+                    + ". Default: ${DEFAULT-VALUE}.")
     String template;
 
     @Option(names = "--delimiter", paramLabel = "TEXT", defaultValue = "\\n",
-            description = "Between examples, and where an answer ends. Default: ${DEFAULT-VALUE} (a newline).")
+            description = "Between examples, and where an answer ends; " + Escapes.HELP
+                    + ". Default: ${DEFAULT-VALUE} (a newline).")
     String delimiter;
 
     @Option(names = "--stop", paramLabel = "TEXT",
-            description = "Also end the answer at TEXT (repeatable; escapes as above), e.g. ' ' to keep one word. "
+            description = "Also end the answer at TEXT (repeatable; " + Escapes.HELP + "), e.g. ' ' to keep one word. "
                     + "Stops count after the answer's leading spaces.")
     List<String> stops = new ArrayList<>();
 
-    @Option(names = "--query", paramLabel = "TEXT", description = "The input to answer (default: one per line of stdin).")
+    @Option(names = "--query", paramLabel = "TEXT", description = "The input to answer (default: one per line of stdin); "
+            + Escapes.HELP + ".")
     String query;
 
     @Option(names = "--show-prompt", description = "Print the built prompt to stderr.")
@@ -162,11 +166,11 @@ public final class FewshotCommand implements Callable<Integer> {
     Path transcript;
 
     @Option(names = "--human-label", paramLabel = "NAME", defaultValue = Transcript.HUMAN,
-            description = "The human's label in the transcript. Default: ${DEFAULT-VALUE}.")
+            description = "The human's label in the transcript; " + Escapes.HELP + ". Default: ${DEFAULT-VALUE}.")
     String humanLabel;
 
     @Option(names = "--assistant-label", paramLabel = "NAME", defaultValue = Transcript.ASSISTANT,
-            description = "The assistant's label in the transcript. Default: ${DEFAULT-VALUE}.")
+            description = "The assistant's label in the transcript; " + Escapes.HELP + ". Default: ${DEFAULT-VALUE}.")
     String assistantLabel;
 
     @Option(names = {"-n", "--max-tokens"}, paramLabel = "N",
@@ -274,6 +278,9 @@ public final class FewshotCommand implements Callable<Integer> {
     }
 
     private void validate() {
+        query = Escapes.decode("--query", query); // the one rule for text flags, before anything uses them
+        humanLabel = Escapes.decode("--human-label", humanLabel);
+        assistantLabel = Escapes.decode("--assistant-label", assistantLabel);
         int modes = (choices != null ? 1 : 0) + (chat ? 1 : 0) + (eval != null ? 1 : 0);
         if (modes > 1) {
             throw UserException.usage("--choices, --chat and --eval are different modes: give one of them");

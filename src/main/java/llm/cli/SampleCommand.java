@@ -78,7 +78,8 @@ public final class SampleCommand implements Callable<Integer> {
     @Mixin
     ModelOptions modelOptions;
 
-    @Option(names = "--prefix", paramLabel = "TEXT", description = "The text to continue.")
+    @Option(names = "--prefix", paramLabel = "TEXT", description = "The text to continue; " + Escapes.HELP
+            + ": --prefix 'Human: hi\\nAssistant:'.")
     String prefix;
 
     @Parameters(paramLabel = "FILES", arity = "0..*",
@@ -98,7 +99,7 @@ public final class SampleCommand implements Callable<Integer> {
 
     @Option(names = "--stop", paramLabel = "STR",
             description = "End when this text appears (repeatable; matched across token boundaries; not printed)."
-                    + " \\n \\t \\r \\\\ are escapes, as in fewshot: --stop '\\n' keeps one line.")
+                    + " " + Escapes.HELP + ": --stop '\\n' keeps one line.")
     List<String> stops = new ArrayList<>();
 
     @Option(names = "--echo", description = "Print the prefix before the continuation.")
@@ -141,7 +142,7 @@ public final class SampleCommand implements Callable<Integer> {
         }
         SamplingParams params = sampling.params();
         List<String> stopTexts = stopTexts();
-        String text = prefix != null ? prefix : readFiles();
+        String text = prefix != null ? Escapes.decode("--prefix", prefix) : readFiles();
         if (prefix == null && !files.isEmpty() && text.isEmpty()) { // an empty pipe is likely a mistake upstream
             Log.warn("%s empty; sampling from the start token", files.equals(List.of("-")) ? "stdin was"
                     : files.size() == 1 ? files.get(0) + " is" : "the prefix files are");

@@ -175,6 +175,43 @@ class CliInputErrorsTest {
         }
     }
 
+    /** One rule for escapes in every text flag: each goes through the same decoder (an unknown escape says so). */
+    @Test
+    void everyTextFlagTakesTheSameEscapes(@TempDir Path dir) throws Exception {
+        Path ex = Files.writeString(dir.resolve("ex.tsv"), "cat\tchat\n");
+        String[][] runs = {
+            {"--prefix", "sample", "--prefix", "a\\q"},
+            {"--stop", "sample", "--prefix", "a", "--stop", "\\q"},
+            {"--query", "fewshot", "--examples", ex.toString(), "--query", "\\q"},
+            {"--template", "fewshot", "--examples", ex.toString(), "--query", "x", "--template", "{input}\\q{output}"},
+            {"--delimiter", "fewshot", "--examples", ex.toString(), "--query", "x", "--delimiter", "\\q"},
+            {"--instruction", "fewshot", "--examples", ex.toString(), "--query", "x", "--instruction", "\\q"},
+            {"--stop", "fewshot", "--examples", ex.toString(), "--query", "x", "--stop", "\\q"},
+            {"--human-label", "fewshot", "--chat", "--human-label", "U\\q"},
+            {"--assistant-label", "fewshot", "--chat", "--assistant-label", "A\\q"},
+            {"--sample-prompt", "train", "--data", ex.toString(), "--vocab-size", "300", "--preset", "tiny", "--out",
+                    dir.resolve("o").toString(), "--sample-prompt", "\\q"},
+        };
+        for (String[] run : runs) {
+            CliHarness.Result r = CliHarness.run(java.util.Arrays.copyOfRange(run, 1, run.length));
+            assertEquals(2, r.code(), String.join(" ", run) + ": " + r.err());
+            assertEquals("llm: " + run[0] + ": unknown escape \\q (known: \\n \\t \\r \\\\)\n", r.err());
+        }
+        // and what they are for: a prefix with a newline in it, as llama.cpp's -p takes it
+        java.io.OutputStream saved = llm.io.Stdio.stdout();
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        llm.io.Stdio.setStdout(out);
+        try {
+            CliHarness.Result r = CliHarness.run("sample", "--prefix", "Human: hi\\nAssistant:", "-n", "2", "--seed",
+                    "1", "--threads", "1", "--json");
+            assertEquals(0, r.code(), r.err());
+            assertEquals("Human: hi\nAssistant:", com.google.gson.JsonParser.parseString(r.out()).getAsJsonObject()
+                    .get("prefix").getAsString());
+        } finally {
+            llm.io.Stdio.setStdout(saved);
+        }
+    }
+
     @Test
     void aChatTranscriptWithoutTurnsIsWarnedAbout(@TempDir Path dir) throws Exception {
         Path t = Files.writeString(dir.resolve("t.txt"), "User: hi\nBot: hello\n");
