@@ -160,6 +160,7 @@ function _complete_llm() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} memorize-check" ];    then _picocli_llm; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} fewshot" ];    then _picocli_llm; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} score" ];    then _picocli_llm; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} extract" ];    then _picocli_llm; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} info" ];    then _picocli_llm; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} cost" ];    then _picocli_llm; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} env" ];    then _picocli_llm; return $?; fi
@@ -172,15 +173,17 @@ function _complete_llm() {
   local cmds3=(memorize-check)
   local cmds4=(fewshot)
   local cmds5=(score)
-  local cmds6=(info)
-  local cmds7=(cost)
-  local cmds8=(env)
-  local cmds9=(help)
+  local cmds6=(extract)
+  local cmds7=(info)
+  local cmds8=(cost)
+  local cmds9=(env)
+  local cmds10=(help)
 
-  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_llm_help; return $?; fi
-  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_llm_env; return $?; fi
-  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_llm_cost; return $?; fi
-  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_llm_info; return $?; fi
+  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_llm_help; return $?; fi
+  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_llm_env; return $?; fi
+  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_llm_cost; return $?; fi
+  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_llm_info; return $?; fi
+  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_llm_extract; return $?; fi
   if CompWordsContainsArray "${cmds5[@]}"; then _picocli_llm_score; return $?; fi
   if CompWordsContainsArray "${cmds4[@]}"; then _picocli_llm_fewshot; return $?; fi
   if CompWordsContainsArray "${cmds3[@]}"; then _picocli_llm_memorizecheck; return $?; fi
@@ -198,7 +201,7 @@ function _picocli_llm() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="tokenize train sample memorize-check fewshot score info cost env help"
+  local commands="tokenize train sample memorize-check fewshot score extract info cost env help"
   local flag_opts="'-q' '--quiet' '-v' '--verbose' '-h' '--help' '-V' '--version'"
   local arg_opts="'--device' '--threads' '--seed'"
 
@@ -505,7 +508,7 @@ function _picocli_llm_memorizecheck() {
 
   local commands=""
   local flag_opts="'-q' '--quiet' '-v' '--verbose' '--prefix-sentence' '--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--model' '--tokenizer' '--device' '--threads' '--seed' '--split' '--text-field' '--id-field' '--prefix-tokens' '--suffix-tokens' '--windows' '--samples' '--temperature' '--top-k' '--top-p' '--min-p' '--repetition-penalty' '--format' '--memorized-at' '--fail-above' '--batch-size' '--limit'"
+  local arg_opts="'--model' '--tokenizer' '--device' '--threads' '--seed' '--split' '--titles' '--text-field' '--id-field' '--prefix-tokens' '--suffix-tokens' '--windows' '--samples' '--temperature' '--top-k' '--top-p' '--min-p' '--repetition-penalty' '--format' '--memorized-at' '--fail-above' '--batch-size' '--limit'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -535,6 +538,9 @@ function _picocli_llm_memorizecheck() {
     '--split')
       COMPREPLY=( $(compgen -W "none blank-line line wikitext" -- "${curr_word}") )
       return $?
+      ;;
+    '--titles')
+      return
       ;;
     '--text-field')
       return
@@ -725,7 +731,7 @@ function _picocli_llm_score() {
 
   local commands=""
   local flag_opts="'-q' '--quiet' '-v' '--verbose' '--json' '--tokens' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--model' '--tokenizer' '--device' '--threads' '--seed' '--split' '--text-field' '--id-field' '--ctx' '--stride' '--batch-size' '--limit'"
+  local arg_opts="'--model' '--tokenizer' '--device' '--threads' '--seed' '--split' '--titles' '--text-field' '--id-field' '--ctx' '--stride' '--batch-size' '--limit'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -756,6 +762,9 @@ function _picocli_llm_score() {
       COMPREPLY=( $(compgen -W "none blank-line line wikitext" -- "${curr_word}") )
       return $?
       ;;
+    '--titles')
+      return
+      ;;
     '--text-field')
       return
       ;;
@@ -769,6 +778,46 @@ function _picocli_llm_score() {
       return
       ;;
     '--batch-size')
+      return
+      ;;
+    '--limit')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local IFS=$'\n'
+    type compopt &>/dev/null && compopt -o filenames
+    COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+  fi
+}
+
+# Generates completions for the options and subcommands of the `extract` subcommand.
+function _picocli_llm_extract() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-q' '--quiet' '-v' '--verbose' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--split' '--titles' '--text-field' '--id-field' '--limit'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--split')
+      COMPREPLY=( $(compgen -W "none blank-line line wikitext" -- "${curr_word}") )
+      return $?
+      ;;
+    '--titles')
+      return
+      ;;
+    '--text-field')
+      return
+      ;;
+    '--id-field')
       return
       ;;
     '--limit')
@@ -939,7 +988,7 @@ function _picocli_llm_help() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="tokenize train sample memorize-check fewshot score info cost env"
+  local commands="tokenize train sample memorize-check fewshot score extract info cost env"
   local flag_opts="'-h' '--help'"
   local arg_opts=""
 

@@ -30,7 +30,6 @@ import llm.eval.fewshot.Template;
 import llm.generate.Sampler;
 import llm.generate.SamplingParams;
 import llm.io.Log;
-import llm.model.Architecture;
 import llm.model.Decoder;
 import llm.run.ModelRef;
 import llm.run.ModelSession;
@@ -204,8 +203,9 @@ public final class FewshotCommand implements Callable<Integer> {
         try (ModelSession session = ModelSession.open(ref, device)) {
             Log.debug("model %s loaded in %.1f s", modelOptions.modelPath(), (System.nanoTime() - t0) / 1e9);
             Tokenizer tok = session.tokenizer();
-            // llama models were trained with BOS first; GPT-2 text starts without one (as in lm-evaluation-harness)
-            int start = session.config().arch() == Architecture.LLAMA ? tok.bos().orElse(-1) : -1;
+            // Llama / Mistral models were trained with BOS first; GPT-2, GPT-Neo(X) and Qwen2 text starts without one
+            // (as in lm-evaluation-harness)
+            int start = session.config().arch().startsWithBos() ? tok.bos().orElse(-1) : -1;
             if (choices != null) {
                 FewshotChoices.run(new FewshotChoices.Settings(showPrompt, json), choiceItems, tok,
                         new ModelLikelihood(session.logProbs(), start), out);

@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import llm.UserException;
 import llm.io.Log;
-import llm.model.Architecture;
 import llm.model.ModelConfig;
 import llm.model.Models;
 import llm.model.ParameterCount;
@@ -154,10 +153,7 @@ public final class InfoCommand implements Callable<Integer> {
                 + " context %d, vocabulary %d%n", config.arch().modelType(), config.nLayer(), config.dModel(),
                 config.nHead(), config.nKvHead() != config.nHead() ? ", " + config.nKvHead() + " kv heads" : "",
                 config.headDim(), config.dFf(), config.ctx(), config.vocabSize());
-        out.printf(Locale.ROOT, "               norm eps %.1e%s, %s embeddings%n", config.normEps(),
-                config.arch() == Architecture.LLAMA ? String.format(Locale.ROOT, ", rope theta %.0f%s",
-                        config.ropeTheta(), config.ropeScaling() == null ? "" : " scaled " + config.ropeScaling()) : "",
-                config.tiedEmbeddings() ? "tied" : "untied");
+        out.printf("               %s%n", config.features());
         printParameters(f, out);
         printFiles(f.files(), out);
         if (tokenizer.has("error")) {

@@ -57,8 +57,8 @@ public final class Llm implements Runnable {
 
     /** The commands, in the order of {@code llm --help}. */
     static final List<Class<?>> COMMANDS = List.of(TokenizeCommand.class, TrainCommand.class, SampleCommand.class,
-            MemorizeCheckCommand.class, FewshotCommand.class, ScoreCommand.class, InfoCommand.class, CostCommand.class,
-            EnvCommand.class, HelpCommand.class);
+            MemorizeCheckCommand.class, FewshotCommand.class, ScoreCommand.class, ExtractCommand.class,
+            InfoCommand.class, CostCommand.class, EnvCommand.class, HelpCommand.class);
 
     /** A configured command line with every command: our error handlers, UTF-8 stdout that reports a closed pipe. */
     public static CommandLine newCommandLine() {
@@ -165,6 +165,7 @@ public final class Llm implements Runnable {
     public static int run(String... args) {
         Engines.configureOffline();
         Log.setLevel(Log.Level.NORMAL);
+        args = DocumentOptions.keepTitleFiles(args);
         CommandLine cmd = newCommandLine(args);
         int code;
         try {

@@ -35,7 +35,6 @@ import llm.io.Inputs;
 import llm.io.Log;
 import llm.io.Stdio;
 import llm.io.TokenText;
-import llm.model.Architecture;
 import llm.model.Decoder;
 import llm.model.ModelConfig;
 import llm.run.ModelRef;
@@ -163,7 +162,7 @@ public final class SampleCommand implements Callable<Integer> {
         Tokenizer tok = session.tokenizer();
         ModelConfig config = session.config();
         boolean llama2c = session.ref().llama2c();
-        Prompt prompt = Prompt.of(tok, text, config.arch() == Architecture.LLAMA, config.ctx(), maxTokens);
+        Prompt prompt = Prompt.of(tok, text, config.arch().startsWithBos(), config.ctx(), maxTokens);
         UnaryOperator<byte[]> filter = llama2c ? Generator.LLAMA2C_SAFE_PRINT : UnaryOperator.identity();
         Generator.Options opts = generatorOptions(tok, llama2c, filter, stopTexts);
         // buffered: a write per token costs a system call; on a terminal each token is flushed as it comes

@@ -25,6 +25,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import llm.UserException;
+import llm.data.wiki.Article;
+import llm.data.wiki.Articles;
+import llm.data.wiki.DumpFormat;
 import llm.io.Inputs;
 import llm.io.JsonProblem;
 import llm.io.Log;
@@ -35,7 +38,8 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  * Reads text corpora into a {@link DocumentSink}, streaming: plain text (cut into documents per
  * {@link CorpusOptions.Split}), JSON Lines (one document per line, its {@code textField}), tar archives of such files,
  * directories of them (recursively, in name order, hidden files skipped) — each possibly compressed
- * (gz/bz2/xz/zst, detected by content). JSON Lines are told by the name (.jsonl, .ndjson, .json) or, for a name
+ * (gz/bz2/xz/zst, detected by content), and MediaWiki XML dumps (told by their {@code <mediawiki} root; one document
+ * per article, its plain text: {@link Articles}). JSON Lines are told by the name (.jsonl, .ndjson, .json) or, for a name
  * without an extension such as stdin's, by a first line that is a JSON object with the text field. {@code -} is stdin; stdin, pipes and process substitutions are read in one
  * pass, their format told from their first bytes without reading them again. Text is UTF-8; ill-formed bytes become
  * U+FFFD, with one warning per file or archive member that says how many.
@@ -288,6 +292,10 @@ public final class CorpusReader {
             throw UserException.runtime(name + ": is a token shard; give shards as their own --data source (a file or"
                     + " a directory of shards, compressed or not), not inside an archive or among text files");
         }
+        if (DumpFormat.isDump(in)) {
+            readDump(in, name, sink);
+            return;
+        }
         String base = baseName(name);
         if (base.endsWith(".jsonl") || base.endsWith(".ndjson") || base.endsWith(".json")
                 || !hasExtension(base) && firstLineIsAJsonDocument(in)) {
@@ -394,6 +402,20 @@ public final class CorpusReader {
         }
         if (members == 0) {
             throw UserException.runtime(name + ": the tar archive holds no files");
+        }
+    }
+
+    /** A MediaWiki dump: one document per article (its plain text), named {@code name:title}; empty ones left out. */
+    private void readDump(BufferedInputStream in, String name, DocumentSink sink) throws IOException {
+        try (Articles articles = Articles.open(in, name)) {
+            while (articles.hasNext()) {
+                Article a = articles.next();
+                if (!a.text().isEmpty()) {
+                    sink.start(name + ":" + a.title());
+                    emitChunked(a.text(), sink);
+                    sink.end();
+                }
+            }
         }
     }
 

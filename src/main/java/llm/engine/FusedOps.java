@@ -143,6 +143,11 @@ public final class FusedOps {
         return call("masked_attention", q.getManager(), q, k, v, mask, 1.0 / Math.sqrt(q.getShape().get(3)));
     }
 
+    /** {@link #maskedAttention} with the scores multiplied by {@code scale} instead of 1/√hd. */
+    public static NDArray maskedAttention(NDArray q, NDArray k, NDArray v, NDArray mask, double scale) {
+        return call("masked_attention", q.getManager(), q, k, v, mask, scale);
+    }
+
     /**
      * Causal attention over the same positions (T = S), by {@code scaled_dot_product_attention} (flash or
      * memory-efficient kernels, no mask in memory). Shapes as {@link #maskedAttention} with S = T.

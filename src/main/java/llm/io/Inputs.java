@@ -212,6 +212,10 @@ public final class Inputs {
         } catch (CompressorException e) {
             return in; // not compressed (or too short to tell)
         }
+        if (CompressorStreamFactory.BZIP2.equals(kind) && startsWithBzip2Block(in)) {
+            // the same bytes as the sequential decoder below, on all cores when the file is several streams
+            return new BufferedInputStream(new Truncation(new ParallelBzip2InputStream(in)), 1 << 16);
+        }
         try {
             return new BufferedInputStream(new Truncation(new CompressorStreamFactory(true)
                     .createCompressorInputStream(kind, in)), 1 << 16);
@@ -221,6 +225,23 @@ public final class Inputs {
                     : reason(c)));
         } catch (NoClassDefFoundError e) {
             throw UserException.runtime(name + ": " + kind + " compression is not supported in this build");
+        }
+    }
+
+    /**
+     * Whether {@code in} (not consumed) starts with a bzip2 stream header and its first block's magic: what the
+     * parallel decoder cuts at. Anything else (an empty stream, a bad header) keeps the sequential decoder and its
+     * errors.
+     */
+    private static boolean startsWithBzip2Block(BufferedInputStream in) {
+        try {
+            in.mark(10);
+            byte[] h = in.readNBytes(10);
+            in.reset();
+            return h.length == 10 && h[0] == 'B' && h[1] == 'Z' && h[2] == 'h' && h[3] >= '1' && h[3] <= '9'
+                    && h[4] == 0x31 && h[5] == 0x41 && h[6] == 0x59 && h[7] == 0x26 && h[8] == 0x53 && h[9] == 0x59;
+        } catch (IOException e) {
+            return false; // the sequential decoder reports it
         }
     }
 

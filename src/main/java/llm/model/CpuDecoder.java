@@ -5,11 +5,18 @@ import java.util.Arrays;
 /**
  * Incremental decoding in plain Java on the CPU, for generation. A decode step of a small model is a few hundred
  * tiny tensor ops; through DJL each costs 5–10 µs of call overhead (JNI, allocation, scope), far more than its
- * arithmetic. Here a step is a handful of loops over float arrays (as llama2.c's run.c): the weights are copied once
- * out of the model's NDArrays, the KV cache is preallocated, and the loops are the vectorizable shapes of
- * {@link Kernels} — matrices kept as the rows of their transpose, so that a product is a sum of scaled rows. Products
- * and attention heads of larger models are split into chunks over a {@link Team} of threads. Same maths as
- * {@link Gpt2} / {@link Llama}; {@code CpuDecoderTest} checks it against the DJL forward.
+ * arithmetic. Here a step is a handful of loops (as llama2.c's run.c): the matrices are read where they are stored
+ * ({@link FloatMatrix}: a mapping of the weights file, F32/F16/BF16 as stored, or float32 copies where the Vector API
+ * is missing), the KV cache is preallocated, and the attention loops are the vectorizable shapes of {@link Kernels}.
+ * Products (split by outputs) and attention heads of larger models run on a persistent {@link Team} of threads; a
+ * step allocates nothing. Same maths as {@link Gpt2} / {@link Llama} / {@link GptNeoX} / {@link GptNeo};
+ * {@code CpuDecoderTest} checks it against the DJL forward, {@code HalfWeightsTest} the 16-bit weights and that
+ * threads and batch rows never change a result, {@code ModelFamiliesTest} every family against a numpy reference.
+ *
+ * <p>Two block shapes: the GPT one (GPT-2, GPT-Neo, GPT-NeoX: LayerNorm with bias, q|k|v in one buffer — GPT-NeoX's
+ * per-head rows read in that order, GPT-Neo's three projections written into it —, a GELU MLP) and the Llama one
+ * (Llama, Qwen2, Mistral). What differs within a shape comes from {@link ModelConfig}: rotary dims, parallel
+ * residual, q/k/v biases, head size, attention windows and scale.
  */
 final class CpuDecoder {
     /** Work (multiply-adds) below which a loop runs on the calling thread alone. */
@@ -18,7 +25,7 @@ final class CpuDecoder {
     private static final int CHUNK_FLOATS = 1 << 16;
 
     private final ModelConfig c;
-    private final boolean gpt2;
+    private final boolean gpt2; // the GPT block shape (GPT-2, GPT-Neo, GPT-NeoX)
     private final int batch;
     private final int capacity;
     private final Team team;
@@ -26,50 +33,39 @@ final class CpuDecoder {
     private final int[] pos; // per row: positions fed
     private final int[] act; // rows taking part in the current step
     private int nAct;
-    private final float[] ropeFreq; // (hd/2) llama: RoPE frequencies
-    private final float[][] ropeCos, ropeSin; // per row, (hd/2) for the current step
+    private final float[] ropeFreq; // (rot/2) RoPE frequencies; null with learned positions
+    private final float[][] ropeCos, ropeSin; // per row, (rot/2) for the current step
+    private final float attnScale; // 1/√hd (GPT-Neo: 1)
 
-    // weights; a matrix W (out, in) is kept as the rows of its transpose, wt (in)(out)
-    private final float[] embed; // (V, C)
+    // weights: matrices W (out, in) as stored (see FloatMatrix), vectors as float arrays
+    private final HostTensor embed; // (V, C)
     private final float[][] pe; // GPT-2 (ctx)(C)
-    private final float[][] head; // (C)(V)
+    private final FloatMatrix head; // (V, C)
     private final float[] normW, normB; // (C)
     private final Layer[] layers;
 
     // state
     private final float[][][][] kc, vc; // [layer][b] (kvDim)(capacity): one row per dimension, position fastest
-    private final float[][] x, xb, q, k, v, hb, hb2, logits; // per row
+    private final float[][] x, xb, xb2, ao, q, k, v, hb, hb2, logits; // per row; ao: attention out (H·hd)
     private final float[][] att, expTmp, qs; // per (row, head): (capacity), (max(capacity, F)), (hd)
     private final float[][] actTmp; // per row: (F) scratch of the activations
 
-    private record Layer(float[] n1w, float[] n1b, float[][] wqkv, float[] bqkv, // gpt2: fused q|k|v, (C)(3C)
-            float[][] wq, float[][] wk, float[][] wv, // llama
-            float[][] wo, float[] bo, float[] n2w, float[] n2b,
-            float[][] w1, float[] b1, float[][] w3, float[][] w2, float[] b2) {}
+    private record Layer(float[] n1w, float[] n1b, FloatMatrix wqkv, float[] bqkv, // gpt2: fused q|k|v, (3C, C)
+            FloatMatrix wq, FloatMatrix wk, FloatMatrix wv, float[] bq, float[] bk, float[] bv, // llama, gpt-neo
+            FloatMatrix wo, float[] bo, float[] n2w, float[] n2b,
+            FloatMatrix w1, float[] b1, FloatMatrix w3, FloatMatrix w2, float[] b2) {}
 
-    /** Where the weights come from: each by its HF name, flat, row-major in its {@link Init#specs} shape. */
+    /** Where the weights come from: each by its HF name (see {@link HostTensor} for the layouts). */
     interface Weights {
-        float[] get(String name);
-
-        /** The matrix {@code name}, (out, in), as the rows of its transpose: (in)(out). */
-        default float[][] transposedRows(String name, int out, int in) {
-            float[] w = get(name); // (out, in) row-major
-            float[][] t = new float[in][out]; // straight into rows: no transposed flat copy (less garbage)
-            for (int o = 0; o < out; o++) {
-                int base = o * in;
-                for (int i = 0; i < in; i++) {
-                    t[i][o] = w[base + i];
-                }
-            }
-            return t;
-        }
+        HostTensor get(String name);
     }
 
     CpuDecoder(LanguageModel model, int batch, int capacity, int threads) {
         this(model.config(), new Weights() { // (not a lambda: see warmUpAsync)
             @Override
-            public float[] get(String name) {
-                return model.parameter(name).array().toFloatArray();
+            public HostTensor get(String name) {
+                ai.djl.ndarray.NDArray a = model.parameter(name).array();
+                return HostTensor.of(a.toFloatArray(), a.getShape().getShape()); // (out, in) in memory
             }
         }, batch, capacity, threads, false);
     }
@@ -77,62 +73,48 @@ final class CpuDecoder {
     CpuDecoder(ModelArrays arrays, int batch, int capacity, int threads) {
         this(arrays.config(), new Weights() {
             @Override
-            public float[] get(String name) {
-                return arrays.get(name);
+            public HostTensor get(String name) {
+                return arrays.tensor(name);
             }
         }, batch, capacity, threads, false);
     }
 
     private CpuDecoder(ModelConfig config, Weights weights, int batch, int capacity, int threads, boolean warming) {
         this.c = config;
-        this.gpt2 = c.arch() == Architecture.GPT2;
+        this.gpt2 = !c.arch().llamaShape();
         this.batch = batch;
         this.capacity = capacity;
         this.team = new Team(threads);
         this.useTeam = new TeamChoice(team.size() > 1);
         int d = c.dModel(), kv = c.kvDim(), f = c.dFf(), ll = c.nLayer(), hd = c.headDim();
         Thread warmUp = warming ? null : warmUpAsync(c, threads); // meanwhile, copy the weights
-        java.util.Map<String, long[]> shapes = new java.util.HashMap<>();
-        for (Init.Spec s : Init.specs(c)) {
-            shapes.put(s.name(), s.shape());
-        }
-        WeightReader model = new WeightReader(weights, shapes);
+        Weights model = weights;
         layers = new Layer[ll];
-        if (gpt2) {
-            embed = get(model, "transformer.wte.weight");
-            pe = rows(get(model, "transformer.wpe.weight"), c.ctx(), d);
-            normW = get(model, "transformer.ln_f.weight");
-            normB = get(model, "transformer.ln_f.bias");
-            for (int l = 0; l < ll; l++) {
-                String p = "transformer.h." + l + ".";
-                layers[l] = new Layer(get(model, p + "ln_1.weight"), get(model, p + "ln_1.bias"),
-                        getT(model, p + "attn.c_attn.weight"), get(model, p + "attn.c_attn.bias"), null, null, null,
-                        getT(model, p + "attn.c_proj.weight"), get(model, p + "attn.c_proj.bias"),
-                        get(model, p + "ln_2.weight"), get(model, p + "ln_2.bias"), getT(model, p + "mlp.c_fc.weight"),
-                        get(model, p + "mlp.c_fc.bias"), null, getT(model, p + "mlp.c_proj.weight"),
-                        get(model, p + "mlp.c_proj.bias"));
-            }
-        } else {
-            embed = get(model, "model.embed_tokens.weight");
-            pe = null;
-            normW = get(model, "model.norm.weight");
-            normB = null;
-            for (int l = 0; l < ll; l++) {
-                String p = "model.layers." + l + ".";
-                layers[l] = new Layer(get(model, p + "input_layernorm.weight"), null, null, null,
-                        getT(model, p + "self_attn.q_proj.weight"), getT(model, p + "self_attn.k_proj.weight"),
-                        getT(model, p + "self_attn.v_proj.weight"), getT(model, p + "self_attn.o_proj.weight"), null,
-                        get(model, p + "post_attention_layernorm.weight"), null, getT(model, p + "mlp.gate_proj.weight"),
-                        null, getT(model, p + "mlp.up_proj.weight"), getT(model, p + "mlp.down_proj.weight"), null);
-            }
+        embed = model.get(Init.embeddingName(c));
+        pe = c.arch().rotary() ? null : rows(get(model, "transformer.wpe.weight"), c.ctx(), d);
+        for (int l = 0; l < ll; l++) {
+            layers[l] = switch (c.arch()) {
+                case GPT2 -> gpt2Layer(model, "transformer.h." + l + ".");
+                case GPT_NEO -> gptNeoLayer(model, "transformer.h." + l + ".");
+                case GPT_NEOX -> gptNeoxLayer(model, "gpt_neox.layers." + l + ".", c);
+                case LLAMA, QWEN2, MISTRAL -> llamaLayer(model, "model.layers." + l + ".", c.qkvBias());
+            };
         }
-        head = getT(model, c.tiedEmbeddings() ? (gpt2 ? "transformer.wte.weight" : "model.embed_tokens.weight")
-                : "lm_head.weight");
+        String finalNorm = switch (c.arch()) {
+            case GPT2, GPT_NEO -> "transformer.ln_f.";
+            case GPT_NEOX -> "gpt_neox.final_layer_norm.";
+            case LLAMA, QWEN2, MISTRAL -> "model.norm.";
+        };
+        normW = get(model, finalNorm + "weight");
+        normB = gpt2 ? get(model, finalNorm + "bias") : null;
+        head = c.tiedEmbeddings() ? FloatMatrix.of(embed) : getT(model, Init.headName(c)); // (one copy when tied)
         kc = new float[ll][batch][kv][capacity];
         vc = new float[ll][batch][kv][capacity];
         x = new float[batch][d];
         xb = new float[batch][d];
-        q = new float[batch][gpt2 ? 3 * d : d];
+        xb2 = new float[batch][d];
+        ao = new float[batch][c.qDim()];
+        q = new float[batch][gpt2 ? 3 * d : c.qDim()];
         k = new float[batch][kv];
         v = new float[batch][kv];
         hb = new float[batch][f];
@@ -144,9 +126,10 @@ final class CpuDecoder {
         qs = new float[batch * c.nHead()][hd];
         pos = new int[batch];
         act = new int[batch];
-        ropeFreq = c.ropeInverseFrequencies(); // in float, as llama2.c; rope_scaling applied
-        ropeCos = new float[batch][hd / 2];
-        ropeSin = new float[batch][hd / 2];
+        ropeFreq = c.arch().rotary() ? c.ropeInverseFrequencies() : null; // in float, as llama2.c; scaling applied
+        ropeCos = new float[batch][c.rotaryDims() / 2];
+        ropeSin = new float[batch][c.rotaryDims() / 2];
+        attnScale = c.scaledAttention() ? (float) (1.0 / Math.sqrt(hd)) : 1f;
         try {
             if (warmUp != null) {
                 long t0 = System.nanoTime();
@@ -225,24 +208,34 @@ final class CpuDecoder {
         for (Init.Spec s : Init.specs(c)) {
             specs.put(s.name(), s);
         }
-        // constant made-up weights, filled by Arrays.fill: no loop of the stand-in's own for the JIT to compile
-        // while the decoder's loops wait in its queue
+        // constant made-up weights, off the heap, one buffer per value and size shared by all tensors (a few MB
+        // for any model); filled by a bulk put, so no loop of the stand-in's own for the JIT to compile while the
+        // decoder's loops wait in its queue. Stored as the weights the decoder will most likely read: GPT-2's Conv1D
+        // matrices as Wᵀ (a release, read engine-free), in the type llm.weights forces.
+        HostTensor.Dtype type = FloatMatrix.forcedType() == null ? HostTensor.Dtype.F32 : FloatMatrix.forcedType();
+        java.util.Map<String, java.nio.ByteBuffer> filled = new java.util.HashMap<>();
         Weights madeUp = new Weights() {
             @Override
-            public float[] get(String name) {
+            public HostTensor get(String name) {
                 Init.Spec s = specs.get(name);
-                float[] a = new float[(int) s.size()];
-                Arrays.fill(a, s.kind() == Init.Kind.ONES ? 1f : s.kind() == Init.Kind.NORMAL ? 0.01f : 0f);
-                return a;
-            }
-
-            @Override
-            public float[][] transposedRows(String name, int out, int in) {
-                float[][] t = new float[in][out];
-                for (float[] row : t) {
-                    Arrays.fill(row, 0.01f);
+                float value = s.kind() == Init.Kind.ONES ? 1f : s.kind() == Init.Kind.NORMAL ? 0.01f : 0f;
+                HostTensor.Dtype t = s.shape().length == 2 ? type : HostTensor.Dtype.F32;
+                String key = value + "/" + s.size() + "/" + t;
+                java.nio.ByteBuffer b = filled.get(key);
+                if (b == null) { // (not computeIfAbsent: no lambda, see warmUpAsync)
+                    float[] a = new float[(int) Math.min(s.size(), 1 << 16)];
+                    Arrays.fill(a, value);
+                    java.nio.ByteBuffer d = java.nio.ByteBuffer.allocateDirect((int) (4 * s.size()))
+                            .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                    java.nio.FloatBuffer f = d.asFloatBuffer();
+                    while (f.hasRemaining()) {
+                        f.put(a, 0, Math.min(a.length, f.remaining()));
+                    }
+                    b = new HostTensor(d, HostTensor.Dtype.F32, new long[] {s.size()}, false, null).convert(t).data();
+                    filled.put(key, b);
                 }
-                return t;
+                long[] shape = s.conv1d() ? new long[] {s.shape()[1], s.shape()[0]} : s.shape();
+                return new HostTensor(b, t, shape, s.conv1d(), null);
             }
         };
         long t0 = System.nanoTime();
@@ -270,20 +263,72 @@ final class CpuDecoder {
         if (c.parameterCount() <= 4_000_000L) {
             return c;
         }
-        return new ModelConfig(c.arch(), Math.min(c.vocabSize(), 4096), c.ctx(), c.dModel(), Math.min(c.nLayer(), 2),
-                c.nHead(), c.nKvHead(), c.dFf(), c.normEps(), c.ropeTheta(), c.tiedEmbeddings(), c.ropeScaling());
+        return c.shrunk(Math.min(c.nLayer(), 2), Math.min(c.vocabSize(), 4096));
     }
 
-    private record WeightReader(Weights weights, java.util.Map<String, long[]> shapes) {}
-
-    private static float[] get(WeightReader m, String name) {
-        return m.weights.get(name);
+    private static Layer gpt2Layer(Weights m, String p) {
+        return new Layer(get(m, p + "ln_1.weight"), get(m, p + "ln_1.bias"), getT(m, p + "attn.c_attn.weight"),
+                get(m, p + "attn.c_attn.bias"), null, null, null, null, null, null, getT(m, p + "attn.c_proj.weight"),
+                get(m, p + "attn.c_proj.bias"), get(m, p + "ln_2.weight"), get(m, p + "ln_2.bias"),
+                getT(m, p + "mlp.c_fc.weight"), get(m, p + "mlp.c_fc.bias"), null, getT(m, p + "mlp.c_proj.weight"),
+                get(m, p + "mlp.c_proj.bias"));
     }
 
-    /** A matrix (out, in) as the rows of its transpose: (in)(out). */
-    private static float[][] getT(WeightReader m, String name) {
-        long[] shape = m.shapes.get(name);
-        return m.weights.transposedRows(name, (int) shape[0], (int) shape[1]);
+    /** GPT-Neo: q, k, v (C, C) apart, no bias (their products are written into q|k|v, see gpt2Layer). */
+    private static Layer gptNeoLayer(Weights m, String p) {
+        String a = p + "attn.attention.";
+        return new Layer(get(m, p + "ln_1.weight"), get(m, p + "ln_1.bias"), null, null, getT(m, a + "q_proj.weight"),
+                getT(m, a + "k_proj.weight"), getT(m, a + "v_proj.weight"), null, null, null,
+                getT(m, a + "out_proj.weight"), get(m, a + "out_proj.bias"), get(m, p + "ln_2.weight"),
+                get(m, p + "ln_2.bias"), getT(m, p + "mlp.c_fc.weight"), get(m, p + "mlp.c_fc.bias"), null,
+                getT(m, p + "mlp.c_proj.weight"), get(m, p + "mlp.c_proj.bias"));
+    }
+
+    /**
+     * GPT-NeoX: query_key_value's rows are (H, 3, hd) — q, k, v of head 0, then of head 1, ...; read in GPT-2's
+     * (3, H, hd) order q|k|v through the tensor's row order (no copy), its bias rearranged the same way.
+     */
+    private static Layer gptNeoxLayer(Weights m, String p, ModelConfig c) {
+        int d = c.dModel(), nh = c.nHead(), hd = c.headDim();
+        HostTensor w = m.get(p + "attention.query_key_value.weight");
+        float[] b = get(m, p + "attention.query_key_value.bias"), br = new float[b.length];
+        int[] order = new int[3 * d];
+        for (int h = 0; h < nh; h++) {
+            for (int part = 0; part < 3; part++) {
+                for (int i = 0; i < hd; i++) {
+                    int to = part * d + h * hd + i, from = (h * 3 + part) * hd + i;
+                    order[to] = w.rowOrder() == null ? from : w.rowOrder()[from];
+                    br[to] = b[from];
+                }
+            }
+        }
+        HostTensor qkv = new HostTensor(w.data(), w.dtype(), w.shape(), w.transposed(), order);
+        return new Layer(get(m, p + "input_layernorm.weight"), get(m, p + "input_layernorm.bias"),
+                FloatMatrix.of(qkv), br, null, null, null, null, null, null,
+                getT(m, p + "attention.dense.weight"), get(m, p + "attention.dense.bias"),
+                get(m, p + "post_attention_layernorm.weight"), get(m, p + "post_attention_layernorm.bias"),
+                getT(m, p + "mlp.dense_h_to_4h.weight"), get(m, p + "mlp.dense_h_to_4h.bias"), null,
+                getT(m, p + "mlp.dense_4h_to_h.weight"), get(m, p + "mlp.dense_4h_to_h.bias"));
+    }
+
+    private static Layer llamaLayer(Weights m, String p, boolean bias) {
+        String a = p + "self_attn.";
+        return new Layer(get(m, p + "input_layernorm.weight"), null, null, null, getT(m, a + "q_proj.weight"),
+                getT(m, a + "k_proj.weight"), getT(m, a + "v_proj.weight"), bias ? get(m, a + "q_proj.bias") : null,
+                bias ? get(m, a + "k_proj.bias") : null, bias ? get(m, a + "v_proj.bias") : null,
+                getT(m, a + "o_proj.weight"), null, get(m, p + "post_attention_layernorm.weight"), null,
+                getT(m, p + "mlp.gate_proj.weight"), null, getT(m, p + "mlp.up_proj.weight"),
+                getT(m, p + "mlp.down_proj.weight"), null);
+    }
+
+    /** A vector, widened to float. */
+    private static float[] get(Weights m, String name) {
+        return m.get(name).toFloats();
+    }
+
+    /** A matrix (out, in). */
+    private static FloatMatrix getT(Weights m, String name) {
+        return FloatMatrix.of(m.get(name));
     }
 
     /** A row-major (n, m) matrix as n arrays of m. */
@@ -318,6 +363,15 @@ final class CpuDecoder {
      * logits rows (reused buffers: copy to keep; rows not active are stale).
      */
     float[][] step(int[] tokens, boolean[] active) {
+        return step(tokens, active, null);
+    }
+
+    /**
+     * As {@link #step(int[], boolean[])}, but the logits (the final norm and the classifier, a third of a GPT-2-small
+     * step) only for the active rows with {@code logits[b]} (null = all): a prompt's positions before its last need
+     * none.
+     */
+    float[][] step(int[] tokens, boolean[] active, boolean[] wanted) {
         nAct = 0;
         for (int b = 0; b < batch; b++) {
             if (active == null || active[b]) {
@@ -339,12 +393,23 @@ final class CpuDecoder {
             }
         }
         for (int j = 0; j < nAct; j++) {
+            pos[act[j]]++;
+        }
+        int all = nAct;
+        if (wanted != null) { // the classifier for the wanted rows only (act is reset at the next step)
+            nAct = 0;
+            for (int j = 0; j < all; j++) {
+                if (wanted[act[j]]) {
+                    act[nAct++] = act[j];
+                }
+            }
+        }
+        for (int j = 0; j < nAct; j++) {
             int b = act[j];
             norm(xb[b], x[b], normW, normB);
         }
-        product(logits, xb, head, null, false);
-        for (int j = 0; j < nAct; j++) {
-            pos[act[j]]++;
+        if (nAct > 0) {
+            product(logits, xb, head, null, false);
         }
         useTeam.end();
         return logits;
@@ -356,13 +421,13 @@ final class CpuDecoder {
         if (tok < 0 || tok >= c.vocabSize()) {
             throw new IllegalArgumentException("token id " + tok + " outside the vocabulary");
         }
-        System.arraycopy(embed, tok * d, x[b], 0, d);
+        embed.row(tok, x[b]);
         if (pe != null) {
             float[] xr = x[b], p = pe[pos[b]];
             for (int i = 0; i < d; i++) {
                 xr[i] += p[i];
             }
-        } else {
+        } else if (ropeFreq != null) {
             for (int i = 0; i < ropeFreq.length; i++) {
                 float angle = pos[b] * ropeFreq[i];
                 ropeCos[b][i] = (float) Math.cos(angle);
@@ -381,22 +446,22 @@ final class CpuDecoder {
 
     private void llamaLayer(int l) {
         Layer w = layers[l];
-        int d = c.dModel(), kvd = c.kvDim(), hd = c.headDim();
+        int qd = c.qDim(), kvd = c.kvDim(), hd = c.headDim();
         for (int j = 0; j < nAct; j++) {
             int b = act[j];
             norm(xb[b], x[b], w.n1w, null);
         }
-        product(q, xb, w.wq, null, false);
-        product(k, xb, w.wk, null, false);
-        product(v, xb, w.wv, null, false);
+        product(q, xb, w.wq, w.bq, false);
+        product(k, xb, w.wk, w.bk, false);
+        product(v, xb, w.wv, w.bv, false);
         for (int j = 0; j < nAct; j++) {
             int b = act[j];
-            rope(q[b], d, hd, ropeCos[b], ropeSin[b]);
-            rope(k[b], kvd, hd, ropeCos[b], ropeSin[b]);
+            rope(q[b], 0, qd, hd, hd, ropeCos[b], ropeSin[b]);
+            rope(k[b], 0, kvd, hd, hd, ropeCos[b], ropeSin[b]);
             store(l, b, k[b], 0, v[b], 0);
         }
-        attention(l, q, 0, xb);
-        product(x, xb, w.wo, null, true);
+        attention(l, q, 0, ao);
+        product(x, ao, w.wo, null, true);
         for (int j = 0; j < nAct; j++) {
             int b = act[j];
             norm(xb[b], x[b], w.n2w, null);
@@ -410,36 +475,64 @@ final class CpuDecoder {
         product(x, hb, w.w2, null, true);
     }
 
+    /** A block of the GPT shape; GPT-NeoX's rotary dims and parallel residual where the config has them. */
     private void gpt2Layer(int l) {
         Layer w = layers[l];
         for (int j = 0; j < nAct; j++) {
             int b = act[j];
             norm(xb[b], x[b], w.n1w, w.n1b);
         }
-        int d = c.dModel();
-        product(q, xb, w.wqkv, w.bqkv, false); // q | k | v
+        int d = c.dModel(), hd = c.headDim(), rot = c.rotaryDims();
+        if (w.wqkv != null) {
+            product(q, xb, w.wqkv, w.bqkv, false); // q | k | v
+        } else { // GPT-Neo: three products into q | k | v
+            product(q, xb, w.wq, null, false);
+            product(k, xb, w.wk, null, false);
+            product(v, xb, w.wv, null, false);
+            for (int j = 0; j < nAct; j++) {
+                int b = act[j];
+                System.arraycopy(k[b], 0, q[b], d, d);
+                System.arraycopy(v[b], 0, q[b], 2 * d, d);
+            }
+        }
         for (int j = 0; j < nAct; j++) {
             int b = act[j];
+            if (rot > 0) {
+                rope(q[b], 0, d, hd, rot, ropeCos[b], ropeSin[b]);
+                rope(q[b], d, d, hd, rot, ropeCos[b], ropeSin[b]);
+            }
             store(l, b, q[b], d, q[b], 2 * d);
         }
-        attention(l, q, 0, xb);
-        product(x, xb, w.wo, w.bo, true);
-        for (int j = 0; j < nAct; j++) {
-            int b = act[j];
-            norm(xb[b], x[b], w.n2w, w.n2b);
+        attention(l, q, 0, ao);
+        if (c.parallelResidual()) { // x + attn(ln1 x) + mlp(ln2 x): the MLP reads x before the attention's sum
+            for (int j = 0; j < nAct; j++) {
+                int b = act[j];
+                norm(xb2[b], x[b], w.n2w, w.n2b);
+            }
+            product(x, ao, w.wo, w.bo, true);
+        } else {
+            product(x, ao, w.wo, w.bo, true);
+            for (int j = 0; j < nAct; j++) {
+                int b = act[j];
+                norm(xb2[b], x[b], w.n2w, w.n2b);
+            }
         }
-        product(hb, xb, w.w1, w.b1, false);
+        product(hb, xb2, w.w1, w.b1, false);
         for (int j = 0; j < nAct; j++) {
             int b = act[j];
-            Kernels.gelu(hb[b], actTmp[b], expTmp[b]);
+            if (c.activation() == Activation.GELU) {
+                Kernels.geluErf(hb[b], actTmp[b], expTmp[b]);
+            } else {
+                Kernels.gelu(hb[b], actTmp[b], expTmp[b]);
+            }
         }
         product(x, hb, w.w2, w.b2, true);
     }
 
-    /** HF rotate-half RoPE on each head of vec[0 .. n). */
-    private static void rope(float[] vec, int n, int hd, float[] cos, float[] sin) {
-        int half = hd / 2;
-        for (int h = 0; h < n; h += hd) {
+    /** HF rotate-half RoPE on the first {@code rot} dims of each head of vec[off .. off + n) (GPT-NeoX: partial). */
+    private static void rope(float[] vec, int off, int n, int hd, int rot, float[] cos, float[] sin) {
+        int half = rot / 2;
+        for (int h = off; h < off + n; h += hd) {
             for (int i = 0; i < half; i++) {
                 float a = vec[h + i], b2 = vec[h + half + i];
                 vec[h + i] = a * cos[i] - b2 * sin[i];
@@ -465,13 +558,30 @@ final class CpuDecoder {
         for (int j = 0; j < nAct; j++) {
             work += 2L * c.dModel() * (pos[act[j]] + 1);
         }
-        parallel(nAct * nh, work, new Team.Body() {
-            @Override
-            public void run(int ch) {
-                int b = act[ch / nh];
-                attendHead(l, b, ch % nh, qv[b], qOff, out[b], ch);
-            }
-        });
+        attentionTask.set(l, qv, qOff, out);
+        parallel(nAct * nh, work, attentionTask);
+    }
+
+    private final AttentionTask attentionTask = new AttentionTask();
+
+    /** The chunks of {@link #attention}: one per (row, head). One object reused (no allocation per step). */
+    private final class AttentionTask implements Team.Body {
+        private int l, qOff;
+        private float[][] qv, out;
+
+        void set(int l, float[][] qv, int qOff, float[][] out) {
+            this.l = l;
+            this.qv = qv;
+            this.qOff = qOff;
+            this.out = out;
+        }
+
+        @Override
+        public void run(int ch) {
+            int nh = c.nHead();
+            int b = act[ch / nh];
+            attendHead(l, b, ch % nh, qv[b], qOff, out[b], ch);
+        }
     }
 
     /**
@@ -480,14 +590,17 @@ final class CpuDecoder {
      * element one dot product over positions. {@code slot} picks this chunk's scratch buffers.
      */
     private void attendHead(int l, int b, int h, float[] qv, int qOff, float[] out, int slot) {
-        int hd = c.headDim(), n = pos[b] + 1;
+        int hd = c.headDim(), n = pos[b] + 1, window = c.window(l);
         int ko = (h / (c.nHead() / c.nKvHead())) * hd;
-        float scale = (float) (1.0 / Math.sqrt(hd));
+        float scale = attnScale;
         float[] qh = qs[slot], a = att[slot];
         for (int i = 0; i < hd; i++) {
             qh[i] = qv[qOff + h * hd + i] * scale;
         }
         Kernels.combine(a, kc[l][b], ko, qh, 0, hd, n); // scores (n)
+        if (window > 0 && n > window) { // a local layer sees its last `window` positions only
+            Arrays.fill(a, 0, n - window, Float.NEGATIVE_INFINITY);
+        }
         float inv = 1f / Kernels.exp(a, n, 1f, Kernels.max(a, n), expTmp[slot]);
         float[][] vals = vc[l][b];
         int i = 0;
@@ -500,43 +613,46 @@ final class CpuDecoder {
     }
 
     /**
-     * out[b] = W in[b] + bias (or out[b] += W in[b] + bias with {@code add}) for the active rows; W given as the rows
-     * of its transpose, wt (in)(out); bias may be null. The output columns are split into chunks over the team; a
-     * chunk reads its part of each weight row once for all active rows.
+     * out[b] = W in[b] + bias (or out[b] += W in[b] + bias with {@code add}) for the active rows; bias may be null.
+     * The outputs are split into chunks over the team; a chunk reads its part of the weights once for all active
+     * rows.
      */
-    private void product(float[][] out, float[][] in, float[][] wt, float[] bias, boolean add) {
-        int rows = wt[0].length, cols = wt.length;
-        long work = (long) rows * cols * nAct;
+    private void product(float[][] out, float[][] in, FloatMatrix w, float[] bias, boolean add) {
+        int rows = w.out;
+        long work = (long) rows * w.in * nAct;
         // one row: long contiguous runs of each weight row; several: chunks whose weights stay in L2 across the rows
-        int chunks = nAct == 1 ? 1 : Math.max(1, (int) ((long) rows * cols / CHUNK_FLOATS));
+        int chunks = nAct == 1 ? 1 : Math.max(1, (int) ((long) rows * w.in / CHUNK_FLOATS));
         if (work >= PARALLEL_MIN && useTeam.now()) {
             chunks = Math.max(chunks, 2 * team.size()); // slack for a thread the OS delays
         }
         int step = Math.min(rows, Math.max(64, (rows + chunks - 1) / chunks + 15) / 16 * 16);
         chunks = (rows + step - 1) / step;
-        parallel(chunks, work, new Team.Body() {
-            @Override
-            public void run(int ch) {
-                productChunk(out, in, wt, bias, add, ch * step, Math.min(rows, (ch + 1) * step));
-            }
-        });
+        productTask.set(out, in, w, bias, add, step);
+        parallel(chunks, work, productTask);
     }
 
-    /** Output columns [lo, hi) of {@link #product}, for every active row. */
-    private void productChunk(float[][] out, float[][] in, float[][] wt, float[] bias, boolean add, int lo, int hi) {
-        for (int j = 0; j < nAct; j++) {
-            int b = act[j];
-            float[] o = out[b];
-            if (!add) {
-                if (bias == null) {
-                    Arrays.fill(o, lo, hi, 0f);
-                } else {
-                    System.arraycopy(bias, lo, o, lo, hi - lo);
-                }
-            } else if (bias != null) {
-                Kernels.axpy(o, bias, 1f, lo, hi);
-            }
-            Kernels.matvecAdd(o, wt, in[b], lo, hi);
+    private final ProductTask productTask = new ProductTask();
+
+    /** The chunks of {@link #product}: outputs [ch · step, (ch + 1) · step). One object reused. */
+    private final class ProductTask implements Team.Body {
+        private float[][] out, in;
+        private FloatMatrix w;
+        private float[] bias;
+        private boolean add;
+        private int step;
+
+        void set(float[][] out, float[][] in, FloatMatrix w, float[] bias, boolean add, int step) {
+            this.out = out;
+            this.in = in;
+            this.w = w;
+            this.bias = bias;
+            this.add = add;
+            this.step = step;
+        }
+
+        @Override
+        public void run(int ch) {
+            w.product(in, out, act, nAct, bias, add, ch * step, Math.min(w.out, (ch + 1) * step));
         }
     }
 

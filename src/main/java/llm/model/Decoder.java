@@ -89,13 +89,13 @@ public final class Decoder implements AutoCloseable {
     }
 
     /**
-     * Threads of the Java implementation when not given: all cores, except on a machine of two or fewer, where one
-     * thread was measured faster (bench/RESULTS.md, issue 4): the second core is what the JIT compiler and the GC
-     * run on, and one core already uses up the memory bandwidth of a memory-bound model.
+     * Threads of the Java implementation when not given: all cores. (One thread on machines of two cores or fewer was
+     * measured faster once, with heap float32 weights whose one-core product already used up the bandwidth — issue
+     * 4; over mapped weights with the Vector API kernels, two threads are faster on this 2-core machine —
+     * bench/RESULTS.md, issue 20. {@link TeamChoice} still times both ways and keeps the faster.)
      */
-    private static int autoThreads() {
-        int cores = Runtime.getRuntime().availableProcessors();
-        return cores <= 2 ? 1 : cores;
+    static int autoThreads() {
+        return Runtime.getRuntime().availableProcessors();
     }
 
     /** The implementation in use. */
@@ -151,12 +151,14 @@ public final class Decoder implements AutoCloseable {
             float[][] out = new float[batch][];
             int[] col = new int[batch];
             boolean[] active = new boolean[batch];
+            boolean[] last = new boolean[batch]; // only a row's last token needs logits
             for (int i = 0; i < t; i++) {
                 for (int b = 0; b < batch; b++) {
                     active[b] = i < ids[b].length;
+                    last[b] = i == ids[b].length - 1;
                     col[b] = active[b] ? ids[b][i] : 0;
                 }
-                float[][] logits = cpu.step(col, active);
+                float[][] logits = cpu.step(col, active, last);
                 for (int b = 0; b < batch; b++) {
                     if (i == ids[b].length - 1) {
                         out[b] = logits[b].clone();

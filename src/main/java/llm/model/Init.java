@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
-/** Parameter names, shapes and random initialisation of both architectures. */
+/** Parameter names (exactly as transformers saves them), shapes and random initialisation of every family. */
 public final class Init {
     /** How a tensor starts: N(0, std), zeros, or ones. */
     public enum Kind { NORMAL, ZEROS, ONES }
@@ -54,16 +54,25 @@ public final class Init {
             }
             s.add(new Spec("transformer.ln_f.weight", new long[] {d}, false, Kind.ONES, 0));
             s.add(new Spec("transformer.ln_f.bias", new long[] {d}, false, Kind.ZEROS, 0));
+        } else if (c.arch() == Architecture.GPT_NEO) {
+            gptNeo(c, s, std, residual);
+        } else if (c.arch() == Architecture.GPT_NEOX) {
+            gptNeox(c, s, std, residual);
         } else {
-            long kv = c.kvDim();
+            long kv = c.kvDim(), qd = c.qDim();
             s.add(new Spec("model.embed_tokens.weight", new long[] {v, d}, false, Kind.NORMAL, std));
             for (int l = 0; l < c.nLayer(); l++) {
                 String p = "model.layers." + l + ".";
                 s.add(new Spec(p + "input_layernorm.weight", new long[] {d}, false, Kind.ONES, 0));
-                s.add(new Spec(p + "self_attn.q_proj.weight", new long[] {d, d}, false, Kind.NORMAL, std));
+                s.add(new Spec(p + "self_attn.q_proj.weight", new long[] {qd, d}, false, Kind.NORMAL, std));
                 s.add(new Spec(p + "self_attn.k_proj.weight", new long[] {kv, d}, false, Kind.NORMAL, std));
                 s.add(new Spec(p + "self_attn.v_proj.weight", new long[] {kv, d}, false, Kind.NORMAL, std));
-                s.add(new Spec(p + "self_attn.o_proj.weight", new long[] {d, d}, false, Kind.NORMAL, residual));
+                if (c.qkvBias()) {
+                    s.add(new Spec(p + "self_attn.q_proj.bias", new long[] {qd}, false, Kind.ZEROS, 0));
+                    s.add(new Spec(p + "self_attn.k_proj.bias", new long[] {kv}, false, Kind.ZEROS, 0));
+                    s.add(new Spec(p + "self_attn.v_proj.bias", new long[] {kv}, false, Kind.ZEROS, 0));
+                }
+                s.add(new Spec(p + "self_attn.o_proj.weight", new long[] {d, qd}, false, Kind.NORMAL, residual));
                 s.add(new Spec(p + "post_attention_layernorm.weight", new long[] {d}, false, Kind.ONES, 0));
                 s.add(new Spec(p + "mlp.gate_proj.weight", new long[] {f, d}, false, Kind.NORMAL, std));
                 s.add(new Spec(p + "mlp.up_proj.weight", new long[] {f, d}, false, Kind.NORMAL, std));
@@ -72,9 +81,74 @@ public final class Init {
             s.add(new Spec("model.norm.weight", new long[] {d}, false, Kind.ONES, 0));
         }
         if (!c.tiedEmbeddings()) {
-            s.add(new Spec("lm_head.weight", new long[] {v, d}, false, Kind.NORMAL, std));
+            s.add(new Spec(headName(c), new long[] {v, d}, false, Kind.NORMAL, std));
         }
         return s;
+    }
+
+    /** The input embedding's tensor name. */
+    static String embeddingName(ModelConfig c) {
+        return switch (c.arch()) {
+            case GPT2, GPT_NEO -> "transformer.wte.weight";
+            case GPT_NEOX -> "gpt_neox.embed_in.weight";
+            case LLAMA, QWEN2, MISTRAL -> "model.embed_tokens.weight";
+        };
+    }
+
+    /** The head's tensor name: the embedding when tied, else lm_head (GPT-NeoX: embed_out). */
+    static String headName(ModelConfig c) {
+        if (c.tiedEmbeddings()) {
+            return embeddingName(c);
+        }
+        return c.arch() == Architecture.GPT_NEOX ? "embed_out.weight" : "lm_head.weight";
+    }
+
+    /** GPTNeoForCausalLM: GPT-2's names, but nn.Linear (out, in) and q/k/v apart, without bias. */
+    private static void gptNeo(ModelConfig c, List<Spec> s, double std, double residual) {
+        long d = c.dModel(), f = c.dFf();
+        s.add(new Spec("transformer.wte.weight", new long[] {c.vocabSize(), d}, false, Kind.NORMAL, std));
+        s.add(new Spec("transformer.wpe.weight", new long[] {c.ctx(), d}, false, Kind.NORMAL, std));
+        for (int l = 0; l < c.nLayer(); l++) {
+            String p = "transformer.h." + l + ".";
+            s.add(new Spec(p + "ln_1.weight", new long[] {d}, false, Kind.ONES, 0));
+            s.add(new Spec(p + "ln_1.bias", new long[] {d}, false, Kind.ZEROS, 0));
+            s.add(new Spec(p + "attn.attention.k_proj.weight", new long[] {d, d}, false, Kind.NORMAL, std));
+            s.add(new Spec(p + "attn.attention.v_proj.weight", new long[] {d, d}, false, Kind.NORMAL, std));
+            s.add(new Spec(p + "attn.attention.q_proj.weight", new long[] {d, d}, false, Kind.NORMAL, std));
+            s.add(new Spec(p + "attn.attention.out_proj.weight", new long[] {d, d}, false, Kind.NORMAL, residual));
+            s.add(new Spec(p + "attn.attention.out_proj.bias", new long[] {d}, false, Kind.ZEROS, 0));
+            s.add(new Spec(p + "ln_2.weight", new long[] {d}, false, Kind.ONES, 0));
+            s.add(new Spec(p + "ln_2.bias", new long[] {d}, false, Kind.ZEROS, 0));
+            s.add(new Spec(p + "mlp.c_fc.weight", new long[] {f, d}, false, Kind.NORMAL, std));
+            s.add(new Spec(p + "mlp.c_fc.bias", new long[] {f}, false, Kind.ZEROS, 0));
+            s.add(new Spec(p + "mlp.c_proj.weight", new long[] {d, f}, false, Kind.NORMAL, residual));
+            s.add(new Spec(p + "mlp.c_proj.bias", new long[] {d}, false, Kind.ZEROS, 0));
+        }
+        s.add(new Spec("transformer.ln_f.weight", new long[] {d}, false, Kind.ONES, 0));
+        s.add(new Spec("transformer.ln_f.bias", new long[] {d}, false, Kind.ZEROS, 0));
+    }
+
+    /** GPTNeoXForCausalLM: query_key_value's rows are per head, (H, 3, hd): q, k, v of head 0, then head 1, ... */
+    private static void gptNeox(ModelConfig c, List<Spec> s, double std, double residual) {
+        long d = c.dModel(), f = c.dFf();
+        s.add(new Spec("gpt_neox.embed_in.weight", new long[] {c.vocabSize(), d}, false, Kind.NORMAL, std));
+        for (int l = 0; l < c.nLayer(); l++) {
+            String p = "gpt_neox.layers." + l + ".";
+            s.add(new Spec(p + "input_layernorm.weight", new long[] {d}, false, Kind.ONES, 0));
+            s.add(new Spec(p + "input_layernorm.bias", new long[] {d}, false, Kind.ZEROS, 0));
+            s.add(new Spec(p + "post_attention_layernorm.weight", new long[] {d}, false, Kind.ONES, 0));
+            s.add(new Spec(p + "post_attention_layernorm.bias", new long[] {d}, false, Kind.ZEROS, 0));
+            s.add(new Spec(p + "attention.query_key_value.weight", new long[] {3 * d, d}, false, Kind.NORMAL, std));
+            s.add(new Spec(p + "attention.query_key_value.bias", new long[] {3 * d}, false, Kind.ZEROS, 0));
+            s.add(new Spec(p + "attention.dense.weight", new long[] {d, d}, false, Kind.NORMAL, residual));
+            s.add(new Spec(p + "attention.dense.bias", new long[] {d}, false, Kind.ZEROS, 0));
+            s.add(new Spec(p + "mlp.dense_h_to_4h.weight", new long[] {f, d}, false, Kind.NORMAL, std));
+            s.add(new Spec(p + "mlp.dense_h_to_4h.bias", new long[] {f}, false, Kind.ZEROS, 0));
+            s.add(new Spec(p + "mlp.dense_4h_to_h.weight", new long[] {d, f}, false, Kind.NORMAL, residual));
+            s.add(new Spec(p + "mlp.dense_4h_to_h.bias", new long[] {d}, false, Kind.ZEROS, 0));
+        }
+        s.add(new Spec("gpt_neox.final_layer_norm.weight", new long[] {d}, false, Kind.ONES, 0));
+        s.add(new Spec("gpt_neox.final_layer_norm.bias", new long[] {d}, false, Kind.ZEROS, 0));
     }
 
     /** Fresh weights from {@code seed}, drawn in Java (same numbers on every device). */

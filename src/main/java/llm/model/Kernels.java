@@ -154,6 +154,7 @@ final class Kernels {
             System.arraycopy(o, 0, h, 0, h.length);
             swiglu(h, o, a, tmp);
             gelu(h, a, tmp);
+            geluErf(h, a, tmp);
             rmsNorm(h, h, w[0], 1e-5f);
             layerNorm(h, h, w[0], w[1], 1e-5f);
         }
@@ -234,6 +235,28 @@ final class Kernels {
         Kernels.exp(e, n, 1f, 0f, tmp);
         for (int i = 0; i < n; i++) {
             h[i] = h[i] / (1f + e[i]);
+        }
+    }
+
+    private static final float INV_SQRT2 = 0.70710678118654752f;
+    // Abramowitz & Stegun 7.1.26: erf(z) = 1 − t(a1 + t(a2 + t(a3 + t(a4 + t a5)))) e^−z², t = 1 / (1 + p z), z ≥ 0,
+    // |error| ≤ 1.5e-7 — below float's own resolution of GELU's result (Java 17 has no Math.erf)
+    private static final float ERF_P = 0.3275911f, ERF_A1 = 0.254829592f, ERF_A2 = -0.284496736f,
+            ERF_A3 = 1.421413741f, ERF_A4 = -1.453152027f, ERF_A5 = 1.061405429f;
+
+    /** h = GELU(h) exact (GPT-NeoX's {@code gelu}): 0.5 h (1 + erf(h / √2)), erf by {@link #ERF_P A&S 7.1.26}. */
+    static void geluErf(float[] h, float[] e, float[] tmp) {
+        int n = h.length;
+        for (int i = 0; i < n; i++) {
+            float z = h[i] * INV_SQRT2;
+            e[i] = z * z;
+        }
+        Kernels.exp(e, n, -1f, 0f, tmp); // e^−z²
+        for (int i = 0; i < n; i++) {
+            float a = h[i];
+            float t = 1f / (1f + ERF_P * Math.abs(a) * INV_SQRT2);
+            float erfAbs = 1f - t * (ERF_A1 + t * (ERF_A2 + t * (ERF_A3 + t * (ERF_A4 + t * ERF_A5)))) * e[i];
+            h[i] = a >= 0 ? 0.5f * a * (1f + erfAbs) : 0.5f * a * (1f - erfAbs); // erf is odd
         }
     }
 

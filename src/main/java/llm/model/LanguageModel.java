@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A decoder-only transformer on DJL: {@link Gpt2} or {@link Llama}.
+ * A decoder-only transformer on DJL: {@link Gpt2}, {@link Llama} (also Qwen2, Mistral), {@link GptNeoX}, {@link GptNeo}.
  *
  * <h2>Training with it</h2>
  * <pre>{@code
@@ -40,7 +40,7 @@ import java.util.Map;
  * {@link #newCache} makes a {@link KvCache} for one generation; {@link #forward(NDArray, KvCache, boolean)} feeds
  * the next T tokens of B sequences that are all at the same position.
  */
-public abstract sealed class LanguageModel permits Gpt2, Llama {
+public abstract sealed class LanguageModel permits Gpt2, Llama, GptNeoX, GptNeo {
     protected final ModelConfig config;
     protected final Map<String, Parameter> params;
 
@@ -62,7 +62,9 @@ public abstract sealed class LanguageModel permits Gpt2, Llama {
     public static LanguageModel build(ModelConfig config, List<Parameter> parameters) {
         return switch (config.arch()) {
             case GPT2 -> new Gpt2(config, parameters);
-            case LLAMA -> new Llama(config, parameters);
+            case LLAMA, QWEN2, MISTRAL -> new Llama(config, parameters);
+            case GPT_NEOX -> new GptNeoX(config, parameters);
+            case GPT_NEO -> new GptNeo(config, parameters);
         };
     }
 

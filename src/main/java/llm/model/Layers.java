@@ -91,6 +91,21 @@ final class Layers {
      * @return (B, T, H·hd)
      */
     static NDArray attention(NDArray q, NDArray k, NDArray v, NDArray mask) {
+        return attention(q, k, v, mask, false, (float) (1.0 / Math.sqrt(q.getShape().get(3))));
+    }
+
+    /**
+     * {@link #attention} with any mask (a local window: {@code windowed}, the mask then also given when T = 1) and
+     * the scores multiplied by {@code scale} (1/√hd; GPT-Neo: 1).
+     */
+    static NDArray attention(NDArray q, NDArray k, NDArray v, NDArray mask, boolean windowed, float scale) {
+        boolean plain = !windowed && scale == (float) (1.0 / Math.sqrt(q.getShape().get(3)));
+        if (!plain) {
+            if (mask != null && FusedOps.available(q)) {
+                return FusedOps.maskedAttention(q, k, v, mask, scale);
+            }
+            return attentionUnfused(q, k, v, mask, scale);
+        }
         if (mask != null && FusedOps.available(q)) {
             if (q.getShape().get(2) == k.getShape().get(2) && (q.getDevice().isGpu() || FusedOps.flashOnCpu())) {
                 return FusedOps.causalAttention(q, k, v);
@@ -102,12 +117,16 @@ final class Layers {
 
     /** {@link #attention} from DJL ops: scores, mask, softmax, two batched products. */
     static NDArray attentionUnfused(NDArray q, NDArray k, NDArray v, NDArray mask) {
+        return attentionUnfused(q, k, v, mask, (float) (1.0 / Math.sqrt(q.getShape().get(3))));
+    }
+
+    private static NDArray attentionUnfused(NDArray q, NDArray k, NDArray v, NDArray mask, float scale) {
         Shape qs = q.getShape();
         long b = qs.get(0), h = qs.get(1), t = qs.get(2), hd = qs.get(3);
         long hkv = k.getShape().get(1), s = k.getShape().get(2);
         long rep = h / hkv;
         // query head i uses kv head i / rep: group the rep query heads of one kv head along the time axis
-        NDArray qg = q.mul(scalar(q, (float) (1.0 / Math.sqrt(hd)))).reshape(b, hkv, rep * t, hd);
+        NDArray qg = q.mul(scalar(q, scale)).reshape(b, hkv, rep * t, hd);
         NDArray att = qg.matMul(k.transpose(0, 1, 3, 2)); // (B, Hkv, rep·T, S)
         if (mask != null) {
             att = att.reshape(b, hkv, rep, t, s).addi(mask); // in place: matMul keeps its inputs, not its output
@@ -126,6 +145,48 @@ final class Layers {
             }
         }
         return m.create(mask, new Shape(t, s));
+    }
+
+    /**
+     * The (T, S) additive mask of a layer that sees {@code window} positions (its own included; 0: all earlier ones):
+     * 0 where key j may be seen by query i (pos + i − window &lt; j ≤ pos + i), −∞ elsewhere; null when nothing is
+     * masked (one query, all keys within the window).
+     */
+    static NDArray windowMask(NDManager m, int t, int s, int pos, int window) {
+        if (window == 0) {
+            return t > 1 ? causalMask(m, t, s, pos) : null;
+        }
+        if (t == 1 && s <= window) {
+            return null;
+        }
+        float[] mask = new float[t * s];
+        for (int i = 0; i < t; i++) {
+            for (int j = 0; j < s; j++) {
+                if (j > pos + i || j <= pos + i - window) {
+                    mask[i * s + j] = Float.NEGATIVE_INFINITY;
+                }
+            }
+        }
+        return m.create(mask, new Shape(t, s));
+    }
+
+    /** GELU with the error function (GPT-NeoX's {@code gelu}): x·Φ(x), libtorch's exact kernel. */
+    static NDArray geluErf(NDArray x) {
+        return Activation.gelu(x);
+    }
+
+    /**
+     * RoPE on the first {@code rotary} dims of each head of x (B, heads, T, hd) (GPT-NeoX's partial rotary); the
+     * rest pass unchanged. Tables as {@link #ropeTables} for rotary dims.
+     */
+    static NDArray ropePartial(NDArray x, NDArray cos, NDArray sin, int rotary) {
+        int last = x.getShape().dimension() - 1;
+        long hd = x.getShape().get(last);
+        if (rotary == hd) {
+            return rope(x, cos, sin);
+        }
+        NDList parts = x.split(new long[] {rotary}, last);
+        return rope(parts.get(0), cos, sin).concat(parts.get(1), last);
     }
 
     /**

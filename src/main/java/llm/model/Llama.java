@@ -4,8 +4,9 @@ import ai.djl.ndarray.NDArray;
 import java.util.List;
 
 /**
- * Llama: RMSNorm, RoPE (HF's rotate-half layout; llama2.c checkpoints are permuted on load), SwiGLU MLP,
- * grouped-query attention, no biases, optional untied head.
+ * The Llama shape — Llama, Qwen2, Mistral: RMSNorm, RoPE (HF's rotate-half layout; llama2.c checkpoints are
+ * permuted on load), SwiGLU MLP, grouped-query attention, optional untied head; Qwen2's q/k/v biases, Mistral's
+ * head size apart from the width, and sliding attention windows ({@link ModelConfig#windows}).
  */
 public final class Llama extends LanguageModel {
     private final NDArray embed; // (V, C)
@@ -14,7 +15,8 @@ public final class Llama extends LanguageModel {
     private final NDArray lmHead; // (V, C): embed when tied
 
     private record Block(NDArray attnNorm, // (C)
-            NDArray wq, NDArray wk, NDArray wv, NDArray wo, // (C, C), (kv, C), (kv, C), (C, C)
+            NDArray wq, NDArray wk, NDArray wv, NDArray wo, // (Q, C), (kv, C), (kv, C), (C, Q); Q = heads · hd
+            NDArray bq, NDArray bk, NDArray bv, // (Q), (kv), (kv) with qkvBias, else null
             NDArray ffnNorm, // (C)
             NDArray gate, NDArray up, NDArray down) {} // (F, C), (F, C), (C, F)
 
@@ -26,11 +28,17 @@ public final class Llama extends LanguageModel {
             String p = "model.layers." + l + ".";
             layers[l] = new Block(w(p + "input_layernorm.weight"), w(p + "self_attn.q_proj.weight"),
                     w(p + "self_attn.k_proj.weight"), w(p + "self_attn.v_proj.weight"),
-                    w(p + "self_attn.o_proj.weight"), w(p + "post_attention_layernorm.weight"),
+                    w(p + "self_attn.o_proj.weight"), bias(p + "self_attn.q_proj.bias"),
+                    bias(p + "self_attn.k_proj.bias"), bias(p + "self_attn.v_proj.bias"),
+                    w(p + "post_attention_layernorm.weight"),
                     w(p + "mlp.gate_proj.weight"), w(p + "mlp.up_proj.weight"), w(p + "mlp.down_proj.weight"));
         }
         norm = w("model.norm.weight");
         lmHead = config.tiedEmbeddings() ? embed : w("lm_head.weight");
+    }
+
+    private NDArray bias(String name) {
+        return config.qkvBias() ? w(name) : null;
     }
 
     @Override
@@ -40,13 +48,13 @@ public final class Llama extends LanguageModel {
         float eps = config.normEps();
         NDArray[] rope = Layers.ropeTables(ids.getManager(), pos, (int) t, config.ropeInverseFrequencies()); // (T, hd) ×2
         NDArray x = Layers.embed(ids, embed); // (B, T, C)
-        NDArray mask = t > 1 ? Layers.causalMask(ids.getManager(), (int) t, (int) (pos + t), pos) : null; // (T, S)
+        Masks masks = new Masks(ids.getManager(), config, (int) t, pos);
         for (int l = 0; l < layers.length; l++) {
             Block blk = layers[l];
             NDArray a = Layers.rmsNorm(x, blk.attnNorm, eps);
-            NDArray q = Layers.linear(a, blk.wq, null).reshape(b, t, nh, hd).transpose(0, 2, 1, 3); // (B, H, T, hd)
-            NDArray k = Layers.linear(a, blk.wk, null).reshape(b, t, nkv, hd).transpose(0, 2, 1, 3); // (B, Hkv, T, hd)
-            NDArray v = Layers.linear(a, blk.wv, null).reshape(b, t, nkv, hd).transpose(0, 2, 1, 3);
+            NDArray q = Layers.linear(a, blk.wq, blk.bq).reshape(b, t, nh, hd).transpose(0, 2, 1, 3); // (B, H, T, hd)
+            NDArray k = Layers.linear(a, blk.wk, blk.bk).reshape(b, t, nkv, hd).transpose(0, 2, 1, 3); // (B, Hkv, T, hd)
+            NDArray v = Layers.linear(a, blk.wv, blk.bv).reshape(b, t, nkv, hd).transpose(0, 2, 1, 3);
             q = Layers.rope(q, rope[0], rope[1]);
             k = Layers.rope(k, rope[0], rope[1]);
             if (cache != null) {
@@ -54,7 +62,7 @@ public final class Llama extends LanguageModel {
                 k = kv[0];
                 v = kv[1];
             }
-            NDArray y = Layers.attention(q, k, v, mask); // (B, T, C)
+            NDArray y = masks.attention(l, q, k, v); // (B, T, Q)
             x = x.add(Layers.linear(y, blk.wo, null));
             NDArray m = Layers.rmsNorm(x, blk.ffnNorm, eps);
             NDArray gated = Layers.silu(Layers.linear(m, blk.gate, null)).mul(Layers.linear(m, blk.up, null));

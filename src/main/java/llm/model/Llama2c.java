@@ -56,7 +56,10 @@ public final class Llama2c {
         return readArrays(file).toModel(manager);
     }
 
-    /** Read a llama2.c checkpoint into Java arrays (HF names and layout: RoPE rows as halves, not pairs). */
+    /**
+     * Map a llama2.c checkpoint (HF names; each tensor a read-only mapping of its part of the file, not a copy; q/k
+     * rows read in HF's rotate-half order through {@link HostTensor#rowOrder}).
+     */
     public static ModelArrays readArrays(Path file) {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
@@ -74,53 +77,54 @@ public final class Llama2c {
                 throw UserException.runtime(file + ": truncated: the header implies " + expected + " bytes but the"
                         + " file has " + size);
             }
-            Reader r = new Reader(ch, v1 ? 256 : 28);
-            float[] emb, rmsAtt, wq, wk, wv, wo, rmsFfn, w1, w2, w3, rmsFinal;
+            Mapper r = new Mapper(ch, v1 ? 256 : 28);
+            long[] emb, rmsAtt, wq, wk, wv, wo, rmsFfn, w1, w2, w3, rmsFinal; // {position, floats}
             if (v1) {
-                rmsAtt = r.floats(l * d);
-                rmsFfn = r.floats(l * d);
-                rmsFinal = r.floats(d);
-                emb = r.floats(v * d);
-                wq = r.floats(l * d * d);
-                wk = r.floats(l * kv * d);
-                wv = r.floats(l * kv * d);
-                wo = r.floats(l * d * d);
-                w1 = r.floats(l * f * d);
-                w2 = r.floats(l * d * f);
-                w3 = r.floats(l * f * d);
+                rmsAtt = r.next(l * d);
+                rmsFfn = r.next(l * d);
+                rmsFinal = r.next(d);
+                emb = r.next(v * d);
+                wq = r.next(l * d * d);
+                wk = r.next(l * kv * d);
+                wv = r.next(l * kv * d);
+                wo = r.next(l * d * d);
+                w1 = r.next(l * f * d);
+                w2 = r.next(l * d * f);
+                w3 = r.next(l * f * d);
             } else {
-                emb = r.floats(v * d);
-                rmsAtt = r.floats(l * d);
-                wq = r.floats(l * d * d);
-                wk = r.floats(l * kv * d);
-                wv = r.floats(l * kv * d);
-                wo = r.floats(l * d * d);
-                rmsFfn = r.floats(l * d);
-                w1 = r.floats(l * f * d);
-                w2 = r.floats(l * d * f);
-                w3 = r.floats(l * f * d);
-                rmsFinal = r.floats(d);
-                r.skip((long) seqLen * hd); // freq_cis_real, freq_cis_imag: (seq_len, hd/2) each
+                emb = r.next(v * d);
+                rmsAtt = r.next(l * d);
+                wq = r.next(l * d * d);
+                wk = r.next(l * kv * d);
+                wv = r.next(l * kv * d);
+                wo = r.next(l * d * d);
+                rmsFfn = r.next(l * d);
+                w1 = r.next(l * f * d);
+                w2 = r.next(l * d * f);
+                w3 = r.next(l * f * d);
+                rmsFinal = r.next(d);
+                r.next((long) seqLen * hd); // freq_cis_real, freq_cis_imag: (seq_len, hd/2) each
             }
-            float[] cls = shared ? null : r.floats(v * d);
+            long[] cls = shared ? null : r.next(v * d);
+            int[] qOrder = halvesOrder(heads, hd), kOrder = halvesOrder(kvHeads, hd);
 
-            Map<String, float[]> t = new LinkedHashMap<>();
-            t.put("model.embed_tokens.weight", emb);
+            Map<String, HostTensor> t = new LinkedHashMap<>();
+            t.put("model.embed_tokens.weight", r.map(emb, 0, vocab, dim, null));
             for (int i = 0; i < layers; i++) {
                 String pre = "model.layers." + i + ".";
-                t.put(pre + "input_layernorm.weight", slice(rmsAtt, i, d));
-                t.put(pre + "self_attn.q_proj.weight", interleavedToHalves(slice(wq, i, d * d), heads, hd, dim));
-                t.put(pre + "self_attn.k_proj.weight", interleavedToHalves(slice(wk, i, kv * d), kvHeads, hd, dim));
-                t.put(pre + "self_attn.v_proj.weight", slice(wv, i, kv * d));
-                t.put(pre + "self_attn.o_proj.weight", slice(wo, i, d * d));
-                t.put(pre + "post_attention_layernorm.weight", slice(rmsFfn, i, d));
-                t.put(pre + "mlp.gate_proj.weight", slice(w1, i, f * d));
-                t.put(pre + "mlp.up_proj.weight", slice(w3, i, f * d));
-                t.put(pre + "mlp.down_proj.weight", slice(w2, i, d * f));
+                t.put(pre + "input_layernorm.weight", r.map(rmsAtt, i, -1, dim, null));
+                t.put(pre + "self_attn.q_proj.weight", r.map(wq, i, dim, dim, qOrder));
+                t.put(pre + "self_attn.k_proj.weight", r.map(wk, i, (int) kv, dim, kOrder));
+                t.put(pre + "self_attn.v_proj.weight", r.map(wv, i, (int) kv, dim, null));
+                t.put(pre + "self_attn.o_proj.weight", r.map(wo, i, dim, dim, null));
+                t.put(pre + "post_attention_layernorm.weight", r.map(rmsFfn, i, -1, dim, null));
+                t.put(pre + "mlp.gate_proj.weight", r.map(w1, i, hidden, dim, null));
+                t.put(pre + "mlp.up_proj.weight", r.map(w3, i, hidden, dim, null));
+                t.put(pre + "mlp.down_proj.weight", r.map(w2, i, dim, hidden, null));
             }
-            t.put("model.norm.weight", rmsFinal);
+            t.put("model.norm.weight", r.map(rmsFinal, 0, -1, dim, null));
             if (!shared) {
-                t.put("lm_head.weight", cls);
+                t.put("lm_head.weight", r.map(cls, 0, vocab, dim, null));
             }
             return new ModelArrays(config, t);
         } catch (IOException e) {
@@ -188,6 +192,22 @@ public final class Llama2c {
         return new Header(config, v1, shared);
     }
 
+    /**
+     * W's rows in stored order for a q/k projection of llama2.c: W's row h·hd + i is stored row h·hd + 2i, and row
+     * h·hd + hd/2 + i is stored row h·hd + 2i + 1 (llama2.c's interleaved RoPE pairs read as HF's halves).
+     */
+    static int[] halvesOrder(int heads, int hd) {
+        int[] order = new int[heads * hd];
+        int half = hd / 2;
+        for (int h = 0; h < heads; h++) {
+            for (int i = 0; i < half; i++) {
+                order[h * hd + i] = h * hd + 2 * i;
+                order[h * hd + half + i] = h * hd + 2 * i + 1;
+            }
+        }
+        return order;
+    }
+
     private static float[] slice(float[] all, int layer, long per) {
         int from = (int) (layer * per);
         return Arrays.copyOfRange(all, from, from + (int) per);
@@ -209,43 +229,35 @@ public final class Llama2c {
         return out;
     }
 
-    /** Sequential float32 reads. */
-    private static final class Reader {
+    /** Positions of consecutive float32 arrays in the file, and read-only mappings of their parts. */
+    private static final class Mapper {
         private final FileChannel ch;
         private long pos;
-        // one buffer for all reads, outside the heap (a fresh 4 MB heap buffer per tensor was most of the load time
-        // of a small model: zeroed, page-faulted and copied once more by the channel)
-        private final ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
 
-        Reader(FileChannel ch, long pos) {
+        Mapper(FileChannel ch, long pos) {
             this.ch = ch;
             this.pos = pos;
         }
 
-        float[] floats(long n) throws IOException {
-            if (n > Integer.MAX_VALUE - 8) {
-                throw new IOException("tensor of " + n + " values is too large");
-            }
-            float[] out = new float[(int) n];
-            int chunk = buf.capacity() / 4;
-            ByteBuffer b = buf;
-            for (int i = 0; i < out.length; i += chunk) {
-                int m = Math.min(chunk, out.length - i);
-                b.clear().limit(4 * m);
-                while (b.hasRemaining()) {
-                    if (ch.read(b, pos + 4L * i + b.position()) < 0) {
-                        throw new IOException("unexpected end of file");
-                    }
-                }
-                b.flip();
-                b.asFloatBuffer().get(out, i, m);
-            }
+        /** The next array of n floats: {position, n}. */
+        long[] next(long n) {
+            long[] at = {pos, n};
             pos += 4 * n;
-            return out;
+            return at;
         }
 
-        void skip(long n) {
-            pos += 4 * n;
+        /**
+         * Part {@code layer} of an array of per-layer tensors, mapped: a matrix (rows, cols), or a vector of cols
+         * when rows is −1.
+         */
+        HostTensor map(long[] array, int layer, int rows, int cols, int[] rowOrder) throws IOException {
+            long per = (long) Math.max(rows, 1) * cols;
+            if (per * 4 > Integer.MAX_VALUE - 8) {
+                throw new IOException("tensor of " + per + " values is too large (at most 2 GB per tensor)");
+            }
+            ByteBuffer b = ch.map(FileChannel.MapMode.READ_ONLY, array[0] + 4 * per * layer, 4 * per);
+            long[] shape = rows < 0 ? new long[] {cols} : new long[] {rows, cols};
+            return new HostTensor(b, HostTensor.Dtype.F32, shape, false, rowOrder);
         }
     }
 }

@@ -7,28 +7,37 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A model's weights as plain Java arrays, read from disk without the engine: what the CPU decoder needs, and the
- * step before {@link LanguageModel} (which puts them into tensors on a device).
+ * A model's weights in host memory, read from disk without the engine: what the CPU decoder needs, and the step
+ * before {@link LanguageModel} (which puts them into tensors on a device). The tensors are kept as the file stores
+ * them ({@link HostTensor}: usually a read-only mapping of the file, F32/F16/BF16 as stored, GPT-2's Conv1D weights
+ * as Wᵀ); {@link #get} widens one to the in-memory float layout the engine uses.
  *
  * @param config the model's shape
- * @param tensors each parameter by its HF name, flat, row-major in its in-memory shape ({@link Init#specs}: matrices
- *     (out, in), GPT-2's Conv1D weights already transposed)
+ * @param tensors each parameter by its HF name
  */
-public record ModelArrays(ModelConfig config, Map<String, float[]> tensors) {
-    /** One tensor; an unknown name is a programming error. */
-    public float[] get(String name) {
-        float[] a = tensors.get(name);
-        if (a == null) {
+public record ModelArrays(ModelConfig config, Map<String, HostTensor> tensors) {
+    /** One tensor as stored; an unknown name is a programming error. */
+    public HostTensor tensor(String name) {
+        HostTensor t = tensors.get(name);
+        if (t == null) {
             throw new IllegalArgumentException("no parameter " + name);
         }
-        return a;
+        return t;
+    }
+
+    /**
+     * One tensor as float32, flat, row-major in its in-memory shape ({@link Init#specs}: matrices (out, in), GPT-2's
+     * Conv1D weights transposed): a new array.
+     */
+    public float[] get(String name) {
+        return tensor(name).toFloats();
     }
 
     /** Total number of parameters (tied embeddings counted once). */
     public long parameterCount() {
         long n = 0;
-        for (float[] a : tensors.values()) {
-            n += a.length;
+        for (HostTensor t : tensors.values()) {
+            n += t.size();
         }
         return n;
     }

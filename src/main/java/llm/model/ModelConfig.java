@@ -9,21 +9,30 @@ import java.util.function.Function;
 /**
  * The shape of a model: everything needed to build it, nothing about its weights.
  *
- * <p>Field names are ours; {@link #toHfJson()} / {@link #fromHfJson} map them to HuggingFace's config keys:
- * <pre>
- * field           GPT2Config            LlamaConfig
- * vocabSize       vocab_size            vocab_size
- * ctx             n_positions           max_position_embeddings
- * dModel          n_embd                hidden_size
- * nLayer          n_layer               num_hidden_layers
- * nHead           n_head                num_attention_heads
- * nKvHead         (= n_head)            num_key_value_heads
- * dFf             n_inner (null = 4C)   intermediate_size
- * normEps         layer_norm_epsilon    rms_norm_eps
- * ropeTheta       (unused)              rope_theta
- * tiedEmbeddings  tie_word_embeddings   tie_word_embeddings
- * ropeScaling     (unused)              rope_scaling (null, linear or llama3)
- * </pre>
+ * <p>Field names are ours; {@link #toHfJson()} / {@link #fromHfJson} map them to HuggingFace's config keys
+ * ({@link HfConfigs} holds the per-family key tables and defaults).
+ *
+ * @param arch            the family (decides tensor names and the block shape)
+ * @param vocabSize       rows of the embedding and the head
+ * @param ctx             positions (max_position_embeddings / n_positions)
+ * @param dModel          width of the residual stream (hidden_size / n_embd)
+ * @param nLayer          blocks
+ * @param nHead           query heads
+ * @param nKvHead         key/value heads (grouped-query attention; = nHead for the GPT-2 shape)
+ * @param dFf             feed-forward width
+ * @param normEps         LayerNorm / RMSNorm epsilon
+ * @param ropeTheta       RoPE base (rope_theta, rotary_emb_base); unused with learned positions
+ * @param tiedEmbeddings  the head is the input embedding
+ * @param ropeScaling     RoPE frequency scaling, or null
+ * @param headDim         width of one head (0 given: dModel / nHead); Mistral and Llama 3 may set another
+ * @param rotaryDims      dims at the start of each head that RoPE turns (0 given: the whole head for rotary
+ *                        families; GPT-NeoX: rotary_pct of it); 0 for learned positions
+ * @param activation      the MLP's activation (null given: the family's: gelu_new, silu)
+ * @param parallelResidual GPT-NeoX's x + attn(ln1(x)) + mlp(ln2(x)) (else x += attn(ln1 x); x += mlp(ln2 x))
+ * @param qkvBias         biases on the q/k/v projections of the Llama shape (Qwen2)
+ * @param scaledAttention scores divided by √headDim (GPT-Neo: false)
+ * @param windows         per layer, how many positions (the query's own included) attention sees, 0 for all;
+ *                        empty: every layer global (GPT-Neo local layers, Mistral / Qwen2 sliding window)
  */
 public record ModelConfig(
         Architecture arch,
@@ -37,7 +46,14 @@ public record ModelConfig(
         float normEps,
         float ropeTheta,
         boolean tiedEmbeddings,
-        RopeScaling ropeScaling) {
+        RopeScaling ropeScaling,
+        int headDim,
+        int rotaryDims,
+        Activation activation,
+        boolean parallelResidual,
+        boolean qkvBias,
+        boolean scaledAttention,
+        java.util.List<Integer> windows) {
 
     public ModelConfig {
         if (arch == null) {
@@ -50,24 +66,80 @@ public record ModelConfig(
         positive("heads", nHead);
         positive("kv heads", nKvHead);
         positive("feed-forward width", dFf);
-        if (dModel % nHead != 0) {
-            throw new IllegalArgumentException("model width " + dModel + " is not a multiple of the " + nHead + " heads");
+        if (headDim == 0) {
+            if (dModel % nHead != 0) {
+                throw new IllegalArgumentException("model width " + dModel + " is not a multiple of the " + nHead
+                        + " heads");
+            }
+            headDim = dModel / nHead;
+        }
+        positive("head size", headDim);
+        if (!arch.llamaShape() && headDim * nHead != dModel) {
+            throw new IllegalArgumentException(arch + ": heads × head size (" + nHead + " × " + headDim
+                    + ") must equal the model width " + dModel);
         }
         if (nHead % nKvHead != 0) {
             throw new IllegalArgumentException(nHead + " heads are not a multiple of the " + nKvHead + " kv heads");
         }
-        if (arch == Architecture.GPT2 && nKvHead != nHead) {
-            throw new IllegalArgumentException("gpt2 has no grouped-query attention (kv heads must equal heads)");
+        if (!arch.llamaShape() && nKvHead != nHead) {
+            throw new IllegalArgumentException(arch + " has no grouped-query attention (kv heads must equal heads)");
         }
-        if (arch == Architecture.LLAMA && (dModel / nHead) % 2 != 0) {
-            throw new IllegalArgumentException("llama head size " + dModel / nHead + " must be even (RoPE)");
+        if (!arch.rotary()) {
+            if (rotaryDims != 0) {
+                throw new IllegalArgumentException(arch + " has learned positions, no rotary dims");
+            }
+        } else {
+            if (rotaryDims == 0) {
+                rotaryDims = headDim;
+            }
+            if (rotaryDims % 2 != 0 || rotaryDims < 0 || rotaryDims > headDim) {
+                throw new IllegalArgumentException(arch + ": rotary dims " + rotaryDims + " must be even and within"
+                        + " the head size " + headDim + " (RoPE)");
+            }
         }
-        if (ropeScaling != null && arch != Architecture.LLAMA) {
-            throw new IllegalArgumentException("rope_scaling applies to llama only");
+        if (ropeScaling != null && !arch.rotary()) {
+            throw new IllegalArgumentException("rope_scaling applies to rotary positions only");
+        }
+        if (activation == null) {
+            activation = arch.llamaShape() ? Activation.SILU : arch == Architecture.GPT_NEOX ? Activation.GELU
+                    : Activation.GELU_TANH;
+        }
+        if ((activation == Activation.SILU) != arch.llamaShape()) {
+            throw new IllegalArgumentException(arch + ": activation " + activation.hfName() + " does not fit its MLP");
+        }
+        if (parallelResidual && arch != Architecture.GPT_NEOX) {
+            throw new IllegalArgumentException("parallel residual is GPT-NeoX's");
+        }
+        if (qkvBias && !arch.llamaShape()) {
+            throw new IllegalArgumentException("qkv bias is an option of the Llama shape");
+        }
+        if (!scaledAttention && arch != Architecture.GPT_NEO) {
+            throw new IllegalArgumentException("unscaled attention scores are GPT-Neo's");
+        }
+        windows = windows == null ? java.util.List.of() : java.util.List.copyOf(windows);
+        if (!windows.isEmpty()) {
+            if (windows.size() != nLayer) {
+                throw new IllegalArgumentException(windows.size() + " attention windows for " + nLayer + " layers");
+            }
+            for (int w : windows) {
+                if (w < 0) {
+                    throw new IllegalArgumentException("attention window " + w + " is negative");
+                }
+            }
+            if (windows.stream().allMatch(w -> w == 0)) {
+                windows = java.util.List.of();
+            }
         }
         if (!(normEps > 0)) {
             throw new IllegalArgumentException("norm epsilon must be positive");
         }
+    }
+
+    /** The GPT-2 / Llama shape of before the other families: default head size, rotary dims and activation. */
+    public ModelConfig(Architecture arch, int vocabSize, int ctx, int dModel, int nLayer, int nHead, int nKvHead,
+            int dFf, float normEps, float ropeTheta, boolean tiedEmbeddings, RopeScaling ropeScaling) {
+        this(arch, vocabSize, ctx, dModel, nLayer, nHead, nKvHead, dFf, normEps, ropeTheta, tiedEmbeddings,
+                ropeScaling, 0, 0, null, false, false, true, java.util.List.of());
     }
 
     private static void positive(String what, int v) {
@@ -89,24 +161,80 @@ public record ModelConfig(
                 10000f, tiedEmbeddings, null);
     }
 
-    /** The RoPE inverse frequencies (headDim / 2), with {@link #ropeScaling} applied. */
+    /** The RoPE inverse frequencies (rotaryDims / 2), with {@link #ropeScaling} applied. */
     public float[] ropeInverseFrequencies() {
-        return RopeScaling.inverseFrequencies(headDim(), ropeTheta, ropeScaling);
+        return RopeScaling.inverseFrequencies(rotaryDims, ropeTheta, ropeScaling);
     }
 
-    /** The same config with a RoPE scaling (llama only). */
+    /** The same config with a RoPE scaling (rotary families only). */
     public ModelConfig withRopeScaling(RopeScaling scaling) {
         return new ModelConfig(arch, vocabSize, ctx, dModel, nLayer, nHead, nKvHead, dFf, normEps, ropeTheta,
-                tiedEmbeddings, scaling);
+                tiedEmbeddings, scaling, headDim, rotaryDims, activation, parallelResidual, qkvBias, scaledAttention,
+                windows);
     }
 
-    public int headDim() {
-        return dModel / nHead;
+    /** The same config with fewer layers and vocabulary rows (a stand-in of the same widths). */
+    public ModelConfig shrunk(int layers, int vocab) {
+        return new ModelConfig(arch, vocab, ctx, dModel, layers, nHead, nKvHead, dFf, normEps, ropeTheta,
+                tiedEmbeddings, ropeScaling, headDim, rotaryDims, activation, parallelResidual, qkvBias,
+                scaledAttention, windows.isEmpty() ? windows : windows.subList(0, layers));
+    }
+
+    /** Width of the query projection and of the attention's output: nHead · headDim. */
+    public int qDim() {
+        return nHead * headDim;
     }
 
     /** Width of the key/value projections: nKvHead · headDim. */
     public int kvDim() {
-        return nKvHead * headDim();
+        return nKvHead * headDim;
+    }
+
+    /** Layer {@code l}'s attention window: positions seen (the query's own included), 0 for all. */
+    public int window(int l) {
+        return windows.isEmpty() ? 0 : windows.get(l);
+    }
+
+    /**
+     * What sets this family's blocks apart, in a line for {@code llm info}: norm, positions, activation, residual,
+     * biases, attention scale and windows, embeddings (GPT-2 and Llama: the line info always printed). E.g. "layernorm eps 1e-05, rope theta 10000 on 16 of 64 head
+     * dims, gelu, parallel residual, untied embeddings".
+     */
+    public String features() {
+        if (arch == Architecture.GPT2 || arch == Architecture.LLAMA) { // as info printed them before the other families
+            return String.format(java.util.Locale.ROOT, "norm eps %.1e%s, %s embeddings", normEps,
+                    arch == Architecture.LLAMA ? String.format(java.util.Locale.ROOT, ", rope theta %.0f%s", ropeTheta,
+                            ropeScaling == null ? "" : " scaled " + ropeScaling) : "",
+                    tiedEmbeddings ? "tied" : "untied")
+                    + (headDim * nHead != dModel ? ", head_dim " + headDim : "");
+        }
+        java.util.List<String> f = new java.util.ArrayList<>();
+        f.add(String.format(java.util.Locale.ROOT, "%s eps %.0e", arch.llamaShape() ? "rmsnorm" : "layernorm", normEps));
+        if (arch.rotary()) {
+            f.add(String.format(java.util.Locale.ROOT, "rope theta %.0f%s%s", ropeTheta,
+                    rotaryDims < headDim ? " on " + rotaryDims + " of " + headDim + " head dims" : "",
+                    ropeScaling == null ? "" : " scaled " + ropeScaling));
+        } else {
+            f.add("learned positions");
+        }
+        f.add(arch.llamaShape() ? "swiglu (silu)" : activation.hfName());
+        if (arch == Architecture.GPT_NEOX) {
+            f.add(parallelResidual ? "parallel residual" : "sequential residual");
+        }
+        if (qkvBias) {
+            f.add("q/k/v biases");
+        }
+        if (!scaledAttention) {
+            f.add("unscaled attention scores");
+        }
+        if (!windows.isEmpty()) {
+            long local = windows.stream().filter(w -> w > 0).count();
+            int w = windows.stream().filter(x -> x > 0).findFirst().orElse(0);
+            f.add(local == nLayer ? "attention window " + w + " on every layer"
+                    : "attention window " + w + " on " + local + " of " + nLayer + " layers");
+        }
+        f.add(tiedEmbeddings ? "tied embeddings" : "untied embeddings");
+        return String.join(", ", f);
     }
 
     // ---- parameter counts (HF module layout; a tied head is counted once) ----
@@ -116,9 +244,9 @@ public record ModelConfig(
         return (long) vocabSize * dModel;
     }
 
-    /** Learned position embedding (wpe): GPT-2 only, ctx·d. */
+    /** Learned position embedding (wpe): GPT-2 and GPT-Neo, ctx·d. */
     public long positionEmbedding() {
-        return arch == Architecture.GPT2 ? (long) ctx * dModel : 0;
+        return arch.rotary() ? 0 : (long) ctx * dModel;
     }
 
     /** Parameters without the token and position embeddings (Kaplan et al.'s N); an untied head stays in. */
@@ -134,9 +262,9 @@ public record ModelConfig(
         return nonEmbeddingParams() + (tiedEmbeddings ? tokenEmbedding() : 0);
     }
 
-    /** The attention width H·head_dim (= d) used by the attention FLOPs term. */
+    /** The attention width H·head_dim (d for most shapes) used by the attention FLOPs term. */
     public int attnDim() {
-        return nHead * headDim();
+        return qDim();
     }
 
     /** All parameters, tied embeddings counted once (GPT-2 124M: 124,439,808); by part: {@link ParameterCount}. */
@@ -146,51 +274,7 @@ public record ModelConfig(
 
     /** This config as a HuggingFace {@code config.json} object ({@code architectures}, {@code model_type}, ...). */
     public JsonObject toHfJson() {
-        JsonObject o = new JsonObject();
-        JsonArray archs = new JsonArray();
-        archs.add(arch.hfClass());
-        o.add("architectures", archs);
-        o.addProperty("model_type", arch.modelType());
-        if (arch == Architecture.GPT2) {
-            o.addProperty("vocab_size", vocabSize);
-            o.addProperty("n_positions", ctx);
-            o.addProperty("n_ctx", ctx);
-            o.addProperty("n_embd", dModel);
-            o.addProperty("n_layer", nLayer);
-            o.addProperty("n_head", nHead);
-            if (dFf != 4 * dModel) {
-                o.addProperty("n_inner", dFf);
-            } else {
-                o.add("n_inner", JsonNull.INSTANCE);
-            }
-            o.addProperty("activation_function", "gelu_new");
-            o.addProperty("layer_norm_epsilon", normEps);
-            o.addProperty("initializer_range", 0.02);
-            o.addProperty("resid_pdrop", 0.0);
-            o.addProperty("embd_pdrop", 0.0);
-            o.addProperty("attn_pdrop", 0.0);
-            o.addProperty("scale_attn_weights", true);
-            o.addProperty("tie_word_embeddings", tiedEmbeddings);
-        } else {
-            o.addProperty("vocab_size", vocabSize);
-            o.addProperty("max_position_embeddings", ctx);
-            o.addProperty("hidden_size", dModel);
-            o.addProperty("intermediate_size", dFf);
-            o.addProperty("num_hidden_layers", nLayer);
-            o.addProperty("num_attention_heads", nHead);
-            o.addProperty("num_key_value_heads", nKvHead);
-            o.addProperty("head_dim", headDim());
-            o.addProperty("hidden_act", "silu");
-            o.addProperty("rms_norm_eps", normEps);
-            o.addProperty("rope_theta", ropeTheta);
-            o.add("rope_scaling", ropeScaling == null ? JsonNull.INSTANCE : ropeScaling.toHfJson());
-            o.addProperty("attention_bias", false);
-            o.addProperty("mlp_bias", false);
-            o.addProperty("initializer_range", 0.02);
-            o.addProperty("tie_word_embeddings", tiedEmbeddings);
-        }
-        o.addProperty("torch_dtype", "float32");
-        return o;
+        return HfConfigs.toJson(this);
     }
 
     /**
@@ -199,90 +283,21 @@ public record ModelConfig(
      * @throws IllegalArgumentException naming the key that is missing, unsupported or out of range
      */
     public static ModelConfig fromHfJson(JsonObject o) {
-        return fromHfJson(o, false);
+        return HfConfigs.fromJson(o, false);
     }
 
     /**
-     * The shape of a config.json for counting parameters and FLOPs ({@code llm cost}), also of models this toolkit
-     * does not run: {@code model_type} mistral reads as llama (the same layout), a config without
+     * The shape of a config.json for counting parameters and FLOPs ({@code llm cost}): a config without
      * {@code model_type} is recognised by its keys ({@code n_embd}: gpt2, {@code hidden_size}: llama), and the
      * activation and RoPE scaling, which do not change the counts, are not checked.
      *
      * @throws IllegalArgumentException naming the key that is missing, unsupported or out of range
      */
     public static ModelConfig shapeFromHfJson(JsonObject o) {
-        return fromHfJson(o, true);
+        return HfConfigs.fromJson(o, true);
     }
 
-    private static ModelConfig fromHfJson(JsonObject o, boolean shapeOnly) {
-        Architecture arch = architecture(o, shapeOnly);
-        if (arch == Architecture.GPT2) {
-            int c = intKey(o, "n_embd", null);
-            Integer inner = optInt(o, "n_inner");
-            String act = optString(o, "activation_function");
-            if (!shapeOnly && act != null && !act.equals("gelu_new") && !act.equals("gelu_pytorch_tanh")) {
-                throw new IllegalArgumentException("activation_function '" + act + "' is not supported (gelu_new or"
-                        + " gelu_pytorch_tanh: GELU's tanh approximation)");
-            }
-            int nHead = intKey(o, "n_head", null);
-            return new ModelConfig(arch, intKey(o, "vocab_size", null), intKey(o, "n_positions", "n_ctx"), c,
-                    intKey(o, "n_layer", null), nHead, nHead, inner == null ? 4 * c : inner,
-                    floatKey(o, "layer_norm_epsilon", 1e-5f), 10000f, boolKey(o, "tie_word_embeddings", true), null);
-        }
-        int c = intKey(o, "hidden_size", null);
-        int nHead = intKey(o, "num_attention_heads", null);
-        Integer kv = optInt(o, "num_key_value_heads");
-        Integer headDim = optInt(o, "head_dim");
-        if (headDim != null && headDim != c / nHead) {
-            throw new IllegalArgumentException("head_dim " + headDim + " differs from hidden_size / num_attention_heads"
-                    + " (" + c / nHead + "); not supported");
-        }
-        if (boolKey(o, "attention_bias", false) || boolKey(o, "mlp_bias", false)) {
-            throw new IllegalArgumentException("attention_bias / mlp_bias are not supported");
-        }
-        String act = optString(o, "hidden_act");
-        if (!shapeOnly && act != null && !act.equals("silu")) {
-            throw new IllegalArgumentException("hidden_act '" + act + "' is not supported (silu)");
-        }
-        return new ModelConfig(arch, intKey(o, "vocab_size", null), intKey(o, "max_position_embeddings", null), c,
-                intKey(o, "num_hidden_layers", null), nHead, kv == null ? nHead : kv,
-                intKey(o, "intermediate_size", null), floatKey(o, "rms_norm_eps", 1e-6f),
-                floatKey(o, "rope_theta", 10000f), boolKey(o, "tie_word_embeddings", false),
-                shapeOnly ? null : RopeScaling.fromHfJson(o.get("rope_scaling")));
-    }
-
-    /** From {@code model_type}, else {@code architectures}; {@code shapeOnly}: mistral and key-based guesses too. */
-    private static Architecture architecture(JsonObject o, boolean shapeOnly) {
-        JsonElement typeValue = o.get("model_type");
-        if (typeValue != null && !typeValue.isJsonNull()
-                && !(typeValue.isJsonPrimitive() && typeValue.getAsJsonPrimitive().isString())) {
-            throw new IllegalArgumentException("model_type is not a string: " + typeValue);
-        }
-        String type = typeValue == null || typeValue.isJsonNull() ? null : typeValue.getAsString();
-        if (type == null && o.has("architectures") && o.get("architectures").isJsonArray()) {
-            for (JsonElement e : o.getAsJsonArray("architectures")) {
-                for (Architecture a : Architecture.values()) {
-                    if (a.hfClass().equals(e.getAsString())) {
-                        type = a.modelType();
-                    }
-                }
-            }
-        }
-        if (type == null && shapeOnly) {
-            type = o.has("n_embd") ? "gpt2" : o.has("hidden_size") ? "llama" : null;
-        }
-        if (type == null) {
-            throw new IllegalArgumentException("no model_type (expected gpt2 or llama)");
-        }
-        Architecture arch = shapeOnly && type.equalsIgnoreCase("mistral") ? Architecture.LLAMA
-                : Architecture.fromName(type);
-        if (arch == null) {
-            throw new IllegalArgumentException("model_type '" + type + "' is not supported (gpt2 or llama)");
-        }
-        return arch;
-    }
-
-    private static int intKey(JsonObject o, String key, String alt) {
+    static int intKey(JsonObject o, String key, String alt) {
         Integer v = optInt(o, key);
         if (v == null && alt != null) {
             v = optInt(o, alt);
@@ -309,7 +324,7 @@ public record ModelConfig(
         return d.intValue();
     }
 
-    private static float floatKey(JsonObject o, String key, float dflt) {
+    static float floatKey(JsonObject o, String key, float dflt) {
         Float f = optNumber(o, key, JsonElement::getAsFloat);
         return f == null ? dflt : f;
     }
@@ -343,7 +358,7 @@ public record ModelConfig(
         return e.getAsBoolean();
     }
 
-    private static String optString(JsonObject o, String key) {
+    static String optString(JsonObject o, String key) {
         JsonElement e = o.get(key);
         return e == null || e.isJsonNull() || !e.isJsonPrimitive() ? null : e.getAsString();
     }

@@ -1,11 +1,13 @@
 package llm.model;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * Parameters of a GPT-2 or Llama shape, by part, computed from the config alone (the one count:
+ * Parameters of a model shape (every family), by part, computed from the config alone (the one count:
  * {@link ModelConfig#parameterCount()} is its total); tied input/output embeddings are
  * counted once (under embeddings, the head then counts 0).
  *
@@ -38,13 +40,21 @@ public record ParameterCount(long embeddings, long attention, long mlp, long nor
         return m;
     }
 
-    /** The counts of a model shape. */
+    /**
+     * The counts of a model shape, any family: its tensors ({@link Init#specs}, the names transformers saves) summed
+     * by {@link #partOf}.
+     */
     public static ParameterCount of(ModelConfig c) {
-        return switch (c.arch()) {
-            case GPT2 -> gpt2(c.vocabSize(), c.ctx(), c.dModel(), c.nLayer(), c.dFf(), c.tiedEmbeddings());
-            case LLAMA -> llama(c.vocabSize(), c.dModel(), c.nLayer(), c.nHead(), c.nKvHead(), c.dFf(),
-                    c.tiedEmbeddings());
-        };
+        long[] by = new long[PARTS.length];
+        List<String> parts = Arrays.asList(PARTS);
+        for (Init.Spec s : Init.specs(c)) {
+            String part = partOf(s.name());
+            if (part == null) {
+                throw new IllegalStateException("tensor " + s.name() + " belongs to no part");
+            }
+            by[parts.indexOf(part)] += s.size();
+        }
+        return new ParameterCount(by[0], by[1], by[2], by[3], by[4]);
     }
 
     /** A GPT-2 shape: learned positions, LayerNorm and linear biases. */
@@ -74,11 +84,12 @@ public record ParameterCount(long embeddings, long attention, long mlp, long nor
     /** Which part a tensor belongs to, from its HuggingFace (or llama2.c-style) name; null when unknown. */
     public static String partOf(String tensorName) {
         String n = tensorName.toLowerCase(Locale.ROOT);
-        if (n.contains("lm_head") || n.equals("output.weight") || n.endsWith(".wcls") || n.equals("wcls")) {
+        if (n.contains("lm_head") || n.startsWith("embed_out") || n.equals("output.weight") || n.endsWith(".wcls")
+                || n.equals("wcls")) {
             return "head";
         }
-        if (n.contains("wte") || n.contains("wpe") || n.contains("embed_tokens") || n.contains("tok_embeddings")
-                || n.contains("token_embedding")) {
+        if (n.contains("wte") || n.contains("wpe") || n.contains("embed_tokens") || n.contains("embed_in")
+                || n.contains("tok_embeddings") || n.contains("token_embedding")) {
             return "embeddings";
         }
         if (n.contains("ln_") || n.contains("norm")) {

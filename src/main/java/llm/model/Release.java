@@ -24,8 +24,10 @@ import llm.io.JsonProblem;
  * A release directory in the HuggingFace layout: {@code config.json}, {@code model.safetensors} (or sharded
  * {@code model.safetensors.index.json}) with HF tensor names, and {@code tokenizer.json}.
  *
- * <p>GPT-2 tensors are written with the {@code transformer.} prefix, as {@code GPT2LMHeadModel.save_pretrained}
- * does; on read the prefix is optional (the hub's {@code openai-community/gpt2} has none). Conv1D weights are
+ * <p>Tensors are written with transformers' names, prefixes included ({@code transformer.} for GPT-2 and GPT-Neo,
+ * {@code gpt_neox.}, {@code model.}), as {@code *ForCausalLM.save_pretrained} does; on read the prefix is optional
+ * (the hub's {@code openai-community/gpt2} has none). Tensors the model does not use (GPT-NeoX's old
+ * {@code attention.bias} / {@code rotary_emb.inv_freq} buffers, a tied copy of the head) are ignored. Conv1D weights are
  * stored (in, out) on disk and transposed to (out, in) in memory.
  */
 public final class Release {
@@ -113,7 +115,10 @@ public final class Release {
         return readArrays(dir).toModel(manager);
     }
 
-    /** Read a release directory's weights into Java arrays (in-memory layout: Conv1D weights transposed). */
+    /**
+     * Map a release directory's weights (each tensor as stored, not copied: see {@link HostTensor}); the readers are
+     * closed, the mappings stay valid.
+     */
     public static ModelArrays readArrays(Path dir) {
         ModelConfig config = readConfig(dir);
         List<Safetensors.Reader> readers = openWeights(dir);
@@ -124,13 +129,13 @@ public final class Release {
                     where.put(name, r);
                 }
             }
-            Map<String, float[]> tensors = new LinkedHashMap<>();
+            Map<String, HostTensor> tensors = new LinkedHashMap<>();
             for (Init.Spec s : Init.specs(config)) {
                 String name = s.name();
                 String found = where.containsKey(name) ? name : null;
-                if (found == null && name.startsWith("transformer.")
-                        && where.containsKey(name.substring("transformer.".length()))) {
-                    found = name.substring("transformer.".length());
+                String bare = withoutBasePrefix(name);
+                if (found == null && bare != null && where.containsKey(bare)) {
+                    found = bare;
                 }
                 if (found == null) {
                     throw UserException.runtime(dir.resolve(readers.size() == 1 ? WEIGHTS : WEIGHTS_INDEX)
@@ -143,16 +148,25 @@ public final class Release {
                     throw UserException.runtime(r.file() + ": tensor " + found + " has shape "
                             + Arrays.toString(actual) + ", but config.json implies " + Arrays.toString(disk));
                 }
-                float[] data = r.readFloats(found);
-                if (s.conv1d()) {
-                    data = transpose(data, (int) disk[0], (int) disk[1]);
-                }
-                tensors.put(name, data);
+                tensors.put(name, r.map(found, s.conv1d())); // Conv1D: stored (in, out) = Wᵀ
             }
             return new ModelArrays(config, tensors);
         } finally {
             readers.forEach(Safetensors.Reader::close);
         }
+    }
+
+    /**
+     * The name a base model (GPT2Model, GPTNeoXModel, LlamaModel, ... saved without its head) gives the tensor: without
+     * the {@code transformer.}, {@code gpt_neox.} or {@code model.} prefix; null for a name without one.
+     */
+    private static String withoutBasePrefix(String name) {
+        for (String prefix : new String[] {"transformer.", "gpt_neox.", "model."}) {
+            if (name.startsWith(prefix)) {
+                return name.substring(prefix.length());
+            }
+        }
+        return null;
     }
 
     private static List<Safetensors.Reader> openWeights(Path dir) {

@@ -25,7 +25,8 @@ import llm.io.AtomicFile;
 /**
  * The safetensors format, read defensively: an 8-byte little-endian header length, a JSON header
  * ({@code name: {dtype, shape, data_offsets}}), then raw little-endian data. Header length, dtypes, shapes and offsets
- * are checked against the file size before anything is allocated; F16 and BF16 are converted to float on load.
+ * are checked against the file size before anything is allocated or mapped. {@link Reader#map} maps a tensor as
+ * stored (the CPU decoder reads F16/BF16 in place); {@link Reader#readFloats} converts to float.
  */
 public final class Safetensors {
     /** Largest header accepted (HF's own limit is 100 MB). */
@@ -250,6 +251,34 @@ public final class Safetensors {
                 throw UserException.runtime(file + ": cannot read tensor " + name + ": " + ex.getMessage(), ex);
             }
             return out;
+        }
+
+        /**
+         * The tensor's bytes mapped read-only (not copied: pages are read on first use and shared with the page
+         * cache), F32, F16 or BF16 as stored. The mapping outlives the reader. Each tensor is mapped on its own, so
+         * a file above 2 GB needs no single large mapping; one tensor above 2 GB is refused.
+         *
+         * @param transposed the tensor is a matrix stored as Wᵀ (see {@link HostTensor})
+         */
+        public HostTensor map(String name, boolean transposed) {
+            Entry e = entries.get(name);
+            if (e == null) {
+                throw bad("missing tensor " + name);
+            }
+            HostTensor.Dtype t = HostTensor.Dtype.of(e.dtype);
+            if (t == null) {
+                throw bad("tensor " + name + " has dtype " + e.dtype + "; only F32, F16 and BF16 are supported");
+            }
+            long bytes = e.end - e.begin;
+            if (bytes > Integer.MAX_VALUE - 8) {
+                throw bad("tensor " + name + " is too large (" + bytes + " bytes; at most 2 GB per tensor)");
+            }
+            try {
+                ByteBuffer b = channel.map(FileChannel.MapMode.READ_ONLY, dataStart + e.begin, bytes);
+                return new HostTensor(b, t, e.shape.clone(), transposed, null);
+            } catch (IOException ex) {
+                throw UserException.runtime(file + ": cannot map tensor " + name + ": " + ex.getMessage(), ex);
+            }
         }
 
         private void closeQuietly() {

@@ -1,6 +1,7 @@
 package llm.model;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.locks.LockSupport;
 
@@ -20,23 +21,23 @@ final class Team implements AutoCloseable {
 
     private static final long SPIN_NANOS = 200_000; // a worker spins this long for the next loop, then parks
 
-    /** One parallel loop; a worker that wakes late finds its counters exhausted and does nothing. */
-    private static final class Loop {
-        final Body body;
-        final int chunks;
-        final AtomicInteger next = new AtomicInteger(); // next chunk to hand out
-        final AtomicInteger done = new AtomicInteger(); // chunks finished
-        volatile Throwable failure; // the first chunk that threw
-
-        Loop(Body body, int chunks) {
-            this.body = body;
-            this.chunks = chunks;
-        }
-    }
+    /**
+     * The loop in progress, without an allocation per loop: {@code ticket} holds the loop's generation (high 32 bits)
+     * and the next chunk to hand out (low 32). A chunk is taken by a compare-and-set that also checks the generation,
+     * so a worker that wakes late, or reads the fields of a newer loop, takes nothing of a loop that is not its own.
+     * Before writing a new loop's body and size, the caller closes the ticket (new generation, no chunk left); then
+     * opens it.
+     */
+    private final AtomicLong ticket = new AtomicLong(CLOSED);
+    private static final long CLOSED = 0x7fffffffL;
+    private Body body; // written before the ticket opens (a volatile write), read after reading it
+    private int chunks;
+    private final AtomicInteger done = new AtomicInteger(); // chunks of the current loop finished
+    private volatile Throwable failure; // the first chunk of the current loop that threw
+    private int generation;
 
     private final Thread[] workers;
     private final AtomicIntegerArray parked; // per worker: 1 while parked (or about to park)
-    private volatile Loop current;
     private volatile boolean closed;
     private volatile Thread caller;
     private volatile boolean callerParked;
@@ -72,63 +73,81 @@ final class Team implements AutoCloseable {
             return;
         }
         caller = Thread.currentThread();
-        Loop loop = new Loop(body, chunks);
-        current = loop;
+        long gen = (long) (++generation & 0x7fffffff) << 32;
+        ticket.set(gen | CLOSED); // a late worker of the last loop can take nothing from here on
+        this.body = body;
+        this.chunks = chunks;
+        failure = null;
+        done.set(0);
+        ticket.set(gen); // open: chunk 0 next
         for (int w = 0; w < workers.length; w++) {
             if (parked.get(w) != 0) {
                 LockSupport.unpark(workers[w]);
             }
         }
-        take(loop);
+        take();
         long t0 = System.nanoTime();
-        while (loop.done.get() < chunks) {
+        while (done.get() < chunks) {
             if (System.nanoTime() - t0 < SPIN_NANOS) {
                 Thread.onSpinWait();
             } else { // a worker holds a chunk but is not running: wait without burning the core it needs
                 callerParked = true;
-                if (loop.done.get() < chunks) {
+                if (done.get() < chunks) {
                     LockSupport.parkNanos(this, 50_000);
                 }
                 callerParked = false;
             }
         }
-        if (loop.failure instanceof RuntimeException e) {
+        ticket.set(gen | CLOSED);
+        this.body = null;
+        Throwable f = failure;
+        if (f instanceof RuntimeException e) {
             throw e;
-        } else if (loop.failure instanceof Error e) {
+        } else if (f instanceof Error e) {
             throw e;
-        } else if (loop.failure != null) {
-            throw new IllegalStateException(loop.failure);
+        } else if (f != null) {
+            throw new IllegalStateException(f);
         }
     }
 
-    /** Takes chunks of the loop until none is left. */
-    private void take(Loop loop) {
-        int c;
-        while ((c = loop.next.getAndIncrement()) < loop.chunks) {
+    /** Takes chunks of the open loop until none is left (or the loop is another one than it started with). */
+    private void take() {
+        while (true) {
+            long t = ticket.get();
+            Body b = body;
+            int n = chunks;
+            int c = (int) t; // (CLOSED is above any chunk count)
+            if (c >= n || b == null || !ticket.compareAndSet(t, t + 1)) {
+                if (c >= n || b == null || (ticket.get() >>> 32) != (t >>> 32)) {
+                    return; // nothing left, or a newer loop (the caller of that one takes its chunks)
+                }
+                continue; // another thread took chunk c: try the next
+            }
             try {
-                loop.body.run(c);
+                b.run(c);
             } catch (Throwable e) { // counted as done, so that the caller returns and rethrows
-                if (loop.failure == null) {
-                    loop.failure = e;
+                if (failure == null) {
+                    failure = e;
                 }
             }
-            if (loop.done.incrementAndGet() == loop.chunks && callerParked) {
+            if (done.incrementAndGet() == n && callerParked) {
                 LockSupport.unpark(caller);
             }
         }
     }
 
     private void work(int id) {
-        Loop last = null;
+        long last = -1; // generation of the last loop this worker took part in
         while (true) {
             long t0 = System.nanoTime();
-            Loop loop;
-            while ((loop = current) == last && !closed) {
+            long gen;
+            while (((gen = ticket.get() >>> 32) == last || (int) ticket.get() >= CLOSED) && !closed) {
                 if (System.nanoTime() - t0 < SPIN_NANOS) {
                     Thread.onSpinWait();
                 } else {
                     parked.set(id, 1);
-                    if (current == last && !closed) {
+                    long g = ticket.get();
+                    if (((g >>> 32) == last || (int) g >= CLOSED) && !closed) {
                         LockSupport.park(this);
                     }
                     parked.set(id, 0);
@@ -137,15 +156,14 @@ final class Team implements AutoCloseable {
             if (closed) {
                 return;
             }
-            last = loop;
-            take(loop);
+            last = gen;
+            take();
         }
     }
 
     @Override
     public void close() {
         closed = true;
-        current = null;
         for (Thread w : workers) {
             LockSupport.unpark(w);
         }

@@ -1,6 +1,6 @@
 /**
  * Models: {@link llm.model.ModelConfig}, the one shape type (architecture, sizes, parameter counts — by part in
- * {@link llm.model.ParameterCount} — what {@code llm.compute} prices), GPT-2 and Llama built from it ({@link llm.model.LanguageModel}), the KV cache, the
+ * {@link llm.model.ParameterCount} — what {@code llm.compute} prices), the families built from it ({@link llm.model.LanguageModel}: GPT-2, Llama, Qwen2 and Mistral on the Llama blocks, GPT-NeoX, GPT-Neo; config.json keys per family in {@link llm.model.HfConfigs}), the KV cache, the
  * engine-free {@link llm.model.CpuDecoder}, and model files: releases (config.json + safetensors,
  * {@link llm.model.Release}) and llama2.c checkpoints (both header versions, {@link llm.model.Llama2c}).
  * {@link llm.model.Models} is the one entry point for a {@code --model} path: it detects the format once and

@@ -129,8 +129,9 @@ public record TrainPlan(TrainFlags flags, Model model, Budget budget, LrSchedule
         Preset preset = flags.preset() == null ? null : Preset.byName(flags.preset());
         String archName = flags.arch() != null ? flags.arch() : preset != null ? preset.arch() : "gpt2";
         Architecture arch = Architecture.fromName(archName);
-        if (arch == null) {
-            throw UserException.usage("--arch " + archName + ": unknown (gpt2 or llama)");
+        if (arch == null || !arch.trainable()) {
+            throw UserException.usage("--arch " + archName + ": " + (arch == null ? "unknown" : "not trained by llm"
+                    + " (read from releases only)") + " (gpt2 or llama)");
         }
         int layers = pick(flags.layers(), preset == null ? null : preset.layers(), "--layers");
         int heads = pick(flags.heads(), preset == null ? null : preset.heads(), "--heads");

@@ -66,17 +66,21 @@ class ModelShapeTest {
 
     @Test
     void shapesThisToolkitCountsButDoesNotRun(@TempDir Path dir) throws Exception {
-        // Mistral 7B: Llama's layout (GQA, SwiGLU, untied head): 7,241,732,096 parameters
+        // Mistral 7B: Llama's layout (GQA, SwiGLU, untied head) with a sliding window: 7,241,732,096 parameters
         String mistral = """
                 {"model_type": "mistral", "vocab_size": 32000, "hidden_size": 4096, "intermediate_size": 14336,
                  "num_hidden_layers": 32, "num_attention_heads": 32, "num_key_value_heads": 8,
                  "max_position_embeddings": 32768, "hidden_act": "silu", "sliding_window": 4096}""";
         Path file = Files.writeString(dir.resolve("mistral.json"), mistral);
         assertEquals(7_241_732_096L, Models.readShape(file).parameterCount());
-        assertEquals(Architecture.LLAMA, Models.readShape(file).arch());
-        // sample, score and info refuse it: they would have to run it
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> parse(mistral));
-        assertTrue(e.getMessage().contains("model_type 'mistral' is not supported"), e.getMessage());
+        assertEquals(Architecture.MISTRAL, Models.readShape(file).arch());
+        assertEquals(7_241_732_096L, parse(mistral).parameterCount()); // (runs too, since issue 19)
+        // an activation the decoder has not does not change the counts: cost reads it, sample, score and info refuse it
+        String gelu = mistral.replace("\"silu\"", "\"gelu\"");
+        assertEquals(7_241_732_096L, ModelConfig.shapeFromHfJson(JsonParser.parseString(gelu).getAsJsonObject())
+                .parameterCount());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> parse(gelu));
+        assertTrue(e.getMessage().contains("hidden_act 'gelu' is not supported"), e.getMessage());
         // no model_type: recognised by its keys for counting
         String bare = GPT2_CONFIG.replace("\"model_type\": \"gpt2\", \"architectures\": [\"GPT2LMHeadModel\"], ", "");
         assertEquals(124_439_808L, ModelConfig.shapeFromHfJson(JsonParser.parseString(bare).getAsJsonObject())

@@ -90,9 +90,13 @@ class ReleaseTest extends CpuRoot {
 
     @Test
     void configErrorsNameTheKey(@TempDir Path dir) throws Exception {
-        Files.writeString(dir.resolve("config.json"), "{\"model_type\":\"mistral\"}");
+        Files.writeString(dir.resolve("config.json"), "{\"model_type\":\"mamba\"}");
         UserException e = assertThrows(UserException.class, () -> Release.readConfig(dir));
-        assertTrue(e.getMessage().contains("mistral"), e.getMessage());
+        assertTrue(e.getMessage().contains("model_type 'mamba' is not supported (gpt2, llama, gpt_neox, gpt_neo,"
+                + " qwen2, mistral)"), e.getMessage());
+        Files.writeString(dir.resolve("config.json"), "{\"model_type\":\"mistral\"}");
+        e = assertThrows(UserException.class, () -> Release.readConfig(dir));
+        assertTrue(e.getMessage().contains("config.json: missing key hidden_size"), e.getMessage());
         Files.writeString(dir.resolve("config.json"), "{\"model_type\":\"gpt2\",\"n_embd\":8}");
         e = assertThrows(UserException.class, () -> Release.readConfig(dir));
         assertTrue(e.getMessage().contains("config.json: missing key"), e.getMessage());

@@ -1,6 +1,5 @@
 package llm.run;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -44,7 +43,13 @@ class ModelSessionTest {
             assertEquals(free.config(), engine.config());
             assertEquals(free.parameterCount(), engine.parameterCount());
             int[] ids = free.tokenizer().encode("Once upon a time");
-            assertArrayEquals(firstLogits(free, ids), firstLogits(engine, ids));
+            // The Java decoder's vector kernels sum in another order than libtorch's GEMMs: equal within fp32 rounding.
+            float[] a = firstLogits(free, ids);
+            float[] b = firstLogits(engine, ids);
+            assertEquals(a.length, b.length);
+            for (int i = 0; i < a.length; i++) {
+                assertEquals(b[i], a[i], 1e-5f * Math.max(1f, Math.abs(b[i])), "logit " + i);
+            }
             assertThrows(IllegalStateException.class, free::logProbs, "log-probs need the engine");
         }
     }

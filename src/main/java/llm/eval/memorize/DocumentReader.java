@@ -13,11 +13,14 @@ import java.util.NoSuchElementException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import llm.UserException;
+import llm.data.Titles;
+import llm.data.wiki.Article;
+import llm.data.wiki.Articles;
 
 /**
  * Streams documents from one input, one at a time (bounded memory: at most one document is held).
  *
- * <p>Ids: a WikiText article's title; a JSON line's {@code --id-field}, else {@code source:LINE}; a split document's
+ * <p>Ids: a WikiText article's title; a MediaWiki dump article's title; a JSON line's {@code --id-field}, else {@code source:LINE}; a split document's
  * {@code source:N} (1-based); an unsplit file's name. An unsplit file is its text exactly as read (line ends and
  * surrounding whitespace kept); a split document is trimmed of surrounding whitespace and its lines end in '\n' (a
  * WikiText article keeps the leading space of its first line, as the corpus has it). Blank documents are not
@@ -28,6 +31,7 @@ public final class DocumentReader implements Iterator<Document>, Closeable {
     static final Pattern WIKI_HEADING = Pattern.compile("^\\s*=\\s(?!=)(.*?)\\s=\\s*$");
 
     private final BufferedReader in;
+    private final Articles articles; // a MediaWiki dump's, else null
     private final String source;
     private final Split split;
     private final String textField;
@@ -39,9 +43,17 @@ public final class DocumentReader implements Iterator<Document>, Closeable {
     private Runnable atEnd = () -> {};
     private java.util.function.LongSupplier inputBytes = () -> -1;
     private Document next;
+    private Titles titles;
+    private final java.util.Set<String> found = new java.util.HashSet<>();
 
     private DocumentReader(BufferedReader in, String source, Split split, String textField, String idField) {
+        this(in, null, source, split, textField, idField);
+    }
+
+    private DocumentReader(BufferedReader in, Articles articles, String source, Split split, String textField,
+            String idField) {
         this.in = in;
+        this.articles = articles;
         this.source = source;
         this.split = split;
         this.textField = textField;
@@ -68,14 +80,58 @@ public final class DocumentReader implements Iterator<Document>, Closeable {
         return new DocumentReader(in, source, split, null, null);
     }
 
+    /** The articles of a MediaWiki dump: the title is the id, the plain text the text (empty ones included). */
+    public static DocumentReader articles(Articles articles) {
+        return new DocumentReader(null, articles, null, null, null, null);
+    }
+
     /** JSON Lines: the text in {@code textField}, the id in {@code idField} (may be null). */
     public static DocumentReader jsonl(BufferedReader in, String source, String textField, String idField) {
         return new DocumentReader(in, source, null, textField, idField);
     }
 
+    /**
+     * This reader, giving only the documents whose id is one of {@code titles}, the first of each; it stops reading
+     * once it has given them all (the rest of a 20 GB dump is not read for one article).
+     */
+    public DocumentReader selecting(Titles titles) {
+        this.titles = titles;
+        return this;
+    }
+
+    /** Whether ids are titles: a MediaWiki dump's articles, WikiText articles. */
+    public boolean titled() {
+        return articles != null || split == Split.WIKITEXT;
+    }
+
     @Override
     public boolean hasNext() {
+        if (titles == null) {
+            return advance();
+        }
+        while (next == null) {
+            if (found.size() == titles.size() || !advance()) {
+                return false;
+            }
+            if (!titles.contains(next.id()) || !found.add(Titles.normalize(next.id()))) {
+                next = null;
+            }
+        }
+        return true;
+    }
+
+    private boolean advance() {
         if (next == null) {
+            if (articles != null) {
+                if (articles.hasNext()) {
+                    Article a = articles.next();
+                    next = Document.of(a.title(), a.text());
+                } else if (!eof) {
+                    eof = true;
+                    atEnd.run();
+                }
+                return next != null;
+            }
             try {
                 next = textField != null ? readJson() : readText();
             } catch (IOException e) {
@@ -97,6 +153,10 @@ public final class DocumentReader implements Iterator<Document>, Closeable {
 
     @Override
     public void close() throws IOException {
+        if (articles != null) {
+            articles.close();
+            return;
+        }
         in.close();
     }
 

@@ -1,21 +1,35 @@
 package llm.eval.memorize;
 
+import java.io.BufferedInputStream;
 import java.io.BufferedReader;
+import java.io.InputStream;
 import llm.compute.Quantity;
 import llm.data.Utf8Reader;
+import llm.data.wiki.Articles;
+import llm.data.wiki.DumpFormat;
 import llm.io.Inputs;
 import llm.io.Log;
 
-/** Opens the inputs named on a command line as documents (plain text cut by a {@link Split}, or JSON Lines). */
+/**
+ * Opens the inputs named on a command line as documents: plain text cut by a {@link Split}, JSON Lines, or a MediaWiki
+ * XML dump (told by its content; one document per article, its title the id, its plain text the text; {@code --split}
+ * does not apply).
+ */
 public final class DocumentSource {
     private DocumentSource() {}
 
     /**
      * Open {@code name} ("-" is stdin; compressed files are decompressed). JSON Lines when {@code textField} is given or
-     * the name ends in .jsonl / .jsonl.gz (field "text" then); plain text cut by {@code split} otherwise.
+     * the name ends in .jsonl / .jsonl.gz (field "text" then); the articles of a MediaWiki dump when the content is
+     * one; plain text cut by {@code split} otherwise.
      */
     public static DocumentReader open(String name, Split split, String textField, String idField) {
-        Utf8Reader utf8 = new Utf8Reader(Inputs.open(name)); // U+FFFD for ill-formed bytes, as llm tokenize
+        InputStream raw = Inputs.open(name);
+        BufferedInputStream bytes = raw instanceof BufferedInputStream b ? b : new BufferedInputStream(raw, 1 << 16);
+        if (textField == null && !isJsonl(name) && isDump(bytes, name)) {
+            return DocumentReader.articles(Articles.open(bytes, name));
+        }
+        Utf8Reader utf8 = new Utf8Reader(bytes); // U+FFFD for ill-formed bytes, as llm tokenize
         BufferedReader in = new BufferedReader(utf8, 1 << 16);
         String source = Inputs.displayName(name);
         DocumentReader r = textField != null || isJsonl(name)
@@ -27,6 +41,14 @@ public final class DocumentSource {
                         Quantity.plural(utf8.malformed(), "invalid UTF-8 sequence"));
             }
         });
+    }
+
+    private static boolean isDump(BufferedInputStream in, String name) {
+        try {
+            return DumpFormat.isDump(in);
+        } catch (java.io.IOException e) {
+            throw Inputs.readError(name, e);
+        }
     }
 
     static boolean isJsonl(String name) {

@@ -1,0 +1,123 @@
+package llm.data.wiki;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.Charset;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Tells a MediaWiki XML export by its first bytes, not its name: the root element {@code <mediawiki} after an optional
+ * byte-order mark, XML declaration, comments, processing instructions and white space — or a document type
+ * declaration naming {@code mediawiki} there (which {@link DumpReader} then refuses). Encodings: UTF-8 (with or
+ * without a BOM), UTF-16 with a BOM, and UTF-16 without one when the text starts with {@code <}.
+ *
+ * <p>Hand-written rather than asking StAX: the parser would read a DTD's internal subset (unbounded) before saying
+ * anything, and it cannot be rewound to hand the bytes to another reader.
+ */
+public final class DumpFormat {
+    /** Bytes looked at: a real dump's root element comes within its first few hundred. */
+    static final int HEAD = 8192;
+
+    /** What the prologue holds: where a document type declaration starts, if there is one (line and column, 1-based). */
+    record Prologue(int doctypeLine, int doctypeColumn) {
+        boolean hasDoctype() {
+            return doctypeLine > 0;
+        }
+    }
+
+    private DumpFormat() {}
+
+    /** Is {@code in} (a mark-supporting stream, not consumed; already decompressed) a MediaWiki XML export? */
+    public static boolean isDump(BufferedInputStream in) throws IOException {
+        return prologue(in) != null;
+    }
+
+    /** The prologue of a dump, or null when {@code in} (not consumed) is not one. */
+    static Prologue prologue(BufferedInputStream in) throws IOException {
+        in.mark(HEAD);
+        byte[] head = in.readNBytes(HEAD);
+        in.reset();
+        return prologue(decode(head));
+    }
+
+    /** The first bytes as text, in the encoding their BOM or first character says (malformed bytes replaced). */
+    static String decode(byte[] b) {
+        Charset cs = StandardCharsets.UTF_8;
+        int skip = 0;
+        if (b.length >= 3 && (b[0] & 0xFF) == 0xEF && (b[1] & 0xFF) == 0xBB && (b[2] & 0xFF) == 0xBF) {
+            skip = 3;
+        } else if (b.length >= 2 && (b[0] & 0xFF) == 0xFE && (b[1] & 0xFF) == 0xFF) {
+            cs = StandardCharsets.UTF_16BE;
+            skip = 2;
+        } else if (b.length >= 2 && (b[0] & 0xFF) == 0xFF && (b[1] & 0xFF) == 0xFE) {
+            cs = StandardCharsets.UTF_16LE;
+            skip = 2;
+        } else if (b.length >= 2 && b[0] == 0 && b[1] == '<') {
+            cs = StandardCharsets.UTF_16BE;
+        } else if (b.length >= 2 && b[0] == '<' && b[1] == 0) {
+            cs = StandardCharsets.UTF_16LE;
+        }
+        CharsetDecoder d = cs.newDecoder().onMalformedInput(CodingErrorAction.REPLACE)
+                .onUnmappableCharacter(CodingErrorAction.REPLACE);
+        CharBuffer out = CharBuffer.allocate(b.length);
+        d.decode(ByteBuffer.wrap(b, skip, b.length - skip), out, false); // a character cut at the end is left out
+        return out.flip().toString();
+    }
+
+    /** The prologue of {@code text} (the start of a document, BOM removed), or null when its root is not mediawiki. */
+    static Prologue prologue(String text) {
+        int i = 0;
+        while (true) {
+            while (i < text.length() && isXmlSpace(text.charAt(i))) {
+                i++;
+            }
+            if (text.startsWith("<?", i)) {
+                i = after(text, i, "?>");
+            } else if (text.startsWith("<!--", i)) {
+                i = after(text, i + 4, "-->");
+            } else if (text.startsWith("<!DOCTYPE", i)) {
+                int line = 1;
+                int lineStart = 0;
+                for (int k = 0; k < i; k++) {
+                    if (text.charAt(k) == '\n') {
+                        line++;
+                        lineStart = k + 1;
+                    }
+                }
+                int n = i + "<!DOCTYPE".length();
+                while (n < text.length() && isXmlSpace(text.charAt(n))) {
+                    n++;
+                }
+                return isRoot(text, n) ? new Prologue(line, i - lineStart + 1) : null;
+            } else {
+                return text.startsWith("<", i) && isRoot(text, i + 1) ? new Prologue(0, 0) : null;
+            }
+            if (i < 0) {
+                return null;
+            }
+        }
+    }
+
+    /** Does the name {@code mediawiki}, then a space, '>', '/' or '[', start at {@code at}? */
+    private static boolean isRoot(String text, int at) {
+        int end = at + "mediawiki".length();
+        if (!text.startsWith("mediawiki", at) || end >= text.length()) {
+            return false;
+        }
+        char c = text.charAt(end);
+        return isXmlSpace(c) || c == '>' || c == '/' || c == '[';
+    }
+
+    private static int after(String text, int from, String end) {
+        int k = text.indexOf(end, from);
+        return k < 0 ? -1 : k + end.length();
+    }
+
+    private static boolean isXmlSpace(char c) {
+        return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+    }
+}

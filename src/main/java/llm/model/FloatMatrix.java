@@ -1,0 +1,143 @@
+package llm.model;
+
+import java.util.Locale;
+
+/**
+ * A weight matrix W (out, in) as the CPU decoder multiplies it: {@code y = W x} for ranges of outputs, so that a
+ * product can be split by outputs over threads (each output element is computed by one thread, by the same operations
+ * whatever the split: threads never change a result). Two kinds:
+ * <ul>
+ *   <li>{@link Stored}: the tensor's own bytes (a mapping of the file, F32/F16/BF16 kept as stored: 16-bit weights
+ *   are widened in the kernels, halving the bytes read per token), multiplied by {@link VectorKernels} — used
+ *   whenever the JDK's Vector API module is present ({@code bin/llm} adds it);</li>
+ *   <li>{@link Rows}: float32 copies of Wᵀ's rows on the heap, multiplied by {@link Kernels}' plain loops (which C2
+ *   vectorizes only over arrays) — the fallback without that module.</li>
+ * </ul>
+ * The system property {@code llm.weights} (or the environment variable {@code LLM_WEIGHTS}) forces the type the
+ * decoder keeps: {@code f32}, {@code bf16} or {@code f16} (converted once at load, off the heap); {@code auto}
+ * (default) keeps the file's. {@code -Dllm.kernels=java} forces the fallback.
+ */
+abstract class FloatMatrix {
+    /** Whether the Vector API kernels can run (the module is in the boot layer and not turned off). */
+    static final boolean VECTOR = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+            && !"java".equals(System.getProperty("llm.kernels"));
+
+    final int out, in;
+
+    FloatMatrix(int out, int in) {
+        this.out = out;
+        this.in = in;
+    }
+
+    /**
+     * For outputs [lo, hi) and each active row b ({@code act[0, nAct)}): y[b] = W x[b] + bias, or y[b] += W x[b] +
+     * bias with {@code add}; bias may be null.
+     */
+    abstract void product(float[][] x, float[][] y, int[] act, int nAct, float[] bias, boolean add, int lo, int hi);
+
+    /** The element type the multiplications read. */
+    abstract HostTensor.Dtype dtype();
+
+    /** The matrix of a stored tensor, in the type {@link #forcedType} asks for (else as stored). */
+    static FloatMatrix of(HostTensor t) {
+        if (t.shape().length != 2) {
+            throw new IllegalArgumentException("a matrix needs 2 dimensions, not " + t.shape().length);
+        }
+        if (!VECTOR) {
+            return Rows.of(t);
+        }
+        HostTensor.Dtype want = forcedType();
+        return new Stored(want == null ? t : t.convert(want));
+    }
+
+    /** The type that {@code llm.weights} / {@code LLM_WEIGHTS} forces, or null (keep the file's). */
+    static HostTensor.Dtype forcedType() {
+        String v = System.getProperty("llm.weights", System.getenv("LLM_WEIGHTS"));
+        if (v == null || v.isEmpty() || v.equalsIgnoreCase("auto")) {
+            return null;
+        }
+        try {
+            return HostTensor.Dtype.valueOf(v.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw llm.UserException.usage("llm.weights / LLM_WEIGHTS: '" + v
+                    + "' is not one of auto, f32, bf16, f16");
+        }
+    }
+
+    /** W over the tensor's own bytes; Vector API kernels. */
+    static final class Stored extends FloatMatrix {
+        private final HostTensor t;
+
+        Stored(HostTensor t) {
+            super(t.transposed() ? t.storedCols() : t.storedRows(), t.transposed() ? t.storedRows() : t.storedCols());
+            this.t = t;
+        }
+
+        @Override
+        void product(float[][] x, float[][] y, int[] act, int nAct, float[] bias, boolean add, int lo, int hi) {
+            if (t.transposed()) {
+                VectorKernels.axpyRows(t.data(), t.dtype(), in, out, x, y, act, nAct, bias, add, lo, hi);
+            } else {
+                VectorKernels.dotRows(t.data(), t.dtype(), in, t.rowOrder(), x, y, act, nAct, bias, add, lo, hi);
+            }
+        }
+
+        @Override
+        HostTensor.Dtype dtype() {
+            return t.dtype();
+        }
+    }
+
+    /** W as float32 rows of its transpose on the heap, wt (in)(out); plain-Java kernels. */
+    static final class Rows extends FloatMatrix {
+        private final float[][] wt;
+
+        Rows(float[][] wt) {
+            super(wt[0].length, wt.length);
+            this.wt = wt;
+        }
+
+        static Rows of(HostTensor t) {
+            int rows = t.storedRows(), cols = t.storedCols();
+            if (t.transposed()) { // stored rows are Wᵀ's already
+                float[][] wt = new float[rows][cols];
+                for (int i = 0; i < rows; i++) {
+                    t.row(i, wt[i]);
+                }
+                return new Rows(wt);
+            }
+            float[][] wt = new float[cols][rows]; // straight into rows: no transposed flat copy (less garbage)
+            float[] row = new float[cols];
+            for (int o = 0; o < rows; o++) {
+                t.row(o, row);
+                for (int i = 0; i < cols; i++) {
+                    wt[i][o] = row[i];
+                }
+            }
+            return new Rows(wt);
+        }
+
+        @Override
+        void product(float[][] x, float[][] y, int[] act, int nAct, float[] bias, boolean add, int lo, int hi) {
+            for (int j = 0; j < nAct; j++) {
+                int b = act[j];
+                float[] o = y[b];
+                if (!add) {
+                    if (bias == null) {
+                        java.util.Arrays.fill(o, lo, hi, 0f);
+                    } else {
+                        System.arraycopy(bias, lo, o, lo, hi - lo);
+                    }
+                } else if (bias != null) {
+                    Kernels.axpy(o, bias, 1f, lo, hi);
+                }
+                Kernels.matvecAdd(o, wt, x[b], lo, hi);
+            }
+        }
+
+        @Override
+        HostTensor.Dtype dtype() {
+            return HostTensor.Dtype.F32;
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package llm.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import java.util.List;
+
+/**
+ * GPT-NeoX (Pythia): LayerNorm with bias, a fused q/k/v projection laid out per head, RoPE on the first
+ * {@link ModelConfig#rotaryDims} of each head (rotate-half), exact GELU, parallel residual
+ * (x + attn(ln1 x) + mlp(ln2 x)) or the sequential one, untied {@code embed_out}.
+ */
+public final class GptNeoX extends LanguageModel {
+    private final NDArray embed; // (V, C)
+    private final Block[] layers;
+    private final NDArray lnFw, lnFb; // (C)
+    private final NDArray head; // (V, C): embed when tied
+
+    private record Block(NDArray ln1w, NDArray ln1b, NDArray ln2w, NDArray ln2b, // (C)
+            NDArray qkvW, NDArray qkvB, // (3C, C), (3C): rows (H, 3, hd)
+            NDArray denseW, NDArray denseB, // (C, C), (C)
+            NDArray upW, NDArray upB, // (F, C), (F)
+            NDArray downW, NDArray downB) {} // (C, F), (C)
+
+    GptNeoX(ModelConfig config, List<Parameter> parameters) {
+        super(config, parameters);
+        embed = w("gpt_neox.embed_in.weight");
+        layers = new Block[config.nLayer()];
+        for (int l = 0; l < layers.length; l++) {
+            String p = "gpt_neox.layers." + l + ".";
+            layers[l] = new Block(w(p + "input_layernorm.weight"), w(p + "input_layernorm.bias"),
+                    w(p + "post_attention_layernorm.weight"), w(p + "post_attention_layernorm.bias"),
+                    w(p + "attention.query_key_value.weight"), w(p + "attention.query_key_value.bias"),
+                    w(p + "attention.dense.weight"), w(p + "attention.dense.bias"),
+                    w(p + "mlp.dense_h_to_4h.weight"), w(p + "mlp.dense_h_to_4h.bias"),
+                    w(p + "mlp.dense_4h_to_h.weight"), w(p + "mlp.dense_4h_to_h.bias"));
+        }
+        lnFw = w("gpt_neox.final_layer_norm.weight");
+        lnFb = w("gpt_neox.final_layer_norm.bias");
+        head = w(Init.headName(config));
+    }
+
+    @Override
+    protected NDArray hidden(NDArray ids, KvCache cache, int pos) {
+        long b = ids.getShape().get(0), t = ids.getShape().get(1);
+        int nh = config.nHead(), hd = config.headDim(), rot = config.rotaryDims();
+        float eps = config.normEps();
+        NDArray[] rope = Layers.ropeTables(ids.getManager(), pos, (int) t, config.ropeInverseFrequencies()); // (T, rot)
+        NDArray x = Layers.embed(ids, embed); // (B, T, C)
+        Masks masks = new Masks(ids.getManager(), config, (int) t, pos);
+        for (int l = 0; l < layers.length; l++) {
+            Block blk = layers[l];
+            NDArray a = Layers.layerNorm(x, blk.ln1w, blk.ln1b, eps);
+            NDArray qkv = Layers.linear(a, blk.qkvW, blk.qkvB); // (B, T, 3C)
+            // per head: (B, T, H, 3, hd) -> (3, B, H, T, hd)
+            NDList parts = qkv.reshape(b, t, nh, 3, hd).transpose(3, 0, 2, 1, 4).split(3, 0);
+            NDArray q = Layers.ropePartial(parts.get(0).squeeze(0), rope[0], rope[1], rot);
+            NDArray k = Layers.ropePartial(parts.get(1).squeeze(0), rope[0], rope[1], rot);
+            NDArray v = parts.get(2).squeeze(0);
+            if (cache != null) {
+                NDArray[] kv = cache.update(l, k, v, ids.getManager());
+                k = kv[0];
+                v = kv[1];
+            }
+            NDArray attn = Layers.linear(masks.attention(l, q, k, v), blk.denseW, blk.denseB);
+            if (config.parallelResidual()) {
+                NDArray m = mlp(Layers.layerNorm(x, blk.ln2w, blk.ln2b, eps), blk);
+                x = x.add(attn).add(m);
+            } else {
+                x = x.add(attn);
+                x = x.add(mlp(Layers.layerNorm(x, blk.ln2w, blk.ln2b, eps), blk));
+            }
+        }
+        return x;
+    }
+
+    private NDArray mlp(NDArray m, Block blk) {
+        NDArray h = Layers.linear(m, blk.upW, blk.upB);
+        h = config.activation() == Activation.GELU ? Layers.geluErf(h) : Layers.geluTanh(h);
+        return Layers.linear(h, blk.downW, blk.downB);
+    }
+
+    @Override
+    protected NDArray head(NDArray x) {
+        return Layers.linear(Layers.layerNorm(x, lnFw, lnFb, config.normEps()), head, null);
+    }
+}

@@ -1,0 +1,145 @@
+package llm.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The CPU decoder over weights kept as stored: BF16/F16 matrices widened in the kernels give exactly what F32
+ * matrices holding the same (rounded) values give, and stay within the half type's rounding of the F32 model; the
+ * result does not depend on the threads or on the rows fed together.
+ */
+class HalfWeightsTest extends CpuRoot {
+    /** A random model's weights as off-heap F32 tensors (matrices (out, in), as the engine keeps them). */
+    private static ModelArrays randomArrays(ModelConfig c, long seed) {
+        LanguageModel m = LanguageModel.create(c, root, seed);
+        Map<String, HostTensor> t = new LinkedHashMap<>();
+        for (Parameter p : m.parameters()) {
+            t.put(p.name(), HostTensor.of(p.array().toFloatArray(), p.array().getShape().getShape()));
+        }
+        return new ModelArrays(c, t);
+    }
+
+    /** The same weights with every matrix converted to {@code to}; {@code back}: then widened to F32 again. */
+    private static ModelArrays matricesAs(ModelArrays a, HostTensor.Dtype to, boolean back) {
+        Map<String, HostTensor> t = new LinkedHashMap<>();
+        a.tensors().forEach((name, x) -> {
+            HostTensor y = x.shape().length == 2 ? x.convert(to) : x;
+            t.put(name, back ? y.convert(HostTensor.Dtype.F32) : y);
+        });
+        return new ModelArrays(a.config(), t);
+    }
+
+    /** Logits of {@code steps} greedy-free steps over fixed tokens, rows fed together, concatenated. */
+    private static float[] logits(ModelArrays a, int batch, int threads, int steps) {
+        CpuDecoder d = new CpuDecoder(a, batch, steps, threads);
+        try {
+            d.alwaysUseTeam();
+            int v = a.config().vocabSize();
+            float[] all = new float[steps * batch * v];
+            int[] tok = new int[batch];
+            for (int s = 0; s < steps; s++) {
+                for (int b = 0; b < batch; b++) {
+                    tok[b] = (s * 7 + b * 13 + 1) % v;
+                }
+                float[][] out = d.step(tok, null);
+                for (int b = 0; b < batch; b++) {
+                    System.arraycopy(out[b], 0, all, (s * batch + b) * v, v);
+                }
+            }
+            return all;
+        } finally {
+            d.close();
+        }
+    }
+
+    private static double relativeError(float[] got, float[] want) {
+        double num = 0, den = 0;
+        for (int i = 0; i < got.length; i++) {
+            num += (got[i] - want[i]) * (double) (got[i] - want[i]);
+            den += want[i] * (double) want[i];
+        }
+        return Math.sqrt(num / den);
+    }
+
+    private static final ModelConfig LLAMA = ModelConfig.llama(300, 16, 64, 2, 4, 2, 160, false);
+    private static final ModelConfig GPT2 = ModelConfig.gpt2(300, 16, 64, 2, 4);
+
+    @Test
+    void half_matrices_equal_f32_matrices_of_the_rounded_values() {
+        assumeTrue(FloatMatrix.VECTOR, "the Vector API module is not present (run with --add-modules)");
+        for (ModelConfig c : new ModelConfig[] {LLAMA, GPT2}) {
+            ModelArrays f32 = randomArrays(c, 3);
+            for (HostTensor.Dtype t : new HostTensor.Dtype[] {HostTensor.Dtype.BF16, HostTensor.Dtype.F16}) {
+                float[] half = logits(matricesAs(f32, t, false), 3, 1, 6);
+                float[] rounded = logits(matricesAs(f32, t, true), 3, 1, 6);
+                assertArrayEquals(rounded, half, 0f, c.arch() + " " + t); // the widening is exact
+                double err = relativeError(half, logits(f32, 3, 1, 6));
+                // bf16 keeps 8 significant bits (relative rounding 2^-9), f16 11 (2^-12)
+                double bound = t == HostTensor.Dtype.BF16 ? 1e-2 : 2e-3;
+                assertTrue(err < bound && err > 0, c.arch() + " " + t + " vs f32: relative error " + err);
+            }
+        }
+    }
+
+    @Test
+    void threads_and_batch_rows_do_not_change_a_result() {
+        ModelConfig wide = ModelConfig.llama(700, 8, 256, 1, 4, 2, 512, false); // products above the split size
+        ModelArrays a = randomArrays(wide, 4);
+        for (HostTensor.Dtype t : FloatMatrix.VECTOR ? HostTensor.Dtype.values()
+                : new HostTensor.Dtype[] {HostTensor.Dtype.F32}) {
+            ModelArrays m = matricesAs(a, t, false);
+            float[] one = logits(m, 5, 1, 4);
+            assertArrayEquals(one, logits(m, 5, 3, 4), 0f, t + ": 3 threads");
+            float[] alone = logits(m, 1, 1, 4); // row 0 fed alone: same tokens as row 0 of the batch
+            int v = wide.vocabSize();
+            for (int s = 0; s < 4; s++) {
+                float[] a0 = java.util.Arrays.copyOfRange(alone, s * v, (s + 1) * v);
+                float[] b0 = java.util.Arrays.copyOfRange(one, s * 5 * v, (s * 5 + 1) * v);
+                assertArrayEquals(a0, b0, 0f, t + ": row alone vs in a batch of 5, step " + s);
+            }
+        }
+    }
+
+    @Test
+    void float_to_half_and_bf16_round_to_nearest_even() {
+        for (int h = 0; h < 65536; h++) { // every finite half survives float and back
+            float f = Safetensors.halfToFloat((short) h);
+            if (!Float.isNaN(f) && !Float.isInfinite(f)) {
+                assertEquals((short) h, HostTensor.floatToHalf(f), "half " + Integer.toHexString(h));
+            }
+        }
+        assertEquals(0x3c00, HostTensor.floatToHalf(1f + 0x1p-11f)); // a tie: to even (1.0)
+        assertEquals(0x3c02, HostTensor.floatToHalf(1f + 3 * 0x1p-11f)); // a tie: to even (1 + 2^-9)
+        assertEquals(0x7c00, HostTensor.floatToHalf(70000f));
+        assertEquals(0x0001, HostTensor.floatToHalf(0x1p-24f));
+        assertEquals((short) 0x3f80, HostTensor.floatToBf16(1f + 0x1p-8f)); // tie to even
+        assertEquals((short) 0x3f81, HostTensor.floatToBf16(1f + 0x1p-8f + 0x1p-20f)); // above the tie
+        Random r = new Random(1);
+        for (int i = 0; i < 1000; i++) { // bf16 is float's upper half: within half an ulp of 8 bits
+            float f = (float) r.nextGaussian();
+            float b = Float.intBitsToFloat((HostTensor.floatToBf16(f) & 0xffff) << 16);
+            assertTrue(Math.abs(b - f) <= Math.ulp(f) * 0x1p15f, f + " -> " + b);
+        }
+    }
+
+    @Test
+    void mapped_llama2c_rows_read_in_halves_order() {
+        // W's row o is stored row order[o]: the inverse of the copy interleavedToHalves made
+        int heads = 2, hd = 4, cols = 3;
+        float[] w = new float[heads * hd * cols];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = i;
+        }
+        float[] copied = Llama2c.interleavedToHalves(w, heads, hd, cols);
+        HostTensor t = new HostTensor(HostTensor.of(w, heads * hd, cols).data(), HostTensor.Dtype.F32,
+                new long[] {heads * hd, cols}, false, Llama2c.halvesOrder(heads, hd));
+        assertArrayEquals(copied, t.toFloats(), 0f);
+    }
+}
