@@ -76,10 +76,12 @@ import picocli.CommandLine.Spec;
                     + "knowledgeable assistant, or --transcript FILE) and the answer is the continuation after "
                     + "'Assistant:', cut where the model starts the next turn (a base model goes on to invent the "
                     + "human's next question). On a terminal the conversation stays in the prompt (oldest turns dropped "
-                    + "when it outgrows the context); otherwise each input line is answered on its own, on one line.",
+                    + "when it outgrows the context, said on stderr; --keep-turns); otherwise each input line is "
+                    + "answered on its own, on one line; --query 'text' asks one question from the command line.",
             "  Transcript file: plain text; lines starting 'Human:' or 'Assistant:' (see --human-label, "
                     + "--assistant-label) start turns, other lines continue the turn above; text before the first turn "
-                    + "is the preamble.",
+                    + "is the preamble. The colon after a label is ':' (as in the built-in transcript) or the "
+                    + "full-width '\uFF1A' of Chinese text ('用户：你好'); the prompt uses the one of the file's first turn.",
         },
         exitCodeList = {ExitCodes.OK_LINE, ExitCodes.RUNTIME_LINE, ExitCodes.USAGE_LINE},
         footer = {
@@ -138,7 +140,8 @@ public final class FewshotCommand implements Callable<Integer> {
                     + "Stops count after the answer's leading spaces.")
     List<String> stops = new ArrayList<>();
 
-    @Option(names = "--query", paramLabel = "TEXT", description = "The input to answer (default: one per line of stdin); "
+    @Option(names = "--query", paramLabel = "TEXT",
+            description = "The input to answer, or --chat's message (default: one per line of stdin); "
             + Escapes.HELP + ".")
     String query;
 
@@ -163,6 +166,11 @@ public final class FewshotCommand implements Callable<Integer> {
 
     @Option(names = "--transcript", paramLabel = "FILE", description = "The conversation transcript for --chat (default: built in).")
     Path transcript;
+
+    @Option(names = "--keep-turns", paramLabel = "N", description = "--chat: keep at most the last N turns of the "
+            + "transcript and conversation, and refuse (exit 2, with the tokens needed) a prompt that still does not "
+            + "fit. Default: as many as fit; the oldest exchanges are dropped, said on stderr.")
+    Integer keepTurns;
 
     @Option(names = "--human-label", paramLabel = "NAME", defaultValue = Transcript.HUMAN,
             description = "The human's label in the transcript; " + Escapes.HELP + ". Default: ${DEFAULT-VALUE}.")
@@ -259,7 +267,7 @@ public final class FewshotCommand implements Callable<Integer> {
             if (chat) {
                 int max = answerTokens(Math.min(128, ctx / 4), ctx);
                 FewshotChat.Settings settings = new FewshotChat.Settings(humanLabel, assistantLabel, showPrompt,
-                        json, max, ctx - max, start >= 0);
+                        json, max, ctx - max, start >= 0, keepTurns, query);
                 FewshotChat.run(settings, chatTranscript, out, completer, tok);
             } else if (eval != null) {
                 runEval(out, completer, answerTokens(32, ctx));
@@ -294,8 +302,15 @@ public final class FewshotCommand implements Callable<Integer> {
         if (!chat && !(choices != null) && examples == null) {
             throw UserException.usage("--examples FILE is required (or use --choices or --chat)");
         }
-        if ((chat || choices != null) && (examples != null || shots != null || query != null || !stops.isEmpty())) {
-            throw UserException.usage("--examples, --shots, --query and --stop are for few-shot prompts, not --choices or --chat");
+        if (choices != null && query != null) {
+            throw UserException.usage("--query is for few-shot prompts and --chat, not --choices");
+        }
+        if ((chat || choices != null) && (examples != null || shots != null || !stops.isEmpty())) {
+            throw UserException.usage("--examples, --shots and --stop are for few-shot prompts, not --choices or --chat");
+        }
+        if (keepTurns != null && (!chat || keepTurns < 0)) {
+            throw UserException.usage(chat ? "--keep-turns must be 0 or more, not " + keepTurns
+                    : "--keep-turns needs --chat");
         }
         if (!chat && transcript != null) {
             throw UserException.usage("--transcript needs --chat");

@@ -213,6 +213,39 @@ class CliInputErrorsTest {
     }
 
     @Test
+    void chatTakesAOneShotQueryAndSaysWhichTurnsItDropped(@TempDir Path dir) throws Exception {
+        java.io.InputStream saved = System.in;
+        try {
+            System.setIn(new java.io.ByteArrayInputStream("not read\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            // the bundled model's 256 positions less the answer's 64 cannot hold the whole built-in transcript
+            CliHarness.Result r = withLog("fewshot", "--chat", "--query", "What is 2+2?", "--threads", "1", "--json");
+            assertEquals(0, r.code(), r.err());
+            assertEquals(1, r.out().lines().count(), r.out());
+            assertEquals("What is 2+2?", com.google.gson.JsonParser.parseString(r.out()).getAsJsonObject()
+                    .get("message").getAsString());
+            assertTrue(r.err().startsWith("llm: warning: chat: dropped the oldest 4 of 8 turns to fit the model's "
+                    + "context (192 tokens for the prompt; it now takes "), r.err());
+            // --keep-turns: fewer on purpose, no warning; too many is a usage error with the tokens needed
+            r = withLog("fewshot", "--chat", "--query", "hi", "--keep-turns", "2", "--threads", "1");
+            assertEquals(0, r.code(), r.err());
+            assertEquals("", r.err());
+            r = withLog("fewshot", "--chat", "--query", "hi", "--keep-turns", "8", "--threads", "1");
+            assertEquals(2, r.code(), r.err());
+            assertTrue(r.err().matches("llm: the prompt with the last 8 turns \\(--keep-turns 8\\) takes \\d+ tokens, "
+                    + "more than the 192 the model's context leaves for it: lower --keep-turns or --max-tokens\n"),
+                    r.err());
+            // a Chinese transcript with full-width colons
+            Path zh = Files.writeString(dir.resolve("zh.txt"), "用户：你好\n助手：你好！\n");
+            r = withLog("fewshot", "--chat", "--transcript", zh.toString(), "--human-label", "用户",
+                    "--assistant-label", "助手", "--query", "你是谁？", "--show-prompt", "-n", "4", "--threads", "1");
+            assertEquals(0, r.code(), r.err());
+            assertTrue(r.err().startsWith("用户：你好\n助手：你好！\n用户：你是谁？\n助手：\n----\n"), r.err());
+        } finally {
+            System.setIn(saved);
+        }
+    }
+
+    @Test
     void aChatTranscriptWithoutTurnsIsWarnedAbout(@TempDir Path dir) throws Exception {
         Path t = Files.writeString(dir.resolve("t.txt"), "User: hi\nBot: hello\n");
         java.io.InputStream saved = System.in;
