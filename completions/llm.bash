@@ -431,7 +431,7 @@ function _picocli_llm_sample() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--echo' '--json' '-q' '--quiet' '-v' '--verbose' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--slide' '--echo' '--json' '-q' '--quiet' '-v' '--verbose' '-h' '--help' '-V' '--version'"
   local arg_opts="'--model' '--tokenizer' '--prefix' '-n' '--max-tokens' '--temperature' '--top-k' '--top-p' '--min-p' '--repetition-penalty' '--num-samples' '--stop' '--logprobs' '--device' '--threads' '--seed'"
 
   type compopt &>/dev/null && compopt +o default

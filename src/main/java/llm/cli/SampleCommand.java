@@ -101,6 +101,11 @@ public final class SampleCommand implements Callable<Integer> {
                     + " " + Escapes.HELP + ": --stop '\\n' keeps one line.")
     List<String> stops = new ArrayList<>();
 
+    @Option(names = "--slide", description = "When the model's context is full, keep the last half of it and go on "
+            + "(as llama.cpp shifts its context; the KV cache is recomputed from those tokens), so -n may exceed the "
+            + "context. Default: stop at the context (finish_reason context).")
+    boolean slide;
+
     @Option(names = "--echo", description = "Print the prefix before the continuation.")
     boolean echo;
 
@@ -193,8 +198,8 @@ public final class SampleCommand implements Callable<Integer> {
                         json ? chunk -> {} : chunks);
                 totalTokens += r.tokens().length;
                 if (r.finish() == Generator.Finish.CONTEXT && contextStops++ == 0) { // once, not per sample
-                    Log.info("sample %d: stopped at the model's context of %d positions%s", s + 1, config.ctx(),
-                            numSamples > s + 1 ? " (later samples that do are not reported)" : "");
+                    Log.info("sample %d: stopped at the model's context of %d positions%s; --slide goes on", s + 1,
+                            config.ctx(), numSamples > s + 1 ? " (later samples that do are not reported)" : "");
                 }
                 if (json) {
                     out.flush();
@@ -223,7 +228,8 @@ public final class SampleCommand implements Callable<Integer> {
         } else {
             tok.eos().ifPresent(endIds::add);
         }
-        return new Generator.Options(maxTokens, endIds, stopTexts, logprobs == null ? -1 : logprobs, filter, llama2c);
+        return new Generator.Options(maxTokens, endIds, stopTexts, logprobs == null ? -1 : logprobs, filter, llama2c,
+                slide);
     }
 
     /** Writes generated text as it comes: every chunk on a terminal, at most 20 flushes a second to a pipe. */

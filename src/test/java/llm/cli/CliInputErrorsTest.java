@@ -356,6 +356,38 @@ class CliInputErrorsTest {
         }
     }
 
+    /** --slide on the bundled model (256 positions), with both CPU decoders: the Java one and DJL's. */
+    @Test
+    void slideGoesOnPastTheContextOnBothCpuDecoders() {
+        String saved = System.getProperty("llm.decoder");
+        try {
+            for (String decoder : new String[] {"java", "djl"}) {
+                System.setProperty("llm.decoder", decoder);
+                CliHarness.Result stop = CliHarness.run("sample", "-n", "400", "--seed", "1", "--prefix", "Once",
+                        "--threads", "1", "--json", "--device", "cpu");
+                CliHarness.Result slide = CliHarness.run("sample", "-n", "400", "--seed", "1", "--prefix", "Once",
+                        "--threads", "1", "--json", "--device", "cpu", "--slide");
+                assertEquals(0, slide.code(), slide.err());
+                com.google.gson.JsonObject a = com.google.gson.JsonParser.parseString(stop.out()).getAsJsonObject();
+                com.google.gson.JsonObject b = com.google.gson.JsonParser.parseString(slide.out()).getAsJsonObject();
+                assertEquals("context", a.get("finish_reason").getAsString(), decoder);
+                assertEquals("length", b.get("finish_reason").getAsString(), decoder);
+                assertEquals(400, b.getAsJsonArray("tokens").size(), decoder);
+                // up to the context both are the same sample
+                com.google.gson.JsonArray ta = a.getAsJsonArray("tokens");
+                for (int i = 0; i < ta.size(); i++) {
+                    assertEquals(ta.get(i).getAsInt(), b.getAsJsonArray("tokens").get(i).getAsInt(), decoder + " " + i);
+                }
+            }
+        } finally {
+            if (saved == null) {
+                System.clearProperty("llm.decoder");
+            } else {
+                System.setProperty("llm.decoder", saved);
+            }
+        }
+    }
+
     @Test
     void samplesStoppedByTheContextAreReportedOnce() {
         java.io.OutputStream saved = llm.io.Stdio.stdout();
