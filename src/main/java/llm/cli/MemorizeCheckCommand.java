@@ -144,7 +144,7 @@ public final class MemorizeCheckCommand implements Callable<Integer> {
     Long limit;
 
     /** The options alone; with {@code config} (once the model is read) also against its context. */
-    private void validate(ModelConfig config) {
+    void validate(ModelConfig config) {
         if (!prefixSentence && prefixTokens < 1) {
             throw UserException.usage("--prefix-tokens must be at least 1, not " + prefixTokens);
         }
@@ -179,8 +179,8 @@ public final class MemorizeCheckCommand implements Callable<Integer> {
         }
     }
 
-    @Override
-    public Integer call() {
+    /** The options that can be checked before the model loads (exit 2), as {@link #call} checks them. */
+    void checkOptions() {
         documents.split(); // a bad --split fails before the model loads
         if (!List.of("report", "jsonl", "tsv").contains(format)) {
             throw UserException.usage("--format must be one of report, jsonl, tsv, not '" + format + "'");
@@ -195,7 +195,23 @@ public final class MemorizeCheckCommand implements Callable<Integer> {
             throw UserException.usage(sampleFlag + " needs --samples N: it sets how the N sampled continuations are "
                     + "drawn; without --samples the continuations are greedy");
         }
+        if (samples > 0) {
+            sampling.params(); // a bad sampling value fails before the model loads
+        }
+    }
+
+    /** The auditor of one run (or one part of a run) with these options: results go to {@code sink}. */
+    Auditor auditor(Tokenizer tok, ModelContinuer continuer, long seed, Consumer<Result> sink) {
         SamplingParams sampleParams = samples > 0 ? sampling.params() : null;
+        return new Auditor(tok, continuer,
+                new Auditor.Options(prefixTokens, prefixSentence, suffixTokens, windows, batchSize, samples,
+                        StartToken.of(tok)),
+                samplers(sampleParams, seed), sink);
+    }
+
+    @Override
+    public Integer call() {
+        checkOptions();
         Long seedGiven = compute.seedOrNull();
         long seed = samples > 0 ? compute.seed() : (seedGiven == null ? 0 : seedGiven);
         List<String> inputs = documents.inputs();
@@ -213,10 +229,7 @@ public final class MemorizeCheckCommand implements Callable<Integer> {
                 out.println(Reports.TSV_HEADER);
             }
             try (ModelContinuer continuer = session.continuer(tok.vocabSize())) {
-                Auditor auditor = new Auditor(tok, continuer,
-                        new Auditor.Options(prefixTokens, prefixSentence, suffixTokens, windows, batchSize, samples,
-                                StartToken.of(tok)),
-                        samplers(sampleParams, seed), printer(out, color, summary));
+                Auditor auditor = auditor(tok, continuer, seed, printer(out, color, summary));
                 readAll(inputs, auditor);
                 auditor.flush();
             }
@@ -225,7 +238,7 @@ public final class MemorizeCheckCommand implements Callable<Integer> {
     }
 
     /** The summary (JSON line on stdout, or text on stderr) and the exit code: a threshold crossed is 3. */
-    private int finish(Summary summary, List<String> inputs, long started, PrintWriter out) {
+    int finish(Summary summary, List<String> inputs, long started, PrintWriter out) {
         summary.finish();
         out.flush();
         if (summary.documents() == 0) { // one line, no empty summary around it
@@ -271,7 +284,7 @@ public final class MemorizeCheckCommand implements Callable<Integer> {
     }
 
     /** Prints each result in --format and counts it in the summary. */
-    private Consumer<Result> printer(PrintWriter out, boolean color, Summary summary) {
+    Consumer<Result> printer(PrintWriter out, boolean color, Summary summary) {
         Progress progress = new Progress();
         return r -> {
             summary.add(r);

@@ -99,17 +99,25 @@ public final class ScoreCommand implements Callable<Integer> {
     Long limit;
 
     /** What was scored: the sum over the documents, how many were read and how many skipped, and the windows. */
-    private static final class Totals {
+    static final class Totals implements java.io.Serializable {
+        private static final long serialVersionUID = 1L;
         final Perplexity sum = new Perplexity();
-        final long started = System.nanoTime();
+        long started = System.nanoTime();
         long docs;
         long skipped;
         int window;
         int stride;
+
+        /** Add the totals of another part of the same run (documents scored elsewhere): sums, counts. */
+        void merge(Totals other) {
+            sum.add(other.sum);
+            docs += other.docs;
+            skipped += other.skipped;
+        }
     }
 
-    @Override
-    public Integer call() {
+    /** The options that can be checked before the model loads (exit 2). */
+    void checkOptions() {
         documents.split(); // a bad --split fails before the model loads
         if (batchSize != null && batchSize < 1) {
             throw UserException.usage("--batch-size must be at least 1, not " + batchSize);
@@ -117,6 +125,11 @@ public final class ScoreCommand implements Callable<Integer> {
         if (limit != null && limit < 1) {
             throw UserException.usage("--limit must be at least 1, not " + limit);
         }
+    }
+
+    @Override
+    public Integer call() {
+        checkOptions();
         List<String> inputs = documents.inputs();
         PrintWriter out = spec.commandLine().getOut();
         Totals totals = new Totals();
@@ -125,6 +138,11 @@ public final class ScoreCommand implements Callable<Integer> {
             setWindows(totals, session.config().ctx());
             scoreAll(inputs, session, totals, out);
         }
+        return finish(totals, inputs, out);
+    }
+
+    /** The totals printed (exit 1 when nothing could be scored). */
+    int finish(Totals totals, List<String> inputs, PrintWriter out) {
         if (totals.sum.tokens() == 0) {
             String where = String.join(", ", inputs.stream().map(Inputs::displayName).toList());
             throw UserException.runtime(where + (totals.docs == 0 ? ": no text to score"
@@ -139,7 +157,7 @@ public final class ScoreCommand implements Callable<Integer> {
     }
 
     /** --ctx and --stride, checked against the model's context. */
-    private void setWindows(Totals totals, int modelCtx) {
+    void setWindows(Totals totals, int modelCtx) {
         int window = ctx == null ? modelCtx : ctx;
         if (window < 2 || window > modelCtx) {
             throw UserException.usage("--ctx must be within [2, " + modelCtx + "] (the model's context), not "
@@ -153,13 +171,18 @@ public final class ScoreCommand implements Callable<Integer> {
         totals.stride = step;
     }
 
+    /** The token scorer for these windows, --batch-size windows per forward pass. */
+    TokenScorer scorer(ModelSession session, Totals totals) {
+        int batch = batchSize != null ? batchSize : Math.max(1, 1024 / totals.window);
+        return new TokenScorer(session.logProbs(), totals.window, totals.stride, batch);
+    }
+
     /** Scores every document of every input (up to --limit), printing per document or per token as asked. */
     private void scoreAll(List<String> inputs, ModelSession session, Totals totals, PrintWriter out) {
         Tokenizer tok = session.tokenizer();
         int start = StartToken.of(tok);
         long[] progress = {0, System.nanoTime()}; // tokens of the current document, time of the last report
-        int batch = batchSize != null ? batchSize : Math.max(1, 1024 / totals.window);
-        TokenScorer scorer = new TokenScorer(session.logProbs(), totals.window, totals.stride, batch).onProgress(n -> {
+        TokenScorer scorer = scorer(session, totals).onProgress(n -> {
             progress[0] += n;
             long now = System.nanoTime();
             if (now - progress[1] > 5_000_000_000L) {
@@ -185,7 +208,7 @@ public final class ScoreCommand implements Callable<Integer> {
         }
     }
 
-    private void scoreOne(Document d, Tokenizer tok, TokenScorer scorer, int start, Totals totals, PrintWriter out) {
+    void scoreOne(Document d, Tokenizer tok, TokenScorer scorer, int start, Totals totals, PrintWriter out) {
         totals.docs++;
         if (d.skipReason() != null) {
             Log.warn("%s: skipped: %s", d.id(), d.skipReason());

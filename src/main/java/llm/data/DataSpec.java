@@ -39,8 +39,8 @@ public record DataSpec(String spec, Path path, double weight) {
             throw UserException.usage(flag + ": empty data spec (expected PATH[:WEIGHT])");
         }
         int colon = spec.lastIndexOf(':');
-        if (colon <= 0 || Files.exists(Path.of(spec))) {
-            return new DataSpec(spec, Path.of(spec), 1);
+        if (colon <= 0 || Files.exists(path(spec, flag))) {
+            return new DataSpec(spec, path(spec, flag), 1);
         }
         String w = spec.substring(colon + 1);
         String p = spec.substring(0, colon);
@@ -52,7 +52,16 @@ public record DataSpec(String spec, Path path, double weight) {
         if (!(weight > 0 && weight <= MAX_WEIGHT)) {
             throw UserException.usage(flag + " " + spec + ": " + WEIGHT_RANGE + ", not " + w);
         }
-        return new DataSpec(spec, Path.of(p), weight);
+        return new DataSpec(spec, path(p, flag), weight);
+    }
+
+    /** {@code p} as a path; a name the file system cannot hold (a NUL byte, e.g. from a run.json) is a usage error. */
+    private static Path path(String p, String flag) {
+        try {
+            return Path.of(p);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw UserException.usage(flag + " " + p + ": not a valid path (" + e.getReason() + ")");
+        }
     }
 
     /** The name to show: the path as given. */

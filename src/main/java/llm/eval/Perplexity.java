@@ -6,7 +6,8 @@ package llm.eval;
  * NLL is in nats (natural log), summed over the scored tokens. Bits per byte compares models with different
  * tokenizers; perplexity does not.
  */
-public final class Perplexity {
+public final class Perplexity implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
     private static final double LN2 = Math.log(2);
 
     private double nll;

@@ -6,7 +6,7 @@ package llm.eval.memorize;
  * {@code inputBytes}: the bytes of the input it was read from, when the document is a whole input (-1 otherwise),
  * which differ from its text's UTF-8 when ill-formed bytes were replaced with U+FFFD (3 bytes each).
  */
-public record Document(String id, String text, String skipReason, long inputBytes) {
+public record Document(String id, String text, String skipReason, long inputBytes) implements java.io.Serializable {
     public static Document of(String id, String text) {
         return new Document(id, text, null, -1);
     }

@@ -39,6 +39,31 @@ class SummaryTest {
         assertEquals(0.5, s.toJson().get("fraction_memorized").getAsDouble());
     }
 
+    /** Parts of a run (each document in one part, numbered from 0 in each) merge into the whole run's summary. */
+    @Test
+    void partsMergeIntoTheWhole() {
+        int[] t = {1, 2, 3, 4};
+        Result[] all = {r(0, 0, t, t), r(0, 1, new int[] {0, 0, 0, 0}, t), Result.skipped(1, "d1", "too short"),
+            r(2, 0, new int[] {1, 2, 0, 0}, t), r(3, 0, new int[] {1, 0, 0, 0}, t), r(3, 1, t, t)};
+        Summary whole = new Summary(1.0);
+        for (Result x : all) {
+            whole.add(x);
+        }
+        whole.finish();
+        Summary a = new Summary(1.0);
+        a.add(all[0]);
+        a.add(all[1]);
+        a.add(all[2]);
+        Summary b = new Summary(1.0); // documents 2 and 3 as a second part numbers them
+        b.add(r(0, 0, new int[] {1, 2, 0, 0}, t));
+        b.add(r(1, 0, new int[] {1, 0, 0, 0}, t));
+        b.add(r(1, 1, t, t));
+        Summary merged = a.merge(b);
+        assertEquals(whole.toJson(), merged.toJson());
+        assertEquals(2, merged.memorized());
+        assertEquals(4, merged.documents());
+    }
+
     @Test
     void memorizedAtThreshold() {
         int[] t = {1, 2, 3, 4};

@@ -1,0 +1,179 @@
+package llm.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import llm.spark.SparkMain;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * llm-spark against llm on the same input, in one JVM: a local[2] session (up to 3 attempts per task, for the
+ * injected failure) shared by the tests; the bundled model. WikiText-2's test split cut to its first articles
+ * (--limit) to keep the run short on a 2-core machine.
+ */
+class SparkJobTest {
+    private static final String MASTER = "local[2,3]"; // 2 threads, a task may fail twice
+    private static SparkSession session;
+
+    record Run(int code, String out, String err) {}
+
+    @BeforeAll
+    static void start() {
+        session = SparkSession.builder().master(MASTER).appName("llm-spark tests")
+                .config("spark.ui.enabled", "false").getOrCreate();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (session != null) {
+            session.stop();
+        }
+    }
+
+    private static Path wikitext() {
+        Path p = Path.of(System.getProperty("llm.shared", "../shared"), "data/wikitext-2-raw/wiki.test.raw");
+        assumeTrue(Files.isRegularFile(p), "no " + p + " (the shared data)");
+        return p;
+    }
+
+    static Run llm(String... args) {
+        llm.io.Log.setLevel(llm.io.Log.Level.NORMAL);
+        picocli.CommandLine cmd = Llm.newCommandLine(args);
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cmd.setOut(new PrintWriter(out, true));
+        cmd.setErr(new PrintWriter(err, true));
+        int code = cmd.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    static Run spark(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = SparkMain.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] r = new String[a.length + b.length];
+        System.arraycopy(a, 0, r, 0, a.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
+    }
+
+    /** Records then the --json summary, and the --fail-above gate: byte for byte llm's (input order kept). */
+    @Test
+    void memorizeCheckEqualsSingleMachine() {
+        String[] args = {"memorize-check", "--split", "wikitext", "--format", "jsonl", "--json", "--limit", "12",
+            "--fail-above", "0", wikitext().toString()};
+        Run one = llm(args);
+        Run many = spark(concat(args, "--master", MASTER, "--partitions", "4"));
+        assertEquals(3, one.code(), one.err()); // the first 12 articles hold a memorized one
+        assertEquals(one.code(), many.code(), many.err());
+        assertEquals(13, one.out().lines().count());
+        assertEquals(one.out(), many.out());
+        assertEquals(1, SparkMainAccess.loads(), "the model loads once per JVM, not once per task");
+    }
+
+    /** score: the per-document records and the total; perplexity within 1e-6 (sums in another order). */
+    @Test
+    void scoreEqualsSingleMachine() {
+        String[] args = {"score", "--split", "wikitext", "--json", "--limit", "2", wikitext().toString()};
+        Run one = llm(args);
+        Run many = spark(concat(args, "--master", MASTER, "--partitions", "2"));
+        assertEquals(0, one.code(), one.err());
+        assertEquals(0, many.code(), many.err());
+        List<String> a = one.out().lines().toList();
+        List<String> b = many.out().lines().toList();
+        assertEquals(3, a.size());
+        assertEquals(a.subList(0, 2), b.subList(0, 2));
+        JsonObject ta = JsonParser.parseString(a.get(2)).getAsJsonObject().getAsJsonObject("total");
+        JsonObject tb = JsonParser.parseString(b.get(2)).getAsJsonObject().getAsJsonObject("total");
+        double pa = ta.get("perplexity").getAsDouble();
+        double pb = tb.get("perplexity").getAsDouble();
+        assertTrue(Math.abs(pa - pb) / pa < 1e-6, pa + " vs " + pb);
+        assertEquals(ta.get("tokens"), tb.get("tokens"));
+        assertEquals(ta.get("bytes"), tb.get("bytes"));
+        assertEquals(ta.get("documents"), tb.get("documents"));
+    }
+
+    /** A task that fails once is retried: --output holds every record once, the summary is the same. */
+    @Test
+    void injectedFailureGivesCompleteIdenticalOutput(@TempDir Path tmp) throws IOException {
+        String[] args = {"memorize-check", "--split", "wikitext", "--format", "jsonl", "--json", "--limit", "8",
+            wikitext().toString()};
+        Run one = llm(args);
+        Path dir = tmp.resolve("out");
+        Run many = spark(concat(args, "--master", MASTER, "--partitions", "4", "--inject-failure", "1",
+                "--output", dir.toString()));
+        assertEquals(0, one.code(), one.err());
+        assertEquals(0, many.code(), many.err());
+        List<String> expected = new ArrayList<>(one.out().lines().toList());
+        String summary = expected.remove(expected.size() - 1);
+        assertEquals(summary + "\n", many.out()); // stdout: the summary alone
+        List<String> written = new ArrayList<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.filter(f -> f.getFileName().toString().startsWith("part-")).sorted().toList()) {
+                written.addAll(Files.readAllLines(f, StandardCharsets.UTF_8));
+            }
+        }
+        assertEquals(8, written.size());
+        assertEquals(expected, written); // part files in partition order: the input's order, nothing twice
+    }
+
+    /** Parquet read by Spark: the same records as llm on the same documents as JSON Lines (order aside). */
+    @Test
+    void parquetEqualsJsonLines(@TempDir Path tmp) throws IOException {
+        Run docs = llm("memorize-check", "--split", "wikitext", "--format", "jsonl", "--limit", "6",
+                "--suffix-tokens", "1", "--prefix-tokens", "1", wikitext().toString());
+        // the first 6 articles as JSON Lines (id, text), through llm's own reader: ids from the records
+        List<String> jsonl = new ArrayList<>();
+        try (var reader = llm.eval.memorize.DocumentSource.open(wikitext().toString(),
+                llm.eval.memorize.Split.WIKITEXT, null, null)) {
+            for (int i = 0; i < 6 && reader.hasNext(); i++) {
+                var d = reader.next();
+                JsonObject o = new JsonObject();
+                o.addProperty("id", d.id());
+                o.addProperty("text", d.text());
+                jsonl.add(o.toString());
+            }
+        }
+        assertEquals(0, docs.code(), docs.err());
+        Path in = tmp.resolve("docs.jsonl");
+        Files.write(in, jsonl, StandardCharsets.UTF_8);
+        Path parquet = tmp.resolve("docs.parquet");
+        session.read().json(session.createDataset(jsonl, Encoders.STRING())).repartition(2).write()
+                .parquet(parquet.toString());
+        String[] args = {"memorize-check", "--id-field", "id", "--format", "jsonl"};
+        Run one = llm(concat(args, in.toString()));
+        Run many = spark(concat(args, "--master", MASTER, parquet.toString()));
+        assertEquals(0, one.code(), one.err());
+        assertEquals(0, many.code(), many.err());
+        assertEquals(6, one.out().lines().count());
+        assertEquals(one.out().lines().sorted().toList(), many.out().lines().sorted().toList());
+    }
+
+    @Test
+    void existingOutputIsAUsageError(@TempDir Path tmp) {
+        Run r = spark("score", "--master", MASTER, "--output", tmp.toString(), wikitext().toString());
+        assertEquals(2, r.code());
+        assertEquals("llm: " + tmp + ": already exists (--output wants a new directory)\n", r.err());
+    }
+}
