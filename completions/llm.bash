@@ -431,7 +431,7 @@ function _picocli_llm_sample() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--echo' '--json' '-q' '--quiet' '-v' '--verbose' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--slide' '--echo' '--json' '-q' '--quiet' '-v' '--verbose' '-h' '--help' '-V' '--version'"
   local arg_opts="'--model' '--tokenizer' '--prefix' '-n' '--max-tokens' '--temperature' '--top-k' '--top-p' '--min-p' '--repetition-penalty' '--num-samples' '--stop' '--logprobs' '--device' '--threads' '--seed'"
 
   type compopt &>/dev/null && compopt +o default
@@ -610,7 +610,7 @@ function _picocli_llm_fewshot() {
 
   local commands=""
   local flag_opts="'-q' '--quiet' '-v' '--verbose' '--show-prompt' '--chat' '--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--device' '--threads' '--seed' '--model' '--tokenizer' '--examples' '--columns' '--shots' '--instruction' '--template' '--delimiter' '--stop' '--query' '--eval' '--sweep-shots' '--choices' '--limit' '--transcript' '--human-label' '--assistant-label' '-n' '--max-tokens' '--temperature' '--top-k' '--top-p' '--min-p' '--repetition-penalty'"
+  local arg_opts="'--device' '--threads' '--seed' '--model' '--tokenizer' '--examples' '--columns' '--shots' '--instruction' '--template' '--delimiter' '--stop' '--query' '--eval' '--sweep-shots' '--choices' '--limit' '--transcript' '--keep-turns' '--human-label' '--assistant-label' '-n' '--max-tokens' '--temperature' '--top-k' '--top-p' '--min-p' '--repetition-penalty'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -687,6 +687,9 @@ function _picocli_llm_fewshot() {
       type compopt &>/dev/null && compopt -o filenames
       COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
       return $?
+      ;;
+    '--keep-turns')
+      return
       ;;
     '--human-label')
       return

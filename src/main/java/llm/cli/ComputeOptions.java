@@ -18,7 +18,8 @@ public final class ComputeOptions {
     CommandSpec mixee;
 
     @Option(names = "--device", paramLabel = "auto|cpu|gpu|gpu:N",
-            description = "Where to compute: auto (first GPU if present, else CPU), cpu, gpu, gpu:N. Default: auto.")
+            description = "Where to compute: auto (first GPU if present, else CPU), cpu, gpu, gpu:N (cuda and cuda:N, "
+                    + "as PyTorch writes them, are the same as gpu and gpu:N). Default: auto.")
     String device;
 
     @Option(names = "--threads", paramLabel = "N",

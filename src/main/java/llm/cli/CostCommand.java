@@ -10,6 +10,7 @@ import llm.compute.CostEstimate;
 import llm.compute.CostReport;
 import llm.compute.Quantity;
 import llm.engine.GpuSpec;
+import llm.io.Log;
 import llm.run.CostFlags;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -82,8 +83,24 @@ public final class CostCommand implements Callable<Integer> {
             + "with --from-run: the measured one).")
     Double mfu;
 
-    @Option(names = "--price", paramLabel = "USD", description = "Dollars per GPU-hour (default: 3.0).")
+    @Option(names = "--price", paramLabel = "USD", converter = Dollars.class, description = "Dollars per GPU-hour "
+            + "(default: 3.0, a GPU's price; give your own for a CPU run); a leading $ is fine: --price '$2.50'.")
     Double price;
+
+    /** A price as people write it: {@code 3}, {@code 2.50}, {@code $3} (quote the $ from the shell). */
+    static final class Dollars implements picocli.CommandLine.ITypeConverter<Double> {
+        @Override
+        public Double convert(String value) {
+            String v = value.strip();
+            v = v.startsWith("$") ? v.substring(1).strip() : v;
+            try {
+                return Double.parseDouble(v);
+            } catch (NumberFormatException e) {
+                throw new picocli.CommandLine.TypeConversionException("'" + value + "' is not a price in dollars "
+                        + "(examples: 3, 2.50, '$3')");
+            }
+        }
+    }
 
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
@@ -99,6 +116,10 @@ public final class CostCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         CostReport r = CostReport.plan(flags().request());
+        if (price == null && isCpu(r)) {
+            Log.warn("--price not given: $%.2f is a GPU-hour price, applied here to the CPU's device-hours; give "
+                    + "--price for this machine", r.estimate().pricePerGpuHour());
+        }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(new GsonBuilder().disableHtmlEscaping().serializeSpecialFloatingPointValues().serializeNulls()
@@ -150,12 +171,17 @@ public final class CostCommand implements Callable<Integer> {
                 r.device(), r.dtype(), rate(r.peakPerGpu()), r.peakSource()));
         row(out, "MFU", percent(r.mfu()) + " (" + r.mfuNote() + "), sustained " + rate(r.flopsPerSecondPerGpu())
                 + " per device");
-        String unit = r.device().toLowerCase(Locale.ROOT).startsWith("cpu") ? "device" : "GPU";
+        String unit = isCpu(r) ? "device" : "GPU";
         row(out, unit + "-hours", hours(r.estimate().gpuHours()));
         row(out, "wall-clock", String.format(Locale.ROOT, "%s on %d %s%s", CostEstimate.duration(
                 r.estimate().wallSeconds()), r.estimate().gpus(), unit, r.estimate().gpus() == 1 ? "" : "s"));
         row(out, "cost", String.format(Locale.ROOT, "$%s at $%.2f per %s-hour", money(r.estimate().dollars()),
                 r.estimate().pricePerGpuHour(), unit));
+    }
+
+    /** Priced on a CPU: a run measured on one, not moved to a --gpu. */
+    private static boolean isCpu(CostReport r) {
+        return r.device().toLowerCase(Locale.ROOT).startsWith("cpu");
     }
 
     private static void row(PrintWriter out, String k, String v) {

@@ -23,9 +23,11 @@ final class FewshotChat {
      * @param maxTokens new tokens per answer
      * @param budget    tokens the prompt may take (the context less {@code maxTokens})
      * @param bos       whether every prompt starts with BOS (counted in the budget)
+     * @param keepTurns --keep-turns (null: as many as fit, the dropped ones said on stderr)
+     * @param query     --query: the one message to answer (null: one per line of stdin)
      */
     record Settings(String humanLabel, String assistantLabel, boolean showPrompt, boolean json, int maxTokens,
-            int budget, boolean bos) {}
+            int budget, boolean bos, Integer keepTurns, String query) {}
 
     private FewshotChat() {}
 
@@ -45,9 +47,14 @@ final class FewshotChat {
 
     /** Answers each line of stdin in turn; on a terminal a message that does not fit is a warning, not the end. */
     static void run(Settings s, Transcript t, PrintWriter out, Completer completer, Tokenizer tok) {
-        boolean interactive = System.console() != null;
-        ChatSession session = new ChatSession(t, interactive);
+        boolean interactive = s.query() == null && System.console() != null;
+        ChatSession session = new ChatSession(t, interactive, s.keepTurns());
         ToIntFunction<String> count = text -> tok.encode(text).length + (s.bos() ? 1 : 0);
+        int[] told = {0}; // turns dropped as last said on stderr: said again only when it changes
+        if (s.query() != null) { // a one-shot question from the command line
+            print(s, out, s.query(), answer(s, session, completer, s.query(), count, false, told), false);
+            return;
+        }
         if (interactive) {
             Log.info("chat: type a message and Enter; Ctrl-D to end");
         }
@@ -64,7 +71,7 @@ final class FewshotChat {
                 if (line.isBlank() && interactive) {
                     continue;
                 }
-                String answer = answer(s, session, completer, line, count, interactive);
+                String answer = answer(s, session, completer, line, count, interactive, told);
                 if (answer != null) {
                     print(s, out, line, answer, interactive);
                 }
@@ -76,9 +83,16 @@ final class FewshotChat {
 
     /** The answer to one message; null when it did not fit and the chat goes on (a terminal). */
     private static String answer(Settings s, ChatSession session, Completer completer, String line,
-            ToIntFunction<String> count, boolean interactive) {
+            ToIntFunction<String> count, boolean interactive, int[] told) {
         try {
-            String prompt = session.prompt(line, s.budget(), count);
+            ChatSession.Fit fit = session.fit(line, s.budget(), count);
+            if (s.keepTurns() == null && fit.dropped() > 0 && fit.dropped() != told[0]) { // not dropped on purpose
+                Log.warn("chat: dropped the oldest %d of %d turns to fit the model's context (%d tokens for the "
+                        + "prompt; it now takes %d); --keep-turns N keeps fewer on purpose, --show-prompt shows it",
+                        fit.dropped(), fit.dropped() + fit.kept(), s.budget(), fit.tokens());
+            }
+            told[0] = fit.dropped();
+            String prompt = fit.prompt();
             if (s.showPrompt()) {
                 Log.err().println(prompt);
                 Log.err().println("----");

@@ -56,7 +56,7 @@ import picocli.CommandLine.Spec;
                     + "or the template's text after {output}; the answer, stripped of white space, is printed alone, "
                     + "one line per query (--query, else one query per line of stdin).",
             "  Default template: '{input} => {output}'. Another: 'Q: {input}\\nA: {output}' with --delimiter '\\n\\n'. "
-                    + "In --template, --delimiter and --instruction, \\n \\t \\r \\\\ are escapes.",
+                    + "In --template, --delimiter, --instruction, --stop, --query and the labels, " + Escapes.HELP + ".",
             "  Examples: TSV 'input<TAB>output', or JSON Lines {\"input\": ..., \"output\": ...}. A TSV's first line "
                     + "is a header when it names the columns 'input' and 'output', names the --columns, or sits over "
                     + "a column of numbers (an index column: numbers on every later line, a word on the first); "
@@ -76,10 +76,12 @@ import picocli.CommandLine.Spec;
                     + "knowledgeable assistant, or --transcript FILE) and the answer is the continuation after "
                     + "'Assistant:', cut where the model starts the next turn (a base model goes on to invent the "
                     + "human's next question). On a terminal the conversation stays in the prompt (oldest turns dropped "
-                    + "when it outgrows the context); otherwise each input line is answered on its own, on one line.",
+                    + "when it outgrows the context, said on stderr; --keep-turns); otherwise each input line is "
+                    + "answered on its own, on one line; --query 'text' asks one question from the command line.",
             "  Transcript file: plain text; lines starting 'Human:' or 'Assistant:' (see --human-label, "
                     + "--assistant-label) start turns, other lines continue the turn above; text before the first turn "
-                    + "is the preamble.",
+                    + "is the preamble. The colon after a label is ':' (as in the built-in transcript) or the "
+                    + "full-width '\uFF1A' of Chinese text ('用户：你好'); the prompt uses the one of the file's first turn.",
         },
         exitCodeList = {ExitCodes.OK_LINE, ExitCodes.RUNTIME_LINE, ExitCodes.USAGE_LINE},
         footer = {
@@ -119,23 +121,28 @@ public final class FewshotCommand implements Callable<Integer> {
             description = "Examples in the prompt: the first K, or K drawn with --seed (default: all).")
     Integer shots;
 
-    @Option(names = "--instruction", paramLabel = "TEXT", description = "A line before the examples, e.g. 'English to Korean:'.")
+    @Option(names = "--instruction", paramLabel = "TEXT", description = "A line before the examples, e.g. 'English to Korean:'; "
+            + Escapes.HELP + ".")
     String instruction;
 
     @Option(names = "--template", paramLabel = "TEXT", defaultValue = Template.DEFAULT,
-            description = "How one example is written; must hold {input} then {output}. Default: ${DEFAULT-VALUE}.")
+            description = "How one example is written; must hold {input} then {output}; " + Escapes.HELP
+                    + ". Default: ${DEFAULT-VALUE}.")
     String template;
 
     @Option(names = "--delimiter", paramLabel = "TEXT", defaultValue = "\\n",
-            description = "Between examples, and where an answer ends. Default: ${DEFAULT-VALUE} (a newline).")
+            description = "Between examples, and where an answer ends; " + Escapes.HELP
+                    + ". Default: ${DEFAULT-VALUE} (a newline).")
     String delimiter;
 
     @Option(names = "--stop", paramLabel = "TEXT",
-            description = "Also end the answer at TEXT (repeatable; escapes as above), e.g. ' ' to keep one word. "
+            description = "Also end the answer at TEXT (repeatable; " + Escapes.HELP + "), e.g. ' ' to keep one word. "
                     + "Stops count after the answer's leading spaces.")
     List<String> stops = new ArrayList<>();
 
-    @Option(names = "--query", paramLabel = "TEXT", description = "The input to answer (default: one per line of stdin).")
+    @Option(names = "--query", paramLabel = "TEXT",
+            description = "The input to answer, or --chat's message (default: one per line of stdin); "
+            + Escapes.HELP + ".")
     String query;
 
     @Option(names = "--show-prompt", description = "Print the built prompt to stderr.")
@@ -160,12 +167,17 @@ public final class FewshotCommand implements Callable<Integer> {
     @Option(names = "--transcript", paramLabel = "FILE", description = "The conversation transcript for --chat (default: built in).")
     Path transcript;
 
+    @Option(names = "--keep-turns", paramLabel = "N", description = "--chat: keep at most the last N turns of the "
+            + "transcript and conversation, and refuse (exit 2, with the tokens needed) a prompt that still does not "
+            + "fit. Default: as many as fit; the oldest exchanges are dropped, said on stderr.")
+    Integer keepTurns;
+
     @Option(names = "--human-label", paramLabel = "NAME", defaultValue = Transcript.HUMAN,
-            description = "The human's label in the transcript. Default: ${DEFAULT-VALUE}.")
+            description = "The human's label in the transcript; " + Escapes.HELP + ". Default: ${DEFAULT-VALUE}.")
     String humanLabel;
 
     @Option(names = "--assistant-label", paramLabel = "NAME", defaultValue = Transcript.ASSISTANT,
-            description = "The assistant's label in the transcript. Default: ${DEFAULT-VALUE}.")
+            description = "The assistant's label in the transcript; " + Escapes.HELP + ". Default: ${DEFAULT-VALUE}.")
     String assistantLabel;
 
     @Option(names = {"-n", "--max-tokens"}, paramLabel = "N",
@@ -255,7 +267,7 @@ public final class FewshotCommand implements Callable<Integer> {
             if (chat) {
                 int max = answerTokens(Math.min(128, ctx / 4), ctx);
                 FewshotChat.Settings settings = new FewshotChat.Settings(humanLabel, assistantLabel, showPrompt,
-                        json, max, ctx - max, start >= 0);
+                        json, max, ctx - max, start >= 0, keepTurns, query);
                 FewshotChat.run(settings, chatTranscript, out, completer, tok);
             } else if (eval != null) {
                 runEval(out, completer, answerTokens(32, ctx));
@@ -274,6 +286,9 @@ public final class FewshotCommand implements Callable<Integer> {
     }
 
     private void validate() {
+        query = Escapes.decode("--query", query); // the one rule for text flags, before anything uses them
+        humanLabel = Escapes.decode("--human-label", humanLabel);
+        assistantLabel = Escapes.decode("--assistant-label", assistantLabel);
         int modes = (choices != null ? 1 : 0) + (chat ? 1 : 0) + (eval != null ? 1 : 0);
         if (modes > 1) {
             throw UserException.usage("--choices, --chat and --eval are different modes: give one of them");
@@ -287,8 +302,15 @@ public final class FewshotCommand implements Callable<Integer> {
         if (!chat && !(choices != null) && examples == null) {
             throw UserException.usage("--examples FILE is required (or use --choices or --chat)");
         }
-        if ((chat || choices != null) && (examples != null || shots != null || query != null || !stops.isEmpty())) {
-            throw UserException.usage("--examples, --shots, --query and --stop are for few-shot prompts, not --choices or --chat");
+        if (choices != null && query != null) {
+            throw UserException.usage("--query is for few-shot prompts and --chat, not --choices");
+        }
+        if ((chat || choices != null) && (examples != null || shots != null || !stops.isEmpty())) {
+            throw UserException.usage("--examples, --shots and --stop are for few-shot prompts, not --choices or --chat");
+        }
+        if (keepTurns != null && (!chat || keepTurns < 0)) {
+            throw UserException.usage(chat ? "--keep-turns must be 0 or more, not " + keepTurns
+                    : "--keep-turns needs --chat");
         }
         if (!chat && transcript != null) {
             throw UserException.usage("--transcript needs --chat");

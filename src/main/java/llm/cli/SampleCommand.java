@@ -79,7 +79,7 @@ public final class SampleCommand implements Callable<Integer> {
     ModelOptions modelOptions;
 
     @Option(names = "--prefix", paramLabel = "TEXT", description = "The text to continue ('-' = read it from stdin,"
-            + " as FILES '-' does).")
+            + " as FILES '-' does); " + Escapes.HELP + ": --prefix 'Human: hi\\nAssistant:'.")
     String prefix;
 
     @Parameters(paramLabel = "FILES", arity = "0..*",
@@ -99,8 +99,13 @@ public final class SampleCommand implements Callable<Integer> {
 
     @Option(names = "--stop", paramLabel = "STR",
             description = "End when this text appears (repeatable; matched across token boundaries; not printed)."
-                    + " \\n \\t \\r \\\\ are escapes, as in fewshot: --stop '\\n' keeps one line.")
+                    + " " + Escapes.HELP + ": --stop '\\n' keeps one line.")
     List<String> stops = new ArrayList<>();
+
+    @Option(names = "--slide", description = "When the model's context is full, keep the last half of it and go on "
+            + "(as llama.cpp shifts its context; the KV cache is recomputed from those tokens), so -n may exceed the "
+            + "context. Default: stop at the context (finish_reason context).")
+    boolean slide;
 
     @Option(names = "--echo", description = "Print the prefix before the continuation.")
     boolean echo;
@@ -150,7 +155,7 @@ public final class SampleCommand implements Callable<Integer> {
         }
         SamplingParams params = sampling.params();
         List<String> stopTexts = stopTexts();
-        String text = prefix != null ? prefix : readFiles();
+        String text = prefix != null ? Escapes.decode("--prefix", prefix) : readFiles();
         if (prefix == null && !files.isEmpty() && text.isEmpty()) { // an empty pipe is likely a mistake upstream
             Log.warn("%s empty; sampling from the start token", files.equals(List.of("-")) ? "stdin was"
                     : files.size() == 1 ? files.get(0) + " is" : "the prefix files are");
@@ -202,8 +207,8 @@ public final class SampleCommand implements Callable<Integer> {
                         json ? chunk -> {} : chunks);
                 totalTokens += r.tokens().length;
                 if (r.finish() == Generator.Finish.CONTEXT && contextStops++ == 0) { // once, not per sample
-                    Log.info("sample %d: stopped at the model's context of %d positions%s", s + 1, config.ctx(),
-                            numSamples > s + 1 ? " (later samples that do are not reported)" : "");
+                    Log.info("sample %d: stopped at the model's context of %d positions%s; --slide goes on", s + 1,
+                            config.ctx(), numSamples > s + 1 ? " (later samples that do are not reported)" : "");
                 }
                 if (json) {
                     out.flush();
@@ -232,7 +237,8 @@ public final class SampleCommand implements Callable<Integer> {
         } else {
             tok.eos().ifPresent(endIds::add);
         }
-        return new Generator.Options(maxTokens, endIds, stopTexts, logprobs == null ? -1 : logprobs, filter, llama2c);
+        return new Generator.Options(maxTokens, endIds, stopTexts, logprobs == null ? -1 : logprobs, filter, llama2c,
+                slide);
     }
 
     /** Writes generated text as it comes: every chunk on a terminal, at most 20 flushes a second to a pipe. */

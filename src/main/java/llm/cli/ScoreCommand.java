@@ -6,7 +6,6 @@ import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -43,7 +42,9 @@ import picocli.CommandLine.Spec;
                     + "bits per byte = NLL / (ln 2 × UTF-8 bytes of the text), which compares models with different "
                     + "tokenizers. With --split none a file is scored exactly as it is (line ends and surrounding "
                     + "whitespace included); a split document without the blank lines or line ends that cut it, and "
-                    + "trimmed. Ill-formed UTF-8 is replaced with U+FFFD (3 bytes each), with a warning."
+                    + "trimmed. Ill-formed UTF-8 is replaced with U+FFFD for the model, with a warning; bits per "
+                    + "byte still divide by the file's own bytes with --split none (a split document counts its "
+                    + "text's UTF-8, 3 bytes per U+FFFD)."
         },
         exitCodeList = {ExitCodes.OK_LINE,
             "1:Runtime failure: an input or the model cannot be read, or the input holds no text to score.",
@@ -287,7 +288,7 @@ public final class ScoreCommand implements Callable<Integer> {
                 out.flush();
             }
         });
-        p.addBytes(d.text().getBytes(StandardCharsets.UTF_8).length);
+        p.addBytes(d.bytes()); // an unsplit input's own bytes, however many U+FFFD replaced
         return p;
     }
 

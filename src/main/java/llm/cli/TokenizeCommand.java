@@ -102,8 +102,8 @@ public final class TokenizeCommand implements Callable<Integer> {
     @Option(names = "--eos", description = "End each input (each line with --lines) with the EOS / end-of-text token.")
     boolean eos;
 
-    @Option(names = "--decode", description = "Decode: inputs hold token ids (whitespace-separated integers, or a "
-            + "token shard) and the text is printed byte-exact.")
+    @Option(names = "--decode", description = "Decode: inputs hold token ids (integers separated by spaces or "
+            + "commas, a JSON/Python list like [15496, 995], or a token shard) and the text is printed byte-exact.")
     boolean decode;
 
     @Option(names = "--strict", description = "Reject invalid UTF-8 in the input (and in decoded output) instead of "

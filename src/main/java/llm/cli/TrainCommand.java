@@ -179,7 +179,8 @@ public final class TrainCommand implements Callable<Integer> {
     int evalBatches = 8;
 
     @Option(names = "--sample-prompt", paramLabel = "TEXT", defaultValue = "Once upon a time",
-            description = "Prompt of the greedy sample at each evaluation (default: ${DEFAULT-VALUE}).")
+            description = "Prompt of the greedy sample at each evaluation; " + llm.eval.fewshot.Escapes.HELP
+                    + " (default: ${DEFAULT-VALUE}).")
     String samplePrompt = "Once upon a time";
 
     @Option(names = "--sample-tokens", paramLabel = "N", defaultValue = "24",
@@ -263,7 +264,8 @@ public final class TrainCommand implements Callable<Integer> {
                 .preset(preset).arch(arch).layers(layers).heads(heads).kvHeads(kvHeads).dModel(dModel).ctx(ctx)
                 .steps(steps).tokens(tokens).batch(batch).batchTokens(batchTokens).devices(devices)
                 .lr(lr).minLr(minLr).warmup(warmup).weightDecay(weightDecay).clip(clip)
-                .evalEvery(evalEvery).evalBatches(evalBatches).samplePrompt(samplePrompt).sampleTokens(sampleTokens)
+                .evalEvery(evalEvery).evalBatches(evalBatches)
+                .samplePrompt(llm.eval.fewshot.Escapes.decode("--sample-prompt", samplePrompt)).sampleTokens(sampleTokens)
                 .logEvery(logEvery).saveEvery(saveEvery)
                 .build();
     }

@@ -142,22 +142,17 @@ public final class CorpusBuilder {
 
     /** The shards of a directory that holds only shards (compressed or not); null when it holds none. */
     private Corpus.Source shardDirectory(DataSpec spec, List<Path> files, int index) {
-        long n = files.stream().filter(CorpusBuilder::isShardName).count();
+        long n = files.stream().filter(TokenShard::isShardFile).count();
         if (n == 0) {
             return null;
         }
         if (n != files.size()) {
-            Path shard = files.stream().filter(CorpusBuilder::isShardName).findFirst().orElseThrow();
-            Path other = files.stream().filter(f -> !isShardName(f)).findFirst().orElseThrow();
+            Path shard = files.stream().filter(TokenShard::isShardFile).findFirst().orElseThrow();
+            Path other = files.stream().filter(f -> !TokenShard.isShardFile(f)).findFirst().orElseThrow();
             throw UserException.runtime(spec.path() + ": mixes token shards (" + shard + ") and other files (" + other
                     + "); give shards and text as separate --data sources");
         }
         return shards(spec, files, index);
-    }
-
-    /** A token shard by its magic or its name ({@code .bin}, possibly with a compression suffix). */
-    private static boolean isShardName(Path f) {
-        return TokenShard.isShardFile(f) || CorpusReader.baseName(f.getFileName().toString()).endsWith(".bin");
     }
 
     /** Token shard files: read in place, or — compressed — decompressed into the shard directory first. */
@@ -166,7 +161,7 @@ public final class CorpusBuilder {
         int k = 0;
         for (Path f : files) {
             if (TokenShard.isShard(f) || !isCompressed(f)) {
-                // read in place; a damaged .bin fails here as a shard: "not a token shard (magic ...)"
+                // read in place
                 parts.add(new Shard(ShardTokens.open(f), f.toString()));
                 continue;
             }

@@ -132,7 +132,7 @@ public final class CorpusReader {
         };
         CorpusReader quiet = quiet(); // the data pass that follows warns about invalid UTF-8
         for (Path f : Files.isDirectory(path) ? files(path) : List.of(path)) {
-            if (!(Files.isRegularFile(f) && TokenShard.isShardFile(f))) {
+            if (!TokenShard.isShardFile(f)) {
                 quiet.readFile(f, sink, true);
             }
         }
@@ -227,30 +227,24 @@ public final class CorpusReader {
     private static final Set<Path> BROKEN_LINKS_TOLD = ConcurrentHashMap.newKeySet();
 
     /**
-     * Does {@code path} hold a token shard: is it one (by its first bytes, decompressed), or a directory with one
-     * (hidden files and {@code excluded} trees left out, as when it is read)? Stdin and pipes are not looked at (that
-     * would consume them): false.
+     * The first token shard that {@code path} holds: itself (told by its first bytes, decompressed), or a file of a
+     * directory (hidden files and {@code excluded} trees left out, as when it is read); null when none. Stdin and
+     * pipes are not looked at (that would consume them): null.
      */
-    public static boolean holdsShards(Path path, Collection<Path> excluded) {
+    public static Path firstShard(Path path, Collection<Path> excluded) {
         if (isStdin(path) || !Files.exists(path)) {
-            return false;
+            return null;
         }
         if (Files.isDirectory(path)) {
             for (Path f : listFiles(path, excluded)) {
-                if (holdsShards(f, List.of())) {
-                    return true;
+                Path s = firstShard(f, List.of());
+                if (s != null) {
+                    return s;
                 }
             }
-            return false;
+            return null;
         }
-        if (!Files.isRegularFile(path)) {
-            return false;
-        }
-        try (InputStream in = new BufferedInputStream(Inputs.open(path.toString()), 64)) {
-            return TokenShard.isShard(in);
-        } catch (IOException | RuntimeException e) {
-            return false; // reading the data reports it
-        }
+        return TokenShard.isShardFile(path) ? path : null;
     }
 
     /** The real path when it exists, else the absolute, normalized one. */
@@ -310,7 +304,9 @@ public final class CorpusReader {
         }
         for (byte b : head) {
             if (b == 0) {
-                throw UserException.runtime(name + ": looks binary (not text, JSON Lines, tar or a token shard)");
+                throw UserException.runtime(name + ": looks binary: not text, JSON Lines or tar, and not a token shard"
+                        + " (magic " + Integer.toUnsignedString(TokenShard.firstInt(head)) + ", expected "
+                        + TokenShard.MAGIC + ")");
             }
         }
         readText(in, name, sink);

@@ -13,7 +13,8 @@ import llm.tokenizer.Utf8StreamDecoder;
 
 /**
  * Token ids back to text, byte-exact ({@code llm tokenize --decode}): an input is either a token shard (sniffed by
- * {@link TokenShard#isShard(InputStream)}) read block by block, or whitespace-separated integers parsed as a stream
+ * {@link TokenShard#isShard(InputStream)}) read block by block, or integers separated by whitespace, commas or
+ * brackets (so {@code 15496 995}, {@code 15496,995} and a JSON/Python list {@code [15496, 995]}) parsed as a stream
  * — with {@code lines}, each line of ids is one sequence and one line of text. The text goes to a
  * {@link StringBuilder} that is written out every 32K characters, so memory stays bounded for any input.
  *
@@ -94,7 +95,8 @@ public record TokenDecoder(Tokenizer tok, boolean strict, boolean lines) {
             int end = n < 0 ? 1 : n; // at the end, one virtual separator ends the last number
             for (int i = 0; i < end; i++) {
                 char c = n < 0 ? ' ' : buf[i];
-                boolean sep = c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ',';
+                // brackets too, so that a JSON or Python list pasted from tiktokenizer decodes as is
+                boolean sep = c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ',' || c == '[' || c == ']';
                 if (!sep) {
                     num.append(c);
                     lineHasContent = true;
@@ -143,6 +145,6 @@ public record TokenDecoder(Tokenizer tok, boolean strict, boolean lines) {
     private static UserException badId(String name, long line, CharSequence s) {
         String shown = s.length() > 20 ? s.subSequence(0, 20) + "..." : s.toString();
         return UserException.runtime(name + ":" + line + ": '" + shown + "' is not a token id (expected integers "
-                + "separated by spaces)");
+                + "separated by spaces or commas, or a list like [15496, 995])");
     }
 }

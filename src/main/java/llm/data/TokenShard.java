@@ -9,7 +9,6 @@ import java.nio.ByteOrder;
 import java.nio.IntBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
 import llm.UserException;
 import llm.io.AtomicFile;
 
@@ -122,11 +121,19 @@ public final class TokenShard {
     }
 
     /**
-     * Is {@code path} meant as a token shard: it has the magic, or its name ends in {@code .bin} (so that a damaged
-     * shard fails as one, "not a token shard (magic ...)", rather than being read as text).
+     * Is {@code path} a token shard, told by its content, never by its name: a regular file whose first bytes
+     * (decompressed, for a .gz/.bz2/.xz/.zst file) are the shard magic. A file named {@code .bin} without the magic is
+     * read as data like any other file (text, or "looks binary" with the magic it lacks).
      */
     public static boolean isShardFile(Path path) {
-        return isShard(path) || path.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".bin");
+        if (!Files.isRegularFile(path)) {
+            return false;
+        }
+        try (InputStream in = new java.io.BufferedInputStream(llm.io.Inputs.open(path.toString()), 64)) {
+            return isShard(in);
+        } catch (IOException | RuntimeException e) {
+            return false; // reading it as data then says what is wrong
+        }
     }
 
     /** True when the first bytes of {@code path} are a shard header. */

@@ -16,9 +16,15 @@ public final class Utf8Reader extends Reader {
     private final StringBuilder chars = new StringBuilder();
     private int at; // chars[0, at) were handed out
     private boolean eof;
+    private long bytesRead;
 
     public Utf8Reader(InputStream in) {
         this.in = in;
+    }
+
+    /** Bytes read from the stream so far (what a U+FFFD replaced counts as the bytes it was). */
+    public long bytesRead() {
+        return bytesRead;
     }
 
     /** U+FFFD replacements so far. */
@@ -42,6 +48,7 @@ public final class Utf8Reader extends Reader {
                 eof = true;
                 decoder.finish(chars);
             } else {
+                bytesRead += n;
                 decoder.feed(bytes, 0, n, chars);
             }
         }

@@ -3,7 +3,10 @@ package llm.engine;
 import java.util.Locale;
 import llm.UserException;
 
-/** What the user asked for with {@code --device}: {@code auto}, {@code cpu}, {@code gpu} (= gpu:0) or {@code gpu:N}. */
+/**
+ * What the user asked for with {@code --device}: {@code auto}, {@code cpu}, {@code gpu} (= gpu:0) or {@code gpu:N};
+ * {@code cuda} and {@code cuda:N} (PyTorch's names) are documented aliases of {@code gpu} and {@code gpu:N}.
+ */
 public record DeviceSpec(Kind kind, int index) {
     public enum Kind { AUTO, CPU, GPU }
 
@@ -34,7 +37,7 @@ public record DeviceSpec(Kind kind, int index) {
                 // fall through to the error
             }
         }
-        throw UserException.usage("--device: '" + text + "' is not one of auto, cpu, gpu, gpu:N");
+        throw UserException.usage("--device: '" + text + "' is not one of auto, cpu, gpu, gpu:N (or cuda, cuda:N)");
     }
 
     @Override

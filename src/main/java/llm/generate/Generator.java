@@ -37,9 +37,18 @@ public final class Generator {
      * @param pieceFilter applied to each token's bytes before printing (llama2.c's safe_printf), or identity
      * @param rawBytes pass the model's bytes on unchanged (llama2.c prints them so); false: malformed UTF-8
      *     becomes U+FFFD, so the output is always valid UTF-8
+     * @param slide when the context is full, keep the last half of the window and go on: the stepper is prefilled
+     *     afresh with those tokens (its KV cache recomputed from them — the simplest correct shift, one prefill of
+     *     context / 2 tokens every context / 2 new tokens); false: end with {@link Finish#CONTEXT}
      */
     public record Options(int maxTokens, Set<Integer> endIds, List<String> stops, int logprobs,
-            UnaryOperator<byte[]> pieceFilter, boolean rawBytes) {}
+            UnaryOperator<byte[]> pieceFilter, boolean rawBytes, boolean slide) {
+        /** Ends at the context ({@code slide} false). */
+        public Options(int maxTokens, Set<Integer> endIds, List<String> stops, int logprobs,
+                UnaryOperator<byte[]> pieceFilter, boolean rawBytes) {
+            this(maxTokens, endIds, stops, logprobs, pieceFilter, rawBytes, false);
+        }
+    }
 
     /**
      * @param tokens generated ids: the end token excluded, and after a stop string the tokens from the one it begins
@@ -87,7 +96,8 @@ public final class Generator {
         }
         float[] logits = model.prefill(prompt);
         int generated = 0;
-        long[] ends = new long[Math.min(o.maxTokens(), model.context())]; // bytes written up to each token's end
+        // bytes written up to each token's end
+        long[] ends = new long[o.slide() ? o.maxTokens() : Math.min(o.maxTokens(), model.context())];
         long written = 0;
         int printable = tok.vocabSize();
         while (true) {
@@ -127,8 +137,13 @@ public final class Generator {
                 break;
             }
             if (len > model.context()) { // the new token would sit at position len - 1
-                finish = Finish.CONTEXT;
-                break;
+                if (!o.slide()) {
+                    finish = Finish.CONTEXT;
+                    break;
+                }
+                int keep = Math.max(1, model.context() / 2); // the last half of the window, the new token included
+                logits = model.prefill(Arrays.copyOfRange(history, len - keep, len));
+                continue;
             }
             logits = model.next(id);
         }

@@ -156,8 +156,11 @@ public final class TrainSession {
         List<DataSpec> trainSpecs = data.stream().map(DataSpec::parse).toList();
         if (flags.vocabSize() != null) {
             for (DataSpec spec : trainSpecs) {
-                if (CorpusReader.holdsShards(spec.path(), List.of(out))) {
-                    throw UserException.usage("--data " + spec.spec() + ": a token shard holds the ids of the tokenizer"
+                java.nio.file.Path shard = CorpusReader.firstShard(spec.path(), List.of(out));
+                if (shard != null) { // in a folder, the file that has the shard magic is named
+                    throw UserException.usage("--data " + spec.spec() + ": "
+                            + (shard.equals(spec.path()) ? "" : shard + " is a token shard (it has the magic); ")
+                            + "a token shard holds the ids of the tokenizer"
                             + " that wrote it, not of one --vocab-size trains: give that --tokenizer instead");
                 }
             }

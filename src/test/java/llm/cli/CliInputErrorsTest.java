@@ -188,6 +188,76 @@ class CliInputErrorsTest {
         }
     }
 
+    /** One rule for escapes in every text flag: each goes through the same decoder (an unknown escape says so). */
+    @Test
+    void everyTextFlagTakesTheSameEscapes(@TempDir Path dir) throws Exception {
+        Path ex = Files.writeString(dir.resolve("ex.tsv"), "cat\tchat\n");
+        String[][] runs = {
+            {"--prefix", "sample", "--prefix", "a\\q"},
+            {"--stop", "sample", "--prefix", "a", "--stop", "\\q"},
+            {"--query", "fewshot", "--examples", ex.toString(), "--query", "\\q"},
+            {"--template", "fewshot", "--examples", ex.toString(), "--query", "x", "--template", "{input}\\q{output}"},
+            {"--delimiter", "fewshot", "--examples", ex.toString(), "--query", "x", "--delimiter", "\\q"},
+            {"--instruction", "fewshot", "--examples", ex.toString(), "--query", "x", "--instruction", "\\q"},
+            {"--stop", "fewshot", "--examples", ex.toString(), "--query", "x", "--stop", "\\q"},
+            {"--human-label", "fewshot", "--chat", "--human-label", "U\\q"},
+            {"--assistant-label", "fewshot", "--chat", "--assistant-label", "A\\q"},
+            {"--sample-prompt", "train", "--data", ex.toString(), "--vocab-size", "300", "--preset", "tiny", "--out",
+                    dir.resolve("o").toString(), "--sample-prompt", "\\q"},
+        };
+        for (String[] run : runs) {
+            CliHarness.Result r = CliHarness.run(java.util.Arrays.copyOfRange(run, 1, run.length));
+            assertEquals(2, r.code(), String.join(" ", run) + ": " + r.err());
+            assertEquals("llm: " + run[0] + ": unknown escape \\q (known: \\n \\t \\r \\\\)\n", r.err());
+        }
+        // and what they are for: a prefix with a newline in it, as llama.cpp's -p takes it
+        java.io.OutputStream saved = llm.io.Stdio.stdout();
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        llm.io.Stdio.setStdout(out);
+        try {
+            CliHarness.Result r = CliHarness.run("sample", "--prefix", "Human: hi\\nAssistant:", "-n", "2", "--seed",
+                    "1", "--threads", "1", "--json");
+            assertEquals(0, r.code(), r.err());
+            assertEquals("Human: hi\nAssistant:", com.google.gson.JsonParser.parseString(r.out()).getAsJsonObject()
+                    .get("prefix").getAsString());
+        } finally {
+            llm.io.Stdio.setStdout(saved);
+        }
+    }
+
+    @Test
+    void chatTakesAOneShotQueryAndSaysWhichTurnsItDropped(@TempDir Path dir) throws Exception {
+        java.io.InputStream saved = System.in;
+        try {
+            System.setIn(new java.io.ByteArrayInputStream("not read\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            // the bundled model's 256 positions less the answer's 64 cannot hold the whole built-in transcript
+            CliHarness.Result r = withLog("fewshot", "--chat", "--query", "What is 2+2?", "--threads", "1", "--json");
+            assertEquals(0, r.code(), r.err());
+            assertEquals(1, r.out().lines().count(), r.out());
+            assertEquals("What is 2+2?", com.google.gson.JsonParser.parseString(r.out()).getAsJsonObject()
+                    .get("message").getAsString());
+            assertTrue(r.err().startsWith("llm: warning: chat: dropped the oldest 4 of 8 turns to fit the model's "
+                    + "context (192 tokens for the prompt; it now takes "), r.err());
+            // --keep-turns: fewer on purpose, no warning; too many is a usage error with the tokens needed
+            r = withLog("fewshot", "--chat", "--query", "hi", "--keep-turns", "2", "--threads", "1");
+            assertEquals(0, r.code(), r.err());
+            assertEquals("", r.err());
+            r = withLog("fewshot", "--chat", "--query", "hi", "--keep-turns", "8", "--threads", "1");
+            assertEquals(2, r.code(), r.err());
+            assertTrue(r.err().matches("llm: the prompt with the last 8 turns \\(--keep-turns 8\\) takes \\d+ tokens, "
+                    + "more than the 192 the model's context leaves for it: lower --keep-turns or --max-tokens\n"),
+                    r.err());
+            // a Chinese transcript with full-width colons
+            Path zh = Files.writeString(dir.resolve("zh.txt"), "用户：你好\n助手：你好！\n");
+            r = withLog("fewshot", "--chat", "--transcript", zh.toString(), "--human-label", "用户",
+                    "--assistant-label", "助手", "--query", "你是谁？", "--show-prompt", "-n", "4", "--threads", "1");
+            assertEquals(0, r.code(), r.err());
+            assertTrue(r.err().startsWith("用户：你好\n助手：你好！\n用户：你是谁？\n助手：\n----\n"), r.err());
+        } finally {
+            System.setIn(saved);
+        }
+    }
+
     @Test
     void aChatTranscriptWithoutTurnsIsWarnedAbout(@TempDir Path dir) throws Exception {
         Path t = Files.writeString(dir.resolve("t.txt"), "User: hi\nBot: hello\n");
@@ -202,6 +272,59 @@ class CliInputErrorsTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.err().startsWith("llm: warning: " + t + ": no line starts with 'Human:' or 'Assistant:', so all"
                 + " of it is preamble (other labels: --human-label, --assistant-label)\n"), r.err());
+    }
+
+    @Test
+    void aTranscriptOrExamplesFileThatIsNotTextSaysWhichByte(@TempDir Path dir) throws Exception {
+        byte[] bytes = new byte[3000];
+        new java.util.Random(7).nextBytes(bytes);
+        bytes[0] = 'H'; // the first bad byte comes later than 0
+        bytes[1] = (byte) 0xC0; // never valid in UTF-8
+        Path rand = Files.write(dir.resolve("rand.dat"), bytes);
+        CliHarness.Result r = CliHarness.run("fewshot", "--chat", "--transcript", rand.toString(), "--threads", "1");
+        assertEquals(1, r.code(), r.err());
+        assertEquals("llm: " + rand + ": not UTF-8 text (byte 1)\n", r.err());
+        r = CliHarness.run("fewshot", "--examples", rand.toString(), "--eval", rand.toString(), "--threads", "1");
+        assertEquals(1, r.code(), r.err());
+        assertEquals("llm: " + rand + ": not UTF-8 text (byte 1)\n", r.err());
+    }
+
+    @Test
+    void trainingDataIsAShardByItsMagicNotItsName(@TempDir Path dir) throws Exception {
+        byte[] bytes = new byte[3000];
+        new java.util.Random(7).nextBytes(bytes);
+        bytes[10] = 0;
+        int first = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getInt();
+        String magic = " (magic " + Integer.toUnsignedString(first) + ", expected 20240520)\n";
+        for (String name : new String[] {"rand.bin", "rand.dat"}) { // the same bytes, the same answer
+            Path f = Files.write(dir.resolve(name), bytes);
+            CliHarness.Result r = CliHarness.run("train", "--data", f.toString(), "--vocab-size", "300", "--preset", "tiny", "--out",
+                    dir.resolve("out-" + name).toString(), "--steps", "1", "--threads", "1");
+            assertEquals(1, r.code(), r.err());
+            assertEquals("llm: " + f + ": looks binary: not text, JSON Lines or tar, and not a token shard" + magic,
+                    r.err());
+        }
+        // in a folder, the file taken for a shard is named
+        Path folder = Files.createDirectories(dir.resolve("shards"));
+        Files.writeString(folder.resolve("notes.txt"), "some text");
+        llm.data.TokenShard.write(folder.resolve("part.dat"), new int[] {1, 2, 3}, llm.data.TokenShard.VERSION_U16);
+        CliHarness.Result r = CliHarness.run("train", "--data", folder.toString(), "--vocab-size", "300", "--preset",
+                "tiny", "--out", dir.resolve("out-dir").toString(), "--steps", "1", "--threads", "1");
+        assertEquals(2, r.code(), r.err());
+        assertEquals("llm: --data " + folder + ": " + folder.resolve("part.dat") + " is a token shard (it has the "
+                + "magic); a token shard holds the ids of the tokenizer that wrote it, not of one --vocab-size trains: "
+                + "give that --tokenizer instead\n", r.err());
+    }
+
+    @Test
+    void tsvRecordsAndAJsonSummaryDoNotShareStdout(@TempDir Path dir) throws Exception {
+        Path docs = Files.writeString(dir.resolve("d.txt"), "Once upon a time there was a cat.\n");
+        CliHarness.Result r = CliHarness.run("memorize-check", "--format", "tsv", "--json", "--threads", "1",
+                docs.toString());
+        assertEquals(2, r.code(), r.err());
+        assertEquals("", r.out());
+        assertEquals("llm: --json and --format tsv: the summary's JSON line would go into the TSV on stdout; drop "
+                + "--json (the summary then goes to stderr) or use --format jsonl\n", r.err());
     }
 
     @Test
@@ -243,6 +366,38 @@ class CliInputErrorsTest {
             assertTrue(out.size() > 1024, "a pipe gets the shard");
         } finally {
             llm.io.Stdio.setStdout(saved);
+        }
+    }
+
+    /** --slide on the bundled model (256 positions), with both CPU decoders: the Java one and DJL's. */
+    @Test
+    void slideGoesOnPastTheContextOnBothCpuDecoders() {
+        String saved = System.getProperty("llm.decoder");
+        try {
+            for (String decoder : new String[] {"java", "djl"}) {
+                System.setProperty("llm.decoder", decoder);
+                CliHarness.Result stop = CliHarness.run("sample", "-n", "400", "--seed", "1", "--prefix", "Once",
+                        "--threads", "1", "--json", "--device", "cpu");
+                CliHarness.Result slide = CliHarness.run("sample", "-n", "400", "--seed", "1", "--prefix", "Once",
+                        "--threads", "1", "--json", "--device", "cpu", "--slide");
+                assertEquals(0, slide.code(), slide.err());
+                com.google.gson.JsonObject a = com.google.gson.JsonParser.parseString(stop.out()).getAsJsonObject();
+                com.google.gson.JsonObject b = com.google.gson.JsonParser.parseString(slide.out()).getAsJsonObject();
+                assertEquals("context", a.get("finish_reason").getAsString(), decoder);
+                assertEquals("length", b.get("finish_reason").getAsString(), decoder);
+                assertEquals(400, b.getAsJsonArray("tokens").size(), decoder);
+                // up to the context both are the same sample
+                com.google.gson.JsonArray ta = a.getAsJsonArray("tokens");
+                for (int i = 0; i < ta.size(); i++) {
+                    assertEquals(ta.get(i).getAsInt(), b.getAsJsonArray("tokens").get(i).getAsInt(), decoder + " " + i);
+                }
+            }
+        } finally {
+            if (saved == null) {
+                System.clearProperty("llm.decoder");
+            } else {
+                System.setProperty("llm.decoder", saved);
+            }
         }
     }
 

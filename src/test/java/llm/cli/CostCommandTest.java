@@ -154,6 +154,23 @@ class CostCommandTest {
         assertEquals(200.0, same.get("wall_seconds").getAsDouble(), 1e-6);
         assertEquals(200.0 / 3600, same.get("dollars").getAsDouble(), 1e-9);
         assertEquals(run.mfu(), same.get("mfu").getAsDouble(), 1e-12);
+        // a price written with its dollar sign; without --price, a CPU run is said to get a GPU's price
+        JsonObject dollar = json("cost", "--from-run", dir.toString(), "--price", "$1", "--json");
+        assertEquals(same.get("dollars").getAsDouble(), dollar.get("dollars").getAsDouble(), 1e-12);
+        CliHarness.Result bad = CliHarness.run("cost", "--from-run", dir.toString(), "--price", "$x");
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("'$x' is not a price in dollars"), bad.err());
+        java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream savedErr = llm.io.Log.err();
+        try {
+            llm.io.Log.setErr(new java.io.PrintStream(log, true, java.nio.charset.StandardCharsets.UTF_8));
+            assertEquals(0, CliHarness.run("cost", "--from-run", dir.toString()).code());
+            assertEquals(0, CliHarness.run("cost", "--from-run", dir.toString(), "--price", "0.10").code());
+        } finally {
+            llm.io.Log.setErr(savedErr);
+        }
+        assertEquals("llm: warning: --price not given: $3.00 is a GPU-hour price, applied here to the CPU's "
+                + "device-hours; give --price for this machine\n", log.toString(java.nio.charset.StandardCharsets.UTF_8));
         // metrics.jsonl takes precedence: median of the last half (steady state), torn lines skipped
         Files.writeString(dir.resolve("metrics.jsonl"), """
                 {"step": 1, "tokens_per_s": 100, "mfu": 0.001}

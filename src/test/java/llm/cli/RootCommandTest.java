@@ -62,4 +62,13 @@ class RootCommandTest {
         assertEquals("a: permission denied", Llm.fileProblem(new java.nio.file.AccessDeniedException("a")));
         assertEquals(null, Llm.fileProblem(new IllegalStateException("x")));
     }
+
+    @Test
+    void deviceHelpSaysCudaIsAnAliasOfGpu() {
+        for (String cmd : new String[] {"sample", "score", "train"}) {
+            String help = Llm.newCommandLine().getSubcommands().get(cmd).getUsageMessage().replaceAll("\\s+", "");
+            org.junit.jupiter.api.Assertions.assertTrue(help.contains("(cudaandcuda:N,asPyTorchwritesthem,are"
+                    + "thesameasgpuandgpu:N)"), cmd + ": " + help);
+        }
+    }
 }

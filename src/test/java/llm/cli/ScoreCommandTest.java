@@ -110,6 +110,23 @@ class ScoreCommandTest {
         assertEquals(scored, decoded.toString());
     }
 
+    /** Bits per byte of a file that is not UTF-8 divide by its own bytes, not by those of the U+FFFD it became. */
+    @Test
+    void bitsPerByteCountTheFileBytesNotTheReplacements(@TempDir Path dir) throws IOException {
+        byte[] bytes = new byte[3000];
+        new java.util.Random(3).nextBytes(bytes);
+        Path file = java.nio.file.Files.write(dir.resolve("rand.dat"), bytes);
+        var t = CliHarness.run("score", "--json", "--device", "cpu", "--threads", "1", "-q", file.toString());
+        assertEquals(0, t.code(), t.err());
+        List<JsonObject> out = lines(t.out());
+        JsonObject doc = out.get(0);
+        JsonObject total = out.get(out.size() - 1).getAsJsonObject("total");
+        assertEquals(3000, doc.get("bytes").getAsLong());
+        assertEquals(3000, total.get("bytes").getAsLong());
+        assertEquals(total.get("nll").getAsDouble() / (Math.log(2) * 3000), total.get("bits_per_byte").getAsDouble(),
+                1e-5);
+    }
+
     /** A token that is part of a UTF-8 character shows U+FFFD as text, so it carries its bytes: together, exact. */
     @Test
     void tokensThatSplitACharacterCarryTheirBytes(@TempDir Path dir) throws IOException {

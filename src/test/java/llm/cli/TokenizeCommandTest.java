@@ -156,6 +156,20 @@ class TokenizeCommandTest {
     }
 
     @Test
+    void decodeTakesPastedLists() {
+        // ids copied from tiktokenizer or Python: a JSON list, a list per line, and the plain forms
+        for (String ids : new String[] {"[15496, 995]\n", "[15496,995]", "15496,995", "15496 995", "[[15496], [995]]"}) {
+            CliHarness.Result r = withStdin(ids.getBytes(StandardCharsets.UTF_8), "tokenize", "--tokenizer", gpt2,
+                    "--decode");
+            assertEquals(0, r.code(), ids + ": " + r.err());
+            assertEquals("Hello world", r.out(), ids);
+        }
+        CliHarness.Result r = withStdin("[15496]\n[995]\n".getBytes(StandardCharsets.UTF_8), "tokenize", "--tokenizer",
+                gpt2, "--decode", "--lines");
+        assertEquals("Hello\n world\n", r.out());
+    }
+
+    @Test
     void badInputsAreOneLineErrors(@TempDir Path dir) throws Exception {
         CliHarness.Result r = CliHarness.run("tokenize", "--tokenizer", dir.resolve("nope.json").toString());
         assertEquals(1, r.code());
@@ -170,7 +184,8 @@ class TokenizeCommandTest {
 
         r = withStdin("15496 x7\n".getBytes(StandardCharsets.UTF_8), "tokenize", "--tokenizer", gpt2, "--decode");
         assertEquals(1, r.code());
-        assertEquals("llm: -:1: 'x7' is not a token id (expected integers separated by spaces)\n", r.err());
+        assertEquals("llm: -:1: 'x7' is not a token id (expected integers separated by spaces or "
+                + "commas, or a list like [15496, 995])\n", r.err());
 
         r = withStdin("1\n99999".getBytes(StandardCharsets.UTF_8), "tokenize", "--tokenizer", gpt2, "--decode");
         assertEquals(1, r.code());

@@ -185,15 +185,16 @@ class StreamSourcesTest {
         Corpus c = builder(dir.resolve("out2")).build(List.of(DataSpec.parse(d.toString())));
         assertEquals(600, c.sources().get(0).train().size());
         // what --vocab-size asks before it trains a tokenizer (whose ids a shard cannot have)
-        assertTrue(CorpusReader.holdsShards(gz, List.of()));
-        assertTrue(CorpusReader.holdsShards(d, List.of()));
+        assertEquals(gz, CorpusReader.firstShard(gz, List.of()));
+        assertEquals(d.resolve("a.bin.gz"), CorpusReader.firstShard(d, List.of()));
         Files.createDirectories(dir.resolve("text/run/data"));
         Path text = Files.writeString(dir.resolve("text/a.txt"), "x");
         Files.write(dir.resolve("text/run/data/src00_train_000000.bin"), raw.toByteArray());
-        assertTrue(CorpusReader.holdsShards(dir.resolve("text"), List.of()));
-        assertEquals(false, CorpusReader.holdsShards(dir.resolve("text"), List.of(dir.resolve("text/run"))));
-        assertEquals(false, CorpusReader.holdsShards(text, List.of()));
-        assertEquals(false, CorpusReader.holdsShards(Path.of("-"), List.of()));
+        assertEquals(dir.resolve("text/run/data/src00_train_000000.bin"),
+                CorpusReader.firstShard(dir.resolve("text"), List.of()));
+        assertEquals(null, CorpusReader.firstShard(dir.resolve("text"), List.of(dir.resolve("text/run"))));
+        assertEquals(null, CorpusReader.firstShard(text, List.of()));
+        assertEquals(null, CorpusReader.firstShard(Path.of("-"), List.of()));
         // a shard on stdin, or through a pipe
         c = withStdin(gzip(raw.toByteArray()), () -> builder(null).build(List.of(DataSpec.parse("-"))));
         assertArrayEquals(ids, c.sources().get(0).train().slice(0, 300));

@@ -25,7 +25,16 @@ class TokenShardTest {
         Path text = Files.writeString(dir.resolve("a.txt"), "1 2 3\n");
         assertFalse(TokenShard.isShard(text));
         assertFalse(TokenShard.isShard(dir.resolve("missing")));
-        assertTrue(TokenShard.isShardFile(dir.resolve("missing.BIN"))); // by name: a damaged .bin fails as a shard
+        // by content, never by name: a .bin without the magic is not a shard, a .dat or .gz with it is
+        assertFalse(TokenShard.isShardFile(dir.resolve("missing.BIN")));
+        assertFalse(TokenShard.isShardFile(Files.write(dir.resolve("rand.bin"), new byte[] {1, 2, 3, 4, 0, 0})));
+        assertTrue(TokenShard.isShardFile(Files.copy(shard, dir.resolve("tokens.dat"))));
+        Path gz = dir.resolve("a.bin.gz");
+        try (java.io.OutputStream o = new java.util.zip.GZIPOutputStream(Files.newOutputStream(gz))) {
+            o.write(Files.readAllBytes(shard));
+        }
+        assertTrue(TokenShard.isShardFile(gz));
+        assertFalse(TokenShard.isShard(gz)); // the raw bytes are gzip's
 
         BufferedInputStream in = new BufferedInputStream(new ByteArrayInputStream(Files.readAllBytes(shard)));
         assertTrue(TokenShard.isShard(in));

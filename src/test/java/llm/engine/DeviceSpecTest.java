@@ -17,6 +17,14 @@ class DeviceSpecTest {
     }
 
     @Test
+    void cudaIsADocumentedAliasOfGpu() {
+        assertEquals(DeviceSpec.parse("gpu"), DeviceSpec.parse("cuda"));
+        assertEquals(DeviceSpec.parse("gpu:1"), DeviceSpec.parse("CUDA:1"));
+        UserException e = assertThrows(UserException.class, () -> DeviceSpec.parse("cuda:x"));
+        assertEquals("--device: 'cuda:x' is not one of auto, cpu, gpu, gpu:N (or cuda, cuda:N)", e.getMessage());
+    }
+
+    @Test
     void rejectsOthersAsUsageErrors() {
         for (String bad : new String[] {"tpu", "gpu:-1", "gpu:x", "gpu:", ""}) {
             UserException e = assertThrows(UserException.class, () -> DeviceSpec.parse(bad), bad);

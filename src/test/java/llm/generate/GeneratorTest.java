@@ -2,6 +2,7 @@ package llm.generate;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -126,6 +127,47 @@ class GeneratorTest {
                 new Sampler(SamplingParams.GREEDY, 0), new int[] {7, 7, 7}, opts(100, List.of()), b -> { });
         assertEquals(6, r.tokens().length);
         assertEquals(Generator.Finish.CONTEXT, r.finish());
+    }
+
+    @Test
+    void slideKeepsTheLastHalfOfTheWindowAndGoesOn() {
+        // context 8, prompt 3: at the 9th position the last 4 tokens are prefilled afresh, and so on
+        List<int[]> prefills = new ArrayList<>();
+        Script model = new Script(8) {
+            @Override
+            float[] logitsFor(int i) {
+                float[] l = new float[vocab];
+                l[1 + pos % 6] = 10; // never 0 (the end token): a token that depends on the position
+                return l;
+            }
+
+            @Override
+            public float[] prefill(int[] ids) {
+                prefills.add(ids.clone());
+                return super.prefill(ids);
+            }
+        };
+        Generator.Options o = new Generator.Options(20, Set.of(0), List.of(), -1, UnaryOperator.identity(), false,
+                true);
+        Generator.Result r = Generator.run(model, TOK, new Sampler(SamplingParams.GREEDY, 0), new int[] {7, 7, 7}, o,
+                b -> { });
+        assertEquals(20, r.tokens().length);
+        assertEquals(Generator.Finish.LENGTH, r.finish());
+        assertArrayEquals(new int[] {7, 7, 7}, prefills.get(0));
+        // the first slide: after 6 tokens the window (3 + 6 = 9 > 8) keeps its last 4, the 6th token last
+        int[] all = new int[3 + 20];
+        all[0] = all[1] = all[2] = 7;
+        System.arraycopy(r.tokens(), 0, all, 3, 20);
+        assertArrayEquals(java.util.Arrays.copyOfRange(all, 5, 9), prefills.get(1));
+        assertTrue(prefills.size() >= 4, "slid again every 4 tokens: " + prefills.size());
+        for (int[] p : prefills.subList(1, prefills.size())) {
+            assertEquals(4, p.length);
+        }
+        // without --slide the same model ends at the context, with the same first tokens
+        Generator.Result stop = Generator.run(model, TOK, new Sampler(SamplingParams.GREEDY, 0), new int[] {7, 7, 7},
+                opts(20, List.of()), b -> { });
+        assertEquals(Generator.Finish.CONTEXT, stop.finish());
+        assertArrayEquals(java.util.Arrays.copyOf(r.tokens(), 6), stop.tokens());
     }
 
     @Test

@@ -1,13 +1,13 @@
 package llm.eval.chat;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import llm.UserException;
+import llm.io.StrictUtf8Reader;
 
 /**
  * The lecture's second trick: a base model becomes an assistant when the prompt is a transcript of a conversation with
@@ -21,13 +21,16 @@ import llm.UserException;
  * </pre>
  *
  * <p>File form ({@code --transcript FILE}): plain UTF-8 text. A line that starts with {@code Human:} or
- * {@code Assistant:} (the labels may be changed) starts a turn; following lines that start with neither belong to
+ * {@code Assistant:} (the labels may be changed; the colon may be the full-width {@code ：}) starts a turn; following lines that start with neither belong to
  * that turn; the text before the first turn is the preamble, kept as written. In the prompt each turn is written as
- * {@code Label: text} on its own line(s), so blank lines between turns are dropped.
+ * {@code Label: text} on its own line(s), with the colon of the transcript's first turn ({@link #colon}; ':' in
+ * the built-in one), so blank lines between turns are dropped.
  */
-public record Transcript(String preamble, List<Turn> turns, String humanLabel, String assistantLabel) {
+public record Transcript(String preamble, List<Turn> turns, String humanLabel, String assistantLabel, char colon) {
     public static final String HUMAN = "Human";
     public static final String ASSISTANT = "Assistant";
+    /** The separators after a label: ASCII, and the full-width colon of Chinese and Japanese text ({@code 用户：}). */
+    public static final String COLONS = ":\uFF1A";
 
     /** The built-in transcript: a helpful, knowledgeable assistant in the style of the lecture. */
     public static final String DEFAULT_TEXT = """
@@ -58,8 +61,10 @@ public record Transcript(String preamble, List<Turn> turns, String humanLabel, S
     }
 
     private static void checkLabel(String label, String flag) {
-        if (label == null || label.isBlank() || label.contains("\n") || label.contains(":")) {
-            throw UserException.usage(flag + " must be a non-empty name without ':' or newlines, not '" + label + "'");
+        if (label == null || label.isBlank() || label.contains("\n") || label.contains(":")
+                || label.contains("\uFF1A")) {
+            throw UserException.usage(flag + " must be a non-empty name without ':', '\uFF1A' or newlines, not '"
+                    + label + "'");
         }
     }
 
@@ -71,7 +76,7 @@ public record Transcript(String preamble, List<Turn> turns, String humanLabel, S
     public static Transcript read(Path file, String human, String assistant) {
         String text;
         try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
+            text = StrictUtf8Reader.readAll(Files.newInputStream(file), file.toString());
         } catch (NoSuchFileException e) {
             throw UserException.runtime(file + ": no such file");
         } catch (IOException e) {
@@ -84,22 +89,23 @@ public record Transcript(String preamble, List<Turn> turns, String humanLabel, S
     public static Transcript parse(String text, String human, String assistant, String name) {
         checkLabel(human, "--human-label");
         checkLabel(assistant, "--assistant-label");
-        String hp = human + ":";
-        String ap = assistant + ":";
         StringBuilder preamble = new StringBuilder();
         List<Turn> turns = new ArrayList<>();
         Boolean role = null;
+        char colon = 0;
         StringBuilder cur = new StringBuilder();
         for (String line : text.replace("\r\n", "\n").split("\n", -1)) {
-            boolean h = line.startsWith(hp);
-            boolean a = !h && line.startsWith(ap);
+            boolean h = startsTurn(line, human);
+            boolean a = !h && startsTurn(line, assistant);
             if (h || a) {
                 if (role != null) {
                     turns.add(new Turn(role, cur.toString().strip()));
                 }
                 role = h;
+                int at = (h ? human : assistant).length();
+                colon = colon == 0 ? line.charAt(at) : colon; // the first turn's colon is the transcript's
                 cur.setLength(0);
-                cur.append(line.substring((h ? hp : ap).length()));
+                cur.append(line.substring(at + 1));
             } else if (role == null) {
                 preamble.append(line).append('\n');
             } else {
@@ -125,12 +131,28 @@ public record Transcript(String preamble, List<Turn> turns, String humanLabel, S
         } else if (!pre.endsWith("\n")) {
             pre = pre + "\n";
         }
-        return new Transcript(pre, turns, human, assistant);
+        return new Transcript(pre, turns, human, assistant, colon == 0 ? ':' : colon);
     }
 
-    /** {@code Label: text\n}. */
+    /** Does {@code line} start with {@code label} and one of the {@link #COLONS}? */
+    private static boolean startsTurn(String line, String label) {
+        return line.length() > label.length() && line.startsWith(label)
+                && COLONS.indexOf(line.charAt(label.length())) >= 0;
+    }
+
+    /** {@code Label: text\n} (with the transcript's colon; a full-width one takes no space after it). */
     public String render(Turn t) {
-        return (t.human() ? humanLabel : assistantLabel) + ": " + t.text() + "\n";
+        return label(t.human()) + space() + t.text() + "\n";
+    }
+
+    /** After an ASCII colon a space; Chinese text writes none after its full-width colon. */
+    private String space() {
+        return colon == ':' ? " " : "";
+    }
+
+    /** {@code Label:} of a speaker, with the transcript's colon. */
+    private String label(boolean human) {
+        return (human ? humanLabel : assistantLabel) + colon;
     }
 
     /** The prompt: preamble, {@code turns}, the human's {@code message}, and the assistant's label to continue. */
@@ -139,8 +161,8 @@ public record Transcript(String preamble, List<Turn> turns, String humanLabel, S
         for (Turn t : turns) {
             sb.append(render(t));
         }
-        sb.append(humanLabel).append(": ").append(message.strip()).append('\n');
-        sb.append(assistantLabel).append(':');
+        sb.append(label(true)).append(space()).append(message.strip()).append('\n');
+        sb.append(label(false));
         return sb.toString();
     }
 

@@ -8,13 +8,12 @@ import com.google.gson.JsonParser;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import llm.UserException;
 import llm.io.Inputs;
+import llm.io.StrictUtf8Reader;
 
 /**
  * Reads multiple-choice items (HellaSwag and the like) in one of two forms, told apart by the first non-blank
@@ -47,7 +46,7 @@ public final class ChoiceReader {
 
     public static List<ChoiceItem> read(InputStream in, String name, int limit) {
         List<ChoiceItem> items = new ArrayList<>();
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+        try (BufferedReader r = new BufferedReader(new StrictUtf8Reader(in, name))) {
             String line = r.readLine();
             int lineNo = 1;
             while (line != null && line.isBlank()) {

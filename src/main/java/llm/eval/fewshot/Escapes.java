@@ -5,8 +5,13 @@ import llm.UserException;
 /**
  * Backslash escapes in option values, so that a shell user can write {@code --delimiter '\n\n'}:
  * {@code \n} newline, {@code \t} tab, {@code \r} carriage return, {@code \\} backslash. Anything else is an error.
+ * One rule for every text-valued flag ({@code sample --prefix/--stop}, {@code fewshot --query/--template/--delimiter/
+ * --instruction/--stop/--human-label/--assistant-label}, {@code train --sample-prompt}), as llama.cpp's {@code -p -e}.
  */
 public final class Escapes {
+    /** What the help of each text flag says (a compile-time constant, for picocli's annotations). */
+    public static final String HELP = "\\n \\t \\r \\\\ are escapes (as in every text flag)";
+
     private Escapes() {}
 
     /** Decode the escapes of {@code value}, given to option {@code flag} (named in the error message). */

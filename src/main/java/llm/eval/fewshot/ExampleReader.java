@@ -7,14 +7,13 @@ import com.google.gson.JsonParser;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import llm.UserException;
 import llm.io.Inputs;
+import llm.io.StrictUtf8Reader;
 
 /**
  * Reads input/output pairs from a file.
@@ -48,7 +47,7 @@ public final class ExampleReader {
 
     public static List<Example> read(InputStream in, String name, String columns) {
         List<String> lines = new ArrayList<>();
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+        try (BufferedReader r = new BufferedReader(new StrictUtf8Reader(in, name))) {
             for (String line; (line = r.readLine()) != null; ) {
                 lines.add(line.endsWith("\r") ? line.substring(0, line.length() - 1) : line);
             }

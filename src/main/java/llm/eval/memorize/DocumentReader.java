@@ -41,6 +41,7 @@ public final class DocumentReader implements Iterator<Document>, Closeable {
     private String pendingTitle;
     private boolean eof;
     private Runnable atEnd = () -> {};
+    private java.util.function.LongSupplier inputBytes = () -> -1;
     private Document next;
     private Titles titles;
     private final java.util.Set<String> found = new java.util.HashSet<>();
@@ -62,6 +63,15 @@ public final class DocumentReader implements Iterator<Document>, Closeable {
     /** Runs {@code r} once, when the input's end is reached (e.g. to report what reading it found). */
     public DocumentReader atEnd(Runnable r) {
         this.atEnd = r;
+        return this;
+    }
+
+    /**
+     * {@code bytes} counts the bytes read from the input so far (before U+FFFD replaced ill-formed ones): an unsplit
+     * input's document then reports the input's own size as its {@link Document#bytes()}.
+     */
+    public DocumentReader inputBytes(java.util.function.LongSupplier bytes) {
+        this.inputBytes = bytes;
         return this;
     }
 
@@ -214,7 +224,7 @@ public final class DocumentReader implements Iterator<Document>, Closeable {
                 }
                 eof = true;
                 atEnd.run();
-                return b.toString().isBlank() ? null : Document.of(source, b.toString());
+                return b.toString().isBlank() ? null : Document.whole(source, b.toString(), inputBytes.getAsLong());
             }
             case LINE -> {
                 String l;

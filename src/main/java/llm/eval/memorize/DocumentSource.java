@@ -35,7 +35,7 @@ public final class DocumentSource {
         DocumentReader r = textField != null || isJsonl(name)
                 ? DocumentReader.jsonl(in, source, textField == null ? "text" : textField, idField)
                 : DocumentReader.text(in, source, split);
-        return r.atEnd(() -> {
+        return r.inputBytes(utf8::bytesRead).atEnd(() -> {
             if (utf8.malformed() > 0) {
                 Log.warn("%s: %s replaced with U+FFFD", source,
                         Quantity.plural(utf8.malformed(), "invalid UTF-8 sequence"));

@@ -82,4 +82,36 @@ class TranscriptTest {
         UserException e = assertThrows(UserException.class, () -> chat.prompt("m3", 10, CHARS));
         assertTrue(e.getMessage().contains("more than the 10"), e.getMessage());
     }
+
+    @Test
+    void fullWidthColonsOfChineseTranscriptsStartTurns() {
+        String text = "以下是对话。\n用户：你好\n助手：你好！\n用户: 天空为什么是蓝色的？\n助手：因为散射。\n";
+        Transcript t = Transcript.parse(text, "用户", "助手", "zh.txt");
+        assertEquals(List.of(Turn.human("你好"), Turn.assistant("你好！"), Turn.human("天空为什么是蓝色的？"),
+                Turn.assistant("因为散射。")), t.turns());
+        assertEquals('\uFF1A', t.colon()); // the first turn's colon, used in the prompt (no space after it)
+        assertEquals("以下是对话。\n用户：你好\n助手：你好！\n用户：天空为什么是蓝色的？\n助手：因为散射。\n用户：你是谁？\n助手：",
+                t.prompt(t.turns(), "你是谁？"));
+        assertEquals(':', Transcript.defaults().colon()); // the built-in transcript's
+        assertThrows(UserException.class, () -> Transcript.parse(text, "用户：", "助手", "zh.txt"));
+    }
+
+    @Test
+    void turnsThatDoNotFitAreCountedOrRefusedWithKeepTurns() {
+        Transcript t = Transcript.defaults();
+        ToIntFunction<String> chars = String::length;
+        ChatSession.Fit all = new ChatSession(t, false).fit("hi", 100_000, chars);
+        assertEquals(8, all.kept());
+        assertEquals(0, all.dropped());
+        ChatSession.Fit cut = new ChatSession(t, false).fit("hi", all.tokens() - 1, chars);
+        assertEquals(2, cut.dropped()); // one whole exchange
+        assertEquals(6, cut.kept());
+        assertEquals(cut.prompt().length(), cut.tokens());
+        ChatSession.Fit two = new ChatSession(t, false, 2).fit("hi", 100_000, chars);
+        assertEquals(2, two.kept());
+        assertEquals(6, two.dropped());
+        UserException e = assertThrows(UserException.class, () -> new ChatSession(t, false, 2).fit("hi", 300, chars));
+        assertTrue(e.getMessage().startsWith("the prompt with the last 2 turns (--keep-turns 2) takes " + two.tokens()
+                + " tokens, more than the 300 the model's context leaves for it"), e.getMessage());
+    }
 }

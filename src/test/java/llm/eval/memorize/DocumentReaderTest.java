@@ -29,7 +29,8 @@ class DocumentReaderTest {
         } finally {
             llm.io.Log.setErr(was);
         }
-        assertEquals(List.of(Document.of(f.toString(), "ab\uFFFDc\r\n")), d);
+        assertEquals(List.of(Document.whole(f.toString(), "ab\uFFFDc\r\n", 6)), d);
+        assertEquals(6, d.get(0).bytes()); // the file's bytes, not the 8 of the text with its U+FFFD (score's bytes)
         assertEquals("llm: warning: " + f + ": 1 invalid UTF-8 sequence replaced with U+FFFD",
                 log.toString(java.nio.charset.StandardCharsets.UTF_8).strip());
     }
