@@ -67,7 +67,8 @@ public final class SparkMain implements Runnable {
     }
 
     /** As {@link #run(String...)}, printing to {@code out} and {@code err} (tests). */
-    public static int run(PrintWriter out, PrintWriter err, String... args) {
+    public static int run(PrintWriter out, PrintWriter err, String... given) {
+        String[] args = llm.cli.DocumentOptions.keepTitleFiles(given); // --titles @FILE, as llm takes it
         Engines.configureOffline();
         Log.setLevel(Log.Level.NORMAL);
         CommandLine cl = newCommandLine();

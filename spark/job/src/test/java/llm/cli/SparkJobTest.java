@@ -176,4 +176,79 @@ class SparkJobTest {
         assertEquals(2, r.code());
         assertEquals("llm: " + tmp + ": already exists (--output wants a new directory)\n", r.err());
     }
+
+    private static Path sharedDump() {
+        Path p = Path.of(System.getProperty("llm.shared", "../shared"), "data/wikipedia-dumps/"
+                + "enwiki-latest-pages-articles1.xml-p000000010p000030302-shortened.bz2");
+        assumeTrue(Files.isRegularFile(p), "no " + p + " (the shared data)");
+        return p;
+    }
+
+    /** The shared dump re-packed Wikimedia's multistream way: header, 100 pages per bzip2 stream, footer. */
+    static Path multistream(Path to) throws IOException {
+        String xml;
+        try (var in = llm.io.Inputs.open(sharedDump().toString())) {
+            xml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        int first = xml.indexOf("  <page>");
+        int end = xml.lastIndexOf("</page>") + "</page>\n".length();
+        List<String> parts = new ArrayList<>(List.of(xml.substring(0, first)));
+        var m = java.util.regex.Pattern.compile("  <page>.*?</page>\n", java.util.regex.Pattern.DOTALL)
+                .matcher(xml.substring(first, end));
+        StringBuilder group = new StringBuilder();
+        for (int n = 1; m.find(); n++) {
+            group.append(m.group());
+            if (n % 100 == 0) {
+                parts.add(group.toString());
+                group.setLength(0);
+            }
+        }
+        parts.add(group.toString());
+        parts.add(xml.substring(end));
+        assertEquals(xml, String.join("", parts));
+        try (var out = Files.newOutputStream(to)) {
+            for (String part : parts) {
+                var z = new org.apache.commons.compress.compressors.bzip2.BZip2CompressorOutputStream(
+                        new java.io.FilterOutputStream(out) {
+                            @Override
+                            public void close() throws IOException {
+                                flush(); // the file stays open for the next stream
+                            }
+                        });
+                z.write(part.getBytes(StandardCharsets.UTF_8));
+                z.close();
+            }
+        }
+        return to;
+    }
+
+    /**
+     * The shared Wikipedia dump as a multistream file, read by the executors (a range of bzip2 streams each), with
+     * --titles from all over the dump (one title given with '_'): the same records as llm on the same file.
+     */
+    @Test
+    void multistreamDumpSplitAcrossTasksEqualsSingleMachine(@TempDir Path tmp) throws IOException {
+        Path dump = multistream(tmp.resolve("enwiki-multistream.xml.bz2"));
+        String titles = "Anarchism,Alien,Andorra,Adventure,Politics_of_Angola,Ampere"; // in streams 1, 1, 2, 2, 2, 3
+        String[] args = {"memorize-check", "--format", "jsonl", "--titles", titles, dump.toString()};
+        Run one = llm(args);
+        Run many = spark(concat(args, "--master", MASTER));
+        assertEquals(0, one.code(), one.err());
+        assertEquals(0, many.code(), many.err());
+        List<String> a = one.out().lines().sorted().toList();
+        assertTrue(a.size() >= 4, one.out());
+        assertEquals(a, many.out().lines().sorted().toList());
+    }
+
+    /** An executor that cannot load the model fails every attempt: one llm line naming the cause, exit 1. */
+    @Test
+    void aTaskThatFailsForGoodEndsWithOneLine(@TempDir Path tmp) {
+        Path missing = tmp.resolve("no-model");
+        Run r = spark("memorize-check", "--master", MASTER, "--split", "wikitext", "--limit", "2", "--model",
+                missing.toString(), wikitext().toString());
+        assertEquals(1, r.code(), r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertTrue(r.err().startsWith("llm: "), r.err());
+        assertTrue(r.err().contains("no-model"), r.err());
+    }
 }
