@@ -34,7 +34,7 @@ final class TaskFailures {
         }
         String why = root == e ? firstLine(afterFailure(msg)) : root.getClass().getName() + ": "
                 + firstLine(root.getMessage());
-        return UserException.runtime("llm-spark: " + where + ", the job stopped: " + why, e);
+        return UserException.runtime(where + ", the job stopped: " + why, e);
     }
 
     /** Spark's message from its "most recent failure: Lost task … (host executor N): " on, else all of it. */
