@@ -18,9 +18,10 @@ import picocli.CommandLine.Option;
             "memorize-check and score over a corpus as an Apache Spark job: the documents are cut into partitions, "
                     + "each executor loads the model once and runs the single-machine command's code on its "
                     + "partitions; records and summary are those of `llm memorize-check` / `llm score`.",
-            "Inputs: what llm reads (text with --split, JSON Lines, WikiText), read by the driver; or Parquet files "
-                    + "or directories (*.parquet) with a text column (--text-field, default text; --id-field, "
-                    + "default id), read by Spark across the executors."
+            "Inputs: what llm reads (text with --split, JSON Lines, WikiText, MediaWiki dumps), read by the driver; "
+                    + "multistream MediaWiki dumps (.xml.bz2), a range of bzip2 streams per task, read by the "
+                    + "executors; or Parquet files or directories (*.parquet) with a text column (--text-field, "
+                    + "default text; --id-field, default id), read by Spark across the executors."
         },
         footerHeading = "%nExamples:%n",
         footer = {
