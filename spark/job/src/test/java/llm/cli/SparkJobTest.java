@@ -184,6 +184,20 @@ class SparkJobTest {
         return p;
     }
 
+    private static Path repacked;
+
+    /** {@link #multistream(Path)} made once per JVM (its tests share it; removed at exit). */
+    static synchronized Path multistream() throws IOException {
+        if (repacked == null) {
+            Path dir = Files.createTempDirectory("llm-spark-dump");
+            Path f = dir.resolve("enwiki-multistream.xml.bz2");
+            dir.toFile().deleteOnExit();
+            f.toFile().deleteOnExit(); // deleted before its directory (the reverse order of registration)
+            repacked = multistream(f);
+        }
+        return repacked;
+    }
+
     /** The shared dump re-packed Wikimedia's multistream way: header, 100 pages per bzip2 stream, footer. */
     static Path multistream(Path to) throws IOException {
         String xml;
@@ -227,8 +241,8 @@ class SparkJobTest {
      * --titles from all over the dump (one title given with '_'): the same records as llm on the same file.
      */
     @Test
-    void multistreamDumpSplitAcrossTasksEqualsSingleMachine(@TempDir Path tmp) throws IOException {
-        Path dump = multistream(tmp.resolve("enwiki-multistream.xml.bz2"));
+    void multistreamDumpSplitAcrossTasksEqualsSingleMachine() throws IOException {
+        Path dump = multistream();
         String titles = "Alien,America_the_Beautiful,Adventure,Politics of Angola,Ampere"; // streams 1, 2, 2, 2, 3
         String[] args = {"memorize-check", "--format", "jsonl", "--titles", titles, dump.toString()};
         Run one = llm(args);

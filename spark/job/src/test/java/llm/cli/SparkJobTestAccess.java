@@ -7,7 +7,7 @@ import java.nio.file.Path;
 public final class SparkJobTestAccess {
     private SparkJobTestAccess() {}
 
-    public static Path multistream(Path to) throws IOException {
-        return SparkJobTest.multistream(to);
+    public static Path multistream() throws IOException {
+        return SparkJobTest.multistream();
     }
 }

@@ -10,13 +10,12 @@ import java.nio.file.Path;
 import java.util.List;
 import llm.data.wiki.MultistreamDump;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Which inputs the executors read as ranges of bzip2 streams, and which the driver reads whole. */
 class DumpPartsTest {
     @Test
-    void aMultistreamDumpIsSplitOtherInputsAreNot(@TempDir Path tmp) throws IOException {
-        Path multi = llm.cli.SparkJobTestAccess.multistream(tmp.resolve("multi.xml.bz2"));
+    void aMultistreamDumpIsSplitOtherInputsAreNot() throws IOException {
+        Path multi = llm.cli.SparkJobTestAccess.multistream();
         Path single = Path.of(System.getProperty("llm.shared", "../shared"), "data/wikipedia-dumps/"
                 + "enwiki-latest-pages-articles1.xml-p000000010p000030302-shortened.bz2");
         List<MultistreamDump.Range> r = DumpParts.plan(List.of(multi.toString()), null, null, null, 4);
