@@ -177,9 +177,9 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Batches per validation (default: ${DEFAULT-VALUE}).")
     int evalBatches = 8;
 
-    @Option(names = "--sample-prompt", paramLabel = "TEXT", defaultValue = "Once upon a time",
-            description = "Prompt of the greedy sample at each evaluation (default: ${DEFAULT-VALUE}).")
-    String samplePrompt = "Once upon a time";
+    @Option(names = "--sample-prompt", paramLabel = "TEXT", description = "Prompt of the greedy sample at each"
+            + " evaluation (default: the training text's first words, up to 4 of its first line, e.g. First Citizen:).")
+    String samplePrompt;
 
     @Option(names = "--sample-tokens", paramLabel = "N", defaultValue = "24",
             description = "Tokens in that sample; 0 for none (default: ${DEFAULT-VALUE}).")

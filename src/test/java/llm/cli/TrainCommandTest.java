@@ -65,6 +65,8 @@ class TrainCommandTest {
         assertTrue(tr.finalValLoss() != null && tr.finalValLoss() < 0.8 * Math.log(257));
         assertTrue(tr.data().stream().anyMatch(d -> d.role().equals("train") && d.tokens() > 1_000_000));
         assertTrue(Files.readString(run.resolve("loss.svg")).startsWith("<svg"));
+        assertTrue(result.err().contains("step 40: val loss ") && result.err().contains(" | sample: First Citizen:"),
+                "no --sample-prompt: the sample starts with the training text's first words\n" + result.err());
 
         // the release loads and gives the same loss on a window as training measured (roughly)
         Tokenizer t = Tokenizers.load(run);
