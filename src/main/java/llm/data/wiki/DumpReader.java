@@ -88,8 +88,13 @@ public final class DumpReader implements Iterator<Page>, Closeable {
         }
     }
 
+    /**
+     * The JDK's own StAX parser, whose hardening properties below are known to hold: newFactory() would look for
+     * another implementation first (a system property, jaxp.properties, every jar's META-INF/services), a search of
+     * the class path per dump opened, and one found there may ignore jdk.xml.maxElementDepth.
+     */
     private static XMLInputFactory factory() {
-        XMLInputFactory f = XMLInputFactory.newFactory();
+        XMLInputFactory f = XMLInputFactory.newDefaultFactory();
         f.setProperty(XMLInputFactory.SUPPORT_DTD, false);
         f.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
         f.setProperty(XMLInputFactory.IS_COALESCING, false); // long text arrives in pieces: memory stays bounded
