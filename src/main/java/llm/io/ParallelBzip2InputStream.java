@@ -121,7 +121,11 @@ public final class ParallelBzip2InputStream extends InputStream {
             if (c == null) {
                 break;
             }
-            pieces.add(new Piece(c, POOL.submit(() -> decode(c, maxOutput))));
+            // the file's only piece (a small file): decoded here, not handed to a worker and waited for (a hand-off
+            // that cost milliseconds on a loaded machine, more than decoding a small file)
+            pieces.add(new Piece(c, pieces.isEmpty() && splitter.done()
+                    ? java.util.concurrent.CompletableFuture.completedFuture(decode(c, maxOutput))
+                    : POOL.submit(() -> decode(c, maxOutput))));
         }
         Piece p = pieces.poll();
         if (p == null) {
@@ -293,6 +297,11 @@ public final class ParallelBzip2InputStream extends InputStream {
                 }
                 fill();
             }
+        }
+
+        /** Whether every byte of the input was cut into pieces already given. */
+        boolean done() {
+            return eof && len == 0;
         }
 
         /** The bytes not yet cut, then the rest of the input (null when there are none); the splitter is done. */
