@@ -54,12 +54,19 @@ class AllTargetsFuzz {
 
     /** Executions per target in this JVM, in the order of {@link #TARGETS}. */
     static final AtomicLongArray RUNS = new AtomicLongArray(TARGETS.size());
+    /** Nanoseconds spent in each target (wall), to find the ones that are slow per input. */
+    static final AtomicLongArray NANOS = new AtomicLongArray(TARGETS.size());
 
     @FuzzTest
     void all(FuzzedDataProvider in) throws Exception {
         int i = in.consumeInt(0, TARGETS.size() - 1);
         RUNS.incrementAndGet(i);
-        TARGETS.get(i).body().run(in);
+        long t0 = System.nanoTime();
+        try {
+            TARGETS.get(i).body().run(in);
+        } finally {
+            NANOS.addAndGet(i, System.nanoTime() - t0);
+        }
     }
 
     private interface BytesBody {
