@@ -57,7 +57,7 @@ if [ "$named" -eq 0 ] && [ $(( seconds / ${#targets[@]} )) -lt 120 ]; then
   startup=${FUZZ_STARTUP:-40} # seconds, here, before the first input
   status=0
   fuzz AllTargetsFuzz#all $(( seconds > startup + 10 ? seconds - startup : 10 )) "$log" || status=$?
-  grep -a -E '^Done [0-9]+ runs of ' "$log" | sed 's/^Done \([0-9]*\) runs of \(.*\)/fuzz: \2: \1 executions/' >&2
+  grep -a -E '^Done [0-9]+ runs of ' "$log" | sed 's/^Done \([0-9]*\) runs of \([^ ]*\) (\(.*\))/fuzz: \2: \1 executions (\3)/' >&2
   runs=$(grep -a -oE '^Done [0-9]+ runs in' "$log" | tail -1 | grep -oE '[0-9]+' || echo 0)
   cov=$(grep -a -oE 'cov: [0-9]+ ft: [0-9]+' "$log" | tail -1 || true)
   echo "fuzz: one session over all targets: $runs executions (${cov:-no coverage line}), $(( $(date +%s) - start )) s" >&2

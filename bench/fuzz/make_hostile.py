@@ -102,7 +102,8 @@ put("archive", "gzip-30-deep.gz", nested)
 put("archive", "tar-in-tar.tar", tar([("inner.tar", tar([("deep.txt", text, tarfile.REGTYPE)]), tarfile.REGTYPE)]))
 put("archive", "empty.tar.gz", gzip.compress(b"\0" * 1024, mtime=0))
 
-# XML (MediaWiki dumps once a reader lands; today read as text): entity expansion, external entities
+# XML: entity expansion, external entities (a document type declaration before a <mediawiki> root: refused by the
+# dump reader), deep nesting
 put("xml", "billion-laughs.xml", '<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">'
     + "".join('<!ENTITY lol%d "%s">' % (i, ("&lol%d;" % (i - 1) if i > 1 else "&lol;") * 10) for i in range(1, 10))
     + ']>\n<mediawiki><page><title>T</title><revision><text>&lol9;</text></revision></page></mediawiki>\n')
@@ -110,4 +111,15 @@ put("xml", "external-entity.xml", '<?xml version="1.0"?>\n<!DOCTYPE m [<!ENTITY 
     '<mediawiki><page><title>T</title><revision><text>&x;</text></revision></page></mediawiki>\n')
 put("xml", "unclosed.xml.bz2", bz2.compress(b'<mediawiki><page><title>T</title><revision><text>a [[b'))
 put("xml", "deep-nesting.xml.gz", gzip.compress(("<a>" * 50000 + "x" + "</a>" * 50000).encode(), mtime=0))
+# ... and as MediaWiki dumps (a <mediawiki> root: read by the dump reader of extract, memorize-check, train, ...)
+put("xml", "deep-nesting-dump.xml.gz", gzip.compress(("<mediawiki><page><title>T</title>" + "<a>" * 50000 + "x"
+                                                       + "</a>" * 50000 + "</page></mediawiki>").encode(), mtime=0))
+put("xml", "external-entity-utf16.xml", ('\ufeff<?xml version="1.0" encoding="UTF-16"?>\n<!DOCTYPE mediawiki '
+                                         '[<!ENTITY x SYSTEM "file:///etc/passwd">]>\n<mediawiki><page><title>T'
+                                         '</title><ns>0</ns><revision><text>&x;</text></revision></page></mediawiki>'
+                                         ).encode("utf-16-le"))
+put("xml", "oversized-text.xml.bz2", bz2.compress(b"<mediawiki><page><title>T</title><ns>0</ns><revision><text>"
+                                                  + b"a" * (9 << 20) + b"</text></revision></page></mediawiki>"))
+put("xml", "oversized-title.xml", "<mediawiki><page><title>" + "t" * 5000 + "</title><ns>0</ns><revision><text>x"
+    "</text></revision></page></mediawiki>")
 put("tokenizer", "nested-objects.json", '{"model":' * 20000 + "1" + "}" * 20000)

@@ -131,8 +131,10 @@ zst = subprocess.run(["zstd", "-q", "-c"], input=text, capture_output=True, chec
 # the last byte picks the file name (CorpusFuzz.NAMES) through FuzzedDataProvider
 seed("Corpus", "archive", "text", text + b"\x01")
 seed("Corpus", "archive", "gz", gzip.compress(text, mtime=0) + b"\x04")
-seed("Corpus", "archive", "bz2", bz2.compress(text) + b"\x0b")
-seed("Corpus", "archive", "xz", lzma.compress(text) + b"\x0c")
+# the smallest block and dictionary: the decoders allocate what the header says (bzip2 -9: 3.6 MB, xz -6: 8 MiB) on
+# every input the fuzzer derives from these, which set the pace of the target
+seed("Corpus", "archive", "bz2", bz2.compress(text, 1) + b"\x0b")
+seed("Corpus", "archive", "xz", lzma.compress(text, preset=0) + b"\x0c")
 seed("Corpus", "archive", "zst", zst + b"\x05")
 seed("Corpus", "archive", "tar", tar([("a.txt", text[:200]), ("d/b.jsonl", jsonl), ("../up.txt", b"x\n"),
                                       (".hidden", b"h\n")]) + b"\x06")
@@ -169,3 +171,43 @@ for k, m in enumerate(re.finditer(r"<text[^>]*>(.*?)</text>", dump, re.S)):
 seed("Wiki", "wikitext", "nesting", "{{a|{{b|[[c|{{d}}]]}}}} '''x''' [[File:a.png|thumb|[[y]]]] {|\n|-\n| z\n|}\n"
      "<ref>r</ref><!-- c --> -{zh:x;en:y}- == H ==\n* item\n[http://e.org label]")
 seed("Wiki", "wikitext", "unbalanced", "{{{{ [[[[ {| <ref> <!-- text ]] }} |} ''' '' = = ==")
+
+# --- MediaWiki dumps (DumpFuzz#dump: told by content) and multistream bzip2 (DumpFuzz#bzip2)
+import re
+with bz2.open(os.path.join(shared, "data/wikipedia-dumps/"
+                           "enwiki-latest-pages-articles1.xml-p000000010p000030302-shortened.bz2"), "rb") as f:
+    head = f.read(200000).decode("utf-8", "replace")
+siteinfo_end = head.index("</siteinfo>") + len("</siteinfo>")
+pages = re.findall(r"  <page>.*?</page>\n", head, re.S)
+open_tag = head[:head.index(">") + 1]
+
+
+def cut(page, n):  # a page with its text cut to n characters (still well-formed: cut before an entity or tag)
+    m = re.search(r"(<text[^>]*>)(.*?)(</text>)", page, re.S)
+    body = m.group(2)[:n]
+    body = body[:body.rfind("&")] if body.rfind("&") > body.rfind(";") else body
+    return page[:m.start(2)] + body + page[m.end(2):]
+
+
+first = "".join(cut(p, 300) for p in pages[:4])  # a redirect or two, then articles
+shared_dump = open_tag + "\n" + "  <siteinfo><sitename>Wikipedia</sitename></siteinfo>\n" + first + "</mediawiki>\n"
+seed("Dump", "dump", "enwiki-first-pages", shared_dump)
+seed("Dump", "dump", "minimal", "<mediawiki><page><title>A</title><ns>0</ns><revision><text>'''A''' is a "
+     "[[letter]].{{cite|x}}</text></revision></page></mediawiki>")
+seed("Dump", "dump", "bom-decl-ns-redirect", "\ufeff<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!-- c -->\n"
+     "<mediawiki xmlns=\"http://www.mediawiki.org/xml/export-0.10/\"><page><title>Talk:B</title><ns>1</ns>"
+     "<revision><text>x</text></revision></page><page><title>R</title><ns>0</ns><redirect title=\"A\"/>"
+     "<revision><text>#REDIRECT [[A]]</text></revision></page><page><title>C &amp; D</title><ns>0</ns>"
+     "<revision><text xml:space=\"preserve\">== H ==\n* item &lt;ref&gt;r&lt;/ref&gt;\n</text></revision>"
+     "</page></mediawiki>")
+seed("Dump", "dump", "utf16", "<mediawiki><page><title>\u00e9t\u00e9</title><ns>0</ns><revision><text>"
+     "\u00e9t\u00e9 \u2014 \U0001F600</text></revision></page></mediawiki>".encode("utf-16"))
+seed("Dump", "dump", "doctype", "<?xml version=\"1.0\"?><!DOCTYPE mediawiki [<!ENTITY x \"y\">]><mediawiki/>")
+seed("Dump", "dump", "truncated", shared_dump[:len(shared_dump) * 2 // 3])
+streams = [bz2.compress(p.encode(), 1) for p in [open_tag + "\n"] + [cut(p, 200) for p in pages[:3]] + ["</mediawiki>\n"]]
+seed("Dump", "bzip2", "multistream", b"".join(streams))
+seed("Dump", "bzip2", "one-stream", bz2.compress(b"abc" * 50 + bytes(range(256)), 1))
+seed("Dump", "bzip2", "runs", bz2.compress(b"a" * 5000 + b"b" * 300, 1))
+seed("Dump", "bzip2", "truncated-second", streams[0] + streams[1][:len(streams[1]) // 2])
+seed("Dump", "bzip2", "garbage-after", streams[0] + streams[1] + b"BZh9garbage")
+seed("Dump", "bzip2", "empty-stream-between", streams[0] + bz2.compress(b"", 1) + streams[1])

@@ -10,6 +10,10 @@ import llm.UserException;
  * {@code 124,439,808}. Suffixes are decimal: K = 1e3, M = 1e6, B or G = 1e9, T = 1e12, P = 1e15 (case-insensitive).
  */
 public final class Quantity {
+    /** 1,000,000: thousands separated by commas. */
+    private static final Pattern THOUSANDS = Pattern.compile("[0-9]{1,3}(,[0-9]{3})+");
+    /** The zeros ending a decimal fraction, and its point when nothing is left after it (1.50 → 1.5, 2.00 → 2). */
+    private static final Pattern TRAILING_ZEROS = Pattern.compile("\\.?0+$");
     private static final Pattern NUMBER = Pattern.compile(
             "([0-9]+(?:\\.[0-9]*)?|\\.[0-9]+)(?:[eE]([+-]?[0-9]+))?\\s*([kKmMbBgGtTpP]?)");
 
@@ -21,7 +25,7 @@ public final class Quantity {
      */
     public static double parse(String text, String flag) {
         String s = text == null ? "" : text.strip().replace("_", "");
-        if (s.matches("[0-9]{1,3}(,[0-9]{3})+")) {
+        if (THOUSANDS.matcher(s).matches()) {
             s = s.replace(",", "");
         }
         Matcher m = NUMBER.matcher(s);
@@ -108,7 +112,7 @@ public final class Quantity {
     private static String trim(double v) {
         String s = String.format(Locale.ROOT, Math.abs(v) >= 100 ? "%.1f" : Math.abs(v) >= 10 ? "%.2f" : "%.3f", v);
         if (s.contains(".")) {
-            s = s.replaceAll("0+$", "").replaceAll("\\.$", "");
+            s = TRAILING_ZEROS.matcher(s).replaceAll("");
         }
         return s;
     }

@@ -86,7 +86,8 @@ public final class TokenShard {
         int version = h[1];
         int count = h[2];
         int width = version == VERSION_U16 ? 2 : 4;
-        byte[] body = in.readNBytes(count * width);
+        long want = (long) count * width; // past 2^31 for a large count: read what is there, said truncated below
+        byte[] body = in.readNBytes((int) Math.min(want, Integer.MAX_VALUE - 8));
         if (body.length != (long) count * width) {
             throw UserException.runtime(name + ": truncated token shard: header says " + count + " tokens, found "
                     + body.length / width);

@@ -226,6 +226,12 @@ public final class Inputs {
         return new SpoolKey(name, id == null ? name : id);
     }
 
+    /**
+     * The memory a decompressor may claim (xz, lzma, Z: the dictionary size their header states, allocated before a
+     * byte is read): 256 MiB, 4× what {@code xz -9} uses. A few bytes of header could otherwise claim 1.5 GiB.
+     */
+    static final int MAX_DECODER_KB = 256 << 10;
+
     /** Wrap {@code in} in a decompressor when its first bytes say it is compressed. */
     public static InputStream decompressed(BufferedInputStream in, String name) {
         String kind;
@@ -239,7 +245,7 @@ public final class Inputs {
             return new BufferedInputStream(new Truncation(new ParallelBzip2InputStream(in)), 1 << 16);
         }
         try {
-            return new BufferedInputStream(new Truncation(new CompressorStreamFactory(true)
+            return new BufferedInputStream(new Truncation(new CompressorStreamFactory(true, MAX_DECODER_KB)
                     .createCompressorInputStream(kind, in)), 1 << 16);
         } catch (CompressorException e) {
             Throwable c = e.getCause() != null ? e.getCause() : e;

@@ -121,7 +121,11 @@ public final class ParallelBzip2InputStream extends InputStream {
             if (c == null) {
                 break;
             }
-            pieces.add(new Piece(c, POOL.submit(() -> decode(c, maxOutput))));
+            // the file's only piece (a small file): decoded here, not handed to a worker and waited for (a hand-off
+            // that cost milliseconds on a loaded machine, more than decoding a small file)
+            pieces.add(new Piece(c, pieces.isEmpty() && splitter.done()
+                    ? java.util.concurrent.CompletableFuture.completedFuture(decode(c, maxOutput))
+                    : POOL.submit(() -> decode(c, maxOutput))));
         }
         Piece p = pieces.poll();
         if (p == null) {
@@ -176,9 +180,50 @@ public final class ParallelBzip2InputStream extends InputStream {
         }
     }
 
-    /** A decoder of concatenated streams, as {@link Inputs} uses for a sequential read. */
+    /**
+     * A decoder of concatenated streams, as {@link Inputs} uses for a sequential read, that gives every byte decoded
+     * before a failure: BZip2CompressorInputStream's read(byte[]) decodes a byte at a time into the array and, when a
+     * later stream in the same call is corrupt, throws and drops the bytes already decoded (a whole good stream's
+     * output). Here a failure after some bytes returns those, and the next read throws it.
+     */
     private static InputStream decoder(InputStream compressed) throws IOException {
-        return new BZip2CompressorInputStream(compressed, true);
+        return new FailLater(new BZip2CompressorInputStream(compressed, true));
+    }
+
+    /** See {@link #decoder}: read(byte[]) by single reads (what the decoder does inside anyway), failure deferred. */
+    private static final class FailLater extends java.io.FilterInputStream {
+        private IOException pending;
+
+        FailLater(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            if (pending != null) {
+                throw pending;
+            }
+            return in.read();
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (pending != null) {
+                throw pending;
+            }
+            int n = 0;
+            try {
+                for (int c; n < len && (c = in.read()) >= 0; n++) {
+                    b[off + n] = (byte) c;
+                }
+            } catch (IOException e) {
+                if (n == 0) {
+                    throw e;
+                }
+                pending = e;
+            }
+            return n == 0 && len > 0 ? -1 : n;
+        }
     }
 
     /** Decode one piece completely in memory, or say why not. */
@@ -284,6 +329,11 @@ public final class ParallelBzip2InputStream extends InputStream {
                 }
                 fill();
             }
+        }
+
+        /** Whether every byte of the input was cut into pieces already given. */
+        boolean done() {
+            return eof && len == 0;
         }
 
         /** The bytes not yet cut, then the rest of the input (null when there are none); the splitter is done. */

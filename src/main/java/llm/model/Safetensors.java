@@ -66,6 +66,7 @@ public final class Safetensors {
         private final Map<String, Entry> entries;
         private final Map<String, String> metadata;
         private ByteBuffer scratch; // read buffer of readFloats (a reader is used by one thread)
+        private long fileSize;
 
         public Reader(Path file) {
             this.file = file;
@@ -76,6 +77,7 @@ public final class Safetensors {
             }
             try {
                 long size = channel.size();
+                fileSize = size;
                 if (size < 8) {
                     throw bad("truncated: " + size + " bytes, shorter than the 8-byte header length");
                 }
@@ -221,12 +223,15 @@ public final class Safetensors {
             float[] out = new float[(int) n];
             int es = elementSize(e.dtype);
             long pos = dataStart + e.begin;
-            int chunkElems = (1 << 20) / es;
             if (scratch == null) { // one buffer for all tensors, outside the heap: a fresh 4 MB heap buffer per
-                // tensor was most of the load time of a small model (zeroed, page-faulted, copied once more)
-                scratch = ByteBuffer.allocateDirect(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
+                // tensor was most of the load time of a small model (zeroed, page-faulted, copied once more); 1 MB
+                // at most, less for a file with less data (zeroing 1 MB for a tiny file set the pace of fuzzing it)
+                long data = Math.max(8, fileSize - dataStart);
+                scratch = ByteBuffer.allocateDirect((int) Math.min(1 << 20, (data + 7) & ~7L))
+                        .order(ByteOrder.LITTLE_ENDIAN);
             }
             ByteBuffer buf = scratch;
+            int chunkElems = buf.capacity() / es;
             try {
                 for (int i = 0; i < out.length; i += chunkElems) {
                     int m = Math.min(chunkElems, out.length - i);

@@ -323,8 +323,8 @@ class CliInputErrorsTest {
                 docs.toString());
         assertEquals(2, r.code(), r.err());
         assertEquals("", r.out());
-        assertEquals("llm: --json and --format tsv: the summary's JSON line would go into the TSV on stdout; drop "
-                + "--json (the summary then goes to stderr) or use --format jsonl\n", r.err());
+        assertEquals("llm: --json keeps stdout JSON: it takes --format jsonl (its default), not tsv (leave out --json"
+                + " for the tsv with the summary on stderr)\n", r.err());
     }
 
     @Test

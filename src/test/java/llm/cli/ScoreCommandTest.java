@@ -120,7 +120,7 @@ class ScoreCommandTest {
         assertEquals(0, t.code(), t.err());
         List<JsonObject> out = lines(t.out());
         JsonObject doc = out.get(0);
-        JsonObject total = out.get(out.size() - 1).getAsJsonObject("total");
+        JsonObject total = out.get(out.size() - 1).getAsJsonObject("summary");
         assertEquals(3000, doc.get("bytes").getAsLong());
         assertEquals(3000, total.get("bytes").getAsLong());
         assertEquals(total.get("nll").getAsDouble() / (Math.log(2) * 3000), total.get("bits_per_byte").getAsDouble(),

@@ -29,6 +29,7 @@ class AllTargetsFuzz {
     private static final EvalFilesFuzz EVAL = new EvalFilesFuzz();
     private static final FlagValuesFuzz FLAGS = new FlagValuesFuzz();
     private static final WikiFuzz WIKI = new WikiFuzz();
+    private static final DumpFuzz DUMP = new DumpFuzz();
 
     static final List<Target> TARGETS = List.of(
             bytes("ModelFilesFuzz#safetensors", MODEL::safetensors),
@@ -47,16 +48,25 @@ class AllTargetsFuzz {
             bytes("FlagValuesFuzz#quantity", FLAGS::quantity),
             bytes("FlagValuesFuzz#template", FLAGS::template),
             bytes("FlagValuesFuzz#escapes", FLAGS::escapes),
-            bytes("WikiFuzz#wikitext", WIKI::wikitext));
+            bytes("WikiFuzz#wikitext", WIKI::wikitext),
+            bytes("DumpFuzz#dump", DUMP::dump),
+            bytes("DumpFuzz#bzip2", DUMP::bzip2));
 
     /** Executions per target in this JVM, in the order of {@link #TARGETS}. */
     static final AtomicLongArray RUNS = new AtomicLongArray(TARGETS.size());
+    /** Nanoseconds spent in each target (wall), to find the ones that are slow per input. */
+    static final AtomicLongArray NANOS = new AtomicLongArray(TARGETS.size());
 
     @FuzzTest
     void all(FuzzedDataProvider in) throws Exception {
         int i = in.consumeInt(0, TARGETS.size() - 1);
         RUNS.incrementAndGet(i);
-        TARGETS.get(i).body().run(in);
+        long t0 = System.nanoTime();
+        try {
+            TARGETS.get(i).body().run(in);
+        } finally {
+            NANOS.addAndGet(i, System.nanoTime() - t0);
+        }
     }
 
     private interface BytesBody {

@@ -54,8 +54,9 @@ public final class FuzzMain {
         s.getFailures().forEach(f -> System.err.println("fuzz: finding in " + args[0] + ": " + f.getException()));
         if (all) { // per target, in the form bench/fuzz.sh sums
             for (int i = 0; i < AllTargetsFuzz.TARGETS.size(); i++) {
-                System.err.println("Done " + AllTargetsFuzz.RUNS.get(i) + " runs of "
-                        + AllTargetsFuzz.TARGETS.get(i).name());
+                long runs = AllTargetsFuzz.RUNS.get(i);
+                System.err.printf("Done %d runs of %s (%.2f ms each)%n", runs, AllTargetsFuzz.TARGETS.get(i).name(),
+                        AllTargetsFuzz.NANOS.get(i) / 1e6 / Math.max(1, runs));
             }
         }
         if (s.getTestsFoundCount() == 0) {

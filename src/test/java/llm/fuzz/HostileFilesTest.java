@@ -15,6 +15,7 @@ import llm.cli.CliHarness;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -86,6 +87,65 @@ class HostileFilesTest {
         after.removeAll(before);
         after.remove(out);
         assertEquals(List.of(), after, "files written by reading " + resource);
+    }
+
+    /** Each hostile XML file with each command that reads documents (and tells a MediaWiki dump by its content). */
+    static Stream<Arguments> xmlWithDumpCommands() throws IOException {
+        return hostileFiles().filter(f -> f.startsWith("xml/"))
+                .flatMap(f -> Stream.of(Arguments.of(f, "extract"), Arguments.of(f, "memorize-check")));
+    }
+
+    /**
+     * The XML files through the dump reader of {@code llm extract FILE} and {@code llm memorize-check FILE}: exit 1 and
+     * one {@code llm:} line, or a result (exit 0: the file was not a dump, or its articles) that no entity expanded —
+     * and never the content of a file an external entity names (/etc/passwd), on stdout or stderr.
+     */
+    @ParameterizedTest(name = "{1} {0}")
+    @MethodSource("xmlWithDumpCommands")
+    void xmlThroughTheDumpReader(String resource, String command, @TempDir Path tmp) throws Exception {
+        Path file = tmp.resolve(resource.substring(resource.indexOf('/') + 1));
+        try (InputStream in = HostileFilesTest.class.getResourceAsStream("hostile/" + resource)) {
+            Files.write(file, in.readAllBytes());
+        }
+        List<Path> before = listing(tmp);
+        CliHarness.Result r = command.equals("extract") ? CliHarness.run("extract", file.toString())
+                : CliHarness.run("memorize-check", "--model", "models/default", "--device", "cpu", "--prefix-tokens",
+                        "4", "--suffix-tokens", "4", "--format", "jsonl", file.toString());
+        List<String> errors = r.err().lines().filter(l -> !l.startsWith("llm: warning: ")
+                && (r.code() != 0 || l.startsWith("llm: "))).toList();
+        if (r.code() != 0) {
+            assertEquals(1, r.code(), r.err());
+            assertEquals(1, errors.size(), "one error line: " + r.err());
+            assertTrue(errors.get(0).startsWith("llm: " + file) && errors.get(0).length() > 10 + file.toString()
+                    .length(), r.err());
+        } else {
+            assertEquals(List.of(), errors, r.err());
+            long plain;
+            try (InputStream in = llm.io.Inputs.open(file.toString())) { // decompressed
+                plain = in.transferTo(java.io.OutputStream.nullOutputStream());
+            }
+            assertTrue(r.out().length() < 2 * plain + 4096, "no entity expanded: " + r.out().length()
+                    + " characters out of " + plain + " bytes");
+            r.out().lines().forEach(l -> assertTrue(l.startsWith("{") && l.endsWith("}"), "JSON Lines: " + l));
+        }
+        for (String secret : SECRETS) {
+            assertFalse(r.out().contains(secret) || r.err().contains(secret), "the content of /etc/passwd: " + r);
+        }
+        assertFalse(r.err().contains("\tat "), "a stack trace: " + r.err());
+        assertEquals(before, listing(tmp), "files written by reading " + resource);
+    }
+
+    /** Lines of /etc/passwd (what external-entity*.xml names), where it is readable; "root:x:0:0" anyway. */
+    private static final List<String> SECRETS = secrets();
+
+    private static List<String> secrets() {
+        List<String> s = new ArrayList<>(List.of("root:x:0:0", "root:*:0:0"));
+        try {
+            Files.readAllLines(Path.of("/etc/passwd")).stream().filter(l -> l.length() > 12).limit(5).forEach(s::add);
+        } catch (IOException | RuntimeException e) {
+            // not on this system: the fixed strings
+        }
+        return s;
     }
 
     private static List<Path> listing(Path dir) throws IOException {

@@ -38,9 +38,17 @@ final class Scratch {
         return Files.createDirectories(d);
     }
 
-    /** {@code data} as the file {@code dir/name}. */
+    /**
+     * {@code data} as the file {@code dir/name}: written beside it, then renamed over it. Not written in place: a
+     * reader that memory-maps the file (llama2.c checkpoints) leaves its mappings to the garbage collector, and
+     * truncating a file that thousands of mappings still hold took the kernel milliseconds per input (it set the
+     * pace of that target); a rename leaves the old file to its mappings.
+     */
     static Path file(Path dir, String name, byte[] data) throws IOException {
-        return Files.write(dir.resolve(name), data);
+        Path f = dir.resolve(name);
+        Path tmp = Files.write(dir.resolve(name + ".next"), data);
+        return Files.move(tmp, f, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     static void deleteTree(Path p) {

@@ -12,8 +12,9 @@ import java.nio.charset.StandardCharsets;
 /**
  * Tells a MediaWiki XML export by its first bytes, not its name: the root element {@code <mediawiki} after an optional
  * byte-order mark, XML declaration, comments, processing instructions and white space — or a document type
- * declaration naming {@code mediawiki} there (which {@link DumpReader} then refuses). Encodings: UTF-8 (with or
- * without a BOM), UTF-16 with a BOM, and UTF-16 without one when the text starts with {@code <}.
+ * declaration there, naming {@code mediawiki} or followed by that root (which {@link DumpReader} then refuses).
+ * Encodings: UTF-8 (with or without a BOM), UTF-16 with a BOM, and UTF-16 without one when the text starts with
+ * {@code <}.
  *
  * <p>Hand-written rather than asking StAX: the parser would read a DTD's internal subset (unbounded) before saying
  * anything, and it cannot be rewound to hand the bytes to another reader.
@@ -92,7 +93,17 @@ public final class DumpFormat {
                 while (n < text.length() && isXmlSpace(text.charAt(n))) {
                     n++;
                 }
-                return isRoot(text, n) ? new Prologue(line, i - lineStart + 1) : null;
+                if (isRoot(text, n)) {
+                    return new Prologue(line, i - lineStart + 1);
+                }
+                // another name (<!DOCTYPE m [...]>): still a dump, with a doctype, when the root after it is mediawiki
+                int end = doctypeEnd(text, n);
+                int r = end;
+                while (r >= 0 && r < text.length() && isXmlSpace(text.charAt(r))) {
+                    r++;
+                }
+                return r >= 0 && text.startsWith("<", r) && isRoot(text, r + 1) ? new Prologue(line, i - lineStart + 1)
+                        : null;
             } else {
                 return text.startsWith("<", i) && isRoot(text, i + 1) ? new Prologue(0, 0) : null;
             }
@@ -110,6 +121,32 @@ public final class DumpFormat {
         }
         char c = text.charAt(end);
         return isXmlSpace(c) || c == '>' || c == '/' || c == '[';
+    }
+
+    /**
+     * Where a document type declaration that goes on at {@code from} ends (after its '>'), or -1 when it does not end
+     * in {@code text}: its internal subset in [...] and quoted literals may hold '>'. Comments and processing
+     * instructions in the subset are taken as they come (a '>' in one of them ends it early: then the root is not
+     * found there, and the file is not taken for a dump).
+     */
+    private static int doctypeEnd(String text, int from) {
+        char quote = 0;
+        int depth = 0;
+        for (int k = from; k < text.length(); k++) {
+            char c = text.charAt(k);
+            if (quote != 0) {
+                quote = c == quote ? 0 : quote;
+            } else if (c == '"' || c == '\'') {
+                quote = c;
+            } else if (c == '[') {
+                depth++;
+            } else if (c == ']') {
+                depth = Math.max(0, depth - 1);
+            } else if (c == '>' && depth == 0) {
+                return k + 1;
+            }
+        }
+        return -1;
     }
 
     private static int after(String text, int from, String end) {

@@ -88,9 +88,12 @@ public final class DumpReader implements Iterator<Page>, Closeable {
         }
     }
 
+    /**
+     * The JDK's own StAX parser, whose hardening properties below are known to hold: newFactory() would look for
+     * another implementation first (a system property, jaxp.properties, every jar's META-INF/services), a search of
+     * the class path per dump opened, and one found there (Spark brings Woodstox) may refuse or ignore the limits.
+     */
     private static XMLInputFactory factory() {
-        // the JDK's own parser, whatever other StAX is on the class path (Spark brings Woodstox, which refuses
-        // the properties below): the limits set here are the JDK parser's
         XMLInputFactory f = XMLInputFactory.newDefaultFactory();
         f.setProperty(XMLInputFactory.SUPPORT_DTD, false);
         f.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);

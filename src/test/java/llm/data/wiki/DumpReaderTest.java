@@ -153,12 +153,15 @@ class DumpReaderTest {
     void aDumpIsToldByItsRootElement() throws IOException {
         for (String yes : List.of(CHINESE, "<?xml version=\"1.0\"?>\n<!-- a comment -->\n<mediawiki>",
                 "\n  <mediawiki\n xmlns=\"x\">", "<?xml version=\"1.0\"?><?pi x?><mediawiki/>",
-                "<!DOCTYPE mediawiki [<!ENTITY x SYSTEM \"file:///etc/passwd\">]><mediawiki>&x;</mediawiki>")) {
+                "<!DOCTYPE mediawiki [<!ENTITY x SYSTEM \"file:///etc/passwd\">]><mediawiki>&x;</mediawiki>",
+                "<!DOCTYPE m [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>\n<mediawiki>&x;</mediawiki>",
+                "<!DOCTYPE m SYSTEM 'a>b' [<!ENTITY y \"]>\"><!ENTITY z '>'>] >  <mediawiki/>")) {
             assertTrue(DumpFormat.isDump(new BufferedInputStream(new ByteArrayInputStream(
                     yes.getBytes(StandardCharsets.UTF_8)))), yes);
         }
         for (String no : List.of("<mediawikis>", "<html><mediawiki>", "text <mediawiki>", "{\"text\": 1}", "",
-                "<?xml version=\"1.0\"?><!DOCTYPE html><html/>", "<!-- <mediawiki>", "<mediawiki")) {
+                "<?xml version=\"1.0\"?><!DOCTYPE html><html/>", "<!-- <mediawiki>", "<mediawiki",
+                "<!DOCTYPE html [<!ENTITY x \"<mediawiki>\">]><html>", "<!DOCTYPE m [ <mediawiki>")) {
             assertFalse(DumpFormat.isDump(new BufferedInputStream(new ByteArrayInputStream(
                     no.getBytes(StandardCharsets.UTF_8)))), no);
         }
@@ -180,6 +183,10 @@ class DumpReaderTest {
         }
         laughs.append("]>\n").append(dump(page("Laughs", "0", "&lol9;")));
         f = failure(laughs.toString());
+        assertEquals(List.of(), f.before());
+        assertEquals("d.xml: line 1, column 1: a document type declaration (<!DOCTYPE ...>): refused (a MediaWiki"
+                + " dump has none, and one can read local files or expand entities without bound)", f.error());
+        f = failure(laughs.toString().replace("<!DOCTYPE mediawiki", "<!DOCTYPE lolz")); // named otherwise
         assertEquals(List.of(), f.before());
         assertEquals("d.xml: line 1, column 1: a document type declaration (<!DOCTYPE ...>): refused (a MediaWiki"
                 + " dump has none, and one can read local files or expand entities without bound)", f.error());
