@@ -32,6 +32,8 @@ rm -rf target/fuzz/classes target/fuzz/test-classes
 mkdir -p target/fuzz
 cp -r target/classes target/test-classes target/fuzz/
 cp="target/fuzz/test-classes:target/fuzz/classes:$(cat target/fuzz.classpath)"
+# the launcher of one target (a main, so it lives here in bench/, not in src/test), compiled beside the test classes
+javac -nowarn -d target/fuzz/test-classes -cp "$cp" bench/fuzz/FuzzMain.java
 start=$(date +%s) # SECONDS counts from here (the build above is not in it)
 targets=("$@")
 named=${#targets[@]}

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Tag;
  * bench/fuzz.sh uses it when SECONDS is too short for a JVM per target: Jazzer fuzzes one @FuzzTest per JVM, and
  * starting one (agent, instrumentation) takes 30 s and more on a loaded 2-core machine. Coverage guides across all
  * targets at once; how the time splits between them is libFuzzer's choice, counted per target in {@link #RUNS}.
- * Seeds: each target's regression inputs with its selector byte appended (written by FuzzMain).
+ * Seeds: each target's regression inputs with its selector byte appended (written by bench/fuzz/FuzzMain.java).
  */
 @Tag("fuzz")
 class AllTargetsFuzz {
