@@ -18,7 +18,7 @@ import llm.io.Inputs;
 import llm.io.Log;
 import llm.io.Stdio;
 import llm.run.ModelRef;
-import llm.run.TokenText;
+import llm.run.TokenListing;
 import llm.tokenizer.BpeTrainer;
 import llm.tokenizer.StreamEncoder;
 import llm.tokenizer.Tokenizer;
@@ -232,9 +232,9 @@ public final class TokenizeCommand implements Callable<Integer> {
     }
 
     private int encodeToText() throws IOException {
-        TokenText.Format format = count ? TokenText.Format.COUNT : pieces ? TokenText.Format.PIECES
-                : json ? TokenText.Format.JSON : TokenText.Format.IDS;
-        TokenText text = new TokenText(tok, format, bosToken, eosToken, spec.commandLine().getOut());
+        TokenListing.Format format = count ? TokenListing.Format.COUNT : pieces ? TokenListing.Format.PIECES
+                : json ? TokenListing.Format.JSON : TokenListing.Format.IDS;
+        TokenListing text = new TokenListing(tok, format, bosToken, eosToken, spec.commandLine().getOut());
         try (StreamEncoder enc = new StreamEncoder(tok, special, strict, threadCount())) {
             for (String f : files) {
                 try (InputStream in = Inputs.openNamed(f)) {

@@ -16,7 +16,7 @@ import llm.tokenizer.Tokenizer;
  * line, as 'id<TAB>piece' lines, as a count, or as a JSON Lines record with pieces and byte offsets. Output is
  * buffered and written in 64 KiB pieces; {@link #flush} at the end.
  */
-public final class TokenText {
+public final class TokenListing {
     /** What is printed per sequence. */
     public enum Format { IDS, PIECES, COUNT, JSON }
 
@@ -29,7 +29,7 @@ public final class TokenText {
     private final PrintWriter out;
     private final StringBuilder sb = new StringBuilder(BUFFER);
 
-    public TokenText(Tokenizer tok, Format format, int bosToken, int eosToken, PrintWriter out) {
+    public TokenListing(Tokenizer tok, Format format, int bosToken, int eosToken, PrintWriter out) {
         this.tok = tok;
         this.format = format;
         this.bosToken = bosToken;
