@@ -2,9 +2,7 @@ package llm.cli;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.concurrent.Callable;
 import llm.UserException;
@@ -12,9 +10,9 @@ import llm.eval.Perplexity;
 import llm.eval.StartToken;
 import llm.eval.TokenScorer;
 import llm.eval.memorize.Document;
-import llm.eval.memorize.DocumentReader;
 import llm.io.Inputs;
 import llm.io.Log;
+import llm.run.DocumentLoop;
 import llm.run.ModelSession;
 import llm.run.Placement;
 import llm.run.ScoreRecords;
@@ -189,21 +187,10 @@ public final class ScoreCommand implements Callable<Integer> {
                 Log.info("score: %,d tokens, %.0f tokens/s", done, done / ((now - totals.started) / 1e9));
             }
         });
-        for (String name : inputs) {
-            try (DocumentReader reader = documents.open(name)) {
-                while (reader.hasNext()) {
-                    if (limit != null && totals.docs >= limit) {
-                        return;
-                    }
-                    progress[0] = 0;
-                    scoreOne(reader.next(), tok, scorer, start, totals, out);
-                }
-            } catch (UncheckedIOException e) {
-                throw UserException.runtime(e.getMessage(), e);
-            } catch (IOException e) {
-                throw UserException.runtime(name + ": " + e.getMessage(), e);
-            }
-        }
+        new DocumentLoop(limit, false).run(inputs, documents::open, d -> {
+            progress[0] = 0;
+            scoreOne(d, tok, scorer, start, totals, out);
+        });
     }
 
     void scoreOne(Document d, Tokenizer tok, TokenScorer scorer, int start, Totals totals, PrintWriter out) {
