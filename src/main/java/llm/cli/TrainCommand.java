@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.Callable;
+import llm.eval.fewshot.Escapes;
 import llm.run.RunDir;
 import llm.run.RunLock;
 import llm.run.TrainFlags;
@@ -178,10 +179,10 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Batches per validation (default: ${DEFAULT-VALUE}).")
     int evalBatches = 8;
 
-    @Option(names = "--sample-prompt", paramLabel = "TEXT", defaultValue = "Once upon a time",
-            description = "Prompt of the greedy sample at each evaluation; " + llm.eval.fewshot.Escapes.HELP
-                    + " (default: ${DEFAULT-VALUE}).")
-    String samplePrompt = "Once upon a time";
+    @Option(names = "--sample-prompt", paramLabel = "TEXT", description = "Prompt of the greedy sample at each"
+            + " evaluation; " + Escapes.HELP + " (default: the training text's first words, up to 4 of its first"
+            + " line, e.g. First Citizen:).")
+    String samplePrompt;
 
     @Option(names = "--sample-tokens", paramLabel = "N", defaultValue = "24",
             description = "Tokens in that sample; 0 for none (default: ${DEFAULT-VALUE}).")
@@ -265,7 +266,7 @@ public final class TrainCommand implements Callable<Integer> {
                 .steps(steps).tokens(tokens).batch(batch).batchTokens(batchTokens).devices(devices)
                 .lr(lr).minLr(minLr).warmup(warmup).weightDecay(weightDecay).clip(clip)
                 .evalEvery(evalEvery).evalBatches(evalBatches)
-                .samplePrompt(llm.eval.fewshot.Escapes.decode("--sample-prompt", samplePrompt)).sampleTokens(sampleTokens)
+                .samplePrompt(Escapes.decode("--sample-prompt", samplePrompt)).sampleTokens(sampleTokens)
                 .logEvery(logEvery).saveEvery(saveEvery)
                 .build();
     }

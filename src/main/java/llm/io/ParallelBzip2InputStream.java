@@ -203,6 +203,23 @@ public final class ParallelBzip2InputStream extends InputStream {
         return src.available() == 0 ? new Decoded(out, len, false) : Decoded.FAILED;
     }
 
+    /**
+     * Where each bzip2 stream of {@code compressed} (a file from its first byte) starts, found by the same scan as the
+     * parallel read (so a false match is possible, about once in 2^80 positions; a decoder of the range then fails
+     * on its CRC): byte offsets, the first 0; null when some stream is longer than {@link #MAX_PIECE} compressed
+     * bytes (an ordinary single-stream file: it can only be read from its start). Reads {@code compressed} to its
+     * end, holding at most one stream; does not close it.
+     */
+    public static long[] streamStarts(InputStream compressed) throws IOException {
+        Splitter s = new Splitter(compressed, MAX_PIECE);
+        List<Long> starts = new ArrayList<>();
+        long at = 0;
+        for (int n; (n = s.skip()) > 0; at += n) {
+            starts.add(at);
+        }
+        return s.gaveUp ? null : starts.stream().mapToLong(Long::longValue).toArray();
+    }
+
     @Override
     public void close() throws IOException {
         for (Piece q : pieces) {
@@ -234,21 +251,36 @@ public final class ParallelBzip2InputStream extends InputStream {
 
         /** The next piece, one stream (or more); null at the end or when none was found within MAX_PIECE bytes. */
         byte[] next() throws IOException {
+            int at = nextCut();
+            return at < 0 ? null : cut(at);
+        }
+
+        /** As {@link #next}, but the piece's length only (its bytes dropped); -1 where next gives null. */
+        int skip() throws IOException {
+            int at = nextCut();
+            if (at >= 0) {
+                drop(at);
+            }
+            return at;
+        }
+
+        /** Where the current piece ends, or -1 (at the end, or given up). */
+        private int nextCut() throws IOException {
             if (gaveUp) {
-                return null;
+                return -1;
             }
             while (true) {
                 int at = find(Math.max(1, scanned));
                 if (at > 0) {
-                    return cut(at);
+                    return at;
                 }
                 scanned = Math.max(1, len - 9);
                 if (eof) {
-                    return len == 0 ? null : cut(len);
+                    return len == 0 ? -1 : len;
                 }
                 if (len >= maxPiece) {
                     gaveUp = true;
-                    return null;
+                    return -1;
                 }
                 fill();
             }
@@ -273,10 +305,14 @@ public final class ParallelBzip2InputStream extends InputStream {
 
         private byte[] cut(int at) {
             byte[] piece = Arrays.copyOf(buf, at);
+            drop(at);
+            return piece;
+        }
+
+        private void drop(int at) {
             System.arraycopy(buf, at, buf, 0, len - at);
             len -= at;
             scanned = 1;
-            return piece;
         }
 
         private void fill() throws IOException {

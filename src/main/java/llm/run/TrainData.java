@@ -59,6 +59,21 @@ record TrainData(Corpus corpus, List<TrainingRun.DataSource> mixture) {
         }
     }
 
+    /**
+     * The greedy sample's prompt: --sample-prompt, else the first words of the first source's training text (see
+     * {@link SamplePrompt}); null for none.
+     */
+    String samplePrompt(TrainFlags flags, Tokenizer tokenizer) {
+        if (flags.sampleTokens() <= 0) {
+            return null;
+        }
+        if (flags.samplePrompt() != null) {
+            return flags.samplePrompt();
+        }
+        return corpus.sources().stream().filter(source -> source.train().size() > 0).findFirst()
+                .map(source -> SamplePrompt.of(source.train(), tokenizer)).orElse(null);
+    }
+
     /** The training batches: the mixture's windows in a seeded order. */
     Batches batches(TrainPlan plan, long seed) {
         return new Batcher(corpus.batcherSources(), plan.model().ctx(), seed).batches(plan.flags().batch());

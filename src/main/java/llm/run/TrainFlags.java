@@ -32,7 +32,8 @@ import java.util.List;
  * @param clip global gradient norm clip, 0 for none (--clip)
  * @param evalEvery validation interval in steps (--eval-every)
  * @param evalBatches batches per validation (--eval-batches)
- * @param samplePrompt prompt of the greedy sample at each evaluation (--sample-prompt)
+ * @param samplePrompt prompt of the greedy sample at each evaluation (--sample-prompt; null: the
+ *                     training text's first words, see {@link SamplePrompt})
  * @param sampleTokens tokens in that sample, 0 for none (--sample-tokens)
  * @param logEvery progress line interval (--log-every)
  * @param saveEvery checkpoint interval (--save-every)

@@ -64,7 +64,7 @@ public record TrainPlan(TrainFlags flags, Model model, Budget budget, LrSchedule
             Log.warn("--warmup %d is more than the %s of the run: the learning rate never reaches --lr %s",
                     budget.warmup(), Quantity.plural(budget.steps(), "step"), flags.lr());
         }
-        if (flags.sampleTokens() > 0 && flags.samplePrompt().isEmpty()) {
+        if (flags.sampleTokens() > 0 && flags.samplePrompt() != null && flags.samplePrompt().isEmpty()) {
             throw UserException.usage("--sample-prompt: empty (the greedy sample needs a prompt; --sample-tokens 0 for"
                     + " no sample)");
         }

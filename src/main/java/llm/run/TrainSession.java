@@ -260,7 +260,7 @@ public final class TrainSession {
             Trainer.ReleaseWriter writer = result -> record.write(model, tokenizer, out.resolve(Release.TOKENIZER),
                     result);
             LanguageModelTraining trainModel = new LanguageModelTraining(model);
-            Trainer trainer = Trainer.builder(trainModel, root, settings())
+            Trainer trainer = Trainer.builder(trainModel, root, settings(trainData.samplePrompt(flags, tokenizer)))
                     .data(batches, validation.count() > 0 ? validation : null)
                     .output(out, writer)
                     .tokenizer(tokenizer)
@@ -320,7 +320,8 @@ public final class TrainSession {
         }
     }
 
-    private Trainer.Settings settings() {
+    /** The loop's settings; {@code samplePrompt} null for no sample. */
+    private Trainer.Settings settings(String samplePrompt) {
         TrainPlan.Budget budget = plan.budget();
         return Trainer.Settings.builder()
                 .batch(flags.batch(), plan.model().ctx())
@@ -332,7 +333,7 @@ public final class TrainSession {
                 .evalEvery(flags.evalEvery(), flags.evalBatches())
                 .saveEvery(flags.saveEvery())
                 .seed(seed)
-                .sample(flags.sampleTokens() > 0 ? flags.samplePrompt() : null, flags.sampleTokens())
+                .sample(samplePrompt, flags.sampleTokens())
                 .build();
     }
 

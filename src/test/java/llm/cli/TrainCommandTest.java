@@ -35,6 +35,7 @@ class TrainCommandTest {
     static Path shakespeare;
     static Path run;
     static CliHarness.Result result;
+    static String progress;
 
     @BeforeAll
     static void trainTinyShakespeare() throws IOException {
@@ -43,9 +44,33 @@ class TrainCommandTest {
         tok = TestTokenizers.bytes(tmp);
         shakespeare = shared.resolve("data/tiny-shakespeare/input.txt");
         run = tmp.resolve("run");
-        result = CliHarness.run("train", "--data", shakespeare.toString(), "--tokenizer", tok.toString(),
-                "--preset", "tiny", "--steps", "80", "--batch", "8", "--lr", "3e-3", "--eval-every", "40",
-                "--eval-batches", "4", "--threads", "1", "--seed", "7", "--out", run.toString());
+        progress = logOf(() -> result = CliHarness.run("train", "--data", shakespeare.toString(), "--tokenizer",
+                tok.toString(), "--preset", "tiny", "--steps", "80", "--batch", "8", "--lr", "3e-3", "--eval-every",
+                "40", "--eval-batches", "4", "--threads", "1", "--seed", "7", "--out", run.toString()));
+    }
+
+    /** What {@code run} wrote through {@link llm.io.Log} (progress lines and samples). */
+    static String logOf(Runnable run) {
+        java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream was = llm.io.Log.err();
+        llm.io.Log.setErr(new java.io.PrintStream(log, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            run.run();
+        } finally {
+            llm.io.Log.setErr(was);
+        }
+        return log.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void samplePromptOverridesTheTrainingTextsFirstWords() {
+        Path o = tmp.resolve("prompt");
+        String said = logOf(() -> assertEquals(0, CliHarness.run("train", "--data", shakespeare.toString(),
+                "--tokenizer", tok.toString(), "--preset", "tiny", "--steps", "2", "--eval-every", "2",
+                "--eval-batches", "1", "--sample-prompt", "ROMEO:", "--sample-tokens", "3", "--threads", "1",
+                "--seed", "1", "--out", o.toString()).code()));
+        assertTrue(said.contains("step 2: val loss ") && said.contains(" | sample: ROMEO:"), said);
+        assertTrue(!said.contains("First Citizen"), said);
     }
 
     @Test
@@ -65,6 +90,8 @@ class TrainCommandTest {
         assertTrue(tr.finalValLoss() != null && tr.finalValLoss() < 0.8 * Math.log(257));
         assertTrue(tr.data().stream().anyMatch(d -> d.role().equals("train") && d.tokens() > 1_000_000));
         assertTrue(Files.readString(run.resolve("loss.svg")).startsWith("<svg"));
+        assertTrue(progress.contains("step 40: val loss ") && progress.contains(" | sample: First Citizen:"),
+                "no --sample-prompt: the sample starts with the training text's first words\n" + progress);
 
         // the release loads and gives the same loss on a window as training measured (roughly)
         Tokenizer t = Tokenizers.load(run);

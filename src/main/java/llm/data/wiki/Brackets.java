@@ -94,13 +94,28 @@ final class Brackets {
                     run = 1;
                 }
                 default -> {
-                    out.append(c);
-                    run = 1;
+                    int j = plainEnd(i + 1);
+                    out.append(s, i, j); // a span of plain text at once, not char by char
+                    run = j - i;
                 }
             }
             i += run;
         }
         return finish();
+    }
+
+    /** The index of the first character at or after {@code from} that this scanner acts on, or the length. */
+    private int plainEnd(int from) {
+        int j = from;
+        int n = s.length();
+        while (j < n) {
+            char c = s.charAt(j);
+            if (c == '{' || c == '}' || c == '[' || c == ']' || c == '\n') {
+                break;
+            }
+            j++;
+        }
+        return j;
     }
 
     private int runLength(int i, char c) {

@@ -89,7 +89,9 @@ public final class DumpReader implements Iterator<Page>, Closeable {
     }
 
     private static XMLInputFactory factory() {
-        XMLInputFactory f = XMLInputFactory.newFactory();
+        // the JDK's own parser, whatever other StAX is on the class path (Spark brings Woodstox, which refuses
+        // the properties below): the limits set here are the JDK parser's
+        XMLInputFactory f = XMLInputFactory.newDefaultFactory();
         f.setProperty(XMLInputFactory.SUPPORT_DTD, false);
         f.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
         f.setProperty(XMLInputFactory.IS_COALESCING, false); // long text arrives in pieces: memory stays bounded

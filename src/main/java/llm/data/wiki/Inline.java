@@ -13,7 +13,8 @@ final class Inline {
     static String clean(String line) {
         String s = quotesAndMagic(line);
         s = Entities.decode(s);
-        StringBuilder sb = new StringBuilder(s.length());
+        char[] out = new char[s.length()]; // not a StringBuilder: see tidy
+        int len = 0;
         boolean space = false;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
@@ -22,16 +23,16 @@ final class Inline {
             }
             if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\u00a0' || c == '\u2002' || c == '\u2003'
                     || c == '\u2009' || c == '\u202f') {
-                space = sb.length() > 0;
+                space = len > 0;
                 continue;
             }
             if (space) {
-                sb.append(' ');
+                out[len++] = ' ';
                 space = false;
             }
-            sb.append(c);
+            out[len++] = c;
         }
-        return tidy(sb.toString());
+        return tidy(new String(out, 0, len));
     }
 
     /**
@@ -39,30 +40,42 @@ final class Inline {
      * "x ;)" → "x)", empty "( ; )" dropped with the space before it.
      */
     static String tidy(String s) {
-        StringBuilder sb = new StringBuilder(s.length());
+        // into a char array, not a StringBuilder: this runs on every line and paragraph, and per-char appends
+        // with their bounds and coder checks were the cleaner's largest cost
+        char[] out = new char[s.length()];
+        int len = 0;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            char last = sb.length() == 0 ? 0 : sb.charAt(sb.length() - 1);
+            if (isPlain(c)) {
+                out[len++] = c; // the common case: a letter or digit, which tidies nothing
+                continue;
+            }
+            char last = len == 0 ? 0 : out[len - 1];
             if ((last == '(' || last == '\uff08') && SEPARATORS.indexOf(c) >= 0
                     || (last == '[' || last == '\u300c' || last == '\u300e') && c == ' ') {
                 continue;
             }
             if (CLOSERS.indexOf(c) >= 0) {
                 boolean paren = c == ')' || c == '\uff09';
-                int end = sb.length();
-                while (end > 0 && (paren ? SEPARATORS : " ").indexOf(sb.charAt(end - 1)) >= 0) {
+                int end = len;
+                while (end > 0 && (paren ? SEPARATORS : " ").indexOf(out[end - 1]) >= 0) {
                     end--;
                 }
-                sb.setLength(end);
+                len = end;
                 char open = c == ')' ? '(' : '\uff08';
-                if (paren && end > 0 && sb.charAt(end - 1) == open) {
-                    sb.setLength(end > 1 && sb.charAt(end - 2) == ' ' ? end - 2 : end - 1);
+                if (paren && end > 0 && out[end - 1] == open) {
+                    len = end > 1 && out[end - 2] == ' ' ? end - 2 : end - 1;
                     continue;
                 }
             }
-            sb.append(c);
+            out[len++] = c;
         }
-        return sb.toString().strip();
+        return new String(out, 0, len).strip();
+    }
+
+    /** Whether {@code c} is an ASCII letter or digit: neither a closer, a separator nor a bracket. */
+    private static boolean isPlain(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
     }
 
     /**
@@ -92,8 +105,12 @@ final class Inline {
                     i++;
                 }
             } else {
-                sb.append(c);
-                i++;
+                int j = i + 1; // a span without quotes or underscores, appended at once
+                while (j < s.length() && (c = s.charAt(j)) != '\'' && c != '_') {
+                    j++;
+                }
+                sb.append(s, i, j);
+                i = j;
             }
         }
         return sb.toString();

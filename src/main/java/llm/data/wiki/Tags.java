@@ -50,10 +50,12 @@ final class Tags {
         while (i < n) {
             char c = s.charAt(i);
             if (c != '<') {
-                if (!Protect.isProtected(c)) {
-                    out.append(c);
+                int j = i; // a span of text up to the next '<' or protected character, appended at once
+                while (j < n && (c = s.charAt(j)) != '<' && !Protect.isProtected(c)) {
+                    j++;
                 }
-                i++;
+                out.append(s, i, j);
+                i = j < n && c != '<' ? j + 1 : j; // a protected character already in the input is dropped
                 continue;
             }
             if (s.startsWith("<!--", i)) {

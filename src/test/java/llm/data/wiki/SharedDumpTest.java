@@ -98,7 +98,16 @@ class SharedDumpTest {
 
     @Test
     void itsMultistreamFormReadsTheSame(@org.junit.jupiter.api.io.TempDir Path tmp) throws IOException {
-        // re-pack the dump Wikimedia's multistream way: header, 100 pages per bzip2 stream, footer
+        Path multi = multistream(tmp.resolve("multistream.xml.bz2"));
+        List<Article> again = new ArrayList<>();
+        try (Articles a = Articles.open(new BufferedInputStream(Inputs.open(multi.toString())), multi.toString())) {
+            a.forEachRemaining(again::add);
+        }
+        assertEquals(articles, again);
+    }
+
+    /** The shared dump re-packed Wikimedia's multistream way at {@code to}: header, 100 pages per bzip2 stream, footer. */
+    static Path multistream(Path to) throws IOException {
         String xml;
         try (InputStream in = Inputs.open(DUMP.toString())) {
             xml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -119,7 +128,7 @@ class SharedDumpTest {
         parts.add(group.toString());
         parts.add(xml.substring(end));
         assertEquals(xml, String.join("", parts));
-        Path multi = tmp.resolve("multistream.xml.bz2");
+        Path multi = to;
         try (var out = Files.newOutputStream(multi)) {
             for (String p : parts) {
                 var z = new org.apache.commons.compress.compressors.bzip2.BZip2CompressorOutputStream(
@@ -133,10 +142,6 @@ class SharedDumpTest {
                 z.close();
             }
         }
-        List<Article> again = new ArrayList<>();
-        try (Articles a = Articles.open(new BufferedInputStream(Inputs.open(multi.toString())), multi.toString())) {
-            a.forEachRemaining(again::add);
-        }
-        assertEquals(articles, again);
+        return to;
     }
 }

@@ -28,6 +28,17 @@ class WikitextTest {
     }
 
     @Test
+    void parenthesesLeftByRemovedTemplatesAreTidied() {
+        check("The aardvark (Orycteropus afer) is a mammal.",
+                "The '''aardvark''' ({{IPAc-en|ˈ|ɑːr|d|.|v|ɑːr|k}} {{respell|ARD|vark}}; ''Orycteropus afer'') is a mammal.");
+        check("Born (14 March 1879).", "Born ({{IPA|x}}; ; 14 March 1879).");
+        check("Ulm (a city) lies here.", "Ulm ({{lang|de|x}}, a city{{efn|y}};) lies here.");
+        check("Ulm lies here.", "Ulm ({{lang|de|x}}) lies here."); // "()" goes, with the space before it
+        check("Ulm lies here.", "Ulm ( {{lang|de|x}} ; ) lies here.");
+        check("土豚是一种动物。", "土豚（{{lang|la|x}}）是一种动物。"); // full-width parentheses too
+    }
+
+    @Test
     void wikiLinks() {
         check("the continent", "[[Africa|the continent]]");
         check("Africa", "[[Africa]]");

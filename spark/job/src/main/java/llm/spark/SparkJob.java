@@ -8,7 +8,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import llm.UserException;
+import llm.data.Titles;
 import llm.cli.SparkBridge;
+import llm.data.wiki.MultistreamDump;
 import llm.eval.memorize.Document;
 import llm.io.Log;
 import llm.model.ModelConfig;
@@ -96,6 +98,11 @@ final class SparkJob {
             }
             out.flush();
             return SparkBridge.finish(command, summary, inputs, started, config, out);
+        } catch (Exception e) { // Spark's SparkException, thrown from Scala code that does not declare it
+            if (e instanceof org.apache.spark.SparkException failed) {
+                throw TaskFailures.explain(failed);
+            }
+            throw e;
         } finally {
             if (!existed) {
                 session.stop();
@@ -132,10 +139,18 @@ final class SparkJob {
                 || (!name.equals("-") && !name.contains("://") && Files.isDirectory(Path.of(name)));
     }
 
-    /** The single-machine inputs, read here in order and cut into contiguous partitions (order kept). */
+    /**
+     * The single-machine inputs: multistream MediaWiki dumps as ranges of bzip2 streams read by the executors
+     * ({@link DumpParts}); anything else read here in order and cut into contiguous partitions (order kept).
+     */
     private JavaRDD<Document> readInputs(SparkSession session, List<String> inputs) {
-        List<Document> docs = SparkBridge.readDocuments(command, inputs);
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(session.sparkContext());
+        List<MultistreamDump.Range> ranges = DumpParts.plan(inputs, SparkBridge.limit(command),
+                SparkBridge.textField(command), spark.partitions, 2 * jsc.defaultParallelism());
+        if (ranges != null) {
+            return DumpParts.documents(jsc, ranges, SparkBridge.documents(command).titles());
+        }
+        List<Document> docs = SparkBridge.readDocuments(command, inputs);
         int n = spark.partitions != null ? spark.partitions : 2 * jsc.defaultParallelism();
         return jsc.parallelize(docs, Math.max(1, Math.min(n, docs.size())));
     }
@@ -158,6 +173,12 @@ final class SparkJob {
             throw UserException.usage(where + ": no column '" + id + "' for document ids (give --id-field)");
         }
         Dataset<Row> rows = df.select(functions.col(id).cast(DataTypes.StringType), functions.col(text));
+        Titles titles = SparkBridge.documents(command).titles();
+        if (titles != null) { // each row with one of the titles (llm keeps the first of each: ids here are unique)
+            java.util.Set<String> wanted = new java.util.HashSet<>(titles.titles());
+            rows = rows.filter((org.apache.spark.api.java.function.FilterFunction<Row>) r -> !r.isNullAt(0)
+                    && wanted.contains(Titles.normalize(r.getString(0))));
+        }
         Long limit = SparkBridge.limit(command);
         if (limit != null) {
             rows = rows.limit((int) Math.min(Integer.MAX_VALUE, limit));

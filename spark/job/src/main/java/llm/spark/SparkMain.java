@@ -18,9 +18,10 @@ import picocli.CommandLine.Option;
             "memorize-check and score over a corpus as an Apache Spark job: the documents are cut into partitions, "
                     + "each executor loads the model once and runs the single-machine command's code on its "
                     + "partitions; records and summary are those of `llm memorize-check` / `llm score`.",
-            "Inputs: what llm reads (text with --split, JSON Lines, WikiText), read by the driver; or Parquet files "
-                    + "or directories (*.parquet) with a text column (--text-field, default text; --id-field, "
-                    + "default id), read by Spark across the executors."
+            "Inputs: what llm reads (text with --split, JSON Lines, WikiText, MediaWiki dumps), read by the driver; "
+                    + "multistream MediaWiki dumps (.xml.bz2), a range of bzip2 streams per task, read by the "
+                    + "executors; or Parquet files or directories (*.parquet) with a text column (--text-field, "
+                    + "default text; --id-field, default id), read by Spark across the executors."
         },
         footerHeading = "%nExamples:%n",
         footer = {
@@ -67,7 +68,8 @@ public final class SparkMain implements Runnable {
     }
 
     /** As {@link #run(String...)}, printing to {@code out} and {@code err} (tests). */
-    public static int run(PrintWriter out, PrintWriter err, String... args) {
+    public static int run(PrintWriter out, PrintWriter err, String... given) {
+        String[] args = llm.cli.DocumentOptions.keepTitleFiles(given); // --titles @FILE, as llm takes it
         Engines.configureOffline();
         Log.setLevel(Log.Level.NORMAL);
         CommandLine cl = newCommandLine();

@@ -176,4 +176,112 @@ class SparkJobTest {
         assertEquals(2, r.code());
         assertEquals("llm: " + tmp + ": already exists (--output wants a new directory)\n", r.err());
     }
+
+    private static Path sharedDump() {
+        Path p = Path.of(System.getProperty("llm.shared", "../shared"), "data/wikipedia-dumps/"
+                + "enwiki-latest-pages-articles1.xml-p000000010p000030302-shortened.bz2");
+        assumeTrue(Files.isRegularFile(p), "no " + p + " (the shared data)");
+        return p;
+    }
+
+    private static Path repacked;
+
+    /** {@link #multistream(Path)} made once per JVM (its tests share it; removed at exit). */
+    static synchronized Path multistream() throws IOException {
+        if (repacked == null) {
+            Path dir = Files.createTempDirectory("llm-spark-dump");
+            Path f = dir.resolve("enwiki-multistream.xml.bz2");
+            dir.toFile().deleteOnExit();
+            f.toFile().deleteOnExit(); // deleted before its directory (the reverse order of registration)
+            repacked = multistream(f);
+        }
+        return repacked;
+    }
+
+    /** The shared dump re-packed Wikimedia's multistream way: header, 100 pages per bzip2 stream, footer. */
+    static Path multistream(Path to) throws IOException {
+        String xml;
+        try (var in = llm.io.Inputs.open(sharedDump().toString())) {
+            xml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        int first = xml.indexOf("  <page>");
+        int end = xml.lastIndexOf("</page>") + "</page>\n".length();
+        List<String> parts = new ArrayList<>(List.of(xml.substring(0, first)));
+        var m = java.util.regex.Pattern.compile("  <page>.*?</page>\n", java.util.regex.Pattern.DOTALL)
+                .matcher(xml.substring(first, end));
+        StringBuilder group = new StringBuilder();
+        for (int n = 1; m.find(); n++) {
+            group.append(m.group());
+            if (n % 100 == 0) {
+                parts.add(group.toString());
+                group.setLength(0);
+            }
+        }
+        parts.add(group.toString());
+        parts.add(xml.substring(end));
+        assertEquals(xml, String.join("", parts));
+        try (var out = Files.newOutputStream(to)) {
+            for (String part : parts) {
+                var z = new org.apache.commons.compress.compressors.bzip2.BZip2CompressorOutputStream(
+                        new java.io.FilterOutputStream(out) {
+                            @Override
+                            public void close() throws IOException {
+                                flush(); // the file stays open for the next stream
+                            }
+                        });
+                z.write(part.getBytes(StandardCharsets.UTF_8));
+                z.close();
+            }
+        }
+        return to;
+    }
+
+    /**
+     * The shared Wikipedia dump as a multistream file, read by the executors (a range of bzip2 streams each): every
+     * article's record equals llm's on the same file, in the same (dump) order.
+     */
+    @Test
+    void multistreamDumpSplitAcrossTasksEqualsSingleMachine() throws IOException {
+        String[] args = {"memorize-check", "--format", "jsonl", multistream().toString()};
+        Run one = llm(args);
+        Run many = spark(concat(args, "--master", MASTER));
+        assertEquals(0, one.code(), one.err());
+        assertEquals(0, many.code(), many.err());
+        assertEquals(106, one.out().lines().count()); // the dump's articles (206 pages: redirects are not)
+        assertEquals(one.out(), many.out());
+    }
+
+    /** --titles on a split dump (titles in three of its four ranges, one given with '_'): llm's records. */
+    @Test
+    void titlesOnASplitDump() throws IOException {
+        String[] args = {"memorize-check", "--format", "jsonl", "--titles", "Alien,Politics_of_Angola,Ampere",
+            multistream().toString()}; // pages 91, 169, 204: streams 1, 2, 3
+        Run one = llm(args);
+        Run many = spark(concat(args, "--master", MASTER));
+        assertEquals(0, one.code(), one.err());
+        assertEquals(0, many.code(), many.err());
+        assertEquals(3, one.out().lines().count(), one.out());
+        assertEquals(one.out().lines().sorted().toList(), many.out().lines().sorted().toList());
+    }
+
+    /**
+     * A model whose config the driver reads but whose weights no executor can load: every attempt fails, and the run
+     * ends with one llm line naming the cause and the attempts (not Spark's page of task failures), exit 1.
+     */
+    @Test
+    void aTaskThatFailsForGoodEndsWithOneLine(@TempDir Path tmp) throws IOException {
+        Path model = Path.of(System.getProperty("llm.model", "../models/default"));
+        Path broken = Files.createDirectories(tmp.resolve("broken-model"));
+        for (String f : new String[] {"config.json", "tokenizer.json"}) {
+            Files.copy(model.resolve(f), broken.resolve(f));
+        }
+        Files.write(broken.resolve("model.safetensors"), new byte[64]);
+        Run r = spark("memorize-check", "--master", MASTER, "--split", "wikitext", "--limit", "2", "--model",
+                broken.toString(), wikitext().toString());
+        assertEquals(1, r.code(), r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertTrue(r.err().startsWith("llm: "), r.err());
+        assertTrue(r.err().contains("failed 3 times"), r.err()); // local[2,3]: three attempts
+        assertTrue(r.err().contains("model.safetensors") || r.err().contains("broken-model"), r.err());
+    }
 }
