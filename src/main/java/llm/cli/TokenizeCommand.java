@@ -234,7 +234,8 @@ public final class TokenizeCommand implements Callable<Integer> {
     private int encodeToText() throws IOException {
         TokenListing.Format format = count ? TokenListing.Format.COUNT : pieces ? TokenListing.Format.PIECES
                 : json ? TokenListing.Format.JSON : TokenListing.Format.IDS;
-        TokenListing text = new TokenListing(tok, format, bosToken, eosToken, spec.commandLine().getOut());
+        TokenListing text = new TokenListing(tok, new TokenListing.Options(format, bosToken, eosToken),
+                spec.commandLine().getOut());
         try (StreamEncoder enc = new StreamEncoder(tok, special, strict, threadCount())) {
             for (String f : files) {
                 try (InputStream in = Inputs.openNamed(f)) {

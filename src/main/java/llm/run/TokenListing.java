@@ -22,18 +22,17 @@ public final class TokenListing {
 
     private static final int BUFFER = 1 << 16;
 
+    /** What is printed, and the token ids put first and last (--bos, --eos; -1 without). */
+    public record Options(Format format, int bosToken, int eosToken) {}
+
     private final Tokenizer tok;
-    private final Format format;
-    private final int bosToken; // -1 without --bos / --eos
-    private final int eosToken;
+    private final Options options;
     private final PrintWriter out;
     private final StringBuilder sb = new StringBuilder(BUFFER);
 
-    public TokenListing(Tokenizer tok, Format format, int bosToken, int eosToken, PrintWriter out) {
+    public TokenListing(Tokenizer tok, Options options, PrintWriter out) {
         this.tok = tok;
-        this.format = format;
-        this.bosToken = bosToken;
-        this.eosToken = eosToken;
+        this.options = options;
         this.out = out;
     }
 
@@ -42,11 +41,12 @@ public final class TokenListing {
             throws IOException {
         if (lines) {
             long[] lineNo = {0};
-            return enc.encodeLines(in, name, bosToken, eosToken, ids -> sequence(name, ++lineNo[0], ids));
+            return enc.encodeLines(in, name, options.bosToken(), options.eosToken(),
+                    ids -> sequence(name, ++lineNo[0], ids));
         }
-        if (format == Format.JSON) {
+        if (options.format() == Format.JSON) {
             IntList all = new IntList();
-            StreamEncoder.Stats st = enc.encode(in, name, bosToken, eosToken, all::addAll);
+            StreamEncoder.Stats st = enc.encode(in, name, options.bosToken(), options.eosToken(), all::addAll);
             sequence(name, 0, all.toArray());
             return st;
         }
@@ -70,13 +70,13 @@ public final class TokenListing {
     private StreamEncoder.Stats streaming(StreamEncoder enc, InputStream in, String name) throws IOException {
         long[] n = {0};
         boolean[] first = {true};
-        StreamEncoder.Stats st = enc.encode(in, name, bosToken, eosToken, ids -> {
+        StreamEncoder.Stats st = enc.encode(in, name, options.bosToken(), options.eosToken(), ids -> {
             n[0] += ids.length;
-            if (format == Format.COUNT) {
+            if (options.format() == Format.COUNT) {
                 return;
             }
             for (int id : ids) {
-                if (format == Format.PIECES) {
+                if (options.format() == Format.PIECES) {
                     appendPiece(id);
                 } else {
                     sb.append(first[0] ? "" : " ").append(id);
@@ -85,9 +85,9 @@ public final class TokenListing {
                 flushIfBig();
             }
         });
-        if (format == Format.COUNT) {
+        if (options.format() == Format.COUNT) {
             sb.append(n[0]).append('\n');
-        } else if (format == Format.IDS) {
+        } else if (options.format() == Format.IDS) {
             sb.append('\n');
         }
         flushIfBig();
@@ -107,7 +107,7 @@ public final class TokenListing {
 
     /** One sequence (a line with --lines, or a whole input with --json) in the format. */
     private void sequence(String input, long line, int[] ids) throws IOException {
-        switch (format) {
+        switch (options.format()) {
             case COUNT -> sb.append(ids.length).append('\n');
             case PIECES -> {
                 for (int id : ids) {
@@ -149,7 +149,8 @@ public final class TokenListing {
         int prev = -1;
         for (int i = 0; i < ids.length; i++) {
             int id = ids[i];
-            boolean added = (i == 0 && bosToken >= 0) || (i == ids.length - 1 && eosToken >= 0); // not in the input
+            boolean added = (i == 0 && options.bosToken() >= 0) // --bos / --eos: not in the input
+                    || (i == ids.length - 1 && options.eosToken() >= 0);
             long len = added ? 0 : tok.tokenBytes(prev, id).length;
             jw.beginArray().value(at).value(at + len).endArray();
             at += len;
