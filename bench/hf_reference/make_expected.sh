@@ -5,7 +5,7 @@
 # 2. reference.py runs each and its JSON goes to src/test/resources/llm/model/families/NAME.json.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-mvn -o -q test -Dtest='ModelFamiliesTest#writes_the_releases_for_the_reference' -Dsurefire.failIfNoSpecifiedTests=false
+mvn -o -q test -Dtest='ModelFamiliesTest#writesTheReleasesForTheReference' -Dsurefire.failIfNoSpecifiedTests=false
 IDS=$(grep -o 'int\[\] IDS = {[^}]*}' src/test/java/llm/model/ModelFamiliesTest.java | sed 's/.*{\(.*\)}/\1/; s/ //g')
 N=$(grep -o 'int GREEDY = [0-9]*' src/test/java/llm/model/ModelFamiliesTest.java | grep -o '[0-9]*$')
 OUT=src/test/resources/llm/model/families

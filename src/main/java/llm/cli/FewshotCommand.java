@@ -1,11 +1,6 @@
 package llm.cli;
 
-import com.google.gson.JsonObject;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -14,14 +9,12 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import llm.UserException;
 import llm.eval.chat.Transcript;
-import llm.eval.fewshot.Accuracy;
 import llm.eval.fewshot.ChoiceItem;
 import llm.eval.fewshot.ChoiceReader;
 import llm.eval.fewshot.Completer;
 import llm.eval.fewshot.Escapes;
 import llm.eval.fewshot.Example;
 import llm.eval.fewshot.ExampleReader;
-import llm.eval.fewshot.FewshotEval;
 import llm.eval.fewshot.FewshotPrompt;
 import llm.eval.fewshot.GenerationCompleter;
 import llm.eval.fewshot.ModelLikelihood;
@@ -31,6 +24,9 @@ import llm.generate.Sampler;
 import llm.generate.SamplingParams;
 import llm.io.Log;
 import llm.model.Decoder;
+import llm.run.FewshotAnswers;
+import llm.run.FewshotChat;
+import llm.run.FewshotChoices;
 import llm.run.ModelRef;
 import llm.run.ModelSession;
 import llm.run.Placement;
@@ -269,10 +265,14 @@ public final class FewshotCommand implements Callable<Integer> {
                 FewshotChat.Settings settings = new FewshotChat.Settings(humanLabel, assistantLabel, showPrompt,
                         json, max, ctx - max, start >= 0, keepTurns, query);
                 FewshotChat.run(settings, chatTranscript, out, completer, tok);
-            } else if (eval != null) {
-                runEval(out, completer, answerTokens(32, ctx));
             } else {
-                runQueries(out, completer, answerTokens(32, ctx));
+                FewshotAnswers answers = new FewshotAnswers(base, pool, shots, sweepShots, compute.seedOrNull(),
+                        showPrompt, json);
+                if (eval != null) {
+                    answers.eval(out, completer, answerTokens(32, ctx), evalItems);
+                } else {
+                    answers.queries(out, completer, answerTokens(32, ctx), query);
+                }
             }
         }
     }
@@ -344,10 +344,6 @@ public final class FewshotCommand implements Callable<Integer> {
                 List.of(), extra);
     }
 
-    private int maxTokens(int dflt) {
-        return maxTokens != null ? maxTokens : dflt;
-    }
-
     /**
      * New tokens per answer: -n (or {@code dflt}), at most half the context, as the help says, in every mode. More
      * would leave the prompt less than half of the context, and a prompt cut to fit loses its start first: with -n
@@ -355,7 +351,7 @@ public final class FewshotCommand implements Callable<Integer> {
      */
     private int answerTokens(int dflt, int ctx) {
         int half = Math.max(1, ctx / 2);
-        int n = maxTokens(dflt);
+        int n = maxTokens != null ? maxTokens : dflt;
         if (n > half) {
             if (maxTokens != null) {
                 Log.warn("-n %d is more than half the model's context of %d: at most %d new tokens per answer, so that "
@@ -364,94 +360,5 @@ public final class FewshotCommand implements Callable<Integer> {
             n = half;
         }
         return n;
-    }
-
-    private void runQueries(PrintWriter out, Completer completer, int max) {
-        int k = shots != null ? shots : pool.size();
-        FewshotPrompt prompt = base.withShots(Shots.select(pool, k, shotSeed()));
-        Log.debug("%d shots of %d examples", k, pool.size());
-        if (query != null) {
-            answer(out, completer, prompt, query, max);
-            return;
-        }
-        if (System.console() != null) {
-            Log.info("reading queries from the terminal, one per line (Ctrl-D to end)");
-        }
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
-            for (String line; (line = in.readLine()) != null; ) {
-                answer(out, completer, prompt, line, max);
-            }
-        } catch (IOException e) {
-            throw UserException.runtime("stdin: cannot read: " + e.getMessage());
-        }
-    }
-
-    private void answer(PrintWriter out, Completer completer, FewshotPrompt prompt, String q, int max) {
-        if (showPrompt) {
-            Log.err().println(prompt.build(q));
-            Log.err().println("----");
-        }
-        String a = prompt.ask(completer, q, max);
-        if (json) {
-            JsonObject o = new JsonObject();
-            o.addProperty("query", q);
-            o.addProperty("answer", a);
-            out.println(o);
-        } else {
-            out.println(oneLine(a));
-        }
-        out.flush();
-    }
-
-    /** An answer on one line: newlines inside it become spaces (--json keeps them). */
-    static String oneLine(String s) {
-        return s.replace("\r\n", " ").replace('\n', ' ').replace('\r', ' ');
-    }
-
-    /** The seed for drawing shots: --seed when given, else none (the first K). */
-    private Long shotSeed() {
-        return compute.seedOrNull();
-    }
-
-    private void runEval(PrintWriter out, Completer completer, int max) {
-        List<Example> items = evalItems;
-        int overlap = FewshotEval.overlap(pool, items);
-        if (overlap > 0) {
-            Log.warn("%d of the %d --eval items also appear in --examples (not held out)", overlap, items.size());
-        }
-        List<Example> order = Shots.order(pool, shotSeed());
-        int[] ks = sweepShots != null ? Shots.parseSweep(sweepShots) : new int[] {shots != null ? shots : pool.size()};
-        for (int k : ks) {
-            Shots.check(sweepShots != null ? "--sweep-shots" : "--shots", k, pool.size());
-        }
-        long t0 = System.nanoTime();
-        List<Accuracy> rows = new ArrayList<>();
-        for (int k : ks) {
-            FewshotPrompt p = base.withShots(order.subList(0, k));
-            if (showPrompt) {
-                Log.err().println(p.build(items.get(0).input()));
-                Log.err().println("----");
-            }
-            Accuracy a = FewshotEval.evaluate(completer, p, items, max, pr -> Log.debug("%d shots: %s => %s (%s) %s",
-                    pr.shots(), pr.item().input(), pr.answer(), pr.item().output(), pr.correct() ? "right" : "wrong"));
-            rows.add(a);
-            if (ks.length > 1) { // progress through a sweep; one measurement is printed on stdout as it is
-                Log.info("%s  [%.1f s]", a.line(), (System.nanoTime() - t0) / 1e9);
-            } else {
-                Log.debug("%s  [%.1f s]", a.line(), (System.nanoTime() - t0) / 1e9);
-            }
-            if (json) {
-                out.println(a.json());
-                out.flush();
-            }
-        }
-        if (!json) {
-            if (sweepShots != null) {
-                out.print(FewshotEval.table(rows));
-            } else {
-                out.println(rows.get(0).line());
-            }
-            out.flush();
-        }
     }
 }

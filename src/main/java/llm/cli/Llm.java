@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
 import llm.UserException;
 import llm.engine.Engines;
 import llm.io.ClosedPipeException;
+import llm.io.Failures;
 import llm.io.Log;
 import llm.io.Stdio;
 import picocli.CommandLine;
@@ -189,49 +190,6 @@ public final class Llm implements Runnable {
         return code;
     }
 
-    /**
-     * A file-system failure that no command turned into a {@link UserException}, said as {@code FILE: what} (e.g.
-     * {@code out: not a directory}) instead of a Java class name; null when {@code ex} is not one.
-     */
-    static String fileProblem(Throwable ex) {
-        for (Throwable c = ex; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            if (c instanceof java.nio.file.FileSystemException f && f.getFile() != null) {
-                String what;
-                if (c instanceof java.nio.file.NoSuchFileException) {
-                    what = "no such file or directory";
-                } else if (c instanceof java.nio.file.FileAlreadyExistsException) {
-                    what = "already exists (and is not what was expected there)";
-                } else if (c instanceof java.nio.file.AccessDeniedException) {
-                    what = "permission denied";
-                } else if (c instanceof java.nio.file.NotDirectoryException) {
-                    what = "not a directory";
-                } else if (c instanceof java.nio.file.DirectoryNotEmptyException) {
-                    what = "directory not empty";
-                } else {
-                    what = f.getReason() != null ? f.getReason().toLowerCase(java.util.Locale.ROOT) : "cannot access";
-                }
-                return f.getFile() + (f.getOtherFile() != null ? " -> " + f.getOtherFile() : "") + ": " + what;
-            }
-        }
-        return null;
-    }
-
-    /**
-     * An unexpected failure in words: its message, without the Java class name ("unexpected end of compressed data",
-     * not "EOFException: unexpected end of compressed data"); a wrapper whose message is only its cause's
-     * {@code Class: message} says the cause's. The class name only when there is no message at all.
-     */
-    static String describe(Throwable ex) {
-        Throwable t = ex;
-        while (t.getCause() != null && t.getCause() != t
-                && (t.getMessage() == null || t.getMessage().isBlank() || t.getMessage().equals(t.getCause().toString())
-                        || t instanceof java.io.UncheckedIOException
-                        || t instanceof java.util.concurrent.ExecutionException)) {
-            t = t.getCause();
-        }
-        return llm.io.Inputs.reason(t);
-    }
-
     static int handleExecutionException(Exception ex, CommandLine cmd, CommandLine.ParseResult parsed) {
         Throwable t = ex;
         for (Throwable c = ex; c != null; c = c.getCause() == c ? null : c.getCause()) {
@@ -255,7 +213,7 @@ public final class Llm implements Runnable {
         if (ex instanceof CommandLine.ParameterException pe) {
             return handleParameterException(pe, new String[0]);
         }
-        String fileProblem = fileProblem(ex);
+        String fileProblem = Failures.fileProblem(ex);
         if (fileProblem != null) {
             err.println("llm: " + fileProblem);
             if (Log.verbose()) {
@@ -264,7 +222,7 @@ public final class Llm implements Runnable {
             err.flush();
             return ExitCodes.RUNTIME;
         }
-        err.println("llm: " + cmd.getCommandName() + " failed: " + describe(ex)
+        err.println("llm: " + cmd.getCommandName() + " failed: " + Failures.describe(ex)
                 + (Log.verbose() ? "" : " (run with -v for details)"));
         if (Log.verbose()) {
             StringWriter sw = new StringWriter();

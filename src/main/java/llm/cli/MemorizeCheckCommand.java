@@ -1,9 +1,7 @@
 package llm.cli;
 
 import com.google.gson.JsonObject;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -15,7 +13,6 @@ import llm.compute.Quantity;
 import llm.eval.StartToken;
 import llm.eval.memorize.Auditor;
 import llm.eval.memorize.Continuer;
-import llm.eval.memorize.DocumentReader;
 import llm.eval.memorize.Reports;
 import llm.eval.memorize.Result;
 import llm.eval.memorize.Summary;
@@ -25,6 +22,7 @@ import llm.io.Color;
 import llm.io.Inputs;
 import llm.io.Log;
 import llm.model.ModelConfig;
+import llm.run.DocumentLoop;
 import llm.run.ModelContinuer;
 import llm.run.ModelSession;
 import llm.run.Placement;
@@ -236,7 +234,7 @@ public final class MemorizeCheckCommand implements Callable<Integer> {
             }
             try (ModelContinuer continuer = session.continuer(tok.vocabSize())) {
                 Auditor auditor = auditor(tok, continuer, seed, printer(out, color, summary));
-                readAll(inputs, auditor);
+                new DocumentLoop(limit, true).run(inputs, documents::open, auditor::accept);
                 auditor.flush();
             }
         }
@@ -301,29 +299,6 @@ public final class MemorizeCheckCommand implements Callable<Integer> {
             }
             progress.update(summary, out);
         };
-    }
-
-    private void readAll(List<String> inputs, Auditor auditor) {
-        long docs = 0;
-        for (String name : inputs) {
-            long before = docs;
-            try (DocumentReader reader = documents.open(name)) {
-                while (reader.hasNext()) {
-                    if (limit != null && docs >= limit) {
-                        return;
-                    }
-                    auditor.accept(reader.next());
-                    docs++;
-                }
-            } catch (UncheckedIOException e) {
-                throw UserException.runtime(e.getMessage(), e);
-            } catch (IOException e) {
-                throw UserException.runtime(name + ": " + e.getMessage(), e);
-            }
-            if (docs == before && inputs.size() > 1) { // (with one input, the error at the end says it)
-                Log.warn("%s: no documents", displayName(name));
-            }
-        }
     }
 
     private static String displayName(String input) {

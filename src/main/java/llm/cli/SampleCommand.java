@@ -2,21 +2,14 @@ package llm.cli;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
-import com.google.gson.JsonArray;
-import com.google.gson.JsonObject;
 import com.sun.management.OperatingSystemMXBean;
 import java.io.BufferedOutputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -30,15 +23,14 @@ import llm.generate.Prompt;
 import llm.generate.Sampler;
 import llm.generate.SamplingParams;
 import llm.generate.Stepper;
-import llm.generate.TokenLogprob;
 import llm.io.Inputs;
 import llm.io.Log;
 import llm.io.Stdio;
-import llm.io.TokenText;
 import llm.model.Decoder;
 import llm.model.ModelConfig;
 import llm.run.ModelRef;
 import llm.run.ModelSession;
+import llm.run.SamplePrefix;
 import llm.tokenizer.Tokenizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -155,7 +147,7 @@ public final class SampleCommand implements Callable<Integer> {
         }
         SamplingParams params = sampling.params();
         List<String> stopTexts = stopTexts();
-        String text = prefix != null ? Escapes.decode("--prefix", prefix) : readFiles();
+        String text = prefix != null ? Escapes.decode("--prefix", prefix) : SamplePrefix.read(files);
         if (prefix == null && !files.isEmpty() && text.isEmpty()) { // an empty pipe is likely a mistake upstream
             Log.warn("%s empty; sampling from the start token", files.equals(List.of("-")) ? "stdin was"
                     : files.size() == 1 ? files.get(0) + " is" : "the prefix files are");
@@ -212,7 +204,7 @@ public final class SampleCommand implements Callable<Integer> {
                 }
                 if (json) {
                     out.flush();
-                    spec.commandLine().getOut().println(GSON.toJson(toJson(s, seed, text, echoed, r, tok, prompt)));
+                    spec.commandLine().getOut().println(GSON.toJson(SamplePrefix.json(s, seed, text, echoed, r, tok, prompt)));
                     spec.commandLine().getOut().flush();
                 }
             }
@@ -276,68 +268,5 @@ public final class SampleCommand implements Callable<Integer> {
             return Math.max(0, sun.getProcessCpuTime());
         }
         return 0;
-    }
-
-    private String readFiles() throws IOException {
-        if (files.isEmpty()) {
-            return "";
-        }
-        ByteArrayOutputStream all = new ByteArrayOutputStream();
-        for (String f : files) {
-            int start = all.size();
-            try (InputStream in = Inputs.openNamed(f)) {
-                in.transferTo(all);
-            }
-            try {
-                StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(all.toByteArray(), start,
-                        all.size() - start));
-            } catch (CharacterCodingException e) {
-                Log.warn("%s: not valid UTF-8; invalid bytes replaced with U+FFFD", "-".equals(f) ? "stdin" : f);
-            }
-        }
-        return all.toString(StandardCharsets.UTF_8);
-    }
-
-    private JsonObject toJson(int index, long seed, String prefixText, byte[] echoed, Generator.Result r, Tokenizer tok,
-            Prompt prompt) {
-        JsonObject o = new JsonObject();
-        o.addProperty("sample", index);
-        o.addProperty("seed", seed);
-        o.addProperty("prefix", prefixText);
-        o.addProperty("text", new String(concat(echoed, r.text()), StandardCharsets.UTF_8));
-        o.addProperty("prompt_tokens", prompt.ids().length);
-        JsonArray ids = new JsonArray();
-        for (int id : r.tokens()) {
-            ids.add(id);
-        }
-        o.add("tokens", ids);
-        o.addProperty("finish_reason", r.finish().jsonName());
-        if (r.logprobs() != null) {
-            JsonArray lps = new JsonArray();
-            for (TokenLogprob lp : r.logprobs()) {
-                JsonObject t = new JsonObject();
-                t.addProperty("token_id", lp.id());
-                TokenText.add(t, tok.tokenBytes(lp.id()));
-                t.addProperty("logprob", lp.logprob());
-                JsonArray top = new JsonArray();
-                for (TokenLogprob.Alternative a : lp.top()) {
-                    JsonObject alt = new JsonObject();
-                    alt.addProperty("token_id", a.id());
-                    TokenText.add(alt, tok.tokenBytes(a.id()));
-                    alt.addProperty("logprob", a.logprob());
-                    top.add(alt);
-                }
-                t.add("top", top);
-                lps.add(t);
-            }
-            o.add("logprobs", lps);
-        }
-        return o;
-    }
-
-    private static byte[] concat(byte[] a, byte[] b) {
-        byte[] c = Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, c, a.length, b.length);
-        return c;
     }
 }

@@ -2,24 +2,20 @@ package llm.cli;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
-import com.google.gson.JsonObject;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import llm.UserException;
 import llm.eval.Perplexity;
 import llm.eval.StartToken;
 import llm.eval.TokenScorer;
 import llm.eval.memorize.Document;
-import llm.eval.memorize.DocumentReader;
 import llm.io.Inputs;
 import llm.io.Log;
-import llm.io.TokenText;
+import llm.run.DocumentLoop;
 import llm.run.ModelSession;
 import llm.run.Placement;
+import llm.run.ScoreRecords;
 import llm.tokenizer.Tokenizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -191,21 +187,10 @@ public final class ScoreCommand implements Callable<Integer> {
                 Log.info("score: %,d tokens, %.0f tokens/s", done, done / ((now - totals.started) / 1e9));
             }
         });
-        for (String name : inputs) {
-            try (DocumentReader reader = documents.open(name)) {
-                while (reader.hasNext()) {
-                    if (limit != null && totals.docs >= limit) {
-                        return;
-                    }
-                    progress[0] = 0;
-                    scoreOne(reader.next(), tok, scorer, start, totals, out);
-                }
-            } catch (UncheckedIOException e) {
-                throw UserException.runtime(e.getMessage(), e);
-            } catch (IOException e) {
-                throw UserException.runtime(name + ": " + e.getMessage(), e);
-            }
-        }
+        new DocumentLoop(limit, false).run(inputs, documents::open, d -> {
+            progress[0] = 0;
+            scoreOne(d, tok, scorer, start, totals, out);
+        });
     }
 
     void scoreOne(Document d, Tokenizer tok, TokenScorer scorer, int start, Totals totals, PrintWriter out) {
@@ -222,9 +207,7 @@ public final class ScoreCommand implements Callable<Integer> {
         }
         totals.sum.add(p);
         if (json && !tokens) {
-            JsonObject o = numbers(p);
-            o.addProperty("id", d.id());
-            out.println(GSON.toJson(reorder(o)));
+            out.println(GSON.toJson(ScoreRecords.document(d.id(), p)));
         }
     }
 
@@ -233,40 +216,18 @@ public final class ScoreCommand implements Callable<Integer> {
         Perplexity total = totals.sum;
         long scored = totals.docs - totals.skipped;
         if (json && !tokens) {
-            JsonObject o = numbers(total);
-            o.addProperty("documents", scored);
-            o.addProperty("ctx", totals.window);
-            o.addProperty("stride", totals.stride);
-            JsonObject t = new JsonObject();
-            t.add("summary", o);
-            out.println(GSON.toJson(t));
+            out.println(GSON.toJson(ScoreRecords.summary(total, scored, totals.window, totals.stride)));
             return;
         }
         PrintWriter where = tokens ? spec.commandLine().getErr() : out;
         if (!tokens || Log.level() != Log.Level.QUIET) {
-            where.printf(Locale.ROOT, "documents   %,d%s%n", scored, totals.skipped > 0 ? " (" + totals.skipped
-                    + " skipped)" : "");
-            where.printf(Locale.ROOT, "tokens      %,d (window %d, stride %d)%n", total.tokens(), totals.window,
-                    totals.stride);
-            where.printf(Locale.ROOT, "bytes       %,d%n", total.bytes());
-            where.printf(Locale.ROOT, "nll         %.4f nats/token%n", total.meanNll());
-            where.printf(Locale.ROOT, "perplexity  %.3f%n", total.perplexity());
-            where.printf(Locale.ROOT, "bits/token  %.4f%n", total.bitsPerToken());
-            where.printf(Locale.ROOT, "bits/byte   %.4f%n", total.bitsPerByte());
+            ScoreRecords.table(where, total, scored, totals.skipped, totals.window, totals.stride);
         }
         where.flush();
     }
 
     private Perplexity scoreDocument(Document d, Tokenizer tok, TokenScorer scorer, int start, PrintWriter out) {
-        int[] ids = tok.encode(d.text());
-        int[] x;
-        if (start >= 0) {
-            x = new int[ids.length + 1];
-            x[0] = start;
-            System.arraycopy(ids, 0, x, 1, ids.length);
-        } else {
-            x = ids;
-        }
+        int[] x = ScoreRecords.withStart(start, tok.encode(d.text()));
         Perplexity p = new Perplexity();
         if (x.length < 2) {
             return p;
@@ -275,13 +236,8 @@ public final class ScoreCommand implements Callable<Integer> {
             for (int j = from; j < to; j++) {
                 p.addToken(lp[j - 1]);
                 if (tokens) {
-                    JsonObject o = new JsonObject();
-                    o.addProperty("id", d.id()); // the document; the token is token_id (README)
-                    o.addProperty("pos", start >= 0 ? j - 1 : j);
-                    o.addProperty("token_id", x[j]);
-                    TokenText.add(o, tok.tokenBytes(x[j - 1], x[j]));
-                    o.addProperty("logprob", Math.round(lp[j - 1] * 1e6) / 1e6);
-                    out.println(GSON.toJson(o));
+                    out.println(GSON.toJson(ScoreRecords.token(d.id(), start >= 0 ? j - 1 : j, x[j],
+                            tok.tokenBytes(x[j - 1], x[j]), lp[j - 1])));
                 }
             }
             if (tokens) {
@@ -290,31 +246,5 @@ public final class ScoreCommand implements Callable<Integer> {
         });
         p.addBytes(d.bytes()); // an unsplit input's own bytes, however many U+FFFD replaced
         return p;
-    }
-
-    private static JsonObject numbers(Perplexity p) {
-        JsonObject o = new JsonObject();
-        o.addProperty("tokens", p.tokens());
-        o.addProperty("bytes", p.bytes());
-        o.addProperty("nll", round(p.nll()));
-        o.addProperty("perplexity", round(p.perplexity()));
-        o.addProperty("bits_per_token", round(p.bitsPerToken()));
-        o.addProperty("bits_per_byte", round(p.bitsPerByte()));
-        return o;
-    }
-
-    private static JsonObject reorder(JsonObject o) {
-        JsonObject r = new JsonObject();
-        r.add("id", o.get("id"));
-        for (var e : o.entrySet()) {
-            if (!e.getKey().equals("id")) {
-                r.add(e.getKey(), e.getValue());
-            }
-        }
-        return r;
-    }
-
-    private static double round(double v) {
-        return Math.round(v * 1e6) / 1e6;
     }
 }

@@ -1,13 +1,10 @@
 package llm.cli;
 
-import com.google.gson.stream.JsonWriter;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,9 +18,8 @@ import llm.io.Inputs;
 import llm.io.Log;
 import llm.io.Stdio;
 import llm.run.ModelRef;
+import llm.run.TokenListing;
 import llm.tokenizer.BpeTrainer;
-import llm.tokenizer.IntList;
-import llm.tokenizer.Pieces;
 import llm.tokenizer.StreamEncoder;
 import llm.tokenizer.Tokenizer;
 import llm.tokenizer.Tokenizers;
@@ -235,147 +231,20 @@ public final class TokenizeCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    // ---- encode to text ----------------------------------------------------------------------------------------
-
-    /** Per-sequence output state: the text so far and the context for offsets. */
-    private final class TextOut {
-        final PrintWriter out = spec.commandLine().getOut();
-        final StringBuilder sb = new StringBuilder(1 << 16);
-
-        void flushIfBig() {
-            if (sb.length() >= 1 << 16) {
-                out.write(sb.toString());
-                sb.setLength(0);
-            }
-        }
-
-        void flush() {
-            out.write(sb.toString());
-            sb.setLength(0);
-            out.flush();
-        }
-    }
-
     private int encodeToText() throws IOException {
-        TextOut o = new TextOut();
+        TokenListing.Format format = count ? TokenListing.Format.COUNT : pieces ? TokenListing.Format.PIECES
+                : json ? TokenListing.Format.JSON : TokenListing.Format.IDS;
+        TokenListing text = new TokenListing(tok, new TokenListing.Options(format, bosToken, eosToken),
+                spec.commandLine().getOut());
         try (StreamEncoder enc = new StreamEncoder(tok, special, strict, threadCount())) {
             for (String f : files) {
                 try (InputStream in = Inputs.openNamed(f)) {
-                    StreamEncoder.Stats st;
-                    if (lines) {
-                        long[] lineNo = {0};
-                        st = enc.encodeLines(in, f, bosToken, eosToken, ids -> emitSequence(o, f, ++lineNo[0], ids));
-                    } else if (json) {
-                        IntList all = new IntList();
-                        st = enc.encode(in, f, bosToken, eosToken, all::addAll);
-                        emitSequence(o, f, 0, all.toArray());
-                    } else {
-                        st = encodeStreaming(enc, in, f, o);
-                    }
-                    warnMalformed(f, st);
+                    warnMalformed(f, text.encode(enc, in, f, lines));
                 }
             }
         }
-        o.flush();
+        text.flush();
         return ExitCodes.OK;
-    }
-
-    /** Default, --count and --pieces over a whole input, streamed chunk by chunk. */
-    private StreamEncoder.Stats encodeStreaming(StreamEncoder enc, InputStream in, String f, TextOut o)
-            throws IOException {
-        long[] n = {0};
-        boolean[] first = {true};
-        StreamEncoder.Stats st = enc.encode(in, f, bosToken, eosToken, ids -> {
-            n[0] += ids.length;
-            if (count) {
-                return;
-            }
-            for (int id : ids) {
-                if (pieces) {
-                    appendPiece(o.sb, id);
-                } else {
-                    if (!first[0]) {
-                        o.sb.append(' ');
-                    }
-                    o.sb.append(id);
-                    first[0] = false;
-                }
-                o.flushIfBig();
-            }
-        });
-        if (count) {
-            o.sb.append(n[0]).append('\n');
-        } else if (!pieces) {
-            o.sb.append('\n');
-        }
-        o.flushIfBig();
-        return st;
-    }
-
-    private void appendPiece(StringBuilder sb, int id) {
-        sb.append(id).append('\t').append(pieceText(id, true)).append('\n');
-    }
-
-    private String pieceText(int id, boolean escape) {
-        if (tok.isSpecial(id)) {
-            return Pieces.display(tok.piece(id).strip().getBytes(StandardCharsets.UTF_8), escape);
-        }
-        return Pieces.display(tok.tokenBytes(id), escape);
-    }
-
-    /** One sequence (a line with --lines, or a whole input with --json) in the selected format. */
-    private void emitSequence(TextOut o, String input, long line, int[] ids) throws IOException {
-        if (count) {
-            o.sb.append(ids.length).append('\n');
-        } else if (pieces) {
-            for (int id : ids) {
-                appendPiece(o.sb, id);
-            }
-            o.sb.append('\n'); // a blank line between lines
-        } else if (json) {
-            StringWriter sw = new StringWriter();
-            JsonWriter jw = new JsonWriter(sw);
-            jw.setHtmlSafe(false);
-            jw.beginObject();
-            jw.name("id").value(input); // the document: README, "JSON output"
-            if (line > 0) {
-                jw.name("line").value(line);
-            }
-            jw.name("ids").beginArray();
-            for (int id : ids) {
-                jw.value(id);
-            }
-            jw.endArray();
-            jw.name("pieces").beginArray();
-            for (int id : ids) {
-                jw.value(pieceText(id, false));
-            }
-            jw.endArray();
-            jw.name("offsets").beginArray();
-            long at = 0;
-            int prev = -1;
-            for (int i = 0; i < ids.length; i++) {
-                int id = ids[i];
-                boolean added = (i == 0 && bos) || (i == ids.length - 1 && eos); // --bos/--eos: not in the input
-                long len = added ? 0 : tok.tokenBytes(prev, id).length;
-                jw.beginArray().value(at).value(at + len).endArray();
-                at += len;
-                prev = id;
-            }
-            jw.endArray();
-            jw.endObject();
-            jw.flush();
-            o.sb.append(sw).append('\n');
-        } else {
-            for (int i = 0; i < ids.length; i++) {
-                if (i > 0) {
-                    o.sb.append(' ');
-                }
-                o.sb.append(ids[i]);
-            }
-            o.sb.append('\n');
-        }
-        o.flushIfBig();
     }
 
     // ---- decode ------------------------------------------------------------------------------------------------

@@ -31,5 +31,10 @@
  * }</pre>
  * The log-probability of targets is computed in one place, {@link llm.model.TargetLogProbs} ({@link
  * llm.run.ModelLogProbs} for scoring, the unfused training loss).
+ *
+ * <p>What the other commands do between their options and their output: {@link llm.run.TokenListing} (tokenize's
+ * ids, pieces, counts and JSON Lines), {@link llm.run.SamplePrefix} (sample's prefix files and {@code --json}
+ * record), {@link llm.run.FewshotAnswers}, {@link llm.run.FewshotChat} and {@link llm.run.FewshotChoices} (fewshot's
+ * queries and --eval, --chat, --choices).
  */
 package llm.run;

@@ -114,8 +114,8 @@ class IoErrorsTest {
                 null);
         assertEquals(1, code);
         assertEquals("llm: llm failed: cut short (run with -v for details)", err.toString().strip());
-        assertEquals("cut short", Llm.describe(new RuntimeException(new IOException("cut short"))));
-        assertEquals("NullPointerException (no details)", Llm.describe(new NullPointerException()));
+        assertEquals("cut short", llm.io.Failures.describe(new RuntimeException(new IOException("cut short"))));
+        assertEquals("NullPointerException (no details)", llm.io.Failures.describe(new NullPointerException()));
     }
 
     /** A gzip file of {@code n} lines of text, cut after {@code keep} bytes. */

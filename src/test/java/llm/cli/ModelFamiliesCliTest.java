@@ -25,7 +25,7 @@ class ModelFamiliesCliTest {
     }
 
     @Test
-    void info_shows_the_family_and_its_parameters_by_part() throws Exception {
+    void infoShowsTheFamilyAndItsParametersByPart() throws Exception {
         Path dir = tmp.resolve("pythia");
         HfReleaseFixture.write(dir, pythiaShaped(), 1, "BF16", 2);
         var r = CliHarness.run("info", "--model", dir.toString());
@@ -45,7 +45,7 @@ class ModelFamiliesCliTest {
     }
 
     @Test
-    void sample_and_memorize_check_run_a_pythia_shaped_release() throws Exception {
+    void sampleAndMemorizeCheckRunAPythiaShapedRelease() throws Exception {
         Path dir = tmp.resolve("pythia");
         HfReleaseFixture.write(dir, pythiaShaped(), 2, "F32", 1);
         var s = CliHarness.run("sample", "--model", dir.toString(), "--prefix", "Once upon a time", "-n", "6",
@@ -61,7 +61,7 @@ class ModelFamiliesCliTest {
     }
 
     @Test
-    void cost_counts_a_pythia_release() throws Exception {
+    void costCountsAPythiaRelease() throws Exception {
         Path dir = Files.createDirectories(tmp.resolve("pythia-160m"));
         Files.writeString(dir.resolve("config.json"), """
                 {"architectures": ["GPTNeoXForCausalLM"], "hidden_act": "gelu", "hidden_size": 768,
@@ -76,7 +76,7 @@ class ModelFamiliesCliTest {
     }
 
     @Test
-    void train_builds_only_gpt2_and_llama() {
+    void trainBuildsOnlyGpt2AndLlama() {
         var r = CliHarness.run("train", "--arch", "gpt_neox", "--data", "x.txt", "--vocab-size", "300", "--out",
                 tmp.resolve("o").toString());
         assertEquals(2, r.code(), r.err());
@@ -85,7 +85,7 @@ class ModelFamiliesCliTest {
     }
 
     @Test
-    void an_unknown_model_type_is_one_line() throws Exception {
+    void anUnknownModelTypeIsOneLine() throws Exception {
         Path dir = Files.createDirectories(tmp.resolve("rwkv"));
         Files.writeString(dir.resolve("config.json"), "{\"model_type\": \"rwkv\"}");
         var r = CliHarness.run("info", "--model", dir.toString());

@@ -55,12 +55,12 @@ class RootCommandTest {
 
     @Test
     void fileSystemFailuresAreSaidInWordsNotClassNames() {
-        assertEquals("out.txt/sub: not a directory", Llm.fileProblem(new java.io.UncheckedIOException(
+        assertEquals("out.txt/sub: not a directory", llm.io.Failures.fileProblem(new java.io.UncheckedIOException(
                 new java.nio.file.FileSystemException("out.txt/sub", null, "Not a directory"))));
         assertEquals("/proc/foo: no such file or directory",
-                Llm.fileProblem(new java.nio.file.NoSuchFileException("/proc/foo")));
-        assertEquals("a: permission denied", Llm.fileProblem(new java.nio.file.AccessDeniedException("a")));
-        assertEquals(null, Llm.fileProblem(new IllegalStateException("x")));
+                llm.io.Failures.fileProblem(new java.nio.file.NoSuchFileException("/proc/foo")));
+        assertEquals("a: permission denied", llm.io.Failures.fileProblem(new java.nio.file.AccessDeniedException("a")));
+        assertEquals(null, llm.io.Failures.fileProblem(new IllegalStateException("x")));
     }
 
     @Test

@@ -41,7 +41,7 @@ class FloatMatrixTest {
     }
 
     @Test
-    void products_of_both_kinds_match_a_double_reference() {
+    void productsOfBothKindsMatchADoubleReference() {
         Random rnd = new Random(3);
         int[] order = new int[OUT];
         for (int o = 0; o < OUT; o++) {
@@ -98,7 +98,7 @@ class FloatMatrixTest {
     }
 
     @Test
-    void a_type_that_llm_weights_cannot_name_is_a_usage_error() {
+    void aTypeThatLlmWeightsCannotNameIsAUsageError() {
         String old = System.getProperty("llm.weights");
         System.setProperty("llm.weights", "fp8");
         try {

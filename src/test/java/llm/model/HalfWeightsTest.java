@@ -72,7 +72,7 @@ class HalfWeightsTest extends CpuRoot {
     private static final ModelConfig GPT2 = ModelConfig.gpt2(300, 16, 64, 2, 4);
 
     @Test
-    void half_matrices_equal_f32_matrices_of_the_rounded_values() {
+    void halfMatricesEqualF32MatricesOfTheRoundedValues() {
         assumeTrue(FloatMatrix.VECTOR, "the Vector API module is not present (run with --add-modules)");
         for (ModelConfig c : new ModelConfig[] {LLAMA, GPT2}) {
             ModelArrays f32 = randomArrays(c, 3);
@@ -89,7 +89,7 @@ class HalfWeightsTest extends CpuRoot {
     }
 
     @Test
-    void threads_and_batch_rows_do_not_change_a_result() {
+    void threadsAndBatchRowsDoNotChangeAResult() {
         ModelConfig wide = ModelConfig.llama(700, 8, 256, 1, 4, 2, 512, false); // products above the split size
         ModelArrays a = randomArrays(wide, 4);
         for (HostTensor.Dtype t : FloatMatrix.VECTOR ? HostTensor.Dtype.values()
@@ -108,7 +108,7 @@ class HalfWeightsTest extends CpuRoot {
     }
 
     @Test
-    void float_to_half_and_bf16_round_to_nearest_even() {
+    void floatToHalfAndBf16RoundToNearestEven() {
         for (int h = 0; h < 65536; h++) { // every finite half survives float and back
             float f = Safetensors.halfToFloat((short) h);
             if (!Float.isNaN(f) && !Float.isInfinite(f)) {
@@ -130,7 +130,7 @@ class HalfWeightsTest extends CpuRoot {
     }
 
     @Test
-    void mapped_llama2c_rows_read_in_halves_order() {
+    void mappedLlama2cRowsReadInHalvesOrder() {
         // W's row o is stored row order[o]: the inverse of the copy interleavedToHalves made
         int heads = 2, hd = 4, cols = 3;
         float[] w = new float[heads * hd * cols];

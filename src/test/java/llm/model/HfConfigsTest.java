@@ -51,7 +51,7 @@ class HfConfigsTest {
     }
 
     @Test
-    void gpt_neo_125m_alternates_global_and_local_layers() {
+    void gptNeo125mAlternatesGlobalAndLocalLayers() {
         ModelConfig c = read("""
                 {"activation_function": "gelu_new", "architectures": ["GPTNeoForCausalLM"],
                  "attention_layers": ["global", "local", "global", "local", "global", "local", "global", "local",
@@ -105,7 +105,7 @@ class HfConfigsTest {
     }
 
     @Test
-    void mistral_sliding_window_and_head_dim() {
+    void mistralSlidingWindowAndHeadDim() {
         ModelConfig v01 = read("""
                 {"architectures": ["MistralForCausalLM"], "hidden_act": "silu", "hidden_size": 4096,
                  "intermediate_size": 14336, "max_position_embeddings": 32768, "model_type": "mistral",
@@ -131,7 +131,7 @@ class HfConfigsTest {
     }
 
     @Test
-    void unknown_values_are_one_clear_line() {
+    void unknownValuesAreOneClearLine() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> read(PYTHIA_160M.replace("\"gelu\"", "\"relu\"")));
         assertEquals("hidden_act 'relu' is not supported (gelu, gelu_new or gelu_pytorch_tanh)", e.getMessage());

@@ -78,7 +78,7 @@ class ModelFamiliesTest extends CpuRoot {
 
     @ParameterizedTest
     @MethodSource("cases")
-    void matches_the_numpy_reference_on_every_path(Case k) throws Exception {
+    void matchesTheNumpyReferenceOnEveryPath(Case k) throws Exception {
         Path dir = release(k);
         assertEquals(k.config(), Release.readConfig(dir), "config.json round trip");
         JsonObject expected = stored(k.name());
@@ -89,7 +89,7 @@ class ModelFamiliesTest extends CpuRoot {
 
     @ParameterizedTest
     @MethodSource("cases")
-    void matches_the_numpy_reference_run_live(Case k) throws Exception {
+    void matchesTheNumpyReferenceRunLive(Case k) throws Exception {
         Assumptions.assumeTrue(pythonWithNumpy(), "python3 with numpy not found: the live reference run is skipped"
                 + " (the stored reference values are checked by the other test)");
         Path dir = release(k);
@@ -247,13 +247,13 @@ class ModelFamiliesTest extends CpuRoot {
     /** The JIT warm-up runs real decode steps of each family's shape on made-up weights (named as the family's). */
     @ParameterizedTest
     @MethodSource("cases")
-    void the_decoder_warm_up_runs_every_family(Case k) {
+    void theDecoderWarmUpRunsEveryFamily(Case k) {
         assertTrue(CpuDecoder.warmUpSteps(k.config(), 1) >= 32, k.name());
     }
 
     /** Writes every case's release under target/model-families (what make_expected.sh runs the reference on). */
     @Test
-    void writes_the_releases_for_the_reference() throws IOException {
+    void writesTheReleasesForTheReference() throws IOException {
         for (Case k : cases().toList()) {
             Path dir = release(k);
             assertTrue(Files.isRegularFile(dir.resolve("config.json")), k.name());

@@ -159,7 +159,7 @@ class TokenizerFamiliesTest {
     }
 
     @Test
-    void gpt_neox_tokenizer_json_tokenizes_as_hf_tokenizers(@TempDir Path dir) throws Exception {
+    void gptNeoxTokenizerJsonTokenizesAsHfTokenizers(@TempDir Path dir) throws Exception {
         Path p = write(dir, "neox.json", neox(true));
         sameAsHf(p, true);
         // the added space runs are whole tokens, split off before BPE
@@ -170,7 +170,7 @@ class TokenizerFamiliesTest {
     }
 
     @Test
-    void gpt_neox_layout_without_normalizer_takes_the_java_bpe_and_still_matches(@TempDir Path dir) throws Exception {
+    void gptNeoxLayoutWithoutNormalizerTakesTheJavaBpeAndStillMatches(@TempDir Path dir) throws Exception {
         Path p = write(dir, "neox-plain.json", neox(false));
         org.junit.jupiter.api.Assertions.assertInstanceOf(ByteLevelBpeTokenizer.class, Tokenizers.load(p));
         sameAsHf(p, false);

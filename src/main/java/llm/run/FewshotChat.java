@@ -1,4 +1,4 @@
-package llm.cli;
+package llm.run;
 
 import com.google.gson.JsonObject;
 import java.io.BufferedReader;
@@ -16,7 +16,7 @@ import llm.io.Log;
 import llm.tokenizer.Tokenizer;
 
 /** {@code llm fewshot --chat}: a transcript as the prompt, one answer per message read from stdin. */
-final class FewshotChat {
+public final class FewshotChat {
     /**
      * How a chat is read and printed.
      *
@@ -26,13 +26,13 @@ final class FewshotChat {
      * @param keepTurns --keep-turns (null: as many as fit, the dropped ones said on stderr)
      * @param query     --query: the one message to answer (null: one per line of stdin)
      */
-    record Settings(String humanLabel, String assistantLabel, boolean showPrompt, boolean json, int maxTokens,
+    public record Settings(String humanLabel, String assistantLabel, boolean showPrompt, boolean json, int maxTokens,
             int budget, boolean bos, Integer keepTurns, String query) {}
 
     private FewshotChat() {}
 
     /** --transcript, or the built-in one (with --human-label/--assistant-label put in when given). */
-    static Transcript transcript(Path file, String humanLabel, String assistantLabel) {
+    public static Transcript transcript(Path file, String humanLabel, String assistantLabel) {
         if (file != null) {
             Transcript t = Transcript.read(file, humanLabel, assistantLabel);
             if (t.turns().isEmpty()) { // the model then sees no example of a turn: likely other labels
@@ -46,7 +46,7 @@ final class FewshotChat {
     }
 
     /** Answers each line of stdin in turn; on a terminal a message that does not fit is a warning, not the end. */
-    static void run(Settings s, Transcript t, PrintWriter out, Completer completer, Tokenizer tok) {
+    public static void run(Settings s, Transcript t, PrintWriter out, Completer completer, Tokenizer tok) {
         boolean interactive = s.query() == null && System.console() != null;
         ChatSession session = new ChatSession(t, interactive, s.keepTurns());
         ToIntFunction<String> count = text -> tok.encode(text).length + (s.bos() ? 1 : 0);
@@ -116,7 +116,7 @@ final class FewshotChat {
         } else if (interactive) {
             out.println(s.assistantLabel() + ": " + answer);
         } else {
-            out.println(FewshotCommand.oneLine(answer));
+            out.println(FewshotAnswers.oneLine(answer));
         }
         out.flush();
     }

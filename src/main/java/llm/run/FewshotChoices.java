@@ -1,4 +1,4 @@
-package llm.cli;
+package llm.run;
 
 import java.io.PrintWriter;
 import java.util.Arrays;
@@ -11,13 +11,13 @@ import llm.io.Log;
 import llm.tokenizer.Tokenizer;
 
 /** {@code llm fewshot --choices}: multiple choice by likelihood, accuracy printed once at the end. */
-final class FewshotChoices {
+public final class FewshotChoices {
     /** What is printed: the first item's prompt on stderr ({@code --show-prompt}), JSON or a line ({@code --json}). */
-    record Settings(boolean showPrompt, boolean json) {}
+    public record Settings(boolean showPrompt, boolean json) {}
 
     private FewshotChoices() {}
 
-    static void run(Settings s, List<ChoiceItem> items, Tokenizer tok, LogLikelihood scorer, PrintWriter out) {
+    public static void run(Settings s, List<ChoiceItem> items, Tokenizer tok, LogLikelihood scorer, PrintWriter out) {
         if (s.showPrompt()) {
             ChoiceItem first = items.get(0);
             Log.err().println(first.context() + first.continuation(first.gold()));
