@@ -9,8 +9,6 @@ public final class Gpt2 extends LanguageModel {
     private final NDArray wte; // (V, C)
     private final NDArray wpe; // (ctx, C)
     private final Block[] h;
-    private final NDArray lnFw, lnFb; // (C)
-    private final NDArray lmHead; // (V, C): wte when tied
 
     private record Block(NDArray ln1w, NDArray ln1b, // (C)
             NDArray attnW, NDArray attnB, // (3C, C), (3C)
@@ -23,17 +21,10 @@ public final class Gpt2 extends LanguageModel {
         super(config, parameters);
         wte = w("transformer.wte.weight");
         wpe = w("transformer.wpe.weight");
-        h = new Block[config.nLayer()];
-        for (int l = 0; l < h.length; l++) {
-            String p = "transformer.h." + l + ".";
-            h[l] = new Block(w(p + "ln_1.weight"), w(p + "ln_1.bias"), w(p + "attn.c_attn.weight"),
-                    w(p + "attn.c_attn.bias"), w(p + "attn.c_proj.weight"), w(p + "attn.c_proj.bias"),
-                    w(p + "ln_2.weight"), w(p + "ln_2.bias"), w(p + "mlp.c_fc.weight"), w(p + "mlp.c_fc.bias"),
-                    w(p + "mlp.c_proj.weight"), w(p + "mlp.c_proj.bias"));
-        }
-        lnFw = w("transformer.ln_f.weight");
-        lnFb = w("transformer.ln_f.bias");
-        lmHead = config.tiedEmbeddings() ? wte : w("lm_head.weight");
+        h = blocks("transformer.h.", Block[]::new, p -> new Block(w(p + "ln_1.weight"), w(p + "ln_1.bias"),
+                w(p + "attn.c_attn.weight"), w(p + "attn.c_attn.bias"), w(p + "attn.c_proj.weight"),
+                w(p + "attn.c_proj.bias"), w(p + "ln_2.weight"), w(p + "ln_2.bias"), w(p + "mlp.c_fc.weight"),
+                w(p + "mlp.c_fc.bias"), w(p + "mlp.c_proj.weight"), w(p + "mlp.c_proj.bias")));
     }
 
     @Override
@@ -65,10 +56,4 @@ public final class Gpt2 extends LanguageModel {
         }
         return x;
     }
-
-    @Override
-    protected NDArray head(NDArray x) {
-        return Layers.linear(Layers.layerNorm(x, lnFw, lnFb, config.normEps()), lmHead, null);
-    }
-
 }

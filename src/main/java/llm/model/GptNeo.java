@@ -12,8 +12,6 @@ public final class GptNeo extends LanguageModel {
     private final NDArray wte; // (V, C)
     private final NDArray wpe; // (ctx, C)
     private final Block[] h;
-    private final NDArray lnFw, lnFb; // (C)
-    private final NDArray lmHead; // (V, C): wte when tied
 
     private record Block(NDArray ln1w, NDArray ln1b, // (C)
             NDArray wq, NDArray wk, NDArray wv, // (C, C) each, no bias
@@ -26,18 +24,13 @@ public final class GptNeo extends LanguageModel {
         super(config, parameters);
         wte = w("transformer.wte.weight");
         wpe = w("transformer.wpe.weight");
-        h = new Block[config.nLayer()];
-        for (int l = 0; l < h.length; l++) {
-            String p = "transformer.h." + l + ".";
+        h = blocks("transformer.h.", Block[]::new, p -> {
             String a = p + "attn.attention.";
-            h[l] = new Block(w(p + "ln_1.weight"), w(p + "ln_1.bias"), w(a + "q_proj.weight"), w(a + "k_proj.weight"),
+            return new Block(w(p + "ln_1.weight"), w(p + "ln_1.bias"), w(a + "q_proj.weight"), w(a + "k_proj.weight"),
                     w(a + "v_proj.weight"), w(a + "out_proj.weight"), w(a + "out_proj.bias"), w(p + "ln_2.weight"),
                     w(p + "ln_2.bias"), w(p + "mlp.c_fc.weight"), w(p + "mlp.c_fc.bias"), w(p + "mlp.c_proj.weight"),
                     w(p + "mlp.c_proj.bias"));
-        }
-        lnFw = w("transformer.ln_f.weight");
-        lnFb = w("transformer.ln_f.bias");
-        lmHead = w(Init.headName(config));
+        });
     }
 
     @Override
@@ -66,10 +59,5 @@ public final class GptNeo extends LanguageModel {
             x = x.add(Layers.linear(act, blk.projW, blk.projB));
         }
         return x;
-    }
-
-    @Override
-    protected NDArray head(NDArray x) {
-        return Layers.linear(Layers.layerNorm(x, lnFw, lnFb, config.normEps()), lmHead, null);
     }
 }

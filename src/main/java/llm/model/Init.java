@@ -95,6 +95,15 @@ public final class Init {
         };
     }
 
+    /** The final norm's tensor-name prefix ({@code weight}, and {@code bias} but in the Llama shape). */
+    static String finalNormName(ModelConfig c) {
+        return switch (c.arch()) {
+            case GPT2, GPT_NEO -> "transformer.ln_f.";
+            case GPT_NEOX -> "gpt_neox.final_layer_norm.";
+            case LLAMA, QWEN2, MISTRAL -> "model.norm.";
+        };
+    }
+
     /** The head's tensor name: the embedding when tied, else lm_head (GPT-NeoX: embed_out). */
     static String headName(ModelConfig c) {
         if (c.tiedEmbeddings()) {
