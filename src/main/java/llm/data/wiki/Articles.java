@@ -7,10 +7,10 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import llm.io.Futures;
 import llm.io.Log;
 
 /**
@@ -87,21 +87,7 @@ public final class Articles implements Iterator<Article>, Closeable {
         if (!hasNext()) {
             throw new NoSuchElementException();
         }
-        try {
-            return ahead.poll().get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        } catch (ExecutionException e) {
-            Throwable c = e.getCause();
-            if (c instanceof RuntimeException r) {
-                throw r;
-            }
-            if (c instanceof Error x) {
-                throw x;
-            }
-            throw new IllegalStateException(c);
-        }
+        return Futures.get(ahead.poll(), e -> new IllegalStateException("interrupted", e), IllegalStateException::new);
     }
 
     @Override
