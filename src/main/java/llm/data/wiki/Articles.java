@@ -76,8 +76,9 @@ public final class Articles implements Iterator<Article>, Closeable {
         }
         if (!told && !failed) {
             told = true;
-            Log.debug("%s: %,d articles (%,d pages: %,d redirects, %,d in other namespaces)", source,
-                    pages.articles(), pages.pages(), pages.redirects(), pages.otherNamespaces());
+            DumpReader.Counts n = pages.counts();
+            Log.debug("%s: %,d articles (%,d pages: %,d redirects, %,d in other namespaces)", source, n.articles(),
+                    n.pages(), n.redirects(), n.otherNamespaces());
         }
         return false;
     }

@@ -103,24 +103,19 @@ public final class DumpReader implements Iterator<Page>, Closeable {
         return f;
     }
 
-    /** Pages read so far (all namespaces, redirects included). */
-    public long pages() {
-        return pages;
-    }
+    /**
+     * What a reader has counted so far.
+     *
+     * @param pages           pages read (all namespaces, redirects included)
+     * @param redirects       redirects passed over
+     * @param otherNamespaces pages of other namespaces passed over
+     * @param articles        articles given out
+     */
+    public record Counts(long pages, long redirects, long otherNamespaces, long articles) {}
 
-    /** Redirects passed over so far. */
-    public long redirects() {
-        return redirects;
-    }
-
-    /** Pages of other namespaces passed over so far. */
-    public long otherNamespaces() {
-        return otherNamespaces;
-    }
-
-    /** Articles given out so far. */
-    public long articles() {
-        return articles;
+    /** The counts so far. */
+    public Counts counts() {
+        return new Counts(pages, redirects, otherNamespaces, articles);
     }
 
     @Override
