@@ -61,8 +61,8 @@ final class VectorKernels {
 
     /**
      * The one per-format step of every kernel: L values from element e widened to floats. {@code t} is the same for
-     * every call of a loop (one tensor), so the branch is loop-invariant: C2 unswitches it out of the loop or, with
-     * one format seen, keeps only that path; the three loads are static and inline (no call per element).
+     * every call of a loop (one tensor), so the branch is loop-invariant and always predicted (C2 may also unswitch
+     * it, or compile only the formats its profile has seen); the loads are static and inline: no call per element.
      */
     private static FloatVector load(ByteBuffer w, HostTensor.Dtype t, int e) {
         if (t == HostTensor.Dtype.BF16) {
