@@ -301,45 +301,19 @@ public final class Inputs {
      * Decompressors end a truncated stream with an exception that has no message (gzip's {@link EOFException}, for
      * one) or one in their own words: give it one that says what happened.
      */
-    private static final class Truncation extends FilterInputStream {
+    private static final class Truncation extends FailureFilterInputStream {
         Truncation(InputStream in) {
             super(in);
         }
 
-        private static IOException explained(IOException e) {
+        @Override
+        protected IOException failed(IOException e) {
             if (truncation(e)) {
                 IOException x = new EOFException(TRUNCATED);
                 x.initCause(e);
                 return x;
             }
             return e;
-        }
-
-        @Override
-        public int read() throws IOException {
-            try {
-                return super.read();
-            } catch (IOException e) {
-                throw explained(e);
-            }
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            try {
-                return super.read(b, off, len);
-            } catch (IOException e) {
-                throw explained(e);
-            }
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            try {
-                return super.skip(n);
-            } catch (IOException e) {
-                throw explained(e);
-            }
         }
     }
 

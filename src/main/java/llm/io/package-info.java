@@ -4,6 +4,7 @@
  * error), {@link llm.io.AtomicFile} (write to a temporary, rename on commit: no half-written output),
  * {@link llm.io.StrictUtf8Reader} (text that must be UTF-8: the first bad byte's offset),
  * {@link llm.io.Log} (stderr at the {@code -q}/{@code -v} level), {@link llm.io.JsonProblem} (a JSON parse error in
- * words) and {@link llm.io.TokenText}.
+ * words), {@link llm.io.TokenText}, {@link llm.io.FailureFilterInputStream} (read failures rewritten on their way
+ * out) and {@link llm.io.Futures} (a background task's result, its failure rethrown).
  */
 package llm.io;

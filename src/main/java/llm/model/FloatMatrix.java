@@ -122,15 +122,7 @@ abstract class FloatMatrix {
             for (int j = 0; j < nAct; j++) {
                 int b = act[j];
                 float[] o = y[b];
-                if (!add) {
-                    if (bias == null) {
-                        java.util.Arrays.fill(o, lo, hi, 0f);
-                    } else {
-                        System.arraycopy(bias, lo, o, lo, hi - lo);
-                    }
-                } else if (bias != null) {
-                    Kernels.axpy(o, bias, 1f, lo, hi);
-                }
+                Kernels.startSum(o, bias, add, lo, hi);
                 Kernels.matvecAdd(o, wt, x[b], lo, hi);
             }
         }

@@ -9,31 +9,19 @@ public final class Gpt2 extends LanguageModel {
     private final NDArray wte; // (V, C)
     private final NDArray wpe; // (ctx, C)
     private final Block[] h;
-    private final NDArray lnFw, lnFb; // (C)
-    private final NDArray lmHead; // (V, C): wte when tied
 
     private record Block(NDArray ln1w, NDArray ln1b, // (C)
             NDArray attnW, NDArray attnB, // (3C, C), (3C)
             NDArray projW, NDArray projB, // (C, C), (C)
-            NDArray ln2w, NDArray ln2b, // (C)
-            NDArray fcW, NDArray fcB, // (F, C), (F)
-            NDArray mlpProjW, NDArray mlpProjB) {} // (C, F), (C)
+            GeluMlp mlp) {}
 
     Gpt2(ModelConfig config, List<Parameter> parameters) {
         super(config, parameters);
         wte = w("transformer.wte.weight");
         wpe = w("transformer.wpe.weight");
-        h = new Block[config.nLayer()];
-        for (int l = 0; l < h.length; l++) {
-            String p = "transformer.h." + l + ".";
-            h[l] = new Block(w(p + "ln_1.weight"), w(p + "ln_1.bias"), w(p + "attn.c_attn.weight"),
-                    w(p + "attn.c_attn.bias"), w(p + "attn.c_proj.weight"), w(p + "attn.c_proj.bias"),
-                    w(p + "ln_2.weight"), w(p + "ln_2.bias"), w(p + "mlp.c_fc.weight"), w(p + "mlp.c_fc.bias"),
-                    w(p + "mlp.c_proj.weight"), w(p + "mlp.c_proj.bias"));
-        }
-        lnFw = w("transformer.ln_f.weight");
-        lnFb = w("transformer.ln_f.bias");
-        lmHead = config.tiedEmbeddings() ? wte : w("lm_head.weight");
+        h = blocks("transformer.h.", Block[]::new, p -> new Block(w(p + "ln_1.weight"), w(p + "ln_1.bias"),
+                w(p + "attn.c_attn.weight"), w(p + "attn.c_attn.bias"), w(p + "attn.c_proj.weight"),
+                w(p + "attn.c_proj.bias"), GeluMlp.of(this::w, p + "ln_2.", p + "mlp.c_fc.", p + "mlp.c_proj.")));
     }
 
     @Override
@@ -41,8 +29,7 @@ public final class Gpt2 extends LanguageModel {
         long b = ids.getShape().get(0), t = ids.getShape().get(1);
         int nh = config.nHead(), hd = config.headDim();
         float eps = config.normEps();
-        NDArray positions = ids.getManager().arange(pos, pos + (int) t).reshape(1, t);
-        NDArray x = Layers.embed(ids, wte).add(Layers.embed(positions, wpe)); // (B, T, C)
+        NDArray x = Layers.embed(ids, wte, wpe, pos); // (B, T, C)
         NDArray mask = t > 1 ? Layers.causalMask(ids.getManager(), (int) t, (int) (pos + t), pos) : null; // (T, S)
         for (int l = 0; l < h.length; l++) {
             Block blk = h[l];
@@ -59,16 +46,8 @@ public final class Gpt2 extends LanguageModel {
             }
             NDArray y = Layers.attention(q, k, v, mask); // (B, T, C)
             x = x.add(Layers.linear(y, blk.projW, blk.projB));
-            NDArray m = Layers.layerNorm(x, blk.ln2w, blk.ln2b, eps);
-            m = Layers.linear(Layers.geluTanh(Layers.linear(m, blk.fcW, blk.fcB)), blk.mlpProjW, blk.mlpProjB);
-            x = x.add(m);
+            x = x.add(blk.mlp.apply(x, config)); // GELU's tanh form: GPT-2's only activation
         }
         return x;
     }
-
-    @Override
-    protected NDArray head(NDArray x) {
-        return Layers.linear(Layers.layerNorm(x, lnFw, lnFb, config.normEps()), lmHead, null);
-    }
-
 }

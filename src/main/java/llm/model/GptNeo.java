@@ -12,32 +12,22 @@ public final class GptNeo extends LanguageModel {
     private final NDArray wte; // (V, C)
     private final NDArray wpe; // (ctx, C)
     private final Block[] h;
-    private final NDArray lnFw, lnFb; // (C)
-    private final NDArray lmHead; // (V, C): wte when tied
 
     private record Block(NDArray ln1w, NDArray ln1b, // (C)
             NDArray wq, NDArray wk, NDArray wv, // (C, C) each, no bias
             NDArray outW, NDArray outB, // (C, C), (C)
-            NDArray ln2w, NDArray ln2b, // (C)
-            NDArray fcW, NDArray fcB, // (F, C), (F)
-            NDArray projW, NDArray projB) {} // (C, F), (C)
+            GeluMlp mlp) {}
 
     GptNeo(ModelConfig config, List<Parameter> parameters) {
         super(config, parameters);
         wte = w("transformer.wte.weight");
         wpe = w("transformer.wpe.weight");
-        h = new Block[config.nLayer()];
-        for (int l = 0; l < h.length; l++) {
-            String p = "transformer.h." + l + ".";
+        h = blocks("transformer.h.", Block[]::new, p -> {
             String a = p + "attn.attention.";
-            h[l] = new Block(w(p + "ln_1.weight"), w(p + "ln_1.bias"), w(a + "q_proj.weight"), w(a + "k_proj.weight"),
-                    w(a + "v_proj.weight"), w(a + "out_proj.weight"), w(a + "out_proj.bias"), w(p + "ln_2.weight"),
-                    w(p + "ln_2.bias"), w(p + "mlp.c_fc.weight"), w(p + "mlp.c_fc.bias"), w(p + "mlp.c_proj.weight"),
-                    w(p + "mlp.c_proj.bias"));
-        }
-        lnFw = w("transformer.ln_f.weight");
-        lnFb = w("transformer.ln_f.bias");
-        lmHead = w(Init.headName(config));
+            return new Block(w(p + "ln_1.weight"), w(p + "ln_1.bias"), w(a + "q_proj.weight"), w(a + "k_proj.weight"),
+                    w(a + "v_proj.weight"), w(a + "out_proj.weight"), w(a + "out_proj.bias"),
+                    GeluMlp.of(this::w, p + "ln_2.", p + "mlp.c_fc.", p + "mlp.c_proj."));
+        });
     }
 
     @Override
@@ -45,8 +35,7 @@ public final class GptNeo extends LanguageModel {
         long b = ids.getShape().get(0), t = ids.getShape().get(1);
         int nh = config.nHead(), hd = config.headDim();
         float eps = config.normEps();
-        NDArray positions = ids.getManager().arange(pos, pos + (int) t).reshape(1, t);
-        NDArray x = Layers.embed(ids, wte).add(Layers.embed(positions, wpe)); // (B, T, C)
+        NDArray x = Layers.embed(ids, wte, wpe, pos); // (B, T, C)
         Masks masks = new Masks(ids.getManager(), config, (int) t, pos);
         for (int l = 0; l < h.length; l++) {
             Block blk = h[l];
@@ -60,16 +49,8 @@ public final class GptNeo extends LanguageModel {
                 v = kv[1];
             }
             x = x.add(Layers.linear(masks.attention(l, q, k, v), blk.outW, blk.outB));
-            NDArray m = Layers.layerNorm(x, blk.ln2w, blk.ln2b, eps);
-            NDArray act = Layers.linear(m, blk.fcW, blk.fcB);
-            act = config.activation() == Activation.GELU ? Layers.geluErf(act) : Layers.geluTanh(act);
-            x = x.add(Layers.linear(act, blk.projW, blk.projB));
+            x = x.add(blk.mlp.apply(x, config));
         }
         return x;
-    }
-
-    @Override
-    protected NDArray head(NDArray x) {
-        return Layers.linear(Layers.layerNorm(x, lnFw, lnFb, config.normEps()), lmHead, null);
     }
 }

@@ -12,31 +12,20 @@ import java.util.List;
 public final class GptNeoX extends LanguageModel {
     private final NDArray embed; // (V, C)
     private final Block[] layers;
-    private final NDArray lnFw, lnFb; // (C)
-    private final NDArray head; // (V, C): embed when tied
 
-    private record Block(NDArray ln1w, NDArray ln1b, NDArray ln2w, NDArray ln2b, // (C)
+    private record Block(NDArray ln1w, NDArray ln1b, // (C)
             NDArray qkvW, NDArray qkvB, // (3C, C), (3C): rows (H, 3, hd)
             NDArray denseW, NDArray denseB, // (C, C), (C)
-            NDArray upW, NDArray upB, // (F, C), (F)
-            NDArray downW, NDArray downB) {} // (C, F), (C)
+            GeluMlp mlp) {} // post_attention_layernorm, dense_h_to_4h, dense_4h_to_h
 
     GptNeoX(ModelConfig config, List<Parameter> parameters) {
         super(config, parameters);
         embed = w("gpt_neox.embed_in.weight");
-        layers = new Block[config.nLayer()];
-        for (int l = 0; l < layers.length; l++) {
-            String p = "gpt_neox.layers." + l + ".";
-            layers[l] = new Block(w(p + "input_layernorm.weight"), w(p + "input_layernorm.bias"),
-                    w(p + "post_attention_layernorm.weight"), w(p + "post_attention_layernorm.bias"),
-                    w(p + "attention.query_key_value.weight"), w(p + "attention.query_key_value.bias"),
-                    w(p + "attention.dense.weight"), w(p + "attention.dense.bias"),
-                    w(p + "mlp.dense_h_to_4h.weight"), w(p + "mlp.dense_h_to_4h.bias"),
-                    w(p + "mlp.dense_4h_to_h.weight"), w(p + "mlp.dense_4h_to_h.bias"));
-        }
-        lnFw = w("gpt_neox.final_layer_norm.weight");
-        lnFb = w("gpt_neox.final_layer_norm.bias");
-        head = w(Init.headName(config));
+        layers = blocks("gpt_neox.layers.", Block[]::new, p -> new Block(w(p + "input_layernorm.weight"),
+                w(p + "input_layernorm.bias"), w(p + "attention.query_key_value.weight"),
+                w(p + "attention.query_key_value.bias"), w(p + "attention.dense.weight"),
+                w(p + "attention.dense.bias"), GeluMlp.of(this::w, p + "post_attention_layernorm.",
+                        p + "mlp.dense_h_to_4h.", p + "mlp.dense_4h_to_h.")));
     }
 
     @Override
@@ -63,24 +52,12 @@ public final class GptNeoX extends LanguageModel {
             }
             NDArray attn = Layers.linear(masks.attention(l, q, k, v), blk.denseW, blk.denseB);
             if (config.parallelResidual()) {
-                NDArray m = mlp(Layers.layerNorm(x, blk.ln2w, blk.ln2b, eps), blk);
-                x = x.add(attn).add(m);
+                x = x.add(attn).add(blk.mlp.apply(x, config));
             } else {
                 x = x.add(attn);
-                x = x.add(mlp(Layers.layerNorm(x, blk.ln2w, blk.ln2b, eps), blk));
+                x = x.add(blk.mlp.apply(x, config));
             }
         }
         return x;
-    }
-
-    private NDArray mlp(NDArray m, Block blk) {
-        NDArray h = Layers.linear(m, blk.upW, blk.upB);
-        h = config.activation() == Activation.GELU ? Layers.geluErf(h) : Layers.geluTanh(h);
-        return Layers.linear(h, blk.downW, blk.downB);
-    }
-
-    @Override
-    protected NDArray head(NDArray x) {
-        return Layers.linear(Layers.layerNorm(x, lnFw, lnFb, config.normEps()), head, null);
     }
 }

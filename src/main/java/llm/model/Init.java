@@ -39,21 +39,14 @@ public final class Init {
             s.add(new Spec("transformer.wpe.weight", new long[] {c.ctx(), d}, false, Kind.NORMAL, std));
             for (int l = 0; l < c.nLayer(); l++) {
                 String p = "transformer.h." + l + ".";
-                s.add(new Spec(p + "ln_1.weight", new long[] {d}, false, Kind.ONES, 0));
-                s.add(new Spec(p + "ln_1.bias", new long[] {d}, false, Kind.ZEROS, 0));
-                s.add(new Spec(p + "attn.c_attn.weight", new long[] {3 * d, d}, true, Kind.NORMAL, std));
-                s.add(new Spec(p + "attn.c_attn.bias", new long[] {3 * d}, false, Kind.ZEROS, 0));
-                s.add(new Spec(p + "attn.c_proj.weight", new long[] {d, d}, true, Kind.NORMAL, residual));
-                s.add(new Spec(p + "attn.c_proj.bias", new long[] {d}, false, Kind.ZEROS, 0));
-                s.add(new Spec(p + "ln_2.weight", new long[] {d}, false, Kind.ONES, 0));
-                s.add(new Spec(p + "ln_2.bias", new long[] {d}, false, Kind.ZEROS, 0));
-                s.add(new Spec(p + "mlp.c_fc.weight", new long[] {f, d}, true, Kind.NORMAL, std));
-                s.add(new Spec(p + "mlp.c_fc.bias", new long[] {f}, false, Kind.ZEROS, 0));
-                s.add(new Spec(p + "mlp.c_proj.weight", new long[] {d, f}, true, Kind.NORMAL, residual));
-                s.add(new Spec(p + "mlp.c_proj.bias", new long[] {d}, false, Kind.ZEROS, 0));
+                layerNorm(s, p + "ln_1.", d);
+                linear(s, p + "attn.c_attn.", 3 * d, d, true, std);
+                linear(s, p + "attn.c_proj.", d, d, true, residual);
+                layerNorm(s, p + "ln_2.", d);
+                linear(s, p + "mlp.c_fc.", f, d, true, std);
+                linear(s, p + "mlp.c_proj.", d, f, true, residual);
             }
-            s.add(new Spec("transformer.ln_f.weight", new long[] {d}, false, Kind.ONES, 0));
-            s.add(new Spec("transformer.ln_f.bias", new long[] {d}, false, Kind.ZEROS, 0));
+            layerNorm(s, "transformer.ln_f.", d);
         } else if (c.arch() == Architecture.GPT_NEO) {
             gptNeo(c, s, std, residual);
         } else if (c.arch() == Architecture.GPT_NEOX) {
@@ -64,19 +57,19 @@ public final class Init {
             for (int l = 0; l < c.nLayer(); l++) {
                 String p = "model.layers." + l + ".";
                 s.add(new Spec(p + "input_layernorm.weight", new long[] {d}, false, Kind.ONES, 0));
-                s.add(new Spec(p + "self_attn.q_proj.weight", new long[] {qd, d}, false, Kind.NORMAL, std));
-                s.add(new Spec(p + "self_attn.k_proj.weight", new long[] {kv, d}, false, Kind.NORMAL, std));
-                s.add(new Spec(p + "self_attn.v_proj.weight", new long[] {kv, d}, false, Kind.NORMAL, std));
+                weight(s, p + "self_attn.q_proj.", qd, d, std);
+                weight(s, p + "self_attn.k_proj.", kv, d, std);
+                weight(s, p + "self_attn.v_proj.", kv, d, std);
                 if (c.qkvBias()) {
-                    s.add(new Spec(p + "self_attn.q_proj.bias", new long[] {qd}, false, Kind.ZEROS, 0));
-                    s.add(new Spec(p + "self_attn.k_proj.bias", new long[] {kv}, false, Kind.ZEROS, 0));
-                    s.add(new Spec(p + "self_attn.v_proj.bias", new long[] {kv}, false, Kind.ZEROS, 0));
+                    bias(s, p + "self_attn.q_proj.", qd);
+                    bias(s, p + "self_attn.k_proj.", kv);
+                    bias(s, p + "self_attn.v_proj.", kv);
                 }
-                s.add(new Spec(p + "self_attn.o_proj.weight", new long[] {d, qd}, false, Kind.NORMAL, residual));
+                weight(s, p + "self_attn.o_proj.", d, qd, residual);
                 s.add(new Spec(p + "post_attention_layernorm.weight", new long[] {d}, false, Kind.ONES, 0));
-                s.add(new Spec(p + "mlp.gate_proj.weight", new long[] {f, d}, false, Kind.NORMAL, std));
-                s.add(new Spec(p + "mlp.up_proj.weight", new long[] {f, d}, false, Kind.NORMAL, std));
-                s.add(new Spec(p + "mlp.down_proj.weight", new long[] {d, f}, false, Kind.NORMAL, residual));
+                weight(s, p + "mlp.gate_proj.", f, d, std);
+                weight(s, p + "mlp.up_proj.", f, d, std);
+                weight(s, p + "mlp.down_proj.", d, f, residual);
             }
             s.add(new Spec("model.norm.weight", new long[] {d}, false, Kind.ONES, 0));
         }
@@ -86,12 +79,42 @@ public final class Init {
         return s;
     }
 
+    /** A LayerNorm's {@code weight} (ones) and {@code bias} (zeros) of width d. */
+    private static void layerNorm(List<Spec> s, String prefix, long d) {
+        s.add(new Spec(prefix + "weight", new long[] {d}, false, Kind.ONES, 0));
+        bias(s, prefix, d);
+    }
+
+    /** A projection's {@code weight} (out, in), N(0, std), and its {@code bias} (zeros); Conv1D stores it (in, out). */
+    private static void linear(List<Spec> s, String prefix, long out, long in, boolean conv1d, double std) {
+        s.add(new Spec(prefix + "weight", new long[] {out, in}, conv1d, Kind.NORMAL, std));
+        bias(s, prefix, out);
+    }
+
+    /** A bias-free projection's {@code weight} (out, in), N(0, std). */
+    private static void weight(List<Spec> s, String prefix, long out, long in, double std) {
+        s.add(new Spec(prefix + "weight", new long[] {out, in}, false, Kind.NORMAL, std));
+    }
+
+    private static void bias(List<Spec> s, String prefix, long n) {
+        s.add(new Spec(prefix + "bias", new long[] {n}, false, Kind.ZEROS, 0));
+    }
+
     /** The input embedding's tensor name. */
     static String embeddingName(ModelConfig c) {
         return switch (c.arch()) {
             case GPT2, GPT_NEO -> "transformer.wte.weight";
             case GPT_NEOX -> "gpt_neox.embed_in.weight";
             case LLAMA, QWEN2, MISTRAL -> "model.embed_tokens.weight";
+        };
+    }
+
+    /** The final norm's tensor-name prefix ({@code weight}, and {@code bias} but in the Llama shape). */
+    static String finalNormName(ModelConfig c) {
+        return switch (c.arch()) {
+            case GPT2, GPT_NEO -> "transformer.ln_f.";
+            case GPT_NEOX -> "gpt_neox.final_layer_norm.";
+            case LLAMA, QWEN2, MISTRAL -> "model.norm.";
         };
     }
 
@@ -110,22 +133,16 @@ public final class Init {
         s.add(new Spec("transformer.wpe.weight", new long[] {c.ctx(), d}, false, Kind.NORMAL, std));
         for (int l = 0; l < c.nLayer(); l++) {
             String p = "transformer.h." + l + ".";
-            s.add(new Spec(p + "ln_1.weight", new long[] {d}, false, Kind.ONES, 0));
-            s.add(new Spec(p + "ln_1.bias", new long[] {d}, false, Kind.ZEROS, 0));
-            s.add(new Spec(p + "attn.attention.k_proj.weight", new long[] {d, d}, false, Kind.NORMAL, std));
-            s.add(new Spec(p + "attn.attention.v_proj.weight", new long[] {d, d}, false, Kind.NORMAL, std));
-            s.add(new Spec(p + "attn.attention.q_proj.weight", new long[] {d, d}, false, Kind.NORMAL, std));
-            s.add(new Spec(p + "attn.attention.out_proj.weight", new long[] {d, d}, false, Kind.NORMAL, residual));
-            s.add(new Spec(p + "attn.attention.out_proj.bias", new long[] {d}, false, Kind.ZEROS, 0));
-            s.add(new Spec(p + "ln_2.weight", new long[] {d}, false, Kind.ONES, 0));
-            s.add(new Spec(p + "ln_2.bias", new long[] {d}, false, Kind.ZEROS, 0));
-            s.add(new Spec(p + "mlp.c_fc.weight", new long[] {f, d}, false, Kind.NORMAL, std));
-            s.add(new Spec(p + "mlp.c_fc.bias", new long[] {f}, false, Kind.ZEROS, 0));
-            s.add(new Spec(p + "mlp.c_proj.weight", new long[] {d, f}, false, Kind.NORMAL, residual));
-            s.add(new Spec(p + "mlp.c_proj.bias", new long[] {d}, false, Kind.ZEROS, 0));
+            layerNorm(s, p + "ln_1.", d);
+            weight(s, p + "attn.attention.k_proj.", d, d, std);
+            weight(s, p + "attn.attention.v_proj.", d, d, std);
+            weight(s, p + "attn.attention.q_proj.", d, d, std);
+            linear(s, p + "attn.attention.out_proj.", d, d, false, residual);
+            layerNorm(s, p + "ln_2.", d);
+            linear(s, p + "mlp.c_fc.", f, d, false, std);
+            linear(s, p + "mlp.c_proj.", d, f, false, residual);
         }
-        s.add(new Spec("transformer.ln_f.weight", new long[] {d}, false, Kind.ONES, 0));
-        s.add(new Spec("transformer.ln_f.bias", new long[] {d}, false, Kind.ZEROS, 0));
+        layerNorm(s, "transformer.ln_f.", d);
     }
 
     /** GPTNeoXForCausalLM: query_key_value's rows are per head, (H, 3, hd): q, k, v of head 0, then head 1, ... */
@@ -134,21 +151,14 @@ public final class Init {
         s.add(new Spec("gpt_neox.embed_in.weight", new long[] {c.vocabSize(), d}, false, Kind.NORMAL, std));
         for (int l = 0; l < c.nLayer(); l++) {
             String p = "gpt_neox.layers." + l + ".";
-            s.add(new Spec(p + "input_layernorm.weight", new long[] {d}, false, Kind.ONES, 0));
-            s.add(new Spec(p + "input_layernorm.bias", new long[] {d}, false, Kind.ZEROS, 0));
-            s.add(new Spec(p + "post_attention_layernorm.weight", new long[] {d}, false, Kind.ONES, 0));
-            s.add(new Spec(p + "post_attention_layernorm.bias", new long[] {d}, false, Kind.ZEROS, 0));
-            s.add(new Spec(p + "attention.query_key_value.weight", new long[] {3 * d, d}, false, Kind.NORMAL, std));
-            s.add(new Spec(p + "attention.query_key_value.bias", new long[] {3 * d}, false, Kind.ZEROS, 0));
-            s.add(new Spec(p + "attention.dense.weight", new long[] {d, d}, false, Kind.NORMAL, residual));
-            s.add(new Spec(p + "attention.dense.bias", new long[] {d}, false, Kind.ZEROS, 0));
-            s.add(new Spec(p + "mlp.dense_h_to_4h.weight", new long[] {f, d}, false, Kind.NORMAL, std));
-            s.add(new Spec(p + "mlp.dense_h_to_4h.bias", new long[] {f}, false, Kind.ZEROS, 0));
-            s.add(new Spec(p + "mlp.dense_4h_to_h.weight", new long[] {d, f}, false, Kind.NORMAL, residual));
-            s.add(new Spec(p + "mlp.dense_4h_to_h.bias", new long[] {d}, false, Kind.ZEROS, 0));
+            layerNorm(s, p + "input_layernorm.", d);
+            layerNorm(s, p + "post_attention_layernorm.", d);
+            linear(s, p + "attention.query_key_value.", 3 * d, d, false, std);
+            linear(s, p + "attention.dense.", d, d, false, residual);
+            linear(s, p + "mlp.dense_h_to_4h.", f, d, false, std);
+            linear(s, p + "mlp.dense_4h_to_h.", d, f, false, residual);
         }
-        s.add(new Spec("gpt_neox.final_layer_norm.weight", new long[] {d}, false, Kind.ONES, 0));
-        s.add(new Spec("gpt_neox.final_layer_norm.bias", new long[] {d}, false, Kind.ZEROS, 0));
+        layerNorm(s, "gpt_neox.final_layer_norm.", d);
     }
 
     /** Fresh weights from {@code seed}, drawn in Java (same numbers on every device). */

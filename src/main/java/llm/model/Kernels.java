@@ -24,6 +24,22 @@ final class Kernels {
         }
     }
 
+    /**
+     * Where a product y = W x (+ bias) starts summing into o[lo, hi): the bias, or zeros; with {@code add}, the
+     * values o holds plus the bias. {@code bias} may be null.
+     */
+    static void startSum(float[] o, float[] bias, boolean add, int lo, int hi) {
+        if (!add) {
+            if (bias == null) {
+                java.util.Arrays.fill(o, lo, hi, 0f);
+            } else {
+                System.arraycopy(bias, lo, o, lo, hi - lo);
+            }
+        } else if (bias != null) {
+            axpy(o, bias, 1f, lo, hi);
+        }
+    }
+
     /** o[lo, hi) += w0·s0 + w1·s1 + w2·s2 + w3·s3: four rows per pass over o. */
     static void axpy4(float[] o, float[] w0, float[] w1, float[] w2, float[] w3, float s0, float s1, float s2,
             float s3, int lo, int hi) {

@@ -7,6 +7,8 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.IntFunction;
 
 /**
  * A decoder-only transformer on DJL: {@link Gpt2}, {@link Llama} (also Qwen2, Mistral), {@link GptNeoX}, {@link GptNeo}.
@@ -43,6 +45,8 @@ import java.util.Map;
 public abstract sealed class LanguageModel permits Gpt2, Llama, GptNeoX, GptNeo {
     protected final ModelConfig config;
     protected final Map<String, Parameter> params;
+    private final NDArray normW, normB; // (C): the final norm; normB null for RMSNorm (the Llama shape)
+    private final NDArray lmHead; // (V, C): the token embeddings when tied
 
     protected LanguageModel(ModelConfig config, List<Parameter> parameters) {
         this.config = config;
@@ -51,6 +55,10 @@ public abstract sealed class LanguageModel permits Gpt2, Llama, GptNeoX, GptNeo 
             m.put(p.name(), p);
         }
         this.params = Collections.unmodifiableMap(m);
+        String norm = Init.finalNormName(config);
+        normW = w(norm + "weight");
+        normB = config.arch().llamaShape() ? null : w(norm + "bias");
+        lmHead = w(Init.headName(config));
     }
 
     /** A fresh model with random weights (GPT-2 scheme: N(0, 0.02), residual projections / sqrt(2·layers)). */
@@ -92,6 +100,15 @@ public abstract sealed class LanguageModel permits Gpt2, Llama, GptNeoX, GptNeo 
 
     protected NDArray w(String name) {
         return parameter(name).array();
+    }
+
+    /** One block per layer, in order, each built from its tensor-name prefix {@code prefix + l + "."}. */
+    protected <B> B[] blocks(String prefix, IntFunction<B[]> array, Function<String, B> block) {
+        B[] blocks = array.apply(config.nLayer());
+        for (int l = 0; l < blocks.length; l++) {
+            blocks[l] = block.apply(prefix + l + ".");
+        }
+        return blocks;
     }
 
     /** Total number of parameters (tied embeddings counted once). */
@@ -141,6 +158,10 @@ public abstract sealed class LanguageModel permits Gpt2, Llama, GptNeoX, GptNeo 
     /** The final hidden states before the last norm: (B, T, C). */
     protected abstract NDArray hidden(NDArray ids, KvCache cache, int pos);
 
-    /** Final norm and the head: (B, T, C) -> (B, T, V). */
-    protected abstract NDArray head(NDArray x);
+    /** Final norm (LayerNorm, or RMSNorm in the Llama shape) and the head: (B, T, C) -> (B, T, V). */
+    private NDArray head(NDArray x) {
+        NDArray n = normB == null ? Layers.rmsNorm(x, normW, config.normEps())
+                : Layers.layerNorm(x, normW, normB, config.normEps());
+        return Layers.linear(n, lmHead, null);
+    }
 }

@@ -33,6 +33,13 @@ final class Layers {
         return Embedding.embedding(ids, table, SparseFormat.DENSE).singletonOrThrow();
     }
 
+    /** Token plus learned position embeddings (GPT-2, GPT-Neo): ids (B, T) at positions pos.. -> (B, T, C). */
+    static NDArray embed(NDArray ids, NDArray wte, NDArray wpe, int pos) {
+        long t = ids.getShape().get(1);
+        NDArray positions = ids.getManager().arange(pos, pos + (int) t).reshape(1, t);
+        return embed(ids, wte).add(embed(positions, wpe));
+    }
+
     /** x @ W^T + b with W (out, in): one fused call. */
     static NDArray linear(NDArray x, NDArray w, NDArray b) {
         NDList r = b == null ? Linear.linear(x, w) : Linear.linear(x, w, b);

@@ -11,8 +11,6 @@ import java.util.List;
 public final class Llama extends LanguageModel {
     private final NDArray embed; // (V, C)
     private final Block[] layers;
-    private final NDArray norm; // (C)
-    private final NDArray lmHead; // (V, C): embed when tied
 
     private record Block(NDArray attnNorm, // (C)
             NDArray wq, NDArray wk, NDArray wv, NDArray wo, // (Q, C), (kv, C), (kv, C), (C, Q); Q = heads · hd
@@ -23,18 +21,12 @@ public final class Llama extends LanguageModel {
     Llama(ModelConfig config, List<Parameter> parameters) {
         super(config, parameters);
         embed = w("model.embed_tokens.weight");
-        layers = new Block[config.nLayer()];
-        for (int l = 0; l < layers.length; l++) {
-            String p = "model.layers." + l + ".";
-            layers[l] = new Block(w(p + "input_layernorm.weight"), w(p + "self_attn.q_proj.weight"),
-                    w(p + "self_attn.k_proj.weight"), w(p + "self_attn.v_proj.weight"),
-                    w(p + "self_attn.o_proj.weight"), bias(p + "self_attn.q_proj.bias"),
-                    bias(p + "self_attn.k_proj.bias"), bias(p + "self_attn.v_proj.bias"),
-                    w(p + "post_attention_layernorm.weight"),
-                    w(p + "mlp.gate_proj.weight"), w(p + "mlp.up_proj.weight"), w(p + "mlp.down_proj.weight"));
-        }
-        norm = w("model.norm.weight");
-        lmHead = config.tiedEmbeddings() ? embed : w("lm_head.weight");
+        layers = blocks("model.layers.", Block[]::new, p -> new Block(w(p + "input_layernorm.weight"),
+                w(p + "self_attn.q_proj.weight"), w(p + "self_attn.k_proj.weight"), w(p + "self_attn.v_proj.weight"),
+                w(p + "self_attn.o_proj.weight"), bias(p + "self_attn.q_proj.bias"),
+                bias(p + "self_attn.k_proj.bias"), bias(p + "self_attn.v_proj.bias"),
+                w(p + "post_attention_layernorm.weight"),
+                w(p + "mlp.gate_proj.weight"), w(p + "mlp.up_proj.weight"), w(p + "mlp.down_proj.weight")));
     }
 
     private NDArray bias(String name) {
@@ -69,10 +61,5 @@ public final class Llama extends LanguageModel {
             x = x.add(Layers.linear(gated, blk.down, null));
         }
         return x;
-    }
-
-    @Override
-    protected NDArray head(NDArray x) {
-        return Layers.linear(Layers.rmsNorm(x, norm, config.normEps()), lmHead, null);
     }
 }

@@ -59,6 +59,18 @@ final class VectorKernels {
         return mag.reinterpretAsInts().or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
     }
 
+    /**
+     * The one per-format step of every kernel: L values from element e widened to floats. {@code t} is the same for
+     * every call of a loop (one tensor), so the branch is loop-invariant and always predicted (C2 may also unswitch
+     * it, or compile only the formats its profile has seen); the loads are static and inline: no call per element.
+     */
+    private static FloatVector load(ByteBuffer w, HostTensor.Dtype t, int e) {
+        if (t == HostTensor.Dtype.BF16) {
+            return bf16(w, e);
+        }
+        return t == HostTensor.Dtype.F16 ? f16(w, e) : f32(w, e);
+    }
+
     private static float scalar(ByteBuffer w, HostTensor.Dtype t, int e) {
         return switch (t) {
             case F32 -> w.getFloat(4 * e);
@@ -84,20 +96,11 @@ final class VectorKernels {
             for (; j + 3 < nAct; j += 4) {
                 float[] x0 = x[act[j]], x1 = x[act[j + 1]], x2 = x[act[j + 2]], x3 = x[act[j + 3]];
                 float[] o0 = out[act[j]], o1 = out[act[j + 1]], o2 = out[act[j + 2]], o3 = out[act[j + 3]];
-                switch (t) {
-                    case F32 -> dot4F32(w, base, in, x0, x1, x2, x3, o0, o1, o2, o3, o, b0, add);
-                    case BF16 -> dot4Bf16(w, base, in, x0, x1, x2, x3, o0, o1, o2, o3, o, b0, add);
-                    case F16 -> dot4F16(w, base, in, x0, x1, x2, x3, o0, o1, o2, o3, o, b0, add);
-                }
+                dot4(w, t, base, in, x0, x1, x2, x3, o0, o1, o2, o3, o, b0, add);
             }
             for (; j < nAct; j++) {
                 float[] xb = x[act[j]];
-                float s = switch (t) {
-                    case F32 -> dotF32(w, base, in, xb);
-                    case BF16 -> dotBf16(w, base, in, xb);
-                    case F16 -> dotF16(w, base, in, xb);
-                };
-                put(out[act[j]], o, tail(w, t, base, in, xb, s) + b0, add);
+                put(out[act[j]], o, tail(w, t, base, in, xb, dot(w, t, base, in, xb)) + b0, add);
             }
         }
     }
@@ -117,38 +120,20 @@ final class VectorKernels {
     // Each dot product keeps two accumulators (even and odd vector steps) over the whole vector pairs, then adds
     // them and sums the lanes: the same operations for a row alone and in a group of four.
 
-    private static float dotF32(ByteBuffer w, int base, int in, float[] x) {
+    private static float dot(ByteBuffer w, HostTensor.Dtype t, int base, int in, float[] x) {
         FloatVector a = FloatVector.zero(F), b = FloatVector.zero(F);
         for (int i = 0; i + 2 * L <= in; i += 2 * L) {
-            a = f32(w, base + i).fma(FloatVector.fromArray(F, x, i), a);
-            b = f32(w, base + i + L).fma(FloatVector.fromArray(F, x, i + L), b);
+            a = load(w, t, base + i).fma(FloatVector.fromArray(F, x, i), a);
+            b = load(w, t, base + i + L).fma(FloatVector.fromArray(F, x, i + L), b);
         }
         return a.add(b).reduceLanes(VectorOperators.ADD);
     }
 
-    private static float dotBf16(ByteBuffer w, int base, int in, float[] x) {
-        FloatVector a = FloatVector.zero(F), b = FloatVector.zero(F);
-        for (int i = 0; i + 2 * L <= in; i += 2 * L) {
-            a = bf16(w, base + i).fma(FloatVector.fromArray(F, x, i), a);
-            b = bf16(w, base + i + L).fma(FloatVector.fromArray(F, x, i + L), b);
-        }
-        return a.add(b).reduceLanes(VectorOperators.ADD);
-    }
-
-    private static float dotF16(ByteBuffer w, int base, int in, float[] x) {
-        FloatVector a = FloatVector.zero(F), b = FloatVector.zero(F);
-        for (int i = 0; i + 2 * L <= in; i += 2 * L) {
-            a = f16(w, base + i).fma(FloatVector.fromArray(F, x, i), a);
-            b = f16(w, base + i + L).fma(FloatVector.fromArray(F, x, i + L), b);
-        }
-        return a.add(b).reduceLanes(VectorOperators.ADD);
-    }
-
-    private static void dot4F32(ByteBuffer w, int base, int in, float[] x0, float[] x1, float[] x2, float[] x3,
-            float[] o0, float[] o1, float[] o2, float[] o3, int o, float bias, boolean add) {
+    private static void dot4(ByteBuffer w, HostTensor.Dtype t, int base, int in, float[] x0, float[] x1,
+            float[] x2, float[] x3, float[] o0, float[] o1, float[] o2, float[] o3, int o, float bias, boolean add) {
         FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
         for (int i = 0; i + 2 * L <= in; i += 2 * L) {
-            FloatVector u = f32(w, base + i), v = f32(w, base + i + L);
+            FloatVector u = load(w, t, base + i), v = load(w, t, base + i + L);
             a0 = u.fma(FloatVector.fromArray(F, x0, i), a0);
             b0 = v.fma(FloatVector.fromArray(F, x0, i + L), b0);
             a1 = u.fma(FloatVector.fromArray(F, x1, i), a1);
@@ -158,49 +143,6 @@ final class VectorKernels {
             a3 = u.fma(FloatVector.fromArray(F, x3, i), a3);
             b3 = v.fma(FloatVector.fromArray(F, x3, i + L), b3);
         }
-        HostTensor.Dtype t = HostTensor.Dtype.F32;
-        put(o0, o, tail(w, t, base, in, x0, a0.add(b0).reduceLanes(VectorOperators.ADD)) + bias, add);
-        put(o1, o, tail(w, t, base, in, x1, a1.add(b1).reduceLanes(VectorOperators.ADD)) + bias, add);
-        put(o2, o, tail(w, t, base, in, x2, a2.add(b2).reduceLanes(VectorOperators.ADD)) + bias, add);
-        put(o3, o, tail(w, t, base, in, x3, a3.add(b3).reduceLanes(VectorOperators.ADD)) + bias, add);
-    }
-
-    private static void dot4Bf16(ByteBuffer w, int base, int in, float[] x0, float[] x1, float[] x2, float[] x3,
-            float[] o0, float[] o1, float[] o2, float[] o3, int o, float bias, boolean add) {
-        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
-        for (int i = 0; i + 2 * L <= in; i += 2 * L) {
-            FloatVector u = bf16(w, base + i), v = bf16(w, base + i + L);
-            a0 = u.fma(FloatVector.fromArray(F, x0, i), a0);
-            b0 = v.fma(FloatVector.fromArray(F, x0, i + L), b0);
-            a1 = u.fma(FloatVector.fromArray(F, x1, i), a1);
-            b1 = v.fma(FloatVector.fromArray(F, x1, i + L), b1);
-            a2 = u.fma(FloatVector.fromArray(F, x2, i), a2);
-            b2 = v.fma(FloatVector.fromArray(F, x2, i + L), b2);
-            a3 = u.fma(FloatVector.fromArray(F, x3, i), a3);
-            b3 = v.fma(FloatVector.fromArray(F, x3, i + L), b3);
-        }
-        HostTensor.Dtype t = HostTensor.Dtype.BF16;
-        put(o0, o, tail(w, t, base, in, x0, a0.add(b0).reduceLanes(VectorOperators.ADD)) + bias, add);
-        put(o1, o, tail(w, t, base, in, x1, a1.add(b1).reduceLanes(VectorOperators.ADD)) + bias, add);
-        put(o2, o, tail(w, t, base, in, x2, a2.add(b2).reduceLanes(VectorOperators.ADD)) + bias, add);
-        put(o3, o, tail(w, t, base, in, x3, a3.add(b3).reduceLanes(VectorOperators.ADD)) + bias, add);
-    }
-
-    private static void dot4F16(ByteBuffer w, int base, int in, float[] x0, float[] x1, float[] x2, float[] x3,
-            float[] o0, float[] o1, float[] o2, float[] o3, int o, float bias, boolean add) {
-        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
-        for (int i = 0; i + 2 * L <= in; i += 2 * L) {
-            FloatVector u = f16(w, base + i), v = f16(w, base + i + L);
-            a0 = u.fma(FloatVector.fromArray(F, x0, i), a0);
-            b0 = v.fma(FloatVector.fromArray(F, x0, i + L), b0);
-            a1 = u.fma(FloatVector.fromArray(F, x1, i), a1);
-            b1 = v.fma(FloatVector.fromArray(F, x1, i + L), b1);
-            a2 = u.fma(FloatVector.fromArray(F, x2, i), a2);
-            b2 = v.fma(FloatVector.fromArray(F, x2, i + L), b2);
-            a3 = u.fma(FloatVector.fromArray(F, x3, i), a3);
-            b3 = v.fma(FloatVector.fromArray(F, x3, i + L), b3);
-        }
-        HostTensor.Dtype t = HostTensor.Dtype.F16;
         put(o0, o, tail(w, t, base, in, x0, a0.add(b0).reduceLanes(VectorOperators.ADD)) + bias, add);
         put(o1, o, tail(w, t, base, in, x1, a1.add(b1).reduceLanes(VectorOperators.ADD)) + bias, add);
         put(o2, o, tail(w, t, base, in, x2, a2.add(b2).reduceLanes(VectorOperators.ADD)) + bias, add);
@@ -218,26 +160,12 @@ final class VectorKernels {
         int vhi = lo + (hi - lo) / L * L;
         for (int j = 0; j < nAct; j++) {
             float[] o = out[act[j]], xb = x[act[j]];
-            if (!add) {
-                if (bias == null) {
-                    java.util.Arrays.fill(o, lo, hi, 0f);
-                } else {
-                    System.arraycopy(bias, lo, o, lo, hi - lo);
-                }
-            } else if (bias != null) {
-                for (int c = lo; c < hi; c++) {
-                    o[c] += bias[c];
-                }
-            }
+            Kernels.startSum(o, bias, add, lo, hi);
             int i = 0;
             for (; i + 3 < in; i += 4) {
                 float s0 = xb[i], s1 = xb[i + 1], s2 = xb[i + 2], s3 = xb[i + 3];
                 int r0 = i * outCols, r1 = r0 + outCols, r2 = r1 + outCols, r3 = r2 + outCols;
-                switch (t) {
-                    case F32 -> axpy4F32(w, o, r0, r1, r2, r3, s0, s1, s2, s3, lo, vhi);
-                    case BF16 -> axpy4Bf16(w, o, r0, r1, r2, r3, s0, s1, s2, s3, lo, vhi);
-                    case F16 -> axpy4F16(w, o, r0, r1, r2, r3, s0, s1, s2, s3, lo, vhi);
-                }
+                axpy4(w, t, o, r0, r1, r2, r3, s0, s1, s2, s3, lo, vhi);
                 for (int c = vhi; c < hi; c++) {
                     float a = Math.fma(scalar(w, t, r0 + c), s0, o[c]);
                     a = Math.fma(scalar(w, t, r1 + c), s1, a);
@@ -255,44 +183,16 @@ final class VectorKernels {
         }
     }
 
-    private static void axpy4F32(ByteBuffer w, float[] o, int r0, int r1, int r2, int r3, float s0, float s1,
-            float s2, float s3, int lo, int hi) {
+    private static void axpy4(ByteBuffer w, HostTensor.Dtype t, float[] o, int r0, int r1, int r2, int r3,
+            float s0, float s1, float s2, float s3, int lo, int hi) {
         FloatVector v0 = FloatVector.broadcast(F, s0), v1 = FloatVector.broadcast(F, s1);
         FloatVector v2 = FloatVector.broadcast(F, s2), v3 = FloatVector.broadcast(F, s3);
         for (int c = lo; c < hi; c += L) {
             FloatVector a = FloatVector.fromArray(F, o, c);
-            a = f32(w, r0 + c).fma(v0, a);
-            a = f32(w, r1 + c).fma(v1, a);
-            a = f32(w, r2 + c).fma(v2, a);
-            a = f32(w, r3 + c).fma(v3, a);
-            a.intoArray(o, c);
-        }
-    }
-
-    private static void axpy4Bf16(ByteBuffer w, float[] o, int r0, int r1, int r2, int r3, float s0, float s1,
-            float s2, float s3, int lo, int hi) {
-        FloatVector v0 = FloatVector.broadcast(F, s0), v1 = FloatVector.broadcast(F, s1);
-        FloatVector v2 = FloatVector.broadcast(F, s2), v3 = FloatVector.broadcast(F, s3);
-        for (int c = lo; c < hi; c += L) {
-            FloatVector a = FloatVector.fromArray(F, o, c);
-            a = bf16(w, r0 + c).fma(v0, a);
-            a = bf16(w, r1 + c).fma(v1, a);
-            a = bf16(w, r2 + c).fma(v2, a);
-            a = bf16(w, r3 + c).fma(v3, a);
-            a.intoArray(o, c);
-        }
-    }
-
-    private static void axpy4F16(ByteBuffer w, float[] o, int r0, int r1, int r2, int r3, float s0, float s1,
-            float s2, float s3, int lo, int hi) {
-        FloatVector v0 = FloatVector.broadcast(F, s0), v1 = FloatVector.broadcast(F, s1);
-        FloatVector v2 = FloatVector.broadcast(F, s2), v3 = FloatVector.broadcast(F, s3);
-        for (int c = lo; c < hi; c += L) {
-            FloatVector a = FloatVector.fromArray(F, o, c);
-            a = f16(w, r0 + c).fma(v0, a);
-            a = f16(w, r1 + c).fma(v1, a);
-            a = f16(w, r2 + c).fma(v2, a);
-            a = f16(w, r3 + c).fma(v3, a);
+            a = load(w, t, r0 + c).fma(v0, a);
+            a = load(w, t, r1 + c).fma(v1, a);
+            a = load(w, t, r2 + c).fma(v2, a);
+            a = load(w, t, r3 + c).fma(v3, a);
             a.intoArray(o, c);
         }
     }

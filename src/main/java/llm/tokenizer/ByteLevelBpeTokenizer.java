@@ -7,7 +7,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
-import java.util.PriorityQueue;
 import llm.UserException;
 
 /**
@@ -342,53 +341,20 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
         return n == sym.length ? sym : Arrays.copyOf(sym, n);
     }
 
-    /** Same merges as {@link #bpeScan} in O(n log n): a queue of (rank, position) with stale entries skipped. */
+    /** Same merges as {@link #bpeScan} in O(n log n) ({@link PairMerges}): the lowest rank first. */
     private int[] bpeQueue(int[] sym) {
-        int n = sym.length;
-        int[] next = new int[n];
-        int[] prev = new int[n];
-        for (int i = 0; i < n; i++) {
-            next[i] = i + 1 < n ? i + 1 : -1;
-            prev[i] = i - 1;
-        }
-        PriorityQueue<long[]> q = new PriorityQueue<>((x, y) -> x[0] != y[0] ? Long.compare(x[0], y[0])
-                : Long.compare(x[1], y[1]));
-        for (int i = 0; i + 1 < n; i++) {
-            push(q, i, sym[i], sym[i + 1]);
-        }
-        while (!q.isEmpty()) {
-            long[] e = q.poll();
-            int pos = (int) e[1];
-            int r = next[pos];
-            if (sym[pos] != (int) e[2] || r < 0 || sym[r] != (int) e[3]) {
-                continue;
+        return PairMerges.apply(sym, new PairMerges.Rule() {
+            @Override
+            public long priority(int left, int right) {
+                int r = pairRank.get(pairKey(left, right));
+                return r >= 0 ? r : PairMerges.NEVER;
             }
-            sym[pos] = mergeResult[(int) e[0]];
-            int rn = next[r];
-            next[pos] = rn;
-            if (rn >= 0) {
-                prev[rn] = pos;
-            }
-            sym[r] = -1;
-            if (prev[pos] >= 0) {
-                push(q, prev[pos], sym[prev[pos]], sym[pos]);
-            }
-            if (rn >= 0) {
-                push(q, pos, sym[pos], sym[rn]);
-            }
-        }
-        IntList out = new IntList(n);
-        for (int i = 0; i >= 0; i = next[i]) {
-            out.add(sym[i]);
-        }
-        return out.toArray();
-    }
 
-    private void push(PriorityQueue<long[]> q, int pos, int a, int b) {
-        int r = pairRank.get(pairKey(a, b));
-        if (r >= 0) {
-            q.add(new long[] {r, pos, a, b});
-        }
+            @Override
+            public int merged(int left, int right) {
+                return mergeResult[pairRank.get(pairKey(left, right))];
+            }
+        });
     }
 
     @Override

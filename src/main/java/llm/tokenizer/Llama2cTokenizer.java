@@ -13,7 +13,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
-import java.util.PriorityQueue;
 import llm.UserException;
 
 /**
@@ -228,60 +227,22 @@ public final class Llama2cTokenizer implements Tokenizer {
 
     /** Merge adjacent pairs, best score first, leftmost on ties — the order run.c's rescanning loop produces. */
     private int[] merge(int[] ids) {
-        int n = ids.length;
-        if (n < 2) {
+        if (ids.length < 2) {
             return ids;
         }
-        int[] tok = ids.clone();
-        int[] next = new int[n];
-        int[] prev = new int[n];
-        for (int i = 0; i < n; i++) {
-            next[i] = i + 1 < n ? i + 1 : -1;
-            prev[i] = i - 1;
-        }
-        PriorityQueue<long[]> queue = new PriorityQueue<>((x, y) -> {
-            int c = Float.compare(Float.intBitsToFloat((int) y[0]), Float.intBitsToFloat((int) x[0]));
-            return c != 0 ? c : Long.compare(x[1], y[1]);
-        });
-        for (int i = 0; i + 1 < n; i++) {
-            offer(queue, i, tok[i], tok[i + 1]);
-        }
-        while (!queue.isEmpty()) {
-            long[] e = queue.poll();
-            int pos = (int) e[1];
-            int left = (int) e[2];
-            int right = (int) e[3];
-            int r = next[pos];
-            if (tok[pos] != left || r < 0 || tok[r] != right) {
-                continue; // stale
+        return PairMerges.apply(ids.clone(), new PairMerges.Rule() {
+            @Override
+            public long priority(int left, int right) {
+                int merged = mergedId(left, right);
+                return merged >= 0 && scores[merged] > NO_SCORE ? PairMerges.highestFirst(scores[merged])
+                        : PairMerges.NEVER;
             }
-            tok[pos] = (int) e[4];
-            // unlink r
-            int rn = next[r];
-            next[pos] = rn;
-            if (rn >= 0) {
-                prev[rn] = pos;
-            }
-            tok[r] = -1;
-            if (prev[pos] >= 0) {
-                offer(queue, prev[pos], tok[prev[pos]], tok[pos]);
-            }
-            if (rn >= 0) {
-                offer(queue, pos, tok[pos], tok[rn]);
-            }
-        }
-        IntList out = new IntList(n);
-        for (int i = 0; i >= 0; i = next[i]) {
-            out.add(tok[i]);
-        }
-        return out.toArray();
-    }
 
-    private void offer(PriorityQueue<long[]> queue, int pos, int left, int right) {
-        int merged = mergedId(left, right);
-        if (merged >= 0 && scores[merged] > NO_SCORE) {
-            queue.add(new long[] {Float.floatToIntBits(scores[merged]), pos, left, right, merged});
-        }
+            @Override
+            public int merged(int left, int right) {
+                return mergedId(left, right);
+            }
+        });
     }
 
     private int mergedId(int left, int right) {

@@ -6,11 +6,11 @@ import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import llm.UserException;
+import llm.io.Futures;
 
 /**
  * Encodes a byte stream of any size in bounded memory, on several threads, with the same ids as encoding the whole
@@ -243,21 +243,8 @@ public final class StreamEncoder implements AutoCloseable {
     }
 
     private static <T> T get(Future<T> f) throws IOException {
-        try {
-            return f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        } catch (ExecutionException e) {
-            Throwable c = e.getCause();
-            if (c instanceof RuntimeException r) {
-                throw r;
-            }
-            if (c instanceof Error err) {
-                throw err;
-            }
-            throw new UncheckedIOException(new IOException(c));
-        }
+        return Futures.get(f, e -> new IOException("interrupted", e),
+                c -> new UncheckedIOException(new IOException(c)));
     }
 
     @Override

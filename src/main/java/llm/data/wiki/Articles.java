@@ -7,10 +7,10 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import llm.io.Futures;
 import llm.io.Log;
 
 /**
@@ -76,8 +76,9 @@ public final class Articles implements Iterator<Article>, Closeable {
         }
         if (!told && !failed) {
             told = true;
-            Log.debug("%s: %,d articles (%,d pages: %,d redirects, %,d in other namespaces)", source,
-                    pages.articles(), pages.pages(), pages.redirects(), pages.otherNamespaces());
+            DumpReader.Counts n = pages.counts();
+            Log.debug("%s: %,d articles (%,d pages: %,d redirects, %,d in other namespaces)", source, n.articles(),
+                    n.pages(), n.redirects(), n.otherNamespaces());
         }
         return false;
     }
@@ -87,21 +88,7 @@ public final class Articles implements Iterator<Article>, Closeable {
         if (!hasNext()) {
             throw new NoSuchElementException();
         }
-        try {
-            return ahead.poll().get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        } catch (ExecutionException e) {
-            Throwable c = e.getCause();
-            if (c instanceof RuntimeException r) {
-                throw r;
-            }
-            if (c instanceof Error x) {
-                throw x;
-            }
-            throw new IllegalStateException(c);
-        }
+        return Futures.get(ahead.poll(), e -> new IllegalStateException("interrupted", e), IllegalStateException::new);
     }
 
     @Override

@@ -71,9 +71,7 @@ final class Brackets {
                 if (s.startsWith("|}", j) && openOfKind[TABLE] > 0
                         && !(kind[depth - 1] == TEMPLATE && s.startsWith("|}}", j))) {
                     popUntil(TABLE);
-                    truncate(start[depth - 1]);
-                    depth--;
-                    openOfKind[TABLE]--;
+                    dropTop();
                     i = j + 2;
                     continue;
                 }
@@ -157,9 +155,7 @@ final class Brackets {
             int k = Math.min(c, m);
             m -= k;
             if (c == k) {
-                truncate(start[top]);
-                depth--;
-                openOfKind[TEMPLATE]--;
+                dropTop();
             } else {
                 width[top] = c - k;
                 truncate(start[top] + c - k);
@@ -167,12 +163,7 @@ final class Brackets {
         }
         if (variantClose && m == 0 && findAbove(VARIANT, VARIANT) == VARIANT) {
             popUntil(VARIANT);
-            int top = depth - 1;
-            String inner = out.substring(start[top] + 2);
-            truncate(start[top]);
-            depth--;
-            openOfKind[VARIANT]--;
-            out.append(Variants.display(inner));
+            out.append(Variants.display(popTop(2)));
             return run + 1;
         }
         appendRun('}', variantClose ? m + 1 : m);
@@ -200,27 +191,15 @@ final class Brackets {
         int m = run;
         while (m > 0) {
             if (depth > 0 && kind[depth - 1] == EXT) {
-                int top = depth - 1;
-                String inner = out.substring(start[top] + 1);
-                truncate(start[top]);
-                depth--;
-                openOfKind[EXT]--;
-                out.append(Links.externalLabel(inner));
+                out.append(Links.externalLabel(popTop(1)));
                 m--;
             } else if (m >= 2 && findAbove(HIDDEN_LINK, LINK) == HIDDEN_LINK) {
                 popUntil(HIDDEN_LINK);
-                truncate(start[depth - 1]);
-                depth--;
-                openOfKind[HIDDEN_LINK]--;
+                dropTop();
                 m -= 2;
             } else if (m >= 2 && findAbove(LINK, LINK) == LINK) {
                 popUntil(LINK);
-                int top = depth - 1;
-                String inner = out.substring(start[top] + 2);
-                truncate(start[top]);
-                depth--;
-                openOfKind[LINK]--;
-                out.append(Links.display(inner));
+                out.append(Links.display(popTop(2)));
                 m -= 2;
             } else {
                 break;
@@ -266,6 +245,21 @@ final class Brackets {
     }
 
     /** Pops the frames above the topmost frame of kind {@code k} as strays; {@code k} must be open. */
+    /** Closes the top frame: its output, opener included, is cut. */
+    private void dropTop() {
+        int top = depth - 1;
+        truncate(start[top]);
+        depth--;
+        openOfKind[kind[top]]--;
+    }
+
+    /** Closes the top frame and returns its output after the opener ({@code openerWidth} characters). */
+    private String popTop(int openerWidth) {
+        String inner = out.substring(start[depth - 1] + openerWidth);
+        dropTop();
+        return inner;
+    }
+
     private void popUntil(int k) {
         while (kind[depth - 1] != k) {
             popStray();

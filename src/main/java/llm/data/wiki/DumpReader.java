@@ -2,7 +2,6 @@ package llm.data.wiki;
 
 import java.io.BufferedInputStream;
 import java.io.Closeable;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.HashMap;
@@ -18,6 +17,7 @@ import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
 import llm.UserException;
+import llm.io.FailureFilterInputStream;
 import llm.io.Inputs;
 
 /**
@@ -103,24 +103,19 @@ public final class DumpReader implements Iterator<Page>, Closeable {
         return f;
     }
 
-    /** Pages read so far (all namespaces, redirects included). */
-    public long pages() {
-        return pages;
-    }
+    /**
+     * What a reader has counted so far.
+     *
+     * @param pages           pages read (all namespaces, redirects included)
+     * @param redirects       redirects passed over
+     * @param otherNamespaces pages of other namespaces passed over
+     * @param articles        articles given out
+     */
+    public record Counts(long pages, long redirects, long otherNamespaces, long articles) {}
 
-    /** Redirects passed over so far. */
-    public long redirects() {
-        return redirects;
-    }
-
-    /** Pages of other namespaces passed over so far. */
-    public long otherNamespaces() {
-        return otherNamespaces;
-    }
-
-    /** Articles given out so far. */
-    public long articles() {
-        return articles;
+    /** The counts so far. */
+    public Counts counts() {
+        return new Counts(pages, redirects, otherNamespaces, articles);
     }
 
     @Override
@@ -345,36 +340,19 @@ public final class DumpReader implements Iterator<Page>, Closeable {
      * Keeps the first read error of the input: the JDK's parser takes an {@link java.io.EOFException} (which a
      * truncated compressed file throws) for the end of the input and reports "Premature end of file" instead.
      */
-    private static final class ReadErrors extends FilterInputStream {
+    private static final class ReadErrors extends FailureFilterInputStream {
         IOException failure;
 
         ReadErrors(InputStream in) {
             super(in);
         }
 
-        private IOException seen(IOException e) {
+        @Override
+        protected IOException failed(IOException e) {
             if (failure == null) {
                 failure = e;
             }
             return new IOException(Inputs.reason(e), e); // not an EOFException, which the parser would swallow
-        }
-
-        @Override
-        public int read() throws IOException {
-            try {
-                return super.read();
-            } catch (IOException e) {
-                throw seen(e);
-            }
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            try {
-                return super.read(b, off, len);
-            } catch (IOException e) {
-                throw seen(e);
-            }
         }
     }
 

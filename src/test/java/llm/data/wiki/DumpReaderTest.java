@@ -112,8 +112,7 @@ class DumpReaderTest {
         try (DumpReader r = DumpReader.open(new BufferedInputStream(new ByteArrayInputStream(
                 xml.getBytes(StandardCharsets.UTF_8))), "d.xml")) {
             r.forEachRemaining(p -> { });
-            assertEquals(List.of(3L, 1L, 1L, 1L), List.of(r.pages(), r.redirects(), r.otherNamespaces(),
-                    r.articles()));
+            assertEquals(new DumpReader.Counts(3, 1, 1, 1), r.counts()); // pages, redirects, other namespaces, articles
         }
     }
 
