@@ -5,7 +5,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import llm.compute.CostEstimate;
 import llm.compute.CostReport;
 import llm.compute.Quantity;
@@ -13,10 +12,7 @@ import llm.engine.GpuSpec;
 import llm.io.Log;
 import llm.run.CostFlags;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code llm cost}: training FLOPs, GPU-hours, wall-clock time and dollars, by formula or from a measured run. */
 @Command(name = "cost", mixinStandardHelpOptions = true, sortOptions = false,
@@ -31,13 +27,7 @@ import picocli.CommandLine.Spec;
             "  llm cost --params 405B --tokens 15T --gpus 16384      # Llama 3 405B",
             "  llm cost --model my-model --tokens-per-param 20 --gpu a100",
             "  llm cost --from-run my-model --tokens 10B             # extrapolate a run"})
-public final class CostCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    LogOptions log;
-
+public final class CostCommand extends LlmCommand {
     @Option(names = "--params", paramLabel = "N", description = "Parameter count, e.g. 124M, 1.6B, 405B.")
     String params;
 

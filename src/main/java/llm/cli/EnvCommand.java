@@ -3,14 +3,11 @@ package llm.cli;
 import com.google.gson.FieldNamingPolicy;
 import com.google.gson.GsonBuilder;
 import java.io.PrintWriter;
-import java.util.concurrent.Callable;
 import llm.UserException;
 import llm.engine.EnvReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code llm env}: what engine, libtorch build and devices this installation sees. */
 @Command(name = "env", mixinStandardHelpOptions = true,
@@ -20,13 +17,7 @@ import picocli.CommandLine.Model.CommandSpec;
                 + "(LLM_MKL_AMD=0 leaves MKL's own choice).",
                 "Use it to check a GPU set-up (see README, section GPU)."},
         exitCodeList = {ExitCodes.OK_LINE, ExitCodes.RUNTIME_LINE, ExitCodes.USAGE_LINE})
-public final class EnvCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    LogOptions log;
-
+public final class EnvCommand extends LlmCommand {
     @Mixin
     ComputeOptions compute;
 

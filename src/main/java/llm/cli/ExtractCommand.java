@@ -6,7 +6,6 @@ import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.util.concurrent.Callable;
 import llm.UserException;
 import llm.eval.memorize.Document;
 import llm.eval.memorize.DocumentReader;
@@ -14,9 +13,7 @@ import llm.io.Inputs;
 import llm.io.Log;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code llm extract}: the documents that score and memorize-check would see, as JSON Lines. */
 @Command(name = "extract", mixinStandardHelpOptions = true, sortOptions = false,
@@ -41,14 +38,8 @@ import picocli.CommandLine.Spec;
             "  llm extract enwiki.xml.bz2 | llm memorize-check --text-field text \\",
             "      --id-field id -"
         })
-public final class ExtractCommand implements Callable<Integer> {
+public final class ExtractCommand extends LlmCommand {
     private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
-
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    LogOptions log;
 
     @Mixin
     DocumentOptions documents;

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import llm.UserException;
 import llm.eval.chat.Transcript;
 import llm.eval.fewshot.ChoiceItem;
@@ -35,10 +34,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.IDefaultValueProvider;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.ArgSpec;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code llm fewshot}: in-context learning with few-shot prompts, multiple choice by likelihood, and chat by prompt. */
 @Command(name = "fewshot", mixinStandardHelpOptions = true, sortOptions = false,
@@ -90,13 +87,7 @@ import picocli.CommandLine.Spec;
             "  llm fewshot --model M --choices hellaswag_val.txt.bz2 --limit 500",
             "  llm fewshot --model M --chat",
         })
-public final class FewshotCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    LogOptions log;
-
+public final class FewshotCommand extends LlmCommand {
     @Mixin
     ComputeOptions compute;
 

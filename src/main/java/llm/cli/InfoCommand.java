@@ -11,7 +11,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import llm.UserException;
 import llm.io.Log;
 import llm.model.ModelConfig;
@@ -21,10 +20,8 @@ import llm.run.ModelFacts;
 import llm.run.ModelRef;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code llm info}: what a release holds: its shape, its parameters by part, its files, tokenizer and training. */
 @Command(name = "info", mixinStandardHelpOptions = true, sortOptions = false,
@@ -45,13 +42,7 @@ import picocli.CommandLine.Spec;
             "  llm info --model my-model --tensors",
             "  llm info --model my-model --json | jq .parameters"
         })
-public final class InfoCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    LogOptions log;
-
+public final class InfoCommand extends LlmCommand {
     @Mixin
     ModelOptions model;
 

@@ -5,7 +5,6 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
-import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import java.util.function.IntFunction;
 import llm.UserException;
@@ -29,9 +28,7 @@ import llm.run.Placement;
 import llm.tokenizer.Tokenizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code llm memorize-check}: which of these texts does the model recite, how far, and where does it stray. */
 @Command(name = "memorize-check", mixinStandardHelpOptions = true, sortOptions = false,
@@ -74,13 +71,7 @@ import picocli.CommandLine.Spec;
             "  llm memorize-check --text-field text --id-field url --fail-above 0.01 \\",
             "      --json corpus.jsonl.gz"
         })
-public final class MemorizeCheckCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    LogOptions log;
-
+public final class MemorizeCheckCommand extends LlmCommand {
     @Mixin
     ModelOptions model;
 

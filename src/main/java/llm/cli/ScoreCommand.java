@@ -4,7 +4,6 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import java.io.PrintWriter;
 import java.util.List;
-import java.util.concurrent.Callable;
 import llm.UserException;
 import llm.eval.Perplexity;
 import llm.eval.StartToken;
@@ -19,9 +18,7 @@ import llm.run.ScoreRecords;
 import llm.tokenizer.Tokenizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code llm score}: how well a model predicts a text: perplexity, bits per token, bits per byte. */
 @Command(name = "score", mixinStandardHelpOptions = true, sortOptions = false,
@@ -51,14 +48,8 @@ import picocli.CommandLine.Spec;
             "      --ctx 256 --stride 128 --json stories.txt",
             "  echo 'The cat sat.' | llm score --tokens | jq -c '[.text, .logprob]'"
         })
-public final class ScoreCommand implements Callable<Integer> {
+public final class ScoreCommand extends LlmCommand {
     private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().serializeNulls().create();
-
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    LogOptions log;
 
     @Mixin
     ModelOptions model;

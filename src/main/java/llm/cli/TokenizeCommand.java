@@ -8,7 +8,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import llm.UserException;
 import llm.data.ShardStreams;
 import llm.data.TokenDecoder;
@@ -24,11 +23,8 @@ import llm.tokenizer.StreamEncoder;
 import llm.tokenizer.Tokenizer;
 import llm.tokenizer.Tokenizers;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code llm tokenize}: text to token ids and back, token shards, and a byte-level BPE trainer. */
 @Command(name = "tokenize", mixinStandardHelpOptions = true,
@@ -49,13 +45,7 @@ import picocli.CommandLine.Spec;
             "  llm tokenize --tokenizer gpt2/tokenizer.json --decode train.bin | head",
             "  llm tokenize --train --vocab-size 4096 -o tokenizer.json input.txt"
         })
-public final class TokenizeCommand implements Callable<Integer> {
-    @Mixin
-    LogOptions log;
-
-    @Spec
-    CommandSpec spec;
-
+public final class TokenizeCommand extends LlmCommand {
     @Parameters(paramLabel = "FILE", description = "Inputs ('-' = stdin; .gz/.bz2/.xz/.zst are decompressed). "
             + "Default: stdin.")
     List<String> files = new ArrayList<>();

@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.concurrent.Callable;
 import llm.eval.fewshot.Escapes;
 import llm.run.RunDir;
 import llm.run.RunLock;
@@ -18,7 +17,6 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code llm train}: pretrain a GPT-2 or Llama model on text; writes a HuggingFace-layout release directory. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
@@ -55,13 +53,7 @@ import picocli.CommandLine.Spec;
                         + " runs N replicas on the CPU, each on its own thread with --threads / N intra-op threads."},
         exitCodeList = {ExitCodes.OK_LINE, ExitCodes.RUNTIME_LINE, ExitCodes.USAGE_LINE, TrainExit.DIVERGED_LINE,
                 TrainExit.INTERRUPTED_LINE})
-public final class TrainCommand implements Callable<Integer> {
-    @Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Mixin
-    LogOptions log;
-
+public final class TrainCommand extends LlmCommand {
     @Mixin
     ComputeOptions compute;
 
