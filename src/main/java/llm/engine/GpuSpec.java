@@ -1,5 +1,10 @@
 package llm.engine;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -20,52 +25,39 @@ import llm.UserException;
 public record GpuSpec(String id, String name, String match, double fp32, double tf32, double bf16, double fp16,
         String source) {
 
-    private static final double T = 1e12;
+    /**
+     * The table, from the datasheet figures in {@code gpus.tsv} beside this class (TFLOP/s, with the datasheets'
+     * own words in its comments). Order matters for matching: specific names come before the families that contain
+     * them.
+     */
+    public static final List<GpuSpec> TABLE = read("gpus.tsv");
 
-    /** The table. Order matters for matching: specific names come before the families that contain them. */
-    public static final List<GpuSpec> TABLE = List.of(
-            // NVIDIA H200 datasheet (nvidia.com/en-us/data-center/h200): H200 SXM FP32 67 TF, TF32 989 TF*,
-            // BF16/FP16 1,979 TF* (* with sparsity); H200 NVL FP32 60, TF32 835*, BF16 1,671*.
-            new GpuSpec("h200-nvl", "NVIDIA H200 NVL", "h200nvl", 60 * T, 417.5 * T, 835.5 * T, 835.5 * T,
-                    "NVIDIA H200 datasheet (H200 NVL; sparse figures halved)"),
-            new GpuSpec("h200", "NVIDIA H200 SXM", "h200", 67 * T, 494.7 * T, 989.4 * T, 989.4 * T,
-                    "NVIDIA H200 datasheet (H200 SXM; sparse figures halved)"),
-            // NVIDIA H100 datasheet (nvidia.com/en-us/data-center/h100): SXM FP32 67, TF32 989*, BF16/FP16 1,979*;
-            // PCIe FP32 51, TF32 756*, BF16 1,513*; NVL FP32 60, TF32 835*, BF16 1,671*.
-            new GpuSpec("h100-nvl", "NVIDIA H100 NVL", "h100nvl", 60 * T, 417.5 * T, 835.5 * T, 835.5 * T,
-                    "NVIDIA H100 datasheet (H100 NVL; sparse figures halved)"),
-            new GpuSpec("h100-pcie", "NVIDIA H100 PCIe", "h100pcie", 51 * T, 378 * T, 756.5 * T, 756.5 * T,
-                    "NVIDIA H100 datasheet (H100 PCIe; sparse figures halved)"),
-            new GpuSpec("h100", "NVIDIA H100 SXM", "h100", 67 * T, 494.7 * T, 989.4 * T, 989.4 * T,
-                    "NVIDIA H100 datasheet (H100 SXM; sparse figures halved)"),
-            // NVIDIA HGX B200 spec (nvidia.com/en-us/data-center/hgx): 8 GPUs FP16/BF16 36 PF*, TF32 18 PF*, FP32 600 TF.
-            new GpuSpec("b200", "NVIDIA B200", "b200", 75 * T, 1125 * T, 2250 * T, 2250 * T,
-                    "NVIDIA HGX B200 specifications, per GPU (sparse figures halved)"),
-            // NVIDIA A100 datasheet: FP32 19.5 TF, TF32 156 TF (312*), BF16/FP16 312 TF (624*); SXM and PCIe alike.
-            new GpuSpec("a100", "NVIDIA A100", "a100", 19.5 * T, 156 * T, 312 * T, 312 * T,
-                    "NVIDIA A100 Tensor Core GPU datasheet"),
-            // NVIDIA A10 datasheet: FP32 31.2, TF32 62.5 (125*), BF16/FP16 125 (250*).
-            new GpuSpec("a10", "NVIDIA A10", "^a10$", 31.2 * T, 62.5 * T, 125 * T, 125 * T, "NVIDIA A10 datasheet"),
-            // NVIDIA L40S datasheet: FP32 91.6, TF32 183 (366*), BF16/FP16 362.05 (733*).
-            new GpuSpec("l40s", "NVIDIA L40S", "l40s", 91.6 * T, 183 * T, 362 * T, 362 * T, "NVIDIA L40S datasheet"),
-            // NVIDIA L4 datasheet: FP32 30.3, TF32 60 (120*), BF16/FP16 121 (242*).
-            new GpuSpec("l4", "NVIDIA L4", "^l4$", 30.3 * T, 60 * T, 121 * T, 121 * T, "NVIDIA L4 datasheet"),
-            // NVIDIA Ada Lovelace architecture whitepaper, appendix A (GeForce RTX 4090): FP32 82.6, TF32 tensor 82.6
-            // (165.2*), FP16/BF16 tensor with FP32 accumulate 165.2 (330.4*).
-            new GpuSpec("rtx4090", "NVIDIA GeForce RTX 4090", "4090", 82.6 * T, 82.6 * T, 165.2 * T, 165.2 * T,
-                    "NVIDIA Ada Lovelace GPU architecture whitepaper, appendix A"),
-            // NVIDIA Ampere GA102 whitepaper (GeForce RTX 3090): FP32 35.6, TF32 35.6 (71*), FP16/BF16 with FP32
-            // accumulate 71 (142*).
-            new GpuSpec("rtx3090", "NVIDIA GeForce RTX 3090", "3090", 35.6 * T, 35.6 * T, 71 * T, 71 * T,
-                    "NVIDIA Ampere GA102 GPU architecture whitepaper"),
-            // NVIDIA V100 datasheet (SXM2): FP32 15.7, tensor (FP16 mixed precision) 125. No TF32/BF16.
-            new GpuSpec("v100", "NVIDIA V100", "v100", 15.7 * T, Double.NaN, Double.NaN, 125 * T,
-                    "NVIDIA V100 Tensor Core GPU datasheet (SXM2)"),
-            // NVIDIA T4 datasheet: FP32 8.1, mixed precision (FP16/FP32) 65. No TF32/BF16.
-            new GpuSpec("t4", "NVIDIA T4", "^t4$", 8.1 * T, Double.NaN, Double.NaN, 65 * T, "NVIDIA T4 datasheet"),
-            // AMD Instinct MI300X datasheet: FP32 vector 163.4, TF32 653.7, BF16/FP16 1,307.4 (dense).
-            new GpuSpec("mi300x", "AMD Instinct MI300X", "mi300x", 163.4 * T, 653.7 * T, 1307.4 * T, 1307.4 * T,
-                    "AMD Instinct MI300X data sheet"));
+    /** Rows of {@code resource}: id, name, match, fp32, tf32, bf16, fp16 in TFLOP/s ("-": none), source. */
+    private static List<GpuSpec> read(String resource) {
+        try (InputStream in = GpuSpec.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + resource);
+            }
+            List<GpuSpec> rows = new ArrayList<>();
+            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                if (line.isBlank() || line.startsWith("#")) {
+                    continue;
+                }
+                String[] f = line.split("\t");
+                if (f.length != 8) {
+                    throw new IllegalStateException(resource + ": not 8 columns: " + line);
+                }
+                rows.add(new GpuSpec(f[0], f[1], f[2], tflops(f[3]), tflops(f[4]), tflops(f[5]), tflops(f[6]), f[7]));
+            }
+            return List.copyOf(rows);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static double tflops(String s) {
+        return s.equals("-") ? Double.NaN : Double.parseDouble(s) * 1e12;
+    }
 
     /** Peak FLOP/s for {@code dtype}; NaN when the GPU has no fast path for it. */
     public double peak(Dtype dtype) {
