@@ -1,30 +1,27 @@
 package llm.eval.memorize;
 
+import java.util.Locale;
+
 /** How a plain-text input is cut into documents ({@code --split}). */
 public enum Split {
     /** The whole file is one document (the default). */
-    NONE("none"),
+    NONE,
     /** Paragraphs: runs of non-blank lines separated by one or more blank lines. */
-    BLANK_LINE("blank-line"),
+    BLANK_LINE,
     /** Every non-blank line is a document. */
-    LINE("line"),
+    LINE,
     /** WikiText articles: a top-level heading line {@code " = Title = "} starts each; {@code " = = Sub = = "} stays. */
-    WIKITEXT("wikitext");
+    WIKITEXT;
 
-    private final String flag;
-
-    Split(String flag) {
-        this.flag = flag;
-    }
-
+    /** The {@code --split} value: the name in lower case, '-' for '_' ({@code blank-line}). */
     public String flag() {
-        return flag;
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     /** Parse a {@code --split} value; null when unknown. */
     public static Split fromFlag(String s) {
         for (Split v : values()) {
-            if (v.flag.equals(s)) {
+            if (v.flag().equals(s)) {
                 return v;
             }
         }
