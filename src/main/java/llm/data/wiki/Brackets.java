@@ -1,5 +1,12 @@
 package llm.data.wiki;
 
+import static llm.data.wiki.Brackets.Kind.EXT;
+import static llm.data.wiki.Brackets.Kind.HIDDEN_LINK;
+import static llm.data.wiki.Brackets.Kind.LINK;
+import static llm.data.wiki.Brackets.Kind.TABLE;
+import static llm.data.wiki.Brackets.Kind.TEMPLATE;
+import static llm.data.wiki.Brackets.Kind.VARIANT;
+
 import java.util.Arrays;
 
 /**
@@ -19,23 +26,28 @@ import java.util.Arrays;
  * being text: that bounds the rewriting to linear time.
  */
 final class Brackets {
-    private static final int TEMPLATE = 0;
-    private static final int TABLE = 1;
-    private static final int LINK = 2;
-    private static final int EXT = 3;
-    private static final int VARIANT = 4;
-    /** A link to a File, Image or Category page: shows nothing, so its content is cut, never rewritten. */
-    private static final int HIDDEN_LINK = 5;
+    /** What a frame is: the opener that started it. */
+    enum Kind {
+        TEMPLATE, TABLE, LINK, EXT, VARIANT,
+        /** A link to a File, Image or Category page: shows nothing, so its content is cut, never rewritten. */
+        HIDDEN_LINK;
+
+        /** Links, external links and variants: their text is kept (rewritten), so their nesting is bounded. */
+        boolean keepsText() {
+            return this == LINK || this == EXT || this == VARIANT;
+        }
+    }
+
     static final int MAX_TEXT_NESTING = 64;
 
     private final String s;
     private final StringBuilder out;
     // the stack of open frames: kind, start in out, opener length (braces left, for templates)
-    private int[] kind = new int[16];
+    private Kind[] kind = new Kind[16];
     private int[] start = new int[16];
     private int[] width = new int[16];
     private int depth;
-    private final int[] openOfKind = new int[6];
+    private final int[] openOfKind = new int[Kind.values().length]; // by ordinal
     // openers popped without their closer: start and width in out, to drop at the end
     private int[] strayStart = new int[16];
     private int[] strayWidth = new int[16];
@@ -68,7 +80,7 @@ final class Brackets {
                     i = j + 2;
                     continue;
                 }
-                if (s.startsWith("|}", j) && openOfKind[TABLE] > 0
+                if (s.startsWith("|}", j) && open(TABLE) > 0
                         && !(kind[depth - 1] == TEMPLATE && s.startsWith("|}}", j))) {
                     popUntil(TABLE);
                     dropTop();
@@ -142,9 +154,9 @@ final class Brackets {
 
     /** Returns how many characters it consumed: the run, and the '-' of a variant's close. */
     private int closeBraces(int i, int run) {
-        boolean variantClose = openOfKind[VARIANT] > 0 && i + run < s.length() && s.charAt(i + run) == '-';
+        boolean variantClose = open(VARIANT) > 0 && i + run < s.length() && s.charAt(i + run) == '-';
         int m = variantClose ? run - 1 : run;
-        while (m >= 2 && openOfKind[TEMPLATE] > 0) {
+        while (m >= 2 && open(TEMPLATE) > 0) {
             popUntil(TEMPLATE);
             int top = depth - 1;
             int c = width[top];
@@ -210,28 +222,32 @@ final class Brackets {
 
     /**
      * The kind of the topmost frame of kind {@code a} or {@code b} if it lies above every template and table frame
-     * (the braces bind first), else -1. Only text frames, at most {@link #MAX_TEXT_NESTING}, lie above it.
+     * (the braces bind first), else null. Only text frames, at most {@link #MAX_TEXT_NESTING}, lie above it.
      */
-    private int findAbove(int a, int b) {
-        if (openOfKind[a] + openOfKind[b] == 0) {
-            return -1;
+    private Kind findAbove(Kind a, Kind b) {
+        if (open(a) + open(b) == 0) {
+            return null;
         }
         for (int f = depth - 1; f >= 0; f--) {
             if (kind[f] == a || kind[f] == b) {
                 return kind[f];
             }
-            if (kind[f] != LINK && kind[f] != EXT && kind[f] != VARIANT) {
-                return -1;
+            if (!kind[f].keepsText()) {
+                return null;
             }
         }
-        return -1;
+        return null;
+    }
+
+    private int open(Kind k) {
+        return openOfKind[k.ordinal()];
     }
 
     private int textNesting() {
-        return openOfKind[LINK] + openOfKind[EXT] + openOfKind[VARIANT];
+        return open(LINK) + open(EXT) + open(VARIANT);
     }
 
-    private void push(int k, int w) {
+    private void push(Kind k, int w) {
         if (depth == kind.length) {
             kind = Arrays.copyOf(kind, depth * 2);
             start = Arrays.copyOf(start, depth * 2);
@@ -241,7 +257,7 @@ final class Brackets {
         start[depth] = out.length();
         width[depth] = w;
         depth++;
-        openOfKind[k]++;
+        openOfKind[k.ordinal()]++;
     }
 
     /** Pops the frames above the topmost frame of kind {@code k} as strays; {@code k} must be open. */
@@ -250,7 +266,7 @@ final class Brackets {
         int top = depth - 1;
         truncate(start[top]);
         depth--;
-        openOfKind[kind[top]]--;
+        openOfKind[kind[top].ordinal()]--;
     }
 
     /** Closes the top frame and returns its output after the opener ({@code openerWidth} characters). */
@@ -260,7 +276,7 @@ final class Brackets {
         return inner;
     }
 
-    private void popUntil(int k) {
+    private void popUntil(Kind k) {
         while (kind[depth - 1] != k) {
             popStray();
         }
@@ -275,7 +291,7 @@ final class Brackets {
         strayStart[strays] = start[top];
         strayWidth[strays] = width[top];
         strays++;
-        openOfKind[kind[top]]--;
+        openOfKind[kind[top].ordinal()]--;
         depth--;
     }
 
@@ -293,7 +309,7 @@ final class Brackets {
     }
 
     private String finish() {
-        if (openOfKind[TABLE] > 0) {
+        if (open(TABLE) > 0) {
             // an unclosed table runs to the end of the page
             int f = 0;
             while (kind[f] != TABLE) {
@@ -301,7 +317,7 @@ final class Brackets {
             }
             truncate(start[f]);
             for (int g = f; g < depth; g++) {
-                openOfKind[kind[g]]--;
+                openOfKind[kind[g].ordinal()]--;
             }
             depth = f;
         }
