@@ -113,11 +113,7 @@ public abstract sealed class LanguageModel permits Gpt2, Llama, GptNeoX, GptNeo 
 
     /** Total number of parameters (tied embeddings counted once). */
     public long parameterCount() {
-        long n = 0;
-        for (Parameter p : params.values()) {
-            n += p.size();
-        }
-        return n;
+        return params.values().stream().mapToLong(Parameter::size).sum();
     }
 
     /**

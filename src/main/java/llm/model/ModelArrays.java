@@ -35,11 +35,7 @@ public record ModelArrays(ModelConfig config, Map<String, HostTensor> tensors) {
 
     /** Total number of parameters (tied embeddings counted once). */
     public long parameterCount() {
-        long n = 0;
-        for (HostTensor t : tensors.values()) {
-            n += t.size();
-        }
-        return n;
+        return tensors.values().stream().mapToLong(HostTensor::size).sum();
     }
 
     /** The model on {@code manager}'s device. */
