@@ -189,20 +189,18 @@ public final class Trainer {
     /** Replicas on other devices, or null: one device. */
     private DataParallel replicas;
 
-    private Trainer(TrainModel model, NDManager root, Batches train, EvalWindows val, Settings settings, Path out,
-                    Tokenizer tokenizer, double flopsPerToken, double peakFlops, Progress progress,
-                    ReleaseWriter release) {
-        this.model = model;
-        this.root = root;
-        this.train = train;
-        this.val = val;
-        this.s = settings;
-        this.out = out;
-        this.tokenizer = tokenizer;
-        this.flopsPerToken = flopsPerToken;
-        this.peakFlops = peakFlops;
-        this.progress = progress;
-        this.release = release;
+    private Trainer(Builder b) {
+        this.model = b.model;
+        this.root = b.root;
+        this.train = b.train;
+        this.val = b.val;
+        this.s = b.settings;
+        this.out = b.out;
+        this.tokenizer = b.tokenizer;
+        this.flopsPerToken = b.flopsPerToken;
+        this.peakFlops = b.peakFlops;
+        this.progress = b.progress;
+        this.release = b.release;
         this.params = model.parameters();
     }
 
@@ -270,8 +268,7 @@ public final class Trainer {
             if (train == null || out == null || release == null || progress == null) {
                 throw new IllegalStateException("Trainer: data, output and progress must be set");
             }
-            return new Trainer(model, root, train, val, settings, out, tokenizer, flopsPerToken, peakFlops, progress,
-                    release);
+            return new Trainer(this);
         }
     }
 
