@@ -72,32 +72,10 @@ public final class Inputs {
      * {@code wt.gz: unexpected end of compressed data (truncated file?)}, instead of an {@link IOException}.
      */
     public static InputStream openNamed(String name) {
-        return new FilterInputStream(open(name)) {
+        return new FailureFilterInputStream(open(name)) {
             @Override
-            public int read() throws IOException {
-                try {
-                    return super.read();
-                } catch (IOException e) {
-                    throw readError(name, e);
-                }
-            }
-
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-                try {
-                    return super.read(b, off, len);
-                } catch (IOException e) {
-                    throw readError(name, e);
-                }
-            }
-
-            @Override
-            public long skip(long n) throws IOException {
-                try {
-                    return super.skip(n);
-                } catch (IOException e) {
-                    throw readError(name, e);
-                }
+            protected IOException failed(IOException e) {
+                throw readError(name, e); // unchecked: the reader never sees an IOException
             }
 
             @Override
