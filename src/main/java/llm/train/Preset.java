@@ -21,7 +21,8 @@ public record Preset(String name, String arch, int layers, int heads, int kvHead
     public static final List<Preset> ALL = List.of(
             new Preset("tiny", "gpt2", 2, 2, 2, 32, 64, "tests and smoke runs: 2 layers, d 32, ctx 64"),
             new Preset("default", "gpt2", 4, 4, 4, 128, 256,
-                    "the bundled default model: 4 layers, 4 heads, d 128, ctx 256 (recipes/default.sh)"),
+                    "a first run (the README's example): 4 layers, 4 heads, d 128, ctx 256 "
+                            + "(the bundled model is 6 layers)"),
             new Preset("bench", "gpt2", 4, 8, 8, 256, 128, "the bench/ shape: 4 layers, 8 heads, d 256, ctx 128"),
             new Preset("gpt2-124m", "gpt2", 12, 12, 12, 768, 1024, "GPT-2 small: 12 layers, 12 heads, d 768, ctx 1024"),
             new Preset("llama-tiny", "llama", 2, 4, 2, 64, 128, "a small Llama (RoPE, SwiGLU, GQA 4/2 heads), d 64"));

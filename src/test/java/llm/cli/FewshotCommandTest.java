@@ -121,12 +121,11 @@ class FewshotCommandTest {
     }
 
     /**
-     * The same on the bundled default model (GPT-2 shape, TinyStories + tiny Shakespeare + WikiText): after a story
-     * preamble, it answers ROMEO's turn as Shakespeare verse, a line break then "And" starting the next line; with
-     * "And" as the human's label that line is the invented human turn, and the answer is cut there. Greedy, so
-     * repeatable for a given model; found by trying labels on the model retrained on 2026-11-28 (character names such
-     * as JULIET, Lily or First Citizen no longer make it write the human's turn). If the bundled model is retrained,
-     * the transcript may need another label.
+     * The same on the bundled default model (v2: GPT-2 shape, mostly stories sampled from stories260K): after a story
+     * preamble it answers ROMEO's turn with a short line, then starts the next line with "Mummy", as its stories' new
+     * paragraphs often do; with "Mummy" as the human's label that line is the invented human turn, and the answer is
+     * cut there. Greedy, so repeatable for a given model; found by trying labels on the model trained on 2026-12-07
+     * (v1's "And" no longer works). If the bundled model is retrained, the transcript may need another label.
      */
     @Test
     void chatOnTheDefaultModelStopsBeforeTheInventedHumanTurn(@TempDir Path dir) throws IOException {
@@ -134,19 +133,19 @@ class FewshotCommandTest {
         assumeTrue(Files.isRegularFile(defaultModel.resolve("config.json")), "no bundled default model");
         Path t = Files.writeString(dir.resolve("t.txt"), """
                 Once upon a time, there was a little girl named Lily. She loved to play outside in the park.
-                And: Hi Tom!
+                Mummy: Hi Tom!
                 ROMEO: Hi Lily!
-                And: Hi Tom!
+                Mummy: Hi Tom!
                 ROMEO: Hi Lily!
                 """);
         CliHarness.Result r = run("Hi Tom!\nLook at the big tree!\nI am sad.\n", "fewshot", "--model", defaultModel.toString(),
-                "--threads", "1", "--chat", "--transcript", t.toString(), "--human-label", "And",
+                "--threads", "1", "--chat", "--transcript", t.toString(), "--human-label", "Mummy",
                 "--assistant-label", "ROMEO", "-n", "100", "-v");
         assertEquals(0, r.code(), r.err());
         assertEquals(3, r.out().lines().count(), r.out());
-        long fired = r.err().lines().filter(l -> l.contains("at '\\nAnd")).count();
+        long fired = r.err().lines().filter(l -> l.contains("at '\\nMummy")).count();
         assertTrue(fired >= 2, "the human-turn stop fired for most messages: " + r.err());
-        assertFalse(r.out().contains("And"), r.out());
+        assertFalse(r.out().contains("Mummy"), r.out());
     }
 
     @Test
