@@ -81,10 +81,24 @@ abstract class FloatMatrix {
     /** W over the tensor's own bytes; Vector API kernels. */
     static final class Stored extends FloatMatrix {
         private final HostTensor t;
+        /**
+         * W's rows in stored order: the tensor's row order, or the identity (never null: a branch between the two
+         * in the kernel, not taken by the JIT warm-up's made-up weights, made C2 throw the compiled kernel away at
+         * the first real step, and the Vector API runs in the interpreter until it is compiled again).
+         */
+        private final int[] order;
 
         Stored(HostTensor t) {
             super(t.transposed() ? t.storedCols() : t.storedRows(), t.transposed() ? t.storedRows() : t.storedCols());
             this.t = t;
+            int[] o = t.rowOrder();
+            if (o == null && !t.transposed()) {
+                o = new int[out];
+                for (int i = 0; i < out; i++) {
+                    o[i] = i;
+                }
+            }
+            this.order = o;
         }
 
         @Override
@@ -92,7 +106,7 @@ abstract class FloatMatrix {
             if (t.transposed()) {
                 VectorKernels.axpyRows(t.data(), t.dtype(), in, out, x, y, act, nAct, bias, add, lo, hi);
             } else {
-                VectorKernels.dotRows(t.data(), t.dtype(), in, t.rowOrder(), x, y, act, nAct, bias, add, lo, hi);
+                VectorKernels.dotRows(t.data(), t.dtype(), in, order, x, y, act, nAct, bias, add, lo, hi);
             }
         }
 
