@@ -24,6 +24,13 @@ abstract class FloatMatrix {
 
     final int out, in;
 
+    /**
+     * Outputs per chunk below which sums of scaled rows lose speed (one core, heap rows, in cache: 0.055 ns per
+     * multiply-add over whole 288-long rows, 0.074 over halves, 0.10 over quarters of 80; 0.057 over halves of 2,048,
+     * 0.070 over quarters of 512; bench/RESULTS.md, issue 20).
+     */
+    static final int AXPY_CHUNK = 512;
+
     FloatMatrix(int out, int in) {
         this.out = out;
         this.in = in;
@@ -37,6 +44,13 @@ abstract class FloatMatrix {
 
     /** The element type the multiplications read. */
     abstract HostTensor.Dtype dtype();
+
+    /**
+     * Outputs a range needs for the kernel to run at its full rate, when a product is split over threads: kernels
+     * that sum scaled rows of Wᵀ run their inner loop over the range (shorter ranges cost more per multiply-add);
+     * a dot product per output does not care.
+     */
+    abstract int chunkOutputs();
 
     /** The matrix of a stored tensor, in the type {@link #forcedType} asks for (else as stored). */
     static FloatMatrix of(HostTensor t) {
@@ -67,10 +81,24 @@ abstract class FloatMatrix {
     /** W over the tensor's own bytes; Vector API kernels. */
     static final class Stored extends FloatMatrix {
         private final HostTensor t;
+        /**
+         * W's rows in stored order: the tensor's row order, or the identity (never null: a branch between the two
+         * in the kernel, not taken by the JIT warm-up's made-up weights, made C2 throw the compiled kernel away at
+         * the first real step, and the Vector API runs in the interpreter until it is compiled again).
+         */
+        private final int[] order;
 
         Stored(HostTensor t) {
             super(t.transposed() ? t.storedCols() : t.storedRows(), t.transposed() ? t.storedRows() : t.storedCols());
             this.t = t;
+            int[] o = t.rowOrder();
+            if (o == null && !t.transposed()) {
+                o = new int[out];
+                for (int i = 0; i < out; i++) {
+                    o[i] = i;
+                }
+            }
+            this.order = o;
         }
 
         @Override
@@ -78,13 +106,18 @@ abstract class FloatMatrix {
             if (t.transposed()) {
                 VectorKernels.axpyRows(t.data(), t.dtype(), in, out, x, y, act, nAct, bias, add, lo, hi);
             } else {
-                VectorKernels.dotRows(t.data(), t.dtype(), in, t.rowOrder(), x, y, act, nAct, bias, add, lo, hi);
+                VectorKernels.dotRows(t.data(), t.dtype(), in, order, x, y, act, nAct, bias, add, lo, hi);
             }
         }
 
         @Override
         HostTensor.Dtype dtype() {
             return t.dtype();
+        }
+
+        @Override
+        int chunkOutputs() {
+            return t.transposed() ? AXPY_CHUNK : 64;
         }
     }
 
@@ -130,6 +163,11 @@ abstract class FloatMatrix {
         @Override
         HostTensor.Dtype dtype() {
             return HostTensor.Dtype.F32;
+        }
+
+        @Override
+        int chunkOutputs() {
+            return AXPY_CHUNK;
         }
     }
 }

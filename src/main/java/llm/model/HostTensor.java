@@ -44,7 +44,10 @@ public record HostTensor(ByteBuffer data, Dtype dtype, long[] shape, boolean tra
     }
 
     public HostTensor {
-        data = data.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        // read-only whatever the source (a mapping is; a converted copy or the JIT warm-up's made-up weights would
+        // not be): the Vector API kernels then only ever see one buffer class, so the code the warm-up compiled is
+        // the code the real weights run (another class there made C2 throw it away at the first real step)
+        data = data.asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN);
         long n = 1;
         for (long d : shape) { // (the fields are not set yet: size() cannot be called here)
             n *= d;

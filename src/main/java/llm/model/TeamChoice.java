@@ -4,16 +4,20 @@ package llm.model;
  * Whether a decode step runs its large loops on the thread {@link Team} or on the calling thread alone, decided
  * from timings of whole steps: where the machine's other cores are busy, or where one core already uses up the
  * memory bandwidth (a memory-bound model), the team only adds waiting. After a few steps of JIT warm-up (run alone),
- * every {@link #PERIOD} steps it times {@link #TRIAL} steps each way and keeps the faster way until the next trial
- * (the best step of each trial counts, so a single hiccup does not decide). The choice never changes a result: each
- * output element is computed by the same operations whichever thread runs it.
+ * it times {@link #TRIAL} steps each way and keeps the faster way until the next trial (the best step of each trial
+ * counts, so a single hiccup does not decide). Trials come every {@link #PERIOD} steps while the team wins; each lost
+ * trial doubles the wait for the next one (up to {@link #MAX_PERIOD} steps): on a machine whose other cores stay
+ * busy, the team's trial steps (each slower than a step alone) cost ~5% of the run at a trial per 64 steps
+ * (bench/RESULTS.md, issue 20). The choice never changes a result: each output element is computed by the same
+ * operations whichever thread runs it.
  */
 final class TeamChoice {
-    static final int SKIP = 8, TRIAL = 3, PERIOD = 64;
+    static final int SKIP = 8, TRIAL = 3, PERIOD = 64, MAX_PERIOD = 1024;
 
     private final boolean enabled;
     private boolean always; // tests: every step on the team
-    private int steps;
+    private int period = PERIOD; // steps from one trial's start to the next one's
+    private int k = -SKIP; // position of the current step in its period (negative: warm-up steps)
     private boolean useTeam = true;
     private boolean now;
     private long serialBest, teamBest, t0;
@@ -33,7 +37,6 @@ final class TeamChoice {
         if (!enabled || always) {
             return now = enabled;
         }
-        int k = phase();
         if (k == 0) {
             serialBest = teamBest = Long.MAX_VALUE;
         }
@@ -50,24 +53,29 @@ final class TeamChoice {
 
     /** Called at the end of a step. */
     void end() {
-        if (!enabled) {
-            return;
+        if (enabled && !always) {
+            ended(System.nanoTime() - t0);
         }
-        long dt = System.nanoTime() - t0;
-        int k = phase();
+    }
+
+    /** The step begun last took {@code dt} ns. */
+    void ended(long dt) {
         if (k >= 0 && k < TRIAL) {
             serialBest = Math.min(serialBest, dt);
         } else if (k >= TRIAL && k < 2 * TRIAL) {
             teamBest = Math.min(teamBest, dt);
             if (k == 2 * TRIAL - 1) {
                 useTeam = teamBest < serialBest;
+                period = useTeam ? PERIOD : Math.min(2 * period, MAX_PERIOD);
             }
         }
-        steps++;
+        if (++k == period) {
+            k = 0;
+        }
     }
 
-    /** Position of the current step in the trial period; −1 during the warm-up steps. */
-    private int phase() {
-        return steps < SKIP ? -1 : (steps - SKIP) % PERIOD;
+    /** Steps until the next trial starts (for tests). */
+    int untilTrial() {
+        return k < 0 ? -k : period - k;
     }
 }

@@ -85,12 +85,12 @@ final class VectorKernels {
      * For outputs o in [lo, hi) and each active row b: y = W[o]·x[b] (+ bias[o]); out[b][o] = y, or += y with
      * {@code add}. The weights of a row are read once for up to four batch rows.
      *
-     * @param rowOrder stored row of W's row o, or null
+     * @param rowOrder stored row of W's row o
      */
     static void dotRows(ByteBuffer w, HostTensor.Dtype t, int in, int[] rowOrder, float[][] x, float[][] out,
             int[] act, int nAct, float[] bias, boolean add, int lo, int hi) {
         for (int o = lo; o < hi; o++) {
-            int base = (rowOrder == null ? o : rowOrder[o]) * in;
+            int base = rowOrder[o] * in;
             float b0 = bias == null ? 0f : bias[o];
             int j = 0;
             for (; j + 3 < nAct; j += 4) {

@@ -1,0 +1,63 @@
+package llm.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class TeamChoiceTest {
+    /** Runs {@code n} steps, timed as the given way decides; returns how many of them used the team. */
+    private static int run(TeamChoice c, int n, long serialNanos, long teamNanos) {
+        int team = 0;
+        for (int i = 0; i < n; i++) {
+            boolean t = c.begin();
+            team += t ? 1 : 0;
+            c.ended(t ? teamNanos : serialNanos);
+        }
+        return team;
+    }
+
+    @Test
+    void warmUpStepsThenATrialEachWay() {
+        TeamChoice c = new TeamChoice(true);
+        for (int i = 0; i < TeamChoice.SKIP + TeamChoice.TRIAL; i++) {
+            assertFalse(c.begin(), "step " + i + " runs alone");
+            c.ended(1_000);
+        }
+        for (int i = 0; i < TeamChoice.TRIAL; i++) {
+            assertTrue(c.begin(), "trial step " + i + " on the team");
+            c.ended(500);
+        }
+        assertEquals(TeamChoice.PERIOD - 2 * TeamChoice.TRIAL, run(c, TeamChoice.PERIOD - 2 * TeamChoice.TRIAL, 1_000,
+                500), "the team won: kept until the next trial");
+        assertEquals(TeamChoice.PERIOD, c.untilTrial());
+    }
+
+    @Test
+    void lostTrialsComeLessOftenUntilTheTeamWinsAgain() {
+        TeamChoice c = new TeamChoice(true);
+        run(c, TeamChoice.SKIP + 2 * TeamChoice.TRIAL, 1_000, 3_000); // the team loses the first trial
+        int period = TeamChoice.PERIOD;
+        for (int lost = 1; lost <= 6; lost++) {
+            period = Math.min(2 * period, TeamChoice.MAX_PERIOD);
+            assertEquals(period - 2 * TeamChoice.TRIAL, c.untilTrial(), "after " + lost + " lost trials");
+            // alone until the next trial, which the team loses again: 3 team steps per period
+            assertEquals(TeamChoice.TRIAL, run(c, period, 1_000, 3_000));
+        }
+        assertEquals(TeamChoice.MAX_PERIOD - 2 * TeamChoice.TRIAL, c.untilTrial(), "the wait stops growing");
+        run(c, c.untilTrial() + 2 * TeamChoice.TRIAL, 1_000, 400); // the load went away: the team wins
+        assertEquals(TeamChoice.PERIOD - 2 * TeamChoice.TRIAL, c.untilTrial(), "back to a trial per period");
+        assertEquals(TeamChoice.PERIOD - 2 * TeamChoice.TRIAL, run(c, TeamChoice.PERIOD - 2 * TeamChoice.TRIAL, 1_000,
+                400));
+    }
+
+    @Test
+    void disabledOrAlways() {
+        TeamChoice off = new TeamChoice(false);
+        assertEquals(0, run(off, 100, 1_000, 1));
+        TeamChoice always = new TeamChoice(true);
+        always.always();
+        assertEquals(100, run(always, 100, 1, 1_000));
+    }
+}
