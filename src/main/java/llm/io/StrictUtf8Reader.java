@@ -67,6 +67,9 @@ public final class StrictUtf8Reader extends Reader {
         try {
             while (chars.position() == 0) {
                 CoderResult r = decoder.decode(bytes, chars, eof);
+                if (r.isError() && chars.position() > 0) {
+                    break; // the characters before the bad byte first (a parser ends what they complete); then this
+                }
                 if (r.isError()) {
                     throw UserException.runtime(Inputs.displayName(name) + ": not UTF-8 text (byte "
                             + (base + bytes.position()) + ")");

@@ -19,6 +19,7 @@ import javax.xml.stream.XMLStreamReader;
 import llm.UserException;
 import llm.io.FailureFilterInputStream;
 import llm.io.Inputs;
+import llm.io.StrictUtf8Reader;
 
 /**
  * Streams the articles of a MediaWiki XML export ({@code <mediawiki><page><title>…<ns>0</ns>…<revision><text>…}) with
@@ -82,11 +83,45 @@ public final class DumpReader implements Iterator<Page>, Closeable {
         }
         ReadErrors guarded = new ReadErrors(in);
         try {
-            return new DumpReader(factory().createXMLStreamReader(guarded), guarded, source);
+            XMLStreamReader xml = utf8(in) ? factory().createXMLStreamReader(new StrictUtf8Reader(guarded, name))
+                    : factory().createXMLStreamReader(guarded);
+            return new DumpReader(xml, guarded, source);
+        } catch (IOException e) {
+            throw Inputs.readError(name, e);
         } catch (XMLStreamException e) {
             throw UserException.runtime(source + ": " + why(e, guarded.failure), e);
         }
     }
+
+    /**
+     * Whether the dump is UTF-8 (no UTF-16 byte order mark or zero byte first, no other encoding declared), a UTF-8
+     * byte order mark then passed over. Such a dump (every dump Wikimedia ships) is decoded by {@link StrictUtf8Reader}
+     * rather than by the parser: the JDK's parser reports a malformed byte through its default error handler, which
+     * prints {@code [Fatal Error] :-1:-1: Invalid byte 1 of 1-byte UTF-8 sequence.} to stderr besides the exception,
+     * and StAX offers no way to replace that handler; our reader ends with one line naming the byte's offset.
+     */
+    private static boolean utf8(BufferedInputStream in) throws IOException {
+        in.mark(DumpFormat.HEAD);
+        byte[] head = in.readNBytes(DumpFormat.HEAD);
+        in.reset();
+        boolean bom = head.length >= 3 && (head[0] & 0xFF) == 0xEF && (head[1] & 0xFF) == 0xBB
+                && (head[2] & 0xFF) == 0xBF;
+        if (!bom && head.length >= 2 && (head[0] == 0 || head[1] == 0 || (head[0] & 0xFF) >= 0xFE)) {
+            return false; // UTF-16 (by its BOM or a zero byte): the parser decodes it
+        }
+        var declared = DECLARED_ENCODING.matcher(DumpFormat.decode(head));
+        if (declared.lookingAt() && !declared.group(1).equalsIgnoreCase("UTF-8")
+                && !declared.group(1).equalsIgnoreCase("UTF8")) {
+            return false;
+        }
+        if (bom) {
+            in.skipNBytes(3);
+        }
+        return true;
+    }
+
+    private static final Pattern DECLARED_ENCODING =
+            Pattern.compile("<\\?xml[^>]*?encoding\\s*=\\s*[\"']([A-Za-z0-9._-]+)[\"']");
 
     /**
      * The JDK's own StAX parser, whose hardening properties below are known to hold: newFactory() would look for

@@ -132,6 +132,32 @@ class DumpReaderTest {
 
     static final String CHINESE = dump(page("长颈鹿", "0", "长颈鹿是一种生活在非洲的哺乳动物。它们的脖子很长！"));
 
+    /**
+     * A byte that is not UTF-8 ends the read with one line naming its offset, and nothing else on stderr: the JDK's
+     * parser, decoding bytes itself, printed "[Fatal Error] :-1:-1: Invalid byte 1 of 1-byte UTF-8 sequence." there
+     * first (found by fuzzing).
+     */
+    @Test
+    void aByteThatIsNotUtf8IsOneLineAndNothingOnStderr() {
+        byte[] good = dump(page("A", "0", "Fine.")).getBytes(StandardCharsets.UTF_8);
+        String text = dump(page("A", "0", "Fine."), page("B", "0", "Bad \u0001 byte."));
+        byte[] xml = text.getBytes(StandardCharsets.UTF_8);
+        int at = text.indexOf('\u0001');
+        xml[at] = (byte) 0xFF;
+        java.io.PrintStream saved = System.err;
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
+        Failure f;
+        try {
+            f = failure(new ByteArrayInputStream(xml), "d.xml");
+        } finally {
+            System.setErr(saved);
+        }
+        assertEquals("d.xml: not UTF-8 text (byte " + at + ")", f.error());
+        assertEquals(pages(good), f.before());
+        assertEquals("", err.toString(StandardCharsets.UTF_8));
+    }
+
     @Test
     void chineseAndEveryEncodingTheXmlDeclares() throws IOException {
         List<Page> want = List.of(new Page("长颈鹿", "长颈鹿是一种生活在非洲的哺乳动物。它们的脖子很长！"));
