@@ -70,9 +70,17 @@ public final class Llama2c {
             int dim = config.dModel(), hidden = config.dFf(), vocab = config.vocabSize(), seqLen = config.ctx();
             long d = dim, kv = config.kvDim(), f = hidden, l = layers, v = vocab;
             int hd = config.headDim();
-            long floats = v * d + l * (2 * d + d * d + 2 * d * kv + d * d + 3 * d * f) + d
-                    + (v1 ? 0 : (long) seqLen * hd) + (shared ? 0 : v * d);
-            long expected = (v1 ? 256 : 28) + 4 * floats;
+            long expected;
+            try { // exact: a hostile header's sizes overflow a long, and a negative count passed the check below
+                long perLayer = Math.addExact(Math.addExact(Math.multiplyExact(2, d), Math.multiplyExact(2, d * d)),
+                        Math.addExact(Math.multiplyExact(2 * d, kv), Math.multiplyExact(3 * d, f)));
+                long floats = Math.addExact(Math.addExact(Math.multiplyExact(v, d), Math.multiplyExact(l, perLayer)),
+                        Math.addExact(d + (v1 ? 0 : (long) seqLen * hd), shared ? 0 : v * d));
+                expected = Math.addExact(v1 ? 256 : 28, Math.multiplyExact(4, floats));
+            } catch (ArithmeticException e) {
+                throw UserException.runtime(file + ": truncated: the header implies more than " + Long.MAX_VALUE
+                        + " bytes but the file has " + size);
+            }
             if (size < expected) {
                 throw UserException.runtime(file + ": truncated: the header implies " + expected + " bytes but the"
                         + " file has " + size);

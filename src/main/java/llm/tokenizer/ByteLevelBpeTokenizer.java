@@ -57,6 +57,7 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
         for (int id : added.values()) {
             max = Math.max(max, id);
         }
+        TokenizerJson.checkIdRange(max, vocab.size() + added.size(), source);
         idToToken = new String[max + 1];
         vocab.forEach((k, id) -> idToToken[id] = k);
         added.forEach((k, id) -> idToToken[id] = k);

@@ -51,6 +51,20 @@ public record TokenizerJson(
         }
     }
 
+    /** Slack for ids past the entry count (real files leave small holes); beyond it an id is refused. */
+    static final int ID_SLACK = 1 << 16;
+
+    /**
+     * Refuse a token id far past the number of entries: arrays are indexed by id, so one entry claiming id 290,000,000
+     * would make the reader allocate gigabytes for a file of a few hundred bytes (found by fuzzing).
+     */
+    static void checkIdRange(int maxId, int entries, String name) {
+        if ((long) maxId >= (long) entries + ID_SLACK) {
+            throw UserException.runtime(name + ": token id " + maxId + " is out of range (the vocabulary has "
+                    + entries + " entries)");
+        }
+    }
+
     public static TokenizerJson parse(String text, String name) {
         try {
             return parse(new java.io.StringReader(text), name);
@@ -177,6 +191,7 @@ public record TokenizerJson(
         for (int id : added.values()) {
             max = Math.max(max, id);
         }
+        checkIdRange(max, vocab.size() + added.size(), name);
         String[] idToToken = new String[max + 1];
         vocab.forEach((k, id) -> idToToken[id] = k);
         added.forEach((k, id) -> idToToken[id] = k);
