@@ -39,29 +39,41 @@ public final class DumpFormat {
 
     /** The prologue of a dump, or null when {@code in} (not consumed) is not one. */
     static Prologue prologue(BufferedInputStream in) throws IOException {
+        return prologue(decode(head(in)));
+    }
+
+    /** The first {@link #HEAD} bytes of {@code in} (a mark-supporting stream), which is left where it was. */
+    static byte[] head(BufferedInputStream in) throws IOException {
         in.mark(HEAD);
         byte[] head = in.readNBytes(HEAD);
         in.reset();
-        return prologue(decode(head));
+        return head;
+    }
+
+    /** The encoding the first bytes' BOM or first character says: UTF-16BE/LE, else UTF-8. */
+    static Charset charset(byte[] b) {
+        if (b.length >= 2 && ((b[0] & 0xFF) == 0xFE && (b[1] & 0xFF) == 0xFF || b[0] == 0 && b[1] == '<')) {
+            return StandardCharsets.UTF_16BE;
+        }
+        if (b.length >= 2 && ((b[0] & 0xFF) == 0xFF && (b[1] & 0xFF) == 0xFE || b[0] == '<' && b[1] == 0)) {
+            return StandardCharsets.UTF_16LE;
+        }
+        return StandardCharsets.UTF_8;
+    }
+
+    /** The length of the first bytes' byte order mark (UTF-8: 3, UTF-16: 2), 0 when there is none. */
+    static int bomLength(byte[] b) {
+        if (b.length >= 3 && (b[0] & 0xFF) == 0xEF && (b[1] & 0xFF) == 0xBB && (b[2] & 0xFF) == 0xBF) {
+            return 3;
+        }
+        return b.length >= 2 && ((b[0] & 0xFF) == 0xFE && (b[1] & 0xFF) == 0xFF
+                || (b[0] & 0xFF) == 0xFF && (b[1] & 0xFF) == 0xFE) ? 2 : 0;
     }
 
     /** The first bytes as text, in the encoding their BOM or first character says (malformed bytes replaced). */
     static String decode(byte[] b) {
-        Charset cs = StandardCharsets.UTF_8;
-        int skip = 0;
-        if (b.length >= 3 && (b[0] & 0xFF) == 0xEF && (b[1] & 0xFF) == 0xBB && (b[2] & 0xFF) == 0xBF) {
-            skip = 3;
-        } else if (b.length >= 2 && (b[0] & 0xFF) == 0xFE && (b[1] & 0xFF) == 0xFF) {
-            cs = StandardCharsets.UTF_16BE;
-            skip = 2;
-        } else if (b.length >= 2 && (b[0] & 0xFF) == 0xFF && (b[1] & 0xFF) == 0xFE) {
-            cs = StandardCharsets.UTF_16LE;
-            skip = 2;
-        } else if (b.length >= 2 && b[0] == 0 && b[1] == '<') {
-            cs = StandardCharsets.UTF_16BE;
-        } else if (b.length >= 2 && b[0] == '<' && b[1] == 0) {
-            cs = StandardCharsets.UTF_16LE;
-        }
+        Charset cs = charset(b);
+        int skip = bomLength(b);
         CharsetDecoder d = cs.newDecoder().onMalformedInput(CodingErrorAction.REPLACE)
                 .onUnmappableCharacter(CodingErrorAction.REPLACE);
         CharBuffer out = CharBuffer.allocate(b.length);

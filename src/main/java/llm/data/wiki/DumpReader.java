@@ -4,6 +4,7 @@ import java.io.BufferedInputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Locale;
@@ -71,8 +72,10 @@ public final class DumpReader implements Iterator<Page>, Closeable {
     /** Open a dump ({@code in}: decompressed, positioned at its start); {@code name} names it in errors. */
     public static DumpReader open(BufferedInputStream in, String name) {
         String source = Inputs.displayName(name);
+        byte[] head;
         try {
-            DumpFormat.Prologue p = DumpFormat.prologue(in);
+            head = DumpFormat.head(in);
+            DumpFormat.Prologue p = DumpFormat.prologue(DumpFormat.decode(head));
             if (p != null && p.hasDoctype()) {
                 throw UserException.runtime(source + ": line " + p.doctypeLine() + ", column " + p.doctypeColumn()
                         + ": a document type declaration (<!DOCTYPE ...>): refused (a MediaWiki dump has none, and"
@@ -83,7 +86,7 @@ public final class DumpReader implements Iterator<Page>, Closeable {
         }
         ReadErrors guarded = new ReadErrors(in);
         try {
-            XMLStreamReader xml = utf8(in) ? factory().createXMLStreamReader(new StrictUtf8Reader(guarded, name))
+            XMLStreamReader xml = utf8(in, head) ? factory().createXMLStreamReader(new StrictUtf8Reader(guarded, name))
                     : factory().createXMLStreamReader(guarded);
             return new DumpReader(xml, guarded, source);
         } catch (IOException e) {
@@ -100,13 +103,8 @@ public final class DumpReader implements Iterator<Page>, Closeable {
      * prints {@code [Fatal Error] :-1:-1: Invalid byte 1 of 1-byte UTF-8 sequence.} to stderr besides the exception,
      * and StAX offers no way to replace that handler; our reader ends with one line naming the byte's offset.
      */
-    private static boolean utf8(BufferedInputStream in) throws IOException {
-        in.mark(DumpFormat.HEAD);
-        byte[] head = in.readNBytes(DumpFormat.HEAD);
-        in.reset();
-        boolean bom = head.length >= 3 && (head[0] & 0xFF) == 0xEF && (head[1] & 0xFF) == 0xBB
-                && (head[2] & 0xFF) == 0xBF;
-        if (!bom && head.length >= 2 && (head[0] == 0 || head[1] == 0 || (head[0] & 0xFF) >= 0xFE)) {
+    private static boolean utf8(BufferedInputStream in, byte[] head) throws IOException {
+        if (DumpFormat.charset(head) != StandardCharsets.UTF_8) {
             return false; // UTF-16 (by its BOM or a zero byte): the parser decodes it
         }
         var declared = DECLARED_ENCODING.matcher(DumpFormat.decode(head));
@@ -114,9 +112,7 @@ public final class DumpReader implements Iterator<Page>, Closeable {
                 && !declared.group(1).equalsIgnoreCase("UTF8")) {
             return false;
         }
-        if (bom) {
-            in.skipNBytes(3);
-        }
+        in.skipNBytes(DumpFormat.bomLength(head));
         return true;
     }
 
