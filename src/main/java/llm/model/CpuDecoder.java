@@ -45,7 +45,7 @@ final class CpuDecoder {
     private final Layer[] layers;
 
     // state
-    private final float[][][][] kc, vc; // [layer][b] (kvDim)(capacity): one row per dimension, position fastest
+    private final float[][][][] kc, vc; // [layer][b] (kvDim)(≤ capacity): one row per dimension, position fastest
     private final float[][] x, xb, xb2, ao, q, k, v, hb, hb2, logits; // per row; ao: attention out (H·hd)
     private final float[][] att, expTmp, qs; // per (row, head): (capacity), (max(capacity, F)), (hd)
     private final float[][] actTmp; // per row: (F) scratch of the activations
@@ -108,8 +108,8 @@ final class CpuDecoder {
         normW = get(model, finalNorm + "weight");
         normB = gpt2 ? get(model, finalNorm + "bias") : null;
         head = c.tiedEmbeddings() ? FloatMatrix.of(embed) : getT(model, Init.headName(c)); // (one copy when tied)
-        kc = new float[ll][batch][kv][capacity];
-        vc = new float[ll][batch][kv][capacity];
+        kc = new float[ll][batch][kv][Math.min(capacity, CACHE_START)];
+        vc = new float[ll][batch][kv][Math.min(capacity, CACHE_START)];
         x = new float[batch][d];
         xb = new float[batch][d];
         xb2 = new float[batch][d];
@@ -204,34 +204,42 @@ final class CpuDecoder {
         int capacity = Math.min(c.ctx(), 512);
         long perStep = params + (long) c.nLayer() * c.dModel() * capacity; // weights + attention at mid-context
         int steps = (int) Math.max(32, Math.min(600, WARM_UP_WORK / Math.max(1, perStep)));
+        // constant made-up weights, off the heap: one buffer per value and type, as large as the largest tensor
+        // holding that value, that all such tensors read from its start (~13 MB for GPT-2-124M's stand-in, where a
+        // buffer per size was 34 MB: a process's resident memory keeps it); filled by a bulk put, so no loop of the
+        // stand-in's own for the JIT to compile while the decoder's loops wait in its queue. Stored as the weights
+        // the decoder will most likely read: GPT-2's Conv1D matrices as Wᵀ (a release, read engine-free), in the
+        // type llm.weights forces.
+        HostTensor.Dtype type = FloatMatrix.forcedType() == null ? HostTensor.Dtype.F32 : FloatMatrix.forcedType();
         java.util.Map<String, Init.Spec> specs = new java.util.HashMap<>();
+        java.util.Map<String, Long> largest = new java.util.HashMap<>(); // value/type -> elements
         for (Init.Spec s : Init.specs(c)) {
             specs.put(s.name(), s);
+            String key = madeUpValue(s) + "/" + (s.shape().length == 2 ? type : HostTensor.Dtype.F32);
+            Long most = largest.get(key); // (not merge: no lambda, see warmUpAsync)
+            largest.put(key, most == null ? s.size() : Math.max(most, s.size()));
         }
-        // constant made-up weights, off the heap, one buffer per value and size shared by all tensors (a few MB
-        // for any model); filled by a bulk put, so no loop of the stand-in's own for the JIT to compile while the
-        // decoder's loops wait in its queue. Stored as the weights the decoder will most likely read: GPT-2's Conv1D
-        // matrices as Wᵀ (a release, read engine-free), in the type llm.weights forces.
-        HostTensor.Dtype type = FloatMatrix.forcedType() == null ? HostTensor.Dtype.F32 : FloatMatrix.forcedType();
         java.util.Map<String, java.nio.ByteBuffer> filled = new java.util.HashMap<>();
         Weights madeUp = new Weights() {
             @Override
             public HostTensor get(String name) {
                 Init.Spec s = specs.get(name);
-                float value = s.kind() == Init.Kind.ONES ? 1f : s.kind() == Init.Kind.NORMAL ? 0.01f : 0f;
+                float value = madeUpValue(s);
                 HostTensor.Dtype t = s.shape().length == 2 ? type : HostTensor.Dtype.F32;
-                String key = value + "/" + s.size() + "/" + t;
+                String key = value + "/" + t;
                 java.nio.ByteBuffer b = filled.get(key);
                 if (b == null) { // (not computeIfAbsent: no lambda, see warmUpAsync)
-                    float[] a = new float[(int) Math.min(s.size(), 1 << 16)];
+                    long size = largest.get(key);
+                    float[] a = new float[(int) Math.min(size, 1 << 16)];
                     Arrays.fill(a, value);
-                    java.nio.ByteBuffer d = java.nio.ByteBuffer.allocateDirect((int) (4 * s.size()))
+                    java.nio.ByteBuffer d = java.nio.ByteBuffer.allocateDirect((int) (4 * size))
                             .order(java.nio.ByteOrder.LITTLE_ENDIAN);
                     java.nio.FloatBuffer f = d.asFloatBuffer();
                     while (f.hasRemaining()) {
                         f.put(a, 0, Math.min(a.length, f.remaining()));
                     }
-                    b = new HostTensor(d, HostTensor.Dtype.F32, new long[] {s.size()}, false, null).convert(t).data();
+                    b = t == HostTensor.Dtype.F32 ? d
+                            : new HostTensor(d, HostTensor.Dtype.F32, new long[] {size}, false, null).convert(t).data();
                     filled.put(key, b);
                 }
                 long[] shape = s.conv1d() ? new long[] {s.shape()[1], s.shape()[0]} : s.shape();
@@ -256,6 +264,11 @@ final class CpuDecoder {
         } finally {
             d.close();
         }
+    }
+
+    /** The constant that {@link #warmUpSteps} fills a made-up tensor with. */
+    private static float madeUpValue(Init.Spec s) {
+        return s.kind() == Init.Kind.ONES ? 1f : s.kind() == Init.Kind.NORMAL ? 0.01f : 0f;
     }
 
     /** The model {@link #warmUpSteps} runs for {@code c}: c itself up to 4M parameters, else 2 layers, ≤ 4,096 rows. */
@@ -541,10 +554,24 @@ final class CpuDecoder {
         }
     }
 
+    /**
+     * Positions a row's KV cache holds at first; it doubles as the row needs more, up to the capacity. A Java array
+     * is zeroed, so resident, when it is made: GPT-2-124M's cache for its whole context (75 MB) was 15% of the
+     * weights' size in the resident memory of a 32-token run (run.c's calloc'd cache is touched only as it is used).
+     */
+    static final int CACHE_START = 64;
+
     /** Put row b's key and value (kvDim each, from the given offsets) at its current position. */
     private void store(int l, int b, float[] kSrc, int kOff, float[] vSrc, int vOff) {
         int p = pos[b];
         float[][] keys = kc[l][b], vals = vc[l][b];
+        if (p >= keys[0].length) { // (a few times per run: the rows double)
+            int n = Math.min(capacity, Math.max(p + 1, 2 * keys[0].length));
+            for (int i = 0; i < keys.length; i++) {
+                keys[i] = Arrays.copyOf(keys[i], n);
+                vals[i] = Arrays.copyOf(vals[i], n);
+            }
+        }
         for (int i = 0; i < keys.length; i++) {
             keys[i][p] = kSrc[kOff + i];
             vals[i][p] = vSrc[vOff + i];

@@ -13,8 +13,13 @@ import org.junit.jupiter.api.Test;
 /** The Java decoder and the DJL KV-cache decoder agree with the DJL full forward, batched. */
 class CpuDecoderTest extends CpuRoot {
     static void check(ModelConfig c, Decoder.Impl impl, int threads) {
+        check(c, impl, threads, 10);
+    }
+
+    /** Feeds two rows of {@code t} random tokens (a prompt of 4, then one at a time); logits against the forward. */
+    static void check(ModelConfig c, Decoder.Impl impl, int threads, int t) {
         LanguageModel model = LanguageModel.create(c, root, 21);
-        int b = 2, t = 10;
+        int b = 2;
         int[][] ids = new int[b][t];
         int[] flat = new int[b * t];
         Random r = new Random(9);
@@ -71,6 +76,13 @@ class CpuDecoderTest extends CpuRoot {
     void javaLlamaRopeScaled() { // head size 8: frequency 0 kept, 1 blended, 2-3 divided (llama3 scaling)
         check(ModelConfig.llama(50, 16, 32, 2, 4, 2, 48, true)
                 .withRopeScaling(new RopeScaling("llama3", 8f, 1f, 4f, 1024)), Decoder.Impl.JAVA, 1);
+    }
+
+    @Test
+    void javaCacheGrowsAsThePositionsNeedIt() { // (its rows start at CACHE_START positions and double)
+        int t = 2 * CpuDecoder.CACHE_START + 9;
+        check(ModelConfig.gpt2(50, t, 32, 2, 4), Decoder.Impl.JAVA, 1, t);
+        check(ModelConfig.llama(50, t + 7, 32, 2, 4, 2, 48, true), Decoder.Impl.JAVA, 2, t);
     }
 
     @Test
