@@ -18,9 +18,26 @@ import java.util.Locale;
  * (default) keeps the file's. {@code -Dllm.kernels=java} forces the fallback.
  */
 abstract class FloatMatrix {
-    /** Whether the Vector API kernels can run (the module is in the boot layer and not turned off). */
+    /**
+     * Whether the Vector API kernels can run: the module is in the boot layer, not turned off, and its vectors still
+     * load from a {@link java.nio.ByteBuffer} — JDK 16–18; JDK 19 replaced those methods with memory segments (JEP 426),
+     * and calling them there failed with NoSuchMethodError at the first decode step.
+     */
     static final boolean VECTOR = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
-            && !"java".equals(System.getProperty("llm.kernels"));
+            && !"java".equals(System.getProperty("llm.kernels")) && loadsFromByteBuffers();
+
+    private static boolean loadsFromByteBuffers() {
+        try {
+            Class<?> species = Class.forName("jdk.incubator.vector.VectorSpecies");
+            for (String vector : new String[] {"FloatVector", "ShortVector"}) {
+                Class.forName("jdk.incubator.vector." + vector).getMethod("fromByteBuffer", species,
+                        java.nio.ByteBuffer.class, int.class, java.nio.ByteOrder.class);
+            }
+            return true;
+        } catch (ReflectiveOperationException | LinkageError e) {
+            return false;
+        }
+    }
 
     final int out, in;
 

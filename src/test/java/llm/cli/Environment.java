@@ -18,8 +18,9 @@ public final class Environment {
                     + " that freed tensor memory is kept, unless GLIBC_TUNABLES or a MALLOC_*_ variable is set)."),
             new Variable("LLM_MKL_AMD", "0: MKL's own code path on AMD CPUs (by default llm makes MKL use its"
                     + " AVX2/AVX-512 kernels there)."),
-            new Variable("LLM_VECTOR", "0: bin/llm leaves out the JDK's Vector API module (added by default); the CPU"
-                    + " decoder then copies the weights to float32 arrays on the heap instead of mapping them."),
+            new Variable("LLM_VECTOR", "0: bin/llm leaves out the JDK's Vector API module (added by default on Java 17"
+                    + " and 18; newer JDKs changed the API the kernels use); the CPU decoder then copies the weights to"
+                    + " float32 arrays on the heap instead of mapping them."),
             new Variable("LLM_WEIGHTS", "f32, bf16 or f16: the CPU decoder converts the weight matrices to that type"
                     + " at load (auto, the default, keeps the file's)."),
             new Variable("LLM_MAVEN_OFFLINE", "Not empty: bin/llm's first-use build runs Maven offline (-o)."),
