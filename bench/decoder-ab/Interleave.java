@@ -10,8 +10,9 @@ import java.util.*;
  * decoding greedily in alternating blocks of steps (A B C, C B A, ...), so that the load of a shared machine, which
  * drifts over seconds, hits all of them alike: the per-block ratios to the first decoder are what to read
  * ({@code bench/decoder-ab.sh steps}; issue 20). The first fifth of the blocks (JIT warm-up) is not counted. A
- * decoder: {@code label:classesDir:threads[:kernels=java][:weights=bf16]} — the system properties llm.kernels and
- * llm.weights are set while its classes initialise, so one JVM with the Vector API module can hold the heap-rows
+ * decoder: {@code label:classesDir:threads[:kernels=java][:weights=bf16][:memory=heap|map]} — the system properties
+ * llm.kernels, llm.weights and llm.weights.memory are set while it is made (memory=: the weights read into the heap
+ * or mapped; without it, mapped), so one JVM with the Vector API module can hold the heap-rows
  * and the Vector API kernels side by side. Old builds work as long as they have {@code Llama2c.readArrays} and the
  * {@code CpuDecoder(ModelArrays, batch, capacity, threads)} constructor (since 2026-11-29).
  *
@@ -39,7 +40,10 @@ public class Interleave {
             if (Arrays.asList(f).contains("weights=bf16")) System.setProperty("llm.weights", "bf16"); else System.clearProperty("llm.weights");
             ClassLoader cl = new URLClassLoader(urls.toArray(URL[]::new), ClassLoader.getPlatformClassLoader());
             Class<?> l2c = Class.forName("llm.model.Llama2c", true, cl);
-            Object arrays = l2c.getMethod("readArrays", Path.class).invoke(null, model);
+            String memory = Arrays.stream(f).filter(x -> x.startsWith("memory=")).map(x -> x.substring(7)).findFirst().orElse(null);
+            if (memory != null) System.setProperty("llm.weights.memory", memory); else System.clearProperty("llm.weights.memory");
+            Object arrays = memory == null ? l2c.getMethod("readArrays", Path.class).invoke(null, model)
+                    : l2c.getMethod("readArrays", Path.class, boolean.class).invoke(null, model, memory.equals("heap"));
             Class<?> ma = Class.forName("llm.model.ModelArrays", true, cl);
             Object config = ma.getMethod("config").invoke(arrays);
             cap[i] = (int) config.getClass().getMethod("ctx").invoke(config);

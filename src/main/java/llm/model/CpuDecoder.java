@@ -62,10 +62,12 @@ final class CpuDecoder {
 
     CpuDecoder(LanguageModel model, int batch, int capacity, int threads) {
         this(model.config(), new Weights() { // (not a lambda: see warmUpAsync)
+            private final boolean heap = FloatMatrix.inHeap(model.config(), HostTensor.Dtype.F32);
+
             @Override
             public HostTensor get(String name) {
                 ai.djl.ndarray.NDArray a = model.parameter(name).array();
-                return HostTensor.of(a.toFloatArray(), a.getShape().getShape()); // (out, in) in memory
+                return HostTensor.of(a.toFloatArray(), heap, a.getShape().getShape()); // (out, in) in memory
             }
         }, batch, capacity, threads, false);
     }
@@ -204,7 +206,7 @@ final class CpuDecoder {
         int capacity = Math.min(c.ctx(), 512);
         long perStep = params + (long) c.nLayer() * c.dModel() * capacity; // weights + attention at mid-context
         int steps = (int) Math.max(32, Math.min(600, WARM_UP_WORK / Math.max(1, perStep)));
-        // constant made-up weights, off the heap: one buffer per value and type, as large as the largest tensor
+        // constant made-up weights, where the real ones will lie (heap or not): one buffer per value and type, as large as the largest tensor
         // holding that value, that all such tensors read from its start (~13 MB for GPT-2-124M's stand-in, where a
         // buffer per size was 34 MB: a process's resident memory keeps it); filled by a bulk put, so no loop of the
         // stand-in's own for the JIT to compile while the decoder's loops wait in its queue. Stored as the weights
@@ -232,14 +234,16 @@ final class CpuDecoder {
                     long size = largest.get(key);
                     float[] a = new float[(int) Math.min(size, 1 << 16)];
                     Arrays.fill(a, value);
-                    java.nio.ByteBuffer d = java.nio.ByteBuffer.allocateDirect((int) (4 * size))
-                            .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                    // where the real weights will lie (FloatMatrix.inHeap), as F32 or as converted to t
+                    java.nio.ByteBuffer d = HostTensor.allocate((int) (4 * size),
+                            FloatMatrix.inHeap(shape, HostTensor.Dtype.F32));
                     java.nio.FloatBuffer f = d.asFloatBuffer();
                     while (f.hasRemaining()) {
                         f.put(a, 0, Math.min(a.length, f.remaining()));
                     }
                     b = t == HostTensor.Dtype.F32 ? d
-                            : new HostTensor(d, HostTensor.Dtype.F32, new long[] {size}, false, null).convert(t).data();
+                            : new HostTensor(d, HostTensor.Dtype.F32, new long[] {size}, false, null)
+                                    .convert(t, FloatMatrix.inHeap(shape, t)).data();
                     filled.put(key, b);
                 }
                 long[] shape = s.conv1d() ? new long[] {s.shape()[1], s.shape()[0]} : s.shape();

@@ -78,7 +78,34 @@ abstract class FloatMatrix {
             return Rows.of(t);
         }
         HostTensor.Dtype want = forcedType();
-        return new Stored(want == null ? t : t.convert(want));
+        return new Stored(want == null ? t : t.convert(want, inHeap(null, want)));
+    }
+
+    /**
+     * Whether the decoder keeps a matrix of type {@code t} of a model of this shape in byte arrays in the heap rather
+     * than in a mapping of the file (or an off-heap copy): on Java 17 the Vector API loads from a byte[] at 1.2–1.5×
+     * the rate it loads from a buffer, which shows where the kernels, not the memory, set the pace — 16-bit weights,
+     * widened in the kernels: a 110M model's BF16 copy decodes 1.2× faster from the heap (bench/RESULTS.md, issue
+     * 20). F32 weights stay mapped: a memory-bound F32 product gained nothing measurable, and reading a file into
+     * the heap costs load time (a 497 MB release: 0.8 against 0.4 s). So: 16-bit matrices, with the Vector API
+     * kernels, where they take at most a quarter of the heap's maximum (the rest stays for what shares the JVM: a
+     * Spark executor's own memory, the engine's copies); the system property {@code llm.weights.memory} (or the
+     * environment variable {@code LLM_WEIGHTS_MEMORY}) {@code heap} or {@code map} forces either way.
+     *
+     * @param c the model's shape, or null: no size check (a copy converted at load, which takes that room anyway)
+     */
+    static boolean inHeap(ModelConfig c, HostTensor.Dtype t) {
+        String how = System.getProperty("llm.weights.memory", System.getenv("LLM_WEIGHTS_MEMORY"));
+        how = how == null || how.isEmpty() ? "auto" : how.toLowerCase(Locale.ROOT);
+        if (!how.equals("auto") && !how.equals("heap") && !how.equals("map")) {
+            throw llm.UserException.usage("llm.weights.memory / LLM_WEIGHTS_MEMORY: '" + how
+                    + "' is not one of auto, heap, map");
+        }
+        if (how.equals("map") || !VECTOR) {
+            return false;
+        }
+        return how.equals("heap") || t != HostTensor.Dtype.F32
+                && (c == null || (long) t.bytes * c.parameterCount() <= Runtime.getRuntime().maxMemory() / 4);
     }
 
     /** The type that {@code llm.weights} / {@code LLM_WEIGHTS} forces, or null (keep the file's). */
@@ -98,6 +125,7 @@ abstract class FloatMatrix {
     /** W over the tensor's own bytes; Vector API kernels. */
     static final class Stored extends FloatMatrix {
         private final HostTensor t;
+        private final byte[] array; // t's bytes where they lie in the heap, else null (the kernels read the buffer)
         /**
          * W's rows in stored order: the tensor's row order, or the identity (never null: a branch between the two
          * in the kernel, not taken by the JIT warm-up's made-up weights, made C2 throw the compiled kernel away at
@@ -108,6 +136,7 @@ abstract class FloatMatrix {
         Stored(HostTensor t) {
             super(t.transposed() ? t.storedCols() : t.storedRows(), t.transposed() ? t.storedRows() : t.storedCols());
             this.t = t;
+            this.array = t.array();
             int[] o = t.rowOrder();
             if (o == null && !t.transposed()) {
                 o = new int[out];
@@ -121,9 +150,9 @@ abstract class FloatMatrix {
         @Override
         void product(float[][] x, float[][] y, int[] act, int nAct, float[] bias, boolean add, int lo, int hi) {
             if (t.transposed()) {
-                VectorKernels.axpyRows(t.data(), t.dtype(), in, out, x, y, act, nAct, bias, add, lo, hi);
+                VectorKernels.axpyRows(t.data(), array, t.dtype(), in, out, x, y, act, nAct, bias, add, lo, hi);
             } else {
-                VectorKernels.dotRows(t.data(), t.dtype(), in, order, x, y, act, nAct, bias, add, lo, hi);
+                VectorKernels.dotRows(t.data(), array, t.dtype(), in, order, x, y, act, nAct, bias, add, lo, hi);
             }
         }
 

@@ -47,7 +47,9 @@ public record HostTensor(ByteBuffer data, Dtype dtype, long[] shape, boolean tra
         // read-only whatever the source (a mapping is; a converted copy or the JIT warm-up's made-up weights would
         // not be): the Vector API kernels then only ever see one buffer class, so the code the warm-up compiled is
         // the code the real weights run (another class there made C2 throw it away at the first real step)
-        data = data.asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN);
+        // (a heap buffer stays as it is: the kernels read its array, see FloatMatrix)
+        data = data.isDirect() ? data.asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN)
+                : data.order(ByteOrder.LITTLE_ENDIAN);
         long n = 1;
         for (long d : shape) { // (the fields are not set yet: size() cannot be called here)
             n *= d;
@@ -60,9 +62,46 @@ public record HostTensor(ByteBuffer data, Dtype dtype, long[] shape, boolean tra
 
     /** A float32 tensor over a copy of {@code values} (off-heap), stored untransposed. */
     public static HostTensor of(float[] values, long... shape) {
-        ByteBuffer b = ByteBuffer.allocateDirect(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+        return of(values, false, shape);
+    }
+
+    /** A float32 tensor over a copy of {@code values}, in the heap or off it, stored untransposed. */
+    static HostTensor of(float[] values, boolean heap, long... shape) {
+        ByteBuffer b = allocate(4 * values.length, heap);
         b.asFloatBuffer().put(values);
         return new HostTensor(b, Dtype.F32, shape, false, null);
+    }
+
+    /** A little-endian buffer of {@code bytes}: over a byte[] in the heap, or off-heap. */
+    static ByteBuffer allocate(int bytes, boolean heap) {
+        return (heap ? ByteBuffer.allocate(bytes) : ByteBuffer.allocateDirect(bytes)).order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /**
+     * {@code bytes} bytes of a file from {@code pos}: read into a byte[] in the heap, or mapped read-only (pages
+     * read on first use and shared with the page cache). Which one: see {@link FloatMatrix#inHeap}.
+     */
+    static ByteBuffer load(java.nio.channels.FileChannel ch, long pos, int bytes, boolean heap)
+            throws java.io.IOException {
+        if (!heap) {
+            return ch.map(java.nio.channels.FileChannel.MapMode.READ_ONLY, pos, bytes);
+        }
+        byte[] a = new byte[bytes];
+        for (int off = 0; off < bytes; ) { // positional reads of 1 MB (the JDK copies each through a direct buffer
+            // of the read's size)
+            int n = ch.read(ByteBuffer.wrap(a, off, Math.min(1 << 20, bytes - off)), pos + off);
+            if (n < 0) {
+                throw new java.io.EOFException("end of file at byte " + (pos + off) + ", " + (bytes - off)
+                        + " bytes short");
+            }
+            off += n;
+        }
+        return ByteBuffer.wrap(a).order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /** The byte[] the data lies in from index 0 (a heap tensor), or null (off-heap). */
+    byte[] array() {
+        return data.hasArray() && data.arrayOffset() == 0 ? data.array() : null;
     }
 
     /** Number of elements. */
@@ -138,8 +177,13 @@ public record HostTensor(ByteBuffer data, Dtype dtype, long[] shape, boolean tra
         return out;
     }
 
-    /** The same values as {@code to} (rounded to nearest even when narrowing), in a new off-heap buffer. */
+    /** The same values as {@code to} (rounded to nearest even when narrowing), in a new buffer off the heap. */
     HostTensor convert(Dtype to) {
+        return convert(to, false);
+    }
+
+    /** As {@link #convert(Dtype)}, in the heap with {@code heap} (a byte[]); this one where {@code to} is its type. */
+    HostTensor convert(Dtype to, boolean heap) {
         if (to == dtype) {
             return this;
         }
@@ -148,7 +192,7 @@ public record HostTensor(ByteBuffer data, Dtype dtype, long[] shape, boolean tra
             throw llm.UserException.runtime("a tensor of " + n + " values does not fit 2 GB as " + to
                     + "; keep the file's type (LLM_WEIGHTS=auto)");
         }
-        ByteBuffer b = ByteBuffer.allocateDirect((int) (n * to.bytes)).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = allocate((int) (n * to.bytes), heap);
         for (long i = 0; i < n; i++) {
             float v = get(i);
             switch (to) {

@@ -61,6 +61,14 @@ public final class Llama2c {
      * rows read in HF's rotate-half order through {@link HostTensor#rowOrder}).
      */
     public static ModelArrays readArrays(Path file) {
+        return readArrays(file, false);
+    }
+
+    /**
+     * As {@link #readArrays(Path)}; with {@code decoder}, for the CPU decoder: read into the heap where {@link
+     * FloatMatrix#inHeap} keeps float32 weights there (only when forced: a checkpoint is float32).
+     */
+    public static ModelArrays readArrays(Path file, boolean decoder) {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             Header h = header(ch, file);
@@ -85,7 +93,7 @@ public final class Llama2c {
                 throw UserException.runtime(file + ": truncated: the header implies " + expected + " bytes but the"
                         + " file has " + size);
             }
-            Mapper r = new Mapper(ch, v1 ? 256 : 28);
+            Mapper r = new Mapper(ch, v1 ? 256 : 28, decoder && FloatMatrix.inHeap(config, HostTensor.Dtype.F32));
             long[] emb, rmsAtt, wq, wk, wv, wo, rmsFfn, w1, w2, w3, rmsFinal; // {position, floats}
             if (v1) {
                 rmsAtt = r.next(l * d);
@@ -240,11 +248,13 @@ public final class Llama2c {
     /** Positions of consecutive float32 arrays in the file, and read-only mappings of their parts. */
     private static final class Mapper {
         private final FileChannel ch;
+        private final boolean heap;
         private long pos;
 
-        Mapper(FileChannel ch, long pos) {
+        Mapper(FileChannel ch, long pos, boolean heap) {
             this.ch = ch;
             this.pos = pos;
+            this.heap = heap;
         }
 
         /** The next array of n floats: {position, n}. */
@@ -263,7 +273,7 @@ public final class Llama2c {
             if (per * 4 > Integer.MAX_VALUE - 8) {
                 throw new IOException("tensor of " + per + " values is too large (at most 2 GB per tensor)");
             }
-            ByteBuffer b = ch.map(FileChannel.MapMode.READ_ONLY, array[0] + 4 * per * layer, 4 * per);
+            ByteBuffer b = HostTensor.load(ch, array[0] + 4 * per * layer, (int) (4 * per), heap);
             long[] shape = rows < 0 ? new long[] {cols} : new long[] {rows, cols};
             return new HostTensor(b, HostTensor.Dtype.F32, shape, false, rowOrder);
         }

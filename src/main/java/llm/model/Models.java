@@ -64,8 +64,8 @@ public final class Models {
     /** {@link #loadArrays(Path)} of a path already detected as {@code format}. */
     public static ModelArrays loadArrays(Path path, Format format) {
         return switch (format) {
-            case RELEASE -> Release.readArrays(releaseDir(path));
-            case LLAMA2C -> Llama2c.readArrays(path);
+            case RELEASE -> Release.readArrays(releaseDir(path), true);
+            case LLAMA2C -> Llama2c.readArrays(path, true);
         };
     }
 

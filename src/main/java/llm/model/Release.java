@@ -120,6 +120,14 @@ public final class Release {
      * closed, the mappings stay valid.
      */
     public static ModelArrays readArrays(Path dir) {
+        return readArrays(dir, false);
+    }
+
+    /**
+     * As {@link #readArrays(Path)}; with {@code decoder}, for the CPU decoder: matrices that {@link FloatMatrix#inHeap}
+     * keeps in the heap are read into it.
+     */
+    public static ModelArrays readArrays(Path dir, boolean decoder) {
         ModelConfig config = readConfig(dir);
         List<Safetensors.Reader> readers = openWeights(dir);
         try {
@@ -148,7 +156,9 @@ public final class Release {
                     throw UserException.runtime(r.file() + ": tensor " + found + " has shape "
                             + Arrays.toString(actual) + ", but config.json implies " + Arrays.toString(disk));
                 }
-                tensors.put(name, r.map(found, s.conv1d())); // Conv1D: stored (in, out) = Wᵀ
+                HostTensor.Dtype type = HostTensor.Dtype.of(r.entries().get(found).dtype());
+                boolean heap = decoder && disk.length == 2 && type != null && FloatMatrix.inHeap(config, type);
+                tensors.put(name, r.map(found, s.conv1d(), heap)); // Conv1D: stored (in, out) = Wᵀ
             }
             return new ModelArrays(config, tensors);
         } finally {

@@ -266,6 +266,11 @@ public final class Safetensors {
          * @param transposed the tensor is a matrix stored as Wᵀ (see {@link HostTensor})
          */
         public HostTensor map(String name, boolean transposed) {
+            return map(name, transposed, false);
+        }
+
+        /** As {@link #map(String, boolean)}, or read into the heap with {@code heap} (see {@link FloatMatrix#inHeap}). */
+        public HostTensor map(String name, boolean transposed, boolean heap) {
             Entry e = entries.get(name);
             if (e == null) {
                 throw bad("missing tensor " + name);
@@ -279,10 +284,11 @@ public final class Safetensors {
                 throw bad("tensor " + name + " is too large (" + bytes + " bytes; at most 2 GB per tensor)");
             }
             try {
-                ByteBuffer b = channel.map(FileChannel.MapMode.READ_ONLY, dataStart + e.begin, bytes);
+                ByteBuffer b = HostTensor.load(channel, dataStart + e.begin, (int) bytes, heap);
                 return new HostTensor(b, t, e.shape.clone(), transposed, null);
             } catch (IOException ex) {
-                throw UserException.runtime(file + ": cannot map tensor " + name + ": " + ex.getMessage(), ex);
+                throw UserException.runtime(file + ": cannot " + (heap ? "read" : "map") + " tensor " + name + ": "
+                        + ex.getMessage(), ex);
             }
         }
 

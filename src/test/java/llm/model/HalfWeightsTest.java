@@ -88,6 +88,31 @@ class HalfWeightsTest extends CpuRoot {
         }
     }
 
+    /** The same tensors with their bytes copied into byte[]s in the heap (as FloatMatrix.inHeap has them read). */
+    private static ModelArrays inHeap(ModelArrays a) {
+        Map<String, HostTensor> t = new LinkedHashMap<>();
+        a.tensors().forEach((name, x) -> {
+            java.nio.ByteBuffer src = x.data().duplicate().clear();
+            java.nio.ByteBuffer copy = HostTensor.allocate(src.remaining(), true).put(src).clear();
+            HostTensor y = new HostTensor(copy, x.dtype(), x.shape(), x.transposed(), x.rowOrder());
+            assertTrue(y.array() != null && x.array() == null, name);
+            t.put(name, y);
+        });
+        return new ModelArrays(a.config(), t);
+    }
+
+    @Test
+    void weightsInTheHeapGiveWhatMappedOnesGive() { // the byte[] loads against the ByteBuffer loads of the kernels
+        assumeTrue(FloatMatrix.VECTOR, "the Vector API module is not present (run with --add-modules)");
+        for (ModelConfig c : new ModelConfig[] {LLAMA, GPT2}) {
+            ModelArrays f32 = randomArrays(c, 5);
+            for (HostTensor.Dtype t : HostTensor.Dtype.values()) {
+                ModelArrays off = matricesAs(f32, t, false);
+                assertArrayEquals(logits(off, 3, 2, 5), logits(inHeap(off), 3, 2, 5), 0f, c.arch() + " " + t);
+            }
+        }
+    }
+
     @Test
     void threadsAndBatchRowsDoNotChangeAResult() {
         ModelConfig wide = ModelConfig.llama(700, 8, 256, 1, 4, 2, 512, false); // products above the split size
