@@ -23,9 +23,9 @@ public final class Environment {
                     + " float32 arrays on the heap instead of mapping them."),
             new Variable("LLM_WEIGHTS", "f32, bf16 or f16: the CPU decoder converts the weight matrices to that type"
                     + " at load (auto, the default, keeps the file's)."),
-            new Variable("LLM_WEIGHTS_MEMORY", "heap or map: the CPU decoder reads the weights into the Java heap"
-                    + " (faster kernels; loading reads the file) or maps the file (auto, the default: the heap where"
-                    + " the weights take at most a quarter of it, with the Vector API module)."),
+            new Variable("LLM_WEIGHTS_MEMORY", "heap or map: the CPU decoder keeps the weight matrices in the Java"
+                    + " heap (faster kernels; loading reads the file) or in a mapping of the file (auto, the default:"
+                    + " 16-bit matrices in the heap where they take at most a quarter of it, float32 ones mapped)."),
             new Variable("LLM_MAVEN_OFFLINE", "Not empty: bin/llm's first-use build runs Maven offline (-o)."),
             new Variable("LC_ALL, LC_CTYPE, LANG", "The locale. Arguments, file names, stdin and stdout are UTF-8"
                     + " whatever it is: under C or POSIX (or none, or one not installed) bin/llm runs Java under"
