@@ -87,8 +87,8 @@ public record HostTensor(ByteBuffer data, Dtype dtype, long[] shape, boolean tra
             return ch.map(java.nio.channels.FileChannel.MapMode.READ_ONLY, pos, bytes);
         }
         byte[] a = new byte[bytes];
-        for (int off = 0; off < bytes; ) { // positional reads of 1 MB (the JDK copies each through a direct buffer
-            // of the read's size)
+        // positional reads of at most 1 MB: the JDK copies each read through a temporary direct buffer of its size
+        for (int off = 0; off < bytes; ) {
             int n = ch.read(ByteBuffer.wrap(a, off, Math.min(1 << 20, bytes - off)), pos + off);
             if (n < 0) {
                 throw new java.io.EOFException("end of file at byte " + (pos + off) + ", " + (bytes - off)

@@ -12,7 +12,10 @@ import org.junit.jupiter.api.Tag;
 @Tag("fuzz")
 class ModelFilesFuzz {
 
-    /** A safetensors file: its JSON header, then every tensor read as floats (as Release.readArrays does). */
+    /**
+     * A safetensors file: its JSON header, then every tensor read as floats (as the engine's load does) and read
+     * into the heap as stored (as the CPU decoder keeps 16-bit matrices).
+     */
     @FuzzTest
     void safetensors(byte[] data) throws Exception {
         Path f = Scratch.file(Scratch.dir(), "model.safetensors", data);
@@ -21,6 +24,7 @@ class ModelFilesFuzz {
                 r.metadata();
                 for (String name : r.entries().keySet()) {
                     r.readFloats(name);
+                    r.map(name, false, true);
                 }
             }
         });
