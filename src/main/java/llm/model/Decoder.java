@@ -64,11 +64,7 @@ public final class Decoder implements AutoCloseable {
         this.config = model.config();
         this.batch = batch;
         int cap = Math.min(capacity, model.config().ctx());
-        if (impl == Impl.AUTO) {
-            String prop = System.getProperty("llm.decoder", "auto");
-            impl = prop.equals("djl") ? Impl.DJL : prop.equals("java") ? Impl.JAVA
-                    : model.parameters().get(0).array().getDevice().isGpu() ? Impl.DJL : Impl.JAVA;
-        }
+        impl = resolve(model, impl);
         if (impl == Impl.JAVA) {
             this.manager = null;
             this.cache = null;
@@ -79,6 +75,19 @@ public final class Decoder implements AutoCloseable {
             this.cache = model.newCache(manager, batch, cap);
             this.cpu = null;
         }
+    }
+
+    /**
+     * The implementation a decoder of {@code model} made with {@code impl} uses: AUTO is the system property
+     * {@code llm.decoder} (java, djl) if set, else DJL for a model on a GPU and Java on the CPU.
+     */
+    public static Impl resolve(LanguageModel model, Impl impl) {
+        if (impl != Impl.AUTO) {
+            return impl;
+        }
+        String prop = System.getProperty("llm.decoder", "auto");
+        return prop.equals("djl") ? Impl.DJL : prop.equals("java") ? Impl.JAVA
+                : model.parameters().get(0).array().getDevice().isGpu() ? Impl.DJL : Impl.JAVA;
     }
 
     /** For tests: the Java implementation runs every step's large loops on all its threads. */

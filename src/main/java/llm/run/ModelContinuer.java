@@ -64,7 +64,9 @@ public final class ModelContinuer implements Continuer, AutoCloseable {
         this.threads = threads;
         this.vocabLimit = vocabLimit;
         this.params = model.parameters().stream().mapToLong(p -> p.array().size()).sum();
-        this.ragged = decoder(1, 1, Decoder.Impl.AUTO).impl() == Decoder.Impl.JAVA;
+        // (asked, not a decoder made to find out: the Java one copies every weight, for nothing where every batch
+        // then goes to libtorch — a 124M model's 500 MB)
+        this.ragged = Decoder.resolve(model, Decoder.Impl.AUTO) == Decoder.Impl.JAVA;
     }
 
     /** Whether a rectangular batch of {@code rows} prompts goes to the DJL decoder, for a model of {@code params}. */
