@@ -206,12 +206,12 @@ final class CpuDecoder {
         int capacity = Math.min(c.ctx(), 512);
         long perStep = params + (long) c.nLayer() * c.dModel() * capacity; // weights + attention at mid-context
         int steps = (int) Math.max(32, Math.min(600, WARM_UP_WORK / Math.max(1, perStep)));
-        // constant made-up weights, where the real ones will lie (heap or not): one buffer per value and type, as large as the largest tensor
-        // holding that value, that all such tensors read from its start (~13 MB for GPT-2-124M's stand-in, where a
-        // buffer per size was 34 MB: a process's resident memory keeps it); filled by a bulk put, so no loop of the
-        // stand-in's own for the JIT to compile while the decoder's loops wait in its queue. Stored as the weights
-        // the decoder will most likely read: GPT-2's Conv1D matrices as Wᵀ (a release, read engine-free), in the
-        // type llm.weights forces.
+        // constant made-up weights, where the real ones will lie (heap or not, FloatMatrix.inHeap): one buffer per
+        // value and type, as large as the largest tensor holding that value, that all such tensors read from its
+        // start (~13 MB for GPT-2-124M's stand-in, where a buffer per size was 34 MB: a process's resident memory
+        // keeps it); filled by a bulk put, so no loop of the stand-in's own for the JIT to compile while the
+        // decoder's loops wait in its queue. Stored as the weights the decoder will most likely read: GPT-2's Conv1D
+        // matrices as Wᵀ (a release, read engine-free), in the type llm.weights forces.
         HostTensor.Dtype type = FloatMatrix.forcedType() == null ? HostTensor.Dtype.F32 : FloatMatrix.forcedType();
         java.util.Map<String, Init.Spec> specs = new java.util.HashMap<>();
         java.util.Map<String, Long> largest = new java.util.HashMap<>(); // value/type -> elements

@@ -7,21 +7,22 @@ import java.util.Locale;
  * product can be split by outputs over threads (each output element is computed by one thread, by the same operations
  * whatever the split: threads never change a result). Two kinds:
  * <ul>
- *   <li>{@link Stored}: the tensor's own bytes (a mapping of the file, F32/F16/BF16 kept as stored: 16-bit weights
- *   are widened in the kernels, halving the bytes read per token), multiplied by {@link VectorKernels} — used
- *   whenever the JDK's Vector API module is present ({@code bin/llm} adds it);</li>
+ *   <li>{@link Stored}: the tensor's own bytes, F32/F16/BF16 kept as stored (16-bit weights are widened in the
+ *   kernels, halving the bytes read per token) — a mapping of the file, or a byte[] in the heap for 16-bit
+ *   matrices ({@link #inHeap}) — multiplied by {@link VectorKernels}; used whenever the JDK's Vector API module is
+ *   present ({@code bin/llm} adds it on Java 17–18);</li>
  *   <li>{@link Rows}: float32 copies of Wᵀ's rows on the heap, multiplied by {@link Kernels}' plain loops (which C2
  *   vectorizes only over arrays) — the fallback without that module.</li>
  * </ul>
  * The system property {@code llm.weights} (or the environment variable {@code LLM_WEIGHTS}) forces the type the
- * decoder keeps: {@code f32}, {@code bf16} or {@code f16} (converted once at load, off the heap); {@code auto}
- * (default) keeps the file's. {@code -Dllm.kernels=java} forces the fallback.
+ * decoder keeps: {@code f32}, {@code bf16} or {@code f16} (converted once at load; where the copy lies: {@link
+ * #inHeap}); {@code auto} (default) keeps the file's. {@code -Dllm.kernels=java} forces the fallback.
  */
 abstract class FloatMatrix {
     /**
      * Whether the Vector API kernels can run: the module is in the boot layer, not turned off, and its vectors still
-     * load from a {@link java.nio.ByteBuffer} — JDK 16–18; JDK 19 replaced those methods with memory segments (JEP 426),
-     * and calling them there failed with NoSuchMethodError at the first decode step.
+     * load from a {@link java.nio.ByteBuffer} — JDK 16–18; JDK 19 replaced those methods with memory segments (JEP
+     * 426), and calling them there failed with NoSuchMethodError at the first decode step.
      */
     static final boolean VECTOR = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
             && !"java".equals(System.getProperty("llm.kernels")) && loadsFromByteBuffers();

@@ -269,7 +269,7 @@ public final class Safetensors {
             return map(name, transposed, false);
         }
 
-        /** As {@link #map(String, boolean)}, or read into the heap with {@code heap} (see {@link FloatMatrix#inHeap}). */
+        /** As {@link #map(String, boolean)}, or read into the heap with {@code heap} ({@link FloatMatrix#inHeap}). */
         public HostTensor map(String name, boolean transposed, boolean heap) {
             Entry e = entries.get(name);
             if (e == null) {

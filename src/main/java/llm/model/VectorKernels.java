@@ -10,12 +10,14 @@ import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Matrix-vector products over weights as the file stores them (a mapped little-endian {@link ByteBuffer} of F32, F16
- * or BF16), with the JDK's incubating Vector API ({@code --add-modules jdk.incubator.vector}; {@code bin/llm} adds
- * it). Why not plain loops as {@link Kernels}: on Java 17, C2 vectorizes neither a loop over a buffer (measured 0.7–1.4
- * ns per multiply-add against 0.05–0.1 over arrays) nor the widening of 16-bit values (int/float bit moves), and
- * decoding is bound by the bytes of weights read per token, so the point of BF16/F16 (half the bytes) is lost without
- * SIMD widening. Measured here (AVX-512): a row dot product from a buffer 0.15 ns/MAC in F32, 0.10 in BF16.
+ * Matrix-vector products over weights as the file stores them (a little-endian {@link ByteBuffer} of F32, F16 or BF16:
+ * a mapping, or over a byte[] in the heap, which the kernels then read directly), with the JDK's incubating Vector API
+ * ({@code --add-modules jdk.incubator.vector}; {@code bin/llm} adds it on Java 17–18). Why not plain loops as {@link
+ * Kernels}: on Java 17, C2 vectorizes neither a loop over a buffer (measured 0.7–1.4 ns per multiply-add against
+ * 0.05–0.1 over arrays) nor the widening of 16-bit values (int/float bit moves), and decoding is bound by the bytes of
+ * weights read per token, so the point of BF16/F16 (half the bytes) is lost without SIMD widening. Measured here
+ * (AVX-512): a row dot product from a buffer 0.15 ns/MAC in F32, 0.10 in BF16. Weights in the heap (a byte[]) are
+ * loaded with fromByteArray: 1.2–1.5× fromByteBuffer on Java 17.
  *
  * <p>Only loaded when the module is present ({@link #AVAILABLE} is checked first, elsewhere). Each output element is
  * computed by the same operations in the same order whatever the range [lo, hi) and whichever thread runs it, and
