@@ -77,7 +77,7 @@ public final class KernelRates {
         return switch (transposed ? kind.substring(1) : kind) {
             case "rows" -> FloatMatrix.Rows.of(t);
             case "f32" -> new FloatMatrix.Stored(t);
-            default -> new FloatMatrix.Stored(t.convert(HostTensor.Dtype.BF16));
+            default -> new FloatMatrix.Stored(t.convert(HostTensor.Dtype.BF16, false));
         };
     }
 

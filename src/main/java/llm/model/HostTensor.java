@@ -44,10 +44,10 @@ public record HostTensor(ByteBuffer data, Dtype dtype, long[] shape, boolean tra
     }
 
     public HostTensor {
-        // read-only whatever the source (a mapping is; a converted copy or the JIT warm-up's made-up weights would
-        // not be): the Vector API kernels then only ever see one buffer class, so the code the warm-up compiled is
-        // the code the real weights run (another class there made C2 throw it away at the first real step)
-        // (a heap buffer stays as it is: the kernels read its array, see FloatMatrix)
+        // a direct buffer read-only whatever its source (a mapping is; an off-heap converted copy or the JIT
+        // warm-up's made-up weights would not be): the Vector API kernels then only ever see one buffer class, so
+        // the code the warm-up compiled is the code the real weights run (another class there made C2 throw it away
+        // at the first real step). A heap buffer stays as it is: the kernels read its array (FloatMatrix.Stored).
         data = data.isDirect() ? data.asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN)
                 : data.order(ByteOrder.LITTLE_ENDIAN);
         long n = 1;
@@ -177,12 +177,10 @@ public record HostTensor(ByteBuffer data, Dtype dtype, long[] shape, boolean tra
         return out;
     }
 
-    /** The same values as {@code to} (rounded to nearest even when narrowing), in a new buffer off the heap. */
-    HostTensor convert(Dtype to) {
-        return convert(to, false);
-    }
-
-    /** As {@link #convert(Dtype)}, in the heap with {@code heap} (a byte[]); this one where {@code to} is its type. */
+    /**
+     * The same values as {@code to} (rounded to nearest even when narrowing), in a new buffer: a byte[] in the heap
+     * with {@code heap}, else off it; this one where {@code to} is its type.
+     */
     HostTensor convert(Dtype to, boolean heap) {
         if (to == dtype) {
             return this;

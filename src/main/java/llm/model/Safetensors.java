@@ -264,12 +264,9 @@ public final class Safetensors {
          * a file above 2 GB needs no single large mapping; one tensor above 2 GB is refused.
          *
          * @param transposed the tensor is a matrix stored as Wᵀ (see {@link HostTensor})
+         * @param heap read the bytes into a byte[] in the heap instead of mapping them (see {@link
+         *     FloatMatrix#inHeap}; the size was checked against the file's when the header was read)
          */
-        public HostTensor map(String name, boolean transposed) {
-            return map(name, transposed, false);
-        }
-
-        /** As {@link #map(String, boolean)}, or read into the heap with {@code heap} ({@link FloatMatrix#inHeap}). */
         public HostTensor map(String name, boolean transposed, boolean heap) {
             Entry e = entries.get(name);
             if (e == null) {

@@ -28,7 +28,7 @@ class FloatMatrixTest {
             }
         }
         return new HostTensor(b, HostTensor.Dtype.F32, new long[] {rows, cols}, transposed, transposed ? null : order)
-                .convert(t);
+                .convert(t, false);
     }
 
     private static int inverse(int[] order, int r) {

@@ -30,8 +30,8 @@ class HalfWeightsTest extends CpuRoot {
     private static ModelArrays matricesAs(ModelArrays a, HostTensor.Dtype to, boolean back) {
         Map<String, HostTensor> t = new LinkedHashMap<>();
         a.tensors().forEach((name, x) -> {
-            HostTensor y = x.shape().length == 2 ? x.convert(to) : x;
-            t.put(name, back ? y.convert(HostTensor.Dtype.F32) : y);
+            HostTensor y = x.shape().length == 2 ? x.convert(to, false) : x;
+            t.put(name, back ? y.convert(HostTensor.Dtype.F32, false) : y);
         });
         return new ModelArrays(a.config(), t);
     }
