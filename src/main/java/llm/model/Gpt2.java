@@ -33,20 +33,25 @@ public final class Gpt2 extends LanguageModel {
         NDArray mask = t > 1 ? Layers.causalMask(ids.getManager(), (int) t, (int) (pos + t), pos) : null; // (T, S)
         for (int l = 0; l < h.length; l++) {
             Block blk = h[l];
-            NDArray a = Layers.layerNorm(x, blk.ln1w, blk.ln1b, eps);
-            NDArray qkv = Layers.linear(a, blk.attnW, blk.attnB); // (B, T, 3C)
-            NDList parts = qkv.reshape(b, t, 3, nh, hd).transpose(2, 0, 3, 1, 4).split(3, 0); // 3 × (1, B, H, T, hd)
-            NDArray q = parts.get(0).squeeze(0);
-            NDArray k = parts.get(1).squeeze(0);
-            NDArray v = parts.get(2).squeeze(0);
-            if (cache != null) {
-                NDArray[] kv = cache.update(l, k, v, ids.getManager());
-                k = kv[0];
-                v = kv[1];
+            try (BlockScope scope = BlockScope.open(x, cache != null)) { // (decoding: freed per block)
+                x = scope.enter(x);
+                NDArray a = Layers.layerNorm(x, blk.ln1w, blk.ln1b, eps);
+                NDArray qkv = Layers.linear(a, blk.attnW, blk.attnB); // (B, T, 3C)
+                // 3 × (1, B, H, T, hd)
+                NDList parts = qkv.reshape(b, t, 3, nh, hd).transpose(2, 0, 3, 1, 4).split(3, 0);
+                NDArray q = parts.get(0).squeeze(0);
+                NDArray k = parts.get(1).squeeze(0);
+                NDArray v = parts.get(2).squeeze(0);
+                if (cache != null) {
+                    NDArray[] kv = cache.update(l, k, v, ids.getManager());
+                    k = kv[0];
+                    v = kv[1];
+                }
+                NDArray y = Layers.attention(q, k, v, mask); // (B, T, C)
+                x = x.add(Layers.linear(y, blk.projW, blk.projB));
+                x = x.add(blk.mlp.apply(x, config)); // GELU's tanh form: GPT-2's only activation
+                x = scope.leave(x);
             }
-            NDArray y = Layers.attention(q, k, v, mask); // (B, T, C)
-            x = x.add(Layers.linear(y, blk.projW, blk.projB));
-            x = x.add(blk.mlp.apply(x, config)); // GELU's tanh form: GPT-2's only activation
         }
         return x;
     }

@@ -39,17 +39,21 @@ public final class GptNeo extends LanguageModel {
         Masks masks = new Masks(ids.getManager(), config, (int) t, pos);
         for (int l = 0; l < h.length; l++) {
             Block blk = h[l];
-            NDArray a = Layers.layerNorm(x, blk.ln1w, blk.ln1b, eps);
-            NDArray q = Layers.linear(a, blk.wq, null).reshape(b, t, nh, hd).transpose(0, 2, 1, 3); // (B, H, T, hd)
-            NDArray k = Layers.linear(a, blk.wk, null).reshape(b, t, nh, hd).transpose(0, 2, 1, 3);
-            NDArray v = Layers.linear(a, blk.wv, null).reshape(b, t, nh, hd).transpose(0, 2, 1, 3);
-            if (cache != null) {
-                NDArray[] kv = cache.update(l, k, v, ids.getManager());
-                k = kv[0];
-                v = kv[1];
+            try (BlockScope scope = BlockScope.open(x, cache != null)) { // (decoding: freed per block)
+                x = scope.enter(x);
+                NDArray a = Layers.layerNorm(x, blk.ln1w, blk.ln1b, eps);
+                NDArray q = Layers.linear(a, blk.wq, null).reshape(b, t, nh, hd).transpose(0, 2, 1, 3); // (B, H, T, hd)
+                NDArray k = Layers.linear(a, blk.wk, null).reshape(b, t, nh, hd).transpose(0, 2, 1, 3);
+                NDArray v = Layers.linear(a, blk.wv, null).reshape(b, t, nh, hd).transpose(0, 2, 1, 3);
+                if (cache != null) {
+                    NDArray[] kv = cache.update(l, k, v, ids.getManager());
+                    k = kv[0];
+                    v = kv[1];
+                }
+                x = x.add(Layers.linear(masks.attention(l, q, k, v), blk.outW, blk.outB));
+                x = x.add(blk.mlp.apply(x, config));
+                x = scope.leave(x);
             }
-            x = x.add(Layers.linear(masks.attention(l, q, k, v), blk.outW, blk.outB));
-            x = x.add(blk.mlp.apply(x, config));
         }
         return x;
     }

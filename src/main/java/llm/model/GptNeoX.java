@@ -38,24 +38,28 @@ public final class GptNeoX extends LanguageModel {
         Masks masks = new Masks(ids.getManager(), config, (int) t, pos);
         for (int l = 0; l < layers.length; l++) {
             Block blk = layers[l];
-            NDArray a = Layers.layerNorm(x, blk.ln1w, blk.ln1b, eps);
-            NDArray qkv = Layers.linear(a, blk.qkvW, blk.qkvB); // (B, T, 3C)
-            // per head: (B, T, H, 3, hd) -> (3, B, H, T, hd)
-            NDList parts = qkv.reshape(b, t, nh, 3, hd).transpose(3, 0, 2, 1, 4).split(3, 0);
-            NDArray q = Layers.ropePartial(parts.get(0).squeeze(0), rope[0], rope[1], rot);
-            NDArray k = Layers.ropePartial(parts.get(1).squeeze(0), rope[0], rope[1], rot);
-            NDArray v = parts.get(2).squeeze(0);
-            if (cache != null) {
-                NDArray[] kv = cache.update(l, k, v, ids.getManager());
-                k = kv[0];
-                v = kv[1];
-            }
-            NDArray attn = Layers.linear(masks.attention(l, q, k, v), blk.denseW, blk.denseB);
-            if (config.parallelResidual()) {
-                x = x.add(attn).add(blk.mlp.apply(x, config));
-            } else {
-                x = x.add(attn);
-                x = x.add(blk.mlp.apply(x, config));
+            try (BlockScope scope = BlockScope.open(x, cache != null)) { // (decoding: freed per block)
+                x = scope.enter(x);
+                NDArray a = Layers.layerNorm(x, blk.ln1w, blk.ln1b, eps);
+                NDArray qkv = Layers.linear(a, blk.qkvW, blk.qkvB); // (B, T, 3C)
+                // per head: (B, T, H, 3, hd) -> (3, B, H, T, hd)
+                NDList parts = qkv.reshape(b, t, nh, 3, hd).transpose(3, 0, 2, 1, 4).split(3, 0);
+                NDArray q = Layers.ropePartial(parts.get(0).squeeze(0), rope[0], rope[1], rot);
+                NDArray k = Layers.ropePartial(parts.get(1).squeeze(0), rope[0], rope[1], rot);
+                NDArray v = parts.get(2).squeeze(0);
+                if (cache != null) {
+                    NDArray[] kv = cache.update(l, k, v, ids.getManager());
+                    k = kv[0];
+                    v = kv[1];
+                }
+                NDArray attn = Layers.linear(masks.attention(l, q, k, v), blk.denseW, blk.denseB);
+                if (config.parallelResidual()) {
+                    x = x.add(attn).add(blk.mlp.apply(x, config));
+                } else {
+                    x = x.add(attn);
+                    x = x.add(blk.mlp.apply(x, config));
+                }
+                x = scope.leave(x);
             }
         }
         return x;

@@ -43,22 +43,26 @@ public final class Llama extends LanguageModel {
         Masks masks = new Masks(ids.getManager(), config, (int) t, pos);
         for (int l = 0; l < layers.length; l++) {
             Block blk = layers[l];
-            NDArray a = Layers.rmsNorm(x, blk.attnNorm, eps);
-            NDArray q = Layers.linear(a, blk.wq, blk.bq).reshape(b, t, nh, hd).transpose(0, 2, 1, 3); // (B, H, T, hd)
-            NDArray k = Layers.linear(a, blk.wk, blk.bk).reshape(b, t, nkv, hd).transpose(0, 2, 1, 3); // (B, Hkv, T, hd)
-            NDArray v = Layers.linear(a, blk.wv, blk.bv).reshape(b, t, nkv, hd).transpose(0, 2, 1, 3);
-            q = Layers.rope(q, rope[0], rope[1]);
-            k = Layers.rope(k, rope[0], rope[1]);
-            if (cache != null) {
-                NDArray[] kv = cache.update(l, k, v, ids.getManager());
-                k = kv[0];
-                v = kv[1];
+            try (BlockScope scope = BlockScope.open(x, cache != null)) { // (decoding: freed per block)
+                x = scope.enter(x);
+                NDArray a = Layers.rmsNorm(x, blk.attnNorm, eps);
+                NDArray q = Layers.linear(a, blk.wq, blk.bq).reshape(b, t, nh, hd).transpose(0, 2, 1, 3); // (B, H, T, hd)
+                NDArray k = Layers.linear(a, blk.wk, blk.bk).reshape(b, t, nkv, hd).transpose(0, 2, 1, 3); // (B, Hkv, T, hd)
+                NDArray v = Layers.linear(a, blk.wv, blk.bv).reshape(b, t, nkv, hd).transpose(0, 2, 1, 3);
+                q = Layers.rope(q, rope[0], rope[1]);
+                k = Layers.rope(k, rope[0], rope[1]);
+                if (cache != null) {
+                    NDArray[] kv = cache.update(l, k, v, ids.getManager());
+                    k = kv[0];
+                    v = kv[1];
+                }
+                NDArray y = masks.attention(l, q, k, v); // (B, T, Q)
+                x = x.add(Layers.linear(y, blk.wo, null));
+                NDArray m = Layers.rmsNorm(x, blk.ffnNorm, eps);
+                NDArray gated = Layers.silu(Layers.linear(m, blk.gate, null)).mul(Layers.linear(m, blk.up, null));
+                x = x.add(Layers.linear(gated, blk.down, null));
+                x = scope.leave(x);
             }
-            NDArray y = masks.attention(l, q, k, v); // (B, T, Q)
-            x = x.add(Layers.linear(y, blk.wo, null));
-            NDArray m = Layers.rmsNorm(x, blk.ffnNorm, eps);
-            NDArray gated = Layers.silu(Layers.linear(m, blk.gate, null)).mul(Layers.linear(m, blk.up, null));
-            x = x.add(Layers.linear(gated, blk.down, null));
         }
         return x;
     }

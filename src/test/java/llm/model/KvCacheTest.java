@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -61,6 +62,39 @@ class KvCacheTest extends CpuRoot {
     @Test
     void llamaGqaUntiedKvEqualsFull() {
         check(ModelConfig.llama(50, 16, 32, 2, 4, 2, 48, false));
+    }
+
+    /**
+     * A forward through a cache (decoding: no gradients) frees each block's intermediates when the block is done
+     * ({@link BlockScope}): none of the MLP's (B, T, F) activations is left in the step's scope, while a forward
+     * without a cache (training, scoring) keeps them all for the backward pass. Every architecture's loop.
+     */
+    @Test
+    void decodingFreesEachBlocksIntermediates() {
+        List<ModelConfig> configs = List.of(ModelConfig.gpt2(50, 16, 32, 3, 4),
+                ModelConfig.llama(50, 16, 32, 3, 4, 2, 48, false), family(Architecture.GPT_NEOX),
+                family(Architecture.GPT_NEO));
+        for (ModelConfig c : configs) {
+            LanguageModel model = LanguageModel.create(c, root, 5);
+            int[] ids = {1, 2, 3, 4, 5, 6, 7, 8};
+            try (NDManager s = root.newSubManager(); KvCache cache = model.newCache(s, 2, 8)) {
+                model.forward(s.create(ids, new Shape(2, 4)), cache, true);
+                assertEquals(0, mlpActivations(s, c), c.arch() + ": a block's MLP activations outlived it");
+            }
+            try (NDManager s = root.newSubManager()) {
+                model.forward(s.create(ids, new Shape(2, 4)));
+                assertTrue(mlpActivations(s, c) >= c.nLayer(), c.arch() + ": the full forward keeps them");
+            }
+        }
+    }
+
+    private static ModelConfig family(Architecture arch) {
+        return ModelFamiliesTest.cases().filter(k -> k.config().arch() == arch).findFirst().orElseThrow().config();
+    }
+
+    private static long mlpActivations(NDManager scope, ModelConfig c) {
+        return scope.getManagedArrays().stream()
+                .filter(a -> a.getShape().dimension() == 3 && a.getShape().get(2) == c.dFf()).count();
     }
 
     @Test
