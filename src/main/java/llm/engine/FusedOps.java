@@ -111,6 +111,30 @@ public final class FusedOps {
     private static volatile Module module;
     private static volatile boolean tried;
 
+    /** MKL's packed products, in a module of their own: a libtorch without MKL fails only this one to load. */
+    private static final String PACKED_CLASS = "Packed";
+    private static final String PACKED_METHODS = """
+              def pack(self: __torch__.Packed,
+                w: Tensor,
+                rows: int) -> Tensor:
+                return ops.mkl._mkl_reorder_linear_weight(w, rows)
+              def linear(self: __torch__.Packed,
+                x: Tensor,
+                packed: Tensor,
+                w: Tensor,
+                b: Tensor,
+                rows: int) -> Tensor:
+                return ops.mkl._mkl_linear(x, packed, w, b, rows)
+              def linear_nobias(self: __torch__.Packed,
+                x: Tensor,
+                packed: Tensor,
+                w: Tensor,
+                rows: int) -> Tensor:
+                return ops.mkl._mkl_linear(x, packed, w, None, rows)
+            """;
+    private static volatile Module packedModule;
+    private static volatile boolean packedTried;
+
     private FusedOps() {}
 
     /** The loaded module and the JNI entry points DJL keeps package-private. */
@@ -172,6 +196,28 @@ public final class FusedOps {
         return !MklDispatch.GENERIC.equals(mklCodePath);
     }
 
+    /** Whether MKL's packed products ({@link #pack}, {@link #packedLinear}) can be used. */
+    public static boolean packedAvailable() {
+        return !"false".equals(System.getProperty("llm.packed")) && packedModule() != null;
+    }
+
+    /**
+     * W (out, in) packed by MKL for products with {@code rows} rows of x ({@code cblas_sgemm_pack}): an opaque tensor
+     * in {@code out}, only for {@link #packedLinear}.
+     */
+    public static NDArray pack(NDArray w, long rows, NDManager out) {
+        return call(packedModule(), "pack", false, out, w, rows);
+    }
+
+    /**
+     * x @ Wᵀ + b through W packed for x's row count (no packing per call, as sgemm does); any other row count takes
+     * libtorch's linear. b may be null. In x's manager.
+     */
+    public static NDArray packedLinear(NDArray x, NDArray packed, NDArray w, NDArray b, long rows) {
+        return b == null ? call(packedModule(), "linear_nobias", false, x.getManager(), x, packed, w, rows)
+                : call(packedModule(), "linear", false, x.getManager(), x, packed, w, b, rows);
+    }
+
     /** Mean cross-entropy of logits (N, V) against int64 targets (N): a scalar in logits' manager. */
     public static NDArray crossEntropy(NDArray logits, NDArray targets) {
         return call("cross_entropy", logits.getManager(), logits, targets);
@@ -220,7 +266,10 @@ public final class FusedOps {
      * the method returns None.
      */
     private static NDArray call(String method, boolean grad, NDManager out, Object... args) {
-        Module m = module();
+        return call(module(), method, grad, out, args);
+    }
+
+    private static NDArray call(Module m, String method, boolean grad, NDManager out, Object... args) {
         if (m == null) {
             throw new IllegalStateException("fused ops are not available");
         }
@@ -284,7 +333,24 @@ public final class FusedOps {
         }
     }
 
+    private static Module packedModule() {
+        if (packedTried) {
+            return packedModule;
+        }
+        synchronized (FusedOps.class) {
+            if (!packedTried) {
+                packedModule = module() == null ? null : load(PACKED_CLASS, PACKED_METHODS);
+                packedTried = true;
+            }
+            return packedModule;
+        }
+    }
+
     private static Module load() {
+        return load(CLASS, METHODS);
+    }
+
+    private static Module load(String className, String methods) {
         try {
             if (!"PyTorch".equals(Engines.engine().getEngineName())) {
                 Log.debug("fused ops: engine %s is not PyTorch; using unfused ops", Engines.engine().getEngineName());
@@ -303,7 +369,7 @@ public final class FusedOps {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
             MethodHandle runMethod = lookup.unreflect(run).bindTo(lib.get(null));
             MethodHandle wrap = lookup.unreflectConstructor(ctor);
-            byte[] archive = TorchScriptArchive.module(CLASS, METHODS);
+            byte[] archive = TorchScriptArchive.module(className, methods);
             long handle = JniUtils.loadModuleHandle(new ByteArrayInputStream(archive), ai.djl.Device.cpu(), true,
                     false);
             // never freed: the process keeps one parameterless module

@@ -17,10 +17,13 @@ record GeluMlp(NDArray lnW, NDArray lnB, // (C)
                 w.apply(proj + "weight"), w.apply(proj + "bias"));
     }
 
-    /** (B, T, C) -> (B, T, C), not yet added to the residual stream. */
-    NDArray apply(NDArray x, ModelConfig config) {
-        NDArray h = Layers.linear(Layers.layerNorm(x, lnW, lnB, config.normEps()), fcW, fcB);
+    /**
+     * (B, T, C) -> (B, T, C), not yet added to the residual stream; cache: as
+     * {@link Layers#linear(KvCache, NDArray, NDArray, NDArray)}.
+     */
+    NDArray apply(NDArray x, ModelConfig config, KvCache cache) {
+        NDArray h = Layers.linear(cache, Layers.layerNorm(x, lnW, lnB, config.normEps()), fcW, fcB);
         h = config.activation() == Activation.GELU ? Layers.geluErf(h) : Layers.geluTanh(h);
-        return Layers.linear(h, projW, projB);
+        return Layers.linear(cache, h, projW, projB);
     }
 }

@@ -36,7 +36,7 @@ public final class Gpt2 extends LanguageModel {
             try (BlockScope scope = BlockScope.open(x, cache != null)) { // (decoding: freed per block)
                 x = scope.enter(x);
                 NDArray a = Layers.layerNorm(x, blk.ln1w, blk.ln1b, eps);
-                NDArray qkv = Layers.linear(a, blk.attnW, blk.attnB); // (B, T, 3C)
+                NDArray qkv = Layers.linear(cache, a, blk.attnW, blk.attnB); // (B, T, 3C)
                 // 3 × (1, B, H, T, hd)
                 NDList parts = qkv.reshape(b, t, 3, nh, hd).transpose(2, 0, 3, 1, 4).split(3, 0);
                 NDArray q = parts.get(0).squeeze(0);
@@ -48,8 +48,8 @@ public final class Gpt2 extends LanguageModel {
                     v = kv[1];
                 }
                 NDArray y = Layers.attention(q, k, v, mask); // (B, T, C)
-                x = x.add(Layers.linear(y, blk.projW, blk.projB));
-                x = x.add(blk.mlp.apply(x, config)); // GELU's tanh form: GPT-2's only activation
+                x = x.add(Layers.linear(cache, y, blk.projW, blk.projB));
+                x = x.add(blk.mlp.apply(x, config, cache)); // GELU's tanh form: GPT-2's only activation
                 x = scope.leave(x);
             }
         }

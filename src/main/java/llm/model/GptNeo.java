@@ -42,16 +42,17 @@ public final class GptNeo extends LanguageModel {
             try (BlockScope scope = BlockScope.open(x, cache != null)) { // (decoding: freed per block)
                 x = scope.enter(x);
                 NDArray a = Layers.layerNorm(x, blk.ln1w, blk.ln1b, eps);
-                NDArray q = Layers.linear(a, blk.wq, null).reshape(b, t, nh, hd).transpose(0, 2, 1, 3); // (B, H, T, hd)
-                NDArray k = Layers.linear(a, blk.wk, null).reshape(b, t, nh, hd).transpose(0, 2, 1, 3);
-                NDArray v = Layers.linear(a, blk.wv, null).reshape(b, t, nh, hd).transpose(0, 2, 1, 3);
+                // (B, H, T, hd)
+                NDArray q = Layers.linear(cache, a, blk.wq, null).reshape(b, t, nh, hd).transpose(0, 2, 1, 3);
+                NDArray k = Layers.linear(cache, a, blk.wk, null).reshape(b, t, nh, hd).transpose(0, 2, 1, 3);
+                NDArray v = Layers.linear(cache, a, blk.wv, null).reshape(b, t, nh, hd).transpose(0, 2, 1, 3);
                 if (cache != null) {
                     NDArray[] kv = cache.update(l, k, v, ids.getManager());
                     k = kv[0];
                     v = kv[1];
                 }
-                x = x.add(Layers.linear(masks.attention(l, q, k, v), blk.outW, blk.outB));
-                x = x.add(blk.mlp.apply(x, config));
+                x = x.add(Layers.linear(cache, masks.attention(l, q, k, v), blk.outW, blk.outB));
+                x = x.add(blk.mlp.apply(x, config, cache));
                 x = scope.leave(x);
             }
         }

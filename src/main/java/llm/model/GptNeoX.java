@@ -41,7 +41,7 @@ public final class GptNeoX extends LanguageModel {
             try (BlockScope scope = BlockScope.open(x, cache != null)) { // (decoding: freed per block)
                 x = scope.enter(x);
                 NDArray a = Layers.layerNorm(x, blk.ln1w, blk.ln1b, eps);
-                NDArray qkv = Layers.linear(a, blk.qkvW, blk.qkvB); // (B, T, 3C)
+                NDArray qkv = Layers.linear(cache, a, blk.qkvW, blk.qkvB); // (B, T, 3C)
                 // per head: (B, T, H, 3, hd) -> (3, B, H, T, hd)
                 NDList parts = qkv.reshape(b, t, nh, 3, hd).transpose(3, 0, 2, 1, 4).split(3, 0);
                 NDArray q = Layers.ropePartial(parts.get(0).squeeze(0), rope[0], rope[1], rot);
@@ -52,12 +52,12 @@ public final class GptNeoX extends LanguageModel {
                     k = kv[0];
                     v = kv[1];
                 }
-                NDArray attn = Layers.linear(masks.attention(l, q, k, v), blk.denseW, blk.denseB);
+                NDArray attn = Layers.linear(cache, masks.attention(l, q, k, v), blk.denseW, blk.denseB);
                 if (config.parallelResidual()) {
-                    x = x.add(attn).add(blk.mlp.apply(x, config));
+                    x = x.add(attn).add(blk.mlp.apply(x, config, cache));
                 } else {
                     x = x.add(attn);
-                    x = x.add(blk.mlp.apply(x, config));
+                    x = x.add(blk.mlp.apply(x, config, cache));
                 }
                 x = scope.leave(x);
             }

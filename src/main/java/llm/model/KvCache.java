@@ -4,6 +4,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import llm.engine.FusedOps;
 
 /**
  * Keys and values of the positions seen so far, for one generation (one batch of sequences that advance together).
@@ -17,6 +20,8 @@ public final class KvCache implements AutoCloseable {
     private final int batch;
     private final int capacity;
     private int length;
+    /** W → W packed for products of {@link #batch} rows ({@link #pack}), or null where this cache does not pack. */
+    private Map<NDArray, NDArray> packed;
 
     KvCache(NDManager parent, ModelConfig config, int batch, int capacity) {
         if (batch < 1 || capacity < 1) {
@@ -35,6 +40,31 @@ public final class KvCache implements AutoCloseable {
             keys[l] = manager.zeros(shape);
             values[l] = manager.zeros(shape);
         }
+    }
+
+    /**
+     * From now on, decode steps through this cache multiply by weights packed by MKL for its batch size (each weight
+     * packed at its first step, kept until {@link #close}: a second copy of the matrices the steps use). Where MKL's
+     * packed products are not available, nothing changes.
+     */
+    void pack() {
+        if (FusedOps.packedAvailable()) {
+            packed = new IdentityHashMap<>();
+        }
+    }
+
+    /** W packed for x when x is one position of this cache's rows (B, 1, in) and the cache packs; else null. */
+    NDArray packed(NDArray w, NDArray x) {
+        Shape s = x.getShape();
+        if (packed == null || s.dimension() != 3 || s.get(0) != batch || s.get(1) != 1) {
+            return null;
+        }
+        return packed.computeIfAbsent(w, k -> FusedOps.pack(k, batch, manager));
+    }
+
+    /** Weights packed so far (for tests). */
+    int packedCount() {
+        return packed == null ? 0 : packed.size();
     }
 
     /** Positions already stored (the position of the next token). */

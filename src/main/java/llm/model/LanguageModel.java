@@ -143,7 +143,7 @@ public abstract sealed class LanguageModel permits Gpt2, Llama, GptNeoX, GptNeo 
         if (lastOnly && t > 1) {
             x = x.get(new NDIndex(":, -1:, :"));
         }
-        return head(x);
+        return head(x, cache);
     }
 
     /** A KV cache for one generation of {@code batch} sequences of up to {@code capacity} positions. */
@@ -155,9 +155,9 @@ public abstract sealed class LanguageModel permits Gpt2, Llama, GptNeoX, GptNeo 
     protected abstract NDArray hidden(NDArray ids, KvCache cache, int pos);
 
     /** Final norm (LayerNorm, or RMSNorm in the Llama shape) and the head: (B, T, C) -> (B, T, V). */
-    private NDArray head(NDArray x) {
+    private NDArray head(NDArray x, KvCache cache) {
         NDArray n = normB == null ? Layers.rmsNorm(x, normW, config.normEps())
                 : Layers.layerNorm(x, normW, normB, config.normEps());
-        return Layers.linear(n, lmHead, null);
+        return Layers.linear(cache, n, lmHead, null);
     }
 }

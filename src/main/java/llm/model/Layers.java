@@ -46,6 +46,18 @@ final class Layers {
         return r.singletonOrThrow();
     }
 
+    /**
+     * {@link #linear(NDArray, NDArray, NDArray)} in a forward through {@code cache} (null: none): a decode step of
+     * the cache's B rows (x (B, 1, in)) takes W packed by MKL once per cache ({@link KvCache#packed}) where the cache
+     * packs, instead of sgemm packing all of W again at every call. Why: at 32-64 rows of GPT-2 small, a quarter of
+     * a decode step went to that packing (MKL's {@code sgemm_scopy}); packed, a step of 32 rows took 68-72 ms against
+     * 90 (bench/RESULTS.md, issue 20).
+     */
+    static NDArray linear(KvCache cache, NDArray x, NDArray w, NDArray b) {
+        NDArray packed = cache == null ? null : cache.packed(w, x);
+        return packed == null ? linear(x, w, b) : FusedOps.packedLinear(x, packed, w, b, cache.batch());
+    }
+
     /** LayerNorm over the last axis (C). */
     static NDArray layerNorm(NDArray x, NDArray gamma, NDArray beta, float eps) {
         long c = x.getShape().get(x.getShape().dimension() - 1);

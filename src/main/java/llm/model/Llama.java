@@ -46,9 +46,10 @@ public final class Llama extends LanguageModel {
             try (BlockScope scope = BlockScope.open(x, cache != null)) { // (decoding: freed per block)
                 x = scope.enter(x);
                 NDArray a = Layers.rmsNorm(x, blk.attnNorm, eps);
-                NDArray q = Layers.linear(a, blk.wq, blk.bq).reshape(b, t, nh, hd).transpose(0, 2, 1, 3); // (B, H, T, hd)
-                NDArray k = Layers.linear(a, blk.wk, blk.bk).reshape(b, t, nkv, hd).transpose(0, 2, 1, 3); // (B, Hkv, T, hd)
-                NDArray v = Layers.linear(a, blk.wv, blk.bv).reshape(b, t, nkv, hd).transpose(0, 2, 1, 3);
+                // q (B, H, T, hd); k, v (B, Hkv, T, hd)
+                NDArray q = Layers.linear(cache, a, blk.wq, blk.bq).reshape(b, t, nh, hd).transpose(0, 2, 1, 3);
+                NDArray k = Layers.linear(cache, a, blk.wk, blk.bk).reshape(b, t, nkv, hd).transpose(0, 2, 1, 3);
+                NDArray v = Layers.linear(cache, a, blk.wv, blk.bv).reshape(b, t, nkv, hd).transpose(0, 2, 1, 3);
                 q = Layers.rope(q, rope[0], rope[1]);
                 k = Layers.rope(k, rope[0], rope[1]);
                 if (cache != null) {
@@ -57,10 +58,11 @@ public final class Llama extends LanguageModel {
                     v = kv[1];
                 }
                 NDArray y = masks.attention(l, q, k, v); // (B, T, Q)
-                x = x.add(Layers.linear(y, blk.wo, null));
+                x = x.add(Layers.linear(cache, y, blk.wo, null));
                 NDArray m = Layers.rmsNorm(x, blk.ffnNorm, eps);
-                NDArray gated = Layers.silu(Layers.linear(m, blk.gate, null)).mul(Layers.linear(m, blk.up, null));
-                x = x.add(Layers.linear(gated, blk.down, null));
+                NDArray gated = Layers.silu(Layers.linear(cache, m, blk.gate, null))
+                        .mul(Layers.linear(cache, m, blk.up, null));
+                x = x.add(Layers.linear(cache, gated, blk.down, null));
                 x = scope.leave(x);
             }
         }

@@ -18,7 +18,9 @@ import llm.model.LanguageModel;
  * matrix products (BLAS) then beat the Java decoder, which gains nothing from batching (bench/memorize.sh: 2.8× on the
  * default model at batch 32); single prompts and ragged batches go to the model's default (Java on the CPU). The
  * system property {@code llm.decoder} overrides the choice. Decoders are kept per batch size and decoder, and reset
- * between batches (the Java decoder copies the weights once when it is made); close this to free them.
+ * between batches (the Java decoder copies the weights once when it is made; of DJL decoders only the last one made
+ * is kept, since on the CPU each holds MKL-packed copies of the weights); close this to free them. Greedy batches
+ * take each row's arg max where the logits are: on the DJL decoder (B) ids come back from libtorch, not (B, V) floats.
  */
 public final class ModelContinuer implements Continuer, AutoCloseable {
     private final LanguageModel model;
@@ -98,6 +100,15 @@ public final class ModelContinuer implements Continuer, AutoCloseable {
             d = null;
         }
         if (d == null) {
+            if (impl == Decoder.Impl.DJL) { // one DJL decoder at a time: each holds packed copies of the weights
+                decoders.entrySet().removeIf(e -> {
+                    boolean djl = e.getKey().endsWith("/" + Decoder.Impl.DJL);
+                    if (djl) {
+                        e.getValue().close();
+                    }
+                    return djl;
+                });
+            }
             d = new Decoder(model, root, batch, capacity, impl, threads);
             decoders.put(key, d);
         }
@@ -121,6 +132,18 @@ public final class ModelContinuer implements Continuer, AutoCloseable {
         boolean djl = rectangular && useDjl(b, params, djlMinRowParams) && System.getProperty("llm.decoder") == null;
         Decoder.Impl impl = djl ? Decoder.Impl.DJL : Decoder.Impl.AUTO;
         Decoder dec = decoder(b, longest + steps - 1, impl);
+        if (picker == Continuer.GREEDY) { // the arg max where the logits are (libtorch's: B ids come back, not B × V)
+            int[] next = dec.feedGreedy(prompts, vocabLimit);
+            for (int t = 0; ; t++) {
+                for (int i = 0; i < b; i++) {
+                    out[i][t] = next[i];
+                }
+                if (t + 1 == steps) {
+                    return out;
+                }
+                next = dec.nextGreedy(next, vocabLimit);
+            }
+        }
         float[][] logits = dec.feed(prompts); // (B, V) after each prompt's last token
         int[] next = new int[b];
         for (int t = 0; t < steps; t++) {

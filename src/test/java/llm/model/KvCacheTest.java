@@ -24,6 +24,11 @@ class KvCacheTest extends CpuRoot {
     }
 
     static void check(ModelConfig c) {
+        check(c, false);
+    }
+
+    /** @param pack decode steps multiply by weights packed by MKL ({@link KvCache#pack}) */
+    static void check(ModelConfig c, boolean pack) {
         LanguageModel model = LanguageModel.create(c, root, 11);
         int b = 3, t = 12;
         int[] ids = new int[b * t];
@@ -32,6 +37,9 @@ class KvCacheTest extends CpuRoot {
             ids[i] = r.nextInt(c.vocabSize());
         }
         try (NDManager s = root.newSubManager(); KvCache cache = model.newCache(s, b, t)) {
+            if (pack) {
+                cache.pack();
+            }
             NDArray all = s.create(ids, new Shape(b, t));
             float[] full = model.forward(all).toFloatArray(); // (B, T, V)
             // prefill 5 positions, then one at a time
@@ -49,6 +57,9 @@ class KvCacheTest extends CpuRoot {
                 }
             }
             assertEquals(t, cache.length());
+            if (pack) { // every product of a step: q/k/v or qkv, the output, the MLP's, the head
+                assertTrue(cache.packedCount() >= 4 * c.nLayer() + 1, cache.packedCount() + " weights packed");
+            }
             double err = relErr(full, inc);
             assertTrue(err < 1e-5, "relative error " + err);
         }
@@ -95,6 +106,17 @@ class KvCacheTest extends CpuRoot {
     private static long mlpActivations(NDManager scope, ModelConfig c) {
         return scope.getManagedArrays().stream()
                 .filter(a -> a.getShape().dimension() == 3 && a.getShape().get(2) == c.dFf()).count();
+    }
+
+    /** Decode steps through weights packed by MKL give the full forward's logits (where MKL's packing exists). */
+    @Test
+    void packedWeightsKvEqualsFull() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(llm.engine.FusedOps.packedAvailable(),
+                "MKL's packed products are not available in this libtorch");
+        check(ModelConfig.gpt2(50, 16, 32, 2, 4), true);
+        check(ModelConfig.llama(50, 16, 32, 2, 4, 2, 48, false), true);
+        check(family(Architecture.GPT_NEOX), true);
+        check(family(Architecture.GPT_NEO), true);
     }
 
     @Test

@@ -135,4 +135,36 @@ class ModelContinuerTest {
             }
         }
     }
+
+    /**
+     * Greedy batches take the arg max where the logits are (libtorch's for the DJL decoder): the same ids as a picker
+     * that reads every row's logits in Java, with and without a vocabulary limit, on both decoders.
+     */
+    @Test
+    void greedyOnTheEngineEqualsTheArgMaxInJava() {
+        Continuer.Picker inJava = (row, logits) -> Continuer.argmax(logits); // (not GREEDY itself: the logits path)
+        try (NDManager root = Engines.newRoot(Device.cpu())) {
+            LanguageModel m = LanguageModel.create(ModelConfig.gpt2(40, 32, 16, 2, 2), root, 9);
+            Random r = new Random(8);
+            int[][] prompts = new int[ModelContinuer.DJL_MIN_ROWS][6];
+            for (int[] p : prompts) {
+                for (int i = 0; i < p.length; i++) {
+                    p[i] = r.nextInt(40);
+                }
+            }
+            for (int limit : new int[] {40, 12}) {
+                for (double djlFrom : new double[] {0, Double.MAX_VALUE}) {
+                    try (ModelContinuer c = new ModelContinuer(m, root, 1, limit, djlFrom)) {
+                        int[][] greedy = c.continueBatch(prompts, 5, Continuer.GREEDY);
+                        assertEquals(djlFrom == 0, c.usedDjl());
+                        int[][] java = c.continueBatch(prompts, 5, inJava);
+                        for (int b = 0; b < prompts.length; b++) {
+                            assertArrayEquals(java[b], greedy[b], "row " + b + ", limit " + limit);
+                            assertTrue(Arrays.stream(greedy[b]).allMatch(id -> id < limit));
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
