@@ -21,6 +21,18 @@ import org.junit.jupiter.api.Test;
  * decoder (ragged prompts in one batch) and with the DJL decoder (prompts of one length).
  */
 class ModelContinuerTest {
+    /** {@code rows} prompts of {@code length} ids below {@code vocab}, drawn with {@code seed}. */
+    static int[][] randomPrompts(int rows, int length, int vocab, long seed) {
+        Random r = new Random(seed);
+        int[][] prompts = new int[rows][length];
+        for (int[] p : prompts) {
+            for (int i = 0; i < length; i++) {
+                p[i] = r.nextInt(vocab);
+            }
+        }
+        return prompts;
+    }
+
     static int[] slowGreedy(LanguageModel m, NDManager root, int[] prompt, int steps) {
         return SlowGreedy.continuation(m, root, prompt, steps);
     }
@@ -77,13 +89,7 @@ class ModelContinuerTest {
         System.clearProperty("llm.decoder");
         try (NDManager root = Engines.newRoot(Device.cpu())) {
             LanguageModel m = LanguageModel.create(ModelConfig.gpt2(40, 32, 16, 2, 2), root, 7);
-            Random r = new Random(4);
-            int[][] rect = new int[ModelContinuer.DJL_MIN_ROWS][5];
-            for (int[] p : rect) {
-                for (int i = 0; i < p.length; i++) {
-                    p[i] = r.nextInt(40);
-                }
-            }
+            int[][] rect = randomPrompts(ModelContinuer.DJL_MIN_ROWS, 5, 40, 4);
             int[][] ragged = {Arrays.copyOf(rect[0], 2), rect[1], Arrays.copyOf(rect[2], 4)};
             try (ModelContinuer c = new ModelContinuer(m, root, 1)) {
                 int[][] a = c.continueBatch(rect, 4, Continuer.GREEDY); // Java decoder too: a small model
@@ -145,13 +151,7 @@ class ModelContinuerTest {
         Continuer.Picker inJava = (row, logits) -> Continuer.argmax(logits); // (not GREEDY itself: the logits path)
         try (NDManager root = Engines.newRoot(Device.cpu())) {
             LanguageModel m = LanguageModel.create(ModelConfig.gpt2(40, 32, 16, 2, 2), root, 9);
-            Random r = new Random(8);
-            int[][] prompts = new int[ModelContinuer.DJL_MIN_ROWS][6];
-            for (int[] p : prompts) {
-                for (int i = 0; i < p.length; i++) {
-                    p[i] = r.nextInt(40);
-                }
-            }
+            int[][] prompts = randomPrompts(ModelContinuer.DJL_MIN_ROWS, 6, 40, 8);
             for (int limit : new int[] {40, 12}) {
                 for (double djlFrom : new double[] {0, Double.MAX_VALUE}) {
                     try (ModelContinuer c = new ModelContinuer(m, root, 1, limit, djlFrom)) {
