@@ -126,12 +126,12 @@ public final class MemorizeCheckCommand extends LlmCommand {
                     + "FRACTION, e.g. to gate a model release.")
     Double failAbove;
 
-    // 128, not 32: on the CPU a batch of 128 checks 1.2x (GPT-2 small) to 1.5x (the default model) the documents a
+    // 128, not 32: on the CPU a batch of 128 checks 1.2x (GPT-2 small) to 1.8x (the default model) the documents a
     // second of a batch of 32 (bench/RESULTS.md, issue 20); the cost is memory and the wait for the first record
     @Option(names = "--batch-size", paramLabel = "N", defaultValue = "128",
             description = "Windows decoded together, one forward pass per generated token for all of them; larger "
                     + "batches use the hardware better, at the cost of memory and of the wait for the first record. "
-                    + "The results do not depend on it. Default: ${DEFAULT-VALUE}.")
+                    + "Default: ${DEFAULT-VALUE}.")
     int batchSize;
 
     @Option(names = "--limit", paramLabel = "N", description = "Stop after N documents.")

@@ -33,6 +33,12 @@ public final class ModelContinuer implements Continuer, AutoCloseable {
     /** The model's parameter count, for {@link #useDjl}. */
     private final long params;
     private final double djlMinRowParams;
+    /**
+     * Rows the Java decoder takes at once; larger batches are continued in parts of this many. It gains nothing from
+     * more rows (each row its own products over weights that stay in the caches), and stories260K checked 7% fewer
+     * documents/s in batches of 128 than of 32 (bench/RESULTS.md, issue 20).
+     */
+    static final int JAVA_MAX_ROWS = 32;
     /** Rows from which a rectangular batch may go to the DJL decoder. */
     static final int DJL_MIN_ROWS = 8;
     /**
@@ -131,6 +137,15 @@ public final class ModelContinuer implements Continuer, AutoCloseable {
         }
         boolean djl = rectangular && useDjl(b, params, djlMinRowParams) && System.getProperty("llm.decoder") == null;
         Decoder.Impl impl = djl ? Decoder.Impl.DJL : Decoder.Impl.AUTO;
+        if (b > JAVA_MAX_ROWS && Decoder.resolve(model, impl) == Decoder.Impl.JAVA) {
+            for (int from = 0; from < b; from += JAVA_MAX_ROWS) { // (a sampling picker sees its rows' own indices)
+                int to = Math.min(b, from + JAVA_MAX_ROWS), first = from;
+                int[][] part = continueBatch(Arrays.copyOfRange(prompts, from, to), steps,
+                        picker == Continuer.GREEDY ? picker : (row, logits) -> picker.pick(first + row, logits));
+                System.arraycopy(part, 0, out, from, to - from);
+            }
+            return out;
+        }
         Decoder dec = decoder(b, longest + steps - 1, impl);
         if (picker == Continuer.GREEDY) { // the arg max where the logits are (libtorch's: B ids come back, not B × V)
             int[] next = dec.feedGreedy(prompts, vocabLimit);

@@ -167,4 +167,33 @@ class ModelContinuerTest {
             }
         }
     }
+
+    /**
+     * The Java decoder continues a batch larger than {@link ModelContinuer#JAVA_MAX_ROWS} in parts: each row as
+     * alone, and a picker still sees every row under its own index.
+     */
+    @Test
+    void largeJavaBatchesGoInParts() {
+        try (NDManager root = Engines.newRoot(Device.cpu())) {
+            LanguageModel m = LanguageModel.create(ModelConfig.gpt2(40, 32, 16, 2, 2), root, 3);
+            int rows = ModelContinuer.JAVA_MAX_ROWS + 9;
+            int[][] prompts = randomPrompts(rows, 4, 40, 12);
+            prompts[5] = Arrays.copyOf(prompts[5], 2); // ragged: the Java decoder
+            try (ModelContinuer c = new ModelContinuer(m, root, 1)) {
+                int[][] all = c.continueBatch(prompts, 3, Continuer.GREEDY);
+                for (int b : new int[] {0, 5, ModelContinuer.JAVA_MAX_ROWS, rows - 1}) {
+                    assertArrayEquals(c.continueBatch(new int[][] {prompts[b]}, 3, Continuer.GREEDY)[0], all[b]);
+                }
+                boolean[] seen = new boolean[rows];
+                int[][] picked = c.continueBatch(prompts, 3, (row, logits) -> {
+                    seen[row] = true;
+                    return Continuer.argmax(logits);
+                });
+                assertTrue(Arrays.deepEquals(all, picked));
+                for (boolean s : seen) {
+                    assertTrue(s);
+                }
+            }
+        }
+    }
 }
