@@ -12,7 +12,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 anchor="${ANCHOR:?set ANCHOR to a built checkout of the build to compare against}"
 rounds="${ROUNDS:-3}"
 model="${1:?usage: ANCHOR=... bench/memorize-vs.sh MODEL [DOCS [LIMIT [ARGS...]]]}"
-docs="${2:-$root/../shared/data/wikitext-2-raw/wiki.test.raw}"
+docs="${2:-${LLM_SHARED:-$root/../shared}/data/wikitext-2-raw/wiki.test.raw}"
 limit="${3:-64}"
 shift $(( $# < 3 ? $# : 3 ))
 args=("$@")
