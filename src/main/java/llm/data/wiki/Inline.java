@@ -37,7 +37,7 @@ final class Inline {
 
     /**
      * Spacing left by removed markup, in one pass: "word ." → "word.", "( x" → "(x", "(; ; 14 March" → "(14 March",
-     * "x ;)" → "x)", empty "( ; )" dropped with the space before it.
+     * "x ;)" → "x)", empty "( ; )" dropped with the space before it (not a call's "f()").
      */
     static String tidy(String s) {
         // into a char array, not a StringBuilder: this runs on every line and paragraph, and per-char appends
@@ -63,7 +63,7 @@ final class Inline {
                 }
                 len = end;
                 char open = c == ')' ? '(' : '\uff08';
-                if (paren && end > 0 && out[end - 1] == open) {
+                if (paren && end > 0 && out[end - 1] == open && !(c == ')' && end > 1 && isCallee(out[end - 2]))) {
                     len = end > 1 && out[end - 2] == ' ' ? end - 2 : end - 1;
                     continue;
                 }
@@ -71,6 +71,15 @@ final class Inline {
             out[len++] = c;
         }
         return new String(out, 0, len).strip();
+    }
+
+    /**
+     * Whether an empty "()" right after {@code c} is a call, {@code f()}, kept: after an ASCII letter, digit or
+     * underscore. A removed template leaves its parentheses after a space ("Ulm ()"), or in Chinese text after a
+     * Han character, and those go.
+     */
+    private static boolean isCallee(char c) {
+        return isPlain(c) || c == '_';
     }
 
     /** Whether {@code c} is an ASCII letter or digit: neither a closer, a separator nor a bracket. */

@@ -36,6 +36,13 @@ class WikitextTest {
         check("Ulm lies here.", "Ulm ({{lang|de|x}}) lies here."); // "()" goes, with the space before it
         check("Ulm lies here.", "Ulm ( {{lang|de|x}} ; ) lies here.");
         check("土豚是一种动物。", "土豚（{{lang|la|x}}）是一种动物。"); // full-width parentheses too
+        check("东京是首都。", "东京({{lang|ja|x}})是首都。");
+    }
+
+    @Test
+    void aCallsEmptyParenthesesStay() {
+        check("Call f() or main_loop() first.", "Call <code>f()</code> or main_loop() first.");
+        check("Use len(x) and g.", "Use len(x) and g ({{efn|x}})."); // after a space: a removed template's
     }
 
     @Test
