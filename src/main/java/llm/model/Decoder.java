@@ -81,7 +81,8 @@ public final class Decoder implements AutoCloseable {
             this.manager = parent.newSubManager();
             this.cache = model.newCache(manager, batch, cap);
             this.cpu = null;
-            if (batch >= PACK_MIN_ROWS && !model.parameters().get(0).array().getDevice().isGpu()) {
+            if (batch >= PACK_MIN_ROWS && !model.parameters().get(0).array().getDevice().isGpu()
+                    && packFits(4 * model.parameterCount(), physicalMemory())) {
                 cache.pack();
             }
         }
@@ -115,6 +116,20 @@ public final class Decoder implements AutoCloseable {
      */
     static int autoThreads() {
         return Runtime.getRuntime().availableProcessors();
+    }
+
+    /**
+     * Whether a packed second copy of {@code weightBytes} of float32 weights is welcome: at most a quarter of the
+     * machine's memory (a 124M model's 0.5 GB on a 24 GB machine, not an 8B model's 32 GB); unknown memory: no.
+     */
+    static boolean packFits(long weightBytes, long physical) {
+        return physical > 0 && weightBytes <= physical / 4;
+    }
+
+    /** The machine's memory in bytes, or 0 where the JVM cannot tell. */
+    private static long physicalMemory() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os ? os.getTotalMemorySize() : 0;
     }
 
     /** The implementation in use. */

@@ -2,6 +2,7 @@ package llm.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
@@ -117,6 +118,15 @@ class KvCacheTest extends CpuRoot {
         check(ModelConfig.llama(50, 16, 32, 2, 4, 2, 48, false), true);
         check(family(Architecture.GPT_NEOX), true);
         check(family(Architecture.GPT_NEO), true);
+    }
+
+    @Test
+    void aPackedCopyOnlyWhereItFits() {
+        long gb = 1L << 30;
+        assertTrue(Decoder.packFits(gb / 2, 24 * gb), "124M on the dev box");
+        assertFalse(Decoder.packFits(32 * gb, 24 * gb), "an 8B model");
+        assertFalse(Decoder.packFits(7 * gb, 24 * gb));
+        assertFalse(Decoder.packFits(1, 0), "memory unknown");
     }
 
     @Test
