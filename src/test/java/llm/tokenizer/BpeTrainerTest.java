@@ -29,6 +29,24 @@ class BpeTrainerTest {
         assertArrayEquals(new int[] {259}, tok.encodeWithSpecials("<|endoftext|>"));
     }
 
+    /**
+     * A pre-token longer than {@link BpeTrainer#MAX_WORD} is counted in pieces: on one word of 10,000 chars ("abab…")
+     * BPE would double its longest token at each merge up to 8,192 chars; in pieces no token outgrows a piece.
+     */
+    @Test
+    void aGiantPreTokenIsCountedInPieces() {
+        BpeTrainer t = new BpeTrainer(300);
+        t.add("ab".repeat(5000));
+        ByteLevelBpeTokenizer tok = t.tokenizer();
+        int longest = 0;
+        for (int id = 0; id < tok.vocabSize(); id++) {
+            longest = Math.max(longest, tok.decode(new int[] {id}).length());
+        }
+        assertTrue(longest <= BpeTrainer.MAX_WORD, "a token of " + longest + " chars");
+        assertTrue(longest >= 128, "merges stopped early: " + longest);
+        assertEquals("ab".repeat(5000), tok.decode(tok.encode("ab".repeat(5000))));
+    }
+
     @Test
     void deterministic() {
         List<String> texts = List.of("the cat sat on the mat. ", "the dog sat on the log!\n", "\uD55C\uAD6D\uC5B4 \uD55C\uAD6D");
