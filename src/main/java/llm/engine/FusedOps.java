@@ -23,6 +23,10 @@ import llm.io.Log;
  * with autograd on, so a {@code GradientCollector} records them like any DJL op; their results belong to the manager
  * the caller names (the step scope), so nothing outlives the step.
  *
+ * <p>A second module holds MKL's packed matrix products ({@link #pack}, {@link #packedLinear}: W packed once, then
+ * products without sgemm's packing at every call), for decode steps on the CPU; {@link #packedAvailable()} is false
+ * with {@code -Dllm.packed=false}, without the fused module, or where libtorch lacks MKL's ops.
+ *
  * <p>{@link #available()} is false, and callers use their unfused code, when {@code -Dllm.fused=false}, when the
  * engine is not PyTorch, or when the module cannot be loaded (logged once at debug level: {@code -v}). The module
  * has no parameters, so one serves every device; libtorch runs a module's methods from several threads at once.
