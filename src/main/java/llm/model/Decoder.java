@@ -81,7 +81,7 @@ public final class Decoder implements AutoCloseable {
             this.manager = parent.newSubManager();
             this.cache = model.newCache(manager, batch, cap);
             this.cpu = null;
-            if (batch >= PACK_MIN_ROWS && !model.parameters().get(0).array().getDevice().isGpu()
+            if (batch >= PACK_MIN_ROWS && !onGpu(model)
                     && packFits(4 * model.parameterCount(), physicalMemory())) {
                 cache.pack();
             }
@@ -97,8 +97,11 @@ public final class Decoder implements AutoCloseable {
             return impl;
         }
         String prop = System.getProperty("llm.decoder", "auto");
-        return prop.equals("djl") ? Impl.DJL : prop.equals("java") ? Impl.JAVA
-                : model.parameters().get(0).array().getDevice().isGpu() ? Impl.DJL : Impl.JAVA;
+        return prop.equals("djl") ? Impl.DJL : prop.equals("java") ? Impl.JAVA : onGpu(model) ? Impl.DJL : Impl.JAVA;
+    }
+
+    private static boolean onGpu(LanguageModel model) {
+        return model.parameters().get(0).array().getDevice().isGpu();
     }
 
     /** For tests: the Java implementation runs every step's large loops on all its threads. */
@@ -225,18 +228,14 @@ public final class Decoder implements AutoCloseable {
     }
 
     /**
-     * {@link #feed}, then each row's greedy choice: the arg max of its logits over the ids below {@code limit}
-     * (ties: the lowest id). With the DJL decoder the engine takes the arg max and (B) ids come back instead of (B, V)
-     * floats — at 128 rows of GPT-2's vocabulary 26 MB a step read into Java, copied per row and scanned there.
+     * The DJL implementation's {@link #feed}, then each row's greedy choice: the arg max of its logits over the ids
+     * below {@code limit} (ties: the lowest id), taken by the engine, so that (B) ids come back instead of (B, V)
+     * floats — at 128 rows of GPT-2's vocabulary 26 MB a step read into Java, copied per row and scanned there. (The
+     * Java implementation's logits are in Java already: {@link #feed}.)
      */
     public int[] feedGreedy(int[][] ids, int limit) {
         if (cpu != null) {
-            float[][] logits = feed(ids);
-            int[] out = new int[batch];
-            for (int b = 0; b < batch; b++) {
-                out[b] = argmax(logits[b], limit);
-            }
-            return out;
+            throw new IllegalStateException("feedGreedy is for the DJL implementation; the Java one has feed");
         }
         int t = ids[0].length;
         try (NDManager step = manager.newSubManager()) {
@@ -260,17 +259,6 @@ public final class Decoder implements AutoCloseable {
             rows[b] = new int[] {ids[b]};
         }
         return feedGreedy(rows, limit);
-    }
-
-    /** The index of the largest of {@code row[0, limit)}; ties go to the lowest. */
-    static int argmax(float[] row, int limit) {
-        int best = 0;
-        for (int i = 1; i < Math.min(limit, row.length); i++) {
-            if (row[i] > row[best]) {
-                best = i;
-            }
-        }
-        return best;
     }
 
     /**

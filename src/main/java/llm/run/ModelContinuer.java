@@ -19,8 +19,8 @@ import llm.model.LanguageModel;
  * default model at batch 32); single prompts and ragged batches go to the model's default (Java on the CPU). The
  * system property {@code llm.decoder} overrides the choice. Decoders are kept per batch size and decoder, and reset
  * between batches (the Java decoder copies the weights once when it is made; of DJL decoders only the last one made
- * is kept, since on the CPU each holds MKL-packed copies of the weights); close this to free them. Greedy batches
- * take each row's arg max where the logits are: on the DJL decoder (B) ids come back from libtorch, not (B, V) floats.
+ * is kept, since on the CPU each holds MKL-packed copies of the weights); close this to free them. Greedy batches on
+ * the DJL decoder take each row's arg max in libtorch: (B) ids come back, not (B, V) floats.
  */
 public final class ModelContinuer implements Continuer, AutoCloseable {
     private final LanguageModel model;
@@ -147,7 +147,7 @@ public final class ModelContinuer implements Continuer, AutoCloseable {
             return out;
         }
         Decoder dec = decoder(b, longest + steps - 1, impl);
-        if (picker == Continuer.GREEDY) { // the arg max where the logits are (libtorch's: B ids come back, not B × V)
+        if (picker == Continuer.GREEDY && dec.impl() == Decoder.Impl.DJL) { // the arg max in libtorch: B ids back
             int[] next = dec.feedGreedy(prompts, vocabLimit);
             for (int t = 0; ; t++) {
                 for (int i = 0; i < b; i++) {
