@@ -56,9 +56,14 @@ abstract class FloatMatrix {
 
     /**
      * For outputs [lo, hi) and each active row b ({@code act[0, nAct)}): y[b] = W x[b] + bias, or y[b] += W x[b] +
-     * bias with {@code add}; bias may be null.
+     * bias with {@code add}; bias may be null. Where W's rows lie in another order in the file (a row order), the
+     * range is one of stored rows, and the outputs are those rows give ({@link #outputOf}): the ranges of a split
+     * still cover every output once.
      */
     abstract void product(float[][] x, float[][] y, int[] act, int nAct, float[] bias, boolean add, int lo, int hi);
+
+    /** The output (W's row) that position r of a product's range gives: see {@link #product}. */
+    abstract int outputOf(int r);
 
     /** The element type the multiplications read. */
     abstract HostTensor.Dtype dtype();
@@ -128,24 +133,26 @@ abstract class FloatMatrix {
         private final HostTensor t;
         private final byte[] array; // t's bytes where they lie in the heap, else null (the kernels read the buffer)
         /**
-         * W's rows in stored order: the tensor's row order, or the identity (never null: a branch between the two
-         * in the kernel, not taken by the JIT warm-up's made-up weights, made C2 throw the compiled kernel away at
-         * the first real step, and the Vector API runs in the interpreter until it is compiled again).
+         * W's row of each stored row (untransposed tensors): the inverse of the tensor's row order, or the identity
+         * (never null: a branch between the two in the kernel, not taken by the JIT warm-up's made-up weights, made
+         * C2 throw the compiled kernel away at the first real step, and the Vector API runs in the interpreter until
+         * it is compiled again). A product's range of outputs is a range of stored rows.
          */
-        private final int[] order;
+        private final int[] outputOf;
 
         Stored(HostTensor t) {
             super(t.transposed() ? t.storedCols() : t.storedRows(), t.transposed() ? t.storedRows() : t.storedCols());
             this.t = t;
             this.array = t.array();
-            int[] o = t.rowOrder();
-            if (o == null && !t.transposed()) {
+            int[] order = t.rowOrder();
+            int[] o = null;
+            if (!t.transposed()) {
                 o = new int[out];
                 for (int i = 0; i < out; i++) {
-                    o[i] = i;
+                    o[order == null ? i : order[i]] = i;
                 }
             }
-            this.order = o;
+            this.outputOf = o;
         }
 
         @Override
@@ -153,8 +160,13 @@ abstract class FloatMatrix {
             if (t.transposed()) {
                 VectorKernels.axpyRows(t.data(), array, t.dtype(), in, out, x, y, act, nAct, bias, add, lo, hi);
             } else {
-                VectorKernels.dotRows(t.data(), array, t.dtype(), in, order, x, y, act, nAct, bias, add, lo, hi);
+                VectorKernels.dotRows(t.data(), array, t.dtype(), in, outputOf, x, y, act, nAct, bias, add, lo, hi);
             }
+        }
+
+        @Override
+        int outputOf(int r) {
+            return t.transposed() ? r : outputOf[r];
         }
 
         @Override
@@ -205,6 +217,11 @@ abstract class FloatMatrix {
                 Kernels.startSum(o, bias, add, lo, hi);
                 Kernels.matvecAdd(o, wt, x[b], lo, hi);
             }
+        }
+
+        @Override
+        int outputOf(int r) {
+            return r; // (the copy is in W's order)
         }
 
         @Override

@@ -89,15 +89,18 @@ final class VectorKernels {
     // ---- W stored (out, in): out[o] = Σ_i W[o][i] x[i], one dot product per output ----
 
     /**
-     * For outputs o in [lo, hi) and each active row b: y = W[o]·x[b] (+ bias[o]); out[b][o] = y, or += y with
-     * {@code add}. The weights of a row are read once for up to four batch rows.
+     * For the stored rows s in [lo, hi), W's row o = outputOf[s], and each active row b: y = W[o]·x[b] (+ bias[o]);
+     * out[b][o] = y, or += y with {@code add}. The weights of a row are read once for up to four batch rows. The
+     * rows are read in stored order, whatever order W's rows have there (llama2.c's q/k rows, GPT-NeoX's q|k|v):
+     * read in W's order, a llama2.c file's q/k rows (stored interleaved, every other row) streamed from memory at
+     * half the rate of the other matrices (13 against 26 GB/s, 110M shape, two threads; bench/RESULTS.md, issue 20).
      *
-     * @param rowOrder stored row of W's row o
+     * @param outputOf W's row of stored row s
      */
-    static void dotRows(ByteBuffer w, byte[] a, HostTensor.Dtype t, int in, int[] rowOrder, float[][] x, float[][] out,
-            int[] act, int nAct, float[] bias, boolean add, int lo, int hi) {
-        for (int o = lo; o < hi; o++) {
-            int base = rowOrder[o] * in;
+    static void dotRows(ByteBuffer w, byte[] a, HostTensor.Dtype t, int in, int[] outputOf, float[][] x,
+            float[][] out, int[] act, int nAct, float[] bias, boolean add, int lo, int hi) {
+        for (int s = lo; s < hi; s++) {
+            int base = s * in, o = outputOf[s];
             float b0 = bias == null ? 0f : bias[o];
             int j = 0;
             for (; j + 3 < nAct; j += 4) {
