@@ -6,9 +6,9 @@
 # GPT-2-124M-shaped release (random F32 safetensors): load time (`llm sample -v`'s "loaded in") and peak RSS
 # (/usr/bin/time) against the weight file's size. run.c also runs on one thread (OMP_NUM_THREADS=1) as a second
 # anchor: on a loaded machine its OpenMP threads wait for each other and the all-core figure collapses.
-# usage: RUNC=/path/to/run [ROUNDS=3] [BASE_JAR=/path/to/an/older/llm.jar] bench/cpu-decode.sh
+# usage: RUNC=/path/to/run [ROUNDS=3] [BASE=/path/to/another/checkout] bench/cpu-decode.sh
 #   run.c: built outside the repository, e.g. gcc -Ofast -march=native -fopenmp -o /tmp/run run.c -lm (llama2.c).
-#   BASE_JAR: also time that jar (same JVM options as bin/llm, without the Vector API module) as "base".
+#   BASE: also time that checkout's bin/llm (e.g. `git worktree add /tmp/old <commit>`) as "base", f32.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 runc="${RUNC:?set RUNC to a run.c binary built with -Ofast -march=native -fopenmp}"
@@ -27,10 +27,8 @@ runc_speed() { # dir n [omp threads] -> tokens/s; text in $tmp/runc.txt
 llm_speed() { # label dir n -> tokens/s; text in $tmp/llm-label.txt
   local label="$1" cmd=("$llm") env=()
   [ "$label" = bf16 ] && env=(LLM_WEIGHTS=bf16)
-  if [ "$label" = base ]; then
-    cmd=(java -Dai.djl.offline=true -Xss8m -XX:+UseParallelGC -XX:NewSize=400m -jar "$BASE_JAR")
-  fi
-  env "${env[@]}" "${cmd[@]}" sample -v --seed 1 --model "$2/model.bin" --tokenizer "$2/tokenizer.bin" -n "$3" \
+  [ "$label" = base ] && cmd=("$BASE/bin/llm")
+  env ${env[@]+"${env[@]}"} "${cmd[@]}" sample -v --seed 1 --model "$2/model.bin" --tokenizer "$2/tokenizer.bin" -n "$3" \
       --temperature 0 2>"$tmp/llm.err" >"$tmp/llm-$label.txt"
   sed -n 's/.* (\([0-9.]*\) tokens\/s.*/\1/p' "$tmp/llm.err"
 }
@@ -50,7 +48,7 @@ echo "machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 for shape in r15m:256 r110m:128; do
   dir="$tmp/${shape%%:*}" n="${shape##*:}"
   labels="f32"; [ "$shape" = r110m:128 ] && labels="f32 bf16"
-  [ -n "${BASE_JAR:-}" ] && labels="base $labels"
+  [ -n "${BASE:-}" ] && labels="base $labels"
   declare -A speeds=()
   speeds[runc]=""
   speeds[runc1]=""

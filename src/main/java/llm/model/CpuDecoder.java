@@ -654,11 +654,13 @@ final class CpuDecoder {
         // one row: long contiguous runs of each weight row; several: chunks whose weights stay in L2 across the rows
         int chunks = nAct == 1 ? 1 : Math.max(1, (int) ((long) rows * w.in / CHUNK_FLOATS));
         if (work >= PARALLEL_MIN && useTeam.now()) {
-            // a chunk per thread, and twice as many (slack for a thread the OS delays) where each chunk keeps the
-            // length its kernel needs: the heap rows' sums of scaled rows ran 1.85x slower per multiply-add over
-            // chunks of 80 outputs than over whole 288-long rows (bench/RESULTS.md, issue 20)
+            // a chunk per thread, and up to eight times as many (slack for a thread the OS or the memory delays:
+            // two threads streaming the same weights each vary 12-20 ms from pass to pass, here) where each chunk
+            // keeps the length its kernel needs: the heap rows' sums of scaled rows ran 1.85x slower per multiply-add
+            // over chunks of 80 outputs than over whole 288-long rows; 8 against 2 per thread: +2-3% at 15M and
+            // 110M (bench/RESULTS.md, issue 20)
             int size = team.size();
-            chunks = Math.max(chunks, Math.max(size, Math.min(2 * size, rows / w.chunkOutputs())));
+            chunks = Math.max(chunks, Math.max(size, Math.min(8 * size, rows / w.chunkOutputs())));
         }
         int step = Math.min(rows, Math.max(64, (rows + chunks - 1) / chunks + 15) / 16 * 16);
         chunks = (rows + step - 1) / step;
