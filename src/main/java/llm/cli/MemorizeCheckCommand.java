@@ -4,14 +4,11 @@ import com.google.gson.JsonObject;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
-import java.util.SplittableRandom;
 import java.util.function.Consumer;
-import java.util.function.IntFunction;
 import llm.UserException;
 import llm.compute.Quantity;
 import llm.eval.StartToken;
 import llm.eval.memorize.Auditor;
-import llm.eval.memorize.Continuer;
 import llm.eval.memorize.Reports;
 import llm.eval.memorize.Result;
 import llm.eval.memorize.Summary;
@@ -101,7 +98,8 @@ public final class MemorizeCheckCommand extends LlmCommand {
     @Option(names = "--samples", paramLabel = "N", defaultValue = "0",
             description = "Also draw N sampled continuations per window and report the fraction that reproduce the "
                     + "target (extraction_rate). --temperature, --top-k, --top-p, --min-p and --repetition-penalty "
-                    + "apply to these only, and need --samples. Default: ${DEFAULT-VALUE}.")
+                    + "apply to these only, and need --samples. A window's samples depend on --seed and its "
+                    + "prompt only (not on --batch-size or the other documents). Default: ${DEFAULT-VALUE}.")
     int samples;
 
     @Mixin
@@ -270,13 +268,16 @@ public final class MemorizeCheckCommand extends LlmCommand {
         return ExitCodes.OK;
     }
 
-    /** For --samples: a batch of rows gets one seeded sampler per row. */
-    private static IntFunction<Continuer.Picker> samplers(SamplingParams params, long seed) {
-        SplittableRandom seeds = new SplittableRandom(seed);
-        return rows -> {
-            Sampler[] s = new Sampler[rows];
-            for (int i = 0; i < rows; i++) {
-                s[i] = new Sampler(params, seeds.nextLong());
+    /**
+     * For --samples: each row of a batch gets a sampler seeded by the run's seed and the row's {@link
+     * Auditor#sampleKey} (its window's prompt and sample index), so a window's samples do not depend on the batches,
+     * on the documents before it, or on the Spark part it is in.
+     */
+    private static Auditor.SamplePickers samplers(SamplingParams params, long seed) {
+        return keys -> {
+            Sampler[] s = new Sampler[keys.length];
+            for (int i = 0; i < keys.length; i++) {
+                s[i] = new Sampler(params, seed ^ keys[i]);
             }
             return (row, logits) -> s[row].sample(logits, null, 0);
         };

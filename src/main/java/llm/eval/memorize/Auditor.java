@@ -7,7 +7,6 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.Consumer;
-import java.util.function.IntFunction;
 import llm.eval.Memorization;
 import llm.eval.Sentences;
 import llm.tokenizer.Tokenizer;
@@ -43,18 +42,23 @@ public final class Auditor {
     private final Tokenizer tokenizer;
     private final Continuer model;
     private final Options o;
-    private final IntFunction<Continuer.Picker> sampler;
+    private final SamplePickers sampler;
     private final Consumer<Result> sink;
     private final List<Object> pending = new ArrayList<>(); // Job or Result (skips), in input order
     private int pendingJobs;
     private long docs;
     private long windowsDone;
 
+    /** For {@code --samples}: the picker of a batch of sampled rows, given each row's {@link #sampleKey}. */
+    public interface SamplePickers {
+        Continuer.Picker forRows(long[] keys);
+    }
+
     /**
-     * @param sampler for {@code --samples}: a fresh picker for a batch of the given row count (null without samples)
+     * @param sampler for {@code --samples}: makes the picker of a batch of sampled rows (null without samples)
      * @param sink    receives every result, in input order
      */
-    public Auditor(Tokenizer tokenizer, Continuer model, Options options, IntFunction<Continuer.Picker> sampler,
+    public Auditor(Tokenizer tokenizer, Continuer model, Options options, SamplePickers sampler,
             Consumer<Result> sink) {
         this.tokenizer = tokenizer;
         this.model = model;
@@ -172,10 +176,12 @@ public final class Auditor {
             for (int start = 0; start < rows; start += o.batchSize()) {
                 int n = Math.min(o.batchSize(), rows - start);
                 int[][] ps = new int[n][];
+                long[] keys = new long[n];
                 for (int r = 0; r < n; r++) {
                     ps[r] = prompts[(start + r) / o.samples()];
+                    keys[r] = sampleKey(ps[r], (start + r) % o.samples());
                 }
-                int[][] sampled = model.continueBatch(ps, s, sampler.apply(n));
+                int[][] sampled = model.continueBatch(ps, s, sampler.forRows(keys));
                 for (int r = 0; r < n; r++) {
                     int w = (start + r) / o.samples();
                     if (Arrays.equals(sampled[r], group.get(w).target())) {
@@ -193,6 +199,27 @@ public final class Auditor {
                     Memorization.compare(gen, j.target()), o.samples(), exactSamples[i]));
             windowsDone++;
         }
+    }
+
+    /**
+     * The key of sample {@code k} of a window with these prompt tokens: the same tokens and k give the same key in
+     * any run — whatever the batch size, the decoder, the documents before it or the Spark part it falls in — so a
+     * window's samples depend on its prompt and the seed alone (with {@code --seed}, the key seeds the sample's
+     * sampler). A hash of our own (SplitMix64's finalizer, Steele et al. 2014, which SplittableRandom also uses):
+     * the JDK has no 64-bit hash of an int[].
+     */
+    public static long sampleKey(int[] prompt, int k) {
+        long h = mix64(0x9E3779B97F4A7C15L * (prompt.length + 1));
+        for (int t : prompt) {
+            h = mix64(h ^ (t & 0xffffffffL)) + 0x9E3779B97F4A7C15L;
+        }
+        return mix64(h ^ k);
+    }
+
+    private static long mix64(long z) {
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
     }
 
     /** Tokens beyond the first {@code need} that must agree before a cut text's tokens are trusted. */

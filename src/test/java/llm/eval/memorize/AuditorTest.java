@@ -62,10 +62,66 @@ class AuditorTest {
         List<Result> out = new ArrayList<>();
         Random rng = new Random(1);
         Auditor a = new Auditor(new CharTokenizer(), m, o,
-                n -> (row, logits) -> rng.nextDouble() < 0.5 ? Continuer.argmax(logits) : 'y', out::add);
+                keys -> (row, logits) -> rng.nextDouble() < 0.5 ? Continuer.argmax(logits) : 'y', out::add);
         docs.forEach(a::accept);
         a.flush();
         return out;
+    }
+
+    /** Samples drawn as a seeded sampler draws them: each row from a generator seeded by its key. */
+    static Auditor.SamplePickers keyed() {
+        return keys -> {
+            java.util.SplittableRandom[] r = new java.util.SplittableRandom[keys.length];
+            for (int i = 0; i < keys.length; i++) {
+                r[i] = new java.util.SplittableRandom(keys[i]);
+            }
+            return (row, logits) -> r[row].nextDouble() < 0.7 ? Continuer.argmax(logits) : 'y';
+        };
+    }
+
+    /** Exact samples per "id/window" of an audit of these documents with 8 samples per window. */
+    static java.util.Map<String, Integer> exactSamples(List<Document> docs, int batch) {
+        java.util.Map<String, Integer> exact = new java.util.TreeMap<>();
+        Auditor a = new Auditor(new CharTokenizer(), new FakeModel(), new Auditor.Options(10, false, 4, 2, batch, 8, 0),
+                keyed(), r -> {
+                    if (r.skipped() == null) {
+                        exact.put(r.id() + "/" + r.window(), r.exactSamples());
+                    }
+                });
+        docs.forEach(a::accept);
+        a.flush();
+        return exact;
+    }
+
+    @Test
+    void aWindowsSamplesDependOnItsPromptAloneNotOnBatchesOrOtherDocuments() {
+        List<Document> docs = List.of(Document.of("fox", "the quick brown fox jumps over the lazy dog."),
+                Document.of("stitch", "a stitch in time saves nine. the quick"),
+                Document.of("dog", "brown fox jumps over the lazy dog. a stitch in"));
+        java.util.Map<String, Integer> base = exactSamples(docs, 16);
+        assertEquals(6, base.size(), base.toString());
+        assertTrue(new java.util.HashSet<>(base.values()).size() > 1, "the samples vary: " + base);
+        for (int batch : new int[] {1, 3, 5}) {
+            assertEquals(base, exactSamples(docs, batch), "--batch-size " + batch);
+        }
+        List<Document> more = new ArrayList<>(docs);
+        more.add(0, Document.of("first", "jumps over the lazy dog. a stitch in time"));
+        java.util.Map<String, Integer> withFirst = exactSamples(more, 16);
+        withFirst.keySet().removeIf(k -> k.startsWith("first/"));
+        assertEquals(base, withFirst, "a document before them");
+    }
+
+    @Test
+    void sampleKeysTellPromptsAndSamplesApart() {
+        int[] p = {1, 2, 3};
+        assertEquals(Auditor.sampleKey(p, 0), Auditor.sampleKey(new int[] {1, 2, 3}, 0));
+        java.util.Set<Long> keys = new java.util.HashSet<>();
+        for (int[] q : new int[][] {p, {1, 2, 4}, {3, 2, 1}, {1, 2, 3, 0}, {0, 1, 2, 3}, {}, {0}}) {
+            for (int k = 0; k < 4; k++) {
+                keys.add(Auditor.sampleKey(q, k));
+            }
+        }
+        assertEquals(28, keys.size());
     }
 
     static Auditor.Options opts(int p, int s, int windows, int batch) {

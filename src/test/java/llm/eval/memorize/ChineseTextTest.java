@@ -90,7 +90,7 @@ class ChineseTextTest {
     static Result run(Continuer model, int suffixTokens) {
         List<Result> out = new ArrayList<>();
         Auditor a = new Auditor(new ByteTokens(), model, new Auditor.Options(0, true, suffixTokens, 1, 1, 0, -1),
-                n -> (row, logits) -> 0, out::add);
+                keys -> (row, logits) -> 0, out::add);
         a.accept(Document.of("土豚", ARTICLE));
         a.flush();
         assertEquals(1, out.size());

@@ -174,7 +174,9 @@ public final class SparkBridge {
             m.validate(session.config());
             Summary summary = new Summary(m.memorizedAt);
             try (ModelContinuer continuer = session.continuer(tok.vocabSize())) {
-                Auditor auditor = m.auditor(tok, continuer, partSeed(seed, partition), m.printer(out, false, summary));
+                // (a window's samples depend on its prompt and the seed alone: a part, a retried task and the
+                // single-machine command draw the same ones)
+                Auditor auditor = m.auditor(tok, continuer, seed, m.printer(out, false, summary));
                 while (docs.hasNext()) {
                     auditor.accept(docs.next());
                 }
@@ -193,14 +195,6 @@ public final class SparkBridge {
         }
         out.flush();
         return new Part(partition, text.toString(), totals);
-    }
-
-    /**
-     * The --samples seed of one part: derived from the run's seed and the part's index, so that a retried task
-     * draws the same samples (the single-machine command draws from one sequence; these samples differ from its).
-     */
-    static long partSeed(long seed, int partition) {
-        return new java.util.SplittableRandom(seed ^ (0x9E3779B97F4A7C15L * (partition + 1))).nextLong();
     }
 
     // ---- the driver prints the summary ----

@@ -95,6 +95,23 @@ class SparkJobTest {
         assertEquals(1, SparkMainAccess.loads(), "the model loads once per JVM, not once per task");
     }
 
+    /**
+     * --samples: a window's samples are seeded by --seed and its prompt, so the parts draw what the single-machine
+     * command draws (the memorized leads give extraction rates between 0 and 1 at this temperature).
+     */
+    @Test
+    void sampledContinuationsEqualSingleMachine() throws IOException {
+        String[] args = {"memorize-check", "--format", "jsonl", "--json", "--samples", "6", "--temperature", "1.5",
+            "--seed", "5", "--titles", "Anarchism,Aardvark,Algae", multistream().toString()};
+        Run one = llm(args);
+        Run many = spark(concat(args, "--master", MASTER));
+        assertEquals(0, one.code(), one.err());
+        assertEquals(0, many.code(), many.err());
+        assertEquals(4, one.out().lines().count(), one.out());
+        assertTrue(one.out().contains("\"extraction_rate\":"), one.out());
+        assertEquals(one.out(), many.out());
+    }
+
     /** score: the per-document records and the total; perplexity within 1e-6 (sums in another order). */
     @Test
     void scoreEqualsSingleMachine() {
