@@ -148,7 +148,7 @@ class ModelContinuerTest {
      */
     @Test
     void greedyOnTheEngineEqualsTheArgMaxInJava() {
-        Continuer.Picker inJava = (row, logits) -> Continuer.argmax(logits); // (not GREEDY itself: the logits path)
+        Continuer.Picker inJava = (row, logits) -> llm.generate.Sampler.argmax(logits); // (not GREEDY itself: the logits path)
         try (NDManager root = Engines.newRoot(Device.cpu())) {
             LanguageModel m = LanguageModel.create(ModelConfig.gpt2(40, 32, 16, 2, 2), root, 9);
             int[][] prompts = randomPrompts(ModelContinuer.DJL_MIN_ROWS, 6, 40, 8);
@@ -187,7 +187,7 @@ class ModelContinuerTest {
                 boolean[] seen = new boolean[rows];
                 int[][] picked = c.continueBatch(prompts, 3, (row, logits) -> {
                     seen[row] = true;
-                    return Continuer.argmax(logits);
+                    return llm.generate.Sampler.argmax(logits);
                 });
                 assertTrue(Arrays.deepEquals(all, picked));
                 for (boolean s : seen) {

@@ -1,5 +1,7 @@
 package llm.eval.memorize;
 
+import llm.generate.Sampler;
+
 /**
  * A language model seen as a batched continuer: given B prompts of equal length, produce B continuations of
  * {@code steps} tokens, choosing each next token with {@code picker} from that row's logits. An implementation runs
@@ -13,7 +15,7 @@ public interface Continuer {
     }
 
     /** Arg max; ties go to the lowest id. */
-    Picker GREEDY = (row, logits) -> argmax(logits);
+    Picker GREEDY = (row, logits) -> Sampler.argmax(logits);
 
     /**
      * Continue each of {@code prompts} by {@code steps} tokens: (B, steps). The rows have one length unless
@@ -28,14 +30,4 @@ public interface Continuer {
 
     /** The longest prompt + continuation the model accepts (its context length). */
     int maxLength();
-
-    static int argmax(float[] logits) {
-        int best = 0;
-        for (int i = 1; i < logits.length; i++) {
-            if (logits[i] > logits[best]) {
-                best = i;
-            }
-        }
-        return best;
-    }
 }

@@ -62,7 +62,7 @@ class AuditorTest {
         List<Result> out = new ArrayList<>();
         Random rng = new Random(1);
         Auditor a = new Auditor(new CharTokenizer(), m, o,
-                keys -> (row, logits) -> rng.nextDouble() < 0.5 ? Continuer.argmax(logits) : 'y', out::add);
+                keys -> (row, logits) -> rng.nextDouble() < 0.5 ? llm.generate.Sampler.argmax(logits) : 'y', out::add);
         docs.forEach(a::accept);
         a.flush();
         return out;
@@ -75,7 +75,7 @@ class AuditorTest {
             for (int i = 0; i < keys.length; i++) {
                 r[i] = new java.util.SplittableRandom(keys[i]);
             }
-            return (row, logits) -> r[row].nextDouble() < 0.7 ? Continuer.argmax(logits) : 'y';
+            return (row, logits) -> r[row].nextDouble() < 0.7 ? llm.generate.Sampler.argmax(logits) : 'y';
         };
     }
 

@@ -17,7 +17,7 @@ public final class SlowGreedy {
             int len = prompt.length + t;
             try (NDManager s = root.newSubManager()) {
                 float[] all = m.forward(s.create(Arrays.copyOf(seq, len), new Shape(1, len))).toFloatArray();
-                seq[len] = Continuer.argmax(Arrays.copyOfRange(all, (len - 1) * v, len * v));
+                seq[len] = llm.generate.Sampler.argmax(Arrays.copyOfRange(all, (len - 1) * v, len * v));
             }
         }
         return Arrays.copyOfRange(seq, prompt.length, seq.length);
