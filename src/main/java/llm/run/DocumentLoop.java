@@ -25,9 +25,13 @@ public record DocumentLoop(Long limit, boolean warnIfEmpty) {
         for (String name : inputs) {
             long before = docs;
             try (DocumentReader reader = open.apply(name)) {
-                while (reader.hasNext()) {
+                while (true) {
+                    // the limit first: asking for one more document reads on (a pipe: waits for its writer)
                     if (limit != null && docs >= limit) {
                         return;
+                    }
+                    if (!reader.hasNext()) {
+                        break;
                     }
                     each.accept(reader.next());
                     docs++;

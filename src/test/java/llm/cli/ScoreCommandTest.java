@@ -111,6 +111,27 @@ class ScoreCommandTest {
     }
 
     /** Bits per byte of a file that is not UTF-8 divide by its own bytes, not by those of the U+FFFD it became. */
+    /**
+     * --limit N stops reading at its Nth document: a pipe whose writer has more to send later is not waited on (the
+     * dump check read 8 KB, the loop asked for one more document, before stopping).
+     */
+    @Test
+    void aLimitReadsNoFurtherThanItsDocuments() {
+        java.io.InputStream saved = System.in;
+        try {
+            // two lines arrive, then reading on fails (where a real pipe would wait for its writer)
+            System.setIn(new llm.io.Trickle(false,
+                    "Once upon a time there was a girl.\nShe had a red ball.\n".getBytes(StandardCharsets.UTF_8)));
+            var r = CliHarness.run(args("--json", "--split", "line", "--limit", "2", "-"));
+            assertEquals(0, r.code(), r.err());
+            List<JsonObject> ls = lines(r.out());
+            assertEquals(3, ls.size(), r.out()); // two documents, the summary
+            assertEquals("stdin:2", ls.get(1).get("id").getAsString());
+        } finally {
+            System.setIn(saved);
+        }
+    }
+
     @Test
     void bitsPerByteCountTheFileBytesNotTheReplacements(@TempDir Path dir) throws IOException {
         byte[] bytes = new byte[3000];

@@ -42,12 +42,43 @@ public final class DumpFormat {
         return prologue(decode(head(in)));
     }
 
-    /** The first {@link #HEAD} bytes of {@code in} (a mark-supporting stream), which is left where it was. */
+    /**
+     * The first bytes of {@code in} (a mark-supporting stream), which is left where it was: up to {@link #HEAD}, or
+     * fewer once they show that the input is no XML — a pipe's first line of plain text is not held back until
+     * 8 KB more arrive (or its writer ends).
+     */
     static byte[] head(BufferedInputStream in) throws IOException {
         in.mark(HEAD);
-        byte[] head = in.readNBytes(HEAD);
+        byte[] head = new byte[HEAD];
+        int n = 0;
+        while (n < HEAD) {
+            int r = in.read(head, n, HEAD - n); // what has arrived (at least one byte): a pipe's writer may be slow
+            if (r < 0) {
+                break;
+            }
+            n += r;
+            if (notXml(head, n)) {
+                break;
+            }
+        }
         in.reset();
-        return head;
+        return java.util.Arrays.copyOf(head, n);
+    }
+
+    /**
+     * Whether the first {@code n} bytes already show a text that is not XML: after any XML white space, a byte that
+     * can start neither {@code <} nor a byte-order mark nor UTF-16 (so a UTF-8 '<', a BOM, a NUL byte or nothing
+     * but white space so far all say: read on).
+     */
+    static boolean notXml(byte[] b, int n) {
+        for (int i = 0; i < n; i++) {
+            int c = b[i] & 0xFF;
+            if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+                continue;
+            }
+            return c != '<' && c != 0 && c != 0xEF && c != 0xFE && c != 0xFF;
+        }
+        return false;
     }
 
     /** The encoding the first bytes' BOM or first character says: UTF-16BE/LE, else UTF-8. */

@@ -193,6 +193,25 @@ class DumpReaderTest {
     }
 
     @Test
+    void plainTextFromAPipeIsToldByItsFirstBytesWithoutWaitingForMore() throws IOException {
+        BufferedInputStream in = new BufferedInputStream(new llm.io.Trickle(false, "  Once upon a time\n".getBytes(
+                StandardCharsets.UTF_8)));
+        assertFalse(DumpFormat.isDump(in)); // (reading on would throw)
+        assertEquals("  Once upon a time", new String(in.readNBytes(18), StandardCharsets.UTF_8)); // left unread
+        // XML arriving a byte at a time is read on until the root element is seen (here: to the end)
+        byte[] xml = "<?xml version=\"1.0\"?>\n<mediawiki>".getBytes(StandardCharsets.UTF_8);
+        byte[][] bytes = new byte[xml.length][];
+        for (int i = 0; i < xml.length; i++) {
+            bytes[i] = new byte[] {xml[i]};
+        }
+        assertTrue(DumpFormat.isDump(new BufferedInputStream(new llm.io.Trickle(true, bytes))));
+        // a first byte that may begin a BOM or UTF-16 is not enough to tell
+        for (byte[] start : new byte[][] {{(byte) 0xEF}, {(byte) 0xFF}, {0}, {'<'}, {' ', '\n'}}) {
+            assertFalse(DumpFormat.notXml(start, start.length), Arrays.toString(start));
+        }
+    }
+
+    @Test
     void aDocumentTypeDeclarationIsRefusedBeforeAnythingIsRead() {
         String xxe = "<?xml version=\"1.0\"?>\n<!DOCTYPE mediawiki [\n  <!ENTITY x SYSTEM \"file:///etc/passwd\">\n]>\n"
                 + dump(page("Leak", "0", "&x;"));
