@@ -508,7 +508,7 @@ function _picocli_llm_memorizecheck() {
 
   local commands=""
   local flag_opts="'-q' '--quiet' '-v' '--verbose' '--prefix-sentence' '--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--model' '--tokenizer' '--device' '--threads' '--seed' '--split' '--titles' '--text-field' '--id-field' '--prefix-tokens' '--suffix-tokens' '--windows' '--samples' '--temperature' '--top-k' '--top-p' '--min-p' '--repetition-penalty' '--format' '--memorized-at' '--fail-above' '--batch-size' '--limit'"
+  local arg_opts="'--model' '--tokenizer' '--device' '--threads' '--seed' '--split' '--titles' '--text-field' '--id-field' '--limit' '--prefix-tokens' '--suffix-tokens' '--windows' '--samples' '--temperature' '--top-k' '--top-p' '--min-p' '--repetition-penalty' '--format' '--memorized-at' '--fail-above' '--batch-size'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -546,6 +546,9 @@ function _picocli_llm_memorizecheck() {
       return
       ;;
     '--id-field')
+      return
+      ;;
+    '--limit')
       return
       ;;
     '--prefix-tokens')
@@ -586,9 +589,6 @@ function _picocli_llm_memorizecheck() {
       return
       ;;
     '--batch-size')
-      return
-      ;;
-    '--limit')
       return
       ;;
   esac
@@ -734,7 +734,7 @@ function _picocli_llm_score() {
 
   local commands=""
   local flag_opts="'-q' '--quiet' '-v' '--verbose' '--json' '--tokens' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--model' '--tokenizer' '--device' '--threads' '--seed' '--split' '--titles' '--text-field' '--id-field' '--ctx' '--stride' '--batch-size' '--limit'"
+  local arg_opts="'--model' '--tokenizer' '--device' '--threads' '--seed' '--split' '--titles' '--text-field' '--id-field' '--limit' '--ctx' '--stride' '--batch-size'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -774,6 +774,9 @@ function _picocli_llm_score() {
     '--id-field')
       return
       ;;
+    '--limit')
+      return
+      ;;
     '--ctx')
       return
       ;;
@@ -781,9 +784,6 @@ function _picocli_llm_score() {
       return
       ;;
     '--batch-size')
-      return
-      ;;
-    '--limit')
       return
       ;;
   esac

@@ -13,7 +13,7 @@ import picocli.CommandLine.Parameters;
 /**
  * Where documents come from, for the commands that read a corpus document by document (score, memorize-check):
  * input files or stdin (MediaWiki dumps as their articles), how plain text is cut ({@code --split}), the JSON Lines
- * fields, and which documents ({@code --titles}).
+ * fields, and which documents ({@code --titles}) and how many ({@code --limit}).
  */
 public final class DocumentOptions {
     @Parameters(paramLabel = "FILE", arity = "0..*",
@@ -40,6 +40,17 @@ public final class DocumentOptions {
     @Option(names = "--id-field", paramLabel = "NAME",
             description = "With JSON Lines: the field holding the document id (default: FILE:LINE).")
     String idField;
+
+    @Option(names = "--limit", paramLabel = "N", description = "Stop after N documents.")
+    Long limit;
+
+    /** {@code --limit}, or null for all documents (exit 2 below 1). */
+    public Long limit() {
+        if (limit != null && limit < 1) {
+            throw UserException.usage("--limit must be at least 1, not " + limit);
+        }
+        return limit;
+    }
 
     /** The {@code --split} mode (exit 2 when unknown); checks {@code --titles} too, before any model loads. */
     public Split split() {

@@ -44,15 +44,11 @@ public final class ExtractCommand extends LlmCommand {
     @Mixin
     DocumentOptions documents;
 
-    @Option(names = "--limit", paramLabel = "N", description = "Stop after N documents.")
-    Long limit;
 
     @Override
     public Integer call() {
         documents.split(); // bad flags fail before anything is read
-        if (limit != null && limit < 1) {
-            throw UserException.usage("--limit must be at least 1, not " + limit);
-        }
+        Long limit = documents.limit(); // (exit 2 below 1)
         PrintWriter out = spec.commandLine().getOut();
         long docs = 0;
         for (String name : documents.inputs()) {

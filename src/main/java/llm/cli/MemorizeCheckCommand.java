@@ -132,8 +132,6 @@ public final class MemorizeCheckCommand extends LlmCommand {
                     + "Default: ${DEFAULT-VALUE}.")
     int batchSize;
 
-    @Option(names = "--limit", paramLabel = "N", description = "Stop after N documents.")
-    Long limit;
 
     /** The options alone; with {@code config} (once the model is read) also against its context. */
     void validate(ModelConfig config) {
@@ -162,9 +160,7 @@ public final class MemorizeCheckCommand extends LlmCommand {
         if (failAbove != null && !(failAbove >= 0 && failAbove <= 1)) {
             throw UserException.usage("--fail-above must be within [0, 1], not " + failAbove);
         }
-        if (limit != null && limit < 1) {
-            throw UserException.usage("--limit must be at least 1, not " + limit);
-        }
+        documents.limit(); // (exit 2 below 1)
         if (config != null && !prefixSentence && prefixTokens + suffixTokens > config.ctx()) {
             throw UserException.usage("--prefix-tokens " + prefixTokens + " + --suffix-tokens " + suffixTokens
                     + " exceed the model's context of " + config.ctx() + " tokens");
@@ -227,7 +223,7 @@ public final class MemorizeCheckCommand extends LlmCommand {
             }
             try (ModelContinuer continuer = session.continuer(tok.vocabSize())) {
                 Auditor auditor = auditor(tok, continuer, seed, printer(out, color, summary));
-                new DocumentLoop(limit, true).run(inputs, documents::open, auditor::accept);
+                new DocumentLoop(documents.limit(), true).run(inputs, documents::open, auditor::accept);
                 auditor.flush();
             }
         }

@@ -82,8 +82,6 @@ public final class ScoreCommand extends LlmCommand {
                     + "stderr.")
     boolean tokens;
 
-    @Option(names = "--limit", paramLabel = "N", description = "Stop after N documents.")
-    Long limit;
 
     /** What was scored: the sum over the documents, how many were read and how many skipped, and the windows. */
     static final class Totals implements java.io.Serializable {
@@ -109,9 +107,7 @@ public final class ScoreCommand extends LlmCommand {
         if (batchSize != null && batchSize < 1) {
             throw UserException.usage("--batch-size must be at least 1, not " + batchSize);
         }
-        if (limit != null && limit < 1) {
-            throw UserException.usage("--limit must be at least 1, not " + limit);
-        }
+        documents.limit(); // (exit 2 below 1)
     }
 
     @Override
@@ -178,7 +174,7 @@ public final class ScoreCommand extends LlmCommand {
                 Log.info("score: %,d tokens, %.0f tokens/s", done, done / ((now - totals.started) / 1e9));
             }
         });
-        new DocumentLoop(limit, false).run(inputs, documents::open, d -> {
+        new DocumentLoop(documents.limit(), false).run(inputs, documents::open, d -> {
             progress[0] = 0;
             scoreOne(d, tok, scorer, start, totals, out);
         });

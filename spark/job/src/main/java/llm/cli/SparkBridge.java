@@ -98,7 +98,7 @@ public final class SparkBridge {
 
     /** {@code --limit}, or null. */
     public static Long limit(Object command) {
-        return command instanceof MemorizeCheckCommand m ? m.limit : ((ScoreCommand) command).limit;
+        return command instanceof MemorizeCheckCommand m ? m.documents.limit() : ((ScoreCommand) command).documents.limit();
     }
 
     /** The --tokenizer given, or null. */
