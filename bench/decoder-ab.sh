@@ -2,7 +2,7 @@
 # The CPU decoder, build against build, in one JVM (issue 20): on a shared machine the load drifts between whole
 # `llm sample` runs, so alternating runs need many rounds to show a 10% difference; decoders of several builds
 # stepping in alternating blocks inside one JVM see the same load (bench/decoder-ab/Interleave.java).
-# usage: bench/decoder-ab.sh steps MODEL.bin BLOCK_STEPS BLOCKS label:classesDir:threads[:kernels=java][:weights=bf16][:memory=heap|map]...
+# usage: bench/decoder-ab.sh steps MODEL.bin|RELEASE_DIR BLOCK_STEPS BLOCKS label:classesDir:threads[:kernels=java][:weights=bf16][:memory=heap|map]...
 #        bench/decoder-ab.sh kernels [CPU_SECONDS per figure, default 1]   (ns per multiply-add of the matrix kernels, bench/decoder-ab/KernelRates.java)
 # classesDir: a build's target/classes (e.g. of a `git worktree add /tmp/old <commit>` built with `mvn -q compile`).
 # Example: bench/decoder-ab.sh steps /tmp/r15m/model.bin 32 60 old:/tmp/old/target/classes:1 new:target/classes:2

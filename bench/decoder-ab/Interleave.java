@@ -16,7 +16,7 @@ import java.util.*;
  * and the Vector API kernels side by side. Old builds work as long as they have {@code Llama2c.readArrays} and the
  * {@code CpuDecoder(ModelArrays, batch, capacity, threads)} constructor (since 2026-11-29).
  *
- * <p>usage: Interleave MODEL.bin BLOCK_STEPS BLOCKS decoder...
+ * <p>usage: Interleave MODEL.bin|RELEASE_DIR BLOCK_STEPS BLOCKS decoder...
  */
 public class Interleave {
     public static void main(String[] a) throws Exception {
@@ -39,7 +39,8 @@ public class Interleave {
             if (Arrays.asList(f).contains("kernels=java")) System.setProperty("llm.kernels", "java"); else System.clearProperty("llm.kernels");
             if (Arrays.asList(f).contains("weights=bf16")) System.setProperty("llm.weights", "bf16"); else System.clearProperty("llm.weights");
             ClassLoader cl = new URLClassLoader(urls.toArray(URL[]::new), ClassLoader.getPlatformClassLoader());
-            Class<?> l2c = Class.forName("llm.model.Llama2c", true, cl);
+            // a llama2.c file, or a release directory (config.json + model.safetensors)
+            Class<?> l2c = Class.forName(Files.isDirectory(model) ? "llm.model.Release" : "llm.model.Llama2c", true, cl);
             String memory = Arrays.stream(f).filter(x -> x.startsWith("memory=")).map(x -> x.substring(7)).findFirst().orElse(null);
             if (memory != null) System.setProperty("llm.weights.memory", memory); else System.clearProperty("llm.weights.memory");
             Object arrays = memory == null ? l2c.getMethod("readArrays", Path.class).invoke(null, model)

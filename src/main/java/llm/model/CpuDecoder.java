@@ -649,6 +649,10 @@ final class CpuDecoder {
      * rows.
      */
     private void product(float[][] out, float[][] in, FloatMatrix w, float[] bias, boolean add) {
+        if (w.rowBlocks() > 1) {
+            productByRows(out, in, w, bias, add);
+            return;
+        }
         int rows = w.out;
         long work = (long) rows * w.in * nAct;
         // one row: long contiguous runs of each weight row; several: chunks whose weights stay in L2 across the rows
@@ -669,6 +673,69 @@ final class CpuDecoder {
     }
 
     private final ProductTask productTask = new ProductTask();
+
+    /** Per block of input rows but the first (k − 1), per row: that block's sums (see {@link #productByRows}). */
+    private float[][][] partial = new float[0][][];
+
+    /**
+     * out[b] = W in[b] + bias (or +=) for a matrix split by blocks of input rows ({@link FloatMatrix#rowBlocks}): the
+     * blocks run over the team, block 0 summing onto out[b]'s start (bias, or out[b] itself with {@code add}), the
+     * others into their own sums from zero; then those are added to out[b] in block order. Each element is thus
+     * computed by the same operations whichever thread runs which block.
+     */
+    private void productByRows(float[][] out, float[][] in, FloatMatrix w, float[] bias, boolean add) {
+        int blocks = w.rowBlocks();
+        if (partial.length < blocks - 1 || blocks > 1 && partial[0][0].length < w.out) { // the first steps only
+            int width = Math.max(w.out, partial.length == 0 ? 0 : partial[0][0].length);
+            partial = new float[Math.max(blocks - 1, partial.length)][batch][width];
+        }
+        rowsTask.set(out, in, w, bias, add, blocks);
+        parallel(blocks, (long) w.out * w.in * nAct, rowsTask);
+        for (int j = 0; j < nAct; j++) {
+            int b = act[j];
+            float[] o = out[b];
+            for (int k = 1; k < blocks; k++) {
+                float[] p = partial[k - 1][b];
+                for (int c = 0; c < w.out; c++) {
+                    o[c] += p[c];
+                }
+            }
+        }
+    }
+
+    private final RowsTask rowsTask = new RowsTask();
+
+    /** The chunks of {@link #productByRows}: input rows [k · step, (k + 1) · step). One object reused. */
+    private final class RowsTask implements Team.Body {
+        private float[][] out, in;
+        private FloatMatrix w;
+        private float[] bias;
+        private boolean add;
+        private int step;
+
+        void set(float[][] out, float[][] in, FloatMatrix w, float[] bias, boolean add, int blocks) {
+            this.out = out;
+            this.in = in;
+            this.w = w;
+            this.bias = bias;
+            this.add = add;
+            this.step = (w.in + blocks - 1) / blocks;
+        }
+
+        @Override
+        public void run(int k) {
+            float[][] acc = k == 0 ? out : partial[k - 1];
+            for (int j = 0; j < nAct; j++) {
+                int b = act[j];
+                if (k == 0) {
+                    Kernels.startSum(acc[b], bias, add, 0, w.out);
+                } else {
+                    Arrays.fill(acc[b], 0, w.out, 0f);
+                }
+            }
+            w.productRows(in, acc, act, nAct, k * step, Math.min(w.in, (k + 1) * step));
+        }
+    }
 
     /** The chunks of {@link #product}: outputs [ch · step, (ch + 1) · step). One object reused. */
     private final class ProductTask implements Team.Body {

@@ -49,6 +49,9 @@ abstract class FloatMatrix {
      */
     static final int AXPY_CHUNK = 512;
 
+    /** Elements of Wᵀ per block of input rows ({@link #rowBlocks}): 512 KB of F32. */
+    static final long ROW_BLOCK = 1 << 17;
+
     FloatMatrix(int out, int in) {
         this.out = out;
         this.in = in;
@@ -61,6 +64,27 @@ abstract class FloatMatrix {
      * still cover every output once.
      */
     abstract void product(float[][] x, float[][] y, int[] act, int nAct, float[] bias, boolean add, int lo, int hi);
+
+    /**
+     * Blocks of input rows a product is split into ({@link #productRows}), or 1: split by outputs ({@link #product}).
+     * Wᵀ matrices (GPT-2's Conv1D weights) split by outputs are read as every thread's share of every row — runs of
+     * 1.5–2 KB 3–12 KB apart, which streamed at 14–17 GB/s on two threads where the dot products of (out, in)
+     * matrices stream at 25–28 (GPT-2-124M; bench/RESULTS.md, issue 20). Fixed by the shape alone (not the type, the
+     * threads or the batch), so a product's sums, and so its result, do not change with them: a block per 128 Ki
+     * elements, at most 16; matrices under 256 Ki elements (the default model's, all of them) stay split by
+     * outputs, as before.
+     */
+    int rowBlocks() {
+        return 1;
+    }
+
+    /**
+     * Rows [r0, r1) of a matrix split by input rows: acc[b][0, out) += Σ_{i ∈ [r0, r1)} W[·][i] x[b][i], in the
+     * order of i, for each active row b.
+     */
+    void productRows(float[][] x, float[][] acc, int[] act, int nAct, int r0, int r1) {
+        throw new UnsupportedOperationException("split by outputs");
+    }
 
     /** The output (W's row) that position r of a product's range gives: see {@link #product}. */
     abstract int outputOf(int r);
@@ -167,6 +191,17 @@ abstract class FloatMatrix {
         @Override
         int outputOf(int r) {
             return t.transposed() ? r : outputOf[r];
+        }
+
+        @Override
+        int rowBlocks() {
+            long elements = (long) out * in;
+            return !t.transposed() || elements < 2 * ROW_BLOCK ? 1 : (int) Math.min(16, elements / ROW_BLOCK);
+        }
+
+        @Override
+        void productRows(float[][] x, float[][] acc, int[] act, int nAct, int r0, int r1) {
+            VectorKernels.axpyBlock(t.data(), array, t.dtype(), out, x, acc, act, nAct, r0, r1);
         }
 
         @Override

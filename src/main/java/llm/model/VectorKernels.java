@@ -193,6 +193,32 @@ final class VectorKernels {
         }
     }
 
+    /**
+     * Rows [r0, r1) of Wᵀ (in, out), whole: acc[b][0, outCols) += Σ_i x[b][i] · Wᵀ[i][·] for each active row b, each
+     * element by fused multiply-adds in the order of i — the same operations as {@link #axpyRows} over those rows.
+     * One weight row at a time, read once for all batch rows: the block is one sequential stream (four rows
+     * interleaved, as axpyRows reads them, streamed a 768-wide matrix at 12 GB/s on one core, one row at a time at
+     * 20; bench/RESULTS.md, issue 20).
+     */
+    static void axpyBlock(ByteBuffer w, byte[] wa, HostTensor.Dtype t, int outCols, float[][] x, float[][] acc,
+            int[] act, int nAct, int r0, int r1) {
+        int vhi = outCols / L * L;
+        for (int i = r0; i < r1; i++) {
+            int r = i * outCols;
+            for (int j = 0; j < nAct; j++) {
+                float s = x[act[j]][i];
+                float[] o = acc[act[j]];
+                FloatVector v = FloatVector.broadcast(F, s);
+                for (int c = 0; c < vhi; c += L) {
+                    load(w, wa, t, r + c).fma(v, FloatVector.fromArray(F, o, c)).intoArray(o, c);
+                }
+                for (int c = vhi; c < outCols; c++) {
+                    o[c] = Math.fma(scalar(w, t, r + c), s, o[c]);
+                }
+            }
+        }
+    }
+
     private static void axpy4(ByteBuffer w, byte[] wa, HostTensor.Dtype t, float[] o, int r0, int r1, int r2, int r3,
             float s0, float s1, float s2, float s3, int lo, int hi) {
         FloatVector v0 = FloatVector.broadcast(F, s0), v1 = FloatVector.broadcast(F, s1);

@@ -132,6 +132,62 @@ class HalfWeightsTest extends CpuRoot {
         }
     }
 
+    /**
+     * GPT-2's matrices as a release stores them (Conv1D: Wᵀ, (in, out)), as {@code Release.readArrays} hands them
+     * to the decoder; the other tensors as they are.
+     */
+    private static ModelArrays asConv1d(ModelArrays a) {
+        Map<String, HostTensor> t = new LinkedHashMap<>();
+        a.tensors().forEach((name, x) -> {
+            if (x.shape().length == 2 && name.matches(".*\\.(attn\\.c_attn|attn\\.c_proj|mlp\\.c_fc|mlp\\.c_proj)\\.weight")) {
+                int out = (int) x.shape()[0], in = (int) x.shape()[1];
+                float[] w = x.toFloats(), wt = new float[w.length];
+                for (int o = 0; o < out; o++) {
+                    for (int i = 0; i < in; i++) {
+                        wt[i * out + o] = w[o * in + i];
+                    }
+                }
+                java.nio.ByteBuffer b = HostTensor.allocate(4 * wt.length, false);
+                b.asFloatBuffer().put(wt);
+                t.put(name, new HostTensor(b, HostTensor.Dtype.F32, new long[] {in, out}, true, null));
+            } else {
+                t.put(name, x);
+            }
+        });
+        return new ModelArrays(a.config(), t);
+    }
+
+    /**
+     * Wᵀ matrices of 256 Ki elements and more are multiplied by blocks of input rows, each block's sums added in
+     * block order: the result is within fp32 rounding of the dot products of W, and the same whatever the threads,
+     * the rows fed together, the type's widening or where the bytes lie.
+     */
+    @Test
+    void conv1dMatricesSplitByInputRowsGiveOneResult() {
+        assumeTrue(FloatMatrix.VECTOR, "the Vector API module is not present (run with --add-modules)");
+        ModelConfig wide = ModelConfig.gpt2(300, 8, 384, 1, 6); // c_fc 384 x 1536: 4 blocks; c_attn: 3
+        ModelArrays w = randomArrays(wide, 6);
+        ModelArrays wt = asConv1d(w);
+        assertEquals(4, FloatMatrix.of(wt.tensor("transformer.h.0.mlp.c_fc.weight")).rowBlocks());
+        assertEquals(3, FloatMatrix.of(wt.tensor("transformer.h.0.attn.c_attn.weight")).rowBlocks());
+        assertEquals(1, FloatMatrix.of(wt.tensor("transformer.h.0.attn.c_proj.weight")).rowBlocks());
+        assertEquals(1, FloatMatrix.of(w.tensor("transformer.h.0.mlp.c_fc.weight")).rowBlocks()); // (out, in)
+        float[] dots = logits(w, 5, 1, 4);
+        float[] one = logits(wt, 5, 1, 4);
+        double err = relativeError(one, dots);
+        assertTrue(err < 1e-5 && err > 0, "Wᵀ by blocks vs W by dot products: relative error " + err);
+        assertArrayEquals(one, logits(wt, 5, 3, 4), 0f, "3 threads");
+        float[] alone = logits(wt, 1, 1, 4);
+        int v = wide.vocabSize();
+        for (int s = 0; s < 4; s++) {
+            assertArrayEquals(java.util.Arrays.copyOfRange(alone, s * v, (s + 1) * v),
+                    java.util.Arrays.copyOfRange(one, s * 5 * v, (s * 5 + 1) * v), 0f, "row alone, step " + s);
+        }
+        assertArrayEquals(logits(matricesAs(wt, HostTensor.Dtype.BF16, true), 3, 2, 4),
+                logits(matricesAs(wt, HostTensor.Dtype.BF16, false), 3, 2, 4), 0f, "BF16 = F32 of its values");
+        assertArrayEquals(logits(wt, 3, 2, 4), logits(inHeap(wt), 3, 2, 4), 0f, "heap = off-heap");
+    }
+
     @Test
     void floatToHalfAndBf16RoundToNearestEven() {
         for (int h = 0; h < 65536; h++) { // every finite half survives float and back
