@@ -8,11 +8,14 @@ package llm.model;
  * counts, so a single hiccup does not decide). Trials come every {@link #PERIOD} steps while the team wins; each lost
  * trial doubles the wait for the next one (up to {@link #MAX_PERIOD} steps): on a machine whose other cores stay
  * busy, the team's trial steps (each slower than a step alone) cost ~5% of the run at a trial per 64 steps
- * (bench/RESULTS.md, issue 20). The choice never changes a result: each output element is computed by the same
- * operations whichever thread runs it.
+ * (bench/RESULTS.md, issue 20) — except in the first {@link #EARLY} steps, where a lost trial comes again after
+ * {@link #EARLY_PERIOD} steps: while the JIT compiles the decoder on the cores the team would use, the team loses
+ * trials it wins a few steps later (a 15M model's first trial lost at 4.3 against 3.7 ms a step, then the next
+ * trial, 128 steps on, won at 3.0 against 4.2: half of a 256-token run went alone). The choice never changes a
+ * result: each output element is computed by the same operations whichever thread runs it.
  */
 final class TeamChoice {
-    static final int SKIP = 8, TRIAL = 3, PERIOD = 64, MAX_PERIOD = 1024;
+    static final int SKIP = 8, TRIAL = 3, PERIOD = 64, MAX_PERIOD = 1024, EARLY = 256, EARLY_PERIOD = 16;
 
     private final boolean enabled;
     private boolean always; // tests: every step on the team
@@ -21,6 +24,7 @@ final class TeamChoice {
     private boolean useTeam = true;
     private boolean now;
     private long serialBest, teamBest, t0;
+    private long steps; // steps ended
 
     /** @param enabled false: never use the team (it has no other thread) */
     TeamChoice(boolean enabled) {
@@ -66,12 +70,14 @@ final class TeamChoice {
             teamBest = Math.min(teamBest, dt);
             if (k == 2 * TRIAL - 1) {
                 useTeam = teamBest < serialBest;
-                period = useTeam ? PERIOD : Math.min(2 * period, MAX_PERIOD);
+                period = useTeam ? PERIOD : steps < EARLY ? EARLY_PERIOD
+                        : Math.min(2 * Math.max(period, PERIOD / 2), MAX_PERIOD);
             }
         }
         if (++k == period) {
             k = 0;
         }
+        steps++;
     }
 
     /** Steps until the next trial starts (for tests). */

@@ -38,9 +38,16 @@ class TeamChoiceTest {
     void lostTrialsComeLessOftenUntilTheTeamWinsAgain() {
         TeamChoice c = new TeamChoice(true);
         run(c, TeamChoice.SKIP + 2 * TeamChoice.TRIAL, 1_000, 3_000); // the team loses the first trial
-        int period = TeamChoice.PERIOD;
-        for (int lost = 1; lost <= 6; lost++) {
-            period = Math.min(2 * period, TeamChoice.MAX_PERIOD);
+        int steps = TeamChoice.SKIP + 2 * TeamChoice.TRIAL;
+        // in the first EARLY steps (the JIT's warm-up) a lost trial comes again soon
+        while (steps < TeamChoice.EARLY) {
+            assertEquals(TeamChoice.EARLY_PERIOD - 2 * TeamChoice.TRIAL, c.untilTrial(), "early, step " + steps);
+            assertEquals(TeamChoice.TRIAL, run(c, TeamChoice.EARLY_PERIOD, 1_000, 3_000));
+            steps += TeamChoice.EARLY_PERIOD;
+        }
+        int period = TeamChoice.PERIOD / 4;
+        for (int lost = 1; lost <= 7; lost++) {
+            period = Math.min(2 * Math.max(period, TeamChoice.PERIOD / 2), TeamChoice.MAX_PERIOD);
             assertEquals(period - 2 * TeamChoice.TRIAL, c.untilTrial(), "after " + lost + " lost trials");
             // alone until the next trial, which the team loses again: 3 team steps per period
             assertEquals(TeamChoice.TRIAL, run(c, period, 1_000, 3_000));
@@ -50,6 +57,17 @@ class TeamChoiceTest {
         assertEquals(TeamChoice.PERIOD - 2 * TeamChoice.TRIAL, c.untilTrial(), "back to a trial per period");
         assertEquals(TeamChoice.PERIOD - 2 * TeamChoice.TRIAL, run(c, TeamChoice.PERIOD - 2 * TeamChoice.TRIAL, 1_000,
                 400));
+    }
+
+    @Test
+    void aTrialLostWhileTheJitWarmsUpComesAgainSoon() {
+        TeamChoice c = new TeamChoice(true);
+        run(c, TeamChoice.SKIP + 2 * TeamChoice.TRIAL, 1_000, 1_200); // compiling: the team loses
+        assertEquals(TeamChoice.EARLY_PERIOD - 2 * TeamChoice.TRIAL, c.untilTrial());
+        assertEquals(0, run(c, c.untilTrial(), 1_000, 1_200), "alone until then");
+        assertEquals(TeamChoice.TRIAL, run(c, 2 * TeamChoice.TRIAL, 1_000, 600)); // compiled: the team wins
+        assertEquals(TeamChoice.PERIOD - 2 * TeamChoice.TRIAL, run(c, TeamChoice.PERIOD - 2 * TeamChoice.TRIAL,
+                1_000, 600), "kept until the next trial");
     }
 
     @Test
