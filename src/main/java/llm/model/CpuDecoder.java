@@ -674,6 +674,29 @@ final class CpuDecoder {
 
     private final ProductTask productTask = new ProductTask();
 
+    /** The chunks of {@link #product}: outputs [ch · step, (ch + 1) · step). One object reused. */
+    private final class ProductTask implements Team.Body {
+        private float[][] out, in;
+        private FloatMatrix w;
+        private float[] bias;
+        private boolean add;
+        private int step;
+
+        void set(float[][] out, float[][] in, FloatMatrix w, float[] bias, boolean add, int step) {
+            this.out = out;
+            this.in = in;
+            this.w = w;
+            this.bias = bias;
+            this.add = add;
+            this.step = step;
+        }
+
+        @Override
+        public void run(int ch) {
+            w.product(in, out, act, nAct, bias, add, ch * step, Math.min(w.out, (ch + 1) * step));
+        }
+    }
+
     /** Per block of input rows but the first (k − 1), per row: that block's sums (see {@link #productByRows}). */
     private float[][][] partial = new float[0][][];
 
@@ -734,29 +757,6 @@ final class CpuDecoder {
                 }
             }
             w.productRows(in, acc, act, nAct, k * step, Math.min(w.in, (k + 1) * step));
-        }
-    }
-
-    /** The chunks of {@link #product}: outputs [ch · step, (ch + 1) · step). One object reused. */
-    private final class ProductTask implements Team.Body {
-        private float[][] out, in;
-        private FloatMatrix w;
-        private float[] bias;
-        private boolean add;
-        private int step;
-
-        void set(float[][] out, float[][] in, FloatMatrix w, float[] bias, boolean add, int step) {
-            this.out = out;
-            this.in = in;
-            this.w = w;
-            this.bias = bias;
-            this.add = add;
-            this.step = step;
-        }
-
-        @Override
-        public void run(int ch) {
-            w.product(in, out, act, nAct, bias, add, ch * step, Math.min(w.out, (ch + 1) * step));
         }
     }
 
