@@ -8,8 +8,9 @@ import java.util.Arrays;
  * arithmetic. Here a step is a handful of loops (as llama2.c's run.c): the matrices are read where they are stored
  * ({@link FloatMatrix}: a mapping of the weights file, F32/F16/BF16 as stored, or float32 copies where the Vector API
  * is missing), the KV cache is preallocated, and the attention loops are the vectorizable shapes of {@link Kernels}.
- * Products (split by outputs) and attention heads of larger models run on a persistent {@link Team} of threads; a
- * step allocates nothing. Same maths as {@link Gpt2} / {@link Llama} / {@link GptNeoX} / {@link GptNeo};
+ * Products (split by outputs; large Wᵀ matrices by blocks of input rows) and attention heads of larger models run
+ * on a persistent {@link Team} of threads; a step allocates nothing (after the first, which sizes the blocks' sums).
+ * Same maths as {@link Gpt2} / {@link Llama} / {@link GptNeoX} / {@link GptNeo};
  * {@code CpuDecoderTest} checks it against the DJL forward, {@code HalfWeightsTest} the 16-bit weights and that
  * threads and batch rows never change a result, {@code ModelFamiliesTest} every family against a numpy reference.
  *
