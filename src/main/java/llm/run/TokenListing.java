@@ -40,9 +40,19 @@ public final class TokenListing {
     public StreamEncoder.Stats encode(StreamEncoder enc, InputStream in, String name, boolean lines)
             throws IOException {
         if (lines) {
-            long[] lineNo = {0};
-            return enc.encodeLines(in, name, options.bosToken(), options.eosToken(),
-                    ids -> sequence(name, ++lineNo[0], ids));
+            return enc.encodeLines(in, name, options.bosToken(), options.eosToken(), new StreamEncoder.LineSink() {
+                private long lineNo;
+
+                @Override
+                public void accept(int[] ids) throws IOException {
+                    sequence(name, ++lineNo, ids);
+                }
+
+                @Override
+                public void idle() {
+                    flush(); // a line read from a slow pipe is answered at once
+                }
+            });
         }
         if (options.format() == Format.JSON) {
             IntList all = new IntList();

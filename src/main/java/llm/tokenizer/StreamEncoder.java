@@ -27,6 +27,13 @@ public final class StreamEncoder implements AutoCloseable {
     /** Receives the ids of each line (in {@link #encodeLines} mode), in order. */
     public interface LineSink {
         void accept(int[] ids) throws IOException;
+
+        /**
+         * The input has nothing more for now (a pipe whose writer is slower than the encoder): every whole line read
+         * so far has been given; a printer flushes here, so that {@code tail -f log | llm tokenize --lines} answers
+         * each line as it comes.
+         */
+        default void idle() throws IOException {}
     }
 
     private final Tokenizer tok;
@@ -116,16 +123,24 @@ public final class StreamEncoder implements AutoCloseable {
         if (bos < 0 && eos < 0) {
             return encodeLines(in, name, sink);
         }
-        return encodeLines(in, name, ids -> {
-            IntList l = new IntList(ids.length + 2);
-            if (bos >= 0) {
-                l.add(bos);
+        return encodeLines(in, name, new LineSink() {
+            @Override
+            public void accept(int[] ids) throws IOException {
+                IntList l = new IntList(ids.length + 2);
+                if (bos >= 0) {
+                    l.add(bos);
+                }
+                l.addAll(ids);
+                if (eos >= 0) {
+                    l.add(eos);
+                }
+                sink.accept(l.toArray());
             }
-            l.addAll(ids);
-            if (eos >= 0) {
-                l.add(eos);
+
+            @Override
+            public void idle() throws IOException {
+                sink.idle();
             }
-            sink.accept(l.toArray());
         });
     }
 
@@ -139,7 +154,10 @@ public final class StreamEncoder implements AutoCloseable {
         int n;
         while ((n = in.read(block)) > 0) {
             dec.feed(block, 0, n, buf);
-            if (buf.length() >= chunkChars) {
+            // lines go out in chunks of chunkChars (parallel encoding), or as they are when the next read would wait
+            // (a pipe whose writer is slow: nothing more has arrived; a file always has more until its end)
+            boolean waiting = buf.length() < chunkChars && nothingArrives(in);
+            if (buf.length() >= chunkChars || waiting) {
                 int cut = lastNewline(buf, scanned) + 1;
                 scanned = buf.length();
                 if (cut > 0) {
@@ -148,6 +166,14 @@ public final class StreamEncoder implements AutoCloseable {
                     buf.delete(0, cut);
                     submitLines(queue, chunk, sink);
                 }
+            }
+            if (waiting) {
+                while (!queue.isEmpty()) {
+                    for (int[] ids : get(queue.poll())) {
+                        sink.accept(ids);
+                    }
+                }
+                sink.idle();
             }
         }
         dec.finish(buf);
@@ -166,6 +192,25 @@ public final class StreamEncoder implements AutoCloseable {
         }
         return new Stats(dec.malformedCount(), dec.byteOffset());
     }
+
+    /**
+     * Whether {@code in} has nothing to read and nothing arrives within {@link #STALL_NANOS}: a writer that is only a
+     * little behind (cat into a pipe that the encoder empties) is waited for, so that lines still go out in whole
+     * chunks (going out at every empty pipe cost ~12% on a 19 MB file piped through cat).
+     */
+    private static boolean nothingArrives(InputStream in) throws IOException {
+        long t0 = System.nanoTime();
+        while (in.available() == 0) {
+            if (System.nanoTime() - t0 > STALL_NANOS) {
+                return true;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+        }
+        return false;
+    }
+
+    /** How long an input may stay empty before the lines read so far go out ({@link #nothingArrives}). */
+    private static final long STALL_NANOS = 2_000_000;
 
     private static int lastNewline(CharSequence buf, int from) {
         for (int p = buf.length() - 1; p >= from; p--) {

@@ -83,6 +83,36 @@ class StreamEncoderTest {
         }
     }
 
+    /**
+     * A pipe whose writer is slow: each whole line goes to the sink as soon as the input has nothing more for now, then
+     * {@code idle} (where a printer flushes) — not at the end of a 1,024-char chunk or of the input (here: never, the
+     * stream fails when read past what has arrived).
+     */
+    @Test
+    void linesFromASlowPipeGoOutAsTheyCome() throws Exception {
+        Tokenizer tok = Tokenizers.load(shared.resolve("tokenizers/gpt2/tokenizer.json"));
+        List<String> events = new ArrayList<>();
+        for (int threads : new int[] {1, 2}) {
+            events.clear();
+            try (StreamEncoder enc = new StreamEncoder(tok, false, false, threads, 1024)) {
+                assertThrows(java.io.IOException.class, () -> enc.encodeLines(new llm.io.Trickle(false,
+                        "first line\nsecond ".getBytes(StandardCharsets.UTF_8), "half\n".getBytes(StandardCharsets.UTF_8)),
+                        "pipe", new StreamEncoder.LineSink() {
+                            @Override
+                            public void accept(int[] ids) {
+                                events.add(tok.decode(ids));
+                            }
+
+                            @Override
+                            public void idle() {
+                                events.add("(idle)");
+                            }
+                        }));
+            }
+            assertEquals(List.of("first line", "(idle)", "second half", "(idle)"), events, threads + " threads");
+        }
+    }
+
     @Test
     void linesAreEncodedOneByOne() throws Exception {
         Tokenizer tok = Tokenizers.load(shared.resolve("tokenizers/gpt2/tokenizer.json"));
