@@ -56,8 +56,9 @@ public final class TokenizeCommand extends LlmCommand {
     Path tokenizerPath;
 
     @Option(names = "--lines", description = "Encode each input line on its own (without its newline, \\n or "
-            + "\\r\\n) and print one output line per input line. With --decode: decode each line of ids to one line "
-            + "of text.")
+            + "\\r\\n) and print one output line per input line; lines from a pipe are answered as they arrive "
+            + "(tail -f log | llm tokenize --lines --count). With --decode: decode each line of ids to one line of "
+            + "text.")
     boolean lines;
 
     @Option(names = "--pieces", description = "Print one 'id<TAB>piece' per token; control bytes and partial UTF-8 "

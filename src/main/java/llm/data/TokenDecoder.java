@@ -61,9 +61,18 @@ public record TokenDecoder(Tokenizer tok, boolean strict, boolean lines) {
     /** Binary input that is not a shard (a NUL byte near the start): say so rather than quote bytes as an id. */
     private static void rejectBinary(BufferedInputStream in, String name) throws IOException {
         in.mark(4096);
-        byte[] head = in.readNBytes(4096);
+        byte[] head = new byte[4096];
+        int n = 0;
+        do { // what has arrived, up to 4 KB: a pipe's first line of ids is not held back until 4 KB more come
+            int r = in.read(head, n, head.length - n);
+            if (r < 0) {
+                break;
+            }
+            n += r;
+        } while (n < head.length && in.available() > 0);
         in.reset();
-        for (byte b : head) {
+        for (int i = 0; i < n; i++) {
+            byte b = head[i];
             if (b == 0) {
                 throw UserException.runtime(name + ": neither a token shard (magic "
                         + Integer.toUnsignedString(TokenShard.firstInt(head)) + ", expected " + TokenShard.MAGIC
@@ -123,6 +132,11 @@ public record TokenDecoder(Tokenizer tok, boolean strict, boolean lines) {
                 break;
             }
             flushIfBig(out, sb);
+            if (lines && !r.ready()) { // nothing more for now (a slow pipe): the lines so far go out
+                out.write(sb.toString());
+                sb.setLength(0);
+                out.flush();
+            }
         }
         dec.finish(sb);
         if (lines && lineHasContent) {

@@ -214,6 +214,9 @@ public final class Inputs {
     public static InputStream decompressed(BufferedInputStream in, String name) {
         String kind;
         try {
+            if (!mayBeCompressed(in)) {
+                return in;
+            }
             kind = CompressorStreamFactory.detect(in);
         } catch (CompressorException e) {
             return in; // not compressed (or too short to tell)
@@ -251,9 +254,59 @@ public final class Inputs {
         }
     }
 
+    /**
+     * Signatures that compressed data starts with (commons-compress detects these formats): gzip and Z, bzip2, xz,
+     * zstd, lz4, lzma, pack200, framed snappy, zlib; -1 matches any byte (zstd's skippable frames start 0x5?, then
+     * 2A 4D 18; lzma 5D 00 00).
+     */
+    private static final int[][] SIGNATURES = {{0x1F}, {'B', 'Z', 'h'}, {0xFD, '7', 'z', 'X', 'Z', 0}, {0x28, 0xB5,
+        0x2F, 0xFD}, {0x04, 0x22, 0x4D, 0x18}, {-0x50, 0x2A, 0x4D, 0x18}, {0xCA, 0xFE, 0xD0, 0x0D}, {0xFF, 0x06, 0,
+        0}, {0x78}};
+
+    /**
+     * Whether the bytes of {@code in} that have arrived (at least one; not consumed) may begin compressed data. The
+     * library's own check reads 12 bytes, and so waited on a pipe whose first line is shorter (an id typed into
+     * {@code llm tokenize --decode}) until 12 bytes more came; where fewer have arrived, bytes that begin no
+     * compressed format's signature settle it.
+     */
+    static boolean mayBeCompressed(BufferedInputStream in) {
+        byte[] head = new byte[12];
+        int n = 0;
+        try {
+            in.mark(head.length);
+            do {
+                int r = in.read(head, n, head.length - n);
+                if (r < 0) {
+                    break;
+                }
+                n += r;
+            } while (n < head.length && in.available() > 0);
+            in.reset();
+        } catch (IOException e) {
+            return true; // the library's check meets the same failure, and says so as before
+        }
+        if (n == head.length) {
+            return true; // the library decides
+        }
+        for (int[] sig : SIGNATURES) {
+            boolean prefix = true;
+            for (int i = 0; i < Math.min(n, sig.length) && prefix; i++) {
+                int b = head[i] & 0xFF;
+                prefix = sig[i] < 0 ? (b & 0xF0) == -sig[i] : b == sig[i];
+            }
+            if (prefix && n > 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Whether the first bytes of {@code in} (a mark-supporting stream; not consumed) say it is compressed. */
     public static boolean isCompressed(BufferedInputStream in) {
         try {
+            if (!mayBeCompressed(in)) {
+                return false;
+            }
             CompressorStreamFactory.detect(in);
             return true;
         } catch (CompressorException e) {

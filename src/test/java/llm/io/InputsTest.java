@@ -81,4 +81,28 @@ class InputsTest {
             System.setIn(savedIn);
         }
     }
+
+    /**
+     * A pipe's first short line is not held back for the 12 bytes the compression check reads (here the stream fails
+     * when read past what has arrived); a short first read that may begin a compressed stream still gets the check.
+     */
+    @Test
+    void aShortFirstLineFromAPipeIsNotWaitedOn() throws Exception {
+        Trickle pipe = new Trickle(false, "154 99\n".getBytes(StandardCharsets.UTF_8));
+        InputStream plain = Inputs.decompressed(new java.io.BufferedInputStream(pipe), "pipe");
+        assertEquals("154 99\n", new String(plain.readNBytes(7), StandardCharsets.UTF_8));
+        org.junit.jupiter.api.Assertions.assertFalse(pipe.readPast(), "waited for more than the first line");
+        ByteArrayOutputStream gz = new ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream z = new java.util.zip.GZIPOutputStream(gz)) {
+            z.write("compressed\n".getBytes(StandardCharsets.UTF_8));
+        }
+        byte[] b = gz.toByteArray();
+        InputStream unzipped = Inputs.decompressed(new java.io.BufferedInputStream(new Trickle(true,
+                java.util.Arrays.copyOf(b, 1), java.util.Arrays.copyOfRange(b, 1, b.length))), "pipe.gz");
+        assertEquals("compressed\n", new String(unzipped.readAllBytes(), StandardCharsets.UTF_8));
+        for (String text : new String[] {"The", "x", "B", "]", "("}) { // a first byte some format starts with
+            assertEquals(text.equals("The") ? false : true, Inputs.mayBeCompressed(new java.io.BufferedInputStream(
+                    new Trickle(true, text.getBytes(StandardCharsets.UTF_8)))), text);
+        }
+    }
 }

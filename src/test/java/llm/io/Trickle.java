@@ -11,10 +11,16 @@ public final class Trickle extends InputStream {
     private final boolean ends;
     private final byte[][] parts;
     private int part, at;
+    private boolean readPast;
 
     public Trickle(boolean ends, byte[]... parts) {
         this.ends = ends;
         this.parts = parts;
+    }
+
+    /** Whether a read went past the parts (where a pipe would have waited for its writer). */
+    public boolean readPast() {
+        return readPast;
     }
 
     @Override
@@ -27,6 +33,7 @@ public final class Trickle extends InputStream {
         if (part == parts.length && ends) {
             return -1;
         } else if (part == parts.length) {
+            readPast = true;
             throw new IOException("read on: a pipe would wait for its writer here");
         }
         int n = Math.min(len, parts[part].length - at);
