@@ -177,6 +177,7 @@ public final class ScoreCommand extends LlmCommand {
         new DocumentLoop(documents.limit(), false).run(inputs, documents::open, d -> {
             progress[0] = 0;
             scoreOne(d, tok, scorer, start, totals, out);
+            out.flush(); // a document's record goes out before the next is read (a pipe may take its time)
         });
     }
 
