@@ -60,19 +60,9 @@ public record TokenDecoder(Tokenizer tok, boolean strict, boolean lines) {
 
     /** Binary input that is not a shard (a NUL byte near the start): say so rather than quote bytes as an id. */
     private static void rejectBinary(BufferedInputStream in, String name) throws IOException {
-        in.mark(4096);
-        byte[] head = new byte[4096];
-        int n = 0;
-        do { // what has arrived, up to 4 KB: a pipe's first line of ids is not held back until 4 KB more come
-            int r = in.read(head, n, head.length - n);
-            if (r < 0) {
-                break;
-            }
-            n += r;
-        } while (n < head.length && in.available() > 0);
-        in.reset();
-        for (int i = 0; i < n; i++) {
-            byte b = head[i];
+        // what has arrived, up to 4 KB: a pipe's first line of ids is not held back until 4 KB more come
+        byte[] head = llm.io.Inputs.arrived(in, 4096);
+        for (byte b : head) {
             if (b == 0) {
                 throw UserException.runtime(name + ": neither a token shard (magic "
                         + Integer.toUnsignedString(TokenShard.firstInt(head)) + ", expected " + TokenShard.MAGIC

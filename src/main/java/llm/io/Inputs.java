@@ -270,22 +270,14 @@ public final class Inputs {
      * compressed format's signature settle it.
      */
     static boolean mayBeCompressed(BufferedInputStream in) {
-        byte[] head = new byte[12];
-        int n = 0;
+        byte[] head;
         try {
-            in.mark(head.length);
-            do {
-                int r = in.read(head, n, head.length - n);
-                if (r < 0) {
-                    break;
-                }
-                n += r;
-            } while (n < head.length && in.available() > 0);
-            in.reset();
+            head = arrived(in, 12);
         } catch (IOException e) {
             return true; // the library's check meets the same failure, and says so as before
         }
-        if (n == head.length) {
+        int n = head.length;
+        if (n == 12) {
             return true; // the library decides
         }
         for (int[] sig : SIGNATURES) {
@@ -299,6 +291,25 @@ public final class Inputs {
             }
         }
         return false;
+    }
+
+    /**
+     * The first bytes of {@code in} (a mark-supporting stream; not consumed) that have arrived: at least one (none at
+     * the end), at most {@code max} — without waiting on a pipe for more than its writer has sent.
+     */
+    public static byte[] arrived(BufferedInputStream in, int max) throws IOException {
+        byte[] head = new byte[max];
+        int n = 0;
+        in.mark(max);
+        do {
+            int r = in.read(head, n, max - n);
+            if (r < 0) {
+                break;
+            }
+            n += r;
+        } while (n < max && in.available() > 0);
+        in.reset();
+        return n == max ? head : java.util.Arrays.copyOf(head, n);
     }
 
     /** Whether the first bytes of {@code in} (a mark-supporting stream; not consumed) say it is compressed. */
