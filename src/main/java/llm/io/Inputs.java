@@ -255,13 +255,12 @@ public final class Inputs {
     }
 
     /**
-     * Signatures that compressed data starts with (commons-compress detects these formats): gzip and Z, bzip2, xz,
-     * zstd, lz4, lzma, pack200, framed snappy, zlib; -1 matches any byte (zstd's skippable frames start 0x5?, then
-     * 2A 4D 18; lzma 5D 00 00).
+     * How the formats commons-compress detects begin: gzip and Z (1F), bzip2, xz, zstd (and its skippable frames:
+     * 50–5F, then 2A 4D 18; an entry −0x50 matches a byte 0x50–0x5F), lz4, lzma, pack200, framed snappy, zlib (78).
      */
     private static final int[][] SIGNATURES = {{0x1F}, {'B', 'Z', 'h'}, {0xFD, '7', 'z', 'X', 'Z', 0}, {0x28, 0xB5,
-        0x2F, 0xFD}, {0x04, 0x22, 0x4D, 0x18}, {-0x50, 0x2A, 0x4D, 0x18}, {0xCA, 0xFE, 0xD0, 0x0D}, {0xFF, 0x06, 0,
-        0}, {0x78}};
+        0x2F, 0xFD}, {-0x50, 0x2A, 0x4D, 0x18}, {0x04, 0x22, 0x4D, 0x18}, {0x5D, 0, 0}, {0xCA, 0xFE, 0xD0, 0x0D},
+        {0xFF, 0x06, 0, 0}, {0x78}};
 
     /**
      * Whether the bytes of {@code in} that have arrived (at least one; not consumed) may begin compressed data. The

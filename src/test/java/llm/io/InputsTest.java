@@ -1,6 +1,7 @@
 package llm.io;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -100,8 +101,13 @@ class InputsTest {
         InputStream unzipped = Inputs.decompressed(new java.io.BufferedInputStream(new Trickle(true,
                 java.util.Arrays.copyOf(b, 1), java.util.Arrays.copyOfRange(b, 1, b.length))), "pipe.gz");
         assertEquals("compressed\n", new String(unzipped.readAllBytes(), StandardCharsets.UTF_8));
-        for (String text : new String[] {"The", "x", "B", "]", "("}) { // a first byte some format starts with
-            assertEquals(text.equals("The") ? false : true, Inputs.mayBeCompressed(new java.io.BufferedInputStream(
+        // bytes some format may start with (lzma: 5D 00 00), and bytes none does
+        for (byte[] head : new byte[][] {{'x'}, {'B', 'Z'}, {']'}, {0x5D, 0}, {'(', (byte) 0xB5}, {'T'}, {0x1F}}) {
+            assertTrue(Inputs.mayBeCompressed(new java.io.BufferedInputStream(new Trickle(true, head))),
+                    java.util.Arrays.toString(head));
+        }
+        for (String text : new String[] {"The", "Bx", "154 99", "(a)", "x"}) {
+            assertEquals(text.equals("x"), Inputs.mayBeCompressed(new java.io.BufferedInputStream(
                     new Trickle(true, text.getBytes(StandardCharsets.UTF_8)))), text);
         }
     }
