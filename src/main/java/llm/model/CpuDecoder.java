@@ -591,7 +591,11 @@ final class CpuDecoder {
             work += 2L * c.dModel() * (pos[act[j]] + 1);
         }
         attentionTask.set(l, qv, qOff, out);
+        long t0 = StepProfile.ON ? System.nanoTime() : 0;
         parallel(nAct * nh, work, attentionTask);
+        if (StepProfile.ON) {
+            StepProfile.add("attention", System.nanoTime() - t0, 0);
+        }
     }
 
     private final AttentionTask attentionTask = new AttentionTask();
@@ -650,10 +654,19 @@ final class CpuDecoder {
      * rows.
      */
     private void product(float[][] out, float[][] in, FloatMatrix w, float[] bias, boolean add) {
+        long t0 = StepProfile.ON ? System.nanoTime() : 0;
         if (w.rowBlocks() > 1) {
             productByRows(out, in, w, bias, add);
-            return;
+        } else {
+            productByOutputs(out, in, w, bias, add);
         }
+        if (StepProfile.ON) {
+            StepProfile.product(w, w == head, System.nanoTime() - t0);
+        }
+    }
+
+    /** {@link #product} split by outputs. */
+    private void productByOutputs(float[][] out, float[][] in, FloatMatrix w, float[] bias, boolean add) {
         int rows = w.out;
         long work = (long) rows * w.in * nAct;
         // one row: long contiguous runs of each weight row; several: chunks whose weights stay in L2 across the rows
