@@ -18,13 +18,22 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The manual probes in {@code bench/probes} (run by {@code bench/probe.sh}) are not built by Maven: compile them
- * here against the main classes, so that a change to the code they look into cannot leave them broken unnoticed.
+ * The manual probes in {@code bench/probes} (run by {@code bench/probe.sh}) and the decoder harnesses in
+ * {@code bench/decoder-ab} (run by {@code bench/decoder-ab.sh}) are not built by Maven: compile them here against the
+ * main classes, so that a change to the code they look into cannot leave them broken unnoticed.
  */
 class ProbesCompileTest {
     @Test
     void probesCompileAgainstTheMainClasses(@TempDir Path out) throws IOException {
-        Path probes = Path.of("bench/probes");
+        compile(Path.of("bench/probes"), out);
+    }
+
+    @Test
+    void decoderHarnessesCompileAgainstTheMainClasses(@TempDir Path out) throws IOException {
+        compile(Path.of("bench/decoder-ab"), out);
+    }
+
+    private static void compile(Path probes, Path out) throws IOException {
         List<String> sources;
         try (Stream<Path> s = Files.walk(probes)) {
             sources = s.filter(p -> p.toString().endsWith(".java")).map(Path::toString).sorted().toList();
