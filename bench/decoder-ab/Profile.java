@@ -38,7 +38,7 @@ public final class Profile {
             for (int s = 0; s < steps; s++) {
                 float[][] logits = d.step(tok, null);
                 for (int b = 0; b < batch; b++) {
-                    tok[b] = (argmax(logits[b]) + b) % logits[b].length;
+                    tok[b] = (llm.generate.Sampler.argmax(logits[b]) + b) % logits[b].length;
                 }
             }
             double stepMs = (System.nanoTime() - t0) / 1e6 / steps;
@@ -60,16 +60,6 @@ public final class Profile {
         }
         d.close();
         System.exit(0);
-    }
-
-    private static int argmax(float[] v) {
-        int best = 0;
-        for (int i = 1; i < v.length; i++) {
-            if (v[i] > v[best]) {
-                best = i;
-            }
-        }
-        return best;
     }
 
     private static String load() {
