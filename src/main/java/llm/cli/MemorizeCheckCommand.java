@@ -132,7 +132,6 @@ public final class MemorizeCheckCommand extends LlmCommand {
                     + "Default: ${DEFAULT-VALUE}.")
     int batchSize;
 
-
     /** The options alone; with {@code config} (once the model is read) also against its context. */
     void validate(ModelConfig config) {
         if (!prefixSentence && prefixTokens < 1) {

@@ -280,12 +280,12 @@ public final class Inputs {
             return true; // the library decides
         }
         for (int[] sig : SIGNATURES) {
-            boolean prefix = true;
+            boolean prefix = n > 0; // (an empty input is not compressed)
             for (int i = 0; i < Math.min(n, sig.length) && prefix; i++) {
                 int b = head[i] & 0xFF;
                 prefix = sig[i] < 0 ? (b & 0xF0) == -sig[i] : b == sig[i];
             }
-            if (prefix && n > 0) {
+            if (prefix) {
                 return true;
             }
         }
